@@ -1,0 +1,53 @@
+// Change bundles: field states as they travel between replicas, by file or over the wire.
+//
+// A Change is the full replicated state of one field (or one set element) of one entity,
+// together with the entity's type and bucket so the receiver can validate and file it. A
+// Bundle is the changes a replica has stored since a local sequence number, with the range
+// (since, upto] so the receiver can record how far it has seen that replica. Applying a
+// bundle is idempotent: duplicates, reordering and retries after loss are all safe.
+//
+// JSON form (stable, versioned by "v"): changes grouped by entity,
+//   {"werkex":"bundle","v":1,"schema":1,"from":"<replica hex>","since":0,"upto":42,
+//    "entities":[{"id":…,"type":…,"bucket":…,"fields":[
+//      {"f":"note","v":"…","s":[hlc,replica],"b":[hlc,replica],"l":{"v":…,"s":[…]}},
+//      {"f":"signature","k":"once","v":"…","s":[…]},
+//      {"f":"photos","k":"set","x":"<element>","a":[[hlc,replica],…],"r":[[…],…]}]}]}
+// "k" defaults to "lww"; "b" and "l" are omitted when empty.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "werkex/error.hpp"
+#include "werkex/merge.hpp"
+
+namespace werkex {
+
+struct Change {
+  std::string entity;
+  std::string type;
+  std::string bucket;
+  std::string field;
+  json element;  // the set element, for MergeRule::set; null otherwise
+  FieldState state;
+};
+
+struct Bundle {
+  uint64_t from_replica = 0;
+  int schema_version = 0;
+  uint64_t since_seq = 0;
+  uint64_t upto_seq = 0;
+  std::vector<Change> changes;
+};
+
+json bundle_to_json(const Bundle& bundle);
+// Strict: any deviation from the shape above is WX_CORRUPT with the path of the bad part
+// ("entities[3].fields[1].s: expected [hlc, replica]").
+Result<Bundle> bundle_from_json(const json& doc);
+Result<Bundle> bundle_from_text(std::string_view text);
+
+// The key a set element is stored under: its canonical JSON text.
+std::string element_key(const json& element);
+
+}  // namespace werkex

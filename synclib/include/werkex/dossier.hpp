@@ -1,0 +1,98 @@
+// The career-dossier API: the cycle of handvat 12 as operations, over a Replica.
+//
+//   next_step → activity (with its why) → preparation → experiences → reflection → next_step
+//
+// Each operation creates one entity through Replica::put (so the schema, the roles and the
+// reference rules apply), plus the rules that span entities: a preparation and an experience
+// belong to an activity of the same pupil; a reflection covers at least one experience of the
+// same pupil; a next step comes out of a reflection, and when it becomes an activity both are
+// linked. `extra` carries any further schema fields of the entity (e.g. "competencies").
+// cycle() derives, from what is stored, which phases an activity has reached.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "werkex/store.hpp"
+
+namespace werkex {
+
+struct ActivityPlan {
+  std::string kind;            // activity_kind: meeloopdag, snuffelstage, interview, …
+  std::string title;
+  std::string builds_on;       // why: what it builds on
+  std::string expected_yield;  // why: what the pupil expects to get from it
+  std::string use_of_yield;    // why: how the yield will be used
+  std::string from_next_step;  // the next step that led to it (optional)
+  bool chosen_by_pupil = true;
+  json extra = json::object();
+};
+
+struct PreparationDraft {
+  std::string activity;
+  std::string known_about_self, known_about_work, want_to_find_out, learning_goals;
+  std::vector<std::string> learning_verbs;  // leren, oefenen, uitproberen, laten_zien
+  json extra = json::object();
+};
+
+struct ExperienceDraft {
+  std::string activity;
+  std::string occurred_at;  // RFC 3339; empty: now
+  std::string note;
+  std::string emotion;      // trots, boos, geraakt, nieuwsgierig, onzeker, …
+  std::vector<std::string> photos;  // blob hashes
+  json extra = json::object();      // observed_goals, observed_interaction, role_model, …
+};
+
+struct ReflectionDraft {
+  std::vector<std::string> experiences;
+  std::vector<std::string> with_whom;           // reflection_partner
+  std::vector<std::string> qualities, motives;  // kwaliteiten, motieven
+  std::string red_thread;
+  std::vector<std::string> conversation_rules;
+  json extra = json::object();
+};
+
+struct NextStepDraft {
+  std::string reflection;
+  std::string description;
+  std::string action;                  // next_step_action
+  std::vector<std::string> direction;  // verbreden, verdiepen, verbinden
+  json extra = json::object();
+};
+
+struct CyclePhase {
+  std::string activity;
+  std::string kind;
+  bool prepared = false;
+  size_t experiences = 0;
+  bool reflected = false;
+  bool next_step_chosen = false;
+  bool signed_off = false;
+  json to_json() const;
+};
+
+class Dossier {
+ public:
+  explicit Dossier(Replica& replica) : replica_(replica) {}
+
+  Result<std::string> plan_activity(const ActivityPlan& plan);
+  Result<std::string> prepare(const PreparationDraft& draft);
+  Result<std::string> record_experience(const ExperienceDraft& draft);
+  Result<std::string> reflect(const ReflectionDraft& draft);
+  Result<std::string> choose_next_step(const NextStepDraft& draft);
+  Result<std::string> add_contact(const std::string& name, json extra = json::object());
+  Result<std::string> comment(const std::string& on, const std::string& body);
+
+  // Where the activity stands in the cycle, derived from the stored entities.
+  Result<CyclePhase> cycle(const std::string& activity);
+  // Every activity of a dossier bucket (empty: this replica's own), oldest first.
+  Result<std::vector<CyclePhase>> cycles(const std::string& bucket = "");
+
+ private:
+  Result<std::string> create(const std::string& type, json fields, const json& extra);
+  Replica& replica_;
+};
+
+}  // namespace werkex

@@ -1,0 +1,131 @@
+// Replica: one device's dossier store, a SQLite database in WAL mode.
+//
+// The store keeps the replicated state of every field (`fields`, state-based, so history
+// does not grow without bound) and, derived from it in the same transaction, one JSON
+// document per entity (`docs`) for queries. Every local action and every received bundle is
+// one transaction: when put() or apply() returns OK the data is on disk (synchronous=FULL;
+// `durable = false` trades power-loss safety for speed in bulk imports that can be redone).
+// Each field state that changes gets a new local sequence number; changes_since(seq) is what
+// a peer that has seen up to `seq` lacks.
+//
+// Local writes are checked against the schema and the replica's identity (its user, role and
+// buckets); received changes are checked against the schema only (the server checks roles).
+// A Replica is not thread-safe: use it from one thread at a time. Observers run on the
+// thread that made the change, after its transaction committed.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "werkex/bundle.hpp"
+#include "werkex/clock.hpp"
+#include "werkex/error.hpp"
+#include "werkex/schema.hpp"
+
+namespace werkex {
+
+// Who writes on this replica: a person id, their role, the bucket their own entities go to
+// (a pupil's dossier "pupil:<id>") and their school's shared bucket ("school:<id>").
+struct Identity {
+  std::string user;
+  std::string role;
+  std::string bucket;
+  std::string school_bucket;
+};
+
+struct ReplicaOptions {
+  ClockSource* clock = nullptr;            // not owned; nullptr: the system clock
+  std::shared_ptr<const Schema> schema;    // nullptr: the built-in schema
+  bool durable = true;                     // false: synchronous=NORMAL
+};
+
+// Which entities a list() returns or an observer hears about. Empty strings match anything.
+struct Query {
+  std::string type;
+  std::string bucket;
+  std::string field;         // with `equals`: only entities whose field has this value
+  json equals;               // (for set fields: contains it)
+  std::string order_by;      // a field name; entities without it sort first; ties by id
+  bool include_deleted = false;
+  size_t limit = 0;          // 0: no limit
+};
+
+struct RejectedChange {
+  std::string entity;
+  std::string field;
+  Error error;
+};
+
+struct ApplyReport {
+  size_t received = 0;
+  size_t applied = 0;    // changed this replica's state
+  size_t unchanged = 0;  // already known (duplicates, older states)
+  std::vector<RejectedChange> rejected;
+};
+
+struct ChangeEvent {
+  std::string entity;
+  std::string type;
+  std::string bucket;
+  bool deleted = false;
+};
+
+using Observer = std::function<void(const std::vector<ChangeEvent>&)>;
+
+class Replica {
+ public:
+  // Opens or creates the replica at `path`. A new replica gets a fresh random replica id.
+  static Result<std::unique_ptr<Replica>> open(const std::string& path, ReplicaOptions options = {});
+  ~Replica();
+  Replica(const Replica&) = delete;
+  Replica& operator=(const Replica&) = delete;
+
+  uint64_t replica_id() const;
+  const Schema& schema() const;
+  HybridClock& clock();
+  const std::string& path() const;
+
+  const Identity& identity() const;
+  Status set_identity(const Identity& identity);
+  // Free-form settings kept with the replica (server URL, token, …).
+  Result<std::optional<std::string>> setting(const std::string& key) const;
+  Status set_setting(const std::string& key, const std::string& value);
+
+  // Creates (no "id") or updates (with "id") an entity from a flat JSON document, writing
+  // only the fields given. Returns the id. Fails, writing nothing, on any invalid field.
+  Result<std::string> put(const json& doc);
+  // Marks the entity deleted (a tombstone that syncs like any field).
+  Status remove(const std::string& id);
+  // Writes the value that lost a concurrent write back as the newest value of `field`.
+  Status restore_lost(const std::string& id, const std::string& field);
+
+  // The entity's document; WX_NOT_FOUND if this replica has never seen it.
+  Result<json> get(const std::string& id) const;
+  Result<std::vector<json>> list(const Query& query) const;
+  // Canonical JSON array of every entity, sorted by id, keys sorted: equal on converged replicas.
+  Result<std::string> dump() const;
+
+  // The highest local sequence number; changes_since(s) returns states with seq > s.
+  uint64_t last_seq() const;
+  // At most `limit` changes (0: all); the bundle's upto says how far it reaches.
+  Result<Bundle> changes_since(uint64_t seq, size_t limit = 0) const;
+  // Merges a received bundle in one transaction. Invalid changes are rejected, each with its
+  // reason, and the rest applied. Records how far this replica has seen the sender.
+  Result<ApplyReport> apply(const Bundle& bundle);
+  // The `upto` of the last bundle applied from `replica` (0 if none).
+  Result<uint64_t> peer_seq(uint64_t replica) const;
+
+  uint64_t add_observer(Query query, Observer observer);
+  void remove_observer(uint64_t token);
+
+  class Impl;
+
+ private:
+  explicit Replica(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace werkex

@@ -1,0 +1,163 @@
+#include "werkex/dossier.hpp"
+
+#include <ctime>
+
+#include "werkex/ids.hpp"
+
+namespace werkex {
+
+namespace {
+
+void set_if(json& doc, const char* key, const std::string& v) {
+  if (!v.empty()) doc[key] = v;
+}
+
+void set_if(json& doc, const char* key, const std::vector<std::string>& v) {
+  if (!v.empty()) doc[key] = v;
+}
+
+std::string rfc3339_now(uint64_t millis) {
+  std::time_t secs = static_cast<std::time_t>(millis / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// The entities of `type` in `bucket` whose `field` refers to `target`.
+Query linked(const std::string& type, const std::string& bucket, const std::string& field,
+             const json& target) {
+  Query q;
+  q.type = type;
+  q.bucket = bucket;
+  q.field = field;
+  q.equals = target;
+  return q;
+}
+
+}  // namespace
+
+json CyclePhase::to_json() const {
+  return {{"activity", activity},   {"kind", kind},         {"prepared", prepared},
+          {"experiences", experiences}, {"reflected", reflected},
+          {"next_step_chosen", next_step_chosen}, {"signed_off", signed_off}};
+}
+
+Result<std::string> Dossier::create(const std::string& type, json fields, const json& extra) {
+  if (!extra.is_object()) return make_error(WX_INVALID_ARGUMENT, type + ": extra fields must be an object");
+  for (auto& [k, v] : extra.items()) {
+    if (fields.contains(k))
+      return make_error(WX_INVALID_ARGUMENT, type + ": field '" + k + "' given twice");
+    fields[k] = v;
+  }
+  fields["type"] = type;
+  return replica_.put(fields);
+}
+
+Result<std::string> Dossier::plan_activity(const ActivityPlan& p) {
+  json doc = {{"kind", p.kind}, {"chosen_by_pupil", p.chosen_by_pupil}};
+  set_if(doc, "title", p.title);
+  set_if(doc, "builds_on", p.builds_on);
+  set_if(doc, "expected_yield", p.expected_yield);
+  set_if(doc, "use_of_yield", p.use_of_yield);
+  set_if(doc, "from_next_step", p.from_next_step);
+  WX_ASSIGN_OR_RETURN(std::string id, create("activity", doc, p.extra));
+  // The next step has now become this activity: link it back, so the chain reads both ways.
+  if (!p.from_next_step.empty())
+    WX_RETURN_IF_ERROR(replica_.put({{"id", p.from_next_step}, {"became_activity", id}}).status());
+  return id;
+}
+
+Result<std::string> Dossier::prepare(const PreparationDraft& d) {
+  json doc = {{"activity", d.activity}};
+  set_if(doc, "known_about_self", d.known_about_self);
+  set_if(doc, "known_about_work", d.known_about_work);
+  set_if(doc, "want_to_find_out", d.want_to_find_out);
+  set_if(doc, "learning_goals", d.learning_goals);
+  set_if(doc, "learning_verbs", d.learning_verbs);
+  return create("preparation", doc, d.extra);
+}
+
+Result<std::string> Dossier::record_experience(const ExperienceDraft& d) {
+  if (d.activity.empty())
+    return make_error(WX_INVALID_ARGUMENT, "experience: name the activity it belongs to");
+  json doc = {{"activity", d.activity},
+              {"occurred_at", d.occurred_at.empty() ? rfc3339_now(replica_.clock().physical_millis())
+                                                    : d.occurred_at}};
+  set_if(doc, "note", d.note);
+  set_if(doc, "emotion", d.emotion);
+  set_if(doc, "photos", d.photos);
+  return create("experience", doc, d.extra);
+}
+
+Result<std::string> Dossier::reflect(const ReflectionDraft& d) {
+  if (d.experiences.empty())
+    return make_error(WX_INVALID_ARGUMENT, "reflection: reflect on at least one experience");
+  json doc = {{"experiences", d.experiences}};
+  set_if(doc, "with_whom", d.with_whom);
+  set_if(doc, "qualities", d.qualities);
+  set_if(doc, "motives", d.motives);
+  set_if(doc, "red_thread", d.red_thread);
+  set_if(doc, "conversation_rules", d.conversation_rules);
+  return create("reflection", doc, d.extra);
+}
+
+Result<std::string> Dossier::choose_next_step(const NextStepDraft& d) {
+  json doc = {{"reflection", d.reflection}, {"description", d.description}};
+  set_if(doc, "action", d.action);
+  set_if(doc, "direction", d.direction);
+  return create("next_step", doc, d.extra);
+}
+
+Result<std::string> Dossier::add_contact(const std::string& name, json extra) {
+  return create("contact", {{"name", name}}, extra);
+}
+
+Result<std::string> Dossier::comment(const std::string& on, const std::string& body) {
+  json doc = {{"on", on}, {"body", body}};
+  if (!replica_.identity().user.empty() && is_valid_entity_id(replica_.identity().user))
+    doc["author"] = replica_.identity().user;
+  return create("comment", doc, json::object());
+}
+
+Result<CyclePhase> Dossier::cycle(const std::string& activity) {
+  WX_ASSIGN_OR_RETURN(json a, replica_.get(activity));
+  if (a.value("type", "") != "activity")
+    return make_error(WX_INVALID_ARGUMENT, activity + " is not an activity");
+  CyclePhase c;
+  c.activity = activity;
+  c.kind = a.value("kind", "");
+  const std::string bucket = a.value("bucket", "");
+  WX_ASSIGN_OR_RETURN(auto preps, replica_.list(linked("preparation", bucket, "activity", activity)));
+  c.prepared = !preps.empty();
+  WX_ASSIGN_OR_RETURN(auto exps, replica_.list(linked("experience", bucket, "activity", activity)));
+  c.experiences = exps.size();
+  for (const json& e : exps) {
+    WX_ASSIGN_OR_RETURN(auto refl, replica_.list(linked("reflection", bucket, "experiences", e["id"])));
+    for (const json& r : refl) {
+      c.reflected = true;
+      WX_ASSIGN_OR_RETURN(auto steps, replica_.list(linked("next_step", bucket, "reflection", r["id"])));
+      if (!steps.empty()) c.next_step_chosen = true;
+    }
+    WX_ASSIGN_OR_RETURN(auto sigs, replica_.list(linked("signoff", bucket, "covers", e["id"])));
+    if (!sigs.empty()) c.signed_off = true;
+  }
+  return c;
+}
+
+Result<std::vector<CyclePhase>> Dossier::cycles(const std::string& bucket) {
+  std::string b = bucket.empty() ? replica_.identity().bucket : bucket;
+  Query q;
+  q.type = "activity";
+  q.bucket = b;
+  WX_ASSIGN_OR_RETURN(auto acts, replica_.list(q));
+  std::vector<CyclePhase> out;
+  for (const json& a : acts) {
+    WX_ASSIGN_OR_RETURN(CyclePhase c, cycle(a["id"].get<std::string>()));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace werkex

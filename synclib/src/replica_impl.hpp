@@ -1,0 +1,67 @@
+// Private state of a Replica, shared by store.cpp (open, reads, observers) and
+// store_write.cpp (local writes and received bundles).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "sqlite.hpp"
+#include "werkex/store.hpp"
+
+namespace werkex {
+
+struct EntityHeader {
+  std::string id;
+  std::string type;
+  std::string bucket;
+  bool deleted = false;
+};
+
+// One stored row of `fields`: a register (elem_key empty) or one set element.
+struct FieldRow {
+  json element;  // the set element (null for registers)
+  FieldState state;
+  bool dirty = false;
+};
+
+// All rows of one entity, keyed by (field name, element key): the order `docs` lists them in.
+using EntityFields = std::map<std::pair<std::string, std::string>, FieldRow>;
+
+// The entity document as list()/get()/dump() show it (see store.hpp).
+json build_doc(const EntityHeader& header, const EntityFields& fields);
+
+class Replica::Impl {
+ public:
+  sql::Db db;
+  std::string path;
+  std::shared_ptr<const Schema> schema;
+  SystemClockSource system_clock;
+  HybridClock clock{system_clock};
+  uint64_t replica_id = 0;
+  uint64_t seq = 0;
+  Identity identity;
+  uint64_t max_skew_ms = 0;
+
+  sql::Stmt get_header, get_fields, put_field, put_doc, get_doc;
+  sql::Stmt get_meta, put_meta, get_peer, put_peer;
+
+  std::map<uint64_t, std::pair<Query, Observer>> observers;
+  uint64_t next_observer = 1;
+
+  explicit Impl(ClockSource* source) : clock(source ? *source : system_clock) {}
+
+  Status init_schema_and_statements(bool durable);
+  Result<std::optional<std::string>> meta(const std::string& key);
+  Status set_meta(const std::string& key, const std::string& value);
+
+  Result<std::optional<EntityHeader>> load_header(const std::string& id);
+  Result<EntityFields> load_fields(const std::string& id);
+  // Writes the dirty rows (each with a new seq) and the rebuilt document. In a transaction.
+  Status store_entity(const EntityHeader& header, EntityFields& fields);
+  Status persist_clock();
+  void notify(const std::vector<ChangeEvent>& events);
+};
+
+}  // namespace werkex

@@ -1,0 +1,136 @@
+#include "sqlite.hpp"
+
+#include <utility>
+
+namespace werkex::sql {
+
+Db::~Db() {
+  if (db_) sqlite3_close_v2(db_);
+}
+
+Db& Db::operator=(Db&& other) noexcept {
+  if (this != &other) {
+    if (db_) sqlite3_close_v2(db_);
+    db_ = std::exchange(other.db_, nullptr);
+  }
+  return *this;
+}
+
+Result<Db> Db::open(const std::string& path) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  Db db(raw);  // owns the handle even on failure
+  if (rc != SQLITE_OK) {
+    return make_error(WX_IO, "cannot open database '" + path + "': " +
+                                 (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+  }
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, 5000);
+  return db;
+}
+
+Error Db::error(std::string_view what) const {
+  int rc = sqlite3_extended_errcode(db_);
+  int primary = rc & 0xff;
+  ErrorCode code = (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) ? WX_CORRUPT : WX_IO;
+  return make_error(code, std::string(what) + ": " + sqlite3_errmsg(db_));
+}
+
+Status Db::exec(std::string_view sql) {
+  std::string s(sql);
+  char* msg = nullptr;
+  if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
+    std::string m = msg ? msg : "unknown error";
+    sqlite3_free(msg);
+    Error e = error("sql");
+    e.message = "sql failed: " + m;
+    return e;
+  }
+  return Status::ok();
+}
+
+Stmt::~Stmt() {
+  if (st_) sqlite3_finalize(st_);
+}
+
+Stmt& Stmt::operator=(Stmt&& other) noexcept {
+  if (this != &other) {
+    if (st_) sqlite3_finalize(st_);
+    db_ = other.db_;
+    st_ = std::exchange(other.st_, nullptr);
+  }
+  return *this;
+}
+
+Result<Stmt> Stmt::prepare(const Db& db, std::string_view sql) {
+  Stmt s;
+  s.db_ = db.raw();
+  if (sqlite3_prepare_v3(db.raw(), sql.data(), static_cast<int>(sql.size()),
+                         SQLITE_PREPARE_PERSISTENT, &s.st_, nullptr) != SQLITE_OK) {
+    return db.error("prepare '" + std::string(sql.substr(0, 60)) + "'");
+  }
+  return s;
+}
+
+Stmt& Stmt::bind(int i, int64_t v) {
+  sqlite3_bind_int64(st_, i, v);
+  return *this;
+}
+
+Stmt& Stmt::bind(int i, std::string_view v) {
+  sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Stmt& Stmt::bind_null(int i) {
+  sqlite3_bind_null(st_, i);
+  return *this;
+}
+
+Result<bool> Stmt::step() {
+  int rc = sqlite3_step(st_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  Error e = make_error(WX_IO, std::string("sqlite step: ") + sqlite3_errmsg(db_));
+  if ((rc & 0xff) == SQLITE_CORRUPT) e.code = WX_CORRUPT;
+  sqlite3_reset(st_);
+  return e;
+}
+
+Status Stmt::run() {
+  auto r = step();
+  reset();
+  if (!r) return r.error();
+  return Status::ok();
+}
+
+void Stmt::reset() {
+  sqlite3_reset(st_);
+  sqlite3_clear_bindings(st_);
+}
+
+std::string_view Stmt::text(int col) const {
+  const unsigned char* p = sqlite3_column_text(st_, col);
+  if (!p) return {};
+  return {reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(st_, col))};
+}
+
+Result<Transaction> Transaction::begin(Db& db) {
+  WX_RETURN_IF_ERROR(db.exec("BEGIN IMMEDIATE"));
+  return Transaction(&db);
+}
+
+Transaction::~Transaction() {
+  if (db_) (void)db_->exec("ROLLBACK");
+}
+
+Status Transaction::commit() {
+  Db* db = std::exchange(db_, nullptr);
+  Status s = db->exec("COMMIT");
+  if (!s) (void)db->exec("ROLLBACK");
+  return s;
+}
+
+}  // namespace werkex::sql

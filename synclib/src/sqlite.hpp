@@ -1,0 +1,84 @@
+// RAII over the SQLite C API (private to synclib): a connection, prepared statements that
+// reset themselves, and a transaction that rolls back unless committed. Every failure comes
+// back as a werkex Error carrying SQLite's own message.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "werkex/error.hpp"
+
+namespace werkex::sql {
+
+class Db {
+ public:
+  Db() = default;
+  ~Db();
+  Db(Db&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Db& operator=(Db&& other) noexcept;
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  static Result<Db> open(const std::string& path);
+  Status exec(std::string_view sql);
+  sqlite3* raw() const { return db_; }
+  Error error(std::string_view what) const;
+  int64_t changes() const { return sqlite3_changes64(db_); }
+
+ private:
+  explicit Db(sqlite3* db) : db_(db) {}
+  sqlite3* db_ = nullptr;
+};
+
+// A prepared statement. step() returns true while there is a row. Columns and binds are
+// 0-based and 1-based as in SQLite. The statement resets (and clears bindings) on reset().
+class Stmt {
+ public:
+  Stmt() = default;
+  ~Stmt();
+  Stmt(Stmt&& other) noexcept : db_(other.db_), st_(other.st_) { other.st_ = nullptr; }
+  Stmt& operator=(Stmt&& other) noexcept;
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  static Result<Stmt> prepare(const Db& db, std::string_view sql);
+
+  Stmt& bind(int i, int64_t v);
+  Stmt& bind(int i, uint64_t v) { return bind(i, static_cast<int64_t>(v)); }
+  Stmt& bind(int i, int v) { return bind(i, static_cast<int64_t>(v)); }
+  Stmt& bind(int i, std::string_view v);
+  Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  Stmt& bind_null(int i);
+
+  Result<bool> step();       // true: a row is ready
+  Status run();              // steps to completion, then resets
+  void reset();
+
+  int64_t int64(int col) const { return sqlite3_column_int64(st_, col); }
+  uint64_t uint64(int col) const { return static_cast<uint64_t>(int64(col)); }
+  std::string_view text(int col) const;
+  bool is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* st_ = nullptr;
+};
+
+// BEGIN IMMEDIATE on construction (via begin()); rolls back on destruction unless commit().
+class Transaction {
+ public:
+  static Result<Transaction> begin(Db& db);
+  ~Transaction();
+  Transaction(Transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Transaction& operator=(Transaction&&) = delete;
+  Status commit();
+
+ private:
+  explicit Transaction(Db* db) : db_(db) {}
+  Db* db_ = nullptr;
+};
+
+}  // namespace werkex::sql

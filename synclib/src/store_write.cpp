@@ -1,0 +1,350 @@
+// Local writes (put, remove, restore_lost) and received bundles (apply). Both end in the
+// same place: states merged into an entity's rows by merge(), changed rows stored with new
+// sequence numbers, the entity's document rebuilt, all in one transaction.
+#include <algorithm>
+
+#include "replica_impl.hpp"
+#include "werkex/ids.hpp"
+
+namespace werkex {
+
+namespace {
+
+Error invalid(const std::string& where, const std::string& what) {
+  return make_error(WX_INVALID_ARGUMENT, where + ": " + what);
+}
+
+std::string known_fields(const TypeSpec& t) {
+  std::string out;
+  for (auto& [name, _] : t.fields) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+bool is_field_name(std::string_view s) {
+  return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+// Merges `incoming` into the entity's row for (name, element); true if the row changed.
+Result<bool> merge_into(EntityFields& fields, const std::string& name, const json& element,
+                        const FieldState& incoming) {
+  std::string elem = incoming.rule == MergeRule::set ? element_key(element) : std::string();
+  auto [it, fresh] = fields.try_emplace({name, elem});
+  FieldRow& row = it->second;
+  if (fresh) {
+    row.element = element;
+    row.state.rule = incoming.rule;
+  } else if (row.state.rule != incoming.rule) {
+    return make_error(WX_CONFLICT, "field '" + name + "' merges as " + merge_rule_name(row.state.rule) +
+                                       " here, the change says " + merge_rule_name(incoming.rule));
+  }
+  // Merging into the empty state also normalises a received state (e.g. drops a "lost"
+  // write that does not pass the lost-write test).
+  FieldState merged = merge(row.state, incoming);
+  if (!fresh && merged == row.state) return false;
+  row.state = std::move(merged);
+  row.dirty = true;
+  return true;
+}
+
+bool is_deleted(const EntityFields& fields) {
+  auto it = fields.find({"deleted", ""});
+  return it != fields.end() && it->second.state.value == true;
+}
+
+}  // namespace
+
+// ---- local writes -------------------------------------------------------------------------
+
+namespace {
+
+struct LocalWrite {
+  std::string field;
+  json element;
+  FieldState state;
+};
+
+}  // namespace
+
+class LocalWriter {
+ public:
+  LocalWriter(Replica::Impl& impl, const Identity& me) : impl_(impl), me_(me) {}
+
+  Status check_ref(const FieldSpec& f, const json& target, const EntityHeader& h) {
+    WX_ASSIGN_OR_RETURN(auto th, impl_.load_header(target.get<std::string>()));
+    std::string where = h.type + " " + h.id + ": field '" + f.name + "'";
+    if (!th) return invalid(where, "no entity " + target.get<std::string>() + " on this replica");
+    if (th->deleted)
+      return make_error(WX_CONFLICT, where + ": " + th->type + " " + th->id + " was deleted");
+    if (!f.ref_types.empty() &&
+        std::find(f.ref_types.begin(), f.ref_types.end(), th->type) == f.ref_types.end()) {
+      std::string expected;
+      for (auto& t : f.ref_types) expected += (expected.empty() ? "" : " or ") + t;
+      return invalid(where, th->id + " is a " + th->type + ", expected " + expected);
+    }
+    if (f.same_bucket && th->bucket != h.bucket)
+      return make_error(WX_PERMISSION_DENIED,
+                        where + ": " + th->type + " " + th->id + " belongs to another dossier");
+    return Status::ok();
+  }
+
+  Status check_value(const FieldSpec& f, const json& v, const EntityHeader& h) {
+    Status s = impl_.schema->validate_value(f, v);
+    if (!s) return make_error(s.code(), h.type + " " + h.id + ": " + s.error().message);
+    if (f.value_kind() == FieldKind::ref && !v.is_null()) return check_ref(f, v, h);
+    return Status::ok();
+  }
+
+  // Turns one "field": value of a put into writes over the entity's current rows.
+  Status plan(const TypeSpec& t, const EntityHeader& h, const EntityFields& fields,
+              const std::string& name, const json& value, Stamp now, std::vector<LocalWrite>& out) {
+    std::string where = h.type + " " + h.id;
+    if (name == "deleted") return invalid(where, "'deleted' is set by delete, not by put");
+    if (name == "_conflicts") return invalid(where, "'_conflicts' is read-only; restore a lost value instead");
+    const FieldSpec* f = t.field(name);
+    if (!f) return invalid(where, "unknown field '" + name + "'; known fields: " + known_fields(t));
+    if (!Schema::may_write(*f, me_.role))
+      return make_error(WX_PERMISSION_DENIED,
+                        where + ": role '" + me_.role + "' may not write field '" + name + "'");
+    if (f->kind != FieldKind::set) {
+      WX_RETURN_IF_ERROR(check_value(*f, value, h));
+      auto it = fields.find({name, ""});
+      const FieldState* cur = it == fields.end() ? nullptr : &it->second.state;
+      if (f->immutable && cur && !cur->stamp.is_zero()) {
+        if (cur->value == value) return Status::ok();
+        return make_error(WX_CONFLICT, where + ": field '" + name + "' is written once and cannot change");
+      }
+      if (cur && cur->value == value && !cur->lost) return Status::ok();  // nothing to change
+      FieldState s = lww_write(value, now, cur ? cur->stamp : Stamp{});
+      s.rule = f->rule();
+      out.push_back({name, json(), std::move(s)});
+      return Status::ok();
+    }
+    // A set: an array replaces it, {"add": [...], "remove": [...]} edits it.
+    std::vector<json> add, remove;
+    if (value.is_array()) {
+      add.assign(value.begin(), value.end());
+      for (auto& [key, row] : fields)
+        if (key.first == name && row.state.present() &&
+            std::find(add.begin(), add.end(), row.element) == add.end())
+          remove.push_back(row.element);
+    } else if (value.is_object()) {
+      for (auto& [k, v] : value.items()) {
+        if ((k != "add" && k != "remove") || !v.is_array())
+          return invalid(where, "field '" + name + "': expected an array, or {\"add\": [...], \"remove\": [...]}");
+        (k == "add" ? add : remove).assign(v.begin(), v.end());
+      }
+    } else {
+      return invalid(where, "field '" + name + "': expected an array, or {\"add\": [...], \"remove\": [...]}");
+    }
+    for (const json& e : add) {
+      WX_RETURN_IF_ERROR(check_value(*f, e, h));
+      auto it = fields.find({name, element_key(e)});
+      if (it != fields.end() && it->second.state.present()) continue;
+      FieldState empty;
+      empty.rule = MergeRule::set;
+      out.push_back({name, e, set_add(it == fields.end() ? empty : it->second.state, now)});
+    }
+    for (const json& e : remove) {
+      WX_RETURN_IF_ERROR(impl_.schema->validate_value(*f, e));
+      auto it = fields.find({name, element_key(e)});
+      if (it == fields.end() || !it->second.state.present()) continue;
+      out.push_back({name, e, set_remove(it->second.state)});
+    }
+    return Status::ok();
+  }
+
+ private:
+  Replica::Impl& impl_;
+  const Identity& me_;
+};
+
+static Status check_writer(const Identity& me, const TypeSpec& t, const std::string& bucket) {
+  if (me.role.empty())
+    return make_error(WX_PERMISSION_DENIED, "this replica has no identity yet: run init first");
+  if (me.role == "pupil" && t.bucket == BucketKind::pupil && bucket != me.bucket)
+    return make_error(WX_PERMISSION_DENIED, "a pupil writes only in their own dossier (" + me.bucket + ")");
+  return Status::ok();
+}
+
+Result<std::string> Replica::put(const json& doc) {
+  Impl& impl = *impl_;
+  if (!doc.is_object()) return invalid("put", "expected a JSON object");
+  for (const char* k : {"id", "type", "bucket"})
+    if (doc.contains(k) && !doc[k].is_string()) return invalid("put", std::string("'") + k + "' must be a string");
+  EntityHeader h;
+  EntityFields fields;
+  bool creating = !doc.contains("id");
+  if (creating) {
+    if (!doc.contains("type")) return invalid("put", "a new entity needs a 'type'");
+    h.type = doc["type"].get<std::string>();
+    h.id = new_uuid_v7(impl.clock.physical_millis());
+  } else {
+    h.id = doc["id"].get<std::string>();
+    if (!is_valid_entity_id(h.id)) return invalid("put", "'" + h.id + "' is not an entity id");
+    WX_ASSIGN_OR_RETURN(auto found, impl.load_header(h.id));
+    if (!found) return make_error(WX_NOT_FOUND, "no entity with id '" + h.id + "' (omit id to create one)");
+    if (doc.contains("type") && doc["type"] != found->type)
+      return invalid(h.id, "is a " + found->type + ", not a " + doc["type"].get<std::string>());
+    if (doc.contains("bucket") && doc["bucket"] != found->bucket)
+      return invalid(h.id, "lives in bucket " + found->bucket + "; entities cannot move");
+    if (found->deleted) return make_error(WX_CONFLICT, found->type + " " + h.id + " was deleted");
+    h = *found;
+    WX_ASSIGN_OR_RETURN(fields, impl.load_fields(h.id));
+  }
+  const TypeSpec* t = impl.schema->type(h.type);
+  if (!t) return invalid("put", "unknown type '" + h.type + "'");
+  if (creating) {
+    const std::string& dflt = t->bucket == BucketKind::pupil ? impl.identity.bucket : impl.identity.school_bucket;
+    h.bucket = doc.contains("bucket") ? doc["bucket"].get<std::string>() : dflt;
+    if (h.bucket.empty()) return invalid("put", "no bucket given and this replica has no default for a " + h.type);
+  }
+  WX_RETURN_IF_ERROR(check_writer(impl.identity, *t, h.bucket));
+
+  Stamp now{impl.clock.now(), impl.replica_id};
+  LocalWriter writer(impl, impl.identity);
+  std::vector<LocalWrite> writes;
+  for (auto& [name, value] : doc.items()) {
+    if (name == "id" || name == "type" || name == "bucket") continue;
+    WX_RETURN_IF_ERROR(writer.plan(*t, h, fields, name, value, now, writes));
+  }
+  if (creating) {
+    for (auto& [name, f] : t->fields) {
+      if (!f.required) continue;
+      auto it = doc.find(name);
+      if (it == doc.end() || it->is_null() || (f.kind == FieldKind::set && it->empty()))
+        return invalid(h.type + " " + h.id, "field '" + name + "' is required");
+    }
+  }
+  if (writes.empty() && !creating) return h.id;
+
+  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl.db));
+  for (auto& w : writes) WX_RETURN_IF_ERROR(merge_into(fields, w.field, w.element, w.state).status());
+  WX_RETURN_IF_ERROR(impl.store_entity(h, fields));
+  WX_RETURN_IF_ERROR(impl.persist_clock());
+  WX_RETURN_IF_ERROR(tx.commit());
+  impl.notify({{h.id, h.type, h.bucket, false}});
+  return h.id;
+}
+
+Status Replica::remove(const std::string& id) {
+  Impl& impl = *impl_;
+  WX_ASSIGN_OR_RETURN(auto h, impl.load_header(id));
+  if (!h) return make_error(WX_NOT_FOUND, "no entity with id '" + id + "'");
+  if (h->deleted) return make_error(WX_CONFLICT, h->type + " " + id + " was already deleted");
+  const TypeSpec* t = impl.schema->type(h->type);
+  if (!t) return make_error(WX_PERMISSION_DENIED, "cannot delete a " + h->type + " (unknown to this version)");
+  WX_RETURN_IF_ERROR(check_writer(impl.identity, *t, h->bucket));
+  if (std::find(t->write_roles.begin(), t->write_roles.end(), impl.identity.role) == t->write_roles.end())
+    return make_error(WX_PERMISSION_DENIED, "role '" + impl.identity.role + "' may not delete a " + h->type);
+  WX_ASSIGN_OR_RETURN(auto fields, impl.load_fields(id));
+  auto it = fields.find({"deleted", ""});
+  Stamp base = it == fields.end() ? Stamp{} : it->second.state.stamp;
+  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl.db));
+  WX_RETURN_IF_ERROR(merge_into(fields, "deleted", json(), lww_write(true, {impl.clock.now(), impl.replica_id}, base)).status());
+  h->deleted = true;
+  WX_RETURN_IF_ERROR(impl.store_entity(*h, fields));
+  WX_RETURN_IF_ERROR(impl.persist_clock());
+  WX_RETURN_IF_ERROR(tx.commit());
+  impl.notify({{h->id, h->type, h->bucket, true}});
+  return Status::ok();
+}
+
+Status Replica::restore_lost(const std::string& id, const std::string& field) {
+  WX_ASSIGN_OR_RETURN(auto fields, impl_->load_fields(id));
+  auto it = fields.find({field, ""});
+  if (it == fields.end() || !it->second.state.lost)
+    return make_error(WX_NOT_FOUND, "entity " + id + ": field '" + field + "' has no lost value to restore");
+  return put({{"id", id}, {field, it->second.state.lost->value}}).status();
+}
+
+// ---- received bundles ---------------------------------------------------------------------
+
+namespace {
+
+// Checks a received change against the schema. Types and fields unknown to this build come
+// from a newer schema: they are kept and passed on, never dropped.
+Status validate_change(const Schema& schema, const Change& c) {
+  std::string where = "entity " + c.entity + " field '" + c.field + "'";
+  if (!is_field_name(c.field)) return invalid(where, "not a valid field name");
+  if (c.field == "deleted") {
+    if (c.state.rule != MergeRule::lww || !(c.state.value.is_boolean() || c.state.value.is_null()))
+      return invalid(where, "a tombstone is an lww boolean");
+    return Status::ok();
+  }
+  if (is_reserved_field_name(c.field)) return invalid(where, "reserved name");
+  const TypeSpec* t = schema.type(c.type);
+  const FieldSpec* f = t ? t->field(c.field) : nullptr;
+  if (!f) return Status::ok();
+  if (f->rule() != c.state.rule)
+    return invalid(where, std::string("merges as ") + merge_rule_name(f->rule()) + ", the change says " +
+                              merge_rule_name(c.state.rule));
+  auto check = [&](const json& v) -> Status {
+    Status s = schema.validate_value(*f, v);
+    if (!s) return make_error(s.code(), "entity " + c.entity + ": " + s.error().message);
+    return Status::ok();
+  };
+  if (c.state.rule == MergeRule::set) return check(c.element);
+  WX_RETURN_IF_ERROR(check(c.state.value));
+  if (c.state.lost) WX_RETURN_IF_ERROR(check(c.state.lost->value));
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<ApplyReport> Replica::apply(const Bundle& bundle) {
+  Impl& impl = *impl_;
+  ApplyReport report;
+  report.received = bundle.changes.size();
+  // Group by entity, keeping arrival order within each entity.
+  std::map<std::string, std::vector<const Change*>> by_entity;
+  for (const Change& c : bundle.changes) by_entity[c.entity].push_back(&c);
+
+  std::vector<ChangeEvent> events;
+  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl.db));
+  for (auto& [id, changes] : by_entity) {
+    WX_ASSIGN_OR_RETURN(auto found, impl.load_header(id));
+    EntityHeader h = found ? *found : EntityHeader{id, changes.front()->type, changes.front()->bucket, false};
+    EntityFields fields;
+    if (found) {
+      WX_ASSIGN_OR_RETURN(fields, impl.load_fields(id));
+    }
+    bool changed = false;
+    for (const Change* c : changes) {
+      auto reject = [&](Error e) { report.rejected.push_back({c->entity, c->field, std::move(e)}); };
+      if (c->type != h.type || c->bucket != h.bucket) {
+        reject(make_error(WX_CONFLICT, "entity " + id + " is a " + h.type + " in " + h.bucket +
+                                           "; the change says " + c->type + " in " + c->bucket));
+        continue;
+      }
+      if (Status s = validate_change(*impl.schema, *c); !s) {
+        reject(s.error());
+        continue;
+      }
+      if (Status s = impl.clock.observe(c->state.max_stamp().hlc, impl.max_skew_ms); !s) {
+        reject(s.error());
+        continue;
+      }
+      auto r = merge_into(fields, c->field, c->element, c->state);
+      if (!r) {
+        reject(r.error());
+        continue;
+      }
+      (*r ? report.applied : report.unchanged)++;
+      changed |= *r;
+    }
+    if (!changed) continue;
+    h.deleted = is_deleted(fields);
+    WX_RETURN_IF_ERROR(impl.store_entity(h, fields));
+    events.push_back({h.id, h.type, h.bucket, h.deleted});
+  }
+  if (bundle.from_replica != 0 && bundle.from_replica != impl.replica_id)
+    WX_RETURN_IF_ERROR(impl.put_peer.bind(1, bundle.from_replica).bind(2, bundle.upto_seq).run());
+  WX_RETURN_IF_ERROR(impl.persist_clock());
+  WX_RETURN_IF_ERROR(tx.commit());
+  impl.notify(events);
+  return report;
+}
+
+}  // namespace werkex
