@@ -1,0 +1,95 @@
+#include "test_support.hpp"
+#include "werkex/dossier.hpp"
+
+using namespace werkex;
+using test::expect_ok;
+
+TEST_CASE("dossier: the cycle next step -> activity -> preparation -> experience -> reflection -> next step",
+          "[dossier][cycle]") {
+  test::TempDir dir;
+  ManualClockSource clock(test::kStartMillis);
+  auto replica = test::open_replica(dir.file("a.db"), clock, test::pupil_identity());
+  Dossier dossier(*replica);
+
+  ActivityPlan plan;
+  plan.kind = "snuffelstage";
+  plan.title = "Een dag in de keuken";
+  plan.builds_on = "Ik kook thuis vaak";
+  plan.expected_yield = "Weten of ik tegen de drukte kan";
+  plan.use_of_yield = "Kiezen tussen horeca en bakkerij";
+  std::string act = expect_ok(dossier.plan_activity(plan));
+  CyclePhase phase = expect_ok(dossier.cycle(act));
+  CHECK_FALSE(phase.prepared);
+  CHECK(phase.experiences == 0);
+
+  PreparationDraft prep;
+  prep.activity = act;
+  prep.want_to_find_out = "Hoe laat begint de dag?";
+  prep.learning_verbs = {"leren", "uitproberen"};
+  expect_ok(dossier.prepare(prep));
+
+  ExperienceDraft exp;
+  exp.activity = act;
+  exp.note = "Ik mocht zelf de saus maken";
+  exp.emotion = "trots";
+  exp.extra = {{"competencies", {"werkexploratie"}}};
+  std::string e1 = expect_ok(dossier.record_experience(exp));
+  CHECK(expect_ok(replica->get(e1)).contains("occurred_at"));
+
+  ReflectionDraft refl;
+  refl.experiences = {e1};
+  refl.with_whom = {"mentor"};
+  refl.qualities = {"nauwkeurig"};
+  refl.motives = {"samenwerken"};
+  refl.conversation_rules = {"ruimte_geven", "inzoomen"};
+  std::string r = expect_ok(dossier.reflect(refl));
+
+  NextStepDraft step;
+  step.reflection = r;
+  step.description = "Een dag meelopen in een bakkerij";
+  step.direction = {"verbreden"};
+  std::string ns = expect_ok(dossier.choose_next_step(step));
+
+  phase = expect_ok(dossier.cycle(act));
+  CHECK(phase.prepared);
+  CHECK(phase.experiences == 1);
+  CHECK(phase.reflected);
+  CHECK(phase.next_step_chosen);
+  CHECK_FALSE(phase.signed_off);
+
+  // The next step becomes the next activity, linked both ways.
+  ActivityPlan next;
+  next.kind = "meeloopdag";
+  next.from_next_step = ns;
+  std::string act2 = expect_ok(dossier.plan_activity(next));
+  CHECK(expect_ok(replica->get(ns))["became_activity"] == act2);
+  CHECK(expect_ok(replica->get(act2))["from_next_step"] == ns);
+  CHECK(expect_ok(dossier.cycles()).size() == 2);
+}
+
+TEST_CASE("dossier: cross-entity rules are enforced", "[dossier][validation]") {
+  test::TempDir dir;
+  ManualClockSource clock(test::kStartMillis);
+  auto replica = test::open_replica(dir.file("a.db"), clock, test::pupil_identity());
+  Dossier dossier(*replica);
+  ReflectionDraft empty;
+  CHECK(dossier.reflect(empty).error().code == WX_INVALID_ARGUMENT);
+  ExperienceDraft loose;
+  loose.note = "zonder activiteit";
+  CHECK(dossier.record_experience(loose).error().code == WX_INVALID_ARGUMENT);
+  NextStepDraft orphan;
+  orphan.description = "iets";
+  CHECK_THAT(dossier.choose_next_step(orphan).error().message, Catch::Contains("reflection"));
+  ActivityPlan p;
+  p.kind = "gastles";
+  std::string act = expect_ok(dossier.plan_activity(p));
+  ReflectionDraft on_activity;
+  on_activity.experiences = {act};  // an activity is not an experience
+  CHECK_THAT(dossier.reflect(on_activity).error().message, Catch::Contains("expected experience"));
+  CHECK(dossier.comment(act, "goed").error().code == WX_PERMISSION_DENIED);
+  ExperienceDraft extra_twice;
+  extra_twice.activity = act;
+  extra_twice.note = "a";
+  extra_twice.extra = {{"note", "b"}};
+  CHECK(dossier.record_experience(extra_twice).error().code == WX_INVALID_ARGUMENT);
+}

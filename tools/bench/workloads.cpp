@@ -1,0 +1,244 @@
+// What werkex-bench measures: local writes against plain SQLite, applying a received bundle,
+// and the memory of an opened and listed dossier.
+#include <sqlite3.h>
+
+#include <unordered_set>
+
+#include "bench.hpp"
+#include "werkex/bundle.hpp"
+#include "werkex/dossier.hpp"
+#include "werkex/ids.hpp"
+
+namespace bench {
+
+namespace {
+
+using werkex::json;
+
+uint64_t wall_millis() {
+  using namespace std::chrono;
+  return static_cast<uint64_t>(
+      duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+}
+
+void remove_db(const std::string& path) {
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ec);
+}
+
+// ---- local writes -------------------------------------------------------------------------
+
+// One experience per action through the domain API: 7 registers + a set of 2 = 9 field rows.
+double local_writes_us(const std::string& path, const std::vector<Experience>& data, bool durable) {
+  auto replica = open_pupil_replica(path, durable);
+  std::string activity = plan_activity(*replica, 0);
+  werkex::Dossier dossier(*replica);
+  auto start = Clock::now();
+  for (const Experience& e : data) {
+    werkex::ExperienceDraft d;
+    d.activity = activity;
+    d.occurred_at = e.occurred_at;
+    d.note = e.note;
+    d.emotion = e.emotion;
+    d.extra = {{"emotion_note", e.emotion_note},
+               {"observed_goals", e.observed_goals},
+               {"role_model", e.role_model},
+               {"competencies", e.competencies}};
+    check(dossier.record_experience(d), "record experience");
+  }
+  return seconds_since(start) * 1e6 / static_cast<double>(data.size());
+}
+
+class PlainDb {
+ public:
+  explicit PlainDb(const std::string& path) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+        SQLITE_OK)
+      fail("open " + path);
+  }
+  ~PlainDb() {
+    sqlite3_finalize(insert_);
+    sqlite3_close_v2(db_);
+  }
+  PlainDb(const PlainDb&) = delete;
+  PlainDb& operator=(const PlainDb&) = delete;
+
+  void exec(const char* sql) {
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(sql);
+  }
+  void prepare_insert() {
+    const char* sql = "INSERT INTO plain(entity, field, value) VALUES(?1, ?2, ?3)";
+    if (sqlite3_prepare_v2(db_, sql, -1, &insert_, nullptr) != SQLITE_OK) fail(sql);
+  }
+  void insert(const std::string& entity, const char* field, const std::string& value) {
+    sqlite3_bind_text(insert_, 1, entity.data(), static_cast<int>(entity.size()), SQLITE_STATIC);
+    sqlite3_bind_text(insert_, 2, field, -1, SQLITE_STATIC);
+    sqlite3_bind_text(insert_, 3, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+    if (sqlite3_step(insert_) != SQLITE_DONE) fail("insert");
+    sqlite3_reset(insert_);
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& what) {
+    throw Failure("plain sqlite: " + what + ": " + (db_ ? sqlite3_errmsg(db_) : "no handle"));
+  }
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* insert_ = nullptr;
+};
+
+// The same values as (entity, field, value) rows, one transaction per entity.
+double sqlite_writes_us(const std::string& path, const std::vector<Experience>& data,
+                        bool durable) {
+  PlainDb db(path);
+  db.exec("PRAGMA journal_mode=WAL");
+  db.exec(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  db.exec("CREATE TABLE plain(entity TEXT, field TEXT, value TEXT)");
+  db.prepare_insert();
+  const std::string activity = werkex::new_uuid_v7(wall_millis());
+  auto start = Clock::now();
+  for (const Experience& e : data) {
+    std::string id = werkex::new_uuid_v7(wall_millis());
+    db.exec("BEGIN IMMEDIATE");
+    db.insert(id, "activity", activity);
+    db.insert(id, "occurred_at", e.occurred_at);
+    db.insert(id, "note", e.note);
+    db.insert(id, "emotion", e.emotion);
+    db.insert(id, "emotion_note", e.emotion_note);
+    db.insert(id, "observed_goals", e.observed_goals);
+    db.insert(id, "role_model", e.role_model);
+    for (const std::string& c : e.competencies) db.insert(id, "competencies", c);
+    db.exec("COMMIT");
+  }
+  return seconds_since(start) * 1e6 / static_cast<double>(data.size());
+}
+
+}  // namespace
+
+WriteFigures bench_writes(const TempDir& dir, const std::vector<Experience>& data, bool durable,
+                          int rounds) {
+  std::vector<double> local, plain, ratio;
+  const std::string tag = durable ? "full" : "normal";
+  for (int r = 0; r < rounds; ++r) {
+    std::string lp = dir.file("local-" + tag + "-" + std::to_string(r) + ".db");
+    std::string pp = dir.file("plain-" + tag + "-" + std::to_string(r) + ".db");
+    double l = 0, p = 0;
+    // Alternate which side goes first, so drift (page cache, disk) favours neither.
+    if (r % 2 == 0) {
+      l = local_writes_us(lp, data, durable);
+      p = sqlite_writes_us(pp, data, durable);
+    } else {
+      p = sqlite_writes_us(pp, data, durable);
+      l = local_writes_us(lp, data, durable);
+    }
+    local.push_back(l);
+    plain.push_back(p);
+    ratio.push_back(l / p);
+    remove_db(lp);
+    remove_db(pp);
+    progress("writes " + tag + " round " + std::to_string(r + 1) + ": werkex " +
+             std::to_string(l) + " us, sqlite " + std::to_string(p) + " us per action");
+  }
+  WriteFigures f;
+  f.local_us = median(local);
+  f.sqlite_us = median(plain);
+  f.ratio = median(ratio);
+  f.actions = data.size();
+  f.rows_per_action = 7 + (data.empty() ? 0 : data.front().competencies.size());
+  return f;
+}
+
+// ---- dossier memory -----------------------------------------------------------------------
+
+void build_dossier(const std::string& path, size_t activities, size_t experiences) {
+  auto replica = open_pupil_replica(path, /*durable=*/false);
+  std::vector<std::string> acts;
+  for (size_t i = 0; i < activities; ++i) acts.push_back(plan_activity(*replica, i));
+  werkex::Dossier dossier(*replica);
+  std::vector<Experience> data = make_experiences(experiences, 2);
+  for (size_t i = 0; i < data.size(); ++i) {
+    const Experience& e = data[i];
+    werkex::ExperienceDraft d;
+    d.activity = acts[i % acts.size()];
+    d.occurred_at = e.occurred_at;
+    d.note = e.note;
+    d.emotion = e.emotion;
+    d.extra = {{"emotion_note", e.emotion_note},
+               {"observed_goals", e.observed_goals},
+               {"role_model", e.role_model},
+               {"competencies", e.competencies}};
+    check(dossier.record_experience(d), "record experience");
+  }
+}
+
+DossierMemory measure_dossier_in_child(const std::string& path) {
+  std::string out = run_in_child("dossier memory", [&] {
+    double before = proc_status_mb("VmRSS:");
+    auto replica = check(werkex::Replica::open(path), "open " + path);
+    werkex::Query q;
+    q.bucket = bench_pupil().bucket;
+    q.order_by = "occurred_at";  // the timeline
+    auto docs = check(replica->list(q), "list");
+    double after = proc_status_mb("VmRSS:");
+    double hwm = proc_status_mb("VmHWM:");
+    return json{before, after, hwm, docs.size()}.dump();
+  });
+  json j = json::parse(out);
+  return {j[0].get<double>(), j[1].get<double>(), j[2].get<double>(), j[3].get<size_t>()};
+}
+
+// ---- applying a received bundle -----------------------------------------------------------
+
+ApplyFigures bench_apply(const std::string& source, const TempDir& dir, int rounds) {
+  ApplyFigures f;
+  std::string text;
+  {
+    werkex::ReplicaOptions quick;
+    quick.durable = false;
+    auto src = check(werkex::Replica::open(source, quick), "open " + source);
+    auto start = Clock::now();
+    werkex::Bundle b = check(src->changes_since(0), "changes_since(0)");
+    text = werkex::bundle_to_json(b).dump();
+    double export_s = seconds_since(start);
+    f.changes = b.changes.size();
+    f.export_changes_per_s = static_cast<double>(f.changes) / export_s;
+    std::unordered_set<std::string> entities;
+    for (const werkex::Change& c : b.changes) {
+      entities.insert(c.entity);
+      const json& v = c.state.rule == werkex::MergeRule::set ? c.element : c.state.value;
+      f.raw_value_bytes += static_cast<double>(v.dump().size());
+    }
+    f.entities = entities.size();
+  }
+  f.bundle_bytes = text.size();
+
+  std::vector<double> parse_s, apply_s, total_s;
+  for (int r = 0; r < rounds; ++r) {
+    std::string path = dir.file("target-" + std::to_string(r) + ".db");
+    {
+      auto target = check(werkex::Replica::open(path), "open " + path);  // default: durable
+      auto t0 = Clock::now();
+      werkex::Bundle b = check(werkex::bundle_from_text(text), "parse bundle");
+      auto t1 = Clock::now();
+      werkex::ApplyReport report = check(target->apply(b), "apply");
+      auto t2 = Clock::now();
+      if (report.applied != f.changes || !report.rejected.empty())
+        throw Failure("apply: " + std::to_string(report.applied) + " of " +
+                      std::to_string(f.changes) + " changes applied, " +
+                      std::to_string(report.rejected.size()) + " rejected");
+      parse_s.push_back(std::chrono::duration<double>(t1 - t0).count());
+      apply_s.push_back(std::chrono::duration<double>(t2 - t1).count());
+      total_s.push_back(std::chrono::duration<double>(t2 - t0).count());
+    }
+    remove_db(path);
+    progress("apply round " + std::to_string(r + 1) + ": parse " + std::to_string(parse_s.back()) +
+             " s, apply " + std::to_string(apply_s.back()) + " s");
+  }
+  const double n = static_cast<double>(f.changes);
+  f.parse_s = median(parse_s);
+  f.apply_s = median(apply_s);
+  f.apply_changes_per_s = n / median(total_s);
+  f.apply_only_changes_per_s = n / f.apply_s;
+  return f;
+}
+
+}  // namespace bench
