@@ -89,27 +89,35 @@ std::string run_in_child(const std::string& what, const std::function<std::strin
   std::string result;
   char buf[4096];
   for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) != 0;) {
-    if (n > 0) result.append(buf, static_cast<size_t>(n));
-    else if (errno != EINTR) break;
+    if (n > 0)
+      result.append(buf, static_cast<size_t>(n));
+    else if (errno != EINTR)
+      break;
   }
   close(fds[0]);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) throw Failure("waitpid: " + std::string(std::strerror(errno)));
   }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw Failure(what + " failed in a child process");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw Failure(what + " failed in a child process");
   return result;
 }
 
 namespace {
 
-const char* const kWords[] = {
-    "vandaag", "mocht", "ik", "meelopen", "met", "een", "monteur", "bij", "het", "garagebedrijf",
-    "we", "hebben", "samen", "een", "auto", "nagekeken", "en", "de", "remmen", "vervangen",
-    "ik", "vond", "het", "leuk", "om", "met", "mijn", "handen", "te", "werken",
-    "de", "klant", "was", "blij", "omdat", "alles", "snel", "klaar", "was", "collega's",
-    "helpen", "elkaar", "als", "iets", "niet", "lukt", "daarna", "heb", "ik", "gevraagd",
-    "hoe", "je", "eerste", "monteur", "wordt", "welke", "opleiding", "nodig", "is", "morgen"};
+const char* const kWords[] = {"vandaag",   "mocht",     "ik",     "meelopen", "met",
+                              "een",       "monteur",   "bij",    "het",      "garagebedrijf",
+                              "we",        "hebben",    "samen",  "een",      "auto",
+                              "nagekeken", "en",        "de",     "remmen",   "vervangen",
+                              "ik",        "vond",      "het",    "leuk",     "om",
+                              "met",       "mijn",      "handen", "te",       "werken",
+                              "de",        "klant",     "was",    "blij",     "omdat",
+                              "alles",     "snel",      "klaar",  "was",      "collega's",
+                              "helpen",    "elkaar",    "als",    "iets",     "niet",
+                              "lukt",      "daarna",    "heb",    "ik",       "gevraagd",
+                              "hoe",       "je",        "eerste", "monteur",  "wordt",
+                              "welke",     "opleiding", "nodig",  "is",       "morgen"};
 const char* const kEmotions[] = {"trots", "blij", "geraakt", "nieuwsgierig", "verrast", "onzeker"};
 const char* const kCompetencies[] = {"kwaliteitenreflectie", "motievenreflectie", "werkexploratie",
                                      "loopbaansturing", "netwerken"};
@@ -151,7 +159,8 @@ std::vector<Experience> make_experiences(size_t n, uint64_t seed) {
     e.observed_goals = sentence(rng, 120);
     e.role_model = kRoleModels[rng() % std::size(kRoleModels)];
     size_t c = rng() % std::size(kCompetencies);
-    e.competencies = {kCompetencies[c], kCompetencies[(c + 1 + rng() % 4) % std::size(kCompetencies)]};
+    e.competencies = {kCompetencies[c],
+                      kCompetencies[(c + 1 + rng() % 4) % std::size(kCompetencies)]};
     out.push_back(std::move(e));
   }
   return out;

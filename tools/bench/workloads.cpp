@@ -135,8 +135,8 @@ WriteFigures bench_writes(const TempDir& dir, const std::vector<Experience>& dat
     ratio.push_back(l / p);
     remove_db(lp);
     remove_db(pp);
-    progress("writes " + tag + " round " + std::to_string(r + 1) + ": werkex " +
-             std::to_string(l) + " us, sqlite " + std::to_string(p) + " us per action");
+    progress("writes " + tag + " round " + std::to_string(r + 1) + ": werkex " + std::to_string(l) +
+             " us, sqlite " + std::to_string(p) + " us per action");
   }
   WriteFigures f;
   f.local_us = median(local);

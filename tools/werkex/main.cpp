@@ -1,1 +1,193 @@
-int main(){}
+// werkex: the device command-line tool. Drives one replica (a SQLite file) the way an app
+// would: entities, the dossier cycle, and bundles exchanged by file. Tests and the demo use
+// it, so its output formats and exit codes are a contract (see usage()).
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "cli.hpp"
+
+namespace werkex::cli {
+
+namespace {
+
+// One line per code, generated from the shared enum so the table cannot drift from it.
+const char* code_meaning(ErrorCode code) {
+  switch (code) {
+    case WX_OK:
+      return "";
+    case WX_INVALID_ARGUMENT:
+      return "bad input: malformed JSON, unknown field or type, wrong value";
+    case WX_NOT_FOUND:
+      return "no such entity or file; or the database does not exist (run init)";
+    case WX_CONFLICT:
+      return "contradicts stored state: a deleted entity, a written-once field";
+    case WX_PERMISSION_DENIED:
+      return "this replica's role or dossier may not write that";
+    case WX_IO:
+      return "the file system or database failed";
+    case WX_CORRUPT:
+      return "a damaged database, or a file that is not a valid bundle";
+    case WX_CLOCK_SKEW:
+      return "a timestamp is too far ahead of this device's clock";
+    case WX_UNAUTHENTICATED:
+      return "missing, expired or revoked token";
+    case WX_UNAVAILABLE:
+      return "the network or server is unreachable; retry later";
+    case WX_TOO_LARGE:
+      return "a value or file exceeds a limit";
+    case WX_INTERNAL:
+      return "a bug in werkex; please report it";
+  }
+  return "";
+}
+
+std::string usage(const std::vector<Command>& commands) {
+  std::ostringstream u;
+  u << "usage: werkex --db PATH <command> [options]\n"
+       "       (WERKEX_DB=PATH in the environment stands in for --db)\n\n"
+       "An entity is a flat JSON object: {\"id\": ..., \"type\": ..., \"<field>\": value, ...}.\n"
+       "--json takes the JSON itself, @FILE to read it from a file, or - for stdin.\n"
+       "Commands that create an entity print its id; get, list, cycle, status and import\n"
+       "print JSON; dump prints the canonical form, identical on converged replicas.\n\n"
+       "Commands:\n";
+  for (const Command& c : commands) {
+    u << "  " << c.name;
+    if (!c.synopsis.empty()) u << ' ' << c.synopsis;
+    u << "\n      " << c.summary << '\n';
+  }
+  u << "\nExit codes:\n"
+       "  0   success\n"
+       "  2   usage: unknown command or option, missing option or operand\n";
+  for (int code = WX_INVALID_ARGUMENT; code <= WX_INTERNAL; ++code) {
+    auto c = static_cast<ErrorCode>(code);
+    std::string name = error_code_name(c);
+    u << "  " << exit_code_for(c) << "  " << name
+      << std::string(name.size() < 18 ? 18 - name.size() : 1, ' ') << code_meaning(c) << '\n';
+  }
+  u << "Errors are printed on stderr as 'werkex: <code name>: <message>'.\n";
+  return u.str();
+}
+
+const Command* find_command(const std::vector<Command>& commands, std::string_view name) {
+  for (const Command& c : commands)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+Outcome no_replica(const std::string& path) {
+  return make_error(WX_NOT_FOUND, "no replica at '" + path + "': run 'werkex --db " + path +
+                                      " init --user ID --role ROLE' first");
+}
+
+Outcome run_command(const Command& cmd, std::string db_path, std::span<char* const> argv) {
+  // Every command also takes --db (so it may follow the command) and --help.
+  std::vector<OptionSpec> specs = cmd.options;
+  specs.push_back({"db"});
+  specs.push_back({"help", false});
+  Args args;
+  CLI_RETURN_IF_ERROR(Args::parse(cmd.name, specs, argv, args));
+  if (args.has("help")) {
+    std::cout << usage({cmd});
+    return Outcome();
+  }
+  if (args.has("db")) {
+    if (!db_path.empty()) return Outcome::usage("--db given twice");
+    db_path = args.value("db");
+  }
+  if (db_path.empty()) {
+    const char* env = std::getenv("WERKEX_DB");
+    if (env && *env) db_path = env;
+  }
+  if (db_path.empty()) return Outcome::usage("no database: give --db PATH or set WERKEX_DB");
+  size_t n = args.operands().size();
+  if (n < cmd.min_operands || n > cmd.max_operands) {
+    std::string name(cmd.name);
+    return Outcome::usage(name + ": got " + std::to_string(n) + " operand" + (n == 1 ? "" : "s") +
+                          "; usage: werkex --db PATH " + name + " " + std::string(cmd.synopsis));
+  }
+
+  Context ctx{db_path, nullptr, std::cout};
+  std::unique_ptr<Replica> replica;
+  if (cmd.opens_replica) {
+    // Replica::open creates a missing database; only init may do that, so a mistyped path
+    // does not silently start an empty dossier.
+    std::error_code ec;
+    if (!std::filesystem::exists(db_path, ec)) {
+      if (ec && ec != std::errc::no_such_file_or_directory)
+        return make_error(WX_IO, "cannot access '" + db_path + "': " + ec.message());
+      return no_replica(db_path);
+    }
+    WX_ASSIGN_OR_RETURN(replica, Replica::open(db_path));
+    ctx.replica = replica.get();
+  }
+  return cmd.run(ctx, args);
+}
+
+int report(const Outcome& o) {
+  if (!o.ok()) std::cerr << "werkex: " << o.name() << ": " << o.message() << '\n';
+  return o.exit_code();
+}
+
+int run(int argc, char** argv) {
+  std::vector<Command> commands;
+  for (auto group : {entity_commands, cycle_commands, sync_commands})
+    for (Command& c : group()) commands.push_back(std::move(c));
+  commands.push_back({"help", "", "Print this text.", {}, 0, 0, false, nullptr});
+
+  std::span<char* const> rest(argv + 1, argc > 0 ? argc - 1 : 0);
+  std::string db_path;
+  while (!rest.empty()) {
+    std::string_view a = rest.front();
+    if (a == "--help" || a == "-h" || a == "help") {
+      std::cout << usage(commands);
+      return 0;
+    }
+    if (a == "--db" || a.substr(0, 5) == "--db=") {
+      if (!db_path.empty()) return report(Outcome::usage("--db given twice"));
+      if (a == "--db") {
+        if (rest.size() < 2) return report(Outcome::usage("option '--db' needs a value"));
+        db_path = rest[1];
+        rest = rest.subspan(2);
+      } else {
+        db_path = std::string(a.substr(5));
+        rest = rest.subspan(1);
+      }
+      if (db_path.empty()) return report(Outcome::usage("--db: the path is empty"));
+      continue;
+    }
+    break;
+  }
+  if (rest.empty()) {
+    std::cerr << usage(commands);
+    return kExitUsage;
+  }
+  std::string_view name = rest.front();
+  const Command* cmd = find_command(commands, name);
+  if (!cmd || !cmd->run) {
+    std::string what =
+        !name.empty() && name.front() == '-' ? "unknown option '" : "unknown command '";
+    return report(Outcome::usage(what + std::string(name) + "'"));
+  }
+  Outcome o = run_command(*cmd, db_path, rest.subspan(1));
+  std::cout.flush();
+  if (o.ok() && !std::cout) o = make_error(WX_IO, "cannot write to standard output");
+  return report(o);
+}
+
+}  // namespace
+
+}  // namespace werkex::cli
+
+int main(int argc, char** argv) {
+  // The library does not throw, and the CLI checks its input; these catch what slipped by
+  // (e.g. a JSON value of an unexpected type) so bad input never ends in an abort.
+  try {
+    return werkex::cli::run(argc, argv);
+  } catch (const nlohmann::json::exception& e) {
+    return werkex::cli::report(werkex::make_error(WX_INVALID_ARGUMENT, e.what()));
+  } catch (const std::exception& e) {
+    return werkex::cli::report(werkex::make_error(WX_INTERNAL, e.what()));
+  }
+}

@@ -1,0 +1,225 @@
+// The dossier cycle as verbs (werkex::Dossier): activity, prepare, experience, reflect,
+// next-step, contact, comment, and cycle to see where activities stand.
+#include <algorithm>
+
+#include "cli.hpp"
+#include "werkex/dossier.hpp"
+
+namespace werkex::cli {
+
+namespace {
+
+Outcome print_id(Context& ctx, const Result<std::string>& id) {
+  if (!id) return id.error();
+  print_line(ctx, *id);
+  return Outcome();
+}
+
+Outcome cmd_activity(Context& ctx, const Args& args) {
+  ActivityPlan p;
+  p.kind = args.value("kind");
+  p.title = args.value("title");
+  p.builds_on = args.value("builds-on");
+  p.expected_yield = args.value("expected-yield");
+  p.use_of_yield = args.value("use-of-yield");
+  p.from_next_step = args.value("from-next-step");
+  p.chosen_by_pupil = !args.has("assigned");
+  WX_ASSIGN_OR_RETURN(p.extra, read_extra_fields(args));
+  return print_id(ctx, Dossier(*ctx.replica).plan_activity(p));
+}
+
+Outcome cmd_prepare(Context& ctx, const Args& args) {
+  PreparationDraft d;
+  d.activity = args.value("activity");
+  d.known_about_self = args.value("known-about-self");
+  d.known_about_work = args.value("known-about-work");
+  d.want_to_find_out = args.value("want-to-find-out");
+  d.learning_goals = args.value("learning-goals");
+  d.learning_verbs = args.values("verb");
+  WX_ASSIGN_OR_RETURN(d.extra, read_extra_fields(args));
+  return print_id(ctx, Dossier(*ctx.replica).prepare(d));
+}
+
+Outcome cmd_experience(Context& ctx, const Args& args) {
+  ExperienceDraft d;
+  d.activity = args.value("activity");
+  d.occurred_at = args.value("at");
+  d.note = args.value("note");
+  d.emotion = args.value("emotion");
+  d.photos = args.values("photo");
+  WX_ASSIGN_OR_RETURN(d.extra, read_extra_fields(args));
+  return print_id(ctx, Dossier(*ctx.replica).record_experience(d));
+}
+
+Outcome cmd_reflect(Context& ctx, const Args& args) {
+  ReflectionDraft d;
+  d.experiences = args.values("experience");
+  d.with_whom = args.values("with");
+  d.qualities = args.values("quality");
+  d.motives = args.values("motive");
+  d.red_thread = args.value("red-thread");
+  d.conversation_rules = args.values("rule");
+  WX_ASSIGN_OR_RETURN(d.extra, read_extra_fields(args));
+  return print_id(ctx, Dossier(*ctx.replica).reflect(d));
+}
+
+Outcome cmd_next_step(Context& ctx, const Args& args) {
+  NextStepDraft d;
+  d.reflection = args.value("reflection");
+  d.description = args.value("description");
+  d.action = args.value("action");
+  d.direction = args.values("direction");
+  WX_ASSIGN_OR_RETURN(d.extra, read_extra_fields(args));
+  return print_id(ctx, Dossier(*ctx.replica).choose_next_step(d));
+}
+
+Outcome cmd_contact(Context& ctx, const Args& args) {
+  WX_ASSIGN_OR_RETURN(json extra, read_extra_fields(args));
+  return print_id(ctx, Dossier(*ctx.replica).add_contact(args.value("name"), extra));
+}
+
+Outcome cmd_comment(Context& ctx, const Args& args) {
+  Replica& r = *ctx.replica;
+  std::string on = args.value("on");
+  std::string body = args.value("body");
+  // Checked here because put() checks roles field by field, and "may not write field
+  // 'author'" would not tell a pupil that comments are for staff.
+  const TypeSpec* type = r.schema().type("comment");
+  const std::string& role = r.identity().role;
+  if (type && std::find(type->write_roles.begin(), type->write_roles.end(), role) ==
+                  type->write_roles.end()) {
+    std::string who;
+    for (const std::string& w : type->write_roles) who += (who.empty() ? "" : ", ") + w;
+    return make_error(
+        WX_PERMISSION_DENIED,
+        "role '" + role + "' may not write a comment (comments are written by: " + who + ")");
+  }
+  WX_ASSIGN_OR_RETURN(json target, r.get(on));
+  std::string bucket = target.value("bucket", "");
+  if (bucket.empty() || bucket == r.identity().bucket)
+    return print_id(ctx, Dossier(r).comment(on, body));
+  // Dossier::comment files the comment in this replica's own bucket, but a teacher or
+  // supervisor comments in the pupil's dossier, where the entry lives (and `on` requires the
+  // same bucket). Same document otherwise, so the schema and roles still decide.
+  json doc = {{"type", "comment"}, {"bucket", bucket}, {"on", on}, {"body", body}};
+  // `author` is a ref, so it must resolve here: name the author only once the roster (the
+  // person entity, from the school bucket) has reached this replica.
+  if (auto me = r.get(r.identity().user); me && me->value("type", "") == "person")
+    doc["author"] = r.identity().user;
+  return print_id(ctx, r.put(doc));
+}
+
+Outcome cmd_cycle(Context& ctx, const Args& args) {
+  Dossier dossier(*ctx.replica);
+  if (!args.operands().empty()) {
+    WX_ASSIGN_OR_RETURN(CyclePhase phase, dossier.cycle(args.operands()[0]));
+    print_json(ctx, phase.to_json());
+    return Outcome();
+  }
+  WX_ASSIGN_OR_RETURN(auto phases, dossier.cycles(args.value("bucket")));
+  json out = json::array();
+  for (const CyclePhase& p : phases) out.push_back(p.to_json());
+  print_json(ctx, out);
+  return Outcome();
+}
+
+}  // namespace
+
+std::vector<Command> cycle_commands() {
+  const OptionSpec extra{"json"};
+  auto many = [](std::string_view name, bool required = false) {
+    return OptionSpec{name, true, true, required};
+  };
+  auto needed = [](std::string_view name) { return OptionSpec{name, true, false, true}; };
+  return {
+      {"activity",
+       "--kind K [--title T] [--builds-on X] [--expected-yield X] [--use-of-yield X]\n"
+       "           [--from-next-step ID] [--assigned] [--json EXTRA]",
+       "Plan an activity with its why; --from-next-step links the next step that led to it.",
+       {needed("kind"),
+        {"title"},
+        {"builds-on"},
+        {"expected-yield"},
+        {"use-of-yield"},
+        {"from-next-step"},
+        {"assigned", false},
+        extra},
+       0,
+       0,
+       true,
+       cmd_activity},
+      {"prepare",
+       "--activity ID [--known-about-self X] [--known-about-work X] [--want-to-find-out X]\n"
+       "           [--learning-goals X] [--verb V]... [--json EXTRA]",
+       "Record the preparation of an activity (verbs: leren, oefenen, uitproberen, laten_zien).",
+       {needed("activity"),
+        {"known-about-self"},
+        {"known-about-work"},
+        {"want-to-find-out"},
+        {"learning-goals"},
+        many("verb"),
+        extra},
+       0,
+       0,
+       true,
+       cmd_prepare},
+      {"experience",
+       "--activity ID [--at RFC3339] [--note X] [--emotion E] [--photo SHA256]... [--json EXTRA]",
+       "Record an experience in an activity (--at defaults to now).",
+       {needed("activity"), {"at"}, {"note"}, {"emotion"}, many("photo"), extra},
+       0,
+       0,
+       true,
+       cmd_experience},
+      {"reflect",
+       "--experience ID... [--with W]... [--quality Q]... [--motive M]... [--red-thread X]\n"
+       "           [--rule R]... [--json EXTRA]",
+       "Record a reflection on one or more experiences.",
+       {many("experience", true),
+        many("with"),
+        many("quality"),
+        many("motive"),
+        {"red-thread"},
+        many("rule"),
+        extra},
+       0,
+       0,
+       true,
+       cmd_reflect},
+      {"next-step",
+       "--reflection ID --description X [--action A] [--direction D]... [--json EXTRA]",
+       "Choose the next step that follows from a reflection.",
+       {needed("reflection"), needed("description"), {"action"}, many("direction"), extra},
+       0,
+       0,
+       true,
+       cmd_next_step},
+      {"contact",
+       "--name N [--json EXTRA]",
+       "Add a network contact.",
+       {needed("name"), extra},
+       0,
+       0,
+       true,
+       cmd_contact},
+      {"comment",
+       "--on ID --body X",
+       "Comment on a dossier entry (teachers, counsellors, supervisors), in the entry's dossier.",
+       {needed("on"), needed("body")},
+       0,
+       0,
+       true,
+       cmd_comment},
+      {"cycle",
+       "[ID] [--bucket B]",
+       "Print the cycle phases of one activity, or of every activity in a dossier (default:\n"
+       "      this replica's own) as a JSON array.",
+       {{"bucket"}},
+       0,
+       1,
+       true,
+       cmd_cycle},
+  };
+}
+
+}  // namespace werkex::cli

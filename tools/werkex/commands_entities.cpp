@@ -1,0 +1,227 @@
+// The replica and its entities: init, status, put, get, list, delete, restore, dump.
+#include <algorithm>
+#include <ostream>
+
+#include "cli.hpp"
+#include "werkex/ids.hpp"
+
+namespace werkex::cli {
+
+namespace {
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+std::vector<std::string> type_names(const Schema& schema) {
+  std::vector<std::string> out;
+  for (const auto& [name, _] : schema.types()) out.push_back(name);
+  return out;
+}
+
+Outcome cmd_init(Context& ctx, const Args& args) {
+  Identity id;
+  id.user = args.value("user");
+  id.role = args.value("role");
+  // Checked before opening, because opening creates the file: a typo in --role must not
+  // leave behind a database without an identity.
+  WX_ASSIGN_OR_RETURN(auto schema, Schema::builtin());
+  if (id.user.empty()) return make_error(WX_INVALID_ARGUMENT, "--user: the user id is empty");
+  if (!schema->is_role(id.role))
+    return make_error(WX_INVALID_ARGUMENT, "--role: unknown role '" + id.role +
+                                               "'; expected one of " + join(schema->roles()));
+  id.bucket = args.value("bucket", id.role == "pupil" ? "pupil:" + id.user : "");
+  id.school_bucket = args.value("school-bucket", "school:default");
+
+  WX_ASSIGN_OR_RETURN(auto replica, Replica::open(ctx.db_path));
+  WX_RETURN_IF_ERROR(replica->set_identity(id));
+  if (args.has("server")) WX_RETURN_IF_ERROR(replica->set_setting("server", args.value("server")));
+  print_line(ctx, replica_to_hex(replica->replica_id()));
+  return Outcome();
+}
+
+Outcome cmd_status(Context& ctx, const Args&) {
+  Replica& r = *ctx.replica;
+  // Every known type appears, with 0 when absent, so the shape does not depend on the data;
+  // types from a newer schema appear when present.
+  json counts = json::object();
+  for (const std::string& t : type_names(r.schema())) counts[t] = 0;
+  WX_ASSIGN_OR_RETURN(auto docs, r.list(Query{}));
+  for (const json& d : docs) {
+    auto& n = counts[d.value("type", "?")];
+    n = n.is_number() ? n.get<size_t>() + 1 : 1;
+  }
+  const Identity& me = r.identity();
+  WX_ASSIGN_OR_RETURN(auto server, r.setting("server"));
+  print_json(ctx, {{"replica", replica_to_hex(r.replica_id())},
+                   {"user", me.user},
+                   {"role", me.role},
+                   {"bucket", me.bucket},
+                   {"school_bucket", me.school_bucket},
+                   {"server", server ? json(*server) : json()},
+                   {"last_seq", r.last_seq()},
+                   {"entities", counts}});
+  return Outcome();
+}
+
+Outcome cmd_put(Context& ctx, const Args& args) {
+  WX_ASSIGN_OR_RETURN(json doc, read_json_arg("json", args.value("json")));
+  if (!doc.is_object())
+    return make_error(WX_INVALID_ARGUMENT, "--json: expected an entity as a JSON object, got " +
+                                               std::string(doc.type_name()));
+  WX_ASSIGN_OR_RETURN(std::string id, ctx.replica->put(doc));
+  print_line(ctx, id);
+  return Outcome();
+}
+
+Outcome cmd_get(Context& ctx, const Args& args) {
+  WX_ASSIGN_OR_RETURN(json doc, ctx.replica->get(args.operands()[0]));
+  print_json(ctx, doc);
+  return Outcome();
+}
+
+// A filter value is JSON when it reads as a string, integer or boolean ("true", "3",
+// "\"3\""), and the literal text otherwise, so plain words need no quoting.
+json filter_value(const std::string& raw) {
+  json v = json::parse(raw, nullptr, false);
+  if (!v.is_discarded() && (v.is_boolean() || v.is_number_integer() || v.is_string())) return v;
+  return raw;
+}
+
+Outcome check_field(const TypeSpec* type, std::string_view option, const std::string& field) {
+  // Without the type in this schema (it comes from a newer one) any field may exist.
+  if (!type || field == "id" || field == "type" || field == "bucket" || type->field(field))
+    return Outcome();
+  std::vector<std::string> known;
+  for (const auto& [name, _] : type->fields) known.push_back(name);
+  return make_error(WX_INVALID_ARGUMENT, "--" + std::string(option) + ": " + type->name +
+                                             " has no field '" + field +
+                                             "'; known fields: " + join(known));
+}
+
+Outcome cmd_list(Context& ctx, const Args& args) {
+  Replica& r = *ctx.replica;
+  Query q;
+  q.type = args.operands()[0];
+  q.bucket = args.value("bucket");
+  q.include_deleted = args.has("include-deleted");
+  const TypeSpec* type = r.schema().type(q.type);
+  if (args.has("where")) {
+    std::string where = args.value("where");
+    size_t eq = where.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return Outcome::usage("list: --where expects FIELD=VALUE, got '" + where + "'");
+    q.field = where.substr(0, eq);
+    q.equals = filter_value(where.substr(eq + 1));
+    CLI_RETURN_IF_ERROR(check_field(type, "where", q.field));
+  }
+  if (args.has("order-by")) {
+    q.order_by = args.value("order-by");
+    CLI_RETURN_IF_ERROR(check_field(type, "order-by", q.order_by));
+  }
+  uint64_t limit = 0;
+  CLI_RETURN_IF_ERROR(parse_count(args, "limit", 0, limit));
+  q.limit = static_cast<size_t>(limit);
+  WX_ASSIGN_OR_RETURN(auto docs, r.list(q));
+  // A mistyped type would otherwise list nothing, silently; one from a newer schema that
+  // this replica holds entities of still lists them.
+  if (!type && docs.empty())
+    return make_error(WX_INVALID_ARGUMENT, "unknown type '" + q.type +
+                                               "'; known types: " + join(type_names(r.schema())));
+  print_json(ctx, json(docs));
+  return Outcome();
+}
+
+Outcome cmd_delete(Context& ctx, const Args& args) {
+  return ctx.replica->remove(args.operands()[0]);
+}
+
+Outcome cmd_restore(Context& ctx, const Args& args) {
+  return ctx.replica->restore_lost(args.operands()[0], args.operands()[1]);
+}
+
+Outcome cmd_dump(Context& ctx, const Args&) {
+  WX_ASSIGN_OR_RETURN(std::string text, ctx.replica->dump());
+  ctx.out << text;  // byte for byte: converged replicas are compared with cmp
+  return Outcome();
+}
+
+}  // namespace
+
+std::vector<Command> entity_commands() {
+  return {
+      {"init",
+       "--user ID --role ROLE [--bucket B] [--school-bucket S] [--server URL]",
+       "Create the replica (or set a new identity on an existing one) and print its replica id.\n"
+       "      A pupil's bucket defaults to pupil:<ID>; the school bucket to school:default.",
+       {{"user", true, false, true},
+        {"role", true, false, true},
+        {"bucket"},
+        {"school-bucket"},
+        {"server"}},
+       0,
+       0,
+       false,
+       cmd_init},
+      {"status",
+       "",
+       "Print this replica's id, identity, last sequence number and entity counts.",
+       {},
+       0,
+       0,
+       true,
+       cmd_status},
+      {"put",
+       "--json DOC",
+       "Create an entity (DOC without \"id\"; prints the new id) or update the fields given.",
+       {{"json", true, false, true}},
+       0,
+       0,
+       true,
+       cmd_put},
+      {"get",
+       "ID",
+       "Print an entity (with \"_conflicts\" holding values lost to concurrent writes).",
+       {},
+       1,
+       1,
+       true,
+       cmd_get},
+      {"list",
+       "TYPE [--bucket B] [--where FIELD=VALUE] [--order-by FIELD] [--limit N] [--include-deleted]",
+       "Print the entities of a type as a JSON array, sorted by id or by FIELD.",
+       {{"bucket"}, {"where"}, {"order-by"}, {"limit"}, {"include-deleted", false}},
+       1,
+       1,
+       true,
+       cmd_list},
+      {"delete",
+       "ID",
+       "Delete an entity (a tombstone that syncs like any change).",
+       {},
+       1,
+       1,
+       true,
+       cmd_delete},
+      {"restore",
+       "ID FIELD",
+       "Write the value FIELD lost to a concurrent write back as its newest value.",
+       {},
+       2,
+       2,
+       true,
+       cmd_restore},
+      {"dump",
+       "",
+       "Print every entity in canonical form: identical bytes on converged replicas.",
+       {},
+       0,
+       0,
+       true,
+       cmd_dump},
+  };
+}
+
+}  // namespace werkex::cli

@@ -1,0 +1,134 @@
+// Bundles by file: export what this replica holds, import what another replica exported.
+// Together they are sync without a server (two phones, a USB stick, a test).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+
+#include "cli.hpp"
+#include "werkex/ids.hpp"
+
+namespace werkex::cli {
+
+namespace {
+
+Error io_error(const std::string& what, int err) {
+  return make_error(WX_IO, what + ": " + std::strerror(err));
+}
+
+Status write_all(int fd, std::string_view data, const std::string& path) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return io_error("cannot write '" + path + "'", errno);
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return Status::ok();
+}
+
+// Writes `text` to `path` so that a reader sees the old file or the whole new one, never a
+// part: a temporary file beside it, flushed to disk, then renamed over it.
+Status write_file_atomically(const std::string& path, std::string_view text) {
+  std::string tmp = path + ".tmp-XXXXXX";
+  int fd = ::mkstemp(tmp.data());
+  if (fd < 0) return io_error("cannot create a temporary file beside '" + path + "'", errno);
+  Status s = write_all(fd, text, tmp);
+  if (s && ::fsync(fd) != 0) s = io_error("cannot flush '" + tmp + "'", errno);
+  if (::close(fd) != 0 && s) s = io_error("cannot close '" + tmp + "'", errno);
+  if (s && ::rename(tmp.c_str(), path.c_str()) != 0)
+    s = io_error("cannot rename to '" + path + "'", errno);
+  if (!s) {
+    ::unlink(tmp.c_str());
+    return s;
+  }
+  // The rename itself is durable only once the directory is flushed; best effort, since
+  // the data is already safe under one name or the other.
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    (void)::fsync(dfd);
+    ::close(dfd);
+  }
+  return Status::ok();
+}
+
+Outcome cmd_export(Context& ctx, const Args& args) {
+  uint64_t since = 0, limit = 0;
+  CLI_RETURN_IF_ERROR(parse_count(args, "since", 0, since));
+  CLI_RETURN_IF_ERROR(parse_count(args, "limit", 0, limit));
+  WX_ASSIGN_OR_RETURN(Bundle bundle, ctx.replica->changes_since(since, static_cast<size_t>(limit)));
+  std::string text = bundle_to_json(bundle).dump() + "\n";
+  if (!args.has("out")) {
+    ctx.out << text;
+    return Outcome();
+  }
+  return write_file_atomically(args.value("out"), text);
+}
+
+// bundle_from_text reports malformed bundles as WX_CORRUPT, but some shapes (a non-string
+// "werkex" or "from") make nlohmann throw inside it; those are just as corrupt.
+Result<Bundle> parse_bundle(std::string_view text, const std::string& source) {
+  Result<Bundle> bundle = make_error(WX_INTERNAL, "unreachable");
+  try {
+    bundle = bundle_from_text(text);
+  } catch (const json::exception& e) {
+    bundle = make_error(WX_CORRUPT,
+                        "bundle: document: unexpected shape (" + std::string(e.what()) + ")");
+  }
+  if (!bundle) return make_error(WX_CORRUPT, source + ": " + bundle.error().message);
+  return bundle;
+}
+
+Outcome cmd_import(Context& ctx, const Args& args) {
+  const std::string& source = args.operands()[0];
+  WX_ASSIGN_OR_RETURN(std::string text, read_input(source));
+  WX_ASSIGN_OR_RETURN(Bundle bundle, parse_bundle(text, source == "-" ? "stdin" : source));
+  WX_ASSIGN_OR_RETURN(ApplyReport report, ctx.replica->apply(bundle));
+  json rejected = json::array();
+  for (const RejectedChange& r : report.rejected)
+    rejected.push_back({{"entity", r.entity},
+                        {"field", r.field},
+                        {"code", error_code_name(r.error.code)},
+                        {"message", r.error.message}});
+  print_json(ctx, {{"from", replica_to_hex(bundle.from_replica)},
+                   {"upto", bundle.upto_seq},
+                   {"received", report.received},
+                   {"applied", report.applied},
+                   {"unchanged", report.unchanged},
+                   {"rejected", rejected}});
+  // The rest of the bundle is applied and the report lists each refusal; the exit code stays
+  // 0 so a sync script moves on, but a person running it by hand should notice.
+  if (!report.rejected.empty())
+    std::cerr << "werkex: warning: " << report.rejected.size() << " of " << report.received
+              << " changes rejected; see \"rejected\" in the report\n";
+  return Outcome();
+}
+
+}  // namespace
+
+std::vector<Command> sync_commands() {
+  return {
+      {"export",
+       "[--since N] [--limit N] [--out FILE]",
+       "Write the changes after local sequence N as a bundle (to stdout, or atomically to FILE).",
+       {{"since"}, {"limit"}, {"out"}},
+       0,
+       0,
+       true,
+       cmd_export},
+      {"import",
+       "FILE|-",
+       "Merge a bundle from another replica and print a report of what it changed.\n"
+       "      A file that is not a complete bundle changes nothing and exits 16 (corrupt).",
+       {},
+       1,
+       1,
+       true,
+       cmd_import},
+  };
+}
+
+}  // namespace werkex::cli
