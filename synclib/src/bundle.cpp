@@ -18,96 +18,140 @@ json stamps_json(const std::vector<Stamp>& v) {
   return a;
 }
 
-Error bad(const std::string& path, const std::string& what) {
-  return make_error(WX_CORRUPT, "bundle: " + path + ": " + what);
+// Parse errors carry a path relative to the part being parsed ("s: expected …"); callers
+// prefix their own position only on failure, so the happy path builds no path strings.
+Error bad(std::string_view path, const std::string& what) {
+  return make_error(WX_CORRUPT, std::string(path) + ": " + what);
 }
 
-Result<Stamp> parse_stamp(const json& j, const std::string& path) {
+Error prefixed(const std::string& prefix, const Error& e) {
+  bool relative_to_root = !e.message.empty() && e.message[0] == ':';
+  return make_error(e.code, prefix + (relative_to_root ? "" : ".") + e.message);
+}
+
+const json* member(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  return it == obj.end() ? nullptr : &*it;
+}
+
+bool parse_stamp(const json& j, Stamp& out) {
   if (!j.is_array() || j.size() != 2 || !j[0].is_number_unsigned() || !j[1].is_number_unsigned())
-    return bad(path, "expected [hlc, replica] as two unsigned integers");
-  return Stamp{Hlc{j[0].get<uint64_t>()}, j[1].get<uint64_t>()};
+    return false;
+  out = Stamp{Hlc{j[0].get<uint64_t>()}, j[1].get<uint64_t>()};
+  return true;
 }
 
-Result<std::vector<Stamp>> parse_stamps(const json& j, const std::string& path) {
-  if (!j.is_array()) return bad(path, "expected an array of [hlc, replica]");
-  std::vector<Stamp> out;
-  out.reserve(j.size());
-  for (size_t i = 0; i < j.size(); ++i) {
-    WX_ASSIGN_OR_RETURN(Stamp s, parse_stamp(j[i], path + "[" + std::to_string(i) + "]"));
-    out.push_back(s);
-  }
+constexpr const char* kStampShape = "expected [hlc, replica] as two unsigned integers";
+
+Status parse_stamps(const json* j, const char* key, std::vector<Stamp>& out) {
+  if (!j) return Status::ok();
+  if (!j->is_array()) return bad(key, "expected an array of [hlc, replica]");
+  out.resize(j->size());
+  for (size_t i = 0; i < j->size(); ++i)
+    if (!parse_stamp((*j)[i], out[i])) return bad(std::string(key) + "[" + std::to_string(i) + "]", kStampShape);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
-Result<std::string> required_string(const json& obj, const char* key, const std::string& path) {
-  auto it = obj.find(key);
-  if (it == obj.end() || !it->is_string() || it->get_ref<const std::string&>().empty())
-    return bad(path + "." + key, "expected a non-empty string");
-  return it->get<std::string>();
-}
-
-Status only_keys(const json& obj, std::initializer_list<const char*> keys, const std::string& path) {
-  for (auto& [k, _] : obj.items()) {
-    if (std::none_of(keys.begin(), keys.end(), [&](const char* allowed) { return k == allowed; }))
-      return bad(path, "unknown key '" + k + "'");
-  }
   return Status::ok();
 }
 
-Result<Change> parse_field(const json& f, const std::string& path) {
-  if (!f.is_object()) return bad(path, "expected an object");
-  WX_RETURN_IF_ERROR(only_keys(f, {"f", "k", "v", "s", "b", "l", "x", "a", "r"}, path));
-  Change c;
-  WX_ASSIGN_OR_RETURN(c.field, required_string(f, "f", path));
-  std::string rule_name = "lww";
-  if (f.contains("k")) {
-    if (!f["k"].is_string()) return bad(path + ".k", "expected \"lww\", \"once\" or \"set\"");
-    rule_name = f["k"].get<std::string>();
+Result<std::string> required_string(const json& obj, const char* key) {
+  const json* v = member(obj, key);
+  if (!v || !v->is_string() || v->get_ref<const std::string&>().empty())
+    return bad(key, "expected a non-empty string");
+  return v->get<std::string>();
+}
+
+Status only_keys(const json& obj, std::initializer_list<const char*> keys, std::string_view path) {
+  if (obj.size() <= keys.size()) {
+    bool all_known = true;
+    for (auto& [k, _] : obj.items())
+      all_known = all_known && std::any_of(keys.begin(), keys.end(), [&](const char* a) { return k == a; });
+    if (all_known) return Status::ok();
   }
-  auto rule = merge_rule_from_name(rule_name);
-  if (!rule) return bad(path + ".k", "unknown merge rule '" + rule_name + "'");
-  c.state.rule = *rule;
-  if (*rule == MergeRule::set) {
-    if (!f.contains("x")) return bad(path + ".x", "a set change needs its element");
-    if (f["x"].is_null()) return bad(path + ".x", "a set element cannot be null");
-    c.element = f["x"];
-    WX_ASSIGN_OR_RETURN(c.state.adds, parse_stamps(f.value("a", json::array()), path + ".a"));
-    WX_ASSIGN_OR_RETURN(c.state.removed, parse_stamps(f.value("r", json::array()), path + ".r"));
-    if (c.state.adds.empty()) return bad(path + ".a", "a set element needs at least one add");
-    for (auto& s : c.state.removed)
-      if (!std::binary_search(c.state.adds.begin(), c.state.adds.end(), s))
-        return bad(path + ".r", "removes an add the element does not have");
-    return c;
-  }
-  if (f.contains("x") || f.contains("a") || f.contains("r"))
-    return bad(path, "x, a and r belong to set changes only");
-  if (!f.contains("v")) return bad(path + ".v", "missing value");
-  c.state.value = f["v"];
-  if (!f.contains("s")) return bad(path + ".s", "missing stamp");
-  WX_ASSIGN_OR_RETURN(c.state.stamp, parse_stamp(f["s"], path + ".s"));
-  if (c.state.stamp.is_zero() || c.state.stamp.replica == 0)
-    return bad(path + ".s", "a write needs a non-zero hlc and replica");
-  if (f.contains("b")) {
-    WX_ASSIGN_OR_RETURN(c.state.base, parse_stamp(f["b"], path + ".b"));
-    if (!(c.state.base < c.state.stamp)) return bad(path + ".b", "base must be before the stamp");
-  }
-  if (f.contains("l")) {
-    if (*rule != MergeRule::lww) return bad(path + ".l", "only lww fields keep a lost write");
-    const json& l = f["l"];
-    if (!l.is_object() || !l.contains("v") || !l.contains("s"))
-      return bad(path + ".l", "expected {\"v\": value, \"s\": [hlc, replica]}");
-    WX_RETURN_IF_ERROR(only_keys(l, {"v", "s"}, path + ".l"));
-    WX_ASSIGN_OR_RETURN(Stamp ls, parse_stamp(l["s"], path + ".l.s"));
-    c.state.lost = LostWrite{l["v"], ls};
-  }
-  return c;
+  for (auto& [k, _] : obj.items())
+    if (std::none_of(keys.begin(), keys.end(), [&](const char* a) { return k == a; }))
+      return bad(path, "unknown key '" + k + "'");
+  return Status::ok();
 }
 
 }  // namespace
 
+Status field_from_json(const json& f, Change& c, uint64_t* seq) {
+  if (!f.is_object()) return bad("", "expected an object");
+  if (seq) {
+    const json* q = member(f, "q");
+    if (!q || !q->is_number_unsigned()) return bad("q", "expected the local sequence number");
+    *seq = q->get<uint64_t>();
+    WX_RETURN_IF_ERROR(only_keys(f, {"f", "k", "v", "s", "b", "l", "x", "a", "r", "q"}, ""));
+  } else {
+    WX_RETURN_IF_ERROR(only_keys(f, {"f", "k", "v", "s", "b", "l", "x", "a", "r"}, ""));
+  }
+  WX_ASSIGN_OR_RETURN(c.field, required_string(f, "f"));
+  MergeRule rule = MergeRule::lww;
+  if (const json* k = member(f, "k")) {
+    auto r = k->is_string() ? merge_rule_from_name(k->get_ref<const std::string&>()) : std::nullopt;
+    if (!r) return bad("k", "unknown merge rule " + k->dump() + " (expected \"lww\", \"once\" or \"set\")");
+    rule = *r;
+  }
+  c.state.rule = rule;
+  const json* x = member(f, "x");
+  if (rule == MergeRule::set) {
+    if (!x) return bad("x", "a set change needs its element");
+    if (x->is_null()) return bad("x", "a set element cannot be null");
+    c.element = *x;
+    WX_RETURN_IF_ERROR(parse_stamps(member(f, "a"), "a", c.state.adds));
+    WX_RETURN_IF_ERROR(parse_stamps(member(f, "r"), "r", c.state.removed));
+    if (c.state.adds.empty()) return bad("a", "a set element needs at least one add");
+    for (auto& s : c.state.removed)
+      if (!std::binary_search(c.state.adds.begin(), c.state.adds.end(), s))
+        return bad("r", "removes an add the element does not have");
+    return Status::ok();
+  }
+  if (x || member(f, "a") || member(f, "r")) return bad("", "x, a and r belong to set changes only");
+  const json* v = member(f, "v");
+  if (!v) return bad("v", "missing value");
+  c.state.value = *v;
+  const json* s = member(f, "s");
+  if (!s) return bad("s", "missing stamp");
+  if (!parse_stamp(*s, c.state.stamp)) return bad("s", kStampShape);
+  if (c.state.stamp.hlc.value == 0 || c.state.stamp.replica == 0)
+    return bad("s", "a write needs a non-zero hlc and replica");
+  if (const json* b = member(f, "b")) {
+    if (!parse_stamp(*b, c.state.base)) return bad("b", kStampShape);
+    if (!(c.state.base < c.state.stamp)) return bad("b", "base must be before the stamp");
+  }
+  if (const json* l = member(f, "l")) {
+    if (rule != MergeRule::lww) return bad("l", "only lww fields keep a lost write");
+    const json* lv = l->is_object() ? member(*l, "v") : nullptr;
+    const json* ls = l->is_object() ? member(*l, "s") : nullptr;
+    if (!lv || !ls) return bad("l", "expected {\"v\": value, \"s\": [hlc, replica]}");
+    WX_RETURN_IF_ERROR(only_keys(*l, {"v", "s"}, "l"));
+    Stamp lost_stamp;
+    if (!parse_stamp(*ls, lost_stamp)) return bad("l.s", kStampShape);
+    c.state.lost = LostWrite{*lv, lost_stamp};
+  }
+  return Status::ok();
+}
+
 std::string element_key(const json& element) { return element.dump(); }
+
+json field_to_json(const Change& c) {
+  json f = {{"f", c.field}};
+  const FieldState& s = c.state;
+  if (s.rule == MergeRule::set) {
+    f["k"] = "set";
+    f["x"] = c.element;
+    f["a"] = stamps_json(s.adds);
+    if (!s.removed.empty()) f["r"] = stamps_json(s.removed);
+  } else {
+    if (s.rule == MergeRule::once) f["k"] = "once";
+    f["v"] = s.value;
+    f["s"] = stamp_json(s.stamp);
+    if (!s.base.is_zero()) f["b"] = stamp_json(s.base);
+    if (s.lost) f["l"] = {{"v", s.lost->value}, {"s", stamp_json(s.lost->stamp)}};
+  }
+  return f;
+}
 
 json bundle_to_json(const Bundle& b) {
   json entities = json::array();
@@ -117,21 +161,7 @@ json bundle_to_json(const Bundle& b) {
     auto [it, fresh] = index.try_emplace(c.entity, entities.size());
     if (fresh)
       entities.push_back({{"id", c.entity}, {"type", c.type}, {"bucket", c.bucket}, {"fields", json::array()}});
-    json f = {{"f", c.field}};
-    const FieldState& s = c.state;
-    if (s.rule == MergeRule::set) {
-      f["k"] = "set";
-      f["x"] = c.element;
-      f["a"] = stamps_json(s.adds);
-      if (!s.removed.empty()) f["r"] = stamps_json(s.removed);
-    } else {
-      if (s.rule == MergeRule::once) f["k"] = "once";
-      f["v"] = s.value;
-      f["s"] = stamp_json(s.stamp);
-      if (!s.base.is_zero()) f["b"] = stamp_json(s.base);
-      if (s.lost) f["l"] = {{"v", s.lost->value}, {"s", stamp_json(s.lost->stamp)}};
-    }
-    entities[it->second]["fields"].push_back(std::move(f));
+    entities[it->second]["fields"].push_back(field_to_json(c));
   }
   return {{"werkex", "bundle"}, {"v", 1},          {"schema", b.schema_version},
           {"from", replica_to_hex(b.from_replica)}, {"since", b.since_seq},
@@ -139,40 +169,52 @@ json bundle_to_json(const Bundle& b) {
 }
 
 Result<Bundle> bundle_from_json(const json& doc) {
-  if (!doc.is_object() || doc.value("werkex", "") != "bundle")
-    return bad("document", "not a werkex bundle (missing \"werkex\": \"bundle\")");
-  WX_RETURN_IF_ERROR(only_keys(doc, {"werkex", "v", "schema", "from", "since", "upto", "entities"}, "document"));
-  if (!doc.contains("v") || doc["v"] != 1) return bad("v", "unsupported bundle version (this build reads 1)");
+  if (!doc.is_object() || !doc.contains("werkex") || doc["werkex"] != "bundle")
+    return bad("bundle", "not a werkex bundle (missing \"werkex\": \"bundle\")");
+  WX_RETURN_IF_ERROR(only_keys(doc, {"werkex", "v", "schema", "from", "since", "upto", "entities"}, "bundle"));
+  const json* v = member(doc, "v");
+  if (!v || *v != 1) return bad("bundle: v", "unsupported bundle version (this build reads 1)");
   Bundle b;
-  if (!doc.contains("schema") || !doc["schema"].is_number_integer()) return bad("schema", "expected an integer");
-  b.schema_version = doc["schema"].get<int>();
-  auto from = replica_from_hex(doc.value("from", ""));
-  if (!from || *from == 0) return bad("from", "expected a replica id of 16 hex digits");
-  b.from_replica = *from;
-  for (const char* k : {"since", "upto"})
-    if (!doc.contains(k) || !doc[k].is_number_unsigned()) return bad(k, "expected an unsigned integer");
-  b.since_seq = doc["since"].get<uint64_t>();
-  b.upto_seq = doc["upto"].get<uint64_t>();
-  if (b.upto_seq < b.since_seq) return bad("upto", "smaller than since");
-  const json& entities = doc.value("entities", json());
-  if (!entities.is_array()) return bad("entities", "expected an array");
-  for (size_t i = 0; i < entities.size(); ++i) {
-    std::string path = "entities[" + std::to_string(i) + "]";
-    const json& e = entities[i];
-    if (!e.is_object()) return bad(path, "expected an object");
-    WX_RETURN_IF_ERROR(only_keys(e, {"id", "type", "bucket", "fields"}, path));
-    WX_ASSIGN_OR_RETURN(std::string id, required_string(e, "id", path));
-    if (!is_valid_entity_id(id)) return bad(path + ".id", "not an entity id (UUID)");
-    WX_ASSIGN_OR_RETURN(std::string type, required_string(e, "type", path));
-    WX_ASSIGN_OR_RETURN(std::string bucket, required_string(e, "bucket", path));
-    const json& fields = e.value("fields", json());
-    if (!fields.is_array()) return bad(path + ".fields", "expected an array");
-    for (size_t j = 0; j < fields.size(); ++j) {
-      WX_ASSIGN_OR_RETURN(Change c, parse_field(fields[j], path + ".fields[" + std::to_string(j) + "]"));
-      c.entity = id;
-      c.type = type;
-      c.bucket = bucket;
-      b.changes.push_back(std::move(c));
+  const json* schema = member(doc, "schema");
+  if (!schema || !schema->is_number_integer()) return bad("bundle: schema", "expected an integer");
+  b.schema_version = schema->get<int>();
+  const json* from = member(doc, "from");
+  auto replica = from && from->is_string() ? replica_from_hex(from->get_ref<const std::string&>()) : std::nullopt;
+  if (!replica || *replica == 0) return bad("bundle: from", "expected a replica id of 16 hex digits");
+  b.from_replica = *replica;
+  for (auto [key, out] : {std::pair{"since", &b.since_seq}, {"upto", &b.upto_seq}}) {
+    const json* n = member(doc, key);
+    if (!n || !n->is_number_unsigned()) return bad(std::string("bundle: ") + key, "expected an unsigned integer");
+    *out = n->get<uint64_t>();
+  }
+  if (b.upto_seq < b.since_seq) return bad("bundle: upto", "smaller than since");
+  const json* entities = member(doc, "entities");
+  if (!entities || !entities->is_array()) return bad("bundle: entities", "expected an array");
+  size_t total = 0;
+  for (const json& e : *entities)
+    if (const json* f = e.is_object() ? member(e, "fields") : nullptr) total += f->is_array() ? f->size() : 0;
+  b.changes.reserve(total);
+  for (size_t i = 0; i < entities->size(); ++i) {
+    const json& e = (*entities)[i];
+    auto at = [&] { return "bundle: entities[" + std::to_string(i) + "]"; };
+    if (!e.is_object()) return bad(at(), "expected an object");
+    if (Status s = only_keys(e, {"id", "type", "bucket", "fields"}, ""); !s) return prefixed(at(), s.error());
+    auto id = required_string(e, "id");
+    if (!id) return prefixed(at(), id.error());
+    if (!is_valid_entity_id(*id)) return bad(at() + ".id", "not an entity id (UUID)");
+    auto type = required_string(e, "type");
+    if (!type) return prefixed(at(), type.error());
+    auto bucket = required_string(e, "bucket");
+    if (!bucket) return prefixed(at(), bucket.error());
+    const json* fields = member(e, "fields");
+    if (!fields || !fields->is_array()) return bad(at() + ".fields", "expected an array");
+    for (size_t j = 0; j < fields->size(); ++j) {
+      Change& c = b.changes.emplace_back();
+      if (Status s = field_from_json((*fields)[j], c); !s)
+        return prefixed(at() + ".fields[" + std::to_string(j) + "]", s.error());
+      c.entity = *id;
+      c.type = *type;
+      c.bucket = *bucket;
     }
   }
   return b;
@@ -180,7 +222,7 @@ Result<Bundle> bundle_from_json(const json& doc) {
 
 Result<Bundle> bundle_from_text(std::string_view text) {
   json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded()) return bad("document", "not valid JSON (or not valid UTF-8)");
+  if (doc.is_discarded()) return bad("bundle", "not valid JSON (or not valid UTF-8)");
   return bundle_from_json(doc);
 }
 

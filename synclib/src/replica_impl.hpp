@@ -17,12 +17,15 @@ struct EntityHeader {
   std::string type;
   std::string bucket;
   bool deleted = false;
+  int64_t rowid = 0;  // 0: not stored yet
 };
 
-// One stored row of `fields`: a register (elem_key empty) or one set element.
+// The replicated state of one field of an entity (a register, element key empty) or of one
+// element of a set field, with the local sequence number of its last change.
 struct FieldRow {
   json element;  // the set element (null for registers)
   FieldState state;
+  uint64_t seq = 0;
   bool dirty = false;
 };
 
@@ -44,7 +47,8 @@ class Replica::Impl {
   Identity identity;
   uint64_t max_skew_ms = 0;
 
-  sql::Stmt get_header, get_fields, put_field, put_doc, get_doc;
+  sql::Stmt get_header, get_state, insert_entity, update_entity, get_doc;
+  sql::Stmt insert_change, delete_change;
   sql::Stmt get_meta, put_meta, get_peer, put_peer;
 
   std::map<uint64_t, std::pair<Query, Observer>> observers;
@@ -58,9 +62,9 @@ class Replica::Impl {
 
   Result<std::optional<EntityHeader>> load_header(const std::string& id);
   Result<EntityFields> load_fields(const std::string& id);
-  // Writes the dirty rows (each with a new seq) and the rebuilt document. In a transaction.
-  Status store_entity(const EntityHeader& header, EntityFields& fields);
-  Status persist_clock();
+  // Stores the entity's field states and rebuilt document; the dirty fields get one new seq.
+  // Call inside a transaction. Sets header.rowid for a new entity.
+  Status store_entity(EntityHeader& header, EntityFields& fields);
   void notify(const std::vector<ChangeEvent>& events);
 };
 

@@ -12,57 +12,28 @@ namespace {
 
 constexpr int kStoreFormat = 1;
 
-// The element lists of a set row, in the `value` column.
-json set_stamps_json(const FieldState& s) {
-  auto arr = [](const std::vector<Stamp>& v) {
-    json a = json::array();
-    for (auto& st : v) a.push_back({st.hlc.value, st.replica});
-    return a;
-  };
-  return {{"a", arr(s.adds)}, {"r", arr(s.removed)}};
-}
-
-std::vector<Stamp> stamps_from(const json& a) {
-  std::vector<Stamp> out;
-  out.reserve(a.size());
-  for (auto& p : a) out.push_back({Hlc{p[0].get<uint64_t>()}, p[1].get<uint64_t>()});
-  return out;
-}
-
 bool is_identifier(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
     return std::islower(c) || std::isdigit(c) || c == '_';
   });
 }
 
-// Decodes the columns (elem, rule, value, hlc, replica, base_hlc, base_replica, lost) that
-// start at `col` into a row. Corruption (text that is not the JSON we wrote) is an error.
-Result<FieldRow> decode_row(const sql::Stmt& st, int col) {
-  FieldRow fr;
-  FieldState& s = fr.state;
-  int rule = static_cast<int>(st.int64(col + 1));
-  json value = json::parse(st.text(col + 2), nullptr, false);
-  if (rule < 0 || rule > 2 || value.is_discarded())
-    return make_error(WX_CORRUPT, "a stored field state is damaged");
-  s.rule = static_cast<MergeRule>(rule);
-  try {
-    if (s.rule == MergeRule::set) {
-      fr.element = json::parse(st.text(col));
-      s.adds = stamps_from(value.at("a"));
-      s.removed = stamps_from(value.at("r"));
-    } else {
-      s.value = std::move(value);
-      s.stamp = {Hlc{st.uint64(col + 3)}, st.uint64(col + 4)};
-      s.base = {Hlc{st.uint64(col + 5)}, st.uint64(col + 6)};
-      if (!st.is_null(col + 7)) {
-        json lost = json::parse(st.text(col + 7));
-        s.lost = LostWrite{lost.at("v"), {Hlc{lost.at("s").at(0).get<uint64_t>()}, lost.at("s").at(1).get<uint64_t>()}};
-      }
-    }
-  } catch (const json::exception& e) {
-    return make_error(WX_CORRUPT, std::string("a stored field state is damaged: ") + e.what());
+// Decodes an entity's stored field states (the `state` column: a JSON array of fields in
+// the bundle's field form plus their seq "q").
+Result<EntityFields> decode_state(std::string_view text, const std::string& id) {
+  json arr = json::parse(text, nullptr, false);
+  if (!arr.is_array()) return make_error(WX_CORRUPT, "entity " + id + ": stored state is not a JSON array");
+  EntityFields out;
+  for (const json& f : arr) {
+    Change c;
+    uint64_t seq = 0;
+    if (Status s = field_from_json(f, c, &seq); !s)
+      return make_error(WX_CORRUPT, "entity " + id + ": stored state is damaged: " + s.error().message);
+    std::string elem = c.state.rule == MergeRule::set ? element_key(c.element) : std::string();
+    out.emplace(std::make_pair(std::move(c.field), std::move(elem)),
+                FieldRow{std::move(c.element), std::move(c.state), seq, false});
   }
-  return fr;
+  return out;
 }
 
 }  // namespace
@@ -70,22 +41,32 @@ Result<FieldRow> decode_row(const sql::Stmt& st, int col) {
 Status Replica::Impl::init_schema_and_statements(bool durable) {
   WX_RETURN_IF_ERROR(db.exec("PRAGMA journal_mode=WAL"));
   WX_RETURN_IF_ERROR(db.exec(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"));
+  // 4 MB of page cache: a received batch fits without spilling mid-transaction, and a phone's
+  // memory budget (design.md: < 30 MB for a 10,000-entity dossier) still holds.
+  WX_RETURN_IF_ERROR(db.exec("PRAGMA cache_size=-4096"));
+  // One row per entity: its replicated field states and the document derived from them.
+  // `changes` holds, for every seq still carried by some field, the entity it is in, so
+  // changes_since() is a range scan; rows no field carries any more are deleted.
   WX_RETURN_IF_ERROR(db.exec(R"sql(
     CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-    CREATE TABLE IF NOT EXISTS docs(
-      entity TEXT PRIMARY KEY, type TEXT NOT NULL, bucket TEXT NOT NULL,
-      deleted INTEGER NOT NULL DEFAULT 0, doc TEXT NOT NULL) WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS docs_by_type ON docs(type, bucket, deleted);
-    CREATE INDEX IF NOT EXISTS docs_by_activity ON docs(json_extract(doc, '$.activity'));
-    CREATE INDEX IF NOT EXISTS docs_by_reflection ON docs(json_extract(doc, '$.reflection'));
-    CREATE INDEX IF NOT EXISTS docs_by_on ON docs(json_extract(doc, '$.on'));
-    CREATE INDEX IF NOT EXISTS docs_by_occurred ON docs(type, json_extract(doc, '$.occurred_at'));
-    CREATE TABLE IF NOT EXISTS fields(
-      entity TEXT NOT NULL, name TEXT NOT NULL, elem TEXT NOT NULL, rule INTEGER NOT NULL,
-      value TEXT NOT NULL, hlc INTEGER NOT NULL, replica INTEGER NOT NULL,
-      base_hlc INTEGER NOT NULL, base_replica INTEGER NOT NULL, lost TEXT,
-      seq INTEGER NOT NULL, PRIMARY KEY(entity, name, elem)) WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS fields_by_seq ON fields(seq);
+    CREATE TABLE IF NOT EXISTS entities(
+      id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, bucket TEXT NOT NULL,
+      deleted INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL, doc TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS entities_by_type ON entities(type, bucket, deleted);
+    -- The links the cycle follows and the order lists show. Partial, so a document only
+    -- pays for the indexes of its own type; list() names the type literally to use them.
+    CREATE INDEX IF NOT EXISTS experience_activity ON entities(json_extract(doc, '$.activity'))
+      WHERE type = 'experience';
+    CREATE INDEX IF NOT EXISTS experience_time ON entities(json_extract(doc, '$.occurred_at'))
+      WHERE type = 'experience';
+    CREATE INDEX IF NOT EXISTS preparation_activity ON entities(json_extract(doc, '$.activity'))
+      WHERE type = 'preparation';
+    CREATE INDEX IF NOT EXISTS next_step_reflection ON entities(json_extract(doc, '$.reflection'))
+      WHERE type = 'next_step';
+    CREATE INDEX IF NOT EXISTS comment_on ON entities(json_extract(doc, '$.on'))
+      WHERE type = 'comment';
+    CREATE TABLE IF NOT EXISTS changes(
+      seq INTEGER PRIMARY KEY, entity INTEGER NOT NULL, hlc INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS peers(replica INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS blobs(
       hash TEXT PRIMARY KEY, size INTEGER NOT NULL, mime TEXT NOT NULL, state TEXT NOT NULL)
@@ -97,16 +78,15 @@ Status Replica::Impl::init_schema_and_statements(bool durable) {
     st = std::move(r).value();
     return Status::ok();
   };
-  WX_RETURN_IF_ERROR(prep(get_header, "SELECT type, bucket, deleted FROM docs WHERE entity = ?1"));
-  WX_RETURN_IF_ERROR(prep(get_doc, "SELECT doc FROM docs WHERE entity = ?1"));
-  WX_RETURN_IF_ERROR(prep(get_fields,
-      "SELECT name, elem, rule, value, hlc, replica, base_hlc, base_replica, lost "
-      "FROM fields WHERE entity = ?1"));
-  WX_RETURN_IF_ERROR(prep(put_field,
-      "INSERT OR REPLACE INTO fields(entity, name, elem, rule, value, hlc, replica, base_hlc, "
-      "base_replica, lost, seq) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
-  WX_RETURN_IF_ERROR(prep(put_doc,
-      "INSERT OR REPLACE INTO docs(entity, type, bucket, deleted, doc) VALUES(?1, ?2, ?3, ?4, ?5)"));
+  WX_RETURN_IF_ERROR(prep(get_header, "SELECT rowid, type, bucket, deleted FROM entities WHERE id = ?1"));
+  WX_RETURN_IF_ERROR(prep(get_doc, "SELECT doc FROM entities WHERE id = ?1"));
+  WX_RETURN_IF_ERROR(prep(get_state, "SELECT state FROM entities WHERE id = ?1"));
+  WX_RETURN_IF_ERROR(prep(insert_entity,
+      "INSERT INTO entities(id, type, bucket, deleted, state, doc) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"));
+  WX_RETURN_IF_ERROR(prep(update_entity,
+      "UPDATE entities SET deleted = ?2, state = ?3, doc = ?4 WHERE rowid = ?1"));
+  WX_RETURN_IF_ERROR(prep(insert_change, "INSERT INTO changes(seq, entity, hlc) VALUES(?1, ?2, ?3)"));
+  WX_RETURN_IF_ERROR(prep(delete_change, "DELETE FROM changes WHERE seq = ?1"));
   WX_RETURN_IF_ERROR(prep(get_meta, "SELECT value FROM meta WHERE key = ?1"));
   WX_RETURN_IF_ERROR(prep(put_meta, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)"));
   WX_RETURN_IF_ERROR(prep(get_peer, "SELECT seq FROM peers WHERE replica = ?1"));
@@ -134,56 +114,60 @@ Result<std::optional<EntityHeader>> Replica::Impl::load_header(const std::string
   WX_ASSIGN_OR_RETURN(bool row, get_header.step());
   std::optional<EntityHeader> out;
   if (row)
-    out = EntityHeader{id, std::string(get_header.text(0)), std::string(get_header.text(1)),
-                       get_header.int64(2) != 0};
+    out = EntityHeader{id, std::string(get_header.text(1)), std::string(get_header.text(2)),
+                       get_header.int64(3) != 0, get_header.int64(0)};
   get_header.reset();
   return out;
 }
 
 Result<EntityFields> Replica::Impl::load_fields(const std::string& id) {
-  EntityFields out;
-  get_fields.bind(1, id);
-  while (true) {
-    auto row = get_fields.step();
-    if (!row) return row.error();
-    if (!*row) break;
-    auto fr = decode_row(get_fields, 1);
-    if (!fr) {
-      get_fields.reset();
-      return make_error(WX_CORRUPT, "entity " + id + ": " + fr.error().message);
-    }
-    std::string elem(get_fields.text(1));
-    out.emplace(std::make_pair(std::string(get_fields.text(0)), std::move(elem)), std::move(fr).value());
+  get_state.bind(1, id);
+  auto row = get_state.step();
+  if (!row) return row.error();
+  if (!*row) {
+    get_state.reset();
+    return EntityFields{};
   }
-  get_fields.reset();
-  return out;
+  auto fields = decode_state(get_state.text(0), id);
+  get_state.reset();
+  return fields;
 }
 
-Status Replica::Impl::store_entity(const EntityHeader& header, EntityFields& fields) {
+Status Replica::Impl::store_entity(EntityHeader& header, EntityFields& fields) {
+  const uint64_t q = ++seq;
+  std::vector<uint64_t> replaced;  // seqs the dirty fields carried before this change
+  Hlc top;
+  json state = json::array();
   for (auto& [key, row] : fields) {
-    if (!row.dirty) continue;
-    const FieldState& s = row.state;
-    Stamp top = s.rule == MergeRule::set ? s.max_stamp() : s.stamp;
-    put_field.bind(1, header.id).bind(2, key.first).bind(3, key.second).bind(4, static_cast<int>(s.rule));
-    put_field.bind(5, s.rule == MergeRule::set ? set_stamps_json(s).dump() : s.value.dump());
-    put_field.bind(6, top.hlc.value).bind(7, top.replica);
-    put_field.bind(8, s.base.hlc.value).bind(9, s.base.replica);
-    if (s.lost) {
-      json lost = {{"v", s.lost->value}, {"s", {s.lost->stamp.hlc.value, s.lost->stamp.replica}}};
-      put_field.bind(10, lost.dump());
-    } else {
-      put_field.bind_null(10);
+    if (row.dirty) {
+      if (row.seq) replaced.push_back(row.seq);
+      row.seq = q;
+      row.dirty = false;
+      top = std::max(top, row.state.max_stamp().hlc);
     }
-    put_field.bind(11, ++seq);
-    WX_RETURN_IF_ERROR(put_field.run());
-    row.dirty = false;
+    json f = field_to_json(Change{{}, {}, {}, key.first, row.element, row.state});
+    f["q"] = row.seq;
+    state.push_back(std::move(f));
   }
   std::string doc = build_doc(header, fields).dump();
-  return put_doc.bind(1, header.id).bind(2, header.type).bind(3, header.bucket)
-      .bind(4, header.deleted ? 1 : 0).bind(5, doc).run();
+  if (header.rowid == 0) {
+    WX_RETURN_IF_ERROR(insert_entity.bind(1, header.id).bind(2, header.type).bind(3, header.bucket)
+                           .bind(4, header.deleted ? 1 : 0).bind(5, state.dump()).bind(6, doc).run());
+    header.rowid = sqlite3_last_insert_rowid(db.raw());
+  } else {
+    WX_RETURN_IF_ERROR(update_entity.bind(1, header.rowid).bind(2, header.deleted ? 1 : 0)
+                           .bind(3, state.dump()).bind(4, doc).run());
+  }
+  WX_RETURN_IF_ERROR(insert_change.bind(1, q).bind(2, header.rowid).bind(3, top.value).run());
+  // A seq no field carries any more has nothing left to send.
+  std::sort(replaced.begin(), replaced.end());
+  replaced.erase(std::unique(replaced.begin(), replaced.end()), replaced.end());
+  for (uint64_t old : replaced) {
+    bool still_carried = std::any_of(fields.begin(), fields.end(), [&](auto& kv) { return kv.second.seq == old; });
+    if (!still_carried) WX_RETURN_IF_ERROR(delete_change.bind(1, old).run());
+  }
+  return Status::ok();
 }
-
-Status Replica::Impl::persist_clock() { return set_meta("last_hlc", std::to_string(clock.last().value)); }
 
 void Replica::Impl::notify(const std::vector<ChangeEvent>& events) {
   if (events.empty() || observers.empty()) return;
@@ -230,12 +214,17 @@ Result<std::unique_ptr<Replica>> Replica::open(const std::string& path, ReplicaO
     if (!id) return make_error(WX_CORRUPT, "'" + path + "': stored replica id is malformed");
     impl->replica_id = *id;
   }
-  WX_ASSIGN_OR_RETURN(auto last_hlc, impl->meta("last_hlc"));
-  if (last_hlc) impl->clock.restore_last(Hlc{std::stoull(*last_hlc)});
   {
-    WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl->db, "SELECT coalesce(max(seq), 0) FROM fields"));
+    // Every stored field state is carried by a `changes` row whose hlc is at least the
+    // state's greatest stamp, so restarting the clock from the greatest of those keeps stamps
+    // increasing even if the phone's wall clock went back while the app was closed.
+    WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl->db,
+        "SELECT coalesce(max(seq), 0), coalesce(max(hlc), 0) FROM changes"));
     WX_ASSIGN_OR_RETURN(bool row, st.step());
-    if (row) impl->seq = st.uint64(0);
+    if (row) {
+      impl->seq = st.uint64(0);
+      impl->clock.restore_last(Hlc{st.uint64(1)});
+    }
   }
   for (auto [key, member] : {std::pair{"user", &Identity::user}, {"role", &Identity::role},
                              {"bucket", &Identity::bucket}, {"school_bucket", &Identity::school_bucket}}) {
@@ -288,24 +277,23 @@ Result<json> Replica::get(const std::string& id) const {
 }
 
 Result<std::vector<json>> Replica::list(const Query& q) const {
-  for (const std::string* f : {&q.field, &q.order_by})
+  for (const std::string* f : {&q.type, &q.field, &q.order_by})
     if (!f->empty() && !is_identifier(*f))
-      return make_error(WX_INVALID_ARGUMENT, "field name '" + *f + "' is not a plain identifier");
-  // Field names are checked identifiers, so the JSON paths can be literals, which lets
-  // SQLite use the expression indexes on docs.
-  std::string sql = "SELECT doc FROM docs WHERE 1";
-  if (!q.type.empty()) sql += " AND type = ?1";
+      return make_error(WX_INVALID_ARGUMENT, "'" + *f + "' is not a plain identifier");
+  // Type and field names are checked identifiers, so they can be literals in the SQL, which
+  // lets SQLite use the partial expression indexes on docs.
+  std::string sql = "SELECT doc FROM entities WHERE 1";
+  if (!q.type.empty()) sql += " AND type = '" + q.type + "'";
   if (!q.bucket.empty()) sql += " AND bucket = ?2";
   if (!q.include_deleted) sql += " AND deleted = 0";
   if (!q.field.empty()) {
     sql += " AND (json_extract(doc, '$." + q.field + "') = ?3 OR EXISTS (SELECT 1 FROM json_each(doc, '$." +
            q.field + "') WHERE json_each.type != 'object' AND json_each.value = ?3))";
   }
-  if (!q.order_by.empty()) sql += " ORDER BY json_extract(doc, '$." + q.order_by + "'), entity";
-  else sql += " ORDER BY entity";
+  if (!q.order_by.empty()) sql += " ORDER BY json_extract(doc, '$." + q.order_by + "'), id";
+  else sql += " ORDER BY id";
   if (q.limit) sql += " LIMIT " + std::to_string(q.limit);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl_->db, sql));
-  if (!q.type.empty()) st.bind(1, q.type);
   if (!q.bucket.empty()) st.bind(2, q.bucket);
   if (!q.field.empty()) {
     if (q.equals.is_string()) st.bind(3, q.equals.get<std::string>());
@@ -323,7 +311,7 @@ Result<std::vector<json>> Replica::list(const Query& q) const {
 }
 
 Result<std::string> Replica::dump() const {
-  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl_->db, "SELECT doc FROM docs ORDER BY entity"));
+  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl_->db, "SELECT doc FROM entities ORDER BY id"));
   std::string out = "[";
   bool first = true;
   while (true) {
@@ -338,10 +326,11 @@ Result<std::string> Replica::dump() const {
 }
 
 Result<Bundle> Replica::changes_since(uint64_t since, size_t limit) const {
+  // Each `changes` row names an entity one or more of whose fields carry that seq; emitting
+  // exactly those fields per row covers every field state with a seq in (since, upto].
   std::string sql =
-      "SELECT f.entity, d.type, d.bucket, f.name, f.elem, f.rule, f.value, f.hlc, f.replica, "
-      "f.base_hlc, f.base_replica, f.lost, f.seq FROM fields f JOIN docs d ON d.entity = f.entity "
-      "WHERE f.seq > ?1 ORDER BY f.seq";
+      "SELECT c.seq, e.id, e.type, e.bucket, e.state FROM changes c JOIN entities e "
+      "ON e.rowid = c.entity WHERE c.seq > ?1 ORDER BY c.seq";
   if (limit) sql += " LIMIT " + std::to_string(limit);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl_->db, sql));
   st.bind(1, since);
@@ -350,21 +339,22 @@ Result<Bundle> Replica::changes_since(uint64_t since, size_t limit) const {
   b.schema_version = impl_->schema->version();
   b.since_seq = since;
   b.upto_seq = since;
+  size_t rows = 0;
   while (true) {
     WX_ASSIGN_OR_RETURN(bool row, st.step());
     if (!row) break;
-    Change c;
-    c.entity = st.text(0);
-    c.type = st.text(1);
-    c.bucket = st.text(2);
-    c.field = st.text(3);
-    WX_ASSIGN_OR_RETURN(FieldRow decoded, decode_row(st, 4));
-    c.element = std::move(decoded.element);
-    c.state = std::move(decoded.state);
-    b.upto_seq = st.uint64(12);
-    b.changes.push_back(std::move(c));
+    ++rows;
+    uint64_t q = st.uint64(0);
+    std::string id(st.text(1));
+    WX_ASSIGN_OR_RETURN(EntityFields fields, decode_state(st.text(4), id));
+    for (auto& [key, f] : fields) {
+      if (f.seq != q) continue;
+      b.changes.push_back(Change{id, std::string(st.text(2)), std::string(st.text(3)), key.first,
+                                 std::move(f.element), std::move(f.state)});
+    }
+    b.upto_seq = q;
   }
-  if (!limit || b.changes.size() < limit) b.upto_seq = std::max(b.upto_seq, impl_->seq);
+  if (!limit || rows < limit) b.upto_seq = std::max(b.upto_seq, impl_->seq);
   return b;
 }
 

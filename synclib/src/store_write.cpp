@@ -222,7 +222,6 @@ Result<std::string> Replica::put(const json& doc) {
   WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl.db));
   for (auto& w : writes) WX_RETURN_IF_ERROR(merge_into(fields, w.field, w.element, w.state).status());
   WX_RETURN_IF_ERROR(impl.store_entity(h, fields));
-  WX_RETURN_IF_ERROR(impl.persist_clock());
   WX_RETURN_IF_ERROR(tx.commit());
   impl.notify({{h.id, h.type, h.bucket, false}});
   return h.id;
@@ -245,7 +244,6 @@ Status Replica::remove(const std::string& id) {
   WX_RETURN_IF_ERROR(merge_into(fields, "deleted", json(), lww_write(true, {impl.clock.now(), impl.replica_id}, base)).status());
   h->deleted = true;
   WX_RETURN_IF_ERROR(impl.store_entity(*h, fields));
-  WX_RETURN_IF_ERROR(impl.persist_clock());
   WX_RETURN_IF_ERROR(tx.commit());
   impl.notify({{h->id, h->type, h->bucket, true}});
   return Status::ok();
@@ -341,7 +339,6 @@ Result<ApplyReport> Replica::apply(const Bundle& bundle) {
   }
   if (bundle.from_replica != 0 && bundle.from_replica != impl.replica_id)
     WX_RETURN_IF_ERROR(impl.put_peer.bind(1, bundle.from_replica).bind(2, bundle.upto_seq).run());
-  WX_RETURN_IF_ERROR(impl.persist_clock());
   WX_RETURN_IF_ERROR(tx.commit());
   impl.notify(events);
   return report;

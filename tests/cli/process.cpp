@@ -1,12 +1,12 @@
 #include "process.hpp"
 
-#include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cerrno>
@@ -61,8 +61,6 @@ std::vector<std::string> child_environment(const ProcessOptions& options) {
   auto drop = [&](const std::string& entry) {
     std::string name = entry.substr(0, entry.find('='));
     if (name == "WERKEX_DB") return true;
-    for (const std::string& u : options.unset_env)
-      if (name == u) return true;
     for (const auto& [k, v] : options.env)
       if (name == k) return true;
     return false;
@@ -121,7 +119,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   if (pending.empty()) in.write.reset();
   char buf[65536];
   while (out.read.get() >= 0 || err.read.get() >= 0) {
-    pollfd fds[3] = {{out.read.get(), POLLIN, 0}, {err.read.get(), POLLIN, 0}, {in.write.get(), POLLOUT, 0}};
+    pollfd fds[3] = {
+        {out.read.get(), POLLIN, 0}, {err.read.get(), POLLIN, 0}, {in.write.get(), POLLOUT, 0}};
     if (::poll(fds, 3, -1) < 0) {
       REQUIRE(errno == EINTR);
       continue;
@@ -129,8 +128,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     for (int i = 0; i < 2; ++i) {
       if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
-      if (n > 0) (i == 0 ? result.out : result.err).append(buf, static_cast<size_t>(n));
-      else if (n == 0 || errno != EINTR) (i == 0 ? out.read : err.read).reset();
+      if (n > 0)
+        (i == 0 ? result.out : result.err).append(buf, static_cast<size_t>(n));
+      else if (n == 0 || errno != EINTR)
+        (i == 0 ? out.read : err.read).reset();
     }
     if (fds[2].fd >= 0 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
       ssize_t n = ::write(fds[2].fd, pending.data(), std::min<size_t>(pending.size(), 4096));
@@ -159,7 +160,8 @@ ProcessResult run_cli(const std::vector<std::string>& args, const ProcessOptions
   return r;
 }
 
-ProcessResult Device::run(const std::vector<std::string>& args, const ProcessOptions& options) const {
+ProcessResult Device::run(const std::vector<std::string>& args,
+                          const ProcessOptions& options) const {
   std::vector<std::string> full = {"--db", db_};
   full.insert(full.end(), args.begin(), args.end());
   return run_cli(full, options);

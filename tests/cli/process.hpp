@@ -18,13 +18,19 @@ struct ProcessResult {
 struct ProcessOptions {
   std::string input;                                     // written to the child's stdin
   std::vector<std::pair<std::string, std::string>> env;  // set (or replace) in its environment
-  std::vector<std::string> unset_env;                    // removed from its environment
 };
+
+inline ProcessOptions with_input(std::string input) {
+  return {std::move(input), {}};
+}
+inline ProcessOptions with_env(std::string name, std::string value) {
+  return {{}, {{std::move(name), std::move(value)}}};
+}
 
 // Runs argv[0] (a path, not looked up in PATH) with the arguments, without a shell, and
 // collects stdout, stderr and the exit status. The child inherits this process's
-// environment minus WERKEX_DB (so a developer's setting cannot leak into tests), adjusted by
-// `options`. Fails the test if the process cannot be started.
+// environment minus WERKEX_DB (so a developer's setting cannot leak into tests), plus
+// `options.env`. Fails the test if the process cannot be started.
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
 
 // The CLI under test with "--db PATH" in front of every command.

@@ -93,6 +93,7 @@ void build_dossier(const std::string& path, size_t activities, size_t experience
 
 struct DossierMemory {
   double before_open_mb = 0;  // the child's VmRSS before opening
+  double after_open_mb = 0;   // VmRSS with the replica open, before listing
   double after_list_mb = 0;   // VmRSS with the listed documents still held
   double hwm_mb = 0;          // VmHWM: the child's peak
   size_t listed = 0;

@@ -28,15 +28,17 @@ void remove_db(const std::string& path) {
 
 // ---- local writes -------------------------------------------------------------------------
 
-// One experience per action through the domain API: 7 registers + a set of 2 = 9 field rows.
-double local_writes_us(const std::string& path, const std::vector<Experience>& data, bool durable) {
-  auto replica = open_pupil_replica(path, durable);
-  std::string activity = plan_activity(*replica, 0);
-  werkex::Dossier dossier(*replica);
-  auto start = Clock::now();
-  for (const Experience& e : data) {
+// The domain API: one experience per action, 7 registers + a set of 2 = 9 field rows.
+class LocalWriter {
+ public:
+  LocalWriter(const std::string& path, bool durable)
+      : replica_(open_pupil_replica(path, durable)),
+        activity_(plan_activity(*replica_, 0)),
+        dossier_(*replica_) {}
+
+  void write(const Experience& e) {
     werkex::ExperienceDraft d;
-    d.activity = activity;
+    d.activity = activity_;
     d.occurred_at = e.occurred_at;
     d.note = e.note;
     d.emotion = e.emotion;
@@ -44,31 +46,53 @@ double local_writes_us(const std::string& path, const std::vector<Experience>& d
                {"observed_goals", e.observed_goals},
                {"role_model", e.role_model},
                {"competencies", e.competencies}};
-    check(dossier.record_experience(d), "record experience");
+    check(dossier_.record_experience(d), "record experience");
   }
-  return seconds_since(start) * 1e6 / static_cast<double>(data.size());
-}
 
-class PlainDb {
+ private:
+  std::unique_ptr<werkex::Replica> replica_;
+  std::string activity_;
+  werkex::Dossier dossier_;
+};
+
+// Plain SQLite: the same values as (entity, field, value) rows, one transaction per entity.
+class PlainWriter {
  public:
-  explicit PlainDb(const std::string& path) {
+  PlainWriter(const std::string& path, bool durable) {
     if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
         SQLITE_OK)
       fail("open " + path);
+    exec("PRAGMA journal_mode=WAL");
+    exec(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    exec("CREATE TABLE plain(entity TEXT, field TEXT, value TEXT)");
+    const char* sql = "INSERT INTO plain(entity, field, value) VALUES(?1, ?2, ?3)";
+    if (sqlite3_prepare_v2(db_, sql, -1, &insert_, nullptr) != SQLITE_OK) fail(sql);
+    activity_ = werkex::new_uuid_v7(wall_millis());
   }
-  ~PlainDb() {
+  ~PlainWriter() {
     sqlite3_finalize(insert_);
     sqlite3_close_v2(db_);
   }
-  PlainDb(const PlainDb&) = delete;
-  PlainDb& operator=(const PlainDb&) = delete;
+  PlainWriter(const PlainWriter&) = delete;
+  PlainWriter& operator=(const PlainWriter&) = delete;
 
+  void write(const Experience& e) {
+    std::string id = werkex::new_uuid_v7(wall_millis());
+    exec("BEGIN IMMEDIATE");
+    insert(id, "activity", activity_);
+    insert(id, "occurred_at", e.occurred_at);
+    insert(id, "note", e.note);
+    insert(id, "emotion", e.emotion);
+    insert(id, "emotion_note", e.emotion_note);
+    insert(id, "observed_goals", e.observed_goals);
+    insert(id, "role_model", e.role_model);
+    for (const std::string& c : e.competencies) insert(id, "competencies", c);
+    exec("COMMIT");
+  }
+
+ private:
   void exec(const char* sql) {
     if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(sql);
-  }
-  void prepare_insert() {
-    const char* sql = "INSERT INTO plain(entity, field, value) VALUES(?1, ?2, ?3)";
-    if (sqlite3_prepare_v2(db_, sql, -1, &insert_, nullptr) != SQLITE_OK) fail(sql);
   }
   void insert(const std::string& entity, const char* field, const std::string& value) {
     sqlite3_bind_text(insert_, 1, entity.data(), static_cast<int>(entity.size()), SQLITE_STATIC);
@@ -77,40 +101,13 @@ class PlainDb {
     if (sqlite3_step(insert_) != SQLITE_DONE) fail("insert");
     sqlite3_reset(insert_);
   }
-
- private:
   [[noreturn]] void fail(const std::string& what) {
     throw Failure("plain sqlite: " + what + ": " + (db_ ? sqlite3_errmsg(db_) : "no handle"));
   }
   sqlite3* db_ = nullptr;
   sqlite3_stmt* insert_ = nullptr;
+  std::string activity_;
 };
-
-// The same values as (entity, field, value) rows, one transaction per entity.
-double sqlite_writes_us(const std::string& path, const std::vector<Experience>& data,
-                        bool durable) {
-  PlainDb db(path);
-  db.exec("PRAGMA journal_mode=WAL");
-  db.exec(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-  db.exec("CREATE TABLE plain(entity TEXT, field TEXT, value TEXT)");
-  db.prepare_insert();
-  const std::string activity = werkex::new_uuid_v7(wall_millis());
-  auto start = Clock::now();
-  for (const Experience& e : data) {
-    std::string id = werkex::new_uuid_v7(wall_millis());
-    db.exec("BEGIN IMMEDIATE");
-    db.insert(id, "activity", activity);
-    db.insert(id, "occurred_at", e.occurred_at);
-    db.insert(id, "note", e.note);
-    db.insert(id, "emotion", e.emotion);
-    db.insert(id, "emotion_note", e.emotion_note);
-    db.insert(id, "observed_goals", e.observed_goals);
-    db.insert(id, "role_model", e.role_model);
-    for (const std::string& c : e.competencies) db.insert(id, "competencies", c);
-    db.exec("COMMIT");
-  }
-  return seconds_since(start) * 1e6 / static_cast<double>(data.size());
-}
 
 }  // namespace
 
@@ -118,25 +115,42 @@ WriteFigures bench_writes(const TempDir& dir, const std::vector<Experience>& dat
                           int rounds) {
   std::vector<double> local, plain, ratio;
   const std::string tag = durable ? "full" : "normal";
+  const double n = static_cast<double>(data.size());
   for (int r = 0; r < rounds; ++r) {
     std::string lp = dir.file("local-" + tag + "-" + std::to_string(r) + ".db");
     std::string pp = dir.file("plain-" + tag + "-" + std::to_string(r) + ".db");
-    double l = 0, p = 0;
-    // Alternate which side goes first, so drift (page cache, disk) favours neither.
-    if (r % 2 == 0) {
-      l = local_writes_us(lp, data, durable);
-      p = sqlite_writes_us(pp, data, durable);
-    } else {
-      p = sqlite_writes_us(pp, data, durable);
-      l = local_writes_us(lp, data, durable);
+    double l = 0, p = 0;  // seconds
+    {
+      LocalWriter lw(lp, durable);
+      PlainWriter pw(pp, durable);
+      // Action by action, alternating which side goes first, so both see the same disk
+      // (fsync latency here drifts by 10x within a minute) and neither is always second.
+      for (size_t i = 0; i < data.size(); ++i) {
+        auto t0 = Clock::now();
+        if (i % 2)
+          pw.write(data[i]);
+        else
+          lw.write(data[i]);
+        auto t1 = Clock::now();
+        if (i % 2)
+          lw.write(data[i]);
+        else
+          pw.write(data[i]);
+        auto t2 = Clock::now();
+        double first = std::chrono::duration<double>(t1 - t0).count();
+        double second = std::chrono::duration<double>(t2 - t1).count();
+        l += i % 2 ? second : first;
+        p += i % 2 ? first : second;
+      }
     }
-    local.push_back(l);
-    plain.push_back(p);
+    local.push_back(l * 1e6 / n);
+    plain.push_back(p * 1e6 / n);
     ratio.push_back(l / p);
     remove_db(lp);
     remove_db(pp);
-    progress("writes " + tag + " round " + std::to_string(r + 1) + ": werkex " + std::to_string(l) +
-             " us, sqlite " + std::to_string(p) + " us per action");
+    progress("writes " + tag + " round " + std::to_string(r + 1) + ": werkex " +
+             std::to_string(local.back()) + " us, sqlite " + std::to_string(plain.back()) +
+             " us per action");
   }
   WriteFigures f;
   f.local_us = median(local);
@@ -174,16 +188,18 @@ DossierMemory measure_dossier_in_child(const std::string& path) {
   std::string out = run_in_child("dossier memory", [&] {
     double before = proc_status_mb("VmRSS:");
     auto replica = check(werkex::Replica::open(path), "open " + path);
+    double opened = proc_status_mb("VmRSS:");
     werkex::Query q;
     q.bucket = bench_pupil().bucket;
     q.order_by = "occurred_at";  // the timeline
     auto docs = check(replica->list(q), "list");
     double after = proc_status_mb("VmRSS:");
     double hwm = proc_status_mb("VmHWM:");
-    return json{before, after, hwm, docs.size()}.dump();
+    return json{before, opened, after, hwm, docs.size()}.dump();
   });
   json j = json::parse(out);
-  return {j[0].get<double>(), j[1].get<double>(), j[2].get<double>(), j[3].get<size_t>()};
+  return {j[0].get<double>(), j[1].get<double>(), j[2].get<double>(), j[3].get<double>(),
+          j[4].get<size_t>()};
 }
 
 // ---- applying a received bundle -----------------------------------------------------------

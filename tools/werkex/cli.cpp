@@ -11,8 +11,8 @@ namespace werkex::cli {
 
 namespace {
 
-// Strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF): nlohmann refuses
-// to serialise anything else, and a refusal deep inside the library is a worse message.
+// Strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF): nlohmann throws
+// when it serialises anything else, which would happen deep inside Replica::put.
 bool is_utf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
@@ -146,6 +146,30 @@ std::vector<std::string> Args::values(std::string_view name) const {
   return it == options_.end() ? std::vector<std::string>{} : it->second;
 }
 
+Status check_json_depth(std::string_view text, ErrorCode code, std::string_view what) {
+  size_t depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth)
+        return make_error(code, std::string(what) + ": JSON nested deeper than " +
+                                    std::to_string(kMaxJsonDepth) + " levels");
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return Status::ok();
+}
+
 Result<std::string> read_input(const std::string& path) {
   if (path == "-") {
     std::ostringstream buf;
@@ -170,6 +194,7 @@ Result<json> read_json_arg(std::string_view option, const std::string& arg) {
   if (arg == "-" || (!arg.empty() && arg.front() == '@')) {
     WX_ASSIGN_OR_RETURN(text, read_input(arg == "-" ? arg : arg.substr(1)));
   }
+  WX_RETURN_IF_ERROR(check_json_depth(text, WX_INVALID_ARGUMENT, "--" + std::string(option)));
   try {
     return json::parse(text);
   } catch (const json::parse_error& e) {

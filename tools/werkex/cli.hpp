@@ -100,6 +100,13 @@ std::vector<Command> entity_commands();
 std::vector<Command> cycle_commands();
 std::vector<Command> sync_commands();
 
+// Entities are flat and bundles a few levels deep; deeper JSON is refused before parsing,
+// because nlohmann copies and prints values recursively and a hostile file nested a million
+// levels deep would overflow the stack inside the library.
+inline constexpr size_t kMaxJsonDepth = 64;
+// Fails with `code` if `text` nests arrays/objects deeper than kMaxJsonDepth.
+Status check_json_depth(std::string_view text, ErrorCode code, std::string_view what);
+
 // Reads a whole file, or stdin for "-". A missing file is WX_NOT_FOUND, other failures WX_IO.
 Result<std::string> read_input(const std::string& path);
 // A JSON argument given literally, as "@file", or as "-" for stdin. Malformed JSON is

@@ -154,7 +154,7 @@ std::vector<Command> entity_commands() {
   return {
       {"init",
        "--user ID --role ROLE [--bucket B] [--school-bucket S] [--server URL]",
-       "Create the replica (or set a new identity on an existing one) and print its replica id.\n"
+       "Create the replica and print its replica id; on an existing one, replace the identity.\n"
        "      A pupil's bucket defaults to pupil:<ID>; the school bucket to school:default.",
        {{"user", true, false, true},
         {"role", true, false, true},
@@ -191,7 +191,8 @@ std::vector<Command> entity_commands() {
        cmd_get},
       {"list",
        "TYPE [--bucket B] [--where FIELD=VALUE] [--order-by FIELD] [--limit N] [--include-deleted]",
-       "Print the entities of a type as a JSON array, sorted by id or by FIELD.",
+       "Print the entities of a type as a JSON array, sorted by id or by FIELD. VALUE reads\n"
+       "      true, false and integers as JSON; quote it (\"3\") to compare with a string.",
        {{"bucket"}, {"where"}, {"order-by"}, {"limit"}, {"include-deleted", false}},
        1,
        1,

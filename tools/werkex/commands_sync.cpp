@@ -68,9 +68,11 @@ Outcome cmd_export(Context& ctx, const Args& args) {
   return write_file_atomically(args.value("out"), text);
 }
 
-// bundle_from_text reports malformed bundles as WX_CORRUPT, but some shapes (a non-string
-// "werkex" or "from") make nlohmann throw inside it; those are just as corrupt.
+// A bundle file is untrusted input. bundle_from_text reports malformed ones as WX_CORRUPT;
+// the depth check keeps it from recursing off the stack, and should a shape it does not
+// expect still make nlohmann throw, that file is just as corrupt.
 Result<Bundle> parse_bundle(std::string_view text, const std::string& source) {
+  WX_RETURN_IF_ERROR(check_json_depth(text, WX_CORRUPT, source));
   Result<Bundle> bundle = make_error(WX_INTERNAL, "unreachable");
   try {
     bundle = bundle_from_text(text);
@@ -122,7 +124,8 @@ std::vector<Command> sync_commands() {
       {"import",
        "FILE|-",
        "Merge a bundle from another replica and print a report of what it changed.\n"
-       "      A file that is not a complete bundle changes nothing and exits 16 (corrupt).",
+       "      A file that is not a complete bundle changes nothing and exits 16 (corrupt); single\n"
+       "      changes the schema refuses are listed under \"rejected\", the rest applied (exit 0).",
        {},
        1,
        1,

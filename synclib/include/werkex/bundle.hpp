@@ -47,6 +47,12 @@ json bundle_to_json(const Bundle& bundle);
 Result<Bundle> bundle_from_json(const json& doc);
 Result<Bundle> bundle_from_text(std::string_view text);
 
+// One field change in its JSON form (an object of an entity's "fields" above); entity, type
+// and bucket are the caller's. With `seq`, the form also carries the local sequence number
+// "q" (how a replica stores its own states) and it is required.
+json field_to_json(const Change& change);
+Status field_from_json(const json& j, Change& change, uint64_t* seq = nullptr);
+
 // The key a set element is stored under: its canonical JSON text.
 std::string element_key(const json& element);
 

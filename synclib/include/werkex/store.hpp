@@ -1,12 +1,12 @@
 // Replica: one device's dossier store, a SQLite database in WAL mode.
 //
-// The store keeps the replicated state of every field (`fields`, state-based, so history
-// does not grow without bound) and, derived from it in the same transaction, one JSON
-// document per entity (`docs`) for queries. Every local action and every received bundle is
+// The store keeps, per entity, the replicated state of every field (state-based, so history
+// does not grow without bound) and, derived from it in the same transaction, the entity's
+// JSON document for queries. Every local action and every received bundle is
 // one transaction: when put() or apply() returns OK the data is on disk (synchronous=FULL;
 // `durable = false` trades power-loss safety for speed in bulk imports that can be redone).
-// Each field state that changes gets a new local sequence number; changes_since(seq) is what
-// a peer that has seen up to `seq` lacks.
+// Each action or received batch that changes an entity gives the changed field states one new
+// local sequence number; changes_since(seq) is what a peer that has seen up to `seq` lacks.
 //
 // Local writes are checked against the schema and the replica's identity (its user, role and
 // buckets); received changes are checked against the schema only (the server checks roles).
@@ -110,7 +110,8 @@ class Replica {
 
   // The highest local sequence number; changes_since(s) returns states with seq > s.
   uint64_t last_seq() const;
-  // At most `limit` changes (0: all); the bundle's upto says how far it reaches.
+  // Changes of at most `limit` entity updates (0: all; one update is the fields one action or
+  // batch changed in one entity); the bundle's upto says how far it reaches.
   Result<Bundle> changes_since(uint64_t seq, size_t limit = 0) const;
   // Merges a received bundle in one transaction. Invalid changes are rejected, each with its
   // reason, and the rest applied. Records how far this replica has seen the sender.

@@ -1,0 +1,148 @@
+// The whole cycle for one pupil on two devices that are offline most of the time and swap
+// bundles by file: the scenario the CLI exists for.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "process.hpp"
+#include "test_support.hpp"
+
+using nlohmann::json;
+using werkex::test::Device;
+
+namespace {
+
+const std::string kPupil = "0190a000-0000-7000-8000-000000000001";
+const std::string kTitleA = "Meelopen bij bakkerij De Korenaar";
+const std::string kTitleB = "Meelopen bij de bakker op de hoek";
+
+json import(const Device& d, const std::string& bundle) {
+  return d.ok_json({"import", bundle});
+}
+
+uint64_t upto_of(const std::string& bundle_path) {
+  return json::parse(werkex::test::read_file(bundle_path)).at("upto").get<uint64_t>();
+}
+
+}  // namespace
+
+TEST_CASE("cycle: a pupil's two devices converge byte for byte and show the title conflict",
+          "[cli][sync][cycle]") {
+  werkex::test::TempDir dir;
+  Device a(dir.file("phone.db")), b(dir.file("tablet.db"));
+  std::string replica_a = a.ok({"init", "--user", kPupil, "--role", "pupil"});
+  std::string replica_b = b.ok({"init", "--user", kPupil, "--role", "pupil"});
+  CHECK(replica_a.size() == 16);
+  CHECK(replica_a != replica_b);
+
+  // Online: the phone plans and prepares, the tablet picks it up.
+  std::string act =
+      a.ok({"activity", "--kind", "meeloopdag", "--title", "Bakkerij", "--builds-on",
+            "ik bak graag thuis", "--json", R"({"competencies": ["werkexploratie"]})"});
+  std::string prep =
+      a.ok({"prepare", "--activity", act, "--want-to-find-out", "hoe vroeg begint een bakker?",
+            "--verb", "leren", "--verb", "uitproberen"});
+  CHECK(a.ok_json({"get", prep})["learning_verbs"] == json({"leren", "uitproberen"}));
+  const std::string a1 = dir.file("a1.json");
+  a.ok({"export", "--out", a1});
+  json first = import(b, a1);
+  CHECK(first["from"] == replica_a);
+  CHECK(first["applied"].get<int>() > 0);
+  CHECK(first["rejected"].empty());
+  CHECK(b.dump() == a.dump());
+
+  // Offline: each device records an experience and renames the activity, unaware of the
+  // other; the tablet also fills in a different field.
+  std::string exp_a = a.ok({"experience", "--activity", act, "--at", "2026-11-30T06:15:00Z",
+                            "--note", "deeg kneden om kwart over zes", "--emotion", "trots"});
+  a.ok({"put", "--json", json{{"id", act}, {"title", kTitleA}}.dump()});
+  const std::string a2 = dir.file("a2.json");
+  a.ok({"export", "--out", a2});
+
+  std::string exp_b = b.ok(
+      {"experience", "--activity", act, "--note", "de oven is heet", "--emotion", "nieuwsgierig"});
+  b.ok({"put", "--json",
+        json{{"id", act}, {"title", kTitleB}, {"expected_yield", "weten of ik vroeg op wil"}}
+            .dump()});
+  const std::string b1 = dir.file("b1.json");
+  b.ok({"export", "--out", b1});
+
+  // Back online, with a duplicate delivery and a stale bundle arriving after a newer one.
+  CHECK(import(b, a2)["applied"].get<int>() > 0);
+  json again = import(b, a2);
+  CHECK(again["applied"] == 0);
+  CHECK(again["unchanged"] == again["received"]);
+  json stale = import(b, a1);
+  CHECK(stale["applied"] == 0);
+  CHECK(stale["rejected"].empty());
+  CHECK(import(a, b1)["applied"].get<int>() > 0);
+  CHECK(import(a, b1)["applied"] == 0);
+
+  std::string dump_a = a.dump();
+  CHECK(dump_a.size() > 2);
+  CHECK(dump_a == b.dump());
+
+  // One title won everywhere; the other is kept beside it, naming the device that wrote it.
+  json doc = a.ok_json({"get", act});
+  CHECK(b.ok_json({"get", act}) == doc);
+  REQUIRE(doc.contains("_conflicts"));
+  REQUIRE(doc["_conflicts"].contains("title"));
+  const std::string winner = doc["title"], loser = doc["_conflicts"]["title"]["value"];
+  CHECK(std::set<std::string>{winner, loser} == std::set<std::string>{kTitleA, kTitleB});
+  CHECK(doc["_conflicts"]["title"]["replica"] == (loser == kTitleA ? replica_a : replica_b));
+  CHECK(doc["expected_yield"] == "weten of ik vroeg op wil");  // the other field: both edits win
+  CHECK(doc["builds_on"] == "ik bak graag thuis");
+  CHECK(a.ok_json({"list", "experience", "--where", "activity=" + act}).size() == 2);
+
+  // The conversation: a reflection on both experiences and a next step close the cycle.
+  std::string refl =
+      a.ok({"reflect", "--experience", exp_a, "--experience", exp_b, "--with", "mentor",
+            "--quality", "doorzetten", "--motive", "met mijn handen werken", "--rule", "inzoomen",
+            "--rule", "woorden_geven", "--red-thread", "ik maak graag iets"});
+  std::string step = a.ok({"next-step", "--reflection", refl, "--description",
+                           "een dag meelopen in een grote broodfabriek", "--action", "uitproberen",
+                           "--direction", "verdiepen"});
+  json phase = a.ok_json({"cycle", act});
+  CHECK(phase["activity"] == act);
+  CHECK(phase["kind"] == "meeloopdag");
+  CHECK(phase["prepared"] == true);
+  CHECK(phase["experiences"] == 2);
+  CHECK(phase["reflected"] == true);
+  CHECK(phase["next_step_chosen"] == true);
+  CHECK(phase["signed_off"] == false);
+  // ... and the next step becomes the next activity, linked both ways.
+  std::string act2 = a.ok({"activity", "--kind", "snuffelstage", "--from-next-step", step});
+  CHECK(a.ok_json({"get", act2})["from_next_step"] == step);
+  CHECK(a.ok_json({"get", step})["became_activity"] == act2);
+  json phases = a.ok_json({"cycle"});
+  REQUIRE(phases.size() == 2);
+  CHECK(phases[0] == phase);
+  CHECK(phases[1]["activity"] == act2);
+  CHECK(phases[1]["prepared"] == false);
+
+  // The tablet brings the lost title back; incremental bundles carry it and the cycle across.
+  b.ok({"restore", act, "title"});
+  json restored = b.ok_json({"get", act});
+  CHECK(restored["title"] == loser);
+  CHECK_FALSE(restored.contains("_conflicts"));
+  const std::string b2 = dir.file("b2.json"), a3 = dir.file("a3.json");
+  b.ok({"export", "--since", std::to_string(upto_of(b1)), "--out", b2});
+  a.ok({"export", "--since", std::to_string(upto_of(a2)), "--out", a3});
+  CHECK(json::parse(werkex::test::read_file(b2))["since"] == upto_of(b1));
+  CHECK(import(a, b2)["rejected"].empty());
+  CHECK(import(b, a3)["rejected"].empty());
+
+  dump_a = a.dump();
+  CHECK(dump_a == b.dump());
+  json final_doc = b.ok_json({"get", act});
+  CHECK(final_doc["title"] == loser);
+  CHECK_FALSE(final_doc.contains("_conflicts"));
+  CHECK(a.ok_json({"get", act}) == final_doc);
+  CHECK(b.ok_json({"cycle"}) == a.ok_json({"cycle"}));
+
+  // Nothing left to exchange: a full re-export changes neither side.
+  const std::string all_a = dir.file("all_a.json");
+  a.ok({"export", "--out", all_a});
+  CHECK(import(b, all_a)["applied"] == 0);
+  CHECK(b.dump() == dump_a);
+}
