@@ -1,32 +1,167 @@
+// The text the store keeps per entity: its document (for queries, get and dump) and its
+// field states. Both are written by hand rather than through nlohmann::json objects: they
+// are rebuilt on every change of an entity, and building a tree only to print it again
+// was most of the cost of applying a batch. The output is what json::dump() prints for the
+// same content (keys sorted, no spaces), so documents stay canonical.
+#include <algorithm>
+
 #include "replica_impl.hpp"
 #include "werkex/ids.hpp"
 
 namespace werkex {
 
-// Deterministic in the rows alone, so replicas holding the same rows hold the same bytes:
-// fields come in (name, element key) order and nlohmann's objects sort their keys.
-json build_doc(const EntityHeader& h, const EntityFields& fields) {
-  if (h.deleted) return {{"id", h.id}, {"type", h.type}, {"deleted", true}};
-  json doc = {{"id", h.id}, {"type", h.type}, {"bucket", h.bucket}};
-  json conflicts = json::object();
-  for (const auto& [key, row] : fields) {
-    const std::string& name = key.first;
-    if (name == "deleted") continue;
-    const FieldState& s = row.state;
+namespace {
+
+void append_string(std::string& out, std::string_view s) {
+  bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+    return c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20;
+  });
+  if (plain) {
+    out += '"';
+    out += s;
+    out += '"';
+  } else {
+    out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+}
+
+void append_value(std::string& out, const json& v) {
+  out += v.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+void append_stamp(std::string& out, Stamp s) {
+  out += '[';
+  out += std::to_string(s.hlc.value);
+  out += ',';
+  out += std::to_string(s.replica);
+  out += ']';
+}
+
+void append_stamps(std::string& out, const std::vector<Stamp>& v) {
+  out += '[';
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) out += ',';
+    append_stamp(out, v[i]);
+  }
+  out += ']';
+}
+
+// Members of a JSON object as (key, value text), printed in key order.
+class ObjectText {
+ public:
+  void add(std::string key, std::string value_text) { members_.emplace_back(std::move(key), std::move(value_text)); }
+  std::string str() {
+    std::sort(members_.begin(), members_.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    std::string out = "{";
+    for (size_t i = 0; i < members_.size(); ++i) {
+      if (i) out += ',';
+      append_string(out, members_[i].first);
+      out += ':';
+      out += members_[i].second;
+    }
+    out += '}';
+    return out;
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> members_;
+};
+
+std::string json_quoted(std::string_view s) {
+  std::string out;
+  append_string(out, s);
+  return out;
+}
+
+}  // namespace
+
+// Deterministic in the field states alone, so replicas holding the same states hold the
+// same bytes: fields come in (name, element key) order and members are sorted by key.
+std::string build_doc_text(const EntityHeader& h, const EntityFields& fields) {
+  ObjectText doc;
+  doc.add("id", json_quoted(h.id));
+  doc.add("type", json_quoted(h.type));
+  if (h.deleted) {
+    doc.add("deleted", "true");
+    return doc.str();
+  }
+  doc.add("bucket", json_quoted(h.bucket));
+  ObjectText conflicts;
+  bool any_conflict = false;
+  for (auto it = fields.begin(); it != fields.end();) {
+    const std::string& name = it->first.first;
+    const FieldState& s = it->second.state;
     if (s.rule == MergeRule::set) {
-      if (s.present()) doc[name].push_back(row.element);
+      // All elements of one set are adjacent and ordered by their key, their JSON text.
+      std::string items;
+      for (; it != fields.end() && it->first.first == name; ++it) {
+        if (!it->second.state.present()) continue;
+        items += items.empty() ? "[" : ",";
+        items += it->first.second;
+      }
+      if (!items.empty() && name != "deleted") doc.add(name, items + "]");
       continue;
     }
-    if (!s.value.is_null()) doc[name] = s.value;
-    if (s.lost) {
-      conflicts[name] = {{"value", s.lost->value},
-                         {"replica", replica_to_hex(s.lost->stamp.replica)},
-                         {"at", hlc_to_string(s.lost->stamp.hlc)},
-                         {"replaced_by", replica_to_hex(s.stamp.replica)}};
+    if (name != "deleted") {
+      if (!s.value.is_null()) doc.add(name, s.value.dump(-1, ' ', false, json::error_handler_t::replace));
+      if (s.lost) {
+        ObjectText c;
+        c.add("value", s.lost->value.dump(-1, ' ', false, json::error_handler_t::replace));
+        c.add("replica", json_quoted(replica_to_hex(s.lost->stamp.replica)));
+        c.add("at", json_quoted(hlc_to_string(s.lost->stamp.hlc)));
+        c.add("replaced_by", json_quoted(replica_to_hex(s.stamp.replica)));
+        conflicts.add(name, c.str());
+        any_conflict = true;
+      }
     }
+    ++it;
   }
-  if (!conflicts.empty()) doc["_conflicts"] = std::move(conflicts);
-  return doc;
+  if (any_conflict) doc.add("_conflicts", conflicts.str());
+  return doc.str();
+}
+
+std::string encode_state(const EntityFields& fields) {
+  std::string out = "[";
+  bool first = true;
+  for (const auto& [key, row] : fields) {
+    if (!first) out += ',';
+    first = false;
+    const FieldState& s = row.state;
+    out += "{\"f\":";
+    append_string(out, key.first);
+    if (s.rule == MergeRule::set) {
+      out += ",\"k\":\"set\",\"x\":";
+      out += key.second;  // the element's JSON text
+      out += ",\"a\":";
+      append_stamps(out, s.adds);
+      if (!s.removed.empty()) {
+        out += ",\"r\":";
+        append_stamps(out, s.removed);
+      }
+    } else {
+      if (s.rule == MergeRule::once) out += ",\"k\":\"once\"";
+      out += ",\"v\":";
+      append_value(out, s.value);
+      out += ",\"s\":";
+      append_stamp(out, s.stamp);
+      if (!s.base.is_zero()) {
+        out += ",\"b\":";
+        append_stamp(out, s.base);
+      }
+      if (s.lost) {
+        out += ",\"l\":{\"v\":";
+        append_value(out, s.lost->value);
+        out += ",\"s\":";
+        append_stamp(out, s.lost->stamp);
+        out += '}';
+      }
+    }
+    out += ",\"q\":";
+    out += std::to_string(row.seq);
+    out += '}';
+  }
+  out += ']';
+  return out;
 }
 
 }  // namespace werkex

@@ -32,8 +32,11 @@ struct FieldRow {
 // All rows of one entity, keyed by (field name, element key): the order `docs` lists them in.
 using EntityFields = std::map<std::pair<std::string, std::string>, FieldRow>;
 
-// The entity document as list()/get()/dump() show it (see store.hpp).
-json build_doc(const EntityHeader& header, const EntityFields& fields);
+// The entity document as list()/get()/dump() show it (see store.hpp), as canonical JSON text.
+std::string build_doc_text(const EntityHeader& header, const EntityFields& fields);
+// The stored form of an entity's field states: a JSON array of fields in the bundle's field
+// form, each with its seq "q" (decoded by decode_state in store.cpp).
+std::string encode_state(const EntityFields& fields);
 
 class Replica::Impl {
  public:

@@ -137,26 +137,22 @@ Status Replica::Impl::store_entity(EntityHeader& header, EntityFields& fields) {
   const uint64_t q = ++seq;
   std::vector<uint64_t> replaced;  // seqs the dirty fields carried before this change
   Hlc top;
-  json state = json::array();
   for (auto& [key, row] : fields) {
-    if (row.dirty) {
-      if (row.seq) replaced.push_back(row.seq);
-      row.seq = q;
-      row.dirty = false;
-      top = std::max(top, row.state.max_stamp().hlc);
-    }
-    json f = field_to_json(Change{{}, {}, {}, key.first, row.element, row.state});
-    f["q"] = row.seq;
-    state.push_back(std::move(f));
+    if (!row.dirty) continue;
+    if (row.seq) replaced.push_back(row.seq);
+    row.seq = q;
+    row.dirty = false;
+    top = std::max(top, row.state.max_stamp().hlc);
   }
-  std::string doc = build_doc(header, fields).dump();
+  std::string state = encode_state(fields);
+  std::string doc = build_doc_text(header, fields);
   if (header.rowid == 0) {
     WX_RETURN_IF_ERROR(insert_entity.bind(1, header.id).bind(2, header.type).bind(3, header.bucket)
-                           .bind(4, header.deleted ? 1 : 0).bind(5, state.dump()).bind(6, doc).run());
+                           .bind(4, header.deleted ? 1 : 0).bind(5, state).bind(6, doc).run());
     header.rowid = sqlite3_last_insert_rowid(db.raw());
   } else {
     WX_RETURN_IF_ERROR(update_entity.bind(1, header.rowid).bind(2, header.deleted ? 1 : 0)
-                           .bind(3, state.dump()).bind(4, doc).run());
+                           .bind(3, state).bind(4, doc).run());
   }
   WX_RETURN_IF_ERROR(insert_change.bind(1, q).bind(2, header.rowid).bind(3, top.value).run());
   // A seq no field carries any more has nothing left to send.

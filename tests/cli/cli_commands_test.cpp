@@ -148,6 +148,7 @@ TEST_CASE("commands: export to stdout and to a file carry the same bundle", "[cl
   Device d(dir.file("d.db"));
   std::string replica = d.ok({"init", "--user", kPupil, "--role", "pupil"});
   d.ok({"contact", "--name", "Sanne", "--json", R"({"role": "chef-kok", "consent": true})"});
+  d.ok({"contact", "--name", "Ahmed"});
   std::string printed = d.ok({"export"});
   d.ok({"export", "--out", dir.file("b.json")});
   std::string written = werkex::test::read_file(dir.file("b.json"));
@@ -156,7 +157,8 @@ TEST_CASE("commands: export to stdout and to a file carry the same bundle", "[cl
   CHECK(b["werkex"] == "bundle");
   CHECK(b["from"] == replica);
   CHECK(b["since"] == 0);
-  // --since the end leaves nothing; --limit cuts the bundle short and says how far it got.
+  // --since the end leaves nothing; --limit (in entity updates) cuts the bundle short and
+  // says how far it got.
   CHECK(json::parse(d.ok({"export", "--since", std::to_string(b["upto"].get<int>())}))["entities"]
             .empty());
   json part = json::parse(d.ok({"export", "--limit", "1"}));
