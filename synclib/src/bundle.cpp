@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "werkex/ids.hpp"
+#include "werkex/schema.hpp"
 
 namespace werkex {
 
@@ -169,6 +170,8 @@ json bundle_to_json(const Bundle& b) {
 }
 
 Result<Bundle> bundle_from_json(const json& doc) {
+  // Root, entities, entity, fields, field: values inside may nest kMaxJsonDepth deep.
+  if (Status s = check_json_value(doc, kMaxJsonDepth + 5); !s) return bad("bundle", s.error().message);
   if (!doc.is_object() || !doc.contains("werkex") || doc["werkex"] != "bundle")
     return bad("bundle", "not a werkex bundle (missing \"werkex\": \"bundle\")");
   WX_RETURN_IF_ERROR(only_keys(doc, {"werkex", "v", "schema", "from", "since", "upto", "entities"}, "bundle"));

@@ -115,9 +115,21 @@ Result<std::string> Dossier::add_contact(const std::string& name, json extra) {
 }
 
 Result<std::string> Dossier::comment(const std::string& on, const std::string& body) {
+  // A comment lives in the dossier of what it comments on (staff comment in pupils' buckets).
+  auto target = replica_.get(on);
+  if (!target) {
+    if (target.error().code == WX_NOT_FOUND)
+      return make_error(WX_INVALID_ARGUMENT, "comment: no entity " + on + " on this replica");
+    return target.error();
+  }
   json doc = {{"on", on}, {"body", body}};
-  if (!replica_.identity().user.empty() && is_valid_entity_id(replica_.identity().user))
-    doc["author"] = replica_.identity().user;
+  if (target->contains("bucket")) doc["bucket"] = (*target)["bucket"];
+  // The author is a person of the roster; a replica without the roster leaves it out.
+  const std::string& me = replica_.identity().user;
+  if (is_valid_entity_id(me)) {
+    auto person = replica_.get(me);
+    if (person && person->value("type", "") == "person") doc["author"] = me;
+  }
   return create("comment", doc, json::object());
 }
 

@@ -35,6 +35,7 @@ std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
 }
 
 std::string show(const json& v) {
+  if (v.is_array() || v.is_object()) return v.is_array() ? "an array" : "an object";
   std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
   return s.size() > 80 ? s.substr(0, 77) + "..." : s;
 }
@@ -113,6 +114,48 @@ bool is_valid_sha256_hex(std::string_view s) {
   return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
          });
+}
+
+bool is_valid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1f) : n == 3 ? (c & 0x0f) : (c & 0x07);
+    for (size_t k = 1; k < n; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc >> 6) != 0x2) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+      return false;
+    i += n;
+  }
+  return true;
+}
+
+Status check_json_value(const json& value, size_t max_depth) {
+  std::vector<std::pair<const json*, size_t>> stack{{&value, 1}};
+  while (!stack.empty()) {
+    auto [v, depth] = stack.back();
+    stack.pop_back();
+    if (depth > max_depth)
+      return make_error(WX_INVALID_ARGUMENT, "JSON nested deeper than " + std::to_string(max_depth) + " levels");
+    if (v->is_string() && !is_valid_utf8(v->get_ref<const std::string&>()))
+      return make_error(WX_INVALID_ARGUMENT, "a string is not valid UTF-8");
+    if (v->is_object()) {
+      for (auto it = v->begin(); it != v->end(); ++it) {
+        if (!is_valid_utf8(it.key())) return make_error(WX_INVALID_ARGUMENT, "a key is not valid UTF-8");
+        stack.push_back({&*it, depth + 1});
+      }
+    } else if (v->is_array()) {
+      for (const json& e : *v) stack.push_back({&e, depth + 1});
+    }
+  }
+  return Status::ok();
 }
 
 const FieldSpec* TypeSpec::field(std::string_view name) const {
@@ -225,6 +268,8 @@ Status Schema::validate_value(const FieldSpec& f, const json& v) const {
     if (f.kind == FieldKind::set) return fail("a set element, not null");
     return Status::ok();
   }
+  if (v.is_string() && !is_valid_utf8(v.get_ref<const std::string&>()))
+    return make_error(WX_INVALID_ARGUMENT, "field '" + f.name + "': text is not valid UTF-8");
   auto check_length = [&](const std::string& s) -> Status {
     if (f.max_length && s.size() > f.max_length)
       return make_error(WX_TOO_LARGE, "field '" + f.name + "': " + std::to_string(s.size()) +

@@ -171,6 +171,7 @@ static Status check_writer(const Identity& me, const TypeSpec& t, const std::str
 Result<std::string> Replica::put(const json& doc) {
   Impl& impl = *impl_;
   if (!doc.is_object()) return invalid("put", "expected a JSON object");
+  if (Status s = check_json_value(doc, kMaxJsonDepth); !s) return invalid("put", s.error().message);
   for (const char* k : {"id", "type", "bucket"})
     if (doc.contains(k) && !doc[k].is_string()) return invalid("put", std::string("'") + k + "' must be a string");
   EntityHeader h;
@@ -201,6 +202,9 @@ Result<std::string> Replica::put(const json& doc) {
     if (h.bucket.empty()) return invalid("put", "no bucket given and this replica has no default for a " + h.type);
   }
   WX_RETURN_IF_ERROR(check_writer(impl.identity, *t, h.bucket));
+  if (std::none_of(t->fields.begin(), t->fields.end(),
+                   [&](auto& kv) { return Schema::may_write(kv.second, impl.identity.role); }))
+    return make_error(WX_PERMISSION_DENIED, "role '" + impl.identity.role + "' may not write a " + t->name);
 
   Stamp now{impl.clock.now(), impl.replica_id};
   LocalWriter writer(impl, impl.identity);
@@ -274,7 +278,18 @@ Status validate_change(const Schema& schema, const Change& c) {
   if (is_reserved_field_name(c.field)) return invalid(where, "reserved name");
   const TypeSpec* t = schema.type(c.type);
   const FieldSpec* f = t ? t->field(c.field) : nullptr;
-  if (!f) return Status::ok();
+  if (!f) {
+    // Not ours to interpret, but it must be safe to store and pass on.
+    for (const json* v : {&c.state.value, &c.element}) {
+      Status s = check_json_value(*v);
+      if (!s) return invalid(where, s.error().message);
+    }
+    if (c.state.lost) {
+      Status s = check_json_value(c.state.lost->value);
+      if (!s) return invalid(where, s.error().message);
+    }
+    return Status::ok();
+  }
   if (f->rule() != c.state.rule)
     return invalid(where, std::string("merges as ") + merge_rule_name(f->rule()) + ", the change says " +
                               merge_rule_name(c.state.rule));
@@ -302,6 +317,13 @@ Result<ApplyReport> Replica::apply(const Bundle& bundle) {
   std::vector<ChangeEvent> events;
   WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl.db));
   for (auto& [id, changes] : by_entity) {
+    const Change& first = *changes.front();
+    if (!is_valid_entity_id(id) || first.type.empty() || first.bucket.empty() ||
+        !is_valid_utf8(first.type) || !is_valid_utf8(first.bucket)) {
+      for (const Change* c : changes)
+        report.rejected.push_back({c->entity, c->field, invalid("entity " + id, "needs a UUID id, a type and a bucket")});
+      continue;
+    }
     WX_ASSIGN_OR_RETURN(auto found, impl.load_header(id));
     EntityHeader h = found ? *found : EntityHeader{id, changes.front()->type, changes.front()->bucket, false};
     EntityFields fields;

@@ -196,7 +196,7 @@ TEST_CASE_METHOD(PupilDevice, "errors: a pupil may not comment or sign off",
                       {"signer", "0190a000-0000-7000-8000-0000000000b1"},
                       {"method", "key"},
                       {"hours", 6}}),
-                 kDenied, "permission_denied", {"role 'pupil' may not write field"});
+                 kDenied, "permission_denied", {"role 'pupil' may not write a signoff"});
 }
 
 TEST_CASE_METHOD(PupilDevice, "errors: a deleted entity cannot be updated or deleted again",

@@ -1,5 +1,6 @@
 #include "test_support.hpp"
 #include "werkex/ids.hpp"
+#include "werkex/schema.hpp"
 
 using namespace werkex;
 using test::expect_ok;
@@ -279,4 +280,27 @@ TEST_CASE("store: opening something that is not a werkex database fails cleanly"
   auto missing_dir = Replica::open(dir.file("no/such/dir/a.db"));
   REQUIRE_FALSE(missing_dir);
   CHECK(missing_dir.error().code == WX_IO);
+}
+
+TEST_CASE_METHOD(Fixture, "store: invalid UTF-8 and absurd nesting are refused, not thrown", "[store][validation]") {
+  CHECK_THAT(put_error({{"type", "activity"}, {"kind", "meeloopdag"}, {"title", std::string("caf\xe9")}}).message,
+             Catch::Contains("UTF-8"));
+  json deep = "x";
+  for (int i = 0; i < 100000; ++i) deep = json::array({std::move(deep)});
+  CHECK_THAT(put_error({{"type", "activity"}, {"kind", "meeloopdag"}, {"title", deep}}).message,
+             Catch::Contains("nested deeper"));
+  CHECK(is_valid_utf8("Zoë ging naar de bakkerij 🍞"));
+  CHECK_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong '/'
+  CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));      // a surrogate
+  CHECK_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
+}
+
+TEST_CASE("store: a deeply nested bundle is refused without exhausting the stack", "[store][validation]") {
+  std::string text = R"({"werkex":"bundle","v":1,"schema":1,"from":"0000000000000001","since":0,"upto":1,)"
+                     R"("entities":[{"id":"0190a000-0000-7000-8000-0000000000aa","type":"x","bucket":"b",)"
+                     R"("fields":[{"f":"y","s":[1,1],"v":)";
+  text += std::string(1000000, '[') + std::string(1000000, ']') + "}]}]}";
+  auto r = bundle_from_text(text);
+  REQUIRE_FALSE(r);
+  CHECK_THAT(r.error().message, Catch::Contains("nested deeper"));
 }

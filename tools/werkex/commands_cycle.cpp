@@ -79,34 +79,7 @@ Outcome cmd_contact(Context& ctx, const Args& args) {
 }
 
 Outcome cmd_comment(Context& ctx, const Args& args) {
-  Replica& r = *ctx.replica;
-  std::string on = args.value("on");
-  std::string body = args.value("body");
-  // Checked here because put() checks roles field by field, and "may not write field
-  // 'author'" would not tell a pupil that comments are for staff.
-  const TypeSpec* type = r.schema().type("comment");
-  const std::string& role = r.identity().role;
-  if (type && std::find(type->write_roles.begin(), type->write_roles.end(), role) ==
-                  type->write_roles.end()) {
-    std::string who;
-    for (const std::string& w : type->write_roles) who += (who.empty() ? "" : ", ") + w;
-    return make_error(
-        WX_PERMISSION_DENIED,
-        "role '" + role + "' may not write a comment (comments are written by: " + who + ")");
-  }
-  WX_ASSIGN_OR_RETURN(json target, r.get(on));
-  std::string bucket = target.value("bucket", "");
-  if (bucket.empty() || bucket == r.identity().bucket)
-    return print_id(ctx, Dossier(r).comment(on, body));
-  // Dossier::comment files the comment in this replica's own bucket, but a teacher or
-  // supervisor comments in the pupil's dossier, where the entry lives (and `on` requires the
-  // same bucket). Same document otherwise, so the schema and roles still decide.
-  json doc = {{"type", "comment"}, {"bucket", bucket}, {"on", on}, {"body", body}};
-  // `author` is a ref, so it must resolve here: name the author only once the roster (the
-  // person entity, from the school bucket) has reached this replica.
-  if (auto me = r.get(r.identity().user); me && me->value("type", "") == "person")
-    doc["author"] = r.identity().user;
-  return print_id(ctx, r.put(doc));
+  return print_id(ctx, Dossier(*ctx.replica).comment(args.value("on"), args.value("body")));
 }
 
 Outcome cmd_cycle(Context& ctx, const Args& args) {

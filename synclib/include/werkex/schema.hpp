@@ -86,5 +86,12 @@ class Schema {
 bool is_valid_date(std::string_view s);      // YYYY-MM-DD, a real calendar date
 bool is_valid_datetime(std::string_view s);  // RFC 3339, e.g. 2026-11-28T14:09:59Z
 bool is_valid_sha256_hex(std::string_view s);
+bool is_valid_utf8(std::string_view s);
+
+// Checks, without recursion, that a JSON value built in memory is safe to store and copy:
+// every string (and object key) is valid UTF-8 and nesting is at most `max_depth` deep.
+// Values parsed from text are valid UTF-8 already; depth protects recursive copies.
+inline constexpr size_t kMaxJsonDepth = 32;
+Status check_json_value(const json& value, size_t max_depth = kMaxJsonDepth);
 
 }  // namespace werkex
