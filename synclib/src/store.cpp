@@ -272,13 +272,14 @@ Result<json> Replica::get(const std::string& id) const {
   return doc;
 }
 
-Result<std::vector<json>> Replica::list(const Query& q) const {
+// The SQL for a query over `entities`, selecting `what`, with ?2 = bucket and ?3 = the value.
+static Result<sql::Stmt> prepare_query(const sql::Db& db, const Query& q, const char* what) {
   for (const std::string* f : {&q.type, &q.field, &q.order_by})
     if (!f->empty() && !is_identifier(*f))
       return make_error(WX_INVALID_ARGUMENT, "'" + *f + "' is not a plain identifier");
   // Type and field names are checked identifiers, so they can be literals in the SQL, which
   // lets SQLite use the partial expression indexes on docs.
-  std::string sql = "SELECT doc FROM entities WHERE 1";
+  std::string sql = std::string("SELECT ") + what + " FROM entities WHERE 1";
   if (!q.type.empty()) sql += " AND type = '" + q.type + "'";
   if (!q.bucket.empty()) sql += " AND bucket = ?2";
   if (!q.include_deleted) sql += " AND deleted = 0";
@@ -288,8 +289,9 @@ Result<std::vector<json>> Replica::list(const Query& q) const {
   }
   if (!q.order_by.empty()) sql += " ORDER BY json_extract(doc, '$." + q.order_by + "'), id";
   else sql += " ORDER BY id";
-  if (q.limit) sql += " LIMIT " + std::to_string(q.limit);
-  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl_->db, sql));
+  if (q.limit || q.offset) sql += " LIMIT " + (q.limit ? std::to_string(q.limit) : std::string("-1"));
+  if (q.offset) sql += " OFFSET " + std::to_string(q.offset);
+  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db, sql));
   if (!q.bucket.empty()) st.bind(2, q.bucket);
   if (!q.field.empty()) {
     if (q.equals.is_string()) st.bind(3, q.equals.get<std::string>());
@@ -297,12 +299,35 @@ Result<std::vector<json>> Replica::list(const Query& q) const {
     else if (q.equals.is_number_integer()) st.bind(3, q.equals.get<int64_t>());
     else return make_error(WX_INVALID_ARGUMENT, "a list filter compares with a string, integer or boolean");
   }
-  std::vector<json> out;
+  return st;
+}
+
+Status Replica::scan(const Query& q, const std::function<bool(std::string_view)>& visit) const {
+  WX_ASSIGN_OR_RETURN(auto st, prepare_query(impl_->db, q, "doc"));
   while (true) {
     WX_ASSIGN_OR_RETURN(bool row, st.step());
-    if (!row) break;
-    out.push_back(json::parse(st.text(0), nullptr, false));
+    if (!row || !visit(st.text(0))) break;
   }
+  return Status::ok();
+}
+
+Result<size_t> Replica::count(const Query& q) const {
+  Query unordered = q;
+  unordered.order_by.clear();
+  WX_ASSIGN_OR_RETURN(auto st, prepare_query(impl_->db, unordered, "count(*)"));
+  WX_ASSIGN_OR_RETURN(bool row, st.step());
+  return row ? static_cast<size_t>(st.int64(0)) : 0;
+}
+
+Result<std::vector<json>> Replica::list(const Query& q) const {
+  std::vector<json> out;
+  Status corrupt;
+  WX_RETURN_IF_ERROR(scan(q, [&](std::string_view text) {
+    out.push_back(json::parse(text, nullptr, false));
+    if (out.back().is_discarded()) corrupt = make_error(WX_CORRUPT, "a stored document is not JSON");
+    return corrupt.is_ok();
+  }));
+  WX_RETURN_IF_ERROR(corrupt);
   return out;
 }
 

@@ -2,6 +2,7 @@
 // same place: states merged into an entity's rows by merge(), changed rows stored with new
 // sequence numbers, the entity's document rebuilt, all in one transaction.
 #include <algorithm>
+#include <unordered_map>
 
 #include "replica_impl.hpp"
 #include "werkex/ids.hpp"
@@ -311,12 +312,20 @@ Result<ApplyReport> Replica::apply(const Bundle& bundle) {
   ApplyReport report;
   report.received = bundle.changes.size();
   // Group by entity, keeping arrival order within each entity.
-  std::map<std::string, std::vector<const Change*>> by_entity;
-  for (const Change& c : bundle.changes) by_entity[c.entity].push_back(&c);
+  // Bundles list an entity's changes together; a hash index keeps any stragglers with them.
+  std::vector<std::pair<std::string_view, std::vector<const Change*>>> by_entity;
+  std::unordered_map<std::string_view, size_t> group_of;
+  group_of.reserve(bundle.changes.size() / 4 + 1);
+  for (const Change& c : bundle.changes) {
+    auto [it, fresh] = group_of.try_emplace(c.entity, by_entity.size());
+    if (fresh) by_entity.emplace_back(c.entity, std::vector<const Change*>{});
+    by_entity[it->second].second.push_back(&c);
+  }
 
   std::vector<ChangeEvent> events;
   WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl.db));
-  for (auto& [id, changes] : by_entity) {
+  for (auto& [id_view, changes] : by_entity) {
+    const std::string& id = changes.front()->entity;
     const Change& first = *changes.front();
     if (!is_valid_entity_id(id) || first.type.empty() || first.bucket.empty() ||
         !is_valid_utf8(first.type) || !is_valid_utf8(first.bucket)) {

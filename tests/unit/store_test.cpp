@@ -304,3 +304,27 @@ TEST_CASE("store: a deeply nested bundle is refused without exhausting the stack
   REQUIRE_FALSE(r);
   CHECK_THAT(r.error().message, Catch::Contains("nested deeper"));
 }
+
+TEST_CASE_METHOD(Fixture, "store: scan streams documents, count counts them, offset pages", "[store][query]") {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 7; ++i) ids.push_back(activity());
+  Query q;
+  q.type = "activity";
+  CHECK(expect_ok(replica->count(q)) == 7);
+  std::vector<std::string> seen;
+  expect_ok(replica->scan(q, [&](std::string_view doc) {
+    seen.push_back(json::parse(doc)["id"].get<std::string>());
+    return seen.size() < 3;  // stop early
+  }));
+  CHECK(seen == std::vector<std::string>(ids.begin(), ids.begin() + 3));
+  q.limit = 3;
+  q.offset = 5;
+  auto page = expect_ok(replica->list(q));
+  REQUIRE(page.size() == 2);
+  CHECK(page[0]["id"] == ids[5]);
+  q.limit = 0;
+  q.offset = 6;
+  CHECK(expect_ok(replica->list(q)).size() == 1);
+  q.type = "experience";
+  CHECK(expect_ok(replica->count(q)) == 0);
+}

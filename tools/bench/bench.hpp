@@ -95,7 +95,8 @@ struct DossierMemory {
   double before_open_mb = 0;  // the child's VmRSS before opening
   double after_open_mb = 0;   // VmRSS with the replica open, before listing
   double after_list_mb = 0;   // VmRSS with the listed documents still held
-  double hwm_mb = 0;          // VmHWM: the child's peak
+  double scan_hwm_mb = 0;     // VmHWM after streaming the timeline (Replica::scan)
+  double hwm_mb = 0;          // VmHWM after also holding every document parsed (list())
   size_t listed = 0;
 };
 // In a forked child: open the replica, list every entity of the pupil's dossier.

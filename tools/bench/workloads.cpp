@@ -2,6 +2,7 @@
 // and the memory of an opened and listed dossier.
 #include <sqlite3.h>
 
+#include <stdexcept>
 #include <unordered_set>
 
 #include "bench.hpp"
@@ -192,14 +193,24 @@ DossierMemory measure_dossier_in_child(const std::string& path) {
     werkex::Query q;
     q.bucket = bench_pupil().bucket;
     q.order_by = "occurred_at";  // the timeline
+    // First as an app shows a long timeline: streamed, each document parsed and dropped.
+    size_t streamed = 0;
+    check(replica->scan(q, [&](std::string_view doc) {
+      streamed += json::parse(doc).size() > 0;
+      return true;
+    }), "scan");
+    double scan_hwm = proc_status_mb("VmHWM:");
+    // Then the worst case: every document parsed and held at once.
     auto docs = check(replica->list(q), "list");
     double after = proc_status_mb("VmRSS:");
     double hwm = proc_status_mb("VmHWM:");
-    return json{before, opened, after, hwm, docs.size()}.dump();
+    if (streamed != docs.size()) return std::string("null");
+    return json{before, opened, after, scan_hwm, hwm, docs.size()}.dump();
   });
   json j = json::parse(out);
+  if (j.is_null()) throw std::runtime_error("scan and list disagree");
   return {j[0].get<double>(), j[1].get<double>(), j[2].get<double>(), j[3].get<double>(),
-          j[4].get<size_t>()};
+          j[4].get<double>(), j[5].get<size_t>()};
 }
 
 // ---- applying a received bundle -----------------------------------------------------------

@@ -42,7 +42,8 @@ struct ReplicaOptions {
   bool durable = true;                     // false: synchronous=NORMAL
 };
 
-// Which entities a list() returns or an observer hears about. Empty strings match anything.
+// Which entities a list() returns or an observer hears about (observers use only type and
+// bucket). Empty strings match anything.
 struct Query {
   std::string type;
   std::string bucket;
@@ -51,6 +52,7 @@ struct Query {
   std::string order_by;      // a field name; entities without it sort first; ties by id
   bool include_deleted = false;
   size_t limit = 0;          // 0: no limit
+  size_t offset = 0;         // skip this many (paging)
 };
 
 struct RejectedChange {
@@ -105,6 +107,10 @@ class Replica {
   // The entity's document; WX_NOT_FOUND if this replica has never seen it.
   Result<json> get(const std::string& id) const;
   Result<std::vector<json>> list(const Query& query) const;
+  // Streams the matching documents' JSON text to `visit` without holding them all: what a
+  // long list should use on a phone. `visit` returns false to stop early.
+  Status scan(const Query& query, const std::function<bool(std::string_view doc)>& visit) const;
+  Result<size_t> count(const Query& query) const;
   // Canonical JSON array of every entity, sorted by id, keys sorted: equal on converged replicas.
   Result<std::string> dump() const;
 
