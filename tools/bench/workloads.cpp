@@ -14,6 +14,20 @@ namespace bench {
 
 namespace {
 
+// The same eight fields go through the domain API in every workload.
+werkex::ExperienceDraft draft_of(const Experience& e, const std::string& activity) {
+  werkex::ExperienceDraft d;
+  d.activity = activity;
+  d.occurred_at = e.occurred_at;
+  d.note = e.note;
+  d.emotion = e.emotion;
+  d.extra = {{"emotion_note", e.emotion_note},
+             {"observed_goals", e.observed_goals},
+             {"role_model", e.role_model},
+             {"competencies", e.competencies}};
+  return d;
+}
+
 using werkex::json;
 
 uint64_t wall_millis() {
@@ -38,16 +52,7 @@ class LocalWriter {
         dossier_(*replica_) {}
 
   void write(const Experience& e) {
-    werkex::ExperienceDraft d;
-    d.activity = activity_;
-    d.occurred_at = e.occurred_at;
-    d.note = e.note;
-    d.emotion = e.emotion;
-    d.extra = {{"emotion_note", e.emotion_note},
-               {"observed_goals", e.observed_goals},
-               {"role_model", e.role_model},
-               {"competencies", e.competencies}};
-    check(dossier_.record_experience(d), "record experience");
+    check(dossier_.record_experience(draft_of(e, activity_)), "record experience");
   }
 
  private:
@@ -171,17 +176,7 @@ void build_dossier(const std::string& path, size_t activities, size_t experience
   werkex::Dossier dossier(*replica);
   std::vector<Experience> data = make_experiences(experiences, 2);
   for (size_t i = 0; i < data.size(); ++i) {
-    const Experience& e = data[i];
-    werkex::ExperienceDraft d;
-    d.activity = acts[i % acts.size()];
-    d.occurred_at = e.occurred_at;
-    d.note = e.note;
-    d.emotion = e.emotion;
-    d.extra = {{"emotion_note", e.emotion_note},
-               {"observed_goals", e.observed_goals},
-               {"role_model", e.role_model},
-               {"competencies", e.competencies}};
-    check(dossier.record_experience(d), "record experience");
+    check(dossier.record_experience(draft_of(data[i], acts[i % acts.size()])), "record experience");
   }
 }
 
