@@ -56,4 +56,13 @@ std::string hlc_to_string(Hlc hlc) {
   return buf;
 }
 
+std::string rfc3339_utc(uint64_t unix_millis) {
+  std::time_t secs = static_cast<std::time_t>(unix_millis / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 }  // namespace werkex

@@ -16,14 +16,6 @@ void set_if(json& doc, const char* key, const std::vector<std::string>& v) {
   if (!v.empty()) doc[key] = v;
 }
 
-std::string rfc3339_now(uint64_t millis) {
-  std::time_t secs = static_cast<std::time_t>(millis / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // The entities of `type` in `bucket` whose `field` refers to `target`.
 Query linked(const std::string& type, const std::string& bucket, const std::string& field,
@@ -83,7 +75,7 @@ Result<std::string> Dossier::record_experience(const ExperienceDraft& d) {
   if (d.activity.empty())
     return make_error(WX_INVALID_ARGUMENT, "experience: name the activity it belongs to");
   json doc = {{"activity", d.activity},
-              {"occurred_at", d.occurred_at.empty() ? rfc3339_now(replica_.clock().physical_millis())
+              {"occurred_at", d.occurred_at.empty() ? rfc3339_utc(replica_.clock().physical_millis())
                                                     : d.occurred_at}};
   set_if(doc, "note", d.note);
   set_if(doc, "emotion", d.emotion);

@@ -52,6 +52,9 @@ class Replica::Impl {
 
   sql::Stmt get_header, get_state, insert_entity, update_entity, get_doc;
   sql::Stmt insert_change, delete_change;
+  // Set by apply() for the entity update being stored: whether it only took over the
+  // server's state (see ApplyOptions).
+  bool storing_server_state = false;
   sql::Stmt get_meta, put_meta, get_peer, put_peer;
 
   std::map<uint64_t, std::pair<Query, Observer>> observers;

@@ -66,7 +66,12 @@ Status Replica::Impl::init_schema_and_statements(bool durable) {
     CREATE INDEX IF NOT EXISTS comment_on ON entities(json_extract(doc, '$.on'))
       WHERE type = 'comment';
     CREATE TABLE IF NOT EXISTS changes(
-      seq INTEGER PRIMARY KEY, entity INTEGER NOT NULL, hlc INTEGER NOT NULL);
+      seq INTEGER PRIMARY KEY, entity INTEGER NOT NULL, hlc INTEGER NOT NULL,
+      bucket TEXT NOT NULL, from_server INTEGER NOT NULL);
+    CREATE INDEX IF NOT EXISTS changes_by_bucket ON changes(bucket, seq);
+    CREATE TABLE IF NOT EXISTS quarantine(
+      entity TEXT NOT NULL, field TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL,
+      at TEXT NOT NULL, PRIMARY KEY(entity, field)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS peers(replica INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS blobs(
       hash TEXT PRIMARY KEY, size INTEGER NOT NULL, mime TEXT NOT NULL, state TEXT NOT NULL)
@@ -85,7 +90,8 @@ Status Replica::Impl::init_schema_and_statements(bool durable) {
       "INSERT INTO entities(id, type, bucket, deleted, state, doc) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"));
   WX_RETURN_IF_ERROR(prep(update_entity,
       "UPDATE entities SET deleted = ?2, state = ?3, doc = ?4 WHERE rowid = ?1"));
-  WX_RETURN_IF_ERROR(prep(insert_change, "INSERT INTO changes(seq, entity, hlc) VALUES(?1, ?2, ?3)"));
+  WX_RETURN_IF_ERROR(prep(insert_change,
+      "INSERT INTO changes(seq, entity, hlc, bucket, from_server) VALUES(?1, ?2, ?3, ?4, ?5)"));
   WX_RETURN_IF_ERROR(prep(delete_change, "DELETE FROM changes WHERE seq = ?1"));
   WX_RETURN_IF_ERROR(prep(get_meta, "SELECT value FROM meta WHERE key = ?1"));
   WX_RETURN_IF_ERROR(prep(put_meta, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)"));
@@ -154,7 +160,8 @@ Status Replica::Impl::store_entity(EntityHeader& header, EntityFields& fields) {
     WX_RETURN_IF_ERROR(update_entity.bind(1, header.rowid).bind(2, header.deleted ? 1 : 0)
                            .bind(3, state).bind(4, doc).run());
   }
-  WX_RETURN_IF_ERROR(insert_change.bind(1, q).bind(2, header.rowid).bind(3, top.value).run());
+  WX_RETURN_IF_ERROR(insert_change.bind(1, q).bind(2, header.rowid).bind(3, top.value)
+                         .bind(4, header.bucket).bind(5, storing_server_state ? 1 : 0).run());
   // A seq no field carries any more has nothing left to send.
   std::sort(replaced.begin(), replaced.end());
   replaced.erase(std::unique(replaced.begin(), replaced.end()), replaced.end());
@@ -186,6 +193,7 @@ Result<std::unique_ptr<Replica>> Replica::open(const std::string& path, ReplicaO
   if (sodium_init() < 0) return make_error(WX_INTERNAL, "libsodium failed to initialise");
   auto impl = std::make_unique<Impl>(options.clock);
   impl->path = path;
+  impl->max_skew_ms = options.max_clock_skew_ms;
   if (options.schema) {
     impl->schema = options.schema;
   } else {
@@ -346,15 +354,19 @@ Result<std::string> Replica::dump() const {
   return out;
 }
 
-Result<Bundle> Replica::changes_since(uint64_t since, size_t limit) const {
+Result<Bundle> Replica::changes_since(uint64_t since, size_t limit, const ChangeFilter& filter) const {
   // Each `changes` row names an entity one or more of whose fields carry that seq; emitting
   // exactly those fields per row covers every field state with a seq in (since, upto].
   std::string sql =
       "SELECT c.seq, e.id, e.type, e.bucket, e.state FROM changes c JOIN entities e "
-      "ON e.rowid = c.entity WHERE c.seq > ?1 ORDER BY c.seq";
+      "ON e.rowid = c.entity WHERE c.seq > ?1";
+  if (!filter.bucket.empty()) sql += " AND c.bucket = ?2";
+  if (filter.skip_from_server) sql += " AND c.from_server = 0";
+  sql += " ORDER BY c.seq";
   if (limit) sql += " LIMIT " + std::to_string(limit);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl_->db, sql));
   st.bind(1, since);
+  if (!filter.bucket.empty()) st.bind(2, filter.bucket);
   Bundle b;
   b.from_replica = impl_->replica_id;
   b.schema_version = impl_->schema->version();
@@ -386,6 +398,53 @@ Result<uint64_t> Replica::peer_seq(uint64_t replica) const {
   impl_->get_peer.reset();
   return seq;
 }
+
+Status Replica::purge_bucket(const std::string& bucket) {
+  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl_->db));
+  WX_ASSIGN_OR_RETURN(auto del_changes, sql::Stmt::prepare(impl_->db, "DELETE FROM changes WHERE bucket = ?1"));
+  WX_RETURN_IF_ERROR(del_changes.bind(1, bucket).run());
+  WX_ASSIGN_OR_RETURN(auto del, sql::Stmt::prepare(impl_->db, "DELETE FROM entities WHERE bucket = ?1"));
+  WX_RETURN_IF_ERROR(del.bind(1, bucket).run());
+  return tx.commit();
+}
+
+Result<std::vector<std::string>> Replica::buckets() const {
+  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl_->db, "SELECT DISTINCT bucket FROM entities ORDER BY bucket"));
+  std::vector<std::string> out;
+  while (true) {
+    WX_ASSIGN_OR_RETURN(bool row, st.step());
+    if (!row) break;
+    out.emplace_back(st.text(0));
+  }
+  return out;
+}
+
+Status Replica::quarantine(const std::vector<RejectedChange>& rejected) {
+  if (rejected.empty()) return Status::ok();
+  std::string now = rfc3339_utc(impl_->clock.physical_millis());
+  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl_->db));
+  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl_->db,
+      "INSERT OR REPLACE INTO quarantine(entity, field, code, message, at) VALUES(?1, ?2, ?3, ?4, ?5)"));
+  for (const RejectedChange& r : rejected)
+    WX_RETURN_IF_ERROR(st.bind(1, r.entity).bind(2, r.field).bind(3, error_code_name(r.error.code))
+                           .bind(4, r.error.message).bind(5, now).run());
+  return tx.commit();
+}
+
+Result<std::vector<QuarantinedChange>> Replica::quarantined() const {
+  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl_->db,
+      "SELECT entity, field, code, message, at FROM quarantine ORDER BY at, entity, field"));
+  std::vector<QuarantinedChange> out;
+  while (true) {
+    WX_ASSIGN_OR_RETURN(bool row, st.step());
+    if (!row) break;
+    out.push_back({std::string(st.text(0)), std::string(st.text(1)), std::string(st.text(2)),
+                   std::string(st.text(3)), std::string(st.text(4))});
+  }
+  return out;
+}
+
+Status Replica::clear_quarantine() { return impl_->db.exec("DELETE FROM quarantine"); }
 
 uint64_t Replica::add_observer(Query query, Observer observer) {
   uint64_t token = impl_->next_observer++;

@@ -143,9 +143,7 @@ class LocalWriter {
       WX_RETURN_IF_ERROR(check_value(*f, e, h));
       auto it = fields.find({name, element_key(e)});
       if (it != fields.end() && it->second.state.present()) continue;
-      FieldState empty;
-      empty.rule = MergeRule::set;
-      out.push_back({name, e, set_add(it == fields.end() ? empty : it->second.state, now)});
+      out.push_back({name, e, set_add(it == fields.end() ? empty_state(MergeRule::set) : it->second.state, now)});
     }
     for (const json& e : remove) {
       WX_RETURN_IF_ERROR(impl_.schema->validate_value(*f, e));
@@ -307,7 +305,7 @@ Status validate_change(const Schema& schema, const Change& c) {
 
 }  // namespace
 
-Result<ApplyReport> Replica::apply(const Bundle& bundle) {
+Result<ApplyReport> Replica::apply(const Bundle& bundle, const ApplyOptions& options) {
   Impl& impl = *impl_;
   ApplyReport report;
   report.received = bundle.changes.size();
@@ -340,6 +338,7 @@ Result<ApplyReport> Replica::apply(const Bundle& bundle) {
       WX_ASSIGN_OR_RETURN(fields, impl.load_fields(id));
     }
     bool changed = false;
+    bool exactly_server_state = options.from_server;
     for (const Change* c : changes) {
       auto reject = [&](Error e) { report.rejected.push_back({c->entity, c->field, std::move(e)}); };
       if (c->type != h.type || c->bucket != h.bucket) {
@@ -362,10 +361,20 @@ Result<ApplyReport> Replica::apply(const Bundle& bundle) {
       }
       (*r ? report.applied : report.unchanged)++;
       changed |= *r;
+      if (*r && exactly_server_state) {
+        // If merging kept something the server's state lacks (a local write it has not seen),
+        // this update must still be pushed.
+        std::string elem = c->state.rule == MergeRule::set ? element_key(c->element) : std::string();
+        auto it = fields.find({c->field, elem});
+        exactly_server_state = it != fields.end() && it->second.state == merge(empty_state(c->state.rule), c->state);
+      }
     }
     if (!changed) continue;
     h.deleted = is_deleted(fields);
-    WX_RETURN_IF_ERROR(impl.store_entity(h, fields));
+    impl.storing_server_state = exactly_server_state;
+    Status stored = impl.store_entity(h, fields);
+    impl.storing_server_state = false;
+    WX_RETURN_IF_ERROR(stored);
     events.push_back({h.id, h.type, h.bucket, h.deleted});
   }
   if (bundle.from_replica != 0 && bundle.from_replica != impl.replica_id)

@@ -88,5 +88,6 @@ class HybridClock {
 };
 
 std::string hlc_to_string(Hlc hlc);  // "2026-11-28T14:09:59.123Z+3", for people and logs
+std::string rfc3339_utc(uint64_t unix_millis);  // "2026-11-28T14:09:59Z"
 
 }  // namespace werkex

@@ -58,6 +58,13 @@ struct FieldState {
   Stamp max_stamp() const;
 };
 
+// The state of a field nobody has written yet.
+inline FieldState empty_state(MergeRule rule) {
+  FieldState s;
+  s.rule = rule;
+  return s;
+}
+
 // The state after a single local write of `value` at `stamp` over `current` (lww/once).
 FieldState lww_write(json value, Stamp stamp, Stamp base);
 // Set-element operations over the element's current state (which may be empty).

@@ -40,6 +40,30 @@ struct ReplicaOptions {
   ClockSource* clock = nullptr;            // not owned; nullptr: the system clock
   std::shared_ptr<const Schema> schema;    // nullptr: the built-in schema
   bool durable = true;                     // false: synchronous=NORMAL
+  // Received changes stamped more than this far ahead of the local clock are rejected with
+  // WX_CLOCK_SKEW (0: accept any). The server sets it; design.md default 10 minutes.
+  uint64_t max_clock_skew_ms = 0;
+};
+
+// Which changes changes_since() returns.
+struct ChangeFilter {
+  std::string bucket;             // only this bucket ("": all)
+  bool skip_from_server = false;  // leave out updates that only took over the server's state
+};
+
+struct ApplyOptions {
+  // The bundle is the server's: updates that leave a field exactly as the server sent it are
+  // marked so that pushing (ChangeFilter::skip_from_server) does not echo them back.
+  bool from_server = false;
+};
+
+// A change the server refused, kept on the device where the user can see it.
+struct QuarantinedChange {
+  std::string entity;
+  std::string field;
+  std::string code;
+  std::string message;
+  std::string at;  // RFC 3339, when it was refused
 };
 
 // Which entities a list() returns or an observer hears about (observers use only type and
@@ -118,12 +142,23 @@ class Replica {
   uint64_t last_seq() const;
   // Changes of at most `limit` entity updates (0: all; one update is the fields one action or
   // batch changed in one entity); the bundle's upto says how far it reaches.
-  Result<Bundle> changes_since(uint64_t seq, size_t limit = 0) const;
+  Result<Bundle> changes_since(uint64_t seq, size_t limit = 0, const ChangeFilter& filter = {}) const;
   // Merges a received bundle in one transaction. Invalid changes are rejected, each with its
   // reason, and the rest applied. Records how far this replica has seen the sender.
-  Result<ApplyReport> apply(const Bundle& bundle);
+  Result<ApplyReport> apply(const Bundle& bundle, const ApplyOptions& options = {});
   // The `upto` of the last bundle applied from `replica` (0 if none).
   Result<uint64_t> peer_seq(uint64_t replica) const;
+
+  // Forgets every entity of a bucket this replica may no longer see (access ended).
+  Status purge_bucket(const std::string& bucket);
+  // The buckets this replica holds entities of.
+  Result<std::vector<std::string>> buckets() const;
+
+  // Refused changes, kept visible (design.md: never silently dropped). Recording the same
+  // entity and field again replaces the earlier entry; clear() when the user has seen them.
+  Status quarantine(const std::vector<RejectedChange>& rejected);
+  Result<std::vector<QuarantinedChange>> quarantined() const;
+  Status clear_quarantine();
 
   uint64_t add_observer(Query query, Observer observer);
   void remove_observer(uint64_t token);
