@@ -20,6 +20,12 @@ const char* error_code_name(ErrorCode code) {
   return "internal";
 }
 
+ErrorCode error_code_from_name(std::string_view name) {
+  for (int c = WX_OK; c <= WX_INTERNAL; ++c)
+    if (name == error_code_name(static_cast<ErrorCode>(c))) return static_cast<ErrorCode>(c);
+  return WX_INTERNAL;
+}
+
 std::string Error::to_string() const { return std::string(error_code_name(code)) + ": " + message; }
 
 }  // namespace werkex

@@ -7,7 +7,7 @@
 #include <string>
 #include <utility>
 
-#include "sqlite.hpp"
+#include "werkex/sqlite.hpp"
 #include "werkex/store.hpp"
 
 namespace werkex {

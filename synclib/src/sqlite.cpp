@@ -1,4 +1,4 @@
-#include "sqlite.hpp"
+#include "werkex/sqlite.hpp"
 
 #include <utility>
 

@@ -99,6 +99,7 @@ struct Command {
 std::vector<Command> entity_commands();
 std::vector<Command> cycle_commands();
 std::vector<Command> sync_commands();
+std::vector<Command> server_commands();
 
 // Entities are flat and bundles a few levels deep; deeper JSON is refused before parsing,
 // because nlohmann copies and prints values recursively and a hostile file nested a million

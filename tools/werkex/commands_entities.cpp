@@ -28,7 +28,16 @@ Outcome cmd_init(Context& ctx, const Args& args) {
   // Checked before opening, because opening creates the file: a typo in --role must not
   // leave behind a database without an identity.
   WX_ASSIGN_OR_RETURN(auto schema, Schema::builtin());
-  if (id.user.empty()) return make_error(WX_INVALID_ARGUMENT, "--user: the user id is empty");
+  // With a server, the identity comes from enrolment (enroll CODE); without one it is given.
+  if (args.has("server") && !args.has("user") && !args.has("role")) {
+    if (!args.value("server").starts_with("http://") && !args.value("server").starts_with("https://"))
+      return make_error(WX_INVALID_ARGUMENT, "--server: expected an http:// or https:// URL");
+    WX_ASSIGN_OR_RETURN(auto replica, Replica::open(ctx.db_path));
+    WX_RETURN_IF_ERROR(replica->set_setting("server", args.value("server")));
+    print_line(ctx, replica_to_hex(replica->replica_id()));
+    return Outcome();
+  }
+  if (id.user.empty()) return make_error(WX_INVALID_ARGUMENT, "--user: the user id is empty (or give --server URL and enroll)");
   if (!schema->is_role(id.role))
     return make_error(WX_INVALID_ARGUMENT, "--role: unknown role '" + id.role +
                                                "'; expected one of " + join(schema->roles()));
@@ -153,11 +162,12 @@ Outcome cmd_dump(Context& ctx, const Args&) {
 std::vector<Command> entity_commands() {
   return {
       {"init",
-       "--user ID --role ROLE [--bucket B] [--school-bucket S] [--server URL]",
+       "--server URL | --user ID --role ROLE [--bucket B] [--school-bucket S] [--server URL]",
        "Create the replica and print its replica id; on an existing one, replace the identity.\n"
-       "      A pupil's bucket defaults to pupil:<ID>; the school bucket to school:default.",
-       {{"user", true, false, true},
-        {"role", true, false, true},
+       "      With only --server the identity comes from 'enroll CODE'. A pupil's bucket defaults\n"
+       "      to pupil:<ID>; the school bucket to school:default.",
+       {{"user"},
+        {"role"},
         {"bucket"},
         {"school-bucket"},
         {"server"}},

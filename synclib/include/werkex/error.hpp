@@ -20,6 +20,8 @@ using ErrorCode = wx_error_code;
 
 // A short, stable name for a code ("invalid_argument"), used in JSON error bodies and logs.
 const char* error_code_name(ErrorCode code);
+// The code with that name; WX_INTERNAL for a name this build does not know.
+ErrorCode error_code_from_name(std::string_view name);
 
 struct Error {
   ErrorCode code = WX_INTERNAL;
@@ -84,6 +86,7 @@ class [[nodiscard]] Result {
   auto tmp = (expr);                              \
   if (!tmp) return tmp.error();                   \
   lhs = std::move(tmp).value()
-// `WX_ASSIGN_OR_RETURN(auto x, f());` binds x to f()'s value or returns its error.
+// `WX_ASSIGN_OR_RETURN(auto x, f());` binds x to f()'s value or returns its error. It expands
+// to several statements: after an if or for, put it in braces.
 #define WX_ASSIGN_OR_RETURN(lhs, expr) \
   WX_ASSIGN_OR_RETURN_IMPL_(WX_CONCAT_(wx_result_, __LINE__), lhs, expr)

@@ -25,7 +25,7 @@ namespace werkex {
 
 struct CurlOptions {
   std::chrono::milliseconds connect_timeout{5000};  // TCP (+ TLS) connect, DNS included
-  std::chrono::milliseconds timeout{30000};         // whole exchange, per attempt
+  std::chrono::milliseconds timeout{30000};         // whole exchange, per attempt; 0: none
   // Abort an attempt when it moves fewer than low_speed_bytes per second for this long
   // (flaky mobile data). libcurl counts whole seconds: rounded up, at least 1 s.
   std::chrono::milliseconds low_speed_window{15000};
@@ -60,8 +60,9 @@ class CurlTransport final : public Transport {
   // WX_INVALID_ARGUMENT for a request that cannot be sent (not an absolute http(s) URL, a method
   // other than GET/HEAD/POST/PUT, a body on GET/HEAD, a header name or value that would break the
   // framing), never retried; WX_UNAVAILABLE when no HTTP answer came after every attempt, with
-  // curl's message, the method, URL and attempt count; WX_INTERNAL when libcurl could not be
-  // initialised or memory ran out.
+  // curl's message, the method, URL and attempt count (a certificate that fails verification
+  // is WX_UNAVAILABLE too, as behind a captive portal, but not retried within the send);
+  // WX_INTERNAL when libcurl could not be initialised or memory ran out.
   Result<HttpResponse> send(const HttpRequest& request) override;
 
  private:

@@ -1,6 +1,7 @@
-// RAII over the SQLite C API (private to synclib): a connection, prepared statements that
-// reset themselves, and a transaction that rolls back unless committed. Every failure comes
-// back as a werkex Error carrying SQLite's own message.
+// RAII over the SQLite C API, used by synclib and the server (apps go through Replica): a
+// connection, prepared statements that reset themselves, and a transaction that rolls back
+// unless committed. Every failure comes back as a werkex Error carrying SQLite's message.
+// Not thread-safe: one connection per thread, or a lock around it.
 #pragma once
 
 #include <sqlite3.h>

@@ -1,0 +1,46 @@
+// Access: which buckets a person may read and write, computed from the roster and the
+// placements (design.md, "Access: buckets") at every request, so it ends the moment the
+// relation ends.
+//
+//   pupil      own dossier (read, write) + of the school bucket only what concerns them
+//   teacher    the dossiers of the pupils in the groups they mentor + the school bucket
+//   counsellor every dossier of the school + the school bucket (read, write)
+//   supervisor the dossiers of pupils placed with them, only from the placement's start to
+//              its end + grace days; of the school bucket only those placements and people
+//   admin      the school bucket (the roster)            manager  nothing (aggregates only)
+//
+// What a role may write inside a bucket is the schema's business (authorize()).
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+
+#include "werkex/store.hpp"
+
+namespace werkex::server {
+
+struct Access {
+  std::string person;
+  std::string role;
+  std::string school_bucket;
+  std::set<std::string> read;
+  std::set<std::string> write;
+  // The school-bucket entities this person may see; nullopt: all of them.
+  std::optional<std::set<std::string>> school_entities;
+
+  std::string own_bucket() const { return role == "pupil" ? "pupil:" + person : std::string(); }
+};
+
+// `today` is YYYY-MM-DD (server time). WX_UNAUTHENTICATED if the person is not (or no
+// longer) an active member of the roster.
+Result<Access> compute_access(const Replica& dossiers, const std::string& person, const std::string& today,
+                              int supervisor_grace_days);
+
+// Whether this person may push this change; the error says why not.
+Status authorize(const Access& access, const Schema& schema, const Change& change);
+
+// YYYY-MM-DD `days` after (or before, if negative) `date`.
+std::string add_days(const std::string& date, int days);
+
+}  // namespace werkex::server

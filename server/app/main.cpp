@@ -1,0 +1,110 @@
+// werkex-server --data DIR --listen ADDR:PORT [--config FILE] [--demo]
+//
+// The sync server on its embedded SQLite. --config names a JSON file with any of: listen,
+// data, grace_days, max_clock_skew_s, io_threads, worker_threads, tls_cert, tls_key. Flags
+// win over the file. --demo seeds a demo school into an empty server and prints enrolment
+// codes. Exit codes: 0 after a clean shutdown, 2 for bad flags, 10 + error code otherwise.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app.hpp"
+#include "demo.hpp"
+#include "http/http_server.hpp"
+
+using namespace werkex;
+
+namespace {
+
+int fail(const Error& e) {
+  std::fprintf(stderr, "werkex-server: %s\n", e.to_string().c_str());
+  return 10 + static_cast<int>(e.code);
+}
+
+int usage(const std::string& why) {
+  std::fprintf(stderr, "werkex-server: %s\nusage: werkex-server --data DIR --listen ADDR:PORT [--config FILE] [--demo]\n",
+               why.c_str());
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  json config = json::object();
+  json flags = json::object();
+  bool demo = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](const char* name) -> const char* { return i + 1 < argc ? argv[++i] : (usage(std::string(name) + " needs a value"), nullptr); };
+    if (a == "--demo") demo = true;
+    else if (a == "--data" || a == "--listen" || a == "--config") {
+      const char* v = value(a.c_str());
+      if (!v) return 2;
+      flags[a.substr(2)] = v;
+    } else return usage("unknown argument '" + a + "'");
+  }
+  if (flags.contains("config")) {
+    std::ifstream in(flags["config"].get<std::string>());
+    if (!in) return fail(make_error(WX_NOT_FOUND, "cannot read config file " + flags["config"].get<std::string>()));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    config = json::parse(ss.str(), nullptr, false);
+    if (!config.is_object()) return fail(make_error(WX_INVALID_ARGUMENT, "config file is not a JSON object"));
+  }
+  config.update(flags);
+  std::string data = config.value("data", "");
+  std::string listen = config.value("listen", "127.0.0.1:8080");
+  if (data.empty()) return usage("--data DIR is required");
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return usage("--listen wants ADDR:PORT, e.g. 127.0.0.1:8080");
+
+  http::ServerOptions options;
+  try {
+    options.address = listen.substr(0, colon);
+    if (options.address.size() > 2 && options.address.front() == '[') options.address = options.address.substr(1, options.address.size() - 2);
+    options.port = static_cast<unsigned short>(std::stoul(listen.substr(colon + 1)));
+    options.io_threads = config.value("io_threads", 2);
+    options.worker_threads = config.value("worker_threads", 2);
+    options.tls_cert_file = config.value("tls_cert", "");
+    options.tls_key_file = config.value("tls_key", "");
+  } catch (const std::exception& e) {
+    return usage(std::string("bad listen address or config value: ") + e.what());
+  }
+  server::AppConfig app_config;
+  app_config.data_dir = data;
+  app_config.supervisor_grace_days = config.value("grace_days", 14);
+  app_config.max_clock_skew_ms = config.value("max_clock_skew_s", 600) * 1000ull;
+
+  http::Metrics metrics;
+  auto app = server::App::open(app_config, metrics);
+  if (!app) return fail(app.error());
+  http::Router router;
+  (*app)->register_routes(router);
+  http::HttpServer server(options, router, metrics, [](const std::string& line) {
+    std::fprintf(stdout, "%s\n", line.c_str());
+    std::fflush(stdout);
+  });
+  if (Status s = server.start(); !s) return fail(s.error());
+  std::string scheme = options.tls_cert_file.empty() ? "http" : "https";
+  std::string url = scheme + "://" + options.address + ":" + std::to_string(server.port());
+  std::fprintf(stdout, "{\"event\":\"listening\",\"url\":\"%s\",\"data\":\"%s\"}\n", url.c_str(), data.c_str());
+  if (demo) {
+    auto people = server::seed_demo_school(**app);
+    if (!people) return fail(people.error());
+    std::printf("\nwerkex-server is running at %s with the demo school 'Vmbo De Brug'.\n", url.c_str());
+    std::printf("Enrolment codes (one use each, valid 7 days):\n");
+    for (auto& p : *people) std::printf("  %-16s %-11s %s\n", p.name.c_str(), p.role.c_str(), p.code.c_str());
+    std::printf("\nTry, in another terminal:\n"
+                "  build/default/tools/werkex/werkex --db sem.db init --server %s\n"
+                "  build/default/tools/werkex/werkex --db sem.db enroll <Sem's code>\n"
+                "  build/default/tools/werkex/werkex --db sem.db activity --kind snuffelstage --title \"Bistro Noord\"\n"
+                "  build/default/tools/werkex/werkex --db sem.db sync\n"
+                "Health: %s/healthz   Metrics: %s/metrics   Stop: Ctrl-C (finishes requests in flight)\n\n",
+                url.c_str(), url.c_str(), url.c_str());
+    std::fflush(stdout);
+  }
+  server.run_until_signal();
+  std::fprintf(stdout, "{\"event\":\"stopped\"}\n");
+  return 0;
+}

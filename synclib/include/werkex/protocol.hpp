@@ -1,0 +1,71 @@
+// The sync protocol's messages (design.md, "Sync protocol"), shared by the server and the
+// device so both read and write exactly the same JSON.
+//
+// One round trip, POST /v1/sync, pushes the device's unshared changes and pulls, per bucket
+// the user may see, the server's changes after the device's cursor. Every request is
+// idempotent: the server merges what it already has without effect, and a cursor only moves
+// forward once the device has stored what it received. Bundles inside use the bundle form
+// (bundle.hpp); a pulled bundle's `upto` is the new cursor of its bucket.
+//
+//   request  {"v":1, "replica":"<hex>", "clock":<device ms>, "schema":1,
+//             "cursors":{"<bucket>":<seq>, …}, "limit":<n>, "push":<bundle>}
+//   response {"v":1, "server_clock":<ms>, "clock_offset_ms":<server - device>,
+//             "push":{"upto":<seq>, "applied":n, "unchanged":n, "rejected":[{entity, field, code, message}]},
+//             "revoked":["<bucket>", …], "more":false,
+//             "buckets":{"<bucket>":{"cursor":<seq>, "more":false, "bundle":<bundle>}}}
+//   enrol    POST /v1/enroll {"code":"…","replica":"<hex>"} -> {"token","user","role","bucket","school_bucket"}
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "werkex/bundle.hpp"
+#include "werkex/store.hpp"
+
+namespace werkex::protocol {
+
+inline constexpr int kVersion = 1;
+
+struct SyncRequest {
+  uint64_t replica = 0;
+  uint64_t device_clock_ms = 0;
+  int schema_version = 0;
+  std::map<std::string, uint64_t> cursors;
+  size_t limit = 0;  // entity updates per bucket and response; 0: the server's default
+  Bundle push;
+};
+
+struct BucketPull {
+  uint64_t cursor = 0;
+  bool more = false;
+  Bundle changes;
+};
+
+struct SyncResponse {
+  uint64_t server_clock_ms = 0;
+  int64_t clock_offset_ms = 0;
+  uint64_t push_upto = 0;
+  size_t applied = 0;
+  size_t unchanged = 0;
+  std::vector<RejectedChange> rejected;
+  std::vector<std::string> revoked;
+  std::map<std::string, BucketPull> buckets;
+  bool more = false;
+};
+
+struct EnrollResponse {
+  std::string token;
+  Identity identity;
+};
+
+json to_json(const SyncRequest& r);
+json to_json(const SyncResponse& r);
+json to_json(const EnrollResponse& r);
+// Strict, like bundle_from_json: unknown keys and wrong types are WX_INVALID_ARGUMENT/CORRUPT
+// with the path of the bad part.
+Result<SyncRequest> sync_request_from_json(const json& j);
+Result<SyncResponse> sync_response_from_json(const json& j);
+Result<EnrollResponse> enroll_response_from_json(const json& j);
+
+}  // namespace werkex::protocol

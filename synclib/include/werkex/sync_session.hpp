@@ -1,0 +1,58 @@
+// SyncSession: one device's conversation with the sync server, over a Transport.
+//
+// run() repeats POST /v1/sync until nothing is left to push or pull: each round pushes the
+// changes made here (or imported from peers) since the last acknowledged push, and pulls
+// each visible bucket from its cursor. What the server refuses goes into the replica's
+// quarantine; buckets it revokes are purged. Cursors and the push mark are kept in the
+// replica and advance only after what they cover is stored, so a sync cut off at any point
+// (network, crash, battery) is simply run again. enroll() trades a one-time code for a
+// device token and the identity it belongs to.
+//
+// Not thread-safe; it uses the replica and the transport from the calling thread.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "werkex/protocol.hpp"
+#include "werkex/store.hpp"
+#include "werkex/transport.hpp"
+
+namespace werkex {
+
+struct SyncReport {
+  int rounds = 0;
+  size_t pushed = 0;    // field changes sent
+  size_t pulled = 0;    // field changes received
+  size_t applied = 0;   // received changes that changed this replica
+  std::vector<RejectedChange> rejected;
+  std::vector<std::string> revoked;
+  int64_t clock_offset_ms = 0;
+  json to_json() const;
+};
+
+struct SyncOptions {
+  size_t page_limit = 200;  // entity updates per request and per bucket
+  int max_rounds = 1000;    // a bound, so a misbehaving server cannot keep a device looping
+};
+
+class SyncSession {
+ public:
+  // The server URL and token are read from the replica's settings "server" and "token".
+  SyncSession(Replica& replica, Transport& transport, SyncOptions options = {})
+      : replica_(replica), transport_(transport), options_(options) {}
+
+  Result<SyncReport> run();
+  // Trades an enrolment code for a token; stores token and identity in the replica.
+  Status enroll(const std::string& code);
+
+ private:
+  Result<json> post(const std::string& path, const json& body, bool authenticated);
+  Result<std::string> server() const;
+
+  Replica& replica_;
+  Transport& transport_;
+  SyncOptions options_;
+};
+
+}  // namespace werkex

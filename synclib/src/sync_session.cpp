@@ -1,0 +1,130 @@
+#include "werkex/sync_session.hpp"
+
+#include "werkex/ids.hpp"
+
+namespace werkex {
+
+namespace {
+
+constexpr const char* kPushMark = "sync.pushed_upto";
+constexpr const char* kCursors = "sync.cursors";
+constexpr const char* kOffset = "sync.clock_offset_ms";
+
+Result<uint64_t> setting_number(const Replica& r, const char* key) {
+  WX_ASSIGN_OR_RETURN(auto v, r.setting(key));
+  return v ? std::stoull(*v) : 0;
+}
+
+}  // namespace
+
+json SyncReport::to_json() const {
+  json rej = json::array();
+  for (auto& r : rejected)
+    rej.push_back({{"entity", r.entity}, {"field", r.field}, {"code", error_code_name(r.error.code)},
+                   {"message", r.error.message}});
+  return {{"rounds", rounds}, {"pushed", pushed},   {"pulled", pulled},
+          {"applied", applied}, {"rejected", rej}, {"revoked", revoked},
+          {"clock_offset_ms", clock_offset_ms}};
+}
+
+Result<std::string> SyncSession::server() const {
+  WX_ASSIGN_OR_RETURN(auto url, replica_.setting("server"));
+  if (!url || url->empty())
+    return make_error(WX_INVALID_ARGUMENT, "no server configured for this replica (init --server URL)");
+  std::string u = *url;
+  while (!u.empty() && u.back() == '/') u.pop_back();
+  return u;
+}
+
+// An answer other than 200 becomes the server's own error (code and message from its JSON
+// body), so "token revoked" or "clock skew" reach the caller as such.
+Result<json> SyncSession::post(const std::string& path, const json& body, bool authenticated) {
+  WX_ASSIGN_OR_RETURN(std::string base, server());
+  HttpRequest req{"POST", base + path, {{"Content-Type", "application/json"}, {"Accept", "application/json"}}, body.dump()};
+  if (authenticated) {
+    WX_ASSIGN_OR_RETURN(auto token, replica_.setting("token"));
+    if (!token || token->empty())
+      return make_error(WX_UNAUTHENTICATED, "this device is not enrolled yet (enroll CODE)");
+    req.headers.emplace_back("Authorization", "Bearer " + *token);
+  }
+  WX_ASSIGN_OR_RETURN(HttpResponse resp, transport_.send(req));
+  json answer = json::parse(resp.body, nullptr, false);
+  if (resp.status != 200) {
+    if (answer.is_object() && answer.contains("error") && answer["error"].is_object()) {
+      const json& e = answer["error"];
+      return make_error(error_code_from_name(e.value("code", "internal")),
+                        "server: " + e.value("message", "HTTP " + std::to_string(resp.status)));
+    }
+    return make_error(resp.status >= 500 ? WX_UNAVAILABLE : WX_INTERNAL,
+                      "server answered HTTP " + std::to_string(resp.status) + " without a werkex error");
+  }
+  if (answer.is_discarded()) return make_error(WX_CORRUPT, "server answered 200 with a body that is not JSON");
+  return answer;
+}
+
+Status SyncSession::enroll(const std::string& code) {
+  WX_ASSIGN_OR_RETURN(json answer, post("/v1/enroll", {{"code", code}, {"replica", replica_to_hex(replica_.replica_id())}}, false));
+  WX_ASSIGN_OR_RETURN(auto enrolled, protocol::enroll_response_from_json(answer));
+  WX_RETURN_IF_ERROR(replica_.set_identity(enrolled.identity));
+  return replica_.set_setting("token", enrolled.token);
+}
+
+Result<SyncReport> SyncSession::run() {
+  SyncReport report;
+  WX_ASSIGN_OR_RETURN(uint64_t pushed_upto, setting_number(replica_, kPushMark));
+  std::map<std::string, uint64_t> cursors;
+  WX_ASSIGN_OR_RETURN(auto stored_cursors, replica_.setting(kCursors));
+  if (stored_cursors) cursors = json::parse(*stored_cursors, nullptr, false).get<std::map<std::string, uint64_t>>();
+  WX_ASSIGN_OR_RETURN(auto offset, replica_.setting(kOffset));
+  if (offset) replica_.clock().set_offset_millis(std::stoll(*offset));
+
+  bool again = true;
+  while (again) {
+    if (++report.rounds > options_.max_rounds)
+      return make_error(WX_INTERNAL, "sync did not finish within " + std::to_string(options_.max_rounds) + " rounds");
+    protocol::SyncRequest req;
+    req.replica = replica_.replica_id();
+    req.device_clock_ms = replica_.clock().physical_millis() - replica_.clock().offset_millis();
+    req.schema_version = replica_.schema().version();
+    req.cursors = cursors;
+    req.limit = options_.page_limit;
+    ChangeFilter mine;
+    mine.skip_from_server = true;
+    WX_ASSIGN_OR_RETURN(req.push, replica_.changes_since(pushed_upto, options_.page_limit, mine));
+    bool more_to_push = req.push.upto_seq < replica_.last_seq() && !req.push.changes.empty();
+
+    WX_ASSIGN_OR_RETURN(json answer, post("/v1/sync", protocol::to_json(req), true));
+    WX_ASSIGN_OR_RETURN(auto resp, protocol::sync_response_from_json(answer));
+
+    report.pushed += req.push.changes.size();
+    report.clock_offset_ms = resp.clock_offset_ms;
+    replica_.clock().set_offset_millis(resp.clock_offset_ms);
+    WX_RETURN_IF_ERROR(replica_.set_setting(kOffset, std::to_string(resp.clock_offset_ms)));
+    WX_RETURN_IF_ERROR(replica_.quarantine(resp.rejected));
+    report.rejected.insert(report.rejected.end(), resp.rejected.begin(), resp.rejected.end());
+    pushed_upto = req.push.upto_seq;
+    WX_RETURN_IF_ERROR(replica_.set_setting(kPushMark, std::to_string(pushed_upto)));
+
+    for (const std::string& bucket : resp.revoked) {
+      WX_RETURN_IF_ERROR(replica_.purge_bucket(bucket));
+      cursors.erase(bucket);
+      report.revoked.push_back(bucket);
+    }
+    for (auto& [bucket, pull] : resp.buckets) {
+      ApplyOptions from_server;
+      from_server.from_server = true;
+      WX_ASSIGN_OR_RETURN(ApplyReport applied, replica_.apply(pull.changes, from_server));
+      report.pulled += applied.received;
+      report.applied += applied.applied;
+      // The server validated these already; a refusal here means the two disagree (e.g. an
+      // older schema on the device): keep it visible rather than lose it.
+      WX_RETURN_IF_ERROR(replica_.quarantine(applied.rejected));
+      cursors[bucket] = pull.cursor;
+    }
+    WX_RETURN_IF_ERROR(replica_.set_setting(kCursors, json(cursors).dump()));
+    again = resp.more || more_to_push;
+  }
+  return report;
+}
+
+}  // namespace werkex
