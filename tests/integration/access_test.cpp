@@ -1,0 +1,164 @@
+// Access from the attacker's side: what one person must not get at through the real server.
+#include "devices.hpp"
+#include "werkex/dossier.hpp"
+#include "werkex/ids.hpp"
+
+using namespace werkex;
+using namespace werkex::test;
+
+namespace {
+
+// A hand-made request, as a malicious or broken client would send it.
+HttpResponse raw(const std::string& url, const std::string& path, const std::string& body, const std::string& token,
+                 const std::string& method = "POST") {
+  CurlTransport t(quick_curl());
+  HttpRequest req{method, url + path, {{"Content-Type", "application/json"}}, body};
+  if (!token.empty()) req.headers.emplace_back("Authorization", "Bearer " + token);
+  return expect_ok(t.send(req));
+}
+
+std::string error_code_of(const HttpResponse& r) {
+  json j = json::parse(r.body, nullptr, false);
+  REQUIRE(j.is_object());
+  return j["error"]["code"].get<std::string>();
+}
+
+}  // namespace
+
+TEST_CASE("access: pupil A can neither read nor write pupil B's dossier", "[integration][access]") {
+  TempDir dir;
+  ServerProcess server(dir.file("server"));
+  Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));
+  Device aisha(dir.file("aisha.db"), server.url(), server.code("Aisha"));
+  const std::string sem_bucket = "pupil:" + sem.user();
+  ActivityPlan plan;
+  plan.kind = "beroepsstage";
+  plan.title = "geheim";
+  std::string act = expect_ok(Dossier(*sem.replica).plan_activity(plan));
+  sem.sync();
+  aisha.sync();
+
+  // Nothing of Sem's dossier, and of the school only what concerns Aisha.
+  auto buckets = expect_ok(aisha.replica->buckets());
+  CHECK(std::find(buckets.begin(), buckets.end(), sem_bucket) == buckets.end());
+  CHECK(aisha.replica->get(act).error().code == WX_NOT_FOUND);
+  CHECK(aisha.replica->get(sem.user()).error().code == WX_NOT_FOUND);  // Sem's roster entry
+  Query placements;
+  placements.type = "placement";
+  for (const json& p : expect_ok(aisha.replica->list(placements))) CHECK(p["pupil"] == aisha.user());
+
+  // Asking for Sem's bucket by cursor gets it revoked, not served.
+  std::string token = expect_ok(aisha.replica->setting("token")).value();
+  protocol::SyncRequest req;
+  req.replica = aisha.replica->replica_id();
+  req.schema_version = 1;
+  req.cursors[sem_bucket] = 0;
+  req.push.from_replica = req.replica;
+  HttpResponse r = raw(server.url(), "/v1/sync", protocol::to_json(req).dump(), token);
+  REQUIRE(r.status == 200);
+  json answer = json::parse(r.body);
+  CHECK(answer["revoked"] == json::array({sem_bucket}));
+  CHECK_FALSE(answer["buckets"].contains(sem_bucket));
+
+  // Writing into Sem's dossier is refused, change by change, and changes nothing there.
+  Change forged{act, "activity", sem_bucket, "title", json(),
+                lww_write("gehackt", {Hlc::from_parts(aisha.replica->clock().physical_millis(), 0), req.replica}, {})};
+  req.cursors.clear();
+  req.push.changes = {forged};
+  req.push.upto_seq = 1;
+  r = raw(server.url(), "/v1/sync", protocol::to_json(req).dump(), token);
+  REQUIRE(r.status == 200);
+  answer = json::parse(r.body);
+  REQUIRE(answer["push"]["rejected"].size() == 1);
+  CHECK(answer["push"]["rejected"][0]["code"] == "permission_denied");
+  sem.sync();
+  CHECK(expect_ok(sem.replica->get(act))["title"] == "geheim");
+
+  // Someone else's token for Aisha's device id, or no token at all: 401 with a JSON error.
+  std::string sem_token = expect_ok(sem.replica->setting("token")).value();
+  CHECK(raw(server.url(), "/v1/sync", protocol::to_json(req).dump(), sem_token).status == 403);
+  HttpResponse none = raw(server.url(), "/v1/sync", "{}", "");
+  CHECK(none.status == 401);
+  CHECK(error_code_of(none) == "unauthenticated");
+  CHECK(raw(server.url(), "/v1/sync", "{}", "wx_0000").status == 401);
+}
+
+TEST_CASE("access: a supervisor sees only current placements; a revoked token gets 401 and keeps changes queued",
+          "[integration][access]") {
+  TempDir dir;
+  std::string data = dir.file("server");
+  ServerProcess server(data);
+  Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));
+  Device aisha(dir.file("aisha.db"), server.url(), server.code("Aisha"));
+  Device ans(dir.file("ans.db"), server.url(), server.code("Ans Bakker"));
+  ActivityPlan plan;
+  plan.kind = "snuffelstage";
+  expect_ok(Dossier(*sem.replica).plan_activity(plan));
+  expect_ok(Dossier(*aisha.replica).plan_activity(plan));
+  sem.sync();
+  aisha.sync();
+  ans.sync();
+  auto buckets = expect_ok(ans.replica->buckets());
+  CHECK(std::count(buckets.begin(), buckets.end(), "pupil:" + sem.user()) == 1);   // placement runs
+  CHECK(std::count(buckets.begin(), buckets.end(), "pupil:" + aisha.user()) == 0); // ended 60 days ago
+  // A supervisor may comment but not rewrite the pupil's entries.
+  Query acts;
+  acts.type = "activity";
+  std::string act = expect_ok(ans.replica->list(acts)).at(0)["id"];
+  Bundle forged = expect_ok(ans.replica->changes_since(0));
+  forged.changes.clear();
+  forged.changes.push_back({act, "activity", "pupil:" + sem.user(), "title", json(),
+                            lww_write("anders", {ans.replica->clock().now(), ans.replica->replica_id()}, {})});
+  expect_ok(ans.replica->apply(forged));
+  SyncReport r = ans.sync();
+  REQUIRE(r.rejected.size() == 1);
+  CHECK(r.rejected[0].error.code == WX_PERMISSION_DENIED);
+  CHECK(expect_ok(ans.replica->quarantined()).size() == 1);
+
+  // Revoked: 401, and what waits to be pushed stays queued until the device enrols again.
+  admin(data, "revoke " + sem.user());
+  ExperienceDraft e;
+  e.activity = expect_ok(sem.replica->list(acts)).at(0)["id"];
+  e.note = "na intrekking";
+  std::string exp = expect_ok(Dossier(*sem.replica).record_experience(e));
+  auto refused = sem.try_sync();
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == WX_UNAUTHENTICATED);
+  expect_ok(SyncSession(*sem.replica, sem.transport).enroll(admin(data, "invite " + sem.user())));
+  sem.sync();
+  ans.sync();
+  CHECK(expect_ok(ans.replica->get(exp))["note"] == "na intrekking");
+}
+
+TEST_CASE("bad input: each malformed request gets a precise 4xx and the server keeps serving", "[integration][validation]") {
+  TempDir dir;
+  ServerProcess server(dir.file("server"));
+  Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));
+  std::string token = expect_ok(sem.replica->setting("token")).value();
+  auto check = [&](const std::string& body, int status, const std::string& code, const std::string& words) {
+    HttpResponse r = raw(server.url(), "/v1/sync", body, token);
+    INFO(body.substr(0, 80) << " -> " << r.status << " " << r.body);
+    CHECK(r.status == status);
+    CHECK(error_code_of(r) == code);
+    CHECK_THAT(r.body, Catch::Contains(words));
+  };
+  check("{\"v\":1,", 400, "invalid_argument", "not valid JSON");
+  check("[1,2,3]", 400, "invalid_argument", "expected a JSON object");
+  check(R"({"v":1,"replica":42})", 400, "invalid_argument", "request.replica");
+  check(R"({"v":9})", 400, "invalid_argument", "unsupported protocol version");
+  std::string hex = replica_to_hex(sem.replica->replica_id());
+  check(R"({"v":1,"replica":")" + hex + R"(","clock":1,"schema":1,"push":{}})", 400, "corrupt", "not a werkex bundle");
+  check(R"({"v":1,"replica":")" + hex + R"(","clock":1,"schema":1,"cursors":[],"push":{}})", 400, "invalid_argument",
+        "request.cursors");
+  check(R"({"v":1,"replica":")" + hex + R"(","clock":1,"schema":1,"surprise":true,"push":{}})", 400, "invalid_argument",
+        "unknown key 'surprise'");
+  check(std::string("{\"v\":1,\"replica\":\"") + "\xff\xfe" + "\"}", 400, "invalid_argument", "UTF-8");
+  HttpResponse big = raw(server.url(), "/v1/sync", std::string(17 * 1024 * 1024, ' '), token);
+  CHECK(big.status == 413);
+  CHECK(raw(server.url(), "/v1/../../etc/passwd", "", token, "GET").status == 404);
+  CHECK(raw(server.url(), "/v1/enroll", R"({"code":"NOPE-NOPE","replica":"0000000000000001"})", "").status == 401);
+  CHECK(raw(server.url(), "/v1/enroll", R"({"code":5})", "").status == 400);
+  // Still serving, and the device still syncs.
+  CHECK(raw(server.url(), "/healthz", "", "", "GET").status == 200);
+  sem.sync();
+}

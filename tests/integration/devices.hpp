@@ -1,0 +1,56 @@
+// A device in integration tests: a replica on a real SQLite file that syncs with the real
+// server through libcurl, plus the admin tool for more enrolment codes.
+#pragma once
+
+#include <cstdio>
+#include <random>
+
+#include "server_process.hpp"
+#include "werkex/curl_transport.hpp"
+#include "werkex/sync_session.hpp"
+
+namespace werkex::test {
+
+inline CurlOptions quick_curl() {
+  CurlOptions o;
+  o.connect_timeout = std::chrono::milliseconds(2000);
+  o.timeout = std::chrono::milliseconds(10000);
+  o.max_attempts = 2;
+  o.backoff = std::chrono::milliseconds(50);
+  return o;
+}
+
+// Runs werkex-admin and returns its stdout's first line.
+inline std::string admin(const std::string& data, const std::string& args) {
+  std::string cmd = std::string(WERKEX_ADMIN) + " --data " + data + " " + args;
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p);
+  char buf[256] = {0};
+  std::string out = fgets(buf, sizeof buf, p) ? std::string(buf) : std::string();
+  REQUIRE(pclose(p) == 0);
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+struct Device {
+  std::unique_ptr<Replica> replica;
+  CurlTransport transport{quick_curl()};
+
+  Device(const std::string& path, const std::string& url, const std::string& code) {
+    replica = expect_ok(Replica::open(path));
+    expect_ok(replica->set_setting("server", url));
+    expect_ok(SyncSession(*replica, transport).enroll(code));
+  }
+  SyncReport sync() { return expect_ok(SyncSession(*replica, transport).run()); }
+  Result<SyncReport> try_sync() { return SyncSession(*replica, transport).run(); }
+  const std::string& user() const { return replica->identity().user; }
+  // Everything of one bucket, as JSON text: equal on replicas that converged on it.
+  std::string bucket_dump(const std::string& bucket) const {
+    Query q;
+    q.bucket = bucket;
+    q.include_deleted = true;
+    return json(expect_ok(replica->list(q))).dump();
+  }
+};
+
+}  // namespace werkex::test

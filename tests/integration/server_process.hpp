@@ -1,0 +1,96 @@
+// Starts the real werkex-server as a child process on 127.0.0.1 with a free port and the
+// demo school, and reads its URL and enrolment codes from what it prints. Stops it with
+// SIGTERM (or SIGKILL, for fault tests) at scope end.
+#pragma once
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <map>
+#include <string>
+
+#include "test_support.hpp"
+
+namespace werkex::test {
+
+class ServerProcess {
+ public:
+  explicit ServerProcess(const std::string& data_dir, const std::string& listen = "127.0.0.1:0") { start(data_dir, listen); }
+  ~ServerProcess() { stop(SIGTERM); }
+
+  // The server's output goes to a file (nobody has to drain a pipe); it is read until the
+  // demo's enrolment codes are printed.
+  void start(const std::string& data_dir, const std::string& listen) {
+    log_path_ = data_dir + ".log";
+    pid_ = fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      FILE* log = freopen(log_path_.c_str(), "a", stdout);
+      if (!log) _exit(126);
+      execl(WERKEX_SERVER, WERKEX_SERVER, "--data", data_dir.c_str(), "--listen", listen.c_str(), "--demo",
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    url_.clear();
+    for (int attempt = 0; attempt < 200 && !parse_log(); ++attempt) usleep(50 * 1000);
+    REQUIRE(!url_.empty());
+    REQUIRE(codes_.size() >= 7);
+  }
+
+  std::string log() const {
+    FILE* f = fopen(log_path_.c_str(), "r");
+    std::string all;
+    if (!f) return all;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) all.append(buf, n);
+    fclose(f);
+    return all;
+  }
+
+  void stop(int signal) {
+    if (pid_ <= 0) return;
+    kill(pid_, signal);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+
+  const std::string& url() const { return url_; }
+  const std::string& code(const std::string& name) const { return codes_.at(name); }
+
+ private:
+  pid_t pid_ = -1;
+  std::string log_path_;
+
+  // True once the URL and the codes of this start are in the log.
+  bool parse_log() {
+    std::string all = log();
+    size_t from = all.rfind("\"listening\"");
+    if (from == std::string::npos || all.find("Try,", from) == std::string::npos) return false;
+    size_t line_start = all.rfind('\n', from);
+    line_start = line_start == std::string::npos ? 0 : line_start + 1;
+    url_ = json::parse(all.substr(line_start, all.find('\n', from) - line_start))["url"].get<std::string>();
+    size_t pos = all.find("Enrolment codes", from);
+    pos = all.find('\n', pos) + 1;
+    codes_.clear();
+    while (pos < all.size() && all.compare(pos, 2, "  ") == 0) {
+      std::string l = all.substr(pos, all.find('\n', pos) - pos);
+      pos += l.size() + 1;
+      // "  Name With Spaces   role        CODE": the code is the last word, the name the
+      // words before the role.
+      auto end = l.find_last_not_of(' ');
+      auto code_at = l.find_last_of(' ', end) + 1;
+      auto role_end = l.find_last_not_of(' ', code_at - 1);
+      auto role_at = l.find_last_of(' ', role_end) + 1;
+      auto name_end = l.find_last_not_of(' ', role_at - 1);
+      codes_[l.substr(2, name_end - 1)] = l.substr(code_at, end + 1 - code_at);
+    }
+    return true;
+  }
+  std::string url_;
+  std::map<std::string, std::string> codes_;
+};
+
+}  // namespace werkex::test

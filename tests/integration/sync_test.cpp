@@ -1,0 +1,93 @@
+#include "devices.hpp"
+#include "werkex/dossier.hpp"
+
+using namespace werkex;
+using namespace werkex::test;
+
+TEST_CASE("sync: a pupil's three devices, their mentor and supervisor converge through the server",
+          "[integration][sync]") {
+  TempDir dir;
+  std::string data = dir.file("server");
+  ServerProcess server(data);
+  Device phone(dir.file("sem-phone.db"), server.url(), server.code("Sem"));
+  const std::string sem = phone.user();
+  const std::string bucket = "pupil:" + sem;
+  Device tablet(dir.file("sem-tablet.db"), server.url(), admin(data, "invite " + sem));
+  Device laptop(dir.file("sem-laptop.db"), server.url(), admin(data, "invite " + sem));
+  Device mentor(dir.file("mentor.db"), server.url(), server.code("Mevrouw Jansen"));
+  Device supervisor(dir.file("ans.db"), server.url(), server.code("Ans Bakker"));
+  std::vector<Device*> all = {&phone, &tablet, &laptop, &mentor, &supervisor};
+
+  ActivityPlan plan;
+  plan.kind = "snuffelstage";
+  plan.title = "Bistro Noord";
+  std::string act = expect_ok(Dossier(*phone.replica).plan_activity(plan));
+  phone.sync();
+  for (Device* d : all) d->sync();
+
+  std::mt19937_64 rng(std::random_device{}());
+  INFO("sync order seed varies per run");
+  std::vector<std::string> experiences;
+  for (int round = 0; round < 6; ++round) {
+    // Offline edits on every device, then syncs in a random order.
+    for (Device* d : {&phone, &tablet, &laptop}) {
+      ExperienceDraft e;
+      e.activity = act;
+      e.note = "ronde " + std::to_string(round);
+      experiences.push_back(expect_ok(Dossier(*d->replica).record_experience(e)));
+      expect_ok(d->replica->put({{"id", act}, {"title", "titel " + std::to_string(rng() % 1000)}}));
+      expect_ok(d->replica->put({{"id", act}, {"competencies", {{"add", {"werkexploratie"}}}}}));
+    }
+    expect_ok(tablet.replica->put({{"id", act}, {"competencies", {{"remove", {"werkexploratie"}}}}}));
+    if (auto known = mentor.replica->get(act); known)
+      expect_ok(Dossier(*mentor.replica).comment(act, "Goed bezig, ronde " + std::to_string(round)));
+    if (auto known = supervisor.replica->get(act); known)
+      expect_ok(Dossier(*supervisor.replica).comment(act, "Op tijd en netjes"));
+    std::vector<Device*> order = all;
+    std::shuffle(order.begin(), order.end(), rng);
+    for (Device* d : order) {
+      SyncReport r = d->sync();
+      REQUIRE(r.rejected.empty());
+    }
+  }
+  for (int pass = 0; pass < 2; ++pass)
+    for (Device* d : all) d->sync();
+  std::string expected = phone.bucket_dump(bucket);
+  CHECK(json::parse(expected).size() > 20);
+  for (Device* d : all) REQUIRE(d->bucket_dump(bucket) == expected);
+  json doc = expect_ok(mentor.replica->get(act));
+  CHECK(doc["type"] == "activity");
+  // The mentor's reads of Sem's dossier are in the access log.
+  CHECK(std::stoul(admin(data, "reads " + bucket)) > 0);
+}
+
+TEST_CASE("sync: the server killed mid-way and restarted loses nothing accepted", "[integration][faults]") {
+  TempDir dir;
+  std::string data = dir.file("server");
+  auto server = std::make_unique<ServerProcess>(data);
+  Device phone(dir.file("phone.db"), server->url(), server->code("Sem"));
+  std::string url = server->url();
+  ActivityPlan plan;
+  plan.kind = "interview";
+  std::string act = expect_ok(Dossier(*phone.replica).plan_activity(plan));
+  phone.sync();
+  for (int i = 0; i < 50; ++i) {
+    ExperienceDraft e;
+    e.activity = act;
+    e.note = "notitie " + std::to_string(i);
+    expect_ok(Dossier(*phone.replica).record_experience(e));
+  }
+  server->stop(SIGKILL);
+  auto offline = phone.try_sync();
+  REQUIRE_FALSE(offline);
+  CHECK(offline.error().code == WX_UNAVAILABLE);
+  // Same port, same data: the device's queued changes go up on the next sync.
+  server = std::make_unique<ServerProcess>(data, url.substr(url.rfind('/') + 1));
+  phone.sync();
+  Device tablet(dir.file("tablet.db"), server->url(), admin(data, "invite " + phone.user()));
+  tablet.sync();
+  CHECK(tablet.bucket_dump("pupil:" + phone.user()) == phone.bucket_dump("pupil:" + phone.user()));
+  Query q;
+  q.type = "experience";
+  CHECK(expect_ok(tablet.replica->count(q)) == 50);
+}
