@@ -2,6 +2,7 @@
 // same place: states merged into an entity's rows by merge(), changed rows stored with new
 // sequence numbers, the entity's document rebuilt, all in one transaction.
 #include <algorithm>
+#include <map>
 #include <unordered_map>
 
 #include "replica_impl.hpp"
@@ -382,6 +383,75 @@ Result<ApplyReport> Replica::apply(const Bundle& bundle, const ApplyOptions& opt
   WX_RETURN_IF_ERROR(tx.commit());
   impl.notify(events);
   return report;
+}
+
+}  // namespace werkex
+
+namespace werkex {
+
+Result<size_t> Replica::restamp_ahead(uint64_t since_seq, uint64_t limit_millis) {
+  Impl& impl = *impl_;
+  const uint64_t me = impl.replica_id;
+  auto ahead = [&](const Stamp& s) { return s.replica == me && s.hlc.millis() > limit_millis; };
+  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl.db));
+  WX_ASSIGN_OR_RETURN(auto ids, sql::Stmt::prepare(impl.db,
+      "SELECT DISTINCT e.id FROM changes c JOIN entities e ON e.rowid = c.entity "
+      "WHERE c.seq > ?1 AND c.from_server = 0"));
+  ids.bind(1, since_seq);
+  std::vector<std::pair<EntityHeader, EntityFields>> touched;
+  std::vector<Stamp> old_stamps;
+  while (true) {
+    WX_ASSIGN_OR_RETURN(bool row, ids.step());
+    if (!row) break;
+    std::string id(ids.text(0));
+    WX_ASSIGN_OR_RETURN(auto h, impl.load_header(id));
+    WX_ASSIGN_OR_RETURN(auto fields, impl.load_fields(id));
+    bool any = false;
+    auto note = [&](const Stamp& s) {
+      if (!ahead(s)) return;
+      old_stamps.push_back(s);
+      any = true;
+    };
+    for (auto& [key, f] : fields) {
+      const FieldState& st = f.state;
+      note(st.stamp);
+      note(st.base);
+      if (st.lost) note(st.lost->stamp);
+      for (const Stamp& s : st.adds) note(s);
+      for (const Stamp& s : st.removed) note(s);
+    }
+    if (any && h) touched.emplace_back(std::move(*h), std::move(fields));
+  }
+  std::sort(old_stamps.begin(), old_stamps.end());
+  old_stamps.erase(std::unique(old_stamps.begin(), old_stamps.end()), old_stamps.end());
+  if (old_stamps.empty()) return size_t{0};
+
+  // New stamps start above every stamp that stays (no one else's write may suddenly win).
+  WX_ASSIGN_OR_RETURN(auto top, sql::Stmt::prepare(impl.db, "SELECT coalesce(max(hlc), 0) FROM changes WHERE hlc <= ?1"));
+  top.bind(1, Hlc::from_parts(limit_millis, Hlc::kMaxCounter).value);
+  WX_ASSIGN_OR_RETURN(bool has_top, top.step());
+  impl.clock.reset_last(has_top ? Hlc{top.uint64(0)} : Hlc{});
+  std::map<Stamp, Stamp> renamed;
+  for (const Stamp& s : old_stamps) renamed[s] = Stamp{impl.clock.now(), me};
+  auto map = [&](Stamp& s) {
+    if (auto it = renamed.find(s); it != renamed.end()) s = it->second;
+  };
+  for (auto& [h, fields] : touched) {
+    for (auto& [key, f] : fields) {
+      FieldState before = f.state;
+      map(f.state.stamp);
+      map(f.state.base);
+      if (f.state.lost) map(f.state.lost->stamp);
+      for (auto* v : {&f.state.adds, &f.state.removed}) {
+        for (Stamp& s : *v) map(s);
+        std::sort(v->begin(), v->end());
+      }
+      f.dirty = !(before == f.state);
+    }
+    WX_RETURN_IF_ERROR(impl.store_entity(h, fields));
+  }
+  WX_RETURN_IF_ERROR(tx.commit());
+  return old_stamps.size();
 }
 
 }  // namespace werkex

@@ -52,6 +52,8 @@ Result<json> SyncSession::post(const std::string& path, const json& body, bool a
   if (resp.status != 200) {
     if (answer.is_object() && answer.contains("error") && answer["error"].is_object()) {
       const json& e = answer["error"];
+      if (e.contains("server_clock") && e["server_clock"].is_number_unsigned())
+        refused_at_server_clock_ = e["server_clock"].get<uint64_t>();
       return make_error(error_code_from_name(e.value("code", "internal")),
                         "server: " + e.value("message", "HTTP " + std::to_string(resp.status)));
     }
@@ -79,6 +81,7 @@ Result<SyncReport> SyncSession::run() {
   if (offset) replica_.clock().set_offset_millis(std::stoll(*offset));
 
   bool again = true;
+  bool restamped = false;
   while (again) {
     if (++report.rounds > options_.max_rounds)
       return make_error(WX_INTERNAL, "sync did not finish within " + std::to_string(options_.max_rounds) + " rounds");
@@ -93,8 +96,20 @@ Result<SyncReport> SyncSession::run() {
     WX_ASSIGN_OR_RETURN(req.push, replica_.changes_since(pushed_upto, options_.page_limit, mine));
     bool more_to_push = req.push.upto_seq < replica_.last_seq() && !req.push.changes.empty();
 
-    WX_ASSIGN_OR_RETURN(json answer, post("/v1/sync", protocol::to_json(req), true));
-    WX_ASSIGN_OR_RETURN(auto resp, protocol::sync_response_from_json(answer));
+    refused_at_server_clock_ = 0;
+    auto answer = post("/v1/sync", protocol::to_json(req), true);
+    if (!answer && answer.error().code == WX_CLOCK_SKEW && refused_at_server_clock_ && !restamped) {
+      // This phone's clock runs ahead: take the server's time, give the refused (never
+      // shared) changes fresh stamps from the corrected clock, and send them again.
+      int64_t offset = static_cast<int64_t>(refused_at_server_clock_) - static_cast<int64_t>(req.device_clock_ms);
+      replica_.clock().set_offset_millis(offset);
+      WX_RETURN_IF_ERROR(replica_.set_setting(kOffset, std::to_string(offset)));
+      WX_RETURN_IF_ERROR(replica_.restamp_ahead(pushed_upto, refused_at_server_clock_).status());
+      restamped = true;
+      continue;
+    }
+    if (!answer) return answer.error();
+    WX_ASSIGN_OR_RETURN(auto resp, protocol::sync_response_from_json(*answer));
 
     report.pushed += req.push.changes.size();
     report.clock_offset_ms = resp.clock_offset_ms;

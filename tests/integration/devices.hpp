@@ -36,8 +36,10 @@ struct Device {
   std::unique_ptr<Replica> replica;
   CurlTransport transport{quick_curl()};
 
-  Device(const std::string& path, const std::string& url, const std::string& code) {
-    replica = expect_ok(Replica::open(path));
+  Device(const std::string& path, const std::string& url, const std::string& code, ClockSource* clock = nullptr) {
+    ReplicaOptions options;
+    options.clock = clock;
+    replica = expect_ok(Replica::open(path, options));
     expect_ok(replica->set_setting("server", url));
     expect_ok(SyncSession(*replica, transport).enroll(code));
   }

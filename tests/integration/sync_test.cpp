@@ -91,3 +91,31 @@ TEST_CASE("sync: the server killed mid-way and restarted loses nothing accepted"
   q.type = "experience";
   CHECK(expect_ok(tablet.replica->count(q)) == 50);
 }
+
+TEST_CASE("sync: a phone whose clock is a year ahead is corrected and cannot win every conflict",
+          "[integration][clock]") {
+  TempDir dir;
+  std::string data = dir.file("server");
+  ServerProcess server(data);
+  SystemClockSource real;
+  const uint64_t year = 365ull * 24 * 3600 * 1000;
+  ManualClockSource wrong(real.now_millis() + year);
+  Device phone(dir.file("phone.db"), server.url(), server.code("Sem"), &wrong);
+  ActivityPlan plan;
+  plan.kind = "meeloopdag";
+  plan.title = "van de telefoon";
+  std::string act = expect_ok(Dossier(*phone.replica).plan_activity(plan));
+  SyncReport first = phone.sync();  // refused as skewed, re-stamped, accepted
+  CHECK(first.rejected.empty());
+  CHECK(phone.replica->clock().offset_millis() < -int64_t(year) + 60000);
+
+  Device tablet(dir.file("tablet.db"), server.url(), admin(data, "invite " + phone.user()));
+  tablet.sync();
+  REQUIRE(expect_ok(tablet.replica->get(act))["title"] == "van de telefoon");
+  // The tablet's later edit wins: the phone's stamps are no longer a year ahead.
+  expect_ok(tablet.replica->put({{"id", act}, {"title", "van de tablet"}}));
+  tablet.sync();
+  phone.sync();
+  CHECK(expect_ok(phone.replica->get(act))["title"] == "van de tablet");
+  CHECK(phone.bucket_dump("pupil:" + phone.user()) == tablet.bucket_dump("pupil:" + phone.user()));
+}

@@ -78,6 +78,9 @@ class HybridClock {
 
   Hlc last() const { return last_; }
   void restore_last(Hlc last) { if (last > last_) last_ = last; }
+  // Moves the clock back: only for re-stamping after the server refused stamps from a phone
+  // whose clock ran ahead (Replica::restamp_ahead), when those stamps are being replaced.
+  void reset_last(Hlc last) { last_ = last; }
   int64_t offset_millis() const { return offset_ms_; }
   void set_offset_millis(int64_t offset) { offset_ms_ = offset; }
 

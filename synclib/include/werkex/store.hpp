@@ -146,6 +146,13 @@ class Replica {
   // Merges a received bundle in one transaction. Invalid changes are rejected, each with its
   // reason, and the rest applied. Records how far this replica has seen the sender.
   Result<ApplyReport> apply(const Bundle& bundle, const ApplyOptions& options = {});
+  // After the server refused changes stamped too far ahead (this phone's clock ran ahead):
+  // gives every state this replica stamped after `limit_millis` in updates after `since_seq`
+  // that did not come from the server a fresh stamp from the corrected clock, oldest first,
+  // so their order among themselves and above everyone else's stamps is kept. Those stamps
+  // were never accepted anywhere, so replacing them is safe. Correct the clock's offset
+  // first. Returns how many stamps were replaced.
+  Result<size_t> restamp_ahead(uint64_t since_seq, uint64_t limit_millis);
   // The `upto` of the last bundle applied from `replica` (0 if none).
   Result<uint64_t> peer_seq(uint64_t replica) const;
 

@@ -53,6 +53,7 @@ class SyncSession {
   Replica& replica_;
   Transport& transport_;
   SyncOptions options_;
+  uint64_t refused_at_server_clock_ = 0;  // from a clock_skew refusal, else 0
 };
 
 }  // namespace werkex
