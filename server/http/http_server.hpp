@@ -68,7 +68,7 @@ class HttpServer {
 
   // Runs the I/O threads until a shutdown completes; returns when every server thread
   // (I/O and worker) has stopped. SIGTERM and SIGINT start the graceful shutdown (a second
-  // signal stops at once). Requires a successful start().
+  // signal stops at once). Returns at once unless start() succeeded.
   void run_until_signal();
 
   // The graceful shutdown, from any thread, any number of times: stop accepting, close idle

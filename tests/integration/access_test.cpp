@@ -83,7 +83,7 @@ TEST_CASE("access: pupil A can neither read nor write pupil B's dossier", "[inte
   CHECK(raw(server.url(), "/v1/sync", "{}", "wx_0000").status == 401);
 }
 
-TEST_CASE("access: a supervisor sees only current placements; a revoked token gets 401 and keeps changes queued",
+TEST_CASE("access: a supervisor sees only current placements, and a revoked token gets 401 with changes kept queued",
           "[integration][access]") {
   TempDir dir;
   std::string data = dir.file("server");
