@@ -6,14 +6,6 @@ namespace werkex::server {
 
 namespace {
 
-Query where(const char* type, const std::string& bucket, const char* field, const json& equals) {
-  Query q;
-  q.type = type;
-  q.bucket = bucket;
-  q.field = field;
-  q.equals = equals;
-  return q;
-}
 
 std::string str(const json& doc, const char* key) {
   auto it = doc.find(key);
@@ -54,16 +46,16 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
     std::set<std::string> ids = {school, person};
     if (me->contains("groups"))
       for (auto& g : (*me)["groups"]) ids.insert(g.get<std::string>());
-    WX_ASSIGN_OR_RETURN(auto placements, dossiers.list(where("placement", a.school_bucket, "pupil", person)));
+    WX_ASSIGN_OR_RETURN(auto placements, dossiers.list(Query::where("placement", a.school_bucket, "pupil", person)));
     for (auto& p : placements)
       for (const char* k : {"id", "company", "supervisor"})
         if (!str(p, k).empty()) ids.insert(str(p, k));
     visible(std::move(ids));
   } else if (a.role == "teacher") {
     a.read = {a.school_bucket};
-    WX_ASSIGN_OR_RETURN(auto groups, dossiers.list(where("group", a.school_bucket, "mentors", person)));
+    WX_ASSIGN_OR_RETURN(auto groups, dossiers.list(Query::where("group", a.school_bucket, "mentors", person)));
     for (auto& g : groups) {
-      WX_ASSIGN_OR_RETURN(auto pupils, dossiers.list(where("person", a.school_bucket, "groups", g["id"])));
+      WX_ASSIGN_OR_RETURN(auto pupils, dossiers.list(Query::where("person", a.school_bucket, "groups", g["id"])));
       for (auto& p : pupils)
         if (str(p, "role") == "pupil" && str(p, "status") != "left") {
           a.read.insert("pupil:" + str(p, "id"));
@@ -74,7 +66,7 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
     a.read = {a.school_bucket};
     a.write = {a.school_bucket};
     if (a.role == "counsellor") {
-      WX_ASSIGN_OR_RETURN(auto pupils, dossiers.list(where("person", a.school_bucket, "role", "pupil")));
+      WX_ASSIGN_OR_RETURN(auto pupils, dossiers.list(Query::where("person", a.school_bucket, "role", "pupil")));
       for (auto& p : pupils)
         if (str(p, "school") == school && str(p, "status") != "left") {
           a.read.insert("pupil:" + str(p, "id"));
@@ -83,7 +75,7 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
     }
   } else if (a.role == "supervisor") {
     std::set<std::string> ids = {school, person};
-    WX_ASSIGN_OR_RETURN(auto placements, dossiers.list(where("placement", a.school_bucket, "supervisor", person)));
+    WX_ASSIGN_OR_RETURN(auto placements, dossiers.list(Query::where("placement", a.school_bucket, "supervisor", person)));
     for (auto& p : placements) {
       std::string start = str(p, "start_date"), end = str(p, "end_date");
       if (start.empty() || end.empty() || today < start || today > add_days(end, grace_days)) continue;

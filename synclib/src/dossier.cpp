@@ -17,16 +17,6 @@ void set_if(json& doc, const char* key, const std::vector<std::string>& v) {
 }
 
 
-// The entities of `type` in `bucket` whose `field` refers to `target`.
-Query linked(const std::string& type, const std::string& bucket, const std::string& field,
-             const json& target) {
-  Query q;
-  q.type = type;
-  q.bucket = bucket;
-  q.field = field;
-  q.equals = target;
-  return q;
-}
 
 }  // namespace
 
@@ -133,18 +123,18 @@ Result<CyclePhase> Dossier::cycle(const std::string& activity) {
   c.activity = activity;
   c.kind = a.value("kind", "");
   const std::string bucket = a.value("bucket", "");
-  WX_ASSIGN_OR_RETURN(auto preps, replica_.list(linked("preparation", bucket, "activity", activity)));
+  WX_ASSIGN_OR_RETURN(auto preps, replica_.list(Query::where("preparation", bucket, "activity", activity)));
   c.prepared = !preps.empty();
-  WX_ASSIGN_OR_RETURN(auto exps, replica_.list(linked("experience", bucket, "activity", activity)));
+  WX_ASSIGN_OR_RETURN(auto exps, replica_.list(Query::where("experience", bucket, "activity", activity)));
   c.experiences = exps.size();
   for (const json& e : exps) {
-    WX_ASSIGN_OR_RETURN(auto refl, replica_.list(linked("reflection", bucket, "experiences", e["id"])));
+    WX_ASSIGN_OR_RETURN(auto refl, replica_.list(Query::where("reflection", bucket, "experiences", e["id"])));
     for (const json& r : refl) {
       c.reflected = true;
-      WX_ASSIGN_OR_RETURN(auto steps, replica_.list(linked("next_step", bucket, "reflection", r["id"])));
+      WX_ASSIGN_OR_RETURN(auto steps, replica_.list(Query::where("next_step", bucket, "reflection", r["id"])));
       if (!steps.empty()) c.next_step_chosen = true;
     }
-    WX_ASSIGN_OR_RETURN(auto sigs, replica_.list(linked("signoff", bucket, "covers", e["id"])));
+    WX_ASSIGN_OR_RETURN(auto sigs, replica_.list(Query::where("signoff", bucket, "covers", e["id"])));
     if (!sigs.empty()) c.signed_off = true;
   }
   return c;

@@ -77,6 +77,16 @@ struct Query {
   bool include_deleted = false;
   size_t limit = 0;          // 0: no limit
   size_t offset = 0;         // skip this many (paging)
+
+  // The entities of `type` in `bucket` whose `field` is (or, for a set, contains) `value`.
+  static Query where(std::string type, std::string bucket, std::string field, json value) {
+    Query q;
+    q.type = std::move(type);
+    q.bucket = std::move(bucket);
+    q.field = std::move(field);
+    q.equals = std::move(value);
+    return q;
+  }
 };
 
 struct RejectedChange {
