@@ -10,9 +10,13 @@ constexpr const char* kPushMark = "sync.pushed_upto";
 constexpr const char* kCursors = "sync.cursors";
 constexpr const char* kOffset = "sync.clock_offset_ms";
 
-Result<uint64_t> setting_number(const Replica& r, const char* key) {
+// Settings are text; a damaged one is an error, never an exception.
+Result<int64_t> setting_number(const Replica& r, const char* key) {
   WX_ASSIGN_OR_RETURN(auto v, r.setting(key));
-  return v ? std::stoull(*v) : 0;
+  if (!v) return int64_t{0};
+  json n = json::parse(*v, nullptr, false);
+  if (!n.is_number_integer()) return make_error(WX_CORRUPT, std::string("setting ") + key + " is damaged: " + *v);
+  return n.get<int64_t>();
 }
 
 }  // namespace
@@ -73,12 +77,20 @@ Status SyncSession::enroll(const std::string& code) {
 
 Result<SyncReport> SyncSession::run() {
   SyncReport report;
-  WX_ASSIGN_OR_RETURN(uint64_t pushed_upto, setting_number(replica_, kPushMark));
+  WX_ASSIGN_OR_RETURN(int64_t pushed_mark, setting_number(replica_, kPushMark));
+  uint64_t pushed_upto = static_cast<uint64_t>(pushed_mark);
   std::map<std::string, uint64_t> cursors;
   WX_ASSIGN_OR_RETURN(auto stored_cursors, replica_.setting(kCursors));
-  if (stored_cursors) cursors = json::parse(*stored_cursors, nullptr, false).get<std::map<std::string, uint64_t>>();
-  WX_ASSIGN_OR_RETURN(auto offset, replica_.setting(kOffset));
-  if (offset) replica_.clock().set_offset_millis(std::stoll(*offset));
+  if (stored_cursors) {
+    json c = json::parse(*stored_cursors, nullptr, false);
+    if (!c.is_object()) return make_error(WX_CORRUPT, "setting sync.cursors is damaged");
+    for (auto& [bucket, seq] : c.items()) {
+      if (!seq.is_number_unsigned()) return make_error(WX_CORRUPT, "setting sync.cursors is damaged");
+      cursors[bucket] = seq.get<uint64_t>();
+    }
+  }
+  WX_ASSIGN_OR_RETURN(int64_t offset, setting_number(replica_, kOffset));
+  replica_.clock().set_offset_millis(offset);
 
   bool again = true;
   bool restamped = false;
@@ -94,7 +106,6 @@ Result<SyncReport> SyncSession::run() {
     ChangeFilter mine;
     mine.skip_from_server = true;
     WX_ASSIGN_OR_RETURN(req.push, replica_.changes_since(pushed_upto, options_.page_limit, mine));
-    bool more_to_push = req.push.upto_seq < replica_.last_seq() && !req.push.changes.empty();
 
     refused_at_server_clock_ = 0;
     auto answer = post("/v1/sync", protocol::to_json(req), true);
@@ -137,7 +148,9 @@ Result<SyncReport> SyncSession::run() {
       cursors[bucket] = pull.cursor;
     }
     WX_RETURN_IF_ERROR(replica_.set_setting(kCursors, json(cursors).dump()));
-    again = resp.more || more_to_push;
+    // More to push: a full page, or pulled changes that merged with something of ours.
+    WX_ASSIGN_OR_RETURN(Bundle pending, replica_.changes_since(pushed_upto, 1, mine));
+    again = resp.more || !pending.changes.empty();
   }
   return report;
 }
