@@ -152,6 +152,7 @@ Result<SyncReport> SyncSession::run() {
     WX_ASSIGN_OR_RETURN(Bundle pending, replica_.changes_since(pushed_upto, 1, mine));
     again = resp.more || !pending.changes.empty();
   }
+  WX_RETURN_IF_ERROR(replica_.set_setting("sync.last_at", rfc3339_utc(replica_.clock().physical_millis())));
   return report;
 }
 

@@ -64,6 +64,14 @@ Outcome cmd_status(Context& ctx, const Args&) {
   }
   const Identity& me = r.identity();
   WX_ASSIGN_OR_RETURN(auto server, r.setting("server"));
+  // What waits for the next sync: changes made here (or imported from peers) after the last
+  // acknowledged push, and what the server refused.
+  WX_ASSIGN_OR_RETURN(auto pushed, r.setting("sync.pushed_upto"));
+  ChangeFilter mine;
+  mine.skip_from_server = true;
+  WX_ASSIGN_OR_RETURN(Bundle waiting, r.changes_since(pushed ? std::strtoull(pushed->c_str(), nullptr, 10) : 0, 0, mine));
+  WX_ASSIGN_OR_RETURN(auto quarantined, r.quarantined());
+  WX_ASSIGN_OR_RETURN(auto last_sync, r.setting("sync.last_at"));
   print_json(ctx, {{"replica", replica_to_hex(r.replica_id())},
                    {"user", me.user},
                    {"role", me.role},
@@ -71,6 +79,9 @@ Outcome cmd_status(Context& ctx, const Args&) {
                    {"school_bucket", me.school_bucket},
                    {"server", server ? json(*server) : json()},
                    {"last_seq", r.last_seq()},
+                   {"waiting_to_push", waiting.changes.size()},
+                   {"quarantined", quarantined.size()},
+                   {"last_sync", last_sync ? json(*last_sync) : json()},
                    {"entities", counts}});
   return Outcome();
 }
