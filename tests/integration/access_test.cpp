@@ -162,3 +162,25 @@ TEST_CASE("bad input: each malformed request gets a precise 4xx and the server k
   CHECK(raw(server.url(), "/healthz", "", "", "GET").status == 200);
   sem.sync();
 }
+
+TEST_CASE("werkex-admin: an unknown person or a bad command is refused with a clear exit code", "[integration][validation]") {
+  TempDir dir;
+  std::string data = dir.file("server");
+  ServerProcess server(data);
+  auto run = [&](const std::string& args) {
+    std::string cmd = std::string(WERKEX_ADMIN) + " --data " + data + " " + args + " 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    REQUIRE(p);
+    std::string out;
+    char buf[512];
+    while (fgets(buf, sizeof buf, p)) out += buf;
+    int status = pclose(p);
+    return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+  };
+  auto [code, out] = run("invite 0190a000-0000-7000-8000-00000000dead");
+  CHECK(code == 10 + WX_NOT_FOUND);
+  CHECK_THAT(out, Catch::Contains("no person") && Catch::Contains("on the roster"));
+  CHECK(run("frobnicate x").first == 2);
+  CHECK(run("invite").first == 2);
+  CHECK(run("invite x --hours -5").first == 2);
+}
