@@ -6,7 +6,6 @@ namespace werkex::server {
 
 namespace {
 
-
 std::string str(const json& doc, const char* key) {
   auto it = doc.find(key);
   return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -27,12 +26,14 @@ std::string add_days(const std::string& date, int days) {
   return buf;
 }
 
-Result<Access> compute_access(const Replica& dossiers, const std::string& person, const std::string& today,
-                              int grace_days) {
-  const Error unknown = make_error(WX_UNAUTHENTICATED, "this device's person is not an active member of the roster");
+Result<Access> compute_access(const Replica& dossiers, const std::string& person,
+                              const std::string& today, int grace_days) {
+  const Error unknown =
+      make_error(WX_UNAUTHENTICATED, "this device's person is not an active member of the roster");
   auto me = dossiers.get(person);
   if (!me) return me.error().code == WX_NOT_FOUND ? unknown : me.error();
-  if (str(*me, "type") != "person" || me->value("deleted", false) || str(*me, "status") == "left") return unknown;
+  if (str(*me, "type") != "person" || me->value("deleted", false) || str(*me, "status") == "left")
+    return unknown;
   Access a;
   a.person = person;
   a.role = str(*me, "role");
@@ -46,16 +47,19 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
     std::set<std::string> ids = {school, person};
     if (me->contains("groups"))
       for (auto& g : (*me)["groups"]) ids.insert(g.get<std::string>());
-    WX_ASSIGN_OR_RETURN(auto placements, dossiers.list(Query::where("placement", a.school_bucket, "pupil", person)));
+    WX_ASSIGN_OR_RETURN(auto placements,
+                        dossiers.list(Query::where("placement", a.school_bucket, "pupil", person)));
     for (auto& p : placements)
       for (const char* k : {"id", "company", "supervisor"})
         if (!str(p, k).empty()) ids.insert(str(p, k));
     visible(std::move(ids));
   } else if (a.role == "teacher") {
     a.read = {a.school_bucket};
-    WX_ASSIGN_OR_RETURN(auto groups, dossiers.list(Query::where("group", a.school_bucket, "mentors", person)));
+    WX_ASSIGN_OR_RETURN(auto groups,
+                        dossiers.list(Query::where("group", a.school_bucket, "mentors", person)));
     for (auto& g : groups) {
-      WX_ASSIGN_OR_RETURN(auto pupils, dossiers.list(Query::where("person", a.school_bucket, "groups", g["id"])));
+      WX_ASSIGN_OR_RETURN(
+          auto pupils, dossiers.list(Query::where("person", a.school_bucket, "groups", g["id"])));
       for (auto& p : pupils)
         if (str(p, "role") == "pupil" && str(p, "status") != "left") {
           a.read.insert("pupil:" + str(p, "id"));
@@ -66,7 +70,8 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
     a.read = {a.school_bucket};
     a.write = {a.school_bucket};
     if (a.role == "counsellor") {
-      WX_ASSIGN_OR_RETURN(auto pupils, dossiers.list(Query::where("person", a.school_bucket, "role", "pupil")));
+      WX_ASSIGN_OR_RETURN(auto pupils,
+                          dossiers.list(Query::where("person", a.school_bucket, "role", "pupil")));
       for (auto& p : pupils)
         if (str(p, "school") == school && str(p, "status") != "left") {
           a.read.insert("pupil:" + str(p, "id"));
@@ -75,10 +80,12 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
     }
   } else if (a.role == "supervisor") {
     std::set<std::string> ids = {school, person};
-    WX_ASSIGN_OR_RETURN(auto placements, dossiers.list(Query::where("placement", a.school_bucket, "supervisor", person)));
+    WX_ASSIGN_OR_RETURN(auto placements, dossiers.list(Query::where("placement", a.school_bucket,
+                                                                    "supervisor", person)));
     for (auto& p : placements) {
       std::string start = str(p, "start_date"), end = str(p, "end_date");
-      if (start.empty() || end.empty() || today < start || today > add_days(end, grace_days)) continue;
+      if (start.empty() || end.empty() || today < start || today > add_days(end, grace_days))
+        continue;
       a.read.insert("pupil:" + str(p, "pupil"));
       a.write.insert("pupil:" + str(p, "pupil"));
       for (const char* k : {"id", "company", "pupil"})
@@ -93,12 +100,14 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
 
 Status authorize(const Access& a, const Schema& schema, const Change& c) {
   if (!a.write.count(c.bucket))
-    return make_error(WX_PERMISSION_DENIED, "bucket " + c.bucket + " is not one this " + a.role + " may write");
+    return make_error(WX_PERMISSION_DENIED,
+                      "bucket " + c.bucket + " is not one this " + a.role + " may write");
   const TypeSpec* t = schema.type(c.type);
   if (!t) return make_error(WX_INVALID_ARGUMENT, "unknown type '" + c.type + "'");
   const char* prefix = t->bucket == BucketKind::pupil ? "pupil:" : "school:";
   if (c.bucket.rfind(prefix, 0) != 0)
-    return make_error(WX_INVALID_ARGUMENT, "a " + c.type + " belongs in a " + prefix + " bucket, not " + c.bucket);
+    return make_error(WX_INVALID_ARGUMENT,
+                      "a " + c.type + " belongs in a " + prefix + " bucket, not " + c.bucket);
   if (c.field == "deleted") {
     if (std::find(t->write_roles.begin(), t->write_roles.end(), a.role) == t->write_roles.end())
       return make_error(WX_PERMISSION_DENIED, "role '" + a.role + "' may not delete a " + c.type);
@@ -107,7 +116,8 @@ Status authorize(const Access& a, const Schema& schema, const Change& c) {
   const FieldSpec* f = t->field(c.field);
   if (!f) return make_error(WX_INVALID_ARGUMENT, "unknown field '" + c.field + "' of " + c.type);
   if (!Schema::may_write(*f, a.role))
-    return make_error(WX_PERMISSION_DENIED, "role '" + a.role + "' may not write field '" + c.field + "' of a " + c.type);
+    return make_error(WX_PERMISSION_DENIED,
+                      "role '" + a.role + "' may not write field '" + c.field + "' of a " + c.type);
   return Status::ok();
 }
 

@@ -34,8 +34,8 @@ struct Access {
 
 // `today` is YYYY-MM-DD (server time). WX_UNAUTHENTICATED if the person is not (or no
 // longer) an active member of the roster.
-Result<Access> compute_access(const Replica& dossiers, const std::string& person, const std::string& today,
-                              int supervisor_grace_days);
+Result<Access> compute_access(const Replica& dossiers, const std::string& person,
+                              const std::string& today, int supervisor_grace_days);
 
 // Whether this person may push this change; the error says why not.
 Status authorize(const Access& access, const Schema& schema, const Change& change);

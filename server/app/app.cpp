@@ -14,7 +14,8 @@ namespace {
 
 Result<json> json_body(const http::Request& req) {
   json body = json::parse(req.body(), nullptr, false);
-  if (body.is_discarded()) return make_error(WX_INVALID_ARGUMENT, "the body is not valid JSON (or not UTF-8)");
+  if (body.is_discarded())
+    return make_error(WX_INVALID_ARGUMENT, "the body is not valid JSON (or not UTF-8)");
   return body;
 }
 
@@ -23,41 +24,52 @@ Result<json> json_body(const http::Request& req) {
 Result<std::unique_ptr<App>> App::open(AppConfig config, http::Metrics& metrics) {
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) return make_error(WX_IO, "cannot create data directory '" + config.data_dir + "': " + ec.message());
+  if (ec)
+    return make_error(WX_IO,
+                      "cannot create data directory '" + config.data_dir + "': " + ec.message());
   std::unique_ptr<App> app(new App(std::move(config), metrics));
   ReplicaOptions options;
   options.clock = &app->clock_;
   options.max_clock_skew_ms = app->config_.max_clock_skew_ms;
-  WX_ASSIGN_OR_RETURN(app->dossiers_, Replica::open(app->config_.data_dir + "/dossiers.db", options));
+  WX_ASSIGN_OR_RETURN(app->dossiers_,
+                      Replica::open(app->config_.data_dir + "/dossiers.db", options));
   if (app->dossiers_->identity().role.empty())
     WX_RETURN_IF_ERROR(app->dossiers_->set_identity({"server", "admin", "", ""}));
   WX_ASSIGN_OR_RETURN(app->auth_, AuthStore::open(app->config_.data_dir + "/server.db"));
-  metrics.set_help("werkex_sync_changes_applied_total", "counter", "Pushed field changes that changed the server's state");
-  metrics.set_help("werkex_sync_changes_rejected_total", "counter", "Pushed field changes refused, by reason");
+  metrics.set_help("werkex_sync_changes_applied_total", "counter",
+                   "Pushed field changes that changed the server's state");
+  metrics.set_help("werkex_sync_changes_rejected_total", "counter",
+                   "Pushed field changes refused, by reason");
   metrics.set_help("werkex_sync_changes_pulled_total", "counter", "Field changes sent to devices");
   return app;
 }
 
-uint64_t App::now_ms() { return clock_.now_millis(); }
+uint64_t App::now_ms() {
+  return clock_.now_millis();
+}
 
 void App::register_routes(http::Router& router) {
-  router.add(bhttp::verb::post, "/v1/sync", [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
-    return handle_sync(r, l);
-  });
-  router.add(bhttp::verb::post, "/v1/enroll", [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
-    return handle_enroll(r, l);
-  });
-  router.add(bhttp::verb::get, "/healthz", [this](const http::Request& r, const http::RouteParams&, http::RequestLog&) {
-    return http::json_response(r, 200, {{"status", "ok"}, {"server_clock", now_ms()}});
-  });
-  router.add(bhttp::verb::get, "/metrics", [this](const http::Request& r, const http::RouteParams&, http::RequestLog&) {
-    http::Response res{bhttp::status::ok, r.version()};
-    res.set(bhttp::field::content_type, "text/plain; version=0.0.4");
-    res.keep_alive(r.keep_alive());
-    res.body() = metrics_.render();
-    res.prepare_payload();
-    return res;
-  });
+  router.add(bhttp::verb::post, "/v1/sync",
+             [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
+               return handle_sync(r, l);
+             });
+  router.add(bhttp::verb::post, "/v1/enroll",
+             [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
+               return handle_enroll(r, l);
+             });
+  router.add(bhttp::verb::get, "/healthz",
+             [this](const http::Request& r, const http::RouteParams&, http::RequestLog&) {
+               return http::json_response(r, 200, {{"status", "ok"}, {"server_clock", now_ms()}});
+             });
+  router.add(bhttp::verb::get, "/metrics",
+             [this](const http::Request& r, const http::RouteParams&, http::RequestLog&) {
+               http::Response res{bhttp::status::ok, r.version()};
+               res.set(bhttp::field::content_type, "text/plain; version=0.0.4");
+               res.keep_alive(r.keep_alive());
+               res.body() = metrics_.render();
+               res.prepare_payload();
+               return res;
+             });
 }
 
 Result<Device> App::authenticate(const http::Request& req, http::RequestLog& log) {
@@ -65,7 +77,8 @@ Result<Device> App::authenticate(const http::Request& req, http::RequestLog& log
   constexpr std::string_view kBearer = "Bearer ";
   if (auth.size() <= kBearer.size() || auth.substr(0, kBearer.size()) != kBearer)
     return make_error(WX_UNAUTHENTICATED, "missing 'Authorization: Bearer <device token>'");
-  WX_ASSIGN_OR_RETURN(Device d, auth_->authenticate(std::string(auth.substr(kBearer.size())), now_ms()));
+  WX_ASSIGN_OR_RETURN(Device d,
+                      auth_->authenticate(std::string(auth.substr(kBearer.size())), now_ms()));
   log.user = d.person;
   log.device = d.device_id;
   return d;
@@ -76,16 +89,21 @@ http::Response App::handle_enroll(const http::Request& req, http::RequestLog& lo
   if (!body) return http::error_response(req, body.error());
   if (!body->is_object() || !(*body)["code"].is_string() || !(*body)["replica"].is_string() ||
       !replica_from_hex((*body)["replica"].get<std::string>()))
-    return http::error_response(req, make_error(WX_INVALID_ARGUMENT,
-                                                "expected {\"code\": \"<enrolment code>\", \"replica\": \"<16 hex digits>\"}"));
-  auto redeemed = auth_->redeem_invite((*body)["code"].get<std::string>(), (*body)["replica"].get<std::string>(), now_ms());
+    return http::error_response(
+        req,
+        make_error(WX_INVALID_ARGUMENT,
+                   "expected {\"code\": \"<enrolment code>\", \"replica\": \"<16 hex digits>\"}"));
+  auto redeemed = auth_->redeem_invite((*body)["code"].get<std::string>(),
+                                       (*body)["replica"].get<std::string>(), now_ms());
   if (!redeemed) return http::error_response(req, redeemed.error());
   auto [token, person] = *redeemed;
   log.user = person;
   std::lock_guard lock(mu_);
-  auto access = compute_access(*dossiers_, person, rfc3339_utc(now_ms()).substr(0, 10), config_.supervisor_grace_days);
+  auto access = compute_access(*dossiers_, person, rfc3339_utc(now_ms()).substr(0, 10),
+                               config_.supervisor_grace_days);
   if (!access) return http::error_response(req, access.error());
-  protocol::EnrollResponse out{token, {person, access->role, access->own_bucket(), access->school_bucket}};
+  protocol::EnrollResponse out{token,
+                               {person, access->role, access->own_bucket(), access->school_bucket}};
   return http::json_response(req, 200, protocol::to_json(out));
 }
 

@@ -11,7 +11,8 @@ constexpr char kCodeAlphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
 std::string random_code(size_t n) {
   std::string out;
-  for (size_t i = 0; i < n; ++i) out += kCodeAlphabet[randombytes_uniform(sizeof kCodeAlphabet - 1)];
+  for (size_t i = 0; i < n; ++i)
+    out += kCodeAlphabet[randombytes_uniform(sizeof kCodeAlphabet - 1)];
   return out;
 }
 
@@ -63,64 +64,89 @@ Result<std::unique_ptr<AuthStore>> AuthStore::open(const std::string& path) {
   return std::unique_ptr<AuthStore>(new AuthStore(std::move(db)));
 }
 
-Result<std::string> AuthStore::create_invite(const std::string& person, int valid_hours, uint64_t now_ms) {
+Result<std::string> AuthStore::create_invite(const std::string& person, int valid_hours,
+                                             uint64_t now_ms) {
   std::lock_guard lock(mu_);
   std::string code = random_code(10);
-  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_, "INSERT INTO invites(code_hash, person, expires_ms) VALUES(?1, ?2, ?3)"));
-  WX_RETURN_IF_ERROR(st.bind(1, sha256_hex(code)).bind(2, person)
-                         .bind(3, static_cast<int64_t>(now_ms + uint64_t(valid_hours) * 3600 * 1000)).run());
+  WX_ASSIGN_OR_RETURN(
+      auto st, sql::Stmt::prepare(
+                   db_, "INSERT INTO invites(code_hash, person, expires_ms) VALUES(?1, ?2, ?3)"));
+  WX_RETURN_IF_ERROR(
+      st.bind(1, sha256_hex(code))
+          .bind(2, person)
+          .bind(3, static_cast<int64_t>(now_ms + uint64_t(valid_hours) * 3600 * 1000))
+          .run());
   return code.substr(0, 5) + "-" + code.substr(5);
 }
 
-Result<std::pair<std::string, std::string>> AuthStore::redeem_invite(const std::string& code, const std::string& device_id,
+Result<std::pair<std::string, std::string>> AuthStore::redeem_invite(const std::string& code,
+                                                                     const std::string& device_id,
                                                                      uint64_t now_ms) {
   std::lock_guard lock(mu_);
-  const Error refused = make_error(WX_UNAUTHENTICATED, "this enrolment code is unknown, used or expired");
+  const Error refused =
+      make_error(WX_UNAUTHENTICATED, "this enrolment code is unknown, used or expired");
   WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(db_));
   WX_ASSIGN_OR_RETURN(auto find, sql::Stmt::prepare(db_,
-      "SELECT person FROM invites WHERE code_hash = ?1 AND used_ms IS NULL AND expires_ms > ?2"));
+                                                    "SELECT person FROM invites WHERE code_hash = "
+                                                    "?1 AND used_ms IS NULL AND expires_ms > ?2"));
   find.bind(1, sha256_hex(normalise_code(code))).bind(2, static_cast<int64_t>(now_ms));
   WX_ASSIGN_OR_RETURN(bool row, find.step());
   if (!row) return refused;
   std::string person(find.text(0));
   find.reset();
-  WX_ASSIGN_OR_RETURN(auto use, sql::Stmt::prepare(db_, "UPDATE invites SET used_ms = ?2 WHERE code_hash = ?1"));
-  WX_RETURN_IF_ERROR(use.bind(1, sha256_hex(normalise_code(code))).bind(2, static_cast<int64_t>(now_ms)).run());
+  WX_ASSIGN_OR_RETURN(
+      auto use, sql::Stmt::prepare(db_, "UPDATE invites SET used_ms = ?2 WHERE code_hash = ?1"));
+  WX_RETURN_IF_ERROR(
+      use.bind(1, sha256_hex(normalise_code(code))).bind(2, static_cast<int64_t>(now_ms)).run());
   std::string token = random_token();
-  WX_ASSIGN_OR_RETURN(auto add, sql::Stmt::prepare(db_,
-      "INSERT INTO devices(token_hash, device_id, person, created_ms) VALUES(?1, ?2, ?3, ?4)"));
-  WX_RETURN_IF_ERROR(add.bind(1, sha256_hex(token)).bind(2, device_id).bind(3, person)
-                         .bind(4, static_cast<int64_t>(now_ms)).run());
+  WX_ASSIGN_OR_RETURN(
+      auto add,
+      sql::Stmt::prepare(
+          db_,
+          "INSERT INTO devices(token_hash, device_id, person, created_ms) VALUES(?1, ?2, ?3, ?4)"));
+  WX_RETURN_IF_ERROR(add.bind(1, sha256_hex(token))
+                         .bind(2, device_id)
+                         .bind(3, person)
+                         .bind(4, static_cast<int64_t>(now_ms))
+                         .run());
   WX_RETURN_IF_ERROR(tx.commit());
   return std::make_pair(token, person);
 }
 
 Result<Device> AuthStore::authenticate(const std::string& token, uint64_t now_ms) {
   std::lock_guard lock(mu_);
-  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
-      "SELECT device_id, person, revoked_ms FROM devices WHERE token_hash = ?1"));
+  WX_ASSIGN_OR_RETURN(
+      auto st, sql::Stmt::prepare(
+                   db_, "SELECT device_id, person, revoked_ms FROM devices WHERE token_hash = ?1"));
   st.bind(1, sha256_hex(token));
   WX_ASSIGN_OR_RETURN(bool row, st.step());
   if (!row) return make_error(WX_UNAUTHENTICATED, "unknown device token: enrol this device again");
-  if (!st.is_null(2)) return make_error(WX_UNAUTHENTICATED, "this device's token was revoked: enrol again");
+  if (!st.is_null(2))
+    return make_error(WX_UNAUTHENTICATED, "this device's token was revoked: enrol again");
   Device d{std::string(st.text(0)), std::string(st.text(1))};
   st.reset();
-  WX_ASSIGN_OR_RETURN(auto seen, sql::Stmt::prepare(db_, "UPDATE devices SET last_seen_ms = ?2 WHERE token_hash = ?1"));
+  WX_ASSIGN_OR_RETURN(
+      auto seen,
+      sql::Stmt::prepare(db_, "UPDATE devices SET last_seen_ms = ?2 WHERE token_hash = ?1"));
   WX_RETURN_IF_ERROR(seen.bind(1, sha256_hex(token)).bind(2, static_cast<int64_t>(now_ms)).run());
   return d;
 }
 
 Status AuthStore::revoke_person_devices(const std::string& person, uint64_t now_ms) {
   std::lock_guard lock(mu_);
-  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
-      "UPDATE devices SET revoked_ms = ?2 WHERE person = ?1 AND revoked_ms IS NULL"));
+  WX_ASSIGN_OR_RETURN(
+      auto st,
+      sql::Stmt::prepare(
+          db_, "UPDATE devices SET revoked_ms = ?2 WHERE person = ?1 AND revoked_ms IS NULL"));
   return st.bind(1, person).bind(2, static_cast<int64_t>(now_ms)).run();
 }
 
 Status AuthStore::revoke_token(const std::string& token, uint64_t now_ms) {
   std::lock_guard lock(mu_);
-  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
-      "UPDATE devices SET revoked_ms = ?2 WHERE token_hash = ?1 AND revoked_ms IS NULL"));
+  WX_ASSIGN_OR_RETURN(
+      auto st,
+      sql::Stmt::prepare(
+          db_, "UPDATE devices SET revoked_ms = ?2 WHERE token_hash = ?1 AND revoked_ms IS NULL"));
   return st.bind(1, sha256_hex(token)).bind(2, static_cast<int64_t>(now_ms)).run();
 }
 
@@ -128,14 +154,20 @@ Status AuthStore::log_read(uint64_t now_ms, const std::string& person, const std
                            const std::string& bucket, size_t changes) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
-      "INSERT INTO access_log(at_ms, person, device, bucket, changes) VALUES(?1, ?2, ?3, ?4, ?5)"));
-  return st.bind(1, static_cast<int64_t>(now_ms)).bind(2, person).bind(3, device).bind(4, bucket)
-      .bind(5, static_cast<int64_t>(changes)).run();
+                                                  "INSERT INTO access_log(at_ms, person, device, "
+                                                  "bucket, changes) VALUES(?1, ?2, ?3, ?4, ?5)"));
+  return st.bind(1, static_cast<int64_t>(now_ms))
+      .bind(2, person)
+      .bind(3, device)
+      .bind(4, bucket)
+      .bind(5, static_cast<int64_t>(changes))
+      .run();
 }
 
 Result<size_t> AuthStore::count_reads(const std::string& bucket) {
   std::lock_guard lock(mu_);
-  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_, "SELECT count(*) FROM access_log WHERE bucket = ?1"));
+  WX_ASSIGN_OR_RETURN(auto st,
+                      sql::Stmt::prepare(db_, "SELECT count(*) FROM access_log WHERE bucket = ?1"));
   st.bind(1, bucket);
   WX_ASSIGN_OR_RETURN(bool row, st.step());
   return row ? static_cast<size_t>(st.int64(0)) : 0;

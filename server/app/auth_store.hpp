@@ -29,14 +29,15 @@ class AuthStore {
   Result<std::string> create_invite(const std::string& person, int valid_hours, uint64_t now_ms);
   // Uses up the code and issues a device token. WX_UNAUTHENTICATED for an unknown, used or
   // expired code (one message for all three: a guesser learns nothing).
-  Result<std::pair<std::string, std::string>> redeem_invite(const std::string& code, const std::string& device_id,
+  Result<std::pair<std::string, std::string>> redeem_invite(const std::string& code,
+                                                            const std::string& device_id,
                                                             uint64_t now_ms);  // (token, person)
   // The device a bearer token belongs to; WX_UNAUTHENTICATED if unknown or revoked.
   Result<Device> authenticate(const std::string& token, uint64_t now_ms);
   Status revoke_person_devices(const std::string& person, uint64_t now_ms);
   Status revoke_token(const std::string& token, uint64_t now_ms);
-  Status log_read(uint64_t now_ms, const std::string& person, const std::string& device, const std::string& bucket,
-                  size_t changes);
+  Status log_read(uint64_t now_ms, const std::string& person, const std::string& device,
+                  const std::string& bucket, size_t changes);
   Result<size_t> count_reads(const std::string& bucket);
 
  private:

@@ -7,7 +7,8 @@ namespace werkex::server {
 namespace {
 
 // Writes `doc` as `role` would (the schema's write roles apply to the seed too).
-Result<std::string> put_as(Replica& r, const std::string& role, const std::string& school_bucket, json doc) {
+Result<std::string> put_as(Replica& r, const std::string& role, const std::string& school_bucket,
+                           json doc) {
   WX_RETURN_IF_ERROR(r.set_identity({"server", role, "", school_bucket}));
   return r.put(doc);
 }
@@ -32,7 +33,8 @@ Result<std::vector<DemoPerson>> seed_demo_school(App& app) {
     seed.changes.push_back({school_id, "school", sb, "name", json(),
                             lww_write("Vmbo De Brug", {r.clock().now(), r.replica_id()}, {})});
     WX_RETURN_IF_ERROR(r.apply(seed).status());
-    auto person = [&](const std::string& name, const std::string& role, json extra = json::object()) -> Result<std::string> {
+    auto person = [&](const std::string& name, const std::string& role,
+                      json extra = json::object()) -> Result<std::string> {
       json doc = {{"type", "person"}, {"name", name}, {"role", role}, {"school", school_id}};
       doc.update(extra);
       WX_ASSIGN_OR_RETURN(std::string id, put_as(r, "admin", sb, doc));
@@ -40,27 +42,53 @@ Result<std::vector<DemoPerson>> seed_demo_school(App& app) {
       return id;
     };
     WX_ASSIGN_OR_RETURN(std::string mentor, person("Mevrouw Jansen", "teacher"));
-    WX_ASSIGN_OR_RETURN(std::string g2a, put_as(r, "admin", sb, {{"type", "group"}, {"name", "2A"}, {"school", school_id}, {"mentors", {mentor}}}));
-    WX_ASSIGN_OR_RETURN(std::string g2b, put_as(r, "admin", sb, {{"type", "group"}, {"name", "2B"}, {"school", school_id}}));
+    WX_ASSIGN_OR_RETURN(
+        std::string g2a,
+        put_as(r, "admin", sb,
+               {{"type", "group"}, {"name", "2A"}, {"school", school_id}, {"mentors", {mentor}}}));
+    WX_ASSIGN_OR_RETURN(
+        std::string g2b,
+        put_as(r, "admin", sb, {{"type", "group"}, {"name", "2B"}, {"school", school_id}}));
     WX_ASSIGN_OR_RETURN(std::string sem, person("Sem", "pupil", {{"groups", {g2a}}}));
     WX_ASSIGN_OR_RETURN(std::string aisha, person("Aisha", "pupil", {{"groups", {g2a}}}));
     WX_RETURN_IF_ERROR(person("Noah", "pupil", {{"groups", {g2b}}}).status());
     WX_RETURN_IF_ERROR(person("Meneer De Vries", "counsellor").status());
     WX_ASSIGN_OR_RETURN(std::string ans, person("Ans Bakker", "supervisor"));
     WX_RETURN_IF_ERROR(person("Directie", "manager").status());
-    WX_ASSIGN_OR_RETURN(std::string bistro, put_as(r, "counsellor", sb, {{"type", "company"}, {"name", "Bistro Noord"}, {"sector", "horeca"}}));
-    WX_ASSIGN_OR_RETURN(std::string garage, put_as(r, "counsellor", sb, {{"type", "company"}, {"name", "Garage Van Dam"}, {"sector", "techniek"}}));
+    WX_ASSIGN_OR_RETURN(
+        std::string bistro,
+        put_as(r, "counsellor", sb,
+               {{"type", "company"}, {"name", "Bistro Noord"}, {"sector", "horeca"}}));
+    WX_ASSIGN_OR_RETURN(
+        std::string garage,
+        put_as(r, "counsellor", sb,
+               {{"type", "company"}, {"name", "Garage Van Dam"}, {"sector", "techniek"}}));
     const std::string today = rfc3339_utc(app.now_ms()).substr(0, 10);
-    WX_RETURN_IF_ERROR(put_as(r, "counsellor", sb, {{"type", "placement"}, {"pupil", sem}, {"company", bistro}, {"supervisor", ans},
-        {"start_date", add_days(today, -7)}, {"end_date", add_days(today, 14)}, {"kind", "snuffelstage"}}).status());
-    WX_RETURN_IF_ERROR(put_as(r, "counsellor", sb, {{"type", "placement"}, {"pupil", aisha}, {"company", garage}, {"supervisor", ans},
-        {"start_date", add_days(today, -90)}, {"end_date", add_days(today, -60)}, {"kind", "meeloopstage"}}).status());
+    WX_RETURN_IF_ERROR(put_as(r, "counsellor", sb,
+                              {{"type", "placement"},
+                               {"pupil", sem},
+                               {"company", bistro},
+                               {"supervisor", ans},
+                               {"start_date", add_days(today, -7)},
+                               {"end_date", add_days(today, 14)},
+                               {"kind", "snuffelstage"}})
+                           .status());
+    WX_RETURN_IF_ERROR(put_as(r, "counsellor", sb,
+                              {{"type", "placement"},
+                               {"pupil", aisha},
+                               {"company", garage},
+                               {"supervisor", ans},
+                               {"start_date", add_days(today, -90)},
+                               {"end_date", add_days(today, -60)},
+                               {"kind", "meeloopstage"}})
+                           .status());
     WX_RETURN_IF_ERROR(r.set_identity({"server", "admin", "", ""}));
   } else {
     Query q;
     q.type = "person";
     WX_ASSIGN_OR_RETURN(auto persons, r.list(q));
-    for (auto& p : persons) people.push_back({p.value("name", ""), p.value("role", ""), p["id"].get<std::string>(), ""});
+    for (auto& p : persons)
+      people.push_back({p.value("name", ""), p.value("role", ""), p["id"].get<std::string>(), ""});
   }
   for (auto& p : people) {
     WX_ASSIGN_OR_RETURN(p.code, app.auth().create_invite(p.id, 24 * 7, app.now_ms()));

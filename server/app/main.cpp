@@ -23,7 +23,9 @@ int fail(const Error& e) {
 }
 
 int usage(const std::string& why) {
-  std::fprintf(stderr, "werkex-server: %s\nusage: werkex-server --data DIR --listen ADDR:PORT [--config FILE] [--demo]\n",
+  std::fprintf(stderr,
+               "werkex-server: %s\nusage: werkex-server --data DIR --listen ADDR:PORT [--config "
+               "FILE] [--demo]\n",
                why.c_str());
   return 2;
 }
@@ -36,21 +38,28 @@ int main(int argc, char** argv) {
   bool demo = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    auto value = [&](const char* name) -> const char* { return i + 1 < argc ? argv[++i] : (usage(std::string(name) + " needs a value"), nullptr); };
-    if (a == "--demo") demo = true;
+    auto value = [&](const char* name) -> const char* {
+      return i + 1 < argc ? argv[++i] : (usage(std::string(name) + " needs a value"), nullptr);
+    };
+    if (a == "--demo")
+      demo = true;
     else if (a == "--data" || a == "--listen" || a == "--config") {
       const char* v = value(a.c_str());
       if (!v) return 2;
       flags[a.substr(2)] = v;
-    } else return usage("unknown argument '" + a + "'");
+    } else
+      return usage("unknown argument '" + a + "'");
   }
   if (flags.contains("config")) {
     std::ifstream in(flags["config"].get<std::string>());
-    if (!in) return fail(make_error(WX_NOT_FOUND, "cannot read config file " + flags["config"].get<std::string>()));
+    if (!in)
+      return fail(make_error(WX_NOT_FOUND,
+                             "cannot read config file " + flags["config"].get<std::string>()));
     std::stringstream ss;
     ss << in.rdbuf();
     config = json::parse(ss.str(), nullptr, false);
-    if (!config.is_object()) return fail(make_error(WX_INVALID_ARGUMENT, "config file is not a JSON object"));
+    if (!config.is_object())
+      return fail(make_error(WX_INVALID_ARGUMENT, "config file is not a JSON object"));
   }
   config.update(flags);
   std::string data = config.value("data", "");
@@ -62,7 +71,8 @@ int main(int argc, char** argv) {
   http::ServerOptions options;
   try {
     options.address = listen.substr(0, colon);
-    if (options.address.size() > 2 && options.address.front() == '[') options.address = options.address.substr(1, options.address.size() - 2);
+    if (options.address.size() > 2 && options.address.front() == '[')
+      options.address = options.address.substr(1, options.address.size() - 2);
     options.port = static_cast<unsigned short>(std::stoul(listen.substr(colon + 1)));
     options.io_threads = config.value("io_threads", 2);
     options.worker_threads = config.value("worker_threads", 2);
@@ -88,20 +98,25 @@ int main(int argc, char** argv) {
   if (Status s = server.start(); !s) return fail(s.error());
   std::string scheme = options.tls_cert_file.empty() ? "http" : "https";
   std::string url = scheme + "://" + options.address + ":" + std::to_string(server.port());
-  std::fprintf(stdout, "{\"event\":\"listening\",\"url\":\"%s\",\"data\":\"%s\"}\n", url.c_str(), data.c_str());
+  std::fprintf(stdout, "{\"event\":\"listening\",\"url\":\"%s\",\"data\":\"%s\"}\n", url.c_str(),
+               data.c_str());
   if (demo) {
     auto people = server::seed_demo_school(**app);
     if (!people) return fail(people.error());
-    std::printf("\nwerkex-server is running at %s with the demo school 'Vmbo De Brug'.\n", url.c_str());
+    std::printf("\nwerkex-server is running at %s with the demo school 'Vmbo De Brug'.\n",
+                url.c_str());
     std::printf("Enrolment codes (one use each, valid 7 days):\n");
-    for (auto& p : *people) std::printf("  %-16s %-11s %s\n", p.name.c_str(), p.role.c_str(), p.code.c_str());
-    std::printf("\nTry, in another terminal:\n"
-                "  build/default/tools/werkex/werkex --db sem.db init --server %s\n"
-                "  build/default/tools/werkex/werkex --db sem.db enroll <Sem's code>\n"
-                "  build/default/tools/werkex/werkex --db sem.db activity --kind snuffelstage --title \"Bistro Noord\"\n"
-                "  build/default/tools/werkex/werkex --db sem.db sync\n"
-                "Health: %s/healthz   Metrics: %s/metrics   Stop: Ctrl-C (finishes requests in flight)\n\n",
-                url.c_str(), url.c_str(), url.c_str());
+    for (auto& p : *people)
+      std::printf("  %-16s %-11s %s\n", p.name.c_str(), p.role.c_str(), p.code.c_str());
+    std::printf(
+        "\nTry, in another terminal:\n"
+        "  build/default/tools/werkex/werkex --db sem.db init --server %s\n"
+        "  build/default/tools/werkex/werkex --db sem.db enroll <Sem's code>\n"
+        "  build/default/tools/werkex/werkex --db sem.db activity --kind snuffelstage --title "
+        "\"Bistro Noord\"\n"
+        "  build/default/tools/werkex/werkex --db sem.db sync\n"
+        "Health: %s/healthz   Metrics: %s/metrics   Stop: Ctrl-C (finishes requests in flight)\n\n",
+        url.c_str(), url.c_str(), url.c_str());
     std::fflush(stdout);
   }
   server.run_until_signal();

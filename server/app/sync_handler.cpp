@@ -11,16 +11,19 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
   if (!device) return http::error_response(req, device.error());
   json body = json::parse(req.body(), nullptr, false);
   if (body.is_discarded())
-    return http::error_response(req, make_error(WX_INVALID_ARGUMENT, "the body is not valid JSON (or not UTF-8)"));
+    return http::error_response(
+        req, make_error(WX_INVALID_ARGUMENT, "the body is not valid JSON (or not UTF-8)"));
   auto parsed = protocol::sync_request_from_json(body);
   if (!parsed) return http::error_response(req, parsed.error());
   const protocol::SyncRequest& sync = *parsed;
   if (replica_to_hex(sync.replica) != device->device_id)
-    return http::error_response(req, make_error(WX_PERMISSION_DENIED, "this token belongs to another device"));
+    return http::error_response(
+        req, make_error(WX_PERMISSION_DENIED, "this token belongs to another device"));
 
   std::lock_guard lock(mu_);
   const uint64_t now = now_ms();
-  auto access = compute_access(*dossiers_, device->person, rfc3339_utc(now).substr(0, 10), config_.supervisor_grace_days);
+  auto access = compute_access(*dossiers_, device->person, rfc3339_utc(now).substr(0, 10),
+                               config_.supervisor_grace_days);
   if (!access) return http::error_response(req, access.error());
 
   // A phone whose clock runs ahead must not win every future conflict: refuse the whole push
@@ -28,12 +31,15 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
   for (const Change& c : sync.push.changes) {
     uint64_t stamped = c.state.max_stamp().hlc.millis();
     if (c.state.max_stamp().replica == sync.replica && stamped > now + config_.max_clock_skew_ms) {
-      metrics_.add("werkex_sync_changes_rejected_total", "reason=\"clock_skew\"", double(sync.push.changes.size()));
-      json err = {{"error", {{"code", "clock_skew"},
-                             {"message", "entity " + c.entity + " field '" + c.field + "' is stamped " +
-                                             std::to_string((stamped - now) / 1000) + " s ahead of the server; the allowed skew is " +
-                                             std::to_string(config_.max_clock_skew_ms / 1000) + " s"},
-                             {"server_clock", now}}}};
+      metrics_.add("werkex_sync_changes_rejected_total", "reason=\"clock_skew\"",
+                   double(sync.push.changes.size()));
+      json err = {{"error",
+                   {{"code", "clock_skew"},
+                    {"message", "entity " + c.entity + " field '" + c.field + "' is stamped " +
+                                    std::to_string((stamped - now) / 1000) +
+                                    " s ahead of the server; the allowed skew is " +
+                                    std::to_string(config_.max_clock_skew_ms / 1000) + " s"},
+                    {"server_clock", now}}}};
       return http::json_response(req, 409, err);
     }
   }
@@ -44,8 +50,10 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
   Bundle allowed = sync.push;
   allowed.changes.clear();
   for (const Change& c : sync.push.changes) {
-    if (Status s = authorize(*access, dossiers_->schema(), c); !s) out.rejected.push_back({c.entity, c.field, s.error()});
-    else allowed.changes.push_back(c);
+    if (Status s = authorize(*access, dossiers_->schema(), c); !s)
+      out.rejected.push_back({c.entity, c.field, s.error()});
+    else
+      allowed.changes.push_back(c);
   }
   auto applied = dossiers_->apply(allowed);
   if (!applied) return http::error_response(req, applied.error());
@@ -55,9 +63,11 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
   out.rejected.insert(out.rejected.end(), applied->rejected.begin(), applied->rejected.end());
   metrics_.add("werkex_sync_changes_applied_total", "", double(out.applied));
   for (auto& r : out.rejected)
-    metrics_.add("werkex_sync_changes_rejected_total", std::string("reason=\"") + error_code_name(r.error.code) + "\"");
+    metrics_.add("werkex_sync_changes_rejected_total",
+                 std::string("reason=\"") + error_code_name(r.error.code) + "\"");
 
-  const size_t limit = sync.limit ? std::min(sync.limit, config_.max_page_limit) : config_.default_page_limit;
+  const size_t limit =
+      sync.limit ? std::min(sync.limit, config_.max_page_limit) : config_.default_page_limit;
   for (const std::string& bucket : access->read) {
     auto cursor_it = sync.cursors.find(bucket);
     uint64_t cursor = cursor_it == sync.cursors.end() ? 0 : cursor_it->second;
@@ -70,12 +80,16 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
     pull.more = changes->upto_seq < dossiers_->last_seq();
     if (bucket == access->school_bucket && access->school_entities) {
       auto& v = changes->changes;
-      v.erase(std::remove_if(v.begin(), v.end(), [&](const Change& c) { return !access->school_entities->count(c.entity); }),
+      v.erase(std::remove_if(
+                  v.begin(), v.end(),
+                  [&](const Change& c) { return !access->school_entities->count(c.entity); }),
               v.end());
     }
-    if (cursor == pull.cursor && changes->changes.empty() && cursor_it != sync.cursors.end()) continue;
+    if (cursor == pull.cursor && changes->changes.empty() && cursor_it != sync.cursors.end())
+      continue;
     if (bucket.rfind("pupil:", 0) == 0 && !changes->changes.empty()) {
-      Status logged = auth_->log_read(now, device->person, device->device_id, bucket, changes->changes.size());
+      Status logged =
+          auth_->log_read(now, device->person, device->device_id, bucket, changes->changes.size());
       if (!logged) return http::error_response(req, logged.error());
     }
     metrics_.add("werkex_sync_changes_pulled_total", "", double(changes->changes.size()));
@@ -85,7 +99,8 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
   }
   for (auto& [bucket, _] : sync.cursors)
     if (!access->read.count(bucket)) out.revoked.push_back(bucket);
-  log.note = "pushed " + std::to_string(sync.push.changes.size()) + ", rejected " + std::to_string(out.rejected.size());
+  log.note = "pushed " + std::to_string(sync.push.changes.size()) + ", rejected " +
+             std::to_string(out.rejected.size());
   return http::json_response(req, 200, protocol::to_json(out));
 }
 

@@ -11,7 +11,9 @@ namespace werkex {
 
 namespace {
 
-json stamp_json(Stamp s) { return json::array({s.hlc.value, s.replica}); }
+json stamp_json(Stamp s) {
+  return json::array({s.hlc.value, s.replica});
+}
 
 json stamps_json(const std::vector<Stamp>& v) {
   json a = json::array();
@@ -49,7 +51,8 @@ Status parse_stamps(const json* j, const char* key, std::vector<Stamp>& out) {
   if (!j->is_array()) return bad(key, "expected an array of [hlc, replica]");
   out.resize(j->size());
   for (size_t i = 0; i < j->size(); ++i)
-    if (!parse_stamp((*j)[i], out[i])) return bad(std::string(key) + "[" + std::to_string(i) + "]", kStampShape);
+    if (!parse_stamp((*j)[i], out[i]))
+      return bad(std::string(key) + "[" + std::to_string(i) + "]", kStampShape);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return Status::ok();
@@ -66,7 +69,8 @@ Status only_keys(const json& obj, std::initializer_list<const char*> keys, std::
   if (obj.size() <= keys.size()) {
     bool all_known = true;
     for (auto& [k, _] : obj.items())
-      all_known = all_known && std::any_of(keys.begin(), keys.end(), [&](const char* a) { return k == a; });
+      all_known =
+          all_known && std::any_of(keys.begin(), keys.end(), [&](const char* a) { return k == a; });
     if (all_known) return Status::ok();
   }
   for (auto& [k, _] : obj.items())
@@ -91,7 +95,9 @@ Status field_from_json(const json& f, Change& c, uint64_t* seq) {
   MergeRule rule = MergeRule::lww;
   if (const json* k = member(f, "k")) {
     auto r = k->is_string() ? merge_rule_from_name(k->get_ref<const std::string&>()) : std::nullopt;
-    if (!r) return bad("k", "unknown merge rule " + k->dump() + " (expected \"lww\", \"once\" or \"set\")");
+    if (!r)
+      return bad("k",
+                 "unknown merge rule " + k->dump() + " (expected \"lww\", \"once\" or \"set\")");
     rule = *r;
   }
   c.state.rule = rule;
@@ -108,7 +114,8 @@ Status field_from_json(const json& f, Change& c, uint64_t* seq) {
         return bad("r", "removes an add the element does not have");
     return Status::ok();
   }
-  if (x || member(f, "a") || member(f, "r")) return bad("", "x, a and r belong to set changes only");
+  if (x || member(f, "a") || member(f, "r"))
+    return bad("", "x, a and r belong to set changes only");
   const json* v = member(f, "v");
   if (!v) return bad("v", "missing value");
   c.state.value = *v;
@@ -134,7 +141,9 @@ Status field_from_json(const json& f, Change& c, uint64_t* seq) {
   return Status::ok();
 }
 
-std::string element_key(const json& element) { return element.dump(); }
+std::string element_key(const json& element) {
+  return element.dump();
+}
 
 json field_to_json(const Change& c) {
   json f = {{"f", c.field}};
@@ -161,20 +170,27 @@ json bundle_to_json(const Bundle& b) {
   for (const Change& c : b.changes) {
     auto [it, fresh] = index.try_emplace(c.entity, entities.size());
     if (fresh)
-      entities.push_back({{"id", c.entity}, {"type", c.type}, {"bucket", c.bucket}, {"fields", json::array()}});
+      entities.push_back(
+          {{"id", c.entity}, {"type", c.type}, {"bucket", c.bucket}, {"fields", json::array()}});
     entities[it->second]["fields"].push_back(field_to_json(c));
   }
-  return {{"werkex", "bundle"}, {"v", 1},          {"schema", b.schema_version},
-          {"from", replica_to_hex(b.from_replica)}, {"since", b.since_seq},
-          {"upto", b.upto_seq},  {"entities", std::move(entities)}};
+  return {{"werkex", "bundle"},
+          {"v", 1},
+          {"schema", b.schema_version},
+          {"from", replica_to_hex(b.from_replica)},
+          {"since", b.since_seq},
+          {"upto", b.upto_seq},
+          {"entities", std::move(entities)}};
 }
 
 Result<Bundle> bundle_from_json(const json& doc) {
   // Root, entities, entity, fields, field: values inside may nest kMaxJsonDepth deep.
-  if (Status s = check_json_value(doc, kMaxJsonDepth + 5); !s) return bad("bundle", s.error().message);
+  if (Status s = check_json_value(doc, kMaxJsonDepth + 5); !s)
+    return bad("bundle", s.error().message);
   if (!doc.is_object() || !doc.contains("werkex") || doc["werkex"] != "bundle")
     return bad("bundle", "not a werkex bundle (missing \"werkex\": \"bundle\")");
-  WX_RETURN_IF_ERROR(only_keys(doc, {"werkex", "v", "schema", "from", "since", "upto", "entities"}, "bundle"));
+  WX_RETURN_IF_ERROR(
+      only_keys(doc, {"werkex", "v", "schema", "from", "since", "upto", "entities"}, "bundle"));
   const json* v = member(doc, "v");
   if (!v || *v != 1) return bad("bundle: v", "unsupported bundle version (this build reads 1)");
   Bundle b;
@@ -182,12 +198,15 @@ Result<Bundle> bundle_from_json(const json& doc) {
   if (!schema || !schema->is_number_integer()) return bad("bundle: schema", "expected an integer");
   b.schema_version = schema->get<int>();
   const json* from = member(doc, "from");
-  auto replica = from && from->is_string() ? replica_from_hex(from->get_ref<const std::string&>()) : std::nullopt;
-  if (!replica || *replica == 0) return bad("bundle: from", "expected a replica id of 16 hex digits");
+  auto replica = from && from->is_string() ? replica_from_hex(from->get_ref<const std::string&>())
+                                           : std::nullopt;
+  if (!replica || *replica == 0)
+    return bad("bundle: from", "expected a replica id of 16 hex digits");
   b.from_replica = *replica;
   for (auto [key, out] : {std::pair{"since", &b.since_seq}, {"upto", &b.upto_seq}}) {
     const json* n = member(doc, key);
-    if (!n || !n->is_number_unsigned()) return bad(std::string("bundle: ") + key, "expected an unsigned integer");
+    if (!n || !n->is_number_unsigned())
+      return bad(std::string("bundle: ") + key, "expected an unsigned integer");
     *out = n->get<uint64_t>();
   }
   if (b.upto_seq < b.since_seq) return bad("bundle: upto", "smaller than since");
@@ -195,13 +214,15 @@ Result<Bundle> bundle_from_json(const json& doc) {
   if (!entities || !entities->is_array()) return bad("bundle: entities", "expected an array");
   size_t total = 0;
   for (const json& e : *entities)
-    if (const json* f = e.is_object() ? member(e, "fields") : nullptr) total += f->is_array() ? f->size() : 0;
+    if (const json* f = e.is_object() ? member(e, "fields") : nullptr)
+      total += f->is_array() ? f->size() : 0;
   b.changes.reserve(total);
   for (size_t i = 0; i < entities->size(); ++i) {
     const json& e = (*entities)[i];
     auto at = [&] { return "bundle: entities[" + std::to_string(i) + "]"; };
     if (!e.is_object()) return bad(at(), "expected an object");
-    if (Status s = only_keys(e, {"id", "type", "bucket", "fields"}, ""); !s) return prefixed(at(), s.error());
+    if (Status s = only_keys(e, {"id", "type", "bucket", "fields"}, ""); !s)
+      return prefixed(at(), s.error());
     auto id = required_string(e, "id");
     if (!id) return prefixed(at(), id.error());
     if (!is_valid_entity_id(*id)) return bad(at() + ".id", "not an entity id (UUID)");

@@ -49,7 +49,9 @@ void append_stamps(std::string& out, const std::vector<Stamp>& v) {
 // Members of a JSON object as (key, value text), printed in key order.
 class ObjectText {
  public:
-  void add(std::string key, std::string value_text) { members_.emplace_back(std::move(key), std::move(value_text)); }
+  void add(std::string key, std::string value_text) {
+    members_.emplace_back(std::move(key), std::move(value_text));
+  }
   std::string str() {
     std::sort(members_.begin(), members_.end(), [](auto& a, auto& b) { return a.first < b.first; });
     std::string out = "{";
@@ -103,7 +105,8 @@ std::string build_doc_text(const EntityHeader& h, const EntityFields& fields) {
       continue;
     }
     if (name != "deleted") {
-      if (!s.value.is_null()) doc.add(name, s.value.dump(-1, ' ', false, json::error_handler_t::replace));
+      if (!s.value.is_null())
+        doc.add(name, s.value.dump(-1, ' ', false, json::error_handler_t::replace));
       if (s.lost) {
         ObjectText c;
         c.add("value", s.lost->value.dump(-1, ' ', false, json::error_handler_t::replace));

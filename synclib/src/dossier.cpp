@@ -16,18 +16,18 @@ void set_if(json& doc, const char* key, const std::vector<std::string>& v) {
   if (!v.empty()) doc[key] = v;
 }
 
-
-
 }  // namespace
 
 json CyclePhase::to_json() const {
-  return {{"activity", activity},   {"kind", kind},         {"prepared", prepared},
-          {"experiences", experiences}, {"reflected", reflected},
-          {"next_step_chosen", next_step_chosen}, {"signed_off", signed_off}};
+  return {{"activity", activity},    {"kind", kind},
+          {"prepared", prepared},    {"experiences", experiences},
+          {"reflected", reflected},  {"next_step_chosen", next_step_chosen},
+          {"signed_off", signed_off}};
 }
 
 Result<std::string> Dossier::create(const std::string& type, json fields, const json& extra) {
-  if (!extra.is_object()) return make_error(WX_INVALID_ARGUMENT, type + ": extra fields must be an object");
+  if (!extra.is_object())
+    return make_error(WX_INVALID_ARGUMENT, type + ": extra fields must be an object");
   for (auto& [k, v] : extra.items()) {
     if (fields.contains(k))
       return make_error(WX_INVALID_ARGUMENT, type + ": field '" + k + "' given twice");
@@ -64,9 +64,10 @@ Result<std::string> Dossier::prepare(const PreparationDraft& d) {
 Result<std::string> Dossier::record_experience(const ExperienceDraft& d) {
   if (d.activity.empty())
     return make_error(WX_INVALID_ARGUMENT, "experience: name the activity it belongs to");
-  json doc = {{"activity", d.activity},
-              {"occurred_at", d.occurred_at.empty() ? rfc3339_utc(replica_.clock().physical_millis())
-                                                    : d.occurred_at}};
+  json doc = {
+      {"activity", d.activity},
+      {"occurred_at",
+       d.occurred_at.empty() ? rfc3339_utc(replica_.clock().physical_millis()) : d.occurred_at}};
   set_if(doc, "note", d.note);
   set_if(doc, "emotion", d.emotion);
   set_if(doc, "photos", d.photos);
@@ -123,18 +124,23 @@ Result<CyclePhase> Dossier::cycle(const std::string& activity) {
   c.activity = activity;
   c.kind = a.value("kind", "");
   const std::string bucket = a.value("bucket", "");
-  WX_ASSIGN_OR_RETURN(auto preps, replica_.list(Query::where("preparation", bucket, "activity", activity)));
+  WX_ASSIGN_OR_RETURN(auto preps,
+                      replica_.list(Query::where("preparation", bucket, "activity", activity)));
   c.prepared = !preps.empty();
-  WX_ASSIGN_OR_RETURN(auto exps, replica_.list(Query::where("experience", bucket, "activity", activity)));
+  WX_ASSIGN_OR_RETURN(auto exps,
+                      replica_.list(Query::where("experience", bucket, "activity", activity)));
   c.experiences = exps.size();
   for (const json& e : exps) {
-    WX_ASSIGN_OR_RETURN(auto refl, replica_.list(Query::where("reflection", bucket, "experiences", e["id"])));
+    WX_ASSIGN_OR_RETURN(auto refl,
+                        replica_.list(Query::where("reflection", bucket, "experiences", e["id"])));
     for (const json& r : refl) {
       c.reflected = true;
-      WX_ASSIGN_OR_RETURN(auto steps, replica_.list(Query::where("next_step", bucket, "reflection", r["id"])));
+      WX_ASSIGN_OR_RETURN(auto steps,
+                          replica_.list(Query::where("next_step", bucket, "reflection", r["id"])));
       if (!steps.empty()) c.next_step_chosen = true;
     }
-    WX_ASSIGN_OR_RETURN(auto sigs, replica_.list(Query::where("signoff", bucket, "covers", e["id"])));
+    WX_ASSIGN_OR_RETURN(auto sigs,
+                        replica_.list(Query::where("signoff", bucket, "covers", e["id"])));
     if (!sigs.empty()) c.signed_off = true;
   }
   return c;

@@ -6,9 +6,12 @@ namespace werkex {
 
 const char* merge_rule_name(MergeRule rule) {
   switch (rule) {
-    case MergeRule::lww: return "lww";
-    case MergeRule::once: return "once";
-    case MergeRule::set: return "set";
+    case MergeRule::lww:
+      return "lww";
+    case MergeRule::once:
+      return "once";
+    case MergeRule::set:
+      return "set";
   }
   return "lww";
 }
@@ -117,9 +120,12 @@ static FieldState merge_set(const FieldState& a, const FieldState& b) {
 
 FieldState merge(const FieldState& a, const FieldState& b) {
   switch (a.rule) {
-    case MergeRule::lww: return merge_lww(a, b);
-    case MergeRule::once: return merge_once(a, b);
-    case MergeRule::set: return merge_set(a, b);
+    case MergeRule::lww:
+      return merge_lww(a, b);
+    case MergeRule::once:
+      return merge_once(a, b);
+    case MergeRule::set:
+      return merge_set(a, b);
   }
   return a;
 }

@@ -12,7 +12,8 @@ Error bad(const std::string& path, const std::string& what) {
   return make_error(WX_INVALID_ARGUMENT, path + ": " + what);
 }
 
-Status only_keys(const json& obj, std::initializer_list<const char*> keys, const std::string& path) {
+Status only_keys(const json& obj, std::initializer_list<const char*> keys,
+                 const std::string& path) {
   for (auto& [k, _] : obj.items())
     if (std::none_of(keys.begin(), keys.end(), [&](const char* a) { return k == a; }))
       return bad(path, "unknown key '" + k + "'");
@@ -21,7 +22,8 @@ Status only_keys(const json& obj, std::initializer_list<const char*> keys, const
 
 Result<uint64_t> unsigned_at(const json& obj, const char* key, const std::string& path) {
   auto it = obj.find(key);
-  if (it == obj.end() || !it->is_number_unsigned()) return bad(path + "." + key, "expected an unsigned integer");
+  if (it == obj.end() || !it->is_number_unsigned())
+    return bad(path + "." + key, "expected an unsigned integer");
   return it->get<uint64_t>();
 }
 
@@ -34,7 +36,9 @@ Result<Bundle> bundle_at(const json& j, const std::string& path) {
 json rejected_json(const std::vector<RejectedChange>& v) {
   json out = json::array();
   for (auto& r : v)
-    out.push_back({{"entity", r.entity}, {"field", r.field}, {"code", error_code_name(r.error.code)},
+    out.push_back({{"entity", r.entity},
+                   {"field", r.field},
+                   {"code", error_code_name(r.error.code)},
                    {"message", r.error.message}});
   return out;
 }
@@ -42,23 +46,31 @@ json rejected_json(const std::vector<RejectedChange>& v) {
 }  // namespace
 
 json to_json(const SyncRequest& r) {
-  return {{"v", kVersion},         {"replica", replica_to_hex(r.replica)}, {"clock", r.device_clock_ms},
-          {"schema", r.schema_version}, {"cursors", r.cursors},          {"limit", r.limit},
+  return {{"v", kVersion},
+          {"replica", replica_to_hex(r.replica)},
+          {"clock", r.device_clock_ms},
+          {"schema", r.schema_version},
+          {"cursors", r.cursors},
+          {"limit", r.limit},
           {"push", bundle_to_json(r.push)}};
 }
 
 Result<SyncRequest> sync_request_from_json(const json& j) {
   if (!j.is_object()) return bad("request", "expected a JSON object");
-  WX_RETURN_IF_ERROR(only_keys(j, {"v", "replica", "clock", "schema", "cursors", "limit", "push"}, "request"));
-  if (!j.contains("v") || j["v"] != kVersion) return bad("request.v", "unsupported protocol version (this server speaks 1)");
+  WX_RETURN_IF_ERROR(
+      only_keys(j, {"v", "replica", "clock", "schema", "cursors", "limit", "push"}, "request"));
+  if (!j.contains("v") || j["v"] != kVersion)
+    return bad("request.v", "unsupported protocol version (this server speaks 1)");
   SyncRequest r;
   auto replica = j.contains("replica") && j["replica"].is_string()
                      ? replica_from_hex(j["replica"].get<std::string>())
                      : std::nullopt;
-  if (!replica || *replica == 0) return bad("request.replica", "expected a replica id of 16 hex digits");
+  if (!replica || *replica == 0)
+    return bad("request.replica", "expected a replica id of 16 hex digits");
   r.replica = *replica;
   WX_ASSIGN_OR_RETURN(r.device_clock_ms, unsigned_at(j, "clock", "request"));
-  if (!j.contains("schema") || !j["schema"].is_number_integer()) return bad("request.schema", "expected an integer");
+  if (!j.contains("schema") || !j["schema"].is_number_integer())
+    return bad("request.schema", "expected an integer");
   r.schema_version = j["schema"].get<int>();
   if (j.contains("limit")) {
     WX_ASSIGN_OR_RETURN(uint64_t limit, unsigned_at(j, "limit", "request"));
@@ -71,21 +83,27 @@ Result<SyncRequest> sync_request_from_json(const json& j) {
       return bad("request.cursors", "expected bucket names with unsigned sequence numbers");
     r.cursors[bucket] = seq.get<uint64_t>();
   }
-  if (!j.contains("push")) return bad("request.push", "missing (send an empty bundle to push nothing)");
+  if (!j.contains("push"))
+    return bad("request.push", "missing (send an empty bundle to push nothing)");
   WX_ASSIGN_OR_RETURN(r.push, bundle_at(j["push"], "request.push"));
-  if (r.push.from_replica != r.replica) return bad("request.push.from", "differs from request.replica");
+  if (r.push.from_replica != r.replica)
+    return bad("request.push.from", "differs from request.replica");
   return r;
 }
 
 json to_json(const SyncResponse& r) {
   json buckets = json::object();
   for (auto& [name, pull] : r.buckets)
-    buckets[name] = {{"cursor", pull.cursor}, {"more", pull.more}, {"bundle", bundle_to_json(pull.changes)}};
+    buckets[name] = {
+        {"cursor", pull.cursor}, {"more", pull.more}, {"bundle", bundle_to_json(pull.changes)}};
   return {{"v", kVersion},
           {"server_clock", r.server_clock_ms},
           {"clock_offset_ms", r.clock_offset_ms},
-          {"push", {{"upto", r.push_upto}, {"applied", r.applied}, {"unchanged", r.unchanged},
-                    {"rejected", rejected_json(r.rejected)}}},
+          {"push",
+           {{"upto", r.push_upto},
+            {"applied", r.applied},
+            {"unchanged", r.unchanged},
+            {"rejected", rejected_json(r.rejected)}}},
           {"revoked", r.revoked},
           {"more", r.more},
           {"buckets", std::move(buckets)}};
@@ -113,7 +131,9 @@ Result<SyncResponse> sync_response_from_json(const json& j) {
       pull.cursor = b.at("cursor").get<uint64_t>();
       pull.more = b.at("more").get<bool>();
       auto bundle = bundle_from_json(b.at("bundle"));
-      if (!bundle) return make_error(WX_CORRUPT, "sync response: bucket " + name + ": " + bundle.error().message);
+      if (!bundle)
+        return make_error(WX_CORRUPT,
+                          "sync response: bucket " + name + ": " + bundle.error().message);
       pull.changes = std::move(bundle).value();
       r.buckets.emplace(name, std::move(pull));
     }

@@ -14,11 +14,11 @@ constexpr size_t kDefaultMaxString = 1000;
 constexpr size_t kDefaultMaxText = 100000;
 
 const std::pair<const char*, FieldKind> kKindNames[] = {
-    {"string", FieldKind::string},   {"text", FieldKind::text},
-    {"int", FieldKind::integer},     {"number", FieldKind::number},
-    {"bool", FieldKind::boolean},    {"date", FieldKind::date},
+    {"string", FieldKind::string},     {"text", FieldKind::text},
+    {"int", FieldKind::integer},       {"number", FieldKind::number},
+    {"bool", FieldKind::boolean},      {"date", FieldKind::date},
     {"datetime", FieldKind::datetime}, {"enum", FieldKind::enumeration},
-    {"ref", FieldKind::ref},         {"blob", FieldKind::blob},
+    {"ref", FieldKind::ref},           {"blob", FieldKind::blob},
     {"set", FieldKind::set},
 };
 
@@ -95,7 +95,8 @@ bool is_valid_datetime(std::string_view s) {
     return false;
   if (!digits(s, 11, 2) || s[13] != ':' || !digits(s, 14, 2) || s[16] != ':' || !digits(s, 17, 2))
     return false;
-  if (number_at(s, 11, 2) > 23 || number_at(s, 14, 2) > 59 || number_at(s, 17, 2) > 60) return false;
+  if (number_at(s, 11, 2) > 23 || number_at(s, 14, 2) > 59 || number_at(s, 17, 2) > 60)
+    return false;
   size_t i = 19;
   if (s[i] == '.') {
     size_t start = ++i;
@@ -143,12 +144,14 @@ Status check_json_value(const json& value, size_t max_depth) {
     auto [v, depth] = stack.back();
     stack.pop_back();
     if (depth > max_depth)
-      return make_error(WX_INVALID_ARGUMENT, "JSON nested deeper than " + std::to_string(max_depth) + " levels");
+      return make_error(WX_INVALID_ARGUMENT,
+                        "JSON nested deeper than " + std::to_string(max_depth) + " levels");
     if (v->is_string() && !is_valid_utf8(v->get_ref<const std::string&>()))
       return make_error(WX_INVALID_ARGUMENT, "a string is not valid UTF-8");
     if (v->is_object()) {
       for (auto it = v->begin(); it != v->end(); ++it) {
-        if (!is_valid_utf8(it.key())) return make_error(WX_INVALID_ARGUMENT, "a key is not valid UTF-8");
+        if (!is_valid_utf8(it.key()))
+          return make_error(WX_INVALID_ARGUMENT, "a key is not valid UTF-8");
         stack.push_back({&*it, depth + 1});
       }
     } else if (v->is_array()) {
@@ -200,10 +203,14 @@ Result<std::shared_ptr<const Schema>> Schema::parse(std::string_view text) {
     TypeSpec t;
     t.name = tname;
     std::string bucket = tdoc.value("bucket", "");
-    if (bucket == "pupil") t.bucket = BucketKind::pupil;
-    else if (bucket == "school") t.bucket = BucketKind::school;
-    else return schema_error(where, "bucket must be \"pupil\" or \"school\"");
-    WX_ASSIGN_OR_RETURN(t.write_roles, string_list(tdoc.value("write", json::array()), where + ".write"));
+    if (bucket == "pupil")
+      t.bucket = BucketKind::pupil;
+    else if (bucket == "school")
+      t.bucket = BucketKind::school;
+    else
+      return schema_error(where, "bucket must be \"pupil\" or \"school\"");
+    WX_ASSIGN_OR_RETURN(t.write_roles,
+                        string_list(tdoc.value("write", json::array()), where + ".write"));
     const json field_docs = tdoc.value("fields", json::object());
     for (auto& [fname, fdoc] : field_docs.items()) {
       std::string fwhere = where + " field " + fname;
@@ -237,7 +244,8 @@ Result<std::shared_ptr<const Schema>> Schema::parse(std::string_view text) {
         f.write_roles = t.write_roles;
       }
       f.max_length = fdoc.value("max_length", size_t{0});
-      if (f.max_length == 0 && f.value_kind() == FieldKind::string) f.max_length = kDefaultMaxString;
+      if (f.max_length == 0 && f.value_kind() == FieldKind::string)
+        f.max_length = kDefaultMaxString;
       if (f.max_length == 0 && f.value_kind() == FieldKind::text) f.max_length = kDefaultMaxText;
       if (fdoc.contains("min")) f.min = fdoc["min"].get<double>();
       if (fdoc.contains("max")) f.max = fdoc["max"].get<double>();
@@ -250,7 +258,8 @@ Result<std::shared_ptr<const Schema>> Schema::parse(std::string_view text) {
     for (auto& [fname, f] : t.fields) {
       for (auto& target : f.ref_types)
         if (!schema->type(target))
-          return schema_error("type " + tname + " field " + fname, "unknown ref target '" + target + "'");
+          return schema_error("type " + tname + " field " + fname,
+                              "unknown ref target '" + target + "'");
       for (auto& role : f.write_roles)
         if (!schema->is_role(role))
           return schema_error("type " + tname + " field " + fname, "unknown role '" + role + "'");
@@ -336,6 +345,8 @@ Status Schema::validate_value(const FieldSpec& f, const json& v) const {
 
 namespace werkex {
 
-Result<std::shared_ptr<const Schema>> Schema::builtin() { return parse(builtin_text()); }
+Result<std::shared_ptr<const Schema>> Schema::builtin() {
+  return parse(builtin_text());
+}
 
 }  // namespace werkex

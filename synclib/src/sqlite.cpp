@@ -18,13 +18,13 @@ Db& Db::operator=(Db&& other) noexcept {
 
 Result<Db> Db::open(const std::string& path) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   Db db(raw);  // owns the handle even on failure
   if (rc != SQLITE_OK) {
-    return make_error(WX_IO, "cannot open database '" + path + "': " +
-                                 (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+    return make_error(WX_IO, "cannot open database '" + path +
+                                 "': " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
   }
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, 5000);

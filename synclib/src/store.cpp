@@ -22,13 +22,15 @@ bool is_identifier(std::string_view s) {
 // the bundle's field form plus their seq "q").
 Result<EntityFields> decode_state(std::string_view text, const std::string& id) {
   json arr = json::parse(text, nullptr, false);
-  if (!arr.is_array()) return make_error(WX_CORRUPT, "entity " + id + ": stored state is not a JSON array");
+  if (!arr.is_array())
+    return make_error(WX_CORRUPT, "entity " + id + ": stored state is not a JSON array");
   EntityFields out;
   for (const json& f : arr) {
     Change c;
     uint64_t seq = 0;
     if (Status s = field_from_json(f, c, &seq); !s)
-      return make_error(WX_CORRUPT, "entity " + id + ": stored state is damaged: " + s.error().message);
+      return make_error(WX_CORRUPT,
+                        "entity " + id + ": stored state is damaged: " + s.error().message);
     std::string elem = c.state.rule == MergeRule::set ? element_key(c.element) : std::string();
     out.emplace(std::make_pair(std::move(c.field), std::move(elem)),
                 FieldRow{std::move(c.element), std::move(c.state), seq, false});
@@ -83,22 +85,25 @@ Status Replica::Impl::init_schema_and_statements(bool durable) {
     st = std::move(r).value();
     return Status::ok();
   };
-  WX_RETURN_IF_ERROR(prep(get_header, "SELECT rowid, type, bucket, deleted FROM entities WHERE id = ?1"));
+  WX_RETURN_IF_ERROR(
+      prep(get_header, "SELECT rowid, type, bucket, deleted FROM entities WHERE id = ?1"));
   WX_RETURN_IF_ERROR(prep(get_doc, "SELECT doc FROM entities WHERE id = ?1"));
   WX_RETURN_IF_ERROR(prep(get_state, "SELECT state FROM entities WHERE id = ?1"));
   WX_RETURN_IF_ERROR(prep(insert_entity,
-      "INSERT INTO entities(id, type, bucket, deleted, state, doc) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"));
-  WX_RETURN_IF_ERROR(prep(update_entity,
-      "UPDATE entities SET deleted = ?2, state = ?3, doc = ?4 WHERE rowid = ?1"));
-  WX_RETURN_IF_ERROR(prep(insert_change,
+                          "INSERT INTO entities(id, type, bucket, deleted, state, doc) VALUES(?1, "
+                          "?2, ?3, ?4, ?5, ?6)"));
+  WX_RETURN_IF_ERROR(prep(
+      update_entity, "UPDATE entities SET deleted = ?2, state = ?3, doc = ?4 WHERE rowid = ?1"));
+  WX_RETURN_IF_ERROR(prep(
+      insert_change,
       "INSERT INTO changes(seq, entity, hlc, bucket, from_server) VALUES(?1, ?2, ?3, ?4, ?5)"));
   WX_RETURN_IF_ERROR(prep(delete_change, "DELETE FROM changes WHERE seq = ?1"));
   WX_RETURN_IF_ERROR(prep(get_meta, "SELECT value FROM meta WHERE key = ?1"));
   WX_RETURN_IF_ERROR(prep(put_meta, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)"));
   WX_RETURN_IF_ERROR(prep(get_peer, "SELECT seq FROM peers WHERE replica = ?1"));
   WX_RETURN_IF_ERROR(prep(put_peer,
-      "INSERT INTO peers(replica, seq) VALUES(?1, ?2) "
-      "ON CONFLICT(replica) DO UPDATE SET seq = max(seq, excluded.seq)"));
+                          "INSERT INTO peers(replica, seq) VALUES(?1, ?2) "
+                          "ON CONFLICT(replica) DO UPDATE SET seq = max(seq, excluded.seq)"));
   return Status::ok();
 }
 
@@ -153,20 +158,33 @@ Status Replica::Impl::store_entity(EntityHeader& header, EntityFields& fields) {
   std::string state = encode_state(fields);
   std::string doc = build_doc_text(header, fields);
   if (header.rowid == 0) {
-    WX_RETURN_IF_ERROR(insert_entity.bind(1, header.id).bind(2, header.type).bind(3, header.bucket)
-                           .bind(4, header.deleted ? 1 : 0).bind(5, state).bind(6, doc).run());
+    WX_RETURN_IF_ERROR(insert_entity.bind(1, header.id)
+                           .bind(2, header.type)
+                           .bind(3, header.bucket)
+                           .bind(4, header.deleted ? 1 : 0)
+                           .bind(5, state)
+                           .bind(6, doc)
+                           .run());
     header.rowid = sqlite3_last_insert_rowid(db.raw());
   } else {
-    WX_RETURN_IF_ERROR(update_entity.bind(1, header.rowid).bind(2, header.deleted ? 1 : 0)
-                           .bind(3, state).bind(4, doc).run());
+    WX_RETURN_IF_ERROR(update_entity.bind(1, header.rowid)
+                           .bind(2, header.deleted ? 1 : 0)
+                           .bind(3, state)
+                           .bind(4, doc)
+                           .run());
   }
-  WX_RETURN_IF_ERROR(insert_change.bind(1, q).bind(2, header.rowid).bind(3, top.value)
-                         .bind(4, header.bucket).bind(5, storing_server_state ? 1 : 0).run());
+  WX_RETURN_IF_ERROR(insert_change.bind(1, q)
+                         .bind(2, header.rowid)
+                         .bind(3, top.value)
+                         .bind(4, header.bucket)
+                         .bind(5, storing_server_state ? 1 : 0)
+                         .run());
   // A seq no field carries any more has nothing left to send.
   std::sort(replaced.begin(), replaced.end());
   replaced.erase(std::unique(replaced.begin(), replaced.end()), replaced.end());
   for (uint64_t old : replaced) {
-    bool still_carried = std::any_of(fields.begin(), fields.end(), [&](auto& kv) { return kv.second.seq == old; });
+    bool still_carried =
+        std::any_of(fields.begin(), fields.end(), [&](auto& kv) { return kv.second.seq == old; });
     if (!still_carried) WX_RETURN_IF_ERROR(delete_change.bind(1, old).run());
   }
   return Status::ok();
@@ -222,28 +240,43 @@ Result<std::unique_ptr<Replica>> Replica::open(const std::string& path, ReplicaO
     // Every stored field state is carried by a `changes` row whose hlc is at least the
     // state's greatest stamp, so restarting the clock from the greatest of those keeps stamps
     // increasing even if the phone's wall clock went back while the app was closed.
-    WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl->db,
-        "SELECT coalesce(max(seq), 0), coalesce(max(hlc), 0) FROM changes"));
+    WX_ASSIGN_OR_RETURN(
+        auto st, sql::Stmt::prepare(
+                     impl->db, "SELECT coalesce(max(seq), 0), coalesce(max(hlc), 0) FROM changes"));
     WX_ASSIGN_OR_RETURN(bool row, st.step());
     if (row) {
       impl->seq = st.uint64(0);
       impl->clock.restore_last(Hlc{st.uint64(1)});
     }
   }
-  for (auto [key, member] : {std::pair{"user", &Identity::user}, {"role", &Identity::role},
-                             {"bucket", &Identity::bucket}, {"school_bucket", &Identity::school_bucket}}) {
+  for (auto [key, member] : {std::pair{"user", &Identity::user},
+                             {"role", &Identity::role},
+                             {"bucket", &Identity::bucket},
+                             {"school_bucket", &Identity::school_bucket}}) {
     WX_ASSIGN_OR_RETURN(auto v, impl->meta(std::string("identity.") + key));
     if (v) impl->identity.*member = *v;
   }
   return std::unique_ptr<Replica>(new Replica(std::move(impl)));
 }
 
-uint64_t Replica::replica_id() const { return impl_->replica_id; }
-const Schema& Replica::schema() const { return *impl_->schema; }
-HybridClock& Replica::clock() { return impl_->clock; }
-const std::string& Replica::path() const { return impl_->path; }
-const Identity& Replica::identity() const { return impl_->identity; }
-uint64_t Replica::last_seq() const { return impl_->seq; }
+uint64_t Replica::replica_id() const {
+  return impl_->replica_id;
+}
+const Schema& Replica::schema() const {
+  return *impl_->schema;
+}
+HybridClock& Replica::clock() {
+  return impl_->clock;
+}
+const std::string& Replica::path() const {
+  return impl_->path;
+}
+const Identity& Replica::identity() const {
+  return impl_->identity;
+}
+uint64_t Replica::last_seq() const {
+  return impl_->seq;
+}
 
 Status Replica::set_identity(const Identity& id) {
   if (!impl_->schema->is_role(id.role))
@@ -276,7 +309,8 @@ Result<json> Replica::get(const std::string& id) const {
   }
   json doc = json::parse(impl_->get_doc.text(0), nullptr, false);
   impl_->get_doc.reset();
-  if (doc.is_discarded()) return make_error(WX_CORRUPT, "entity " + id + ": stored document is not JSON");
+  if (doc.is_discarded())
+    return make_error(WX_CORRUPT, "entity " + id + ": stored document is not JSON");
   return doc;
 }
 
@@ -292,20 +326,29 @@ static Result<sql::Stmt> prepare_query(const sql::Db& db, const Query& q, const 
   if (!q.bucket.empty()) sql += " AND bucket = ?2";
   if (!q.include_deleted) sql += " AND deleted = 0";
   if (!q.field.empty()) {
-    sql += " AND (json_extract(doc, '$." + q.field + "') = ?3 OR EXISTS (SELECT 1 FROM json_each(doc, '$." +
-           q.field + "') WHERE json_each.type != 'object' AND json_each.value = ?3))";
+    sql += " AND (json_extract(doc, '$." + q.field +
+           "') = ?3 OR EXISTS (SELECT 1 FROM json_each(doc, '$." + q.field +
+           "') WHERE json_each.type != 'object' AND json_each.value = ?3))";
   }
-  if (!q.order_by.empty()) sql += " ORDER BY json_extract(doc, '$." + q.order_by + "'), id";
-  else sql += " ORDER BY id";
-  if (q.limit || q.offset) sql += " LIMIT " + (q.limit ? std::to_string(q.limit) : std::string("-1"));
+  if (!q.order_by.empty())
+    sql += " ORDER BY json_extract(doc, '$." + q.order_by + "'), id";
+  else
+    sql += " ORDER BY id";
+  if (q.limit || q.offset)
+    sql += " LIMIT " + (q.limit ? std::to_string(q.limit) : std::string("-1"));
   if (q.offset) sql += " OFFSET " + std::to_string(q.offset);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db, sql));
   if (!q.bucket.empty()) st.bind(2, q.bucket);
   if (!q.field.empty()) {
-    if (q.equals.is_string()) st.bind(3, q.equals.get<std::string>());
-    else if (q.equals.is_boolean()) st.bind(3, q.equals.get<bool>() ? 1 : 0);
-    else if (q.equals.is_number_integer()) st.bind(3, q.equals.get<int64_t>());
-    else return make_error(WX_INVALID_ARGUMENT, "a list filter compares with a string, integer or boolean");
+    if (q.equals.is_string())
+      st.bind(3, q.equals.get<std::string>());
+    else if (q.equals.is_boolean())
+      st.bind(3, q.equals.get<bool>() ? 1 : 0);
+    else if (q.equals.is_number_integer())
+      st.bind(3, q.equals.get<int64_t>());
+    else
+      return make_error(WX_INVALID_ARGUMENT,
+                        "a list filter compares with a string, integer or boolean");
   }
   return st;
 }
@@ -332,7 +375,8 @@ Result<std::vector<json>> Replica::list(const Query& q) const {
   Status corrupt;
   WX_RETURN_IF_ERROR(scan(q, [&](std::string_view text) {
     out.push_back(json::parse(text, nullptr, false));
-    if (out.back().is_discarded()) corrupt = make_error(WX_CORRUPT, "a stored document is not JSON");
+    if (out.back().is_discarded())
+      corrupt = make_error(WX_CORRUPT, "a stored document is not JSON");
     return corrupt.is_ok();
   }));
   WX_RETURN_IF_ERROR(corrupt);
@@ -340,7 +384,8 @@ Result<std::vector<json>> Replica::list(const Query& q) const {
 }
 
 Result<std::string> Replica::dump() const {
-  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl_->db, "SELECT doc FROM entities ORDER BY id"));
+  WX_ASSIGN_OR_RETURN(auto st,
+                      sql::Stmt::prepare(impl_->db, "SELECT doc FROM entities ORDER BY id"));
   std::string out = "[";
   bool first = true;
   while (true) {
@@ -354,7 +399,8 @@ Result<std::string> Replica::dump() const {
   return out;
 }
 
-Result<Bundle> Replica::changes_since(uint64_t since, size_t limit, const ChangeFilter& filter) const {
+Result<Bundle> Replica::changes_since(uint64_t since, size_t limit,
+                                      const ChangeFilter& filter) const {
   // Each `changes` row names an entity one or more of whose fields carry that seq; emitting
   // exactly those fields per row covers every field state with a seq in (since, upto].
   std::string sql =
@@ -401,15 +447,19 @@ Result<uint64_t> Replica::peer_seq(uint64_t replica) const {
 
 Status Replica::purge_bucket(const std::string& bucket) {
   WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl_->db));
-  WX_ASSIGN_OR_RETURN(auto del_changes, sql::Stmt::prepare(impl_->db, "DELETE FROM changes WHERE bucket = ?1"));
+  WX_ASSIGN_OR_RETURN(auto del_changes,
+                      sql::Stmt::prepare(impl_->db, "DELETE FROM changes WHERE bucket = ?1"));
   WX_RETURN_IF_ERROR(del_changes.bind(1, bucket).run());
-  WX_ASSIGN_OR_RETURN(auto del, sql::Stmt::prepare(impl_->db, "DELETE FROM entities WHERE bucket = ?1"));
+  WX_ASSIGN_OR_RETURN(auto del,
+                      sql::Stmt::prepare(impl_->db, "DELETE FROM entities WHERE bucket = ?1"));
   WX_RETURN_IF_ERROR(del.bind(1, bucket).run());
   return tx.commit();
 }
 
 Result<std::vector<std::string>> Replica::buckets() const {
-  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl_->db, "SELECT DISTINCT bucket FROM entities ORDER BY bucket"));
+  WX_ASSIGN_OR_RETURN(
+      auto st,
+      sql::Stmt::prepare(impl_->db, "SELECT DISTINCT bucket FROM entities ORDER BY bucket"));
   std::vector<std::string> out;
   while (true) {
     WX_ASSIGN_OR_RETURN(bool row, st.step());
@@ -423,17 +473,26 @@ Status Replica::quarantine(const std::vector<RejectedChange>& rejected) {
   if (rejected.empty()) return Status::ok();
   std::string now = rfc3339_utc(impl_->clock.physical_millis());
   WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl_->db));
-  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl_->db,
-      "INSERT OR REPLACE INTO quarantine(entity, field, code, message, at) VALUES(?1, ?2, ?3, ?4, ?5)"));
+  WX_ASSIGN_OR_RETURN(auto st,
+                      sql::Stmt::prepare(impl_->db,
+                                         "INSERT OR REPLACE INTO quarantine(entity, field, code, "
+                                         "message, at) VALUES(?1, ?2, ?3, ?4, ?5)"));
   for (const RejectedChange& r : rejected)
-    WX_RETURN_IF_ERROR(st.bind(1, r.entity).bind(2, r.field).bind(3, error_code_name(r.error.code))
-                           .bind(4, r.error.message).bind(5, now).run());
+    WX_RETURN_IF_ERROR(st.bind(1, r.entity)
+                           .bind(2, r.field)
+                           .bind(3, error_code_name(r.error.code))
+                           .bind(4, r.error.message)
+                           .bind(5, now)
+                           .run());
   return tx.commit();
 }
 
 Result<std::vector<QuarantinedChange>> Replica::quarantined() const {
-  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl_->db,
-      "SELECT entity, field, code, message, at FROM quarantine ORDER BY at, entity, field"));
+  WX_ASSIGN_OR_RETURN(
+      auto st,
+      sql::Stmt::prepare(
+          impl_->db,
+          "SELECT entity, field, code, message, at FROM quarantine ORDER BY at, entity, field"));
   std::vector<QuarantinedChange> out;
   while (true) {
     WX_ASSIGN_OR_RETURN(bool row, st.step());
@@ -444,7 +503,9 @@ Result<std::vector<QuarantinedChange>> Replica::quarantined() const {
   return out;
 }
 
-Status Replica::clear_quarantine() { return impl_->db.exec("DELETE FROM quarantine"); }
+Status Replica::clear_quarantine() {
+  return impl_->db.exec("DELETE FROM quarantine");
+}
 
 uint64_t Replica::add_observer(Query query, Observer observer) {
   uint64_t token = impl_->next_observer++;
@@ -452,6 +513,8 @@ uint64_t Replica::add_observer(Query query, Observer observer) {
   return token;
 }
 
-void Replica::remove_observer(uint64_t token) { impl_->observers.erase(token); }
+void Replica::remove_observer(uint64_t token) {
+  impl_->observers.erase(token);
+}
 
 }  // namespace werkex

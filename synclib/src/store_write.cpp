@@ -38,8 +38,9 @@ Result<bool> merge_into(EntityFields& fields, const std::string& name, const jso
     row.element = element;
     row.state.rule = incoming.rule;
   } else if (row.state.rule != incoming.rule) {
-    return make_error(WX_CONFLICT, "field '" + name + "' merges as " + merge_rule_name(row.state.rule) +
-                                       " here, the change says " + merge_rule_name(incoming.rule));
+    return make_error(WX_CONFLICT, "field '" + name + "' merges as " +
+                                       merge_rule_name(row.state.rule) + " here, the change says " +
+                                       merge_rule_name(incoming.rule));
   }
   // Merging into the empty state also normalises a received state (e.g. drops a "lost"
   // write that does not pass the lost-write test).
@@ -103,7 +104,8 @@ class LocalWriter {
               const std::string& name, const json& value, Stamp now, std::vector<LocalWrite>& out) {
     std::string where = h.type + " " + h.id;
     if (name == "deleted") return invalid(where, "'deleted' is set by delete, not by put");
-    if (name == "_conflicts") return invalid(where, "'_conflicts' is read-only; restore a lost value instead");
+    if (name == "_conflicts")
+      return invalid(where, "'_conflicts' is read-only; restore a lost value instead");
     const FieldSpec* f = t.field(name);
     if (!f) return invalid(where, "unknown field '" + name + "'; known fields: " + known_fields(t));
     if (!Schema::may_write(*f, me_.role))
@@ -115,7 +117,8 @@ class LocalWriter {
       const FieldState* cur = it == fields.end() ? nullptr : &it->second.state;
       if (f->immutable && cur && !cur->stamp.is_zero()) {
         if (cur->value == value) return Status::ok();
-        return make_error(WX_CONFLICT, where + ": field '" + name + "' is written once and cannot change");
+        return make_error(WX_CONFLICT,
+                          where + ": field '" + name + "' is written once and cannot change");
       }
       if (cur && cur->value == value && !cur->lost) return Status::ok();  // nothing to change
       FieldState s = lww_write(value, now, cur ? cur->stamp : Stamp{});
@@ -134,17 +137,21 @@ class LocalWriter {
     } else if (value.is_object()) {
       for (auto& [k, v] : value.items()) {
         if ((k != "add" && k != "remove") || !v.is_array())
-          return invalid(where, "field '" + name + "': expected an array, or {\"add\": [...], \"remove\": [...]}");
+          return invalid(where, "field '" + name +
+                                    "': expected an array, or {\"add\": [...], \"remove\": [...]}");
         (k == "add" ? add : remove).assign(v.begin(), v.end());
       }
     } else {
-      return invalid(where, "field '" + name + "': expected an array, or {\"add\": [...], \"remove\": [...]}");
+      return invalid(
+          where, "field '" + name + "': expected an array, or {\"add\": [...], \"remove\": [...]}");
     }
     for (const json& e : add) {
       WX_RETURN_IF_ERROR(check_value(*f, e, h));
       auto it = fields.find({name, element_key(e)});
       if (it != fields.end() && it->second.state.present()) continue;
-      out.push_back({name, e, set_add(it == fields.end() ? empty_state(MergeRule::set) : it->second.state, now)});
+      out.push_back(
+          {name, e,
+           set_add(it == fields.end() ? empty_state(MergeRule::set) : it->second.state, now)});
     }
     for (const json& e : remove) {
       WX_RETURN_IF_ERROR(impl_.schema->validate_value(*f, e));
@@ -164,7 +171,8 @@ static Status check_writer(const Identity& me, const TypeSpec& t, const std::str
   if (me.role.empty())
     return make_error(WX_PERMISSION_DENIED, "this replica has no identity yet: run init first");
   if (me.role == "pupil" && t.bucket == BucketKind::pupil && bucket != me.bucket)
-    return make_error(WX_PERMISSION_DENIED, "a pupil writes only in their own dossier (" + me.bucket + ")");
+    return make_error(WX_PERMISSION_DENIED,
+                      "a pupil writes only in their own dossier (" + me.bucket + ")");
   return Status::ok();
 }
 
@@ -173,7 +181,8 @@ Result<std::string> Replica::put(const json& doc) {
   if (!doc.is_object()) return invalid("put", "expected a JSON object");
   if (Status s = check_json_value(doc, kMaxJsonDepth); !s) return invalid("put", s.error().message);
   for (const char* k : {"id", "type", "bucket"})
-    if (doc.contains(k) && !doc[k].is_string()) return invalid("put", std::string("'") + k + "' must be a string");
+    if (doc.contains(k) && !doc[k].is_string())
+      return invalid("put", std::string("'") + k + "' must be a string");
   EntityHeader h;
   EntityFields fields;
   bool creating = !doc.contains("id");
@@ -185,7 +194,8 @@ Result<std::string> Replica::put(const json& doc) {
     h.id = doc["id"].get<std::string>();
     if (!is_valid_entity_id(h.id)) return invalid("put", "'" + h.id + "' is not an entity id");
     WX_ASSIGN_OR_RETURN(auto found, impl.load_header(h.id));
-    if (!found) return make_error(WX_NOT_FOUND, "no entity with id '" + h.id + "' (omit id to create one)");
+    if (!found)
+      return make_error(WX_NOT_FOUND, "no entity with id '" + h.id + "' (omit id to create one)");
     if (doc.contains("type") && doc["type"] != found->type)
       return invalid(h.id, "is a " + found->type + ", not a " + doc["type"].get<std::string>());
     if (doc.contains("bucket") && doc["bucket"] != found->bucket)
@@ -197,14 +207,17 @@ Result<std::string> Replica::put(const json& doc) {
   const TypeSpec* t = impl.schema->type(h.type);
   if (!t) return invalid("put", "unknown type '" + h.type + "'");
   if (creating) {
-    const std::string& dflt = t->bucket == BucketKind::pupil ? impl.identity.bucket : impl.identity.school_bucket;
+    const std::string& dflt =
+        t->bucket == BucketKind::pupil ? impl.identity.bucket : impl.identity.school_bucket;
     h.bucket = doc.contains("bucket") ? doc["bucket"].get<std::string>() : dflt;
-    if (h.bucket.empty()) return invalid("put", "no bucket given and this replica has no default for a " + h.type);
+    if (h.bucket.empty())
+      return invalid("put", "no bucket given and this replica has no default for a " + h.type);
   }
   WX_RETURN_IF_ERROR(check_writer(impl.identity, *t, h.bucket));
   if (std::none_of(t->fields.begin(), t->fields.end(),
                    [&](auto& kv) { return Schema::may_write(kv.second, impl.identity.role); }))
-    return make_error(WX_PERMISSION_DENIED, "role '" + impl.identity.role + "' may not write a " + t->name);
+    return make_error(WX_PERMISSION_DENIED,
+                      "role '" + impl.identity.role + "' may not write a " + t->name);
 
   Stamp now{impl.clock.now(), impl.replica_id};
   LocalWriter writer(impl, impl.identity);
@@ -224,7 +237,8 @@ Result<std::string> Replica::put(const json& doc) {
   if (writes.empty() && !creating) return h.id;
 
   WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl.db));
-  for (auto& w : writes) WX_RETURN_IF_ERROR(merge_into(fields, w.field, w.element, w.state).status());
+  for (auto& w : writes)
+    WX_RETURN_IF_ERROR(merge_into(fields, w.field, w.element, w.state).status());
   WX_RETURN_IF_ERROR(impl.store_entity(h, fields));
   WX_RETURN_IF_ERROR(tx.commit());
   impl.notify({{h.id, h.type, h.bucket, false}});
@@ -237,15 +251,21 @@ Status Replica::remove(const std::string& id) {
   if (!h) return make_error(WX_NOT_FOUND, "no entity with id '" + id + "'");
   if (h->deleted) return make_error(WX_CONFLICT, h->type + " " + id + " was already deleted");
   const TypeSpec* t = impl.schema->type(h->type);
-  if (!t) return make_error(WX_PERMISSION_DENIED, "cannot delete a " + h->type + " (unknown to this version)");
+  if (!t)
+    return make_error(WX_PERMISSION_DENIED,
+                      "cannot delete a " + h->type + " (unknown to this version)");
   WX_RETURN_IF_ERROR(check_writer(impl.identity, *t, h->bucket));
-  if (std::find(t->write_roles.begin(), t->write_roles.end(), impl.identity.role) == t->write_roles.end())
-    return make_error(WX_PERMISSION_DENIED, "role '" + impl.identity.role + "' may not delete a " + h->type);
+  if (std::find(t->write_roles.begin(), t->write_roles.end(), impl.identity.role) ==
+      t->write_roles.end())
+    return make_error(WX_PERMISSION_DENIED,
+                      "role '" + impl.identity.role + "' may not delete a " + h->type);
   WX_ASSIGN_OR_RETURN(auto fields, impl.load_fields(id));
   auto it = fields.find({"deleted", ""});
   Stamp base = it == fields.end() ? Stamp{} : it->second.state.stamp;
   WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl.db));
-  WX_RETURN_IF_ERROR(merge_into(fields, "deleted", json(), lww_write(true, {impl.clock.now(), impl.replica_id}, base)).status());
+  WX_RETURN_IF_ERROR(merge_into(fields, "deleted", json(),
+                                lww_write(true, {impl.clock.now(), impl.replica_id}, base))
+                         .status());
   h->deleted = true;
   WX_RETURN_IF_ERROR(impl.store_entity(*h, fields));
   WX_RETURN_IF_ERROR(tx.commit());
@@ -257,7 +277,8 @@ Status Replica::restore_lost(const std::string& id, const std::string& field) {
   WX_ASSIGN_OR_RETURN(auto fields, impl_->load_fields(id));
   auto it = fields.find({field, ""});
   if (it == fields.end() || !it->second.state.lost)
-    return make_error(WX_NOT_FOUND, "entity " + id + ": field '" + field + "' has no lost value to restore");
+    return make_error(WX_NOT_FOUND,
+                      "entity " + id + ": field '" + field + "' has no lost value to restore");
   return put({{"id", id}, {field, it->second.state.lost->value}}).status();
 }
 
@@ -291,8 +312,8 @@ Status validate_change(const Schema& schema, const Change& c) {
     return Status::ok();
   }
   if (f->rule() != c.state.rule)
-    return invalid(where, std::string("merges as ") + merge_rule_name(f->rule()) + ", the change says " +
-                              merge_rule_name(c.state.rule));
+    return invalid(where, std::string("merges as ") + merge_rule_name(f->rule()) +
+                              ", the change says " + merge_rule_name(c.state.rule));
   auto check = [&](const json& v) -> Status {
     Status s = schema.validate_value(*f, v);
     if (!s) return make_error(s.code(), "entity " + c.entity + ": " + s.error().message);
@@ -329,11 +350,13 @@ Result<ApplyReport> Replica::apply(const Bundle& bundle, const ApplyOptions& opt
     if (!is_valid_entity_id(id) || first.type.empty() || first.bucket.empty() ||
         !is_valid_utf8(first.type) || !is_valid_utf8(first.bucket)) {
       for (const Change* c : changes)
-        report.rejected.push_back({c->entity, c->field, invalid("entity " + id, "needs a UUID id, a type and a bucket")});
+        report.rejected.push_back(
+            {c->entity, c->field, invalid("entity " + id, "needs a UUID id, a type and a bucket")});
       continue;
     }
     WX_ASSIGN_OR_RETURN(auto found, impl.load_header(id));
-    EntityHeader h = found ? *found : EntityHeader{id, changes.front()->type, changes.front()->bucket, false};
+    EntityHeader h =
+        found ? *found : EntityHeader{id, changes.front()->type, changes.front()->bucket, false};
     EntityFields fields;
     if (found) {
       WX_ASSIGN_OR_RETURN(fields, impl.load_fields(id));
@@ -341,7 +364,9 @@ Result<ApplyReport> Replica::apply(const Bundle& bundle, const ApplyOptions& opt
     bool changed = false;
     bool exactly_server_state = options.from_server;
     for (const Change* c : changes) {
-      auto reject = [&](Error e) { report.rejected.push_back({c->entity, c->field, std::move(e)}); };
+      auto reject = [&](Error e) {
+        report.rejected.push_back({c->entity, c->field, std::move(e)});
+      };
       if (c->type != h.type || c->bucket != h.bucket) {
         reject(make_error(WX_CONFLICT, "entity " + id + " is a " + h.type + " in " + h.bucket +
                                            "; the change says " + c->type + " in " + c->bucket));
@@ -365,9 +390,11 @@ Result<ApplyReport> Replica::apply(const Bundle& bundle, const ApplyOptions& opt
       if (*r && exactly_server_state) {
         // If merging kept something the server's state lacks (a local write it has not seen),
         // this update must still be pushed.
-        std::string elem = c->state.rule == MergeRule::set ? element_key(c->element) : std::string();
+        std::string elem =
+            c->state.rule == MergeRule::set ? element_key(c->element) : std::string();
         auto it = fields.find({c->field, elem});
-        exactly_server_state = it != fields.end() && it->second.state == merge(empty_state(c->state.rule), c->state);
+        exactly_server_state =
+            it != fields.end() && it->second.state == merge(empty_state(c->state.rule), c->state);
       }
     }
     if (!changed) continue;
@@ -394,9 +421,11 @@ Result<size_t> Replica::restamp_ahead(uint64_t since_seq, uint64_t limit_millis)
   const uint64_t me = impl.replica_id;
   auto ahead = [&](const Stamp& s) { return s.replica == me && s.hlc.millis() > limit_millis; };
   WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl.db));
-  WX_ASSIGN_OR_RETURN(auto ids, sql::Stmt::prepare(impl.db,
-      "SELECT DISTINCT e.id FROM changes c JOIN entities e ON e.rowid = c.entity "
-      "WHERE c.seq > ?1 AND c.from_server = 0"));
+  WX_ASSIGN_OR_RETURN(
+      auto ids, sql::Stmt::prepare(
+                    impl.db,
+                    "SELECT DISTINCT e.id FROM changes c JOIN entities e ON e.rowid = c.entity "
+                    "WHERE c.seq > ?1 AND c.from_server = 0"));
   ids.bind(1, since_seq);
   std::vector<std::pair<EntityHeader, EntityFields>> touched;
   std::vector<Stamp> old_stamps;
@@ -427,7 +456,9 @@ Result<size_t> Replica::restamp_ahead(uint64_t since_seq, uint64_t limit_millis)
   if (old_stamps.empty()) return size_t{0};
 
   // New stamps start above every stamp that stays (no one else's write may suddenly win).
-  WX_ASSIGN_OR_RETURN(auto top, sql::Stmt::prepare(impl.db, "SELECT coalesce(max(hlc), 0) FROM changes WHERE hlc <= ?1"));
+  WX_ASSIGN_OR_RETURN(
+      auto top,
+      sql::Stmt::prepare(impl.db, "SELECT coalesce(max(hlc), 0) FROM changes WHERE hlc <= ?1"));
   top.bind(1, Hlc::from_parts(limit_millis, Hlc::kMaxCounter).value);
   WX_ASSIGN_OR_RETURN(bool has_top, top.step());
   impl.clock.reset_last(has_top ? Hlc{top.uint64(0)} : Hlc{});

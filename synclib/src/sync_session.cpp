@@ -15,7 +15,8 @@ Result<int64_t> setting_number(const Replica& r, const char* key) {
   WX_ASSIGN_OR_RETURN(auto v, r.setting(key));
   if (!v) return int64_t{0};
   json n = json::parse(*v, nullptr, false);
-  if (!n.is_number_integer()) return make_error(WX_CORRUPT, std::string("setting ") + key + " is damaged: " + *v);
+  if (!n.is_number_integer())
+    return make_error(WX_CORRUPT, std::string("setting ") + key + " is damaged: " + *v);
   return n.get<int64_t>();
 }
 
@@ -24,17 +25,24 @@ Result<int64_t> setting_number(const Replica& r, const char* key) {
 json SyncReport::to_json() const {
   json rej = json::array();
   for (auto& r : rejected)
-    rej.push_back({{"entity", r.entity}, {"field", r.field}, {"code", error_code_name(r.error.code)},
+    rej.push_back({{"entity", r.entity},
+                   {"field", r.field},
+                   {"code", error_code_name(r.error.code)},
                    {"message", r.error.message}});
-  return {{"rounds", rounds}, {"pushed", pushed},   {"pulled", pulled},
-          {"applied", applied}, {"rejected", rej}, {"revoked", revoked},
+  return {{"rounds", rounds},
+          {"pushed", pushed},
+          {"pulled", pulled},
+          {"applied", applied},
+          {"rejected", rej},
+          {"revoked", revoked},
           {"clock_offset_ms", clock_offset_ms}};
 }
 
 Result<std::string> SyncSession::server() const {
   WX_ASSIGN_OR_RETURN(auto url, replica_.setting("server"));
   if (!url || url->empty())
-    return make_error(WX_INVALID_ARGUMENT, "no server configured for this replica (init --server URL)");
+    return make_error(WX_INVALID_ARGUMENT,
+                      "no server configured for this replica (init --server URL)");
   std::string u = *url;
   while (!u.empty() && u.back() == '/') u.pop_back();
   return u;
@@ -44,7 +52,10 @@ Result<std::string> SyncSession::server() const {
 // body), so "token revoked" or "clock skew" reach the caller as such.
 Result<json> SyncSession::post(const std::string& path, const json& body, bool authenticated) {
   WX_ASSIGN_OR_RETURN(std::string base, server());
-  HttpRequest req{"POST", base + path, {{"Content-Type", "application/json"}, {"Accept", "application/json"}}, body.dump()};
+  HttpRequest req{"POST",
+                  base + path,
+                  {{"Content-Type", "application/json"}, {"Accept", "application/json"}},
+                  body.dump()};
   if (authenticated) {
     WX_ASSIGN_OR_RETURN(auto token, replica_.setting("token"));
     if (!token || token->empty())
@@ -61,15 +72,20 @@ Result<json> SyncSession::post(const std::string& path, const json& body, bool a
       return make_error(error_code_from_name(e.value("code", "internal")),
                         "server: " + e.value("message", "HTTP " + std::to_string(resp.status)));
     }
-    return make_error(resp.status >= 500 ? WX_UNAVAILABLE : WX_INTERNAL,
-                      "server answered HTTP " + std::to_string(resp.status) + " without a werkex error");
+    return make_error(
+        resp.status >= 500 ? WX_UNAVAILABLE : WX_INTERNAL,
+        "server answered HTTP " + std::to_string(resp.status) + " without a werkex error");
   }
-  if (answer.is_discarded()) return make_error(WX_CORRUPT, "server answered 200 with a body that is not JSON");
+  if (answer.is_discarded())
+    return make_error(WX_CORRUPT, "server answered 200 with a body that is not JSON");
   return answer;
 }
 
 Status SyncSession::enroll(const std::string& code) {
-  WX_ASSIGN_OR_RETURN(json answer, post("/v1/enroll", {{"code", code}, {"replica", replica_to_hex(replica_.replica_id())}}, false));
+  WX_ASSIGN_OR_RETURN(
+      json answer,
+      post("/v1/enroll", {{"code", code}, {"replica", replica_to_hex(replica_.replica_id())}},
+           false));
   WX_ASSIGN_OR_RETURN(auto enrolled, protocol::enroll_response_from_json(answer));
   WX_RETURN_IF_ERROR(replica_.set_identity(enrolled.identity));
   return replica_.set_setting("token", enrolled.token);
@@ -85,7 +101,8 @@ Result<SyncReport> SyncSession::run() {
     json c = json::parse(*stored_cursors, nullptr, false);
     if (!c.is_object()) return make_error(WX_CORRUPT, "setting sync.cursors is damaged");
     for (auto& [bucket, seq] : c.items()) {
-      if (!seq.is_number_unsigned()) return make_error(WX_CORRUPT, "setting sync.cursors is damaged");
+      if (!seq.is_number_unsigned())
+        return make_error(WX_CORRUPT, "setting sync.cursors is damaged");
       cursors[bucket] = seq.get<uint64_t>();
     }
   }
@@ -96,7 +113,8 @@ Result<SyncReport> SyncSession::run() {
   bool restamped = false;
   while (again) {
     if (++report.rounds > options_.max_rounds)
-      return make_error(WX_INTERNAL, "sync did not finish within " + std::to_string(options_.max_rounds) + " rounds");
+      return make_error(WX_INTERNAL, "sync did not finish within " +
+                                         std::to_string(options_.max_rounds) + " rounds");
     protocol::SyncRequest req;
     req.replica = replica_.replica_id();
     req.device_clock_ms = replica_.clock().physical_millis() - replica_.clock().offset_millis();
@@ -112,7 +130,8 @@ Result<SyncReport> SyncSession::run() {
     if (!answer && answer.error().code == WX_CLOCK_SKEW && refused_at_server_clock_ && !restamped) {
       // This phone's clock runs ahead: take the server's time, give the refused (never
       // shared) changes fresh stamps from the corrected clock, and send them again.
-      int64_t offset = static_cast<int64_t>(refused_at_server_clock_) - static_cast<int64_t>(req.device_clock_ms);
+      int64_t offset = static_cast<int64_t>(refused_at_server_clock_) -
+                       static_cast<int64_t>(req.device_clock_ms);
       replica_.clock().set_offset_millis(offset);
       WX_RETURN_IF_ERROR(replica_.set_setting(kOffset, std::to_string(offset)));
       WX_RETURN_IF_ERROR(replica_.restamp_ahead(pushed_upto, refused_at_server_clock_).status());
@@ -152,7 +171,8 @@ Result<SyncReport> SyncSession::run() {
     WX_ASSIGN_OR_RETURN(Bundle pending, replica_.changes_since(pushed_upto, 1, mine));
     again = resp.more || !pending.changes.empty();
   }
-  WX_RETURN_IF_ERROR(replica_.set_setting("sync.last_at", rfc3339_utc(replica_.clock().physical_millis())));
+  WX_RETURN_IF_ERROR(
+      replica_.set_setting("sync.last_at", rfc3339_utc(replica_.clock().physical_millis())));
   return report;
 }
 

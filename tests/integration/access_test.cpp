@@ -9,8 +9,8 @@ using namespace werkex::test;
 namespace {
 
 // A hand-made request, as a malicious or broken client would send it.
-HttpResponse raw(const std::string& url, const std::string& path, const std::string& body, const std::string& token,
-                 const std::string& method = "POST") {
+HttpResponse raw(const std::string& url, const std::string& path, const std::string& body,
+                 const std::string& token, const std::string& method = "POST") {
   CurlTransport t(quick_curl());
   HttpRequest req{method, url + path, {{"Content-Type", "application/json"}}, body};
   if (!token.empty()) req.headers.emplace_back("Authorization", "Bearer " + token);
@@ -45,7 +45,8 @@ TEST_CASE("access: pupil A can neither read nor write pupil B's dossier", "[inte
   CHECK(aisha.replica->get(sem.user()).error().code == WX_NOT_FOUND);  // Sem's roster entry
   Query placements;
   placements.type = "placement";
-  for (const json& p : expect_ok(aisha.replica->list(placements))) CHECK(p["pupil"] == aisha.user());
+  for (const json& p : expect_ok(aisha.replica->list(placements)))
+    CHECK(p["pupil"] == aisha.user());
 
   // Asking for Sem's bucket by cursor gets it revoked, not served.
   std::string token = expect_ok(aisha.replica->setting("token")).value();
@@ -61,8 +62,14 @@ TEST_CASE("access: pupil A can neither read nor write pupil B's dossier", "[inte
   CHECK_FALSE(answer["buckets"].contains(sem_bucket));
 
   // Writing into Sem's dossier is refused, change by change, and changes nothing there.
-  Change forged{act, "activity", sem_bucket, "title", json(),
-                lww_write("gehackt", {Hlc::from_parts(aisha.replica->clock().physical_millis(), 0), req.replica}, {})};
+  Change forged{
+      act,
+      "activity",
+      sem_bucket,
+      "title",
+      json(),
+      lww_write("gehackt",
+                {Hlc::from_parts(aisha.replica->clock().physical_millis(), 0), req.replica}, {})};
   req.cursors.clear();
   req.push.changes = {forged};
   req.push.upto_seq = 1;
@@ -83,8 +90,10 @@ TEST_CASE("access: pupil A can neither read nor write pupil B's dossier", "[inte
   CHECK(raw(server.url(), "/v1/sync", "{}", "wx_0000").status == 401);
 }
 
-TEST_CASE("access: a supervisor sees only current placements, and a revoked token gets 401 with changes kept queued",
-          "[integration][access]") {
+TEST_CASE(
+    "access: a supervisor sees only current placements, and a revoked token gets 401 with changes "
+    "kept queued",
+    "[integration][access]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
@@ -99,16 +108,18 @@ TEST_CASE("access: a supervisor sees only current placements, and a revoked toke
   aisha.sync();
   ans.sync();
   auto buckets = expect_ok(ans.replica->buckets());
-  CHECK(std::count(buckets.begin(), buckets.end(), "pupil:" + sem.user()) == 1);   // placement runs
-  CHECK(std::count(buckets.begin(), buckets.end(), "pupil:" + aisha.user()) == 0); // ended 60 days ago
+  CHECK(std::count(buckets.begin(), buckets.end(), "pupil:" + sem.user()) == 1);  // placement runs
+  CHECK(std::count(buckets.begin(), buckets.end(), "pupil:" + aisha.user()) ==
+        0);  // ended 60 days ago
   // A supervisor may comment but not rewrite the pupil's entries.
   Query acts;
   acts.type = "activity";
   std::string act = expect_ok(ans.replica->list(acts)).at(0)["id"];
   Bundle forged = expect_ok(ans.replica->changes_since(0));
   forged.changes.clear();
-  forged.changes.push_back({act, "activity", "pupil:" + sem.user(), "title", json(),
-                            lww_write("anders", {ans.replica->clock().now(), ans.replica->replica_id()}, {})});
+  forged.changes.push_back(
+      {act, "activity", "pupil:" + sem.user(), "title", json(),
+       lww_write("anders", {ans.replica->clock().now(), ans.replica->replica_id()}, {})});
   expect_ok(ans.replica->apply(forged));
   SyncReport r = ans.sync();
   REQUIRE(r.rejected.size() == 1);
@@ -130,12 +141,14 @@ TEST_CASE("access: a supervisor sees only current placements, and a revoked toke
   CHECK(expect_ok(ans.replica->get(exp))["note"] == "na intrekking");
 }
 
-TEST_CASE("bad input: each malformed request gets a precise 4xx and the server keeps serving", "[integration][validation]") {
+TEST_CASE("bad input: each malformed request gets a precise 4xx and the server keeps serving",
+          "[integration][validation]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));
   std::string token = expect_ok(sem.replica->setting("token")).value();
-  auto check = [&](const std::string& body, int status, const std::string& code, const std::string& words) {
+  auto check = [&](const std::string& body, int status, const std::string& code,
+                   const std::string& words) {
     HttpResponse r = raw(server.url(), "/v1/sync", body, token);
     INFO(body.substr(0, 80) << " -> " << r.status << " " << r.body);
     CHECK(r.status == status);
@@ -147,23 +160,27 @@ TEST_CASE("bad input: each malformed request gets a precise 4xx and the server k
   check(R"({"v":1,"replica":42})", 400, "invalid_argument", "request.replica");
   check(R"({"v":9})", 400, "invalid_argument", "unsupported protocol version");
   std::string hex = replica_to_hex(sem.replica->replica_id());
-  check(R"({"v":1,"replica":")" + hex + R"(","clock":1,"schema":1,"push":{}})", 400, "corrupt", "not a werkex bundle");
-  check(R"({"v":1,"replica":")" + hex + R"(","clock":1,"schema":1,"cursors":[],"push":{}})", 400, "invalid_argument",
-        "request.cursors");
-  check(R"({"v":1,"replica":")" + hex + R"(","clock":1,"schema":1,"surprise":true,"push":{}})", 400, "invalid_argument",
-        "unknown key 'surprise'");
-  check(std::string("{\"v\":1,\"replica\":\"") + "\xff\xfe" + "\"}", 400, "invalid_argument", "UTF-8");
+  check(R"({"v":1,"replica":")" + hex + R"(","clock":1,"schema":1,"push":{}})", 400, "corrupt",
+        "not a werkex bundle");
+  check(R"({"v":1,"replica":")" + hex + R"(","clock":1,"schema":1,"cursors":[],"push":{}})", 400,
+        "invalid_argument", "request.cursors");
+  check(R"({"v":1,"replica":")" + hex + R"(","clock":1,"schema":1,"surprise":true,"push":{}})", 400,
+        "invalid_argument", "unknown key 'surprise'");
+  check(std::string("{\"v\":1,\"replica\":\"") + "\xff\xfe" + "\"}", 400, "invalid_argument",
+        "UTF-8");
   HttpResponse big = raw(server.url(), "/v1/sync", std::string(17 * 1024 * 1024, ' '), token);
   CHECK(big.status == 413);
   CHECK(raw(server.url(), "/v1/../../etc/passwd", "", token, "GET").status == 404);
-  CHECK(raw(server.url(), "/v1/enroll", R"({"code":"NOPE-NOPE","replica":"0000000000000001"})", "").status == 401);
+  CHECK(raw(server.url(), "/v1/enroll", R"({"code":"NOPE-NOPE","replica":"0000000000000001"})", "")
+            .status == 401);
   CHECK(raw(server.url(), "/v1/enroll", R"({"code":5})", "").status == 400);
   // Still serving, and the device still syncs.
   CHECK(raw(server.url(), "/healthz", "", "", "GET").status == 200);
   sem.sync();
 }
 
-TEST_CASE("werkex-admin: an unknown person or a bad command is refused with a clear exit code", "[integration][validation]") {
+TEST_CASE("werkex-admin: an unknown person or a bad command is refused with a clear exit code",
+          "[integration][validation]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);

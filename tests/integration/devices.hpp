@@ -36,7 +36,8 @@ struct Device {
   std::unique_ptr<Replica> replica;
   CurlTransport transport{quick_curl()};
 
-  Device(const std::string& path, const std::string& url, const std::string& code, ClockSource* clock = nullptr) {
+  Device(const std::string& path, const std::string& url, const std::string& code,
+         ClockSource* clock = nullptr) {
     ReplicaOptions options;
     options.clock = clock;
     replica = expect_ok(Replica::open(path, options));

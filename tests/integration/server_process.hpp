@@ -16,7 +16,9 @@ namespace werkex::test {
 
 class ServerProcess {
  public:
-  explicit ServerProcess(const std::string& data_dir, const std::string& listen = "127.0.0.1:0") { start(data_dir, listen); }
+  explicit ServerProcess(const std::string& data_dir, const std::string& listen = "127.0.0.1:0") {
+    start(data_dir, listen);
+  }
   ~ServerProcess() { stop(SIGTERM); }
 
   // The server's output goes to a file (nobody has to drain a pipe); it is read until the
@@ -28,8 +30,8 @@ class ServerProcess {
     if (pid_ == 0) {
       FILE* log = freopen(log_path_.c_str(), "a", stdout);
       if (!log) _exit(126);
-      execl(WERKEX_SERVER, WERKEX_SERVER, "--data", data_dir.c_str(), "--listen", listen.c_str(), "--demo",
-            static_cast<char*>(nullptr));
+      execl(WERKEX_SERVER, WERKEX_SERVER, "--data", data_dir.c_str(), "--listen", listen.c_str(),
+            "--demo", static_cast<char*>(nullptr));
       _exit(127);
     }
     url_.clear();
@@ -71,7 +73,8 @@ class ServerProcess {
     if (from == std::string::npos || all.find("Try,", from) == std::string::npos) return false;
     size_t line_start = all.rfind('\n', from);
     line_start = line_start == std::string::npos ? 0 : line_start + 1;
-    url_ = json::parse(all.substr(line_start, all.find('\n', from) - line_start))["url"].get<std::string>();
+    url_ = json::parse(all.substr(line_start, all.find('\n', from) - line_start))["url"]
+               .get<std::string>();
     size_t pos = all.find("Enrolment codes", from);
     pos = all.find('\n', pos) + 1;
     codes_.clear();

@@ -38,9 +38,11 @@ TEST_CASE("sync: a pupil's three devices, their mentor and supervisor converge t
       expect_ok(d->replica->put({{"id", act}, {"title", "titel " + std::to_string(rng() % 1000)}}));
       expect_ok(d->replica->put({{"id", act}, {"competencies", {{"add", {"werkexploratie"}}}}}));
     }
-    expect_ok(tablet.replica->put({{"id", act}, {"competencies", {{"remove", {"werkexploratie"}}}}}));
+    expect_ok(
+        tablet.replica->put({{"id", act}, {"competencies", {{"remove", {"werkexploratie"}}}}}));
     if (auto known = mentor.replica->get(act); known)
-      expect_ok(Dossier(*mentor.replica).comment(act, "Goed bezig, ronde " + std::to_string(round)));
+      expect_ok(
+          Dossier(*mentor.replica).comment(act, "Goed bezig, ronde " + std::to_string(round)));
     if (auto known = supervisor.replica->get(act); known)
       expect_ok(Dossier(*supervisor.replica).comment(act, "Op tijd en netjes"));
     std::vector<Device*> order = all;
@@ -61,7 +63,8 @@ TEST_CASE("sync: a pupil's three devices, their mentor and supervisor converge t
   CHECK(std::stoul(admin(data, "reads " + bucket)) > 0);
 }
 
-TEST_CASE("sync: the server killed mid-way and restarted loses nothing accepted", "[integration][faults]") {
+TEST_CASE("sync: the server killed mid-way and restarted loses nothing accepted",
+          "[integration][faults]") {
   TempDir dir;
   std::string data = dir.file("server");
   auto server = std::make_unique<ServerProcess>(data);

@@ -36,8 +36,9 @@ class Network {
       : rng_(rng), stats_(stats), acked_(n, std::vector<uint64_t>(n, 0)) {
     for (int i = 0; i < n; ++i) {
       clocks_.push_back(std::make_unique<ManualClockSource>(test::kStartMillis + rng() % 5000));
-      replicas_.push_back(test::open_replica(dir.file("r" + std::to_string(i) + ".db"), *clocks_.back(),
-                                             test::pupil_identity(), /*durable=*/false));
+      replicas_.push_back(test::open_replica(dir.file("r" + std::to_string(i) + ".db"),
+                                             *clocks_.back(), test::pupil_identity(),
+                                             /*durable=*/false));
     }
   }
 
@@ -60,8 +61,10 @@ class Network {
       in_flight_.erase(in_flight_.begin() + static_cast<long>(k));
       return;
     }
-    if (fate < 30) ++stats_.duplicated;  // delivered, and a copy stays in flight
-    else in_flight_.erase(in_flight_.begin() + static_cast<long>(k));
+    if (fate < 30)
+      ++stats_.duplicated;  // delivered, and a copy stays in flight
+    else
+      in_flight_.erase(in_flight_.begin() + static_cast<long>(k));
     apply(item);
   }
 
@@ -100,10 +103,14 @@ std::vector<json> known(Replica& r, const char* type) {
 void random_edit(Replica& r, std::mt19937_64& rng, Stats& stats) {
   auto activities = known(r, "activity");
   int op = static_cast<int>(rng() % 100);
-  auto pick = [&](const std::vector<json>& v) { return v[rng() % v.size()]["id"].get<std::string>(); };
+  auto pick = [&](const std::vector<json>& v) {
+    return v[rng() % v.size()]["id"].get<std::string>();
+  };
   Result<std::string> result = std::string();
   if (op < 20 || activities.empty()) {
-    result = r.put({{"type", "activity"}, {"kind", kKinds[rng() % 4]}, {"title", "t" + std::to_string(rng() % 100)}});
+    result = r.put({{"type", "activity"},
+                    {"kind", kKinds[rng() % 4]},
+                    {"title", "t" + std::to_string(rng() % 100)}});
   } else if (op < 45) {
     const char* field = (rng() % 2) ? "title" : "builds_on";
     result = r.put({{"id", pick(activities)}, {field, "v" + std::to_string(rng() % 1000)}});
@@ -115,8 +122,10 @@ void random_edit(Replica& r, std::mt19937_64& rng, Stats& stats) {
     Status s = r.remove(pick(activities));
     if (!s) result = s.error();
   } else {
-    result = r.put({{"type", "experience"}, {"activity", pick(activities)},
-                    {"occurred_at", "2026-11-28T10:00:00Z"}, {"note", "n" + std::to_string(rng() % 100)}});
+    result = r.put({{"type", "experience"},
+                    {"activity", pick(activities)},
+                    {"occurred_at", "2026-11-28T10:00:00Z"},
+                    {"note", "n" + std::to_string(rng() % 100)}});
   }
   if (!result) {
     // Only edits of entities this replica saw deleted may be refused.
@@ -136,9 +145,14 @@ void run_histories(uint64_t seed, int first, int count, Stats& stats) {
       int who = static_cast<int>(rng() % net.size());
       net.tick(who);
       int action = static_cast<int>(rng() % 100);
-      if (action < 50) random_edit(net.at(who), rng, stats);
-      else if (action < 75) net.send(who, static_cast<int>(rng() % net.size()) == who ? (who + 1) % net.size() : static_cast<int>(rng() % net.size()));
-      else net.deliver_one();
+      if (action < 50)
+        random_edit(net.at(who), rng, stats);
+      else if (action < 75)
+        net.send(who, static_cast<int>(rng() % net.size()) == who
+                          ? (who + 1) % net.size()
+                          : static_cast<int>(rng() % net.size()));
+      else
+        net.deliver_one();
     }
     net.settle();
     std::string first_dump = expect_ok(net.at(0).dump());
@@ -154,7 +168,8 @@ void run_histories(uint64_t seed, int first, int count, Stats& stats) {
 }  // namespace
 
 // Four slices of 250 histories each, so ctest can run them in parallel.
-TEST_CASE("convergence: 5-6 replicas with random edits over a lossy network converge (1/4)", "[property][convergence]") {
+TEST_CASE("convergence: 5-6 replicas with random edits over a lossy network converge (1/4)",
+          "[property][convergence]") {
   Stats stats;
   run_histories(base_seed(), 0, 250, stats);
   CHECK(stats.conflicts > 0);
@@ -163,19 +178,22 @@ TEST_CASE("convergence: 5-6 replicas with random edits over a lossy network conv
   CHECK(stats.duplicated > 0);
 }
 
-TEST_CASE("convergence: 5-6 replicas with random edits over a lossy network converge (2/4)", "[property][convergence]") {
+TEST_CASE("convergence: 5-6 replicas with random edits over a lossy network converge (2/4)",
+          "[property][convergence]") {
   Stats stats;
   run_histories(base_seed(), 250, 250, stats);
   CHECK(stats.refused_locally > 0);  // some replicas edited what they already saw deleted
 }
 
-TEST_CASE("convergence: 5-6 replicas with random edits over a lossy network converge (3/4)", "[property][convergence]") {
+TEST_CASE("convergence: 5-6 replicas with random edits over a lossy network converge (3/4)",
+          "[property][convergence]") {
   Stats stats;
   run_histories(base_seed(), 500, 250, stats);
   CHECK(stats.conflicts > 0);
 }
 
-TEST_CASE("convergence: 5-6 replicas with random edits over a lossy network converge (4/4)", "[property][convergence]") {
+TEST_CASE("convergence: 5-6 replicas with random edits over a lossy network converge (4/4)",
+          "[property][convergence]") {
   Stats stats;
   run_histories(base_seed(), 750, 250, stats);
   CHECK(stats.deleted > 0);

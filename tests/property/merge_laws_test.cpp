@@ -83,7 +83,8 @@ FieldState merge_all(const std::vector<FieldState>& v, MergeRule rule) {
 
 }  // namespace
 
-TEST_CASE("merge laws: idempotent, commutative, associative over random histories", "[property][merge]") {
+TEST_CASE("merge laws: idempotent, commutative, associative over random histories",
+          "[property][merge]") {
   const uint64_t seed = base_seed();
   const int kHistories = 1500;
   for (MergeRule rule : {MergeRule::lww, MergeRule::once, MergeRule::set}) {
@@ -108,7 +109,8 @@ TEST_CASE("merge laws: idempotent, commutative, associative over random historie
   }
 }
 
-TEST_CASE("merge laws: the merged lww state equals the one defined from all writes", "[property][merge]") {
+TEST_CASE("merge laws: the merged lww state equals the one defined from all writes",
+          "[property][merge]") {
   const uint64_t seed = base_seed();
   size_t with_conflict = 0;
   for (int i = 0; i < 1500; ++i) {
@@ -124,7 +126,8 @@ TEST_CASE("merge laws: the merged lww state equals the one defined from all writ
       if (w.stamp > winner->stamp) winner = &w;
     const FieldState* lost = nullptr;
     for (auto& w : h.writes)
-      if (winner->base < w.stamp && w.stamp < winner->stamp && (!lost || w.stamp > lost->stamp)) lost = &w;
+      if (winner->base < w.stamp && w.stamp < winner->stamp && (!lost || w.stamp > lost->stamp))
+        lost = &w;
     REQUIRE(all.stamp == winner->stamp);
     REQUIRE(all.value == winner->value);
     REQUIRE(all.lost.has_value() == (lost != nullptr));

@@ -1,5 +1,5 @@
-#include "test_support.hpp"
 #include "werkex/bundle.hpp"
+#include "test_support.hpp"
 
 using namespace werkex;
 
@@ -13,7 +13,8 @@ Bundle sample() {
   b.schema_version = 1;
   b.since_seq = 3;
   b.upto_seq = 9;
-  Change note{kEntity, "experience", "pupil:p", "note", json(), lww_write("hallo", {Hlc{500}, 7}, {Hlc{400}, 7})};
+  Change note{kEntity, "experience", "pupil:p",
+              "note",  json(),       lww_write("hallo", {Hlc{500}, 7}, {Hlc{400}, 7})};
   note.state.lost = LostWrite{"hoi", {Hlc{450}, 8}};
   Change photo{kEntity, "experience", "pupil:p", "photos", std::string(64, 'a'), {}};
   photo.state.rule = MergeRule::set;
@@ -49,7 +50,8 @@ TEST_CASE("bundle: JSON round trip keeps every part of every state", "[bundle]")
   }
 }
 
-TEST_CASE("bundle: malformed bundles are refused with the path of the bad part", "[bundle][validation]") {
+TEST_CASE("bundle: malformed bundles are refused with the path of the bad part",
+          "[bundle][validation]") {
   json good = bundle_to_json(sample());
   CHECK_THAT(error_of("{\"werkex\":\"bundle\""), Catch::Contains("not valid JSON"));
   CHECK_THAT(error_of("[1,2]"), Catch::Contains("not a werkex bundle"));
@@ -58,7 +60,8 @@ TEST_CASE("bundle: malformed bundles are refused with the path of the bad part",
   CHECK_THAT(error_of(j.dump()), Catch::Contains("unsupported bundle version"));
   j = good;
   j["entities"][0]["fields"][0]["s"] = "yesterday";
-  CHECK_THAT(error_of(j.dump()), Catch::Contains("entities[0].fields[0].s") && Catch::Contains("[hlc, replica]"));
+  CHECK_THAT(error_of(j.dump()),
+             Catch::Contains("entities[0].fields[0].s") && Catch::Contains("[hlc, replica]"));
   j = good;
   j["entities"][0]["id"] = "../../etc/passwd";
   CHECK_THAT(error_of(j.dump()), Catch::Contains("entities[0].id"));

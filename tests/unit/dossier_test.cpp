@@ -1,11 +1,13 @@
-#include "test_support.hpp"
 #include "werkex/dossier.hpp"
+#include "test_support.hpp"
 
 using namespace werkex;
 using test::expect_ok;
 
-TEST_CASE("dossier: the cycle next step -> activity -> preparation -> experience -> reflection -> next step",
-          "[dossier][cycle]") {
+TEST_CASE(
+    "dossier: the cycle next step -> activity -> preparation -> experience -> reflection -> next "
+    "step",
+    "[dossier][cycle]") {
   test::TempDir dir;
   ManualClockSource clock(test::kStartMillis);
   auto replica = test::open_replica(dir.file("a.db"), clock, test::pupil_identity());
@@ -94,19 +96,22 @@ TEST_CASE("dossier: cross-entity rules are enforced", "[dossier][validation]") {
   CHECK(dossier.record_experience(extra_twice).error().code == WX_INVALID_ARGUMENT);
 }
 
-TEST_CASE("dossier: a teacher's comment goes into the dossier of what it comments on", "[dossier][roles]") {
+TEST_CASE("dossier: a teacher's comment goes into the dossier of what it comments on",
+          "[dossier][roles]") {
   test::TempDir dir;
   ManualClockSource clock(test::kStartMillis);
   auto pupil = test::open_replica(dir.file("p.db"), clock, test::pupil_identity());
   ActivityPlan p;
   p.kind = "interview";
   std::string act = expect_ok(Dossier(*pupil).plan_activity(p));
-  auto teacher = test::open_replica(dir.file("t.db"), clock,
-                                    test::role_identity("teacher", "", "0190a000-0000-7000-8000-0000000000ee"));
+  auto teacher = test::open_replica(
+      dir.file("t.db"), clock,
+      test::role_identity("teacher", "", "0190a000-0000-7000-8000-0000000000ee"));
   expect_ok(teacher->apply(expect_ok(pupil->changes_since(0))));
   std::string c = expect_ok(Dossier(*teacher).comment(act, "Mooi gekozen!"));
   json doc = expect_ok(teacher->get(c));
   CHECK(doc["bucket"] == test::pupil_identity().bucket);
   CHECK_FALSE(doc.contains("author"));  // no roster on this replica: no dangling author
-  CHECK(Dossier(*teacher).comment("0190a000-0000-7000-8000-00000000dead", "x").error().code == WX_INVALID_ARGUMENT);
+  CHECK(Dossier(*teacher).comment("0190a000-0000-7000-8000-00000000dead", "x").error().code ==
+        WX_INVALID_ARGUMENT);
 }

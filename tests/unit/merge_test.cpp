@@ -1,11 +1,13 @@
-#include "test_support.hpp"
 #include "werkex/merge.hpp"
+#include "test_support.hpp"
 
 using namespace werkex;
 
 namespace {
 
-Stamp at(uint64_t millis, uint64_t replica) { return {Hlc::from_parts(millis, 0), replica}; }
+Stamp at(uint64_t millis, uint64_t replica) {
+  return {Hlc::from_parts(millis, 0), replica};
+}
 
 }  // namespace
 

@@ -1,5 +1,5 @@
-#include "test_support.hpp"
 #include "werkex/schema.hpp"
+#include "test_support.hpp"
 
 using namespace werkex;
 
@@ -25,15 +25,15 @@ std::string message_for(const Schema& schema, const std::string& type, const std
 TEST_CASE("schema: the built-in schema has every entity type of the domain", "[schema]") {
   auto schema = builtin();
   CHECK(schema->version() >= 1);
-  for (const char* t : {"school", "group", "person", "company", "placement", "activity",
-                        "preparation", "experience", "reflection", "next_step", "contact",
-                        "comment", "signoff", "blob"})
+  for (const char* t :
+       {"school", "group", "person", "company", "placement", "activity", "preparation",
+        "experience", "reflection", "next_step", "contact", "comment", "signoff", "blob"})
     CHECK(schema->type(t) != nullptr);
   const FieldSpec* kind = schema->type("activity")->field("kind");
   REQUIRE(kind);
-  for (const char* k : {"meeloopdag", "meeloopstage", "snuffelstage", "beroepsstage", "interview",
-                        "bedrijfsbezoek", "vakman_op_stap", "carrousel", "proefstuderen",
-                        "gastles", "thuis_hobby", "schoolopdracht"})
+  for (const char* k :
+       {"meeloopdag", "meeloopstage", "snuffelstage", "beroepsstage", "interview", "bedrijfsbezoek",
+        "vakman_op_stap", "carrousel", "proefstuderen", "gastles", "thuis_hobby", "schoolopdracht"})
     CHECK(schema->validate_value(*kind, k));
   const FieldSpec* comp = schema->type("experience")->field("competencies");
   REQUIRE(comp);
@@ -51,7 +51,8 @@ TEST_CASE("schema: roles follow the domain: supervisors write only comments and 
       bool supervisor = Schema::may_write(f, "supervisor");
       if (supervisor && tname != "comment" && tname != "signoff")
         FAIL_CHECK(tname << "." << fname << " is writable by a supervisor");
-      if (Schema::may_write(f, "manager")) FAIL_CHECK(tname << "." << fname << " is writable by a manager");
+      if (Schema::may_write(f, "manager"))
+        FAIL_CHECK(tname << "." << fname << " is writable by a manager");
     }
   }
   CHECK_FALSE(Schema::may_write(*schema->type("signoff")->field("signature"), "pupil"));
@@ -80,7 +81,8 @@ TEST_CASE("schema: each kind of bad value gets a message naming field, expectati
   Status big = schema->validate_value(*note, std::string(note->max_length + 1, 'x'));
   CHECK(big.code() == WX_TOO_LARGE);
   const FieldSpec* title = schema->type("activity")->field("title");
-  CHECK_THAT(message_for(*schema, "activity", "title", "two\nlines"), Catch::Contains("single line"));
+  CHECK_THAT(message_for(*schema, "activity", "title", "two\nlines"),
+             Catch::Contains("single line"));
   CHECK(schema->validate_value(*title, nullptr));  // null clears a register
 }
 

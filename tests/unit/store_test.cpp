@@ -10,14 +10,18 @@ namespace {
 struct Fixture {
   test::TempDir dir;
   ManualClockSource clock{test::kStartMillis};
-  std::unique_ptr<Replica> replica = test::open_replica(dir.file("a.db"), clock, test::pupil_identity());
+  std::unique_ptr<Replica> replica =
+      test::open_replica(dir.file("a.db"), clock, test::pupil_identity());
 
   std::string activity() {
-    return expect_ok(replica->put({{"type", "activity"}, {"kind", "meeloopdag"}, {"title", "Bakkerij"}}));
+    return expect_ok(
+        replica->put({{"type", "activity"}, {"kind", "meeloopdag"}, {"title", "Bakkerij"}}));
   }
   std::string experience(const std::string& activity_id) {
-    return expect_ok(replica->put({{"type", "experience"}, {"activity", activity_id},
-                                   {"occurred_at", "2026-11-28T09:00:00Z"}, {"note", "deeg kneden"}}));
+    return expect_ok(replica->put({{"type", "experience"},
+                                   {"activity", activity_id},
+                                   {"occurred_at", "2026-11-28T09:00:00Z"},
+                                   {"note", "deeg kneden"}}));
   }
   Error put_error(const json& doc) {
     std::string before = expect_ok(replica->dump());
@@ -30,7 +34,8 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE_METHOD(Fixture, "store: put creates an entity and writes only the given fields on update", "[store]") {
+TEST_CASE_METHOD(Fixture, "store: put creates an entity and writes only the given fields on update",
+                 "[store]") {
   std::string id = activity();
   CHECK(is_valid_entity_id(id));
   json doc = expect_ok(replica->get(id));
@@ -45,57 +50,69 @@ TEST_CASE_METHOD(Fixture, "store: put creates an entity and writes only the give
   CHECK_FALSE(expect_ok(replica->get(id)).contains("title"));
 }
 
-TEST_CASE_METHOD(Fixture, "store: bad puts are refused precisely and write nothing", "[store][validation]") {
+TEST_CASE_METHOD(Fixture, "store: bad puts are refused precisely and write nothing",
+                 "[store][validation]") {
   std::string a = activity();
   CHECK_THAT(put_error({{"type", "activity"}, {"kind", "meeloopdag"}, {"colour", "red"}}).message,
              Catch::Contains("unknown field 'colour'") && Catch::Contains("known fields"));
-  CHECK_THAT(put_error({{"type", "spaceship"}}).message, Catch::Contains("unknown type 'spaceship'"));
+  CHECK_THAT(put_error({{"type", "spaceship"}}).message,
+             Catch::Contains("unknown type 'spaceship'"));
   CHECK(put_error({{"type", "activity"}, {"kind", 3}}).code == WX_INVALID_ARGUMENT);
   CHECK_THAT(put_error({{"type", "activity"}, {"title", "zonder soort"}}).message,
              Catch::Contains("field 'kind' is required"));
   CHECK_THAT(put_error({{"id", a}, {"kind", "ruimtevaart"}}).message,
              Catch::Contains("activity " + a) && Catch::Contains("one of"));
-  CHECK(put_error({{"id", "0190a000-0000-7000-8000-00000000dead"}, {"title", "x"}}).code == WX_NOT_FOUND);
+  CHECK(put_error({{"id", "0190a000-0000-7000-8000-00000000dead"}, {"title", "x"}}).code ==
+        WX_NOT_FOUND);
   CHECK(put_error({{"id", a}, {"type", "experience"}}).code == WX_INVALID_ARGUMENT);
   CHECK(put_error({{"id", a}, {"deleted", true}}).code == WX_INVALID_ARGUMENT);
   CHECK(put_error({{"id", a}, {"_conflicts", json::object()}}).code == WX_INVALID_ARGUMENT);
   CHECK(put_error(json::array()).code == WX_INVALID_ARGUMENT);
   CHECK(put_error({{"id", a}, {"competencies", "netwerken"}}).code == WX_INVALID_ARGUMENT);
-  CHECK(put_error({{"id", a}, {"competencies", {{"add", {"vliegen"}}}}}).code == WX_INVALID_ARGUMENT);
+  CHECK(put_error({{"id", a}, {"competencies", {{"add", {"vliegen"}}}}}).code ==
+        WX_INVALID_ARGUMENT);
 }
 
-TEST_CASE_METHOD(Fixture, "store: roles and dossiers limit what a replica may write", "[store][access]") {
+TEST_CASE_METHOD(Fixture, "store: roles and dossiers limit what a replica may write",
+                 "[store][access]") {
   std::string a = activity();
   std::string e = experience(a);
   Error comment = put_error({{"type", "comment"}, {"on", e}, {"body", "goed gedaan"}});
   CHECK(comment.code == WX_PERMISSION_DENIED);
   CHECK_THAT(comment.message, Catch::Contains("role 'pupil'"));
-  CHECK(put_error({{"type", "activity"}, {"kind", "interview"}, {"bucket", "pupil:someone-else"}}).code ==
-        WX_PERMISSION_DENIED);
+  CHECK(put_error({{"type", "activity"}, {"kind", "interview"}, {"bucket", "pupil:someone-else"}})
+            .code == WX_PERMISSION_DENIED);
   // A supervisor may comment, but not touch the pupil's own notes.
-  expect_ok(replica->set_identity(test::role_identity("supervisor", "pupil:0190a000-0000-7000-8000-000000000001")));
+  expect_ok(replica->set_identity(
+      test::role_identity("supervisor", "pupil:0190a000-0000-7000-8000-000000000001")));
   expect_ok(replica->put({{"type", "comment"}, {"on", e}, {"body", "goed gedaan"}}));
   CHECK(put_error({{"id", e}, {"note", "overschreven"}}).code == WX_PERMISSION_DENIED);
 }
 
-TEST_CASE_METHOD(Fixture, "store: references must exist, have the right type and stay in the dossier", "[store][refs]") {
+TEST_CASE_METHOD(Fixture,
+                 "store: references must exist, have the right type and stay in the dossier",
+                 "[store][refs]") {
   std::string a = activity();
-  CHECK_THAT(put_error({{"type", "experience"}, {"activity", "0190a000-0000-7000-8000-00000000beef"},
-                        {"occurred_at", "2026-11-28T09:00:00Z"}}).message,
+  CHECK_THAT(put_error({{"type", "experience"},
+                        {"activity", "0190a000-0000-7000-8000-00000000beef"},
+                        {"occurred_at", "2026-11-28T09:00:00Z"}})
+                 .message,
              Catch::Contains("no entity"));
   std::string e = experience(a);
   CHECK_THAT(put_error({{"type", "preparation"}, {"activity", e}}).message,
              Catch::Contains("is a experience, expected activity"));
   // An activity in another pupil's dossier, written there by a teacher-like replica.
   expect_ok(replica->set_identity(test::role_identity("teacher", "pupil:other")));
-  std::string other_reflection = expect_ok(replica->put({{"type", "reflection"}, {"bucket", "pupil:other"}}));
+  std::string other_reflection =
+      expect_ok(replica->put({{"type", "reflection"}, {"bucket", "pupil:other"}}));
   expect_ok(replica->set_identity(test::pupil_identity()));
-  CHECK(put_error({{"type", "next_step"}, {"reflection", other_reflection}, {"description", "x"}}).code ==
-        WX_PERMISSION_DENIED);
+  CHECK(put_error({{"type", "next_step"}, {"reflection", other_reflection}, {"description", "x"}})
+            .code == WX_PERMISSION_DENIED);
   CHECK(put_error({{"type", "reflection"}, {"experiences", {e, other_reflection}}}).code != WX_OK);
 }
 
-TEST_CASE_METHOD(Fixture, "store: delete leaves a tombstone that refuses later local edits", "[store][delete]") {
+TEST_CASE_METHOD(Fixture, "store: delete leaves a tombstone that refuses later local edits",
+                 "[store][delete]") {
   std::string a = activity();
   expect_ok(replica->remove(a));
   json doc = expect_ok(replica->get(a));
@@ -107,15 +124,18 @@ TEST_CASE_METHOD(Fixture, "store: delete leaves a tombstone that refuses later l
   CHECK(expect_ok(replica->list(q)).empty());
   q.include_deleted = true;
   CHECK(expect_ok(replica->list(q)).size() == 1);
-  CHECK(put_error({{"type", "experience"}, {"activity", a}, {"occurred_at", "2026-11-28T09:00:00Z"}}).code ==
-        WX_CONFLICT);
+  CHECK(
+      put_error({{"type", "experience"}, {"activity", a}, {"occurred_at", "2026-11-28T09:00:00Z"}})
+          .code == WX_CONFLICT);
 }
 
-TEST_CASE_METHOD(Fixture, "store: sets are replaced by an array and edited by add/remove", "[store][set]") {
+TEST_CASE_METHOD(Fixture, "store: sets are replaced by an array and edited by add/remove",
+                 "[store][set]") {
   std::string a = activity();
   expect_ok(replica->put({{"id", a}, {"competencies", {"netwerken", "werkexploratie"}}}));
   CHECK(expect_ok(replica->get(a))["competencies"] == json({"netwerken", "werkexploratie"}));
-  expect_ok(replica->put({{"id", a}, {"competencies", {{"add", {"loopbaansturing"}}, {"remove", {"netwerken"}}}}}));
+  expect_ok(replica->put(
+      {{"id", a}, {"competencies", {{"add", {"loopbaansturing"}}, {"remove", {"netwerken"}}}}}));
   CHECK(expect_ok(replica->get(a))["competencies"] == json({"loopbaansturing", "werkexploratie"}));
   expect_ok(replica->put({{"id", a}, {"competencies", {"motievenreflectie"}}}));
   CHECK(expect_ok(replica->get(a))["competencies"] == json({"motievenreflectie"}));
@@ -127,18 +147,33 @@ TEST_CASE_METHOD(Fixture, "store: a signed field is written once", "[store][once
   std::string a = activity();
   std::string e = experience(a);
   // The roster (admin) and the company network (counsellor) live in the school bucket.
-  expect_ok(replica->set_identity(test::role_identity("admin", "pupil:x", "0190a000-0000-7000-8000-0000000000ad")));
+  expect_ok(replica->set_identity(
+      test::role_identity("admin", "pupil:x", "0190a000-0000-7000-8000-0000000000ad")));
   std::string school = expect_ok(replica->put({{"type", "school"}, {"name", "Vmbo De Brug"}}));
-  std::string pupil = expect_ok(replica->put({{"type", "person"}, {"name", "Sem"}, {"role", "pupil"}, {"school", school}}));
-  std::string supervisor = expect_ok(replica->put({{"type", "person"}, {"name", "Ans"}, {"role", "supervisor"}, {"school", school}}));
-  expect_ok(replica->set_identity(test::role_identity("counsellor", "pupil:x", "0190a000-0000-7000-8000-0000000000c0")));
-  std::string company = expect_ok(replica->put({{"type", "company"}, {"name", "Bakkerij De Korf"}}));
-  std::string placement = expect_ok(replica->put({{"type", "placement"}, {"pupil", pupil},
-      {"company", company}, {"start_date", "2026-11-01"}, {"end_date", "2026-12-01"}, {"kind", "snuffelstage"}}));
-  expect_ok(replica->set_identity(test::role_identity("supervisor", test::pupil_identity().bucket, supervisor)));
-  std::string sig = expect_ok(replica->put({{"type", "signoff"}, {"placement", placement}, {"covers", {e}},
-      {"content_hash", std::string(64, 'c')}, {"statement_date", "2026-11-28"}, {"hours", 6},
-      {"signer", supervisor}, {"method", "key"}}));
+  std::string pupil = expect_ok(
+      replica->put({{"type", "person"}, {"name", "Sem"}, {"role", "pupil"}, {"school", school}}));
+  std::string supervisor = expect_ok(replica->put(
+      {{"type", "person"}, {"name", "Ans"}, {"role", "supervisor"}, {"school", school}}));
+  expect_ok(replica->set_identity(
+      test::role_identity("counsellor", "pupil:x", "0190a000-0000-7000-8000-0000000000c0")));
+  std::string company =
+      expect_ok(replica->put({{"type", "company"}, {"name", "Bakkerij De Korf"}}));
+  std::string placement = expect_ok(replica->put({{"type", "placement"},
+                                                  {"pupil", pupil},
+                                                  {"company", company},
+                                                  {"start_date", "2026-11-01"},
+                                                  {"end_date", "2026-12-01"},
+                                                  {"kind", "snuffelstage"}}));
+  expect_ok(replica->set_identity(
+      test::role_identity("supervisor", test::pupil_identity().bucket, supervisor)));
+  std::string sig = expect_ok(replica->put({{"type", "signoff"},
+                                            {"placement", placement},
+                                            {"covers", {e}},
+                                            {"content_hash", std::string(64, 'c')},
+                                            {"statement_date", "2026-11-28"},
+                                            {"hours", 6},
+                                            {"signer", supervisor},
+                                            {"method", "key"}}));
   Error changed = put_error({{"id", sig}, {"hours", 8}});
   CHECK(changed.code == WX_CONFLICT);
   CHECK_THAT(changed.message, Catch::Contains("written once"));
@@ -167,13 +202,16 @@ TEST_CASE("store: data, replica id and clock survive reopening", "[store][durabi
   CHECK(r->clock().now() > last);
 }
 
-TEST_CASE("store: received changes merge, invalid ones are rejected with reasons, unknown fields are kept",
-          "[store][apply]") {
+TEST_CASE(
+    "store: received changes merge, invalid ones are rejected with reasons, unknown fields are "
+    "kept",
+    "[store][apply]") {
   test::TempDir dir;
   ManualClockSource clock(test::kStartMillis);
   auto a = test::open_replica(dir.file("a.db"), clock, test::pupil_identity());
   auto b = test::open_replica(dir.file("b.db"), clock, test::pupil_identity());
-  std::string act = expect_ok(a->put({{"type", "activity"}, {"kind", "interview"}, {"title", "Kapper"}}));
+  std::string act =
+      expect_ok(a->put({{"type", "activity"}, {"kind", "interview"}, {"title", "Kapper"}}));
   Bundle bundle = expect_ok(a->changes_since(0));
   // A newer app version added a field this build does not know: it must travel on.
   Change future = bundle.changes.front();
@@ -214,7 +252,9 @@ TEST_CASE("store: changes_since pages by sequence number", "[store][apply]") {
   ManualClockSource clock(test::kStartMillis);
   auto a = test::open_replica(dir.file("a.db"), clock, test::pupil_identity());
   std::vector<std::string> ids;
-  for (int i = 0; i < 5; ++i) ids.push_back(expect_ok(a->put({{"type", "activity"}, {"kind", "gastles"}, {"title", "les " + std::to_string(i)}})));
+  for (int i = 0; i < 5; ++i)
+    ids.push_back(expect_ok(a->put(
+        {{"type", "activity"}, {"kind", "gastles"}, {"title", "les " + std::to_string(i)}})));
   // Changing one field of the first entity moves just that field past the others.
   expect_ok(a->put({{"id", ids[0]}, {"title", "les nul"}}));
   // Four entity updates: the first entity's kind (its title moved on to seq 6) and three
@@ -228,7 +268,8 @@ TEST_CASE("store: changes_since pages by sequence number", "[store][apply]") {
   CHECK(expect_ok(a->changes_since(a->last_seq())).changes.empty());
 }
 
-TEST_CASE_METHOD(Fixture, "store: observers hear about the entities their query matches", "[store][observer]") {
+TEST_CASE_METHOD(Fixture, "store: observers hear about the entities their query matches",
+                 "[store][observer]") {
   std::vector<ChangeEvent> heard;
   Query q;
   q.type = "experience";
@@ -253,7 +294,8 @@ TEST_CASE_METHOD(Fixture, "store: list filters by field and orders by field", "[
   std::string b = activity();
   for (const char* t : {"2026-11-28T12:00:00Z", "2026-11-28T08:00:00Z"})
     expect_ok(replica->put({{"type", "experience"}, {"activity", a}, {"occurred_at", t}}));
-  expect_ok(replica->put({{"type", "experience"}, {"activity", b}, {"occurred_at", "2026-11-28T10:00:00Z"}}));
+  expect_ok(replica->put(
+      {{"type", "experience"}, {"activity", b}, {"occurred_at", "2026-11-28T10:00:00Z"}}));
   Query q;
   q.type = "experience";
   q.field = "activity";
@@ -266,12 +308,14 @@ TEST_CASE_METHOD(Fixture, "store: list filters by field and orders by field", "[
   CHECK(replica->list(q).error().code == WX_INVALID_ARGUMENT);
 }
 
-TEST_CASE("store: opening something that is not a werkex database fails cleanly", "[store][validation]") {
+TEST_CASE("store: opening something that is not a werkex database fails cleanly",
+          "[store][validation]") {
   test::TempDir dir;
   {
     FILE* f = fopen(dir.file("junk.db").c_str(), "w");
     REQUIRE(f);
-    fputs("this is not a database, just some text that is long enough to look like a header....", f);
+    fputs("this is not a database, just some text that is long enough to look like a header....",
+          f);
     fclose(f);
   }
   auto r = Replica::open(dir.file("junk.db"));
@@ -282,11 +326,15 @@ TEST_CASE("store: opening something that is not a werkex database fails cleanly"
   CHECK(missing_dir.error().code == WX_IO);
 }
 
-TEST_CASE_METHOD(Fixture, "store: invalid UTF-8 and absurd nesting are refused, not thrown", "[store][validation]") {
-  CHECK_THAT(put_error({{"type", "activity"}, {"kind", "meeloopdag"}, {"title", std::string("caf\xe9")}}).message,
-             Catch::Contains("UTF-8"));
+TEST_CASE_METHOD(Fixture, "store: invalid UTF-8 and absurd nesting are refused, not thrown",
+                 "[store][validation]") {
+  CHECK_THAT(
+      put_error({{"type", "activity"}, {"kind", "meeloopdag"}, {"title", std::string("caf\xe9")}})
+          .message,
+      Catch::Contains("UTF-8"));
   json deep = "x";
-  for (int i = 0; i < 1000; ++i) deep = json::array({std::move(deep)});  // the test itself copies it
+  for (int i = 0; i < 1000; ++i)
+    deep = json::array({std::move(deep)});  // the test itself copies it
   CHECK_THAT(put_error({{"type", "activity"}, {"kind", "meeloopdag"}, {"title", deep}}).message,
              Catch::Contains("nested deeper"));
   CHECK(is_valid_utf8("Zoë ging naar de bakkerij 🍞"));
@@ -295,17 +343,20 @@ TEST_CASE_METHOD(Fixture, "store: invalid UTF-8 and absurd nesting are refused, 
   CHECK_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
 }
 
-TEST_CASE("store: a deeply nested bundle is refused without exhausting the stack", "[store][validation]") {
-  std::string text = R"({"werkex":"bundle","v":1,"schema":1,"from":"0000000000000001","since":0,"upto":1,)"
-                     R"("entities":[{"id":"0190a000-0000-7000-8000-0000000000aa","type":"x","bucket":"b",)"
-                     R"("fields":[{"f":"y","s":[1,1],"v":)";
+TEST_CASE("store: a deeply nested bundle is refused without exhausting the stack",
+          "[store][validation]") {
+  std::string text =
+      R"({"werkex":"bundle","v":1,"schema":1,"from":"0000000000000001","since":0,"upto":1,)"
+      R"("entities":[{"id":"0190a000-0000-7000-8000-0000000000aa","type":"x","bucket":"b",)"
+      R"("fields":[{"f":"y","s":[1,1],"v":)";
   text += std::string(1000000, '[') + std::string(1000000, ']') + "}]}]}";
   auto r = bundle_from_text(text);
   REQUIRE_FALSE(r);
   CHECK_THAT(r.error().message, Catch::Contains("nested deeper"));
 }
 
-TEST_CASE_METHOD(Fixture, "store: scan streams documents, count counts them, offset pages", "[store][query]") {
+TEST_CASE_METHOD(Fixture, "store: scan streams documents, count counts them, offset pages",
+                 "[store][query]") {
   std::vector<std::string> ids;
   for (int i = 0; i < 7; ++i) ids.push_back(activity());
   std::sort(ids.begin(), ids.end());  // lists are in id order (ids of one millisecond are random)

@@ -180,10 +180,10 @@ void print_human(const Report& r) {
            verdict(r.wire_per_change() <= r.wire_target()));
 
   o << fmt("\nMemory\n");
-  o << fmt("  %-22s %10.1f MB      target < 30 MB   %s\n", "dossier open+timeline", r.memory.scan_hwm_mb,
-           verdict(r.memory.scan_hwm_mb < 30));
-  o << fmt("  %-22s %10.1f MB      (every document parsed and held at once)\n", "dossier list() all",
-           r.memory.hwm_mb);
+  o << fmt("  %-22s %10.1f MB      target < 30 MB   %s\n", "dossier open+timeline",
+           r.memory.scan_hwm_mb, verdict(r.memory.scan_hwm_mb < 30));
+  o << fmt("  %-22s %10.1f MB      (every document parsed and held at once)\n",
+           "dossier list() all", r.memory.hwm_mb);
   o << fmt("  %-22s (VmHWM of a forked child that lists all %s entities; VmRSS %.1f MB\n", "",
            grouped(double(r.memory.listed)).c_str(), r.memory.before_open_mb);
   o << fmt("  %-22s  before open, %.1f MB open, %.1f MB holding the list)\n", "",

@@ -190,10 +190,12 @@ DossierMemory measure_dossier_in_child(const std::string& path) {
     q.order_by = "occurred_at";  // the timeline
     // First as an app shows a long timeline: streamed, each document parsed and dropped.
     size_t streamed = 0;
-    check(replica->scan(q, [&](std::string_view doc) {
-      streamed += json::parse(doc).size() > 0;
-      return true;
-    }), "scan");
+    check(replica->scan(q,
+                        [&](std::string_view doc) {
+                          streamed += json::parse(doc).size() > 0;
+                          return true;
+                        }),
+          "scan");
     double scan_hwm = proc_status_mb("VmHWM:");
     // Then the worst case: every document parsed and held at once.
     auto docs = check(replica->list(q), "list");
@@ -204,8 +206,8 @@ DossierMemory measure_dossier_in_child(const std::string& path) {
   });
   json j = json::parse(out);
   if (j.is_null()) throw std::runtime_error("scan and list disagree");
-  return {j[0].get<double>(), j[1].get<double>(), j[2].get<double>(), j[3].get<double>(),
-          j[4].get<double>(), j[5].get<size_t>()};
+  return {j[0].get<double>(), j[1].get<double>(), j[2].get<double>(),
+          j[3].get<double>(), j[4].get<double>(), j[5].get<size_t>()};
 }
 
 // ---- applying a received bundle -----------------------------------------------------------

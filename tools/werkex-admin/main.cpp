@@ -34,8 +34,10 @@ int main(int argc, char** argv) {
   if (argc < 5 || std::strcmp(argv[1], "--data") != 0) return usage();
   std::string data = argv[2], command = argv[3], target = argv[4];
   int hours = 24 * 7;
-  if (argc == 7 && std::strcmp(argv[5], "--hours") == 0) hours = std::atoi(argv[6]);
-  else if (argc != 5) return usage();
+  if (argc == 7 && std::strcmp(argv[5], "--hours") == 0)
+    hours = std::atoi(argv[6]);
+  else if (argc != 5)
+    return usage();
   if (hours <= 0) return usage();
   SystemClockSource clock;
   uint64_t now = clock.now_millis();

@@ -30,14 +30,17 @@ Outcome cmd_init(Context& ctx, const Args& args) {
   WX_ASSIGN_OR_RETURN(auto schema, Schema::builtin());
   // With a server, the identity comes from enrolment (enroll CODE); without one it is given.
   if (args.has("server") && !args.has("user") && !args.has("role")) {
-    if (!args.value("server").starts_with("http://") && !args.value("server").starts_with("https://"))
+    if (!args.value("server").starts_with("http://") &&
+        !args.value("server").starts_with("https://"))
       return make_error(WX_INVALID_ARGUMENT, "--server: expected an http:// or https:// URL");
     WX_ASSIGN_OR_RETURN(auto replica, Replica::open(ctx.db_path));
     WX_RETURN_IF_ERROR(replica->set_setting("server", args.value("server")));
     print_line(ctx, replica_to_hex(replica->replica_id()));
     return Outcome();
   }
-  if (id.user.empty()) return make_error(WX_INVALID_ARGUMENT, "--user: the user id is empty (or give --server URL and enroll)");
+  if (id.user.empty())
+    return make_error(WX_INVALID_ARGUMENT,
+                      "--user: the user id is empty (or give --server URL and enroll)");
   if (!schema->is_role(id.role))
     return make_error(WX_INVALID_ARGUMENT, "--role: unknown role '" + id.role +
                                                "'; expected one of " + join(schema->roles()));
@@ -69,7 +72,9 @@ Outcome cmd_status(Context& ctx, const Args&) {
   WX_ASSIGN_OR_RETURN(auto pushed, r.setting("sync.pushed_upto"));
   ChangeFilter mine;
   mine.skip_from_server = true;
-  WX_ASSIGN_OR_RETURN(Bundle waiting, r.changes_since(pushed ? std::strtoull(pushed->c_str(), nullptr, 10) : 0, 0, mine));
+  WX_ASSIGN_OR_RETURN(
+      Bundle waiting,
+      r.changes_since(pushed ? std::strtoull(pushed->c_str(), nullptr, 10) : 0, 0, mine));
   WX_ASSIGN_OR_RETURN(auto quarantined, r.quarantined());
   WX_ASSIGN_OR_RETURN(auto last_sync, r.setting("sync.last_at"));
   print_json(ctx, {{"replica", replica_to_hex(r.replica_id())},
@@ -177,11 +182,7 @@ std::vector<Command> entity_commands() {
        "Create the replica and print its replica id; on an existing one, replace the identity.\n"
        "      With only --server the identity comes from 'enroll CODE'. A pupil's bucket defaults\n"
        "      to pupil:<ID>; the school bucket to school:default.",
-       {{"user"},
-        {"role"},
-        {"bucket"},
-        {"school-bucket"},
-        {"server"}},
+       {{"user"}, {"role"}, {"bucket"}, {"school-bucket"}, {"server"}},
        0,
        0,
        false,

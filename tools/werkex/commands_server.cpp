@@ -12,7 +12,10 @@ Outcome cmd_enroll(Context& ctx, const Args& args) {
   SyncSession session(*ctx.replica, transport);
   WX_RETURN_IF_ERROR(session.enroll(args.operands()[0]));
   const Identity& me = ctx.replica->identity();
-  print_json(ctx, {{"user", me.user}, {"role", me.role}, {"bucket", me.bucket}, {"school_bucket", me.school_bucket}});
+  print_json(ctx, {{"user", me.user},
+                   {"role", me.role},
+                   {"bucket", me.bucket},
+                   {"school_bucket", me.school_bucket}});
   return Outcome();
 }
 
@@ -28,7 +31,11 @@ Outcome cmd_quarantine(Context& ctx, const Args& args) {
   WX_ASSIGN_OR_RETURN(auto items, ctx.replica->quarantined());
   json out = json::array();
   for (auto& q : items)
-    out.push_back({{"entity", q.entity}, {"field", q.field}, {"code", q.code}, {"message", q.message}, {"at", q.at}});
+    out.push_back({{"entity", q.entity},
+                   {"field", q.field},
+                   {"code", q.code},
+                   {"message", q.message},
+                   {"at", q.at}});
   print_json(ctx, out);
   if (args.has("clear")) WX_RETURN_IF_ERROR(ctx.replica->clear_quarantine());
   return Outcome();
@@ -38,12 +45,31 @@ Outcome cmd_quarantine(Context& ctx, const Args& args) {
 
 std::vector<Command> server_commands() {
   return {
-      {"enroll", "CODE", "Trade a one-time enrolment code from school for this device's token and identity.", {}, 1, 1,
-       true, cmd_enroll},
-      {"sync", "", "Push this device's changes to the server and pull what it may see (init --server URL first).", {},
-       0, 0, true, cmd_sync},
-      {"quarantine", "[--clear]", "List the changes the server refused (and forget the list with --clear).",
-       {{"clear", false}}, 0, 0, true, cmd_quarantine},
+      {"enroll",
+       "CODE",
+       "Trade a one-time enrolment code from school for this device's token and identity.",
+       {},
+       1,
+       1,
+       true,
+       cmd_enroll},
+      {"sync",
+       "",
+       "Push this device's changes to the server and pull what it may see (init --server URL "
+       "first).",
+       {},
+       0,
+       0,
+       true,
+       cmd_sync},
+      {"quarantine",
+       "[--clear]",
+       "List the changes the server refused (and forget the list with --clear).",
+       {{"clear", false}},
+       0,
+       0,
+       true,
+       cmd_quarantine},
   };
 }
 

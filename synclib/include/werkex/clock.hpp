@@ -77,7 +77,9 @@ class HybridClock {
   uint64_t physical_millis() const;
 
   Hlc last() const { return last_; }
-  void restore_last(Hlc last) { if (last > last_) last_ = last; }
+  void restore_last(Hlc last) {
+    if (last > last_) last_ = last;
+  }
   // Moves the clock back: only for re-stamping after the server refused stamps from a phone
   // whose clock ran ahead (Replica::restamp_ahead), when those stamps are being replaced.
   void reset_last(Hlc last) { last_ = last; }
@@ -90,7 +92,7 @@ class HybridClock {
   int64_t offset_ms_ = 0;
 };
 
-std::string hlc_to_string(Hlc hlc);  // "2026-11-28T14:09:59.123Z+3", for people and logs
+std::string hlc_to_string(Hlc hlc);             // "2026-11-28T14:09:59.123Z+3", for people and logs
 std::string rfc3339_utc(uint64_t unix_millis);  // "2026-11-28T14:09:59Z"
 
 }  // namespace werkex

@@ -19,7 +19,7 @@
 namespace werkex {
 
 struct ActivityPlan {
-  std::string kind;            // activity_kind: meeloopdag, snuffelstage, interview, …
+  std::string kind;  // activity_kind: meeloopdag, snuffelstage, interview, …
   std::string title;
   std::string builds_on;       // why: what it builds on
   std::string expected_yield;  // why: what the pupil expects to get from it
@@ -40,7 +40,7 @@ struct ExperienceDraft {
   std::string activity;
   std::string occurred_at;  // RFC 3339; empty: now
   std::string note;
-  std::string emotion;      // trots, boos, geraakt, nieuwsgierig, onzeker, …
+  std::string emotion;              // trots, boos, geraakt, nieuwsgierig, onzeker, …
   std::vector<std::string> photos;  // blob hashes
   json extra = json::object();      // observed_goals, observed_interaction, role_model, …
 };

@@ -32,7 +32,9 @@ struct Error {
   bool is_transient() const { return code == WX_UNAVAILABLE; }
 };
 
-inline Error make_error(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+inline Error make_error(ErrorCode code, std::string message) {
+  return Error{code, std::move(message)};
+}
 
 class [[nodiscard]] Status {
  public:
@@ -57,14 +59,26 @@ class [[nodiscard]] Result {
 
   bool is_ok() const { return v_.index() == 0; }
   explicit operator bool() const { return is_ok(); }
-  const T& value() const& { assert(is_ok()); return std::get<0>(v_); }
-  T& value() & { assert(is_ok()); return std::get<0>(v_); }
-  T&& value() && { assert(is_ok()); return std::get<0>(std::move(v_)); }
+  const T& value() const& {
+    assert(is_ok());
+    return std::get<0>(v_);
+  }
+  T& value() & {
+    assert(is_ok());
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    assert(is_ok());
+    return std::get<0>(std::move(v_));
+  }
   const T& operator*() const& { return value(); }
   T& operator*() & { return value(); }
   const T* operator->() const { return &value(); }
   T* operator->() { return &value(); }
-  const Error& error() const { assert(!is_ok()); return std::get<1>(v_); }
+  const Error& error() const {
+    assert(!is_ok());
+    return std::get<1>(v_);
+  }
   Status status() const { return is_ok() ? Status() : Status(error()); }
 
  private:
@@ -74,9 +88,9 @@ class [[nodiscard]] Result {
 }  // namespace werkex
 
 // Early return on failure, keeping the original error.
-#define WX_RETURN_IF_ERROR(expr)              \
-  do {                                        \
-    auto wx_status_ = (expr);                 \
+#define WX_RETURN_IF_ERROR(expr)                \
+  do {                                          \
+    auto wx_status_ = (expr);                   \
     if (!wx_status_) return wx_status_.error(); \
   } while (0)
 

@@ -12,13 +12,13 @@ typedef enum wx_error_code {
   WX_NOT_FOUND = 2,        /* no such entity, blob or file */
   WX_CONFLICT = 3,         /* the write contradicts stored state: immutable field, deleted entity */
   WX_PERMISSION_DENIED = 4, /* the role or bucket may not do this */
-  WX_IO = 5,               /* the file system or database failed */
-  WX_CORRUPT = 6,          /* stored data or a received bundle does not have the expected shape */
-  WX_CLOCK_SKEW = 7,       /* a timestamp is too far ahead of the receiver's clock */
-  WX_UNAUTHENTICATED = 8,  /* missing, expired or revoked token */
-  WX_UNAVAILABLE = 9,      /* transient: the network or the server is unreachable; retry */
-  WX_TOO_LARGE = 10,       /* a body, batch or value exceeds a limit */
-  WX_INTERNAL = 11         /* a bug: an invariant did not hold */
+  WX_IO = 5,                /* the file system or database failed */
+  WX_CORRUPT = 6,           /* stored data or a received bundle does not have the expected shape */
+  WX_CLOCK_SKEW = 7,        /* a timestamp is too far ahead of the receiver's clock */
+  WX_UNAUTHENTICATED = 8,   /* missing, expired or revoked token */
+  WX_UNAVAILABLE = 9,       /* transient: the network or the server is unreachable; retry */
+  WX_TOO_LARGE = 10,        /* a body, batch or value exceeds a limit */
+  WX_INTERNAL = 11          /* a bug: an invariant did not hold */
 } wx_error_code;
 
 #endif

@@ -42,9 +42,9 @@ struct LostWrite {
 struct FieldState {
   MergeRule rule = MergeRule::lww;
   // lww and once:
-  json value;        // null means "cleared"
-  Stamp stamp;       // of the winning write
-  Stamp base;        // lww: stamp of the value the winning write replaced on its replica
+  json value;   // null means "cleared"
+  Stamp stamp;  // of the winning write
+  Stamp base;   // lww: stamp of the value the winning write replaced on its replica
   std::optional<LostWrite> lost;  // lww only
   // set (one element): sorted, without duplicates
   std::vector<Stamp> adds;

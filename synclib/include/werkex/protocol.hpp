@@ -10,10 +10,11 @@
 //   request  {"v":1, "replica":"<hex>", "clock":<device ms>, "schema":1,
 //             "cursors":{"<bucket>":<seq>, …}, "limit":<n>, "push":<bundle>}
 //   response {"v":1, "server_clock":<ms>, "clock_offset_ms":<server - device>,
-//             "push":{"upto":<seq>, "applied":n, "unchanged":n, "rejected":[{entity, field, code, message}]},
-//             "revoked":["<bucket>", …], "more":false,
+//             "push":{"upto":<seq>, "applied":n, "unchanged":n, "rejected":[{entity, field, code,
+//             message}]}, "revoked":["<bucket>", …], "more":false,
 //             "buckets":{"<bucket>":{"cursor":<seq>, "more":false, "bundle":<bundle>}}}
-//   enrol    POST /v1/enroll {"code":"…","replica":"<hex>"} -> {"token","user","role","bucket","school_bucket"}
+//   enrol    POST /v1/enroll {"code":"…","replica":"<hex>"} ->
+//   {"token","user","role","bucket","school_bucket"}
 #pragma once
 
 #include <map>

@@ -18,7 +18,19 @@
 
 namespace werkex {
 
-enum class FieldKind { string, text, integer, number, boolean, date, datetime, enumeration, ref, blob, set };
+enum class FieldKind {
+  string,
+  text,
+  integer,
+  number,
+  boolean,
+  date,
+  datetime,
+  enumeration,
+  ref,
+  blob,
+  set
+};
 
 const char* field_kind_name(FieldKind kind);
 
@@ -31,8 +43,8 @@ struct FieldSpec {
   std::string name;
   FieldKind kind = FieldKind::string;
   FieldKind element_kind = FieldKind::string;  // for sets
-  std::vector<std::string> enum_values;         // for enum (or set of enum)
-  std::vector<std::string> ref_types;           // for ref (or set of ref); empty: any type
+  std::vector<std::string> enum_values;        // for enum (or set of enum)
+  std::vector<std::string> ref_types;          // for ref (or set of ref); empty: any type
   bool same_bucket = false;
   bool required = false;
   bool immutable = false;

@@ -54,8 +54,8 @@ class Stmt {
   Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
   Stmt& bind_null(int i);
 
-  Result<bool> step();       // true: a row is ready
-  Status run();              // steps to completion, then resets
+  Result<bool> step();  // true: a row is ready
+  Status run();         // steps to completion, then resets
   void reset();
 
   int64_t int64(int col) const { return sqlite3_column_int64(st_, col); }

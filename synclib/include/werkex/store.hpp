@@ -37,9 +37,9 @@ struct Identity {
 };
 
 struct ReplicaOptions {
-  ClockSource* clock = nullptr;            // not owned; nullptr: the system clock
-  std::shared_ptr<const Schema> schema;    // nullptr: the built-in schema
-  bool durable = true;                     // false: synchronous=NORMAL
+  ClockSource* clock = nullptr;          // not owned; nullptr: the system clock
+  std::shared_ptr<const Schema> schema;  // nullptr: the built-in schema
+  bool durable = true;                   // false: synchronous=NORMAL
   // Received changes stamped more than this far ahead of the local clock are rejected with
   // WX_CLOCK_SKEW (0: accept any). The server sets it; design.md default 10 minutes.
   uint64_t max_clock_skew_ms = 0;
@@ -71,12 +71,12 @@ struct QuarantinedChange {
 struct Query {
   std::string type;
   std::string bucket;
-  std::string field;         // with `equals`: only entities whose field has this value
-  json equals;               // (for set fields: contains it)
-  std::string order_by;      // a field name; entities without it sort first; ties by id
+  std::string field;     // with `equals`: only entities whose field has this value
+  json equals;           // (for set fields: contains it)
+  std::string order_by;  // a field name; entities without it sort first; ties by id
   bool include_deleted = false;
-  size_t limit = 0;          // 0: no limit
-  size_t offset = 0;         // skip this many (paging)
+  size_t limit = 0;   // 0: no limit
+  size_t offset = 0;  // skip this many (paging)
 
   // The entities of `type` in `bucket` whose `field` is (or, for a set, contains) `value`.
   static Query where(std::string type, std::string bucket, std::string field, json value) {
@@ -114,7 +114,8 @@ using Observer = std::function<void(const std::vector<ChangeEvent>&)>;
 class Replica {
  public:
   // Opens or creates the replica at `path`. A new replica gets a fresh random replica id.
-  static Result<std::unique_ptr<Replica>> open(const std::string& path, ReplicaOptions options = {});
+  static Result<std::unique_ptr<Replica>> open(const std::string& path,
+                                               ReplicaOptions options = {});
   ~Replica();
   Replica(const Replica&) = delete;
   Replica& operator=(const Replica&) = delete;
@@ -152,7 +153,8 @@ class Replica {
   uint64_t last_seq() const;
   // Changes of at most `limit` entity updates (0: all; one update is the fields one action or
   // batch changed in one entity); the bundle's upto says how far it reaches.
-  Result<Bundle> changes_since(uint64_t seq, size_t limit = 0, const ChangeFilter& filter = {}) const;
+  Result<Bundle> changes_since(uint64_t seq, size_t limit = 0,
+                               const ChangeFilter& filter = {}) const;
   // Merges a received bundle in one transaction. Invalid changes are rejected, each with its
   // reason, and the rest applied. Records how far this replica has seen the sender.
   Result<ApplyReport> apply(const Bundle& bundle, const ApplyOptions& options = {});

@@ -22,9 +22,9 @@ namespace werkex {
 
 struct SyncReport {
   int rounds = 0;
-  size_t pushed = 0;    // field changes sent
-  size_t pulled = 0;    // field changes received
-  size_t applied = 0;   // received changes that changed this replica
+  size_t pushed = 0;   // field changes sent
+  size_t pulled = 0;   // field changes received
+  size_t applied = 0;  // received changes that changed this replica
   std::vector<RejectedChange> rejected;
   std::vector<std::string> revoked;
   int64_t clock_offset_ms = 0;
