@@ -38,17 +38,14 @@ int main(int argc, char** argv) {
   bool demo = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    auto value = [&](const char* name) -> const char* {
-      return i + 1 < argc ? argv[++i] : (usage(std::string(name) + " needs a value"), nullptr);
-    };
-    if (a == "--demo")
+    if (a == "--demo") {
       demo = true;
-    else if (a == "--data" || a == "--listen" || a == "--config") {
-      const char* v = value(a.c_str());
-      if (!v) return 2;
-      flags[a.substr(2)] = v;
-    } else
+    } else if (a == "--data" || a == "--listen" || a == "--config") {
+      if (i + 1 == argc) return usage(a + " needs a value");
+      flags[a.substr(2)] = argv[++i];
+    } else {
       return usage("unknown argument '" + a + "'");
+    }
   }
   if (flags.contains("config")) {
     std::ifstream in(flags["config"].get<std::string>());

@@ -201,3 +201,25 @@ TEST_CASE("werkex-admin: an unknown person or a bad command is refused with a cl
   CHECK(run("invite").first == 2);
   CHECK(run("invite x --hours -5").first == 2);
 }
+
+TEST_CASE("werkex-server: bad flags and a missing config file are refused before serving",
+          "[integration][validation]") {
+  TempDir dir;
+  auto run = [&](const std::string& args) {
+    std::string cmd = std::string(WERKEX_SERVER) + " " + args + " 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    REQUIRE(p);
+    std::string out;
+    char buf[512];
+    while (fgets(buf, sizeof buf, p)) out += buf;
+    int status = pclose(p);
+    return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+  };
+  CHECK(run("--listen 127.0.0.1:0").first == 2);  // no --data
+  CHECK(run("--data " + dir.file("d") + " --listen nonsense").first == 2);
+  CHECK(run("--data " + dir.file("d") + " --frobnicate").first == 2);
+  CHECK(run("--data").first == 2);
+  auto [code, out] = run("--data " + dir.file("d") + " --config " + dir.file("missing.json"));
+  CHECK(code == 10 + WX_NOT_FOUND);
+  CHECK_THAT(out, Catch::Contains("cannot read config file"));
+}
