@@ -1,25 +1,17 @@
 #include "app.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "access.hpp"
+#include "http/negotiation.hpp"
 #include "werkex/ids.hpp"
 #include "werkex/protocol.hpp"
 
 namespace werkex::server {
 
 namespace bhttp = boost::beast::http;
-
-namespace {
-
-Result<json> json_body(const http::Request& req) {
-  json body = json::parse(req.body(), nullptr, false);
-  if (body.is_discarded())
-    return make_error(WX_INVALID_ARGUMENT, "the body is not valid JSON (or not UTF-8)");
-  return body;
-}
-
-}  // namespace
 
 Result<std::unique_ptr<App>> App::open(AppConfig config, http::Metrics& metrics) {
   std::error_code ec;
@@ -36,11 +28,14 @@ Result<std::unique_ptr<App>> App::open(AppConfig config, http::Metrics& metrics)
   if (app->dossiers_->identity().role.empty())
     WX_RETURN_IF_ERROR(app->dossiers_->set_identity({"server", "admin", "", ""}));
   WX_ASSIGN_OR_RETURN(app->auth_, AuthStore::open(app->config_.data_dir + "/server.db"));
+  WX_RETURN_IF_ERROR(app->open_blobs());
   metrics.set_help("werkex_sync_changes_applied_total", "counter",
                    "Pushed field changes that changed the server's state");
   metrics.set_help("werkex_sync_changes_rejected_total", "counter",
                    "Pushed field changes refused, by reason");
   metrics.set_help("werkex_sync_changes_pulled_total", "counter", "Field changes sent to devices");
+  metrics.set_help("werkex_rate_limited_total", "counter",
+                   "Requests refused because their device was over its rate limit");
   return app;
 }
 
@@ -49,6 +44,7 @@ uint64_t App::now_ms() {
 }
 
 void App::register_routes(http::Router& router) {
+  register_blob_routes(router);
   router.add(bhttp::verb::post, "/v1/sync",
              [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
                return handle_sync(r, l);
@@ -77,16 +73,33 @@ Result<Device> App::authenticate(const http::Request& req, http::RequestLog& log
   constexpr std::string_view kBearer = "Bearer ";
   if (auth.size() <= kBearer.size() || auth.substr(0, kBearer.size()) != kBearer)
     return make_error(WX_UNAUTHENTICATED, "missing 'Authorization: Bearer <device token>'");
-  WX_ASSIGN_OR_RETURN(Device d,
-                      auth_->authenticate(std::string(auth.substr(kBearer.size())), now_ms()));
+  WX_ASSIGN_OR_RETURN(Device d, auth_->authenticate(std::string(auth.substr(kBearer.size())),
+                                                    now_ms(), config_.token_idle_expiry_ms));
   log.user = d.person;
   log.device = d.device_id;
+  if (uint32_t wait_s = limiter_.acquire(d.device_id, now_ms())) {
+    metrics_.add("werkex_rate_limited_total", "");
+    return make_error(WX_RATE_LIMITED, "this device sent too many requests; retry in " +
+                                           std::to_string(wait_s) + " s");
+  }
   return d;
 }
 
+http::Response App::refuse(const http::Request& req, const Error& e) {
+  http::Response res = http::error_response(req, e);
+  if (e.code == WX_RATE_LIMITED) {
+    // The time one token takes to come back bounds the wait; the message has the exact one.
+    double per_token_s = 60.0 / std::max(config_.rate_limit.per_minute, 1e-3);
+    res.set(bhttp::field::retry_after,
+            std::to_string(static_cast<uint64_t>(std::max(1.0, std::ceil(per_token_s)))));
+  }
+  return res;
+}
+
 http::Response App::handle_enroll(const http::Request& req, http::RequestLog& log) {
-  auto body = json_body(req);
-  if (!body) return http::error_response(req, body.error());
+  http::DecodedBody decoded = http::decode_request(req);
+  if (decoded.refusal) return std::move(*decoded.refusal);
+  json* body = &decoded.value;
   if (!body->is_object() || !(*body)["code"].is_string() || !(*body)["replica"].is_string() ||
       !replica_from_hex((*body)["replica"].get<std::string>()))
     return http::error_response(
@@ -104,7 +117,7 @@ http::Response App::handle_enroll(const http::Request& req, http::RequestLog& lo
   if (!access) return http::error_response(req, access.error());
   protocol::EnrollResponse out{token,
                                {person, access->role, access->own_bucket(), access->school_bucket}};
-  return http::json_response(req, 200, protocol::to_json(out));
+  return http::negotiated_response(req, 200, protocol::to_json(out));
 }
 
 }  // namespace werkex::server

@@ -11,8 +11,10 @@
 #include <string>
 
 #include "auth_store.hpp"
+#include "blob_store.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
+#include "rate_limiter.hpp"
 #include "werkex/store.hpp"
 
 namespace werkex::server {
@@ -23,6 +25,11 @@ struct AppConfig {
   uint64_t max_clock_skew_ms = 10 * 60 * 1000;
   size_t default_page_limit = 500;
   size_t max_page_limit = 5000;
+  RateLimit rate_limit;  // per device, over every authenticated request
+  // A lost phone nobody reported stops working on its own after this long without a sync.
+  uint64_t token_idle_expiry_ms = 180ull * 24 * 60 * 60 * 1000;
+  // The largest blob PUT /v1/blobs accepts (413 above); the schema allows up to 100 MiB.
+  uint64_t max_blob_bytes = 100ull * 1024 * 1024;
 };
 
 class App {
@@ -37,17 +44,37 @@ class App {
   uint64_t now_ms();
 
  private:
-  App(AppConfig config, http::Metrics& metrics) : config_(std::move(config)), metrics_(metrics) {}
+  App(AppConfig config, http::Metrics& metrics)
+      : config_(std::move(config)), metrics_(metrics), limiter_(config_.rate_limit) {}
   http::Response handle_sync(const http::Request& req, http::RequestLog& log);
   http::Response handle_enroll(const http::Request& req, http::RequestLog& log);
+  // The device behind the request's bearer token, once its rate limit allows the request.
   Result<Device> authenticate(const http::Request& req, http::RequestLog& log);
+  // error_response, plus Retry-After when the device is over its rate limit.
+  http::Response refuse(const http::Request& req, const Error& e);
+  // Blobs (blob_handler.cpp): HEAD/PUT/GET /v1/blobs/{sha}; the contract is in README.md.
+  struct BlobEntity;
+  Status open_blobs();
+  void register_blob_routes(http::Router& router);
+  http::Response handle_blob_head(const http::Request& req, const std::string& sha,
+                                  http::RequestLog& log);
+  http::Response handle_blob_put(const http::Request& req, const std::string& sha,
+                                 http::RequestLog& log);
+  http::Response handle_blob_get(const http::Request& req, const std::string& sha,
+                                 http::RequestLog& log);
+  // The blob entity with that hash in a bucket the device's person may read (for_write:
+  // write); not_found, or permission_denied when readable only. Takes mu_.
+  Result<BlobEntity> find_blob(const Device& device, const std::string& sha, bool for_write);
+  http::Response blob_refuse(const http::Request& req, const Error& e, http::RequestLog& log);
 
   AppConfig config_;
   http::Metrics& metrics_;
   SystemClockSource clock_;
+  RateLimiter limiter_;
   std::mutex mu_;
   std::unique_ptr<Replica> dossiers_;
   std::unique_ptr<AuthStore> auth_;
+  std::unique_ptr<BlobStore> blobs_;  // thread-safe itself: used outside mu_
 };
 
 }  // namespace werkex::server

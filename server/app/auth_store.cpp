@@ -58,9 +58,18 @@ Result<std::unique_ptr<AuthStore>> AuthStore::open(const std::string& path) {
     CREATE INDEX IF NOT EXISTS devices_by_person ON devices(person);
     CREATE TABLE IF NOT EXISTS access_log(
       at_ms INTEGER NOT NULL, person TEXT NOT NULL, device TEXT NOT NULL, bucket TEXT NOT NULL,
-      changes INTEGER NOT NULL);
+      changes INTEGER NOT NULL, blob TEXT);
     CREATE INDEX IF NOT EXISTS access_log_by_bucket ON access_log(bucket, at_ms);
   )sql"));
+  // server.db files from before blob downloads were logged lack the column.
+  WX_ASSIGN_OR_RETURN(auto has_blob,
+                      sql::Stmt::prepare(db,
+                                         "SELECT count(*) FROM pragma_table_info('access_log') "
+                                         "WHERE name = 'blob'"));
+  WX_ASSIGN_OR_RETURN(bool row, has_blob.step());
+  if (row && has_blob.int64(0) == 0) {
+    WX_RETURN_IF_ERROR(db.exec("ALTER TABLE access_log ADD COLUMN blob TEXT"));
+  }
   return std::unique_ptr<AuthStore>(new AuthStore(std::move(db)));
 }
 
@@ -113,18 +122,33 @@ Result<std::pair<std::string, std::string>> AuthStore::redeem_invite(const std::
   return std::make_pair(token, person);
 }
 
-Result<Device> AuthStore::authenticate(const std::string& token, uint64_t now_ms) {
+namespace {
+constexpr uint64_t kLastSeenGranularityMs = 60 * 60 * 1000;
+}  // namespace
+
+Result<Device> AuthStore::authenticate(const std::string& token, uint64_t now_ms,
+                                       uint64_t idle_expiry_ms) {
   std::lock_guard lock(mu_);
-  WX_ASSIGN_OR_RETURN(
-      auto st, sql::Stmt::prepare(
-                   db_, "SELECT device_id, person, revoked_ms FROM devices WHERE token_hash = ?1"));
+  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
+                                                  "SELECT device_id, person, revoked_ms, "
+                                                  "coalesce(last_seen_ms, created_ms) "
+                                                  "FROM devices WHERE token_hash = ?1"));
   st.bind(1, sha256_hex(token));
   WX_ASSIGN_OR_RETURN(bool row, st.step());
   if (!row) return make_error(WX_UNAUTHENTICATED, "unknown device token: enrol this device again");
   if (!st.is_null(2))
     return make_error(WX_UNAUTHENTICATED, "this device's token was revoked: enrol again");
   Device d{std::string(st.text(0)), std::string(st.text(1))};
+  const uint64_t last_seen = st.uint64(3);
   st.reset();
+  if (now_ms > last_seen + idle_expiry_ms)
+    return make_error(WX_UNAUTHENTICATED,
+                      "this device's token expired after " +
+                          std::to_string(idle_expiry_ms / 86400000) +
+                          " days without a sync: enrol again (its changes stay queued)");
+  // Last-seen only needs day precision for expiry; rewriting it on every request would cost
+  // an fsync per sync.
+  if (now_ms < last_seen + kLastSeenGranularityMs) return d;
   WX_ASSIGN_OR_RETURN(
       auto seen,
       sql::Stmt::prepare(db_, "UPDATE devices SET last_seen_ms = ?2 WHERE token_hash = ?1"));
@@ -151,16 +175,18 @@ Status AuthStore::revoke_token(const std::string& token, uint64_t now_ms) {
 }
 
 Status AuthStore::log_read(uint64_t now_ms, const std::string& person, const std::string& device,
-                           const std::string& bucket, size_t changes) {
+                           const std::string& bucket, size_t changes, const std::string& blob) {
   std::lock_guard lock(mu_);
-  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
-                                                  "INSERT INTO access_log(at_ms, person, device, "
-                                                  "bucket, changes) VALUES(?1, ?2, ?3, ?4, ?5)"));
+  WX_ASSIGN_OR_RETURN(
+      auto st, sql::Stmt::prepare(db_,
+                                  "INSERT INTO access_log(at_ms, person, device, bucket, changes, "
+                                  "blob) VALUES(?1, ?2, ?3, ?4, ?5, nullif(?6, ''))"));
   return st.bind(1, static_cast<int64_t>(now_ms))
       .bind(2, person)
       .bind(3, device)
       .bind(4, bucket)
       .bind(5, static_cast<int64_t>(changes))
+      .bind(6, blob)
       .run();
 }
 

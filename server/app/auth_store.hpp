@@ -33,11 +33,13 @@ class AuthStore {
                                                             const std::string& device_id,
                                                             uint64_t now_ms);  // (token, person)
   // The device a bearer token belongs to; WX_UNAUTHENTICATED if unknown or revoked.
-  Result<Device> authenticate(const std::string& token, uint64_t now_ms);
+  // The device of a token that is known, not revoked, and used within `idle_expiry_ms`.
+  Result<Device> authenticate(const std::string& token, uint64_t now_ms, uint64_t idle_expiry_ms);
   Status revoke_person_devices(const std::string& person, uint64_t now_ms);
   Status revoke_token(const std::string& token, uint64_t now_ms);
+  // One read of a dossier: `changes` field changes pulled, or the blob with hash `blob`.
   Status log_read(uint64_t now_ms, const std::string& person, const std::string& device,
-                  const std::string& bucket, size_t changes);
+                  const std::string& bucket, size_t changes, const std::string& blob = "");
   Result<size_t> count_reads(const std::string& bucket);
 
  private:

@@ -1,9 +1,11 @@
 // werkex-server --data DIR --listen ADDR:PORT [--config FILE] [--demo]
 //
 // The sync server on its embedded SQLite. --config names a JSON file with any of: listen,
-// data, grace_days, max_clock_skew_s, io_threads, worker_threads, tls_cert, tls_key. Flags
-// win over the file. --demo seeds a demo school into an empty server and prints enrolment
-// codes. Exit codes: 0 after a clean shutdown, 2 for bad flags, 10 + error code otherwise.
+// data, grace_days, max_clock_skew_s, io_threads, worker_threads, tls_cert, tls_key,
+// body_limit_bytes, read_timeout_s, write_timeout_s, idle_timeout_s, rate_limit_per_minute,
+// rate_limit_burst, max_blob_bytes, token_idle_days. Flags win over the file. --demo seeds a demo
+// school into an empty server and prints enrolment codes. Exit codes: 0 after a clean shutdown, 2
+// for bad flags, 10 + error code otherwise.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -75,13 +77,27 @@ int main(int argc, char** argv) {
     options.worker_threads = config.value("worker_threads", 2);
     options.tls_cert_file = config.value("tls_cert", "");
     options.tls_key_file = config.value("tls_key", "");
+    options.body_limit = config.value("body_limit_bytes", options.body_limit);
+    options.read_timeout = std::chrono::seconds(config.value("read_timeout_s", 30));
+    options.write_timeout = std::chrono::seconds(config.value("write_timeout_s", 30));
+    options.idle_timeout = std::chrono::seconds(config.value("idle_timeout_s", 60));
   } catch (const std::exception& e) {
     return usage(std::string("bad listen address or config value: ") + e.what());
   }
   server::AppConfig app_config;
   app_config.data_dir = data;
-  app_config.supervisor_grace_days = config.value("grace_days", 14);
-  app_config.max_clock_skew_ms = config.value("max_clock_skew_s", 600) * 1000ull;
+  try {
+    app_config.supervisor_grace_days = config.value("grace_days", 14);
+    app_config.max_clock_skew_ms = config.value("max_clock_skew_s", 600) * 1000ull;
+    app_config.rate_limit.per_minute =
+        config.value("rate_limit_per_minute", app_config.rate_limit.per_minute);
+    app_config.rate_limit.burst = config.value("rate_limit_burst", app_config.rate_limit.burst);
+    app_config.token_idle_expiry_ms =
+        static_cast<uint64_t>(config.value("token_idle_days", 180.0) * 86400000.0);
+    app_config.max_blob_bytes = config.value("max_blob_bytes", app_config.max_blob_bytes);
+  } catch (const std::exception& e) {
+    return usage(std::string("bad config value: ") + e.what());
+  }
 
   http::Metrics metrics;
   auto app = server::App::open(app_config, metrics);

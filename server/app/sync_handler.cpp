@@ -1,6 +1,10 @@
 // POST /v1/sync: push and pull in one idempotent round trip (protocol.hpp).
+#include <map>
+#include <tuple>
+
 #include "access.hpp"
 #include "app.hpp"
+#include "http/negotiation.hpp"
 #include "werkex/ids.hpp"
 #include "werkex/protocol.hpp"
 
@@ -8,12 +12,10 @@ namespace werkex::server {
 
 http::Response App::handle_sync(const http::Request& req, http::RequestLog& log) {
   auto device = authenticate(req, log);
-  if (!device) return http::error_response(req, device.error());
-  json body = json::parse(req.body(), nullptr, false);
-  if (body.is_discarded())
-    return http::error_response(
-        req, make_error(WX_INVALID_ARGUMENT, "the body is not valid JSON (or not UTF-8)"));
-  auto parsed = protocol::sync_request_from_json(body);
+  if (!device) return refuse(req, device.error());
+  http::DecodedBody body = http::decode_request(req);
+  if (body.refusal) return std::move(*body.refusal);
+  auto parsed = protocol::sync_request_from_json(body.value);
   if (!parsed) return http::error_response(req, parsed.error());
   const protocol::SyncRequest& sync = *parsed;
   if (replica_to_hex(sync.replica) != device->device_id)
@@ -66,6 +68,20 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
     metrics_.add("werkex_sync_changes_rejected_total",
                  std::string("reason=\"") + error_code_name(r.error.code) + "\"");
 
+  // No echo: a field whose server state is exactly what this device just sent is one it
+  // already holds (its own state can only have grown since), so it is left out of the pull.
+  std::map<std::tuple<std::string_view, std::string_view, std::string>, const FieldState*> pushed;
+  for (const Change& c : allowed.changes)
+    pushed.emplace(std::tuple(std::string_view(c.entity), std::string_view(c.field),
+                              c.element.is_null() ? std::string() : c.element.dump()),
+                   &c.state);
+  auto is_echo = [&](const Change& c) {
+    if (pushed.empty()) return false;
+    auto it = pushed.find(std::tuple(std::string_view(c.entity), std::string_view(c.field),
+                                     c.element.is_null() ? std::string() : c.element.dump()));
+    return it != pushed.end() && *it->second == c.state;
+  };
+
   const size_t limit =
       sync.limit ? std::min(sync.limit, config_.max_page_limit) : config_.default_page_limit;
   for (const std::string& bucket : access->read) {
@@ -78,13 +94,14 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
     protocol::BucketPull pull;
     pull.cursor = changes->upto_seq;
     pull.more = changes->upto_seq < dossiers_->last_seq();
-    if (bucket == access->school_bucket && access->school_entities) {
-      auto& v = changes->changes;
-      v.erase(std::remove_if(
-                  v.begin(), v.end(),
-                  [&](const Change& c) { return !access->school_entities->count(c.entity); }),
-              v.end());
-    }
+    const bool filter_school = bucket == access->school_bucket && access->school_entities;
+    auto& v = changes->changes;
+    v.erase(std::remove_if(v.begin(), v.end(),
+                           [&](const Change& c) {
+                             return (filter_school && !access->school_entities->count(c.entity)) ||
+                                    is_echo(c);
+                           }),
+            v.end());
     if (cursor == pull.cursor && changes->changes.empty() && cursor_it != sync.cursors.end())
       continue;
     if (bucket.rfind("pupil:", 0) == 0 && !changes->changes.empty()) {
@@ -101,7 +118,7 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
     if (!access->read.count(bucket)) out.revoked.push_back(bucket);
   log.note = "pushed " + std::to_string(sync.push.changes.size()) + ", rejected " +
              std::to_string(out.rejected.size());
-  return http::json_response(req, 200, protocol::to_json(out));
+  return http::negotiated_response(req, 200, protocol::to_json(out));
 }
 
 }  // namespace werkex::server

@@ -48,6 +48,8 @@ unsigned http_status_for(werkex::ErrorCode code) {
       return 413;
     case WX_UNAVAILABLE:
       return 503;
+    case WX_RATE_LIMITED:
+      return 429;
     case WX_IO:
     case WX_INTERNAL:
       return 500;

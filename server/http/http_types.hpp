@@ -54,7 +54,8 @@ Response json_response(const Request& req, unsigned status, const nlohmann::json
 Response error_response(const Request& req, const werkex::Error& e);
 
 // invalid_argument/corrupt 400, unauthenticated 401, permission_denied 403, not_found 404,
-// conflict 409, clock_skew 409, too_large 413, unavailable 503, io/internal 500 (OK: 200).
+// conflict 409, clock_skew 409, too_large 413, rate_limited 429, unavailable 503,
+// io/internal 500 (OK: 200).
 unsigned http_status_for(werkex::ErrorCode code);
 
 }  // namespace werkex::http

@@ -28,12 +28,14 @@ const char* error_code_name(ErrorCode code) {
       return "too_large";
     case WX_INTERNAL:
       return "internal";
+    case WX_RATE_LIMITED:
+      return "rate_limited";
   }
   return "internal";
 }
 
 ErrorCode error_code_from_name(std::string_view name) {
-  for (int c = WX_OK; c <= WX_INTERNAL; ++c)
+  for (int c = WX_OK; c <= WX_ERROR_CODE_MAX; ++c)
     if (name == error_code_name(static_cast<ErrorCode>(c))) return static_cast<ErrorCode>(c);
   return WX_INTERNAL;
 }

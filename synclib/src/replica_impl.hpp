@@ -59,6 +59,9 @@ class Replica::Impl {
 
   std::map<uint64_t, std::pair<Query, Observer>> observers;
   uint64_t next_observer = 1;
+  // Inside write_together(): events wait here until the outer transaction commits.
+  int write_depth = 0;
+  std::vector<ChangeEvent> deferred_events;
 
   explicit Impl(ClockSource* source) : clock(source ? *source : system_clock) {}
 

@@ -118,16 +118,30 @@ std::string_view Stmt::text(int col) const {
 }
 
 Result<Transaction> Transaction::begin(Db& db) {
+  if (!sqlite3_get_autocommit(db.raw())) {
+    WX_RETURN_IF_ERROR(db.exec("SAVEPOINT wx_nested"));
+    return Transaction(&db, true);
+  }
   WX_RETURN_IF_ERROR(db.exec("BEGIN IMMEDIATE"));
-  return Transaction(&db);
+  return Transaction(&db, false);
 }
 
 Transaction::~Transaction() {
-  if (db_) (void)db_->exec("ROLLBACK");
+  if (!db_) return;
+  // ROLLBACK TO keeps the savepoint open; RELEASE then removes it (its writes are gone).
+  if (nested_)
+    (void)db_->exec("ROLLBACK TO wx_nested; RELEASE wx_nested");
+  else
+    (void)db_->exec("ROLLBACK");
 }
 
 Status Transaction::commit() {
   Db* db = std::exchange(db_, nullptr);
+  if (nested_) {
+    Status s = db->exec("RELEASE wx_nested");
+    if (!s) (void)db->exec("ROLLBACK TO wx_nested; RELEASE wx_nested");
+    return s;
+  }
   Status s = db->exec("COMMIT");
   if (!s) (void)db->exec("ROLLBACK");
   return s;

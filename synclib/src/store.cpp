@@ -192,6 +192,10 @@ Status Replica::Impl::store_entity(EntityHeader& header, EntityFields& fields) {
 
 void Replica::Impl::notify(const std::vector<ChangeEvent>& events) {
   if (events.empty() || observers.empty()) return;
+  if (write_depth > 0) {
+    deferred_events.insert(deferred_events.end(), events.begin(), events.end());
+    return;
+  }
   // Copy first: an observer may add or remove observers.
   auto snapshot = observers;
   for (auto& [token, entry] : snapshot) {
@@ -515,6 +519,31 @@ uint64_t Replica::add_observer(Query query, Observer observer) {
 
 void Replica::remove_observer(uint64_t token) {
   impl_->observers.erase(token);
+}
+
+Status Replica::write_together(const std::function<Status()>& body) {
+  Impl& impl = *impl_;
+  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl.db));
+  const size_t mark = impl.deferred_events.size();
+  ++impl.write_depth;
+  Status s = body();
+  if (s) s = tx.commit();  // on failure tx's destructor rolls back
+  --impl.write_depth;
+  if (!s) {
+    // Rolled back: nobody hears of these writes.
+    impl.deferred_events.erase(impl.deferred_events.begin() + static_cast<ptrdiff_t>(mark),
+                               impl.deferred_events.end());
+    return s;
+  }
+  if (impl.write_depth > 0) return s;  // nested: the outermost call notifies
+  std::vector<ChangeEvent> events = std::move(impl.deferred_events);
+  impl.deferred_events.clear();
+  impl.notify(events);
+  return Status::ok();
+}
+
+sql::Db& Replica::database() {
+  return impl_->db;
 }
 
 }  // namespace werkex

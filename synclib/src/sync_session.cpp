@@ -52,10 +52,11 @@ Result<std::string> SyncSession::server() const {
 // body), so "token revoked" or "clock skew" reach the caller as such.
 Result<json> SyncSession::post(const std::string& path, const json& body, bool authenticated) {
   WX_ASSIGN_OR_RETURN(std::string base, server());
+  const char* type = media_type(options_.wire);
   HttpRequest req{"POST",
                   base + path,
-                  {{"Content-Type", "application/json"}, {"Accept", "application/json"}},
-                  body.dump()};
+                  {{"Content-Type", type}, {"Accept", type}},
+                  encode_body(body, options_.wire)};
   if (authenticated) {
     WX_ASSIGN_OR_RETURN(auto token, replica_.setting("token"));
     if (!token || token->empty())
@@ -63,21 +64,30 @@ Result<json> SyncSession::post(const std::string& path, const json& body, bool a
     req.headers.emplace_back("Authorization", "Bearer " + *token);
   }
   WX_ASSIGN_OR_RETURN(HttpResponse resp, transport_.send(req));
-  json answer = json::parse(resp.body, nullptr, false);
+  auto format = wire_format_from_content_type(resp.header("Content-Type"));
+  Result<json> answer = format ? decode_body(resp.body, *format)
+                               : Result<json>(make_error(WX_CORRUPT, "unknown Content-Type"));
   if (resp.status != 200) {
-    if (answer.is_object() && answer.contains("error") && answer["error"].is_object()) {
-      const json& e = answer["error"];
+    if (answer && answer->is_object() && answer->contains("error") &&
+        (*answer)["error"].is_object()) {
+      const json& e = (*answer)["error"];
       if (e.contains("server_clock") && e["server_clock"].is_number_unsigned())
         refused_at_server_clock_ = e["server_clock"].get<uint64_t>();
-      return make_error(error_code_from_name(e.value("code", "internal")),
-                        "server: " + e.value("message", "HTTP " + std::to_string(resp.status)));
+      auto text = [&](const char* key, std::string otherwise) {
+        return e.contains(key) && e[key].is_string() ? e[key].get<std::string>() : otherwise;
+      };
+      return make_error(error_code_from_name(text("code", "internal")),
+                        "server: " + text("message", "HTTP " + std::to_string(resp.status)));
     }
     return make_error(
-        resp.status >= 500 ? WX_UNAVAILABLE : WX_INTERNAL,
+        resp.status >= 500 || resp.status == 429 ? WX_UNAVAILABLE : WX_INTERNAL,
         "server answered HTTP " + std::to_string(resp.status) + " without a werkex error");
   }
-  if (answer.is_discarded())
-    return make_error(WX_CORRUPT, "server answered 200 with a body that is not JSON");
+  if (!answer)
+    return make_error(WX_CORRUPT, "server answered 200 with a body that is not " +
+                                      std::string(format ? wire_format_name(*format)
+                                                         : resp.header("Content-Type")) +
+                                      ": " + answer.error().message);
   return answer;
 }
 

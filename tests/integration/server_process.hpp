@@ -16,7 +16,18 @@ namespace werkex::test {
 
 class ServerProcess {
  public:
-  explicit ServerProcess(const std::string& data_dir, const std::string& listen = "127.0.0.1:0") {
+  // `config`, if not empty, is written as the server's --config JSON file next to the data
+  // directory (limits, timeouts, rate limits for a test).
+  explicit ServerProcess(const std::string& data_dir, const std::string& listen = "127.0.0.1:0",
+                         const json& config = json()) {
+    if (!config.is_null()) {
+      config_path_ = data_dir + ".config.json";
+      FILE* f = fopen(config_path_.c_str(), "w");
+      REQUIRE(f);
+      std::string text = config.dump();
+      fwrite(text.data(), 1, text.size(), f);
+      fclose(f);
+    }
     start(data_dir, listen);
   }
   ~ServerProcess() { stop(SIGTERM); }
@@ -30,8 +41,12 @@ class ServerProcess {
     if (pid_ == 0) {
       FILE* log = freopen(log_path_.c_str(), "a", stdout);
       if (!log) _exit(126);
-      execl(WERKEX_SERVER, WERKEX_SERVER, "--data", data_dir.c_str(), "--listen", listen.c_str(),
-            "--demo", static_cast<char*>(nullptr));
+      if (config_path_.empty())
+        execl(WERKEX_SERVER, WERKEX_SERVER, "--data", data_dir.c_str(), "--listen", listen.c_str(),
+              "--demo", static_cast<char*>(nullptr));
+      else
+        execl(WERKEX_SERVER, WERKEX_SERVER, "--data", data_dir.c_str(), "--listen", listen.c_str(),
+              "--config", config_path_.c_str(), "--demo", static_cast<char*>(nullptr));
       _exit(127);
     }
     url_.clear();
@@ -65,6 +80,7 @@ class ServerProcess {
  private:
   pid_t pid_ = -1;
   std::string log_path_;
+  std::string config_path_;
 
   // True once the URL and the codes of this start are in the log.
   bool parse_log() {

@@ -122,3 +122,29 @@ TEST_CASE("sync: a phone whose clock is a year ahead is corrected and cannot win
   CHECK(expect_ok(phone.replica->get(act))["title"] == "van de tablet");
   CHECK(phone.bucket_dump("pupil:" + phone.user()) == tablet.bucket_dump("pupil:" + phone.user()));
 }
+
+TEST_CASE("sync: a device's own pushed changes are not sent back to it", "[integration][sync]") {
+  TempDir dir;
+  std::string data = dir.file("server");
+  ServerProcess server(data);
+  Device phone(dir.file("phone.db"), server.url(), server.code("Sem"));
+  Device tablet(dir.file("tablet.db"), server.url(), admin(data, "invite " + phone.user()));
+  phone.sync();
+  tablet.sync();
+  ActivityPlan plan;
+  plan.kind = "interview";
+  std::string act = expect_ok(Dossier(*phone.replica).plan_activity(plan));
+  SyncReport own = phone.sync();
+  CHECK(own.pushed > 0);
+  CHECK(own.pulled == 0);
+  CHECK(tablet.sync().pulled > 0);
+  // A concurrent edit by another device of the same field does come back, merged.
+  expect_ok(tablet.replica->put({{"id", act}, {"competencies", {{"add", {"netwerken"}}}}}));
+  tablet.sync();
+  expect_ok(phone.replica->put({{"id", act}, {"competencies", {{"add", {"motievenreflectie"}}}}}));
+  SyncReport merged = phone.sync();
+  CHECK(merged.pulled > 0);
+  tablet.sync();
+  CHECK(phone.bucket_dump("pupil:" + phone.user()) == tablet.bucket_dump("pupil:" + phone.user()));
+  CHECK(expect_ok(phone.replica->get(act))["competencies"].size() == 2);
+}

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "werkex/blob_sync.hpp"
 #include "werkex/error.hpp"
 #include "werkex/merge.hpp"
 #include "werkex/store.hpp"
@@ -100,6 +101,14 @@ std::vector<Command> entity_commands();
 std::vector<Command> cycle_commands();
 std::vector<Command> sync_commands();
 std::vector<Command> server_commands();
+std::vector<Command> blob_commands();
+
+// Blobs in other commands (commands_blobs.cpp): sync's --network option (usage error when
+// unknown), the upload after a sync round (adds "blobs" to `out`; an error when the upload
+// stopped early, everything still queued), and status's "blobs" member.
+Outcome parse_network(const Args& args, NetworkKind& out);
+Outcome upload_blobs(Context& ctx, Transport& transport, NetworkKind network, json& out);
+Result<json> blob_status(Replica& replica);
 
 // Entities are flat and bundles a few levels deep; deeper JSON is refused before parsing,
 // because nlohmann copies and prints values recursively and a hostile file nested a million

@@ -77,6 +77,7 @@ Outcome cmd_status(Context& ctx, const Args&) {
       r.changes_since(pushed ? std::strtoull(pushed->c_str(), nullptr, 10) : 0, 0, mine));
   WX_ASSIGN_OR_RETURN(auto quarantined, r.quarantined());
   WX_ASSIGN_OR_RETURN(auto last_sync, r.setting("sync.last_at"));
+  WX_ASSIGN_OR_RETURN(json blobs, blob_status(r));
   print_json(ctx, {{"replica", replica_to_hex(r.replica_id())},
                    {"user", me.user},
                    {"role", me.role},
@@ -87,7 +88,8 @@ Outcome cmd_status(Context& ctx, const Args&) {
                    {"waiting_to_push", waiting.changes.size()},
                    {"quarantined", quarantined.size()},
                    {"last_sync", last_sync ? json(*last_sync) : json()},
-                   {"entities", counts}});
+                   {"entities", counts},
+                   {"blobs", blobs}});
   return Outcome();
 }
 
@@ -189,7 +191,8 @@ std::vector<Command> entity_commands() {
        cmd_init},
       {"status",
        "",
-       "Print this replica's id, identity, last sequence number and entity counts.",
+       "Print this replica's id, identity, last sequence number and entity counts, and its "
+       "blobs: pending upload, failed (with the server's reason), remote only, policy.",
        {},
        0,
        0,

@@ -19,12 +19,17 @@ Outcome cmd_enroll(Context& ctx, const Args& args) {
   return Outcome();
 }
 
-Outcome cmd_sync(Context& ctx, const Args&) {
+// Entities first, then blob bytes: the server accepts bytes only for a blob entity it has.
+Outcome cmd_sync(Context& ctx, const Args& args) {
+  NetworkKind network = NetworkKind::wifi;
+  CLI_RETURN_IF_ERROR(parse_network(args, network));
   CurlTransport transport;
   SyncSession session(*ctx.replica, transport);
   WX_ASSIGN_OR_RETURN(SyncReport report, session.run());
-  print_json(ctx, report.to_json());
-  return Outcome();
+  json out = report.to_json();
+  Outcome blobs = upload_blobs(ctx, transport, network, out);
+  print_json(ctx, out);
+  return blobs;
 }
 
 Outcome cmd_quarantine(Context& ctx, const Args& args) {
@@ -54,10 +59,11 @@ std::vector<Command> server_commands() {
        true,
        cmd_enroll},
       {"sync",
-       "",
+       "[--network wifi|cellular|none]",
        "Push this device's changes to the server and pull what it may see (init --server URL "
-       "first).",
-       {},
+       "first), then upload queued photos as the blob policy allows on that network (default "
+       "wifi); prints what went, under \"blobs\".",
+       {{"network"}},
        0,
        0,
        true,

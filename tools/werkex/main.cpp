@@ -39,6 +39,8 @@ const char* code_meaning(ErrorCode code) {
       return "a value or file exceeds a limit";
     case WX_INTERNAL:
       return "a bug in werkex; please report it";
+    case WX_RATE_LIMITED:
+      return "the server asks this device to slow down; retry later";
   }
   return "";
 }
@@ -50,7 +52,9 @@ std::string usage(const std::vector<Command>& commands) {
        "An entity is a flat JSON object: {\"id\": ..., \"type\": ..., \"<field>\": value, ...}.\n"
        "--json takes the JSON itself, @FILE to read it from a file, or - for stdin.\n"
        "Commands that create an entity print its id; get, list, cycle, status and import\n"
-       "print JSON; dump prints the canonical form, identical on converged replicas.\n\n"
+       "print JSON; dump prints the canonical form, identical on converged replicas.\n"
+       "attach prints the blob entity's id and the file's SHA-256; photos are kept in\n"
+       "PATH.blobs/ and uploaded by sync after the entities (see blob-policy).\n\n"
        "Commands:\n";
   for (const Command& c : commands) {
     u << "  " << c.name;
@@ -60,7 +64,7 @@ std::string usage(const std::vector<Command>& commands) {
   u << "\nExit codes:\n"
        "  0   success\n"
        "  2   usage: unknown command or option, missing option or operand\n";
-  for (int code = WX_INVALID_ARGUMENT; code <= WX_INTERNAL; ++code) {
+  for (int code = WX_INVALID_ARGUMENT; code <= WX_ERROR_CODE_MAX; ++code) {
     auto c = static_cast<ErrorCode>(code);
     std::string name = error_code_name(c);
     u << "  " << exit_code_for(c) << "  " << name
@@ -132,7 +136,8 @@ int report(const Outcome& o) {
 
 int run(int argc, char** argv) {
   std::vector<Command> commands;
-  for (auto group : {entity_commands, cycle_commands, sync_commands, server_commands})
+  for (auto group :
+       {entity_commands, cycle_commands, sync_commands, server_commands, blob_commands})
     for (Command& c : group()) commands.push_back(std::move(c));
   commands.push_back({"help", "", "Print this text.", {}, 0, 0, false, nullptr});
 

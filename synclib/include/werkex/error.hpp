@@ -29,7 +29,7 @@ struct Error {
 
   std::string to_string() const;
   // Whether retrying the same call later may succeed (network down, server busy).
-  bool is_transient() const { return code == WX_UNAVAILABLE; }
+  bool is_transient() const { return code == WX_UNAVAILABLE || code == WX_RATE_LIMITED; }
 };
 
 inline Error make_error(ErrorCode code, std::string message) {

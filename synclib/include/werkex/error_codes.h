@@ -18,7 +18,11 @@ typedef enum wx_error_code {
   WX_UNAUTHENTICATED = 8,   /* missing, expired or revoked token */
   WX_UNAVAILABLE = 9,       /* transient: the network or the server is unreachable; retry */
   WX_TOO_LARGE = 10,        /* a body, batch or value exceeds a limit */
-  WX_INTERNAL = 11          /* a bug: an invariant did not hold */
+  WX_INTERNAL = 11,         /* a bug: an invariant did not hold */
+  WX_RATE_LIMITED = 12      /* transient: too many requests from this device; retry later */
 } wx_error_code;
+
+/* The highest code of this build, for tables that list them all. */
+#define WX_ERROR_CODE_MAX WX_RATE_LIMITED
 
 #endif

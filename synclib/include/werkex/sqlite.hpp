@@ -69,17 +69,23 @@ class Stmt {
 };
 
 // BEGIN IMMEDIATE on construction (via begin()); rolls back on destruction unless commit().
+// Begun while another transaction is open, it is a SAVEPOINT inside it: commit() releases
+// it into the outer transaction (which alone makes it durable) and destruction rolls back
+// only its own writes. That lets one user action made of several writes commit once.
 class Transaction {
  public:
   static Result<Transaction> begin(Db& db);
   ~Transaction();
-  Transaction(Transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Transaction(Transaction&& other) noexcept : db_(other.db_), nested_(other.nested_) {
+    other.db_ = nullptr;
+  }
   Transaction& operator=(Transaction&&) = delete;
   Status commit();
 
  private:
-  explicit Transaction(Db* db) : db_(db) {}
+  Transaction(Db* db, bool nested) : db_(db), nested_(nested) {}
   Db* db_ = nullptr;
+  bool nested_ = false;
 };
 
 }  // namespace werkex::sql

@@ -27,6 +27,10 @@
 
 namespace werkex {
 
+namespace sql {
+class Db;
+}
+
 // Who writes on this replica: a person id, their role, the bucket their own entities go to
 // (a pupil's dossier "pupil:<id>") and their school's shared bucket ("school:<id>").
 struct Identity {
@@ -181,6 +185,15 @@ class Replica {
 
   uint64_t add_observer(Query query, Observer observer);
   void remove_observer(uint64_t token);
+
+  // Runs `body` as one transaction: the put()s and remove()s it makes, and what it writes
+  // through database(), commit together (one fsync) or, if `body` or the commit fails, not
+  // at all. Observers hear of the changes after the commit. For one user action that is
+  // several writes (attaching a photo: the blob entity, the experience's photos, the queue).
+  Status write_together(const std::function<Status()>& body);
+  // The SQLite connection, for synclib components that keep tables of their own next to the
+  // entities (the blob store's upload queue). Entities go through put()/get() only.
+  sql::Db& database();
 
   class Impl;
 

@@ -17,6 +17,7 @@
 #include "werkex/protocol.hpp"
 #include "werkex/store.hpp"
 #include "werkex/transport.hpp"
+#include "werkex/wire_format.hpp"
 
 namespace werkex {
 
@@ -34,6 +35,8 @@ struct SyncReport {
 struct SyncOptions {
   size_t page_limit = 200;  // entity updates per request and per bucket
   int max_rounds = 1000;    // a bound, so a misbehaving server cannot keep a device looping
+  // How bodies travel; the server answers in the same format (errors always in JSON).
+  WireFormat wire = WireFormat::json;
 };
 
 class SyncSession {

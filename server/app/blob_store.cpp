@@ -1,0 +1,271 @@
+#include "blob_store.hpp"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+namespace werkex::server {
+
+namespace {
+
+// An open file descriptor, closed when it goes out of scope.
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  Fd& operator=(Fd&& o) noexcept {
+    if (this != &o) {
+      reset();
+      fd_ = std::exchange(o.fd_, -1);
+    }
+    return *this;
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { reset(); }
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+Error io_error(const std::string& what, const std::string& path, int err) {
+  return make_error(WX_IO, what + " " + path + ": " + std::strerror(err));
+}
+
+Result<Fd> open_file(const std::string& path, int flags, mode_t mode = 0640) {
+  int fd;
+  do {
+    fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    if (errno == ENOENT) return make_error(WX_NOT_FOUND, "no file " + path);
+    return io_error("cannot open", path, errno);
+  }
+  return Fd(fd);
+}
+
+Result<uint64_t> file_size(const Fd& f, const std::string& path) {
+  struct stat st;
+  if (::fstat(f.get(), &st) != 0) return io_error("cannot stat", path, errno);
+  return static_cast<uint64_t>(st.st_size);
+}
+
+// A rename or a new file is durable only once its directory is synced.
+Status sync_dir(const std::string& dir) {
+  WX_ASSIGN_OR_RETURN(Fd d, open_file(dir, O_RDONLY | O_DIRECTORY));
+  if (::fsync(d.get()) != 0) return io_error("cannot fsync directory", dir, errno);
+  return Status::ok();
+}
+
+Status make_dir(const std::string& path, bool* created = nullptr) {
+  if (::mkdir(path.c_str(), 0750) == 0) {
+    if (created) *created = true;
+    return Status::ok();
+  }
+  if (errno == EEXIST) return Status::ok();
+  return io_error("cannot create directory", path, errno);
+}
+
+Status write_all(const Fd& f, std::string_view bytes, uint64_t at, const std::string& path) {
+  while (!bytes.empty()) {
+    ssize_t n = ::pwrite(f.get(), bytes.data(), bytes.size(), static_cast<off_t>(at));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return io_error("cannot write", path, n < 0 ? errno : EIO);
+    bytes.remove_prefix(static_cast<size_t>(n));
+    at += static_cast<uint64_t>(n);
+  }
+  return Status::ok();
+}
+
+Result<std::string> sha256_of_file(const Fd& f, const std::string& path) {
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  std::string buf(256 * 1024, '\0');
+  uint64_t at = 0;
+  while (true) {
+    ssize_t n = ::pread(f.get(), buf.data(), buf.size(), static_cast<off_t>(at));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return io_error("cannot read", path, errno);
+    if (n == 0) break;
+    crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buf.data()),
+                              static_cast<unsigned long long>(n));
+    at += static_cast<uint64_t>(n);
+  }
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&state, digest);
+  char hex[2 * crypto_hash_sha256_BYTES + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return std::string(hex);
+}
+
+Status check_sha(const std::string& sha) {
+  if (!is_valid_sha256(sha))
+    return make_error(WX_INVALID_ARGUMENT, "a blob is named by 64 lowercase hex digits");
+  return Status::ok();
+}
+
+}  // namespace
+
+bool is_valid_sha256(std::string_view s) {
+  if (s.size() != 64) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+Result<std::unique_ptr<BlobStore>> BlobStore::open(const std::string& root) {
+  if (sodium_init() < 0) return make_error(WX_INTERNAL, "libsodium failed to initialise");
+  WX_RETURN_IF_ERROR(make_dir(root));
+  WX_RETURN_IF_ERROR(make_dir(root + "/partial"));
+  return std::unique_ptr<BlobStore>(new BlobStore(root));
+}
+
+std::string BlobStore::complete_path(const std::string& sha) const {
+  return root_ + "/" + sha.substr(0, 2) + "/" + sha;
+}
+
+std::string BlobStore::partial_path(const std::string& sha) const {
+  return root_ + "/partial/" + sha + ".part";
+}
+
+std::mutex& BlobStore::stripe(const std::string& sha) {
+  // The hash is uniformly distributed, so its first byte spreads the stripes evenly.
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  return stripes_[static_cast<size_t>(nibble(sha[0]) * 16 + nibble(sha[1])) % stripes_.size()];
+}
+
+Result<BlobProgress> BlobStore::progress(const std::string& sha) {
+  WX_RETURN_IF_ERROR(check_sha(sha));
+  std::lock_guard lock(stripe(sha));
+  struct stat st;
+  if (::stat(complete_path(sha).c_str(), &st) == 0)
+    return BlobProgress{static_cast<uint64_t>(st.st_size), true};
+  if (errno != ENOENT) return io_error("cannot stat", complete_path(sha), errno);
+  if (::stat(partial_path(sha).c_str(), &st) == 0)
+    return BlobProgress{static_cast<uint64_t>(st.st_size), false};
+  if (errno != ENOENT) return io_error("cannot stat", partial_path(sha), errno);
+  return BlobProgress{};
+}
+
+Result<AppendOutcome> BlobStore::append(const std::string& sha, uint64_t offset,
+                                        std::string_view bytes, uint64_t total) {
+  WX_RETURN_IF_ERROR(check_sha(sha));
+  if (offset > total || bytes.size() > total - offset)
+    return make_error(WX_INVALID_ARGUMENT, "the chunk reaches past the blob's size");
+  std::lock_guard lock(stripe(sha));
+  AppendOutcome out;
+  struct stat st;
+  if (::stat(complete_path(sha).c_str(), &st) == 0) {
+    out.received = static_cast<uint64_t>(st.st_size);
+    out.complete = true;
+    return out;
+  }
+  const std::string path = partial_path(sha);
+  auto existing = open_file(path, O_RDWR);
+  if (!existing && existing.error().code != WX_NOT_FOUND) return existing.error();
+  Fd f;
+  if (existing) {
+    f = std::move(existing).value();
+  } else {
+    WX_ASSIGN_OR_RETURN(f, open_file(path, O_RDWR | O_CREAT));
+    WX_RETURN_IF_ERROR(sync_dir(root_ + "/partial"));
+  }
+  WX_ASSIGN_OR_RETURN(out.received, file_size(f, path));
+  if (out.received > total) {
+    // Left by an upload that declared another size for this hash: not a prefix of this blob.
+    if (::ftruncate(f.get(), 0) != 0) return io_error("cannot truncate", path, errno);
+    out.received = 0;
+  }
+  if (offset > out.received) {
+    out.gap = true;
+    return out;
+  }
+  const uint64_t skip = out.received - offset;
+  if (skip < bytes.size()) {
+    std::string_view fresh = bytes.substr(static_cast<size_t>(skip));
+    Status written = write_all(f, fresh, out.received, path);
+    if (written && ::fsync(f.get()) != 0) written = io_error("cannot fsync", path, errno);
+    if (!written) {
+      // Keep the invariant: the file holds only acknowledged bytes.
+      if (::ftruncate(f.get(), static_cast<off_t>(out.received)) == 0) (void)::fsync(f.get());
+      return written.error();
+    }
+    out.received += fresh.size();
+    out.written = fresh.size();
+  }
+  f.reset();
+  // Also when nothing was written: the answer to the last chunk may have been lost before
+  // finishing (a crash), and the retry must finish it.
+  if (out.received == total) {
+    WX_RETURN_IF_ERROR(finish_locked(sha));
+    out.complete = true;
+  }
+  return out;
+}
+
+Status BlobStore::finish(const std::string& sha) {
+  WX_RETURN_IF_ERROR(check_sha(sha));
+  std::lock_guard lock(stripe(sha));
+  return finish_locked(sha);
+}
+
+Status BlobStore::finish_locked(const std::string& sha) {
+  const std::string path = partial_path(sha);
+  std::string actual;
+  {
+    WX_ASSIGN_OR_RETURN(Fd f, open_file(path, O_RDONLY));
+    WX_ASSIGN_OR_RETURN(actual, sha256_of_file(f, path));
+  }
+  if (actual != sha) {
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+      return io_error("cannot delete", path, errno);
+    return make_error(WX_CORRUPT, "the uploaded bytes hash to " + actual + ", not to " + sha +
+                                      "; the upload was discarded: send the blob again from 0");
+  }
+  const std::string dir = root_ + "/" + sha.substr(0, 2);
+  bool created = false;
+  WX_RETURN_IF_ERROR(make_dir(dir, &created));
+  if (created) {
+    WX_RETURN_IF_ERROR(sync_dir(root_));
+  }
+  const std::string target = complete_path(sha);
+  if (::rename(path.c_str(), target.c_str()) != 0) return io_error("cannot move", path, errno);
+  WX_RETURN_IF_ERROR(sync_dir(dir));
+  return sync_dir(root_ + "/partial");
+}
+
+Result<std::string> BlobStore::read(const std::string& sha, uint64_t offset, uint64_t length) {
+  WX_RETURN_IF_ERROR(check_sha(sha));
+  const std::string path = complete_path(sha);
+  WX_ASSIGN_OR_RETURN(Fd f, open_file(path, O_RDONLY));
+  WX_ASSIGN_OR_RETURN(uint64_t size, file_size(f, path));
+  if (offset >= size) return std::string();
+  length = std::min(length, size - offset);
+  std::string out(static_cast<size_t>(length), '\0');
+  size_t got = 0;
+  while (got < out.size()) {
+    ssize_t n =
+        ::pread(f.get(), out.data() + got, out.size() - got, static_cast<off_t>(offset + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return io_error("cannot read", path, errno);
+    if (n == 0) break;  // cannot happen for an immutable file; never loop forever
+    got += static_cast<size_t>(n);
+  }
+  out.resize(got);
+  return out;
+}
+
+}  // namespace werkex::server

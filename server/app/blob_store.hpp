@@ -1,0 +1,79 @@
+// BlobStore: the server's content-addressed files for blobs (photos, attachments), under
+// <data>/blobs/. Who may touch which blob is the handler's business (blob_handler.cpp); this
+// class only keeps bytes safe.
+//
+// Layout: a complete blob is blobs/<first 2 hex>/<sha>; an upload in progress is
+// blobs/partial/<sha>.part. Invariants:
+// - every path is built from a validated hash (64 lowercase hex digits) and nothing else, so
+//   no request can name another file; every public call refuses any other string;
+// - a complete file's bytes hash to its name (checked before it got there) and never change;
+//   it appears atomically (rename, then the directory is fsync'ed), so reading needs no lock;
+// - a partial file holds the first bytes of its blob contiguously: bytes are only ever
+//   written at its end and fsync'ed before append() returns, so what it reports as received
+//   survives a crash.
+// Thread-safety: every member may be called concurrently. Calls that look at or change the
+// same hash's partial file are serialised by a lock stripe chosen by the hash.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "werkex/error.hpp"
+
+namespace werkex::server {
+
+// Whether `s` is 64 lowercase hex digits: the only strings that name a blob.
+bool is_valid_sha256(std::string_view s);
+
+struct BlobProgress {
+  uint64_t received = 0;  // bytes held contiguously from 0 (the file's size when complete)
+  bool complete = false;
+};
+
+struct AppendOutcome {
+  uint64_t received = 0;  // bytes held after the call
+  uint64_t written = 0;   // new bytes this call added
+  bool complete = false;  // the blob is (now or already) complete and verified
+  bool gap = false;       // the chunk starts beyond `received`: nothing was written
+};
+
+class BlobStore {
+ public:
+  // Creates <root> and <root>/partial if needed.
+  static Result<std::unique_ptr<BlobStore>> open(const std::string& root);
+
+  Result<BlobProgress> progress(const std::string& sha);
+
+  // Stores the part of a chunk of a blob of `total` bytes, starting at byte `offset`, that
+  // lies beyond what is held: a repeated or overlapping chunk only adds its new tail (so a
+  // retried request is harmless). A chunk starting beyond what is held writes nothing
+  // (gap). When the partial file then holds `total` bytes, finishes it (see finish()). A
+  // partial file longer than `total` cannot be a prefix of this blob and is discarded first.
+  // Errors: invalid_argument (bad hash, chunk past `total`), corrupt (from finish()), io.
+  Result<AppendOutcome> append(const std::string& sha, uint64_t offset, std::string_view bytes,
+                               uint64_t total);
+
+  // Hashes the partial file (SHA-256, streamed): if it matches `sha` it becomes the complete
+  // blob; if not, it is deleted and the answer is corrupt, naming both hashes. not_found if
+  // there is no partial file.
+  Status finish(const std::string& sha);
+
+  // Up to `length` bytes of the complete blob from `offset`; not_found if it is not complete.
+  Result<std::string> read(const std::string& sha, uint64_t offset, uint64_t length);
+
+ private:
+  explicit BlobStore(std::string root) : root_(std::move(root)) {}
+  std::string complete_path(const std::string& sha) const;
+  std::string partial_path(const std::string& sha) const;
+  std::mutex& stripe(const std::string& sha);
+  Status finish_locked(const std::string& sha);
+
+  const std::string root_;
+  std::array<std::mutex, 64> stripes_;
+};
+
+}  // namespace werkex::server

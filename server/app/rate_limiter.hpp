@@ -1,0 +1,45 @@
+// RateLimiter: a token bucket per device, so one runaway or hostile device cannot take the
+// server's time from a school's other devices (design.md: rate limits per device).
+//
+// Each key (a device id) holds up to `burst` tokens, refilled at `per_minute` tokens a
+// minute; a request spends one. A phone that was offline for a day and now syncs many pages
+// and photos in a row fits in the burst; a loop that hammers the server does not. Buckets of
+// keys not seen for a while are forgotten (a full bucket is what a new key gets anyway), so
+// memory stays bounded by the devices active in the last minutes. per_minute == 0 turns the
+// limiter off. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace werkex::server {
+
+struct RateLimit {
+  double per_minute = 600;  // sustained requests per device
+  double burst = 120;       // requests a device may make at once
+};
+
+class RateLimiter {
+ public:
+  explicit RateLimiter(RateLimit limit) : limit_(limit) {}
+
+  // Spends one token of `key` at `now_ms`. Returns 0 when allowed, else the whole seconds
+  // (at least 1) after which the next token is there: the answer's Retry-After.
+  uint32_t acquire(const std::string& key, uint64_t now_ms);
+
+ private:
+  struct Bucket {
+    double tokens;
+    uint64_t at_ms;
+  };
+  void forget_idle(uint64_t now_ms);
+
+  RateLimit limit_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Bucket> buckets_;
+  uint64_t last_sweep_ms_ = 0;
+};
+
+}  // namespace werkex::server
