@@ -1,5 +1,6 @@
 // The blob store's upload queue and the state of each blob: the `blobs` table says what this
 // device attached or downloaded; a synced blob entity whose file is missing is remote_only.
+#include <filesystem>
 #include <set>
 
 #include "blob_files.hpp"
@@ -132,6 +133,53 @@ Result<size_t> BlobStore::retry_failed() {
     return r.database().exec("DELETE FROM blob_failures");
   }));
   return requeued;
+}
+
+}  // namespace werkex
+
+namespace werkex {
+
+// Files whose blob entity is gone — its dossier was revoked and purged, or the entity was
+// deleted — must not outlive it on the phone: photos of a pupil belong to that pupil's
+// dossier, and access to them ends with access to the dossier.
+Result<size_t> BlobStore::remove_unreferenced() {
+  std::set<std::string> referenced;
+  Query q;
+  q.type = "blob";
+  WX_ASSIGN_OR_RETURN(auto docs, replica_->list(q));
+  for (const json& d : docs)
+    if (auto sha = d.find("sha256"); sha != d.end() && sha->is_string())
+      referenced.insert(sha->get<std::string>());
+  size_t removed = 0;
+  std::vector<std::string> forgotten;
+  for (const std::string& sub : {std::string(), std::string("/partial")}) {
+    std::error_code ec;
+    std::filesystem::directory_iterator it(dir_ + sub, ec), end;
+    if (ec == std::errc::no_such_file_or_directory) continue;
+    if (ec) return make_error(WX_IO, "cannot list " + dir_ + sub + ": " + ec.message());
+    for (; it != end; it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      if (!is_valid_sha256_hex(name) || referenced.count(name)) continue;
+      if (!std::filesystem::remove(it->path(), ec) && ec)
+        return make_error(WX_IO, "cannot remove " + it->path().string() + ": " + ec.message());
+      ++removed;
+      forgotten.push_back(name);
+    }
+    if (ec) return make_error(WX_IO, "cannot list " + dir_ + sub + ": " + ec.message());
+  }
+  if (forgotten.empty()) return removed;
+  Replica& r = *replica_;
+  WX_RETURN_IF_ERROR(r.write_together([&]() -> Status {
+    for (const std::string& sha : forgotten) {
+      for (const char* table : {"blobs", "blob_failures"}) {
+        WX_ASSIGN_OR_RETURN(auto st,
+                            prepare(r, std::string("DELETE FROM ") + table + " WHERE hash = ?1"));
+        WX_RETURN_IF_ERROR(st.bind(1, sha).run());
+      }
+    }
+    return Status::ok();
+  }));
+  return removed;
 }
 
 }  // namespace werkex

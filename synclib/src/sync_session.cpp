@@ -1,5 +1,6 @@
 #include "werkex/sync_session.hpp"
 
+#include "werkex/blob_store.hpp"
 #include "werkex/ids.hpp"
 
 namespace werkex {
@@ -164,6 +165,9 @@ Result<SyncReport> SyncSession::run() {
       WX_RETURN_IF_ERROR(replica_.purge_bucket(bucket));
       cursors.erase(bucket);
       report.revoked.push_back(bucket);
+    }
+    if (!resp.revoked.empty() && options_.blobs) {
+      WX_RETURN_IF_ERROR(options_.blobs->remove_unreferenced().status());
     }
     for (auto& [bucket, pull] : resp.buckets) {
       ApplyOptions from_server;

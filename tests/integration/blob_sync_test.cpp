@@ -202,3 +202,43 @@ TEST_CASE("blob e2e: bytes that rotted on the phone are refused by the server an
   CHECK(expect_ok(store.info(a.blob.sha256)).state == BlobState::failed);
   CHECK(server_received(phone, a.blob.sha256) == 0);  // the server dropped its partial copy
 }
+
+TEST_CASE("blob e2e: a supervisor's copy of a photo is deleted when the placement ends",
+          "[integration][blob][access]") {
+  TempDir dir;
+  std::string data = dir.file("server");
+  ServerProcess server(data);
+  Device phone(dir.file("sem-phone.db"), server.url(), server.code("Sem"));
+  Device ans(dir.file("ans.db"), server.url(), server.code("Ans Bakker"));
+  Device counsellor(dir.file("devries.db"), server.url(), server.code("Meneer De Vries"));
+  Attached a = take_photo(phone, dir, 300'000, 7);
+  phone.sync();
+  REQUIRE(upload(phone).uploaded == 1);
+
+  ans.sync();
+  BlobStore store = expect_ok(BlobStore::open(*ans.replica));
+  std::string path = expect_ok(BlobSync(store, ans.transport).fetch(a.blob.sha256));
+  REQUIRE(read_bytes(path) == a.bytes);
+
+  // The school ends Sem's placement at Ans's company well before today (past the grace).
+  counsellor.sync();
+  Query q;
+  q.type = "placement";
+  std::string placement;
+  for (const json& p : expect_ok(counsellor.replica->list(q)))
+    if (p["pupil"] == phone.user() && p["supervisor"] == ans.user()) placement = p["id"];
+  REQUIRE_FALSE(placement.empty());
+  expect_ok(counsellor.replica->put({{"id", placement}, {"end_date", "2020-01-31"}}));
+  counsellor.sync();
+
+  SyncOptions options;
+  options.blobs = &store;
+  SyncReport r = expect_ok(SyncSession(*ans.replica, ans.transport, options).run());
+  CHECK(std::count(r.revoked.begin(), r.revoked.end(), "pupil:" + phone.user()) == 1);
+  CHECK_FALSE(store.has(a.blob.sha256));
+  CHECK(expect_ok(store.remote_only()).empty());
+  CHECK_FALSE(ans.replica->get(a.experience));
+  // The pupil's own copy is untouched.
+  BlobStore mine = expect_ok(BlobStore::open(*phone.replica));
+  CHECK(mine.has(a.blob.sha256));
+}

@@ -1,5 +1,6 @@
 // Talking to the sync server: enrol this device, sync, and see what the server refused.
 #include "cli.hpp"
+#include "werkex/blob_store.hpp"
 #include "werkex/curl_transport.hpp"
 #include "werkex/sync_session.hpp"
 
@@ -23,8 +24,15 @@ Outcome cmd_enroll(Context& ctx, const Args& args) {
 Outcome cmd_sync(Context& ctx, const Args& args) {
   NetworkKind network = NetworkKind::wifi;
   CLI_RETURN_IF_ERROR(parse_network(args, network));
+  SyncOptions options;
+  std::string wire = args.value("wire", "json");
+  auto format = wire_format_from_name(wire);
+  if (!format) return Outcome::usage("--wire: expected json, cbor or msgpack, got '" + wire + "'");
+  options.wire = *format;
+  WX_ASSIGN_OR_RETURN(BlobStore store, BlobStore::open(*ctx.replica));
+  options.blobs = &store;  // a revoked dossier's photos go with it
   CurlTransport transport;
-  SyncSession session(*ctx.replica, transport);
+  SyncSession session(*ctx.replica, transport, options);
   WX_ASSIGN_OR_RETURN(SyncReport report, session.run());
   json out = report.to_json();
   Outcome blobs = upload_blobs(ctx, transport, network, out);
@@ -59,11 +67,11 @@ std::vector<Command> server_commands() {
        true,
        cmd_enroll},
       {"sync",
-       "[--network wifi|cellular|none]",
+       "[--network wifi|cellular|none] [--wire json|cbor|msgpack]",
        "Push this device's changes to the server and pull what it may see (init --server URL "
        "first), then upload queued photos as the blob policy allows on that network (default "
-       "wifi); prints what went, under \"blobs\".",
-       {{"network"}},
+       "wifi); prints what went, under \"blobs\". --wire picks the body format (default json).",
+       {{"network"}, {"wire"}},
        0,
        0,
        true,

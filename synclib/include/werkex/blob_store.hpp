@@ -100,6 +100,10 @@ class BlobStore {
   // Queue transitions (used by BlobSync). mark_failed keeps `reason` for the user.
   Status mark_uploaded(const std::string& sha);
   Status mark_failed(const std::string& sha, const std::string& reason);
+  // Deletes the files (complete and partial) and queue rows of hashes no blob entity of the
+  // replica names any more: after a revoked dossier was purged (SyncSession does this when it
+  // is given the store), or after blob entities were deleted. Returns how many files went.
+  Result<size_t> remove_unreferenced();
   // Puts every failed blob back in the queue; returns how many.
   Result<size_t> retry_failed();
 

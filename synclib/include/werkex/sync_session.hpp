@@ -21,6 +21,8 @@
 
 namespace werkex {
 
+class BlobStore;
+
 struct SyncReport {
   int rounds = 0;
   size_t pushed = 0;   // field changes sent
@@ -37,6 +39,9 @@ struct SyncOptions {
   int max_rounds = 1000;    // a bound, so a misbehaving server cannot keep a device looping
   // How bodies travel; the server answers in the same format (errors always in JSON).
   WireFormat wire = WireFormat::json;
+  // The device's blob store, if it has one: when a dossier is revoked, its photos are deleted
+  // along with its entities (BlobStore::remove_unreferenced).
+  BlobStore* blobs = nullptr;
 };
 
 class SyncSession {
