@@ -11,6 +11,15 @@ std::string str(const json& doc, const char* key) {
   return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// The ids of the signing_key entities of `owner` (issue 4: sign-off keys).
+Status add_signing_keys(const Replica& dossiers, const std::string& school_bucket,
+                        const std::string& owner, std::set<std::string>& ids) {
+  WX_ASSIGN_OR_RETURN(auto keys,
+                      dossiers.list(Query::where("signing_key", school_bucket, "person", owner)));
+  for (auto& k : keys) ids.insert(str(k, "id"));
+  return Status::ok();
+}
+
 }  // namespace
 
 std::string add_days(const std::string& date, int days) {
@@ -49,9 +58,16 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
       for (auto& g : (*me)["groups"]) ids.insert(g.get<std::string>());
     WX_ASSIGN_OR_RETURN(auto placements,
                         dossiers.list(Query::where("placement", a.school_bucket, "pupil", person)));
-    for (auto& p : placements)
+    std::set<std::string> supervisors;
+    for (auto& p : placements) {
       for (const char* k : {"id", "company", "supervisor"})
         if (!str(p, k).empty()) ids.insert(str(p, k));
+      if (!str(p, "supervisor").empty()) supervisors.insert(str(p, "supervisor"));
+    }
+    // Their supervisors' sign-off keys, so the pupil's phone can verify sign-offs itself.
+    for (const std::string& s : supervisors) {
+      WX_RETURN_IF_ERROR(add_signing_keys(dossiers, a.school_bucket, s, ids));
+    }
     visible(std::move(ids));
   } else if (a.role == "teacher") {
     a.read = {a.school_bucket};
@@ -92,6 +108,7 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
         if (!str(p, k).empty()) ids.insert(str(p, k));
     }
     a.read.insert(a.school_bucket);
+    WX_RETURN_IF_ERROR(add_signing_keys(dossiers, a.school_bucket, person, ids));
     visible(std::move(ids));
   }
   // manager, parent: no dossier access through sync (aggregates come from the dashboard).

@@ -3,10 +3,12 @@
 // relation ends.
 //
 //   pupil      own dossier (read, write) + of the school bucket only what concerns them
+//              (including the sign-off keys of their placements' supervisors)
 //   teacher    the dossiers of the pupils in the groups they mentor + the school bucket
 //   counsellor every dossier of the school + the school bucket (read, write)
 //   supervisor the dossiers of pupils placed with them, only from the placement's start to
 //              its end + grace days; of the school bucket only those placements and people
+//              and their own sign-off keys
 //   admin      the school bucket (the roster)            manager  nothing (aggregates only)
 //
 // What a role may write inside a bucket is the schema's business (authorize()).

@@ -53,6 +53,10 @@ void App::register_routes(http::Router& router) {
              [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
                return handle_enroll(r, l);
              });
+  router.add(bhttp::verb::post, "/v1/keys",
+             [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
+               return handle_keys(r, l);
+             });
   router.add(bhttp::verb::get, "/healthz",
              [this](const http::Request& r, const http::RouteParams&, http::RequestLog&) {
                return http::json_response(r, 200, {{"status", "ok"}, {"server_clock", now_ms()}});

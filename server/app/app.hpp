@@ -48,6 +48,8 @@ class App {
       : config_(std::move(config)), metrics_(metrics), limiter_(config_.rate_limit) {}
   http::Response handle_sync(const http::Request& req, http::RequestLog& log);
   http::Response handle_enroll(const http::Request& req, http::RequestLog& log);
+  // POST /v1/keys (keys_handler.cpp): a supervisor registers a sign-off public key.
+  http::Response handle_keys(const http::Request& req, http::RequestLog& log);
   // The device behind the request's bearer token, once its rate limit allows the request.
   Result<Device> authenticate(const http::Request& req, http::RequestLog& log);
   // error_response, plus Retry-After when the device is over its rate limit.

@@ -60,6 +60,16 @@ Result<std::unique_ptr<AuthStore>> AuthStore::open(const std::string& path) {
       at_ms INTEGER NOT NULL, person TEXT NOT NULL, device TEXT NOT NULL, bucket TEXT NOT NULL,
       changes INTEGER NOT NULL, blob TEXT);
     CREATE INDEX IF NOT EXISTS access_log_by_bucket ON access_log(bucket, at_ms);
+    CREATE TABLE IF NOT EXISTS placement_pins(
+      placement TEXT PRIMARY KEY, key_hex TEXT NOT NULL, failed INTEGER NOT NULL DEFAULT 0,
+      locked_ms INTEGER, issued_ms INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS audit_log(
+      at_ms INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,
+      detail TEXT NOT NULL DEFAULT '');
+    CREATE INDEX IF NOT EXISTS audit_log_by_target ON audit_log(target, at_ms);
+    CREATE TABLE IF NOT EXISTS key_revocations(
+      key_id TEXT PRIMARY KEY, reason TEXT NOT NULL, requested_ms INTEGER NOT NULL,
+      applied_ms INTEGER) WITHOUT ROWID;
   )sql"));
   // server.db files from before blob downloads were logged lack the column.
   WX_ASSIGN_OR_RETURN(auto has_blob,

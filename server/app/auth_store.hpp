@@ -10,11 +10,34 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "werkex/error.hpp"
 #include "werkex/sqlite.hpp"
 
 namespace werkex::server {
+
+// The PIN of one placement's account-less sign-off (issue 4): only the Argon2id-derived key
+// is kept, never the PIN. `locked_ms` is set once `failed` reached the limit.
+struct PinRecord {
+  std::string key_hex;
+  int failed = 0;
+  uint64_t locked_ms = 0;  // 0: not locked
+  uint64_t issued_ms = 0;
+};
+
+// A security event: PIN issued, wrong, locked or reset; key registered, revoked.
+struct AuditEntry {
+  uint64_t at_ms = 0;
+  std::string actor, action, target, detail;
+};
+
+// A key revocation werkex-admin queued; the server writes it into the dossiers (the Replica
+// has one writer: the server process).
+struct KeyRevocation {
+  std::string key_id, reason;
+  uint64_t requested_ms = 0;
+};
 
 struct Device {
   std::string device_id;  // the replica id the device enrolled with
@@ -41,6 +64,24 @@ class AuthStore {
   Status log_read(uint64_t now_ms, const std::string& person, const std::string& device,
                   const std::string& bucket, size_t changes, const std::string& blob = "");
   Result<size_t> count_reads(const std::string& bucket);
+
+  // Sign-off PINs and the audit log (auth_store_signoff.cpp).
+  // Issues (or re-issues) a placement's PIN key: failures and lock are cleared.
+  Status put_pin(const std::string& placement, const std::string& key_hex, uint64_t now_ms);
+  Result<std::optional<PinRecord>> pin(const std::string& placement);
+  // Counts one wrong PIN; at `max_failures` the placement locks. Returns the record after it.
+  Result<PinRecord> pin_failed(const std::string& placement, int max_failures, uint64_t now_ms);
+  Status pin_succeeded(const std::string& placement);  // clears the failure count
+  // Unlocks and zeroes the failures; false if the placement has no PIN.
+  Result<bool> reset_pin(const std::string& placement);
+  Status audit(uint64_t now_ms, const std::string& actor, const std::string& action,
+               const std::string& target, const std::string& detail = "");
+  // Newest last; `target` "" for all.
+  Result<std::vector<AuditEntry>> audit_entries(const std::string& target);
+  Status queue_key_revocation(const std::string& key_id, const std::string& reason,
+                              uint64_t now_ms);
+  Result<std::vector<KeyRevocation>> pending_key_revocations();
+  Status key_revocation_applied(const std::string& key_id, uint64_t now_ms);
 
  private:
   explicit AuthStore(sql::Db db) : db_(std::move(db)) {}

@@ -5,6 +5,8 @@
 #include "access.hpp"
 #include "app.hpp"
 #include "http/negotiation.hpp"
+#include "signing_keys.hpp"
+#include "signoff_check.hpp"
 #include "werkex/ids.hpp"
 #include "werkex/protocol.hpp"
 
@@ -24,6 +26,8 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
 
   std::lock_guard lock(mu_);
   const uint64_t now = now_ms();
+  if (Status s = apply_key_revocations(*dossiers_, *auth_, now); !s)
+    return http::error_response(req, s.error());
   auto access = compute_access(*dossiers_, device->person, rfc3339_utc(now).substr(0, 10),
                                config_.supervisor_grace_days);
   if (!access) return http::error_response(req, access.error());
@@ -57,8 +61,25 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
     else
       allowed.changes.push_back(c);
   }
-  auto applied = dossiers_->apply(allowed);
-  if (!applied) return http::error_response(req, applied.error());
+  // Sign-offs (signoff_check.hpp): each is refused whole or accepted; an accepted PIN
+  // sign-off gets the server's verified_at in the same transaction as the push.
+  auto verdicts = verify_pushed_signoffs(*dossiers_, *auth_, *access, allowed.changes, now,
+                                         config_.supervisor_grace_days);
+  if (!verdicts) return http::error_response(req, verdicts.error());
+  if (!verdicts->refused.empty()) {
+    auto& v = allowed.changes;
+    v.erase(std::remove_if(v.begin(), v.end(),
+                           [&](const Change& c) { return verdicts->refused.count(c.entity) > 0; }),
+            v.end());
+    out.rejected.insert(out.rejected.end(), verdicts->rejected.begin(), verdicts->rejected.end());
+  }
+  Result<ApplyReport> applied = ApplyReport{};
+  Status stored = dossiers_->write_together([&]() -> Status {
+    applied = dossiers_->apply(allowed);
+    if (!applied) return applied.status();
+    return stamp_verified(*dossiers_, verdicts->pin_verified, now);
+  });
+  if (!stored) return http::error_response(req, stored.error());
   out.push_upto = sync.push.upto_seq;
   out.applied = applied->applied;
   out.unchanged = applied->unchanged;

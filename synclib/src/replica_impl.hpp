@@ -55,6 +55,8 @@ class Replica::Impl {
   // Set by apply() for the entity update being stored: whether it only took over the
   // server's state (see ApplyOptions).
   bool storing_server_state = false;
+  // Set by create(): put() creates the entity under the id the document gives.
+  bool creating_with_id = false;
   sql::Stmt get_meta, put_meta, get_peer, put_peer;
 
   std::map<uint64_t, std::pair<Query, Observer>> observers;

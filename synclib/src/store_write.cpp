@@ -176,6 +176,22 @@ static Status check_writer(const Identity& me, const TypeSpec& t, const std::str
   return Status::ok();
 }
 
+// A pupil's phone stores sign-offs only as the sign-off flows make them (signoff.hpp): a
+// supervisor's Ed25519 sign-off handed over by QR, or a PIN sign-off typed by the supervisor.
+// The signature or PIN proof is the real authorisation (checked by every replica's status
+// and by the server); this rule keeps a pupil from writing or amending one by hand.
+static Status check_pupil_signoff(const Identity& me, const TypeSpec& t, const json& doc,
+                                  bool creating) {
+  if (me.role != "pupil" || t.name != "signoff") return Status::ok();
+  auto has = [&](const char* k) { return doc.contains(k) && doc[k].is_string(); };
+  std::string method = has("method") ? doc["method"].get<std::string>() : "";
+  if (creating && ((method == "key" && has("signature")) || (method == "pin" && has("pin_proof"))))
+    return Status::ok();
+  return make_error(WX_PERMISSION_DENIED,
+                    "role 'pupil' may not write a signoff except one signed by the supervisor "
+                    "(sign-accept) or a PIN sign-off (sign-pin)");
+}
+
 Result<std::string> Replica::put(const json& doc) {
   Impl& impl = *impl_;
   if (!doc.is_object()) return invalid("put", "expected a JSON object");
@@ -185,11 +201,12 @@ Result<std::string> Replica::put(const json& doc) {
       return invalid("put", std::string("'") + k + "' must be a string");
   EntityHeader h;
   EntityFields fields;
-  bool creating = !doc.contains("id");
+  bool creating = !doc.contains("id") || impl.creating_with_id;
   if (creating) {
     if (!doc.contains("type")) return invalid("put", "a new entity needs a 'type'");
     h.type = doc["type"].get<std::string>();
-    h.id = new_uuid_v7(impl.clock.physical_millis());
+    h.id = doc.contains("id") ? doc["id"].get<std::string>()
+                              : new_uuid_v7(impl.clock.physical_millis());
   } else {
     h.id = doc["id"].get<std::string>();
     if (!is_valid_entity_id(h.id)) return invalid("put", "'" + h.id + "' is not an entity id");
@@ -214,6 +231,7 @@ Result<std::string> Replica::put(const json& doc) {
       return invalid("put", "no bucket given and this replica has no default for a " + h.type);
   }
   WX_RETURN_IF_ERROR(check_writer(impl.identity, *t, h.bucket));
+  WX_RETURN_IF_ERROR(check_pupil_signoff(impl.identity, *t, doc, creating));
   if (std::none_of(t->fields.begin(), t->fields.end(),
                    [&](auto& kv) { return Schema::may_write(kv.second, impl.identity.role); }))
     return make_error(WX_PERMISSION_DENIED,
@@ -255,6 +273,8 @@ Status Replica::remove(const std::string& id) {
     return make_error(WX_PERMISSION_DENIED,
                       "cannot delete a " + h->type + " (unknown to this version)");
   WX_RETURN_IF_ERROR(check_writer(impl.identity, *t, h->bucket));
+  if (h->type == "signoff")  // a statement someone signed is withdrawn, never erased
+    return make_error(WX_PERMISSION_DENIED, "a signoff is never deleted; revoke it instead");
   if (std::find(t->write_roles.begin(), t->write_roles.end(), impl.identity.role) ==
       t->write_roles.end())
     return make_error(WX_PERMISSION_DENIED,

@@ -2,6 +2,7 @@
 
 #include "werkex/blob_store.hpp"
 #include "werkex/ids.hpp"
+#include "werkex/signoff.hpp"
 
 namespace werkex {
 
@@ -99,7 +100,29 @@ Status SyncSession::enroll(const std::string& code) {
            false));
   WX_ASSIGN_OR_RETURN(auto enrolled, protocol::enroll_response_from_json(answer));
   WX_RETURN_IF_ERROR(replica_.set_identity(enrolled.identity));
-  return replica_.set_setting("token", enrolled.token);
+  WX_RETURN_IF_ERROR(replica_.set_setting("token", enrolled.token));
+  if (enrolled.identity.role == "supervisor") return register_signing_key();
+  return Status::ok();
+}
+
+// A supervisor's phone signs sign-offs with its own Ed25519 key (signoff.hpp): made here,
+// the secret kept in the replica's settings, the public key registered with the server,
+// which syncs it as a signing_key entity to everyone who checks these sign-offs. A key made
+// by an earlier, failed attempt is registered again rather than replaced.
+Status SyncSession::register_signing_key() {
+  WX_ASSIGN_OR_RETURN(auto secret, replica_.setting("signing.secret_key"));
+  WX_ASSIGN_OR_RETURN(auto public_key, replica_.setting("signing.public_key"));
+  if (!secret || !public_key) {
+    WX_ASSIGN_OR_RETURN(SigningKey key, generate_signing_key());
+    WX_RETURN_IF_ERROR(replica_.set_setting("signing.secret_key", key.secret_key));
+    WX_RETURN_IF_ERROR(replica_.set_setting("signing.public_key", key.public_key));
+    public_key = key.public_key;
+  }
+  WX_ASSIGN_OR_RETURN(json answer, post("/v1/keys", {{"public_key", *public_key}}, true));
+  std::string expected = signing_key_id(*public_key);
+  if (!answer.is_object() || !answer.contains("key_id") || answer["key_id"] != expected)
+    return make_error(WX_CORRUPT, "server answered /v1/keys without the key id " + expected);
+  return replica_.set_setting("signing.key_id", expected);
 }
 
 Result<SyncReport> SyncSession::run() {

@@ -55,7 +55,12 @@ TEST_CASE("schema: roles follow the domain: supervisors write only comments and 
         FAIL_CHECK(tname << "." << fname << " is writable by a manager");
     }
   }
-  CHECK_FALSE(Schema::may_write(*schema->type("signoff")->field("signature"), "pupil"));
+  // A pupil's phone stores sign-offs handed over by QR or typed with a PIN (store_write.cpp
+  // limits what it may write); verified_at is the server's alone.
+  CHECK(Schema::may_write(*schema->type("signoff")->field("signature"), "pupil"));
+  CHECK_FALSE(Schema::may_write(*schema->type("signoff")->field("verified_at"), "pupil"));
+  CHECK_FALSE(Schema::may_write(*schema->type("signoff")->field("revoked_at"), "pupil"));
+  CHECK_FALSE(Schema::may_write(*schema->type("signing_key")->field("public_key"), "supervisor"));
   CHECK_FALSE(Schema::may_write(*schema->type("comment")->field("body"), "pupil"));
   CHECK(Schema::may_write(*schema->type("experience")->field("note"), "pupil"));
 }

@@ -1,5 +1,6 @@
 // werkex-bench: the pieces shared by main.cpp (flags, phases, output), util.cpp (temp dir,
-// clocks, memory, sample data, child processes) and workloads.cpp (what is measured).
+// clocks, memory, sample data, child processes), workloads.cpp (what is measured on one
+// device) and server_bench.cpp (what is measured against the sync server).
 #pragma once
 
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "werkex/dossier.hpp"
 #include "werkex/error.hpp"
 #include "werkex/store.hpp"
 
@@ -74,6 +76,11 @@ werkex::Identity bench_pupil();
 std::unique_ptr<werkex::Replica> open_pupil_replica(const std::string& path, bool durable);
 // Plans one activity for experiences to refer to; returns its id.
 std::string plan_activity(werkex::Replica& replica, size_t i);
+// The experience as the domain API takes it (eight fields, nine field changes).
+werkex::ExperienceDraft draft_of(const Experience& e, const std::string& activity);
+// The JSON text of a change's value (a set change: its element), the "raw value" that
+// wire sizes are compared with.
+size_t raw_value_bytes(const werkex::Change& c);
 
 // ---- workloads.cpp ------------------------------------------------------------------------
 
@@ -114,5 +121,44 @@ struct ApplyFigures {
 };
 // Exports everything of `source` as JSON text, then parses and applies it on fresh targets.
 ApplyFigures bench_apply(const std::string& source, const TempDir& dir, int rounds);
+
+// ---- server_bench.cpp ---------------------------------------------------------------------
+
+struct ServerFigures {
+  size_t devices = 0, school_entities = 0;
+  double seed_s = 0, prepare_s = 0;
+  // A pupil's first sync in this school (the catch-up round, on a sample of the devices).
+  size_t catch_up_devices = 0;
+  double catch_up_p50_ms = 0, catch_up_p99_ms = 0;
+  // Every device at once, each sending its next sync as soon as the last was answered.
+  size_t rounds = 0, requests = 0, applied = 0;
+  double seconds = 0, changes_per_s = 0;
+  double p50_ms = 0, p99_ms = 0, max_ms = 0;
+  double server_p50_ms = 0, server_p99_ms = 0;  // the server's own view (its access log)
+  double server_cpu_ms_per_request = 0;         // this process's CPU minus the load client's
+  double client_cpu_share = 0;                  // the load client's part of this process's CPU
+  // Then paced at about half that rate: each device syncs every interval.
+  size_t paced_rounds = 0, paced_applied = 0;
+  double paced_interval_ms = 0, paced_changes_per_s = 0, paced_p50_ms = 0, paced_p99_ms = 0;
+  // Wire, all-at-once run: /v1/sync bytes as the server read and wrote them, headers included.
+  double request_bytes = 0, response_bytes = 0;
+  double request_body_bytes = 0, response_body_bytes = 0;  // as the load client sent and read
+  double push_raw_per_change = 0;  // mean raw value size of the pushed changes
+  // First sync of a supervisor's fresh phone (median of `first_sync_runs`).
+  int first_sync_runs = 0;
+  size_t first_sync_changes = 0, first_sync_entities = 0, first_sync_dossier_entities = 0;
+  size_t first_sync_rounds = 0;
+  double first_sync_ms = 0;
+  double first_sync_request_bytes = 0, first_sync_response_bytes = 0;  // one sync
+  double pulled_raw_per_change = 0;  // mean raw value size of what the phone then holds
+
+  double wire_per_change() const { return (request_bytes + response_bytes) / double(applied); }
+  double request_per_change() const { return request_bytes / double(applied); }
+  double wire_per_pulled_change() const {
+    return (first_sync_request_bytes + first_sync_response_bytes) / double(first_sync_changes);
+  }
+};
+// A bench school on an in-process server under `dir`; `quick`: 100 devices, fewer rounds.
+ServerFigures bench_server(const TempDir& dir, bool quick);
 
 }  // namespace bench

@@ -1,6 +1,6 @@
 // werkex-bench: the performance figures of design.md ("Performance targets"), in one run.
 //
-//   werkex-bench [--json] [--quick] [--dir DIR]
+//   werkex-bench [--json] [--quick] [--only device|server] [--dir DIR]
 //
 // 1. Local writes: N experiences (9 field rows each) through werkex::Dossier against the same
 //    values inserted as (entity, field, value) rows into a plain SQLite table, one transaction
@@ -11,6 +11,9 @@
 //    changes_since(0) as JSON text, then parsed and applied on a fresh (durable) replica.
 // 3. Memory: a forked child opens that dossier and lists it before this process has
 //    allocated anything much; its VmHWM is the figure. Plus this process's own peak RSS.
+// 4. The sync server (server_bench.cpp): 1,000 phones syncing at once against the real server
+//    in this process on loopback, then paced; a supervisor's first sync of a 10,000-change
+//    dossier with SyncSession + CurlTransport; bytes on the wire per pushed and pulled change.
 // Benchmarks print figures; nothing here asserts a target (the "target" column only says).
 #include <cstdarg>
 #include <cstdio>
@@ -26,14 +29,16 @@ namespace {
 struct Options {
   bool json = false;
   bool quick = false;
+  std::string only;  // "", "device" or "server"
   std::string dir;
 };
 
 void usage(std::FILE* to) {
   std::fputs(
-      "usage: werkex-bench [--json] [--quick] [--dir DIR]\n"
+      "usage: werkex-bench [--json] [--quick] [--only device|server] [--dir DIR]\n"
       "  --json   print the figures as one JSON object on stdout\n"
       "  --quick  a tenth of the work (a smoke run; figures are noisier)\n"
+      "  --only   just the device workloads (writes, apply, memory) or just the server ones\n"
       "  --dir    make the temporary databases under DIR (default $TMPDIR or /tmp)\n",
       to);
 }
@@ -46,6 +51,9 @@ Options parse_args(int argc, char** argv) {
       o.json = true;
     } else if (a == "--quick") {
       o.quick = true;
+    } else if (a == "--only" && i + 1 < argc &&
+               (std::string(argv[i + 1]) == "device" || std::string(argv[i + 1]) == "server")) {
+      o.only = argv[++i];
     } else if (a == "--dir" && i + 1 < argc) {
       o.dir = argv[++i];
     } else if (a == "--help" || a == "-h") {
@@ -107,6 +115,7 @@ struct Report {
   bench::DossierMemory memory;
   bench::WriteFigures full, normal;
   bench::ApplyFigures apply;
+  bench::ServerFigures server;
   double peak_rss_mb = 0;
   double run_seconds = 0;
 
@@ -115,10 +124,20 @@ struct Report {
   double wire_target() const { return 2 * raw_per_change() + 40; }
 };
 
+void add_device_json(nlohmann::ordered_json& j, const Report& r);
+void add_server_json(nlohmann::ordered_json& j, const bench::ServerFigures& s);
+
 void print_json(const Report& r) {
   nlohmann::ordered_json j;
   j["mode"] = r.opt.quick ? "quick" : "full";
   j["rounds"] = r.rounds;
+  if (r.opt.only != "server") add_device_json(j, r);
+  if (r.opt.only != "device") add_server_json(j, r.server);
+  j["run_seconds"] = rounded(r.run_seconds, 1);
+  std::cout << j.dump() << std::endl;
+}
+
+void add_device_json(nlohmann::ordered_json& j, const Report& r) {
   j["local_write_vs_sqlite_ratio"] = rounded(r.full.ratio, 2);
   j["local_write_us_per_action"] = rounded(r.full.local_us, 1);
   j["sqlite_write_us_per_action"] = rounded(r.full.sqlite_us, 1);
@@ -136,9 +155,9 @@ void print_json(const Report& r) {
   j["apply_entities"] = r.apply.entities;
   j["export_changes_per_s"] = whole(r.apply.export_changes_per_s);
   j["bundle_bytes"] = r.apply.bundle_bytes;
-  j["wire_bytes_per_change"] = rounded(r.wire_per_change(), 1);
-  j["raw_value_bytes_per_change"] = rounded(r.raw_per_change(), 1);
-  j["wire_target_bytes_per_change"] = rounded(r.wire_target(), 1);
+  j["bundle_bytes_per_change"] = rounded(r.wire_per_change(), 1);
+  j["bundle_raw_value_bytes_per_change"] = rounded(r.raw_per_change(), 1);
+  j["bundle_target_bytes_per_change"] = rounded(r.wire_target(), 1);
   j["dossier_entities"] = r.dossier_entities;
   j["dossier_10k_rss_mb"] = rounded(r.memory.scan_hwm_mb, 1);
   j["dossier_10k_list_all_rss_mb"] = rounded(r.memory.hwm_mb, 1);
@@ -146,14 +165,22 @@ void print_json(const Report& r) {
   j["dossier_rss_after_open_mb"] = rounded(r.memory.after_open_mb, 1);
   j["dossier_rss_after_list_mb"] = rounded(r.memory.after_list_mb, 1);
   j["peak_rss_mb"] = rounded(r.peak_rss_mb, 1);
-  j["run_seconds"] = rounded(r.run_seconds, 1);
-  std::cout << j.dump() << std::endl;
 }
 
+void print_device(const Report& r);
+void print_server(const bench::ServerFigures& s);
+
 void print_human(const Report& r) {
+  std::cout << fmt("werkex-bench (%s run; medians of %d rounds; databases in %s)\n",
+                   r.opt.quick ? "quick" : "full", r.rounds, r.dir.c_str());
+  if (r.opt.only != "server") print_device(r);
+  if (r.opt.only != "device") print_server(r.server);
+  std::cout << fmt("\nRun took %.1f s\n", r.run_seconds);
+}
+
+void print_device(const Report& r) {
   auto& o = std::cout;
-  o << fmt("werkex-bench (%s run; medians of %d rounds; databases in %s)\n\n",
-           r.opt.quick ? "quick" : "full", r.rounds, r.dir.c_str());
+  o << "\n";
 
   o << fmt("Local writes: one experience (%zu field rows) per action and transaction\n",
            r.full.rows_per_action);
@@ -189,7 +216,89 @@ void print_human(const Report& r) {
   o << fmt("  %-22s  before open, %.1f MB open, %.1f MB holding the list)\n", "",
            r.memory.after_open_mb, r.memory.after_list_mb);
   o << fmt("  %-22s %10.1f MB      (ru_maxrss of this process)\n", "peak RSS", r.peak_rss_mb);
-  o << fmt("\nRun took %.1f s\n", r.run_seconds);
+}
+
+void add_server_json(nlohmann::ordered_json& j, const bench::ServerFigures& s) {
+  j["server_devices"] = s.devices;
+  j["server_changes_per_s"] = whole(s.changes_per_s);
+  j["server_sync_p50_ms"] = rounded(s.p50_ms, 1);
+  j["server_sync_p99_ms"] = rounded(s.p99_ms, 1);
+  j["server_sync_max_ms"] = rounded(s.max_ms, 1);
+  j["server_side_sync_p50_ms"] = rounded(s.server_p50_ms, 1);
+  j["server_side_sync_p99_ms"] = rounded(s.server_p99_ms, 1);
+  j["server_cpu_ms_per_sync"] = rounded(s.server_cpu_ms_per_request, 2);
+  j["server_load_client_cpu_share"] = rounded(s.client_cpu_share, 2);
+  j["server_sync_requests"] = s.requests;
+  j["server_changes_applied"] = s.applied;
+  j["server_rounds"] = s.rounds;
+  j["server_paced_interval_ms"] = whole(s.paced_interval_ms);
+  j["server_paced_changes_per_s"] = whole(s.paced_changes_per_s);
+  j["server_paced_sync_p50_ms"] = rounded(s.paced_p50_ms, 1);
+  j["server_paced_sync_p99_ms"] = rounded(s.paced_p99_ms, 1);
+  j["server_pupil_catch_up_p50_ms"] = rounded(s.catch_up_p50_ms, 1);
+  j["server_school_entities"] = s.school_entities;
+  j["first_sync_10k_ms"] = rounded(s.first_sync_ms, 1);
+  j["first_sync_changes"] = s.first_sync_changes;
+  j["first_sync_entities"] = s.first_sync_entities;
+  j["first_sync_requests"] = s.first_sync_rounds;
+  j["wire_bytes_per_change"] = rounded(s.wire_per_change(), 1);
+  j["wire_request_bytes_per_change"] = rounded(s.request_per_change(), 1);
+  j["wire_body_bytes_per_change"] =
+      rounded((s.request_body_bytes + s.response_body_bytes) / double(s.applied), 1);
+  j["wire_raw_value_bytes_per_change"] = rounded(s.push_raw_per_change, 1);
+  j["wire_target_bytes_per_change"] = rounded(2 * s.push_raw_per_change + 40, 1);
+  j["wire_bytes_per_pulled_change"] = rounded(s.wire_per_pulled_change(), 1);
+  j["wire_raw_value_bytes_per_pulled_change"] = rounded(s.pulled_raw_per_change, 1);
+  j["wire_target_bytes_per_pulled_change"] = rounded(2 * s.pulled_raw_per_change + 40, 1);
+}
+
+void print_server(const bench::ServerFigures& s) {
+  auto& o = std::cout;
+  o << fmt("\nSync server: %s phones on loopback, one keep-alive connection each (in-process\n",
+           grouped(double(s.devices)).c_str());
+  o << fmt("werkex server, 2 I/O + 2 worker threads; a school of %s entities; each sync pushes\n",
+           grouped(double(s.school_entities)).c_str());
+  o << "one experience, 9 field changes; the phones' requests are pre-built from real replicas)\n";
+  o << fmt("  %-28s %10s changes/s   target >= 20,000   %s\n",
+           fmt("all at once, %zu rounds", s.rounds).c_str(), grouped(s.changes_per_s).c_str(),
+           verdict(s.changes_per_s >= 20000));
+  o << fmt("  %-28s %s / %s / %s ms   target p99 < 250 ms   %s\n", "  latency p50 / p99 / max",
+           grouped(s.p50_ms).c_str(), grouped(s.p99_ms).c_str(), grouped(s.max_ms).c_str(),
+           verdict(s.p99_ms < 250));
+  o << fmt("  %-28s (server side p50 %s / p99 %s ms; %.2f ms server CPU per sync;\n", "",
+           grouped(s.server_p50_ms).c_str(), grouped(s.server_p99_ms).c_str(),
+           s.server_cpu_ms_per_request);
+  o << fmt("  %-28s  the load client took %.0f%% of this process's CPU)\n", "",
+           100 * s.client_cpu_share);
+  o << fmt(
+      "  %-28s %10s changes/s   latency p50 %.1f / p99 %.1f ms   %s\n",
+      fmt("paced, every %.1f s, %zu rounds", s.paced_interval_ms / 1000, s.paced_rounds).c_str(),
+      grouped(s.paced_changes_per_s).c_str(), s.paced_p50_ms, s.paced_p99_ms,
+      verdict(s.paced_p99_ms < 250));
+  o << fmt("  %-28s %10.1f ms p50 (%.1f ms p99; the school bucket, phones one by one)\n",
+           "a pupil's first sync", s.catch_up_p50_ms, s.catch_up_p99_ms);
+
+  o << fmt("\nFirst sync of a supervisor's fresh phone (SyncSession + CurlTransport, durable)\n");
+  o << fmt("  %-28s %10.1f ms        target < 1 s   %s\n", "start -> all pages applied",
+           s.first_sync_ms, verdict(s.first_sync_ms < 1000));
+  o << fmt("  %-28s (median of %d; %s field changes, %s entities, %zu requests)\n", "",
+           s.first_sync_runs, grouped(double(s.first_sync_changes)).c_str(),
+           grouped(double(s.first_sync_entities)).c_str(), s.first_sync_rounds);
+
+  o << "\nWire size per field change on /v1/sync (headers included, as the server counted them)\n";
+  o << fmt(
+      "  %-28s %10.1f bytes   (request alone %.1f; raw value %.1f; target <= 2x raw + 40 = "
+      "%.1f)   %s\n",
+      "push: request + answer", s.wire_per_change(), s.request_per_change(), s.push_raw_per_change,
+      2 * s.push_raw_per_change + 40,
+      verdict(s.wire_per_change() <= 2 * s.push_raw_per_change + 40));
+  o << fmt("  %-28s %10.1f bytes   (bodies alone: request %.1f, answer %.1f)\n", "",
+           (s.request_body_bytes + s.response_body_bytes) / double(s.applied),
+           s.request_body_bytes / double(s.applied), s.response_body_bytes / double(s.applied));
+  o << fmt("  %-28s %10.1f bytes   (raw value %.1f; target <= 2x raw + 40 = %.1f)   %s\n",
+           "pulled: the first sync", s.wire_per_pulled_change(), s.pulled_raw_per_change,
+           2 * s.pulled_raw_per_change + 40,
+           verdict(s.wire_per_pulled_change() <= 2 * s.pulled_raw_per_change + 40));
 }
 
 }  // namespace
@@ -207,25 +316,32 @@ int main(int argc, char** argv) {
     r.dir = dir.path().string();
     const std::string source = dir.file("dossier.db");
 
-    // Phase 1, while this process is still small: build the dossier in one child, measure
-    // opening and listing it in another.
-    bench::progress("building a dossier of " + std::to_string(activities + experiences) +
-                    " entities");
-    bench::run_in_child("build dossier", [&] {
-      bench::build_dossier(source, activities, experiences);
-      return std::string();
-    });
-    r.dossier_entities = activities + experiences;
-    r.memory = bench::measure_dossier_in_child(source);
+    if (r.opt.only != "server") {
+      // Phase 1, while this process is still small: build the dossier in one child, measure
+      // opening and listing it in another.
+      bench::progress("building a dossier of " + std::to_string(activities + experiences) +
+                      " entities");
+      bench::run_in_child("build dossier", [&] {
+        bench::build_dossier(source, activities, experiences);
+        return std::string();
+      });
+      r.dossier_entities = activities + experiences;
+      r.memory = bench::measure_dossier_in_child(source);
 
-    // Phase 2: local writes, FULL then NORMAL.
-    r.full = bench::bench_writes(dir, bench::make_experiences(full_actions, 1), true, r.rounds);
-    r.normal =
-        bench::bench_writes(dir, bench::make_experiences(normal_actions, 1), false, r.rounds);
+      // Phase 2: local writes, FULL then NORMAL.
+      r.full = bench::bench_writes(dir, bench::make_experiences(full_actions, 1), true, r.rounds);
+      r.normal =
+          bench::bench_writes(dir, bench::make_experiences(normal_actions, 1), false, r.rounds);
 
-    // Phase 3: the dossier as a received bundle.
-    r.apply = bench::bench_apply(source, dir, r.rounds);
-    r.peak_rss_mb = bench::peak_rss_mb();
+      // Phase 3: the dossier as a received bundle.
+      r.apply = bench::bench_apply(source, dir, r.rounds);
+      r.peak_rss_mb = bench::peak_rss_mb();
+    }
+    if (r.opt.only != "device") {
+      // Phase 4: the sync server under 1,000 devices, then a supervisor's first sync (last:
+      // its threads and the devices' connections weigh on nothing measured after).
+      r.server = bench::bench_server(dir, r.opt.quick);
+    }
   } catch (const std::exception& e) {
     std::cerr << "werkex-bench: " << e.what() << std::endl;
     return 1;

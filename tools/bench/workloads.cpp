@@ -12,8 +12,6 @@
 
 namespace bench {
 
-namespace {
-
 // The same eight fields go through the domain API in every workload.
 werkex::ExperienceDraft draft_of(const Experience& e, const std::string& activity) {
   werkex::ExperienceDraft d;
@@ -27,6 +25,13 @@ werkex::ExperienceDraft draft_of(const Experience& e, const std::string& activit
              {"competencies", e.competencies}};
   return d;
 }
+
+size_t raw_value_bytes(const werkex::Change& c) {
+  const werkex::json& v = c.state.rule == werkex::MergeRule::set ? c.element : c.state.value;
+  return v.dump().size();
+}
+
+namespace {
 
 using werkex::json;
 
@@ -228,8 +233,7 @@ ApplyFigures bench_apply(const std::string& source, const TempDir& dir, int roun
     std::unordered_set<std::string> entities;
     for (const werkex::Change& c : b.changes) {
       entities.insert(c.entity);
-      const json& v = c.state.rule == werkex::MergeRule::set ? c.element : c.state.value;
-      f.raw_value_bytes += static_cast<double>(v.dump().size());
+      f.raw_value_bytes += static_cast<double>(raw_value_bytes(c));
     }
     f.entities = entities.size();
   }

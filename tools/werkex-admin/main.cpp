@@ -2,13 +2,23 @@
 //   invite PERSON_ID [--hours N]   print a one-time enrolment code for a roster person
 //   revoke PERSON_ID               revoke every device token of that person
 //   reads BUCKET                   how many times a dossier was read (the access log)
+//   pin PLACEMENT_ID               issue (or re-issue) the placement's 6-digit sign-off PIN
+//   pin-reset PLACEMENT_ID         unlock a placement's PIN after too many wrong attempts
+//   revoke-key KEY_ID [--reason R] revoke a supervisor's sign-off key (the server writes it
+//                                  at its next request; devices see it after their next sync)
+//   audit TARGET                   the audit log of a placement or key (PINs, locks, keys)
+// The last four are logged in server.db's audit_log (actor "werkex-admin").
 // Works while the server runs (SQLite WAL). Exit codes: 2 usage, 10 + error code otherwise.
 #include <cstdio>
 #include <cstring>
 #include <string>
 
+#include <sodium.h>
+
 #include "auth_store.hpp"
+#include "signing_keys.hpp"
 #include "werkex/clock.hpp"
+#include "werkex/signoff.hpp"
 #include "werkex/store.hpp"
 
 using namespace werkex;
@@ -24,8 +34,59 @@ int usage() {
   std::fprintf(stderr,
                "usage: werkex-admin --data DIR invite PERSON_ID [--hours N]\n"
                "       werkex-admin --data DIR revoke PERSON_ID\n"
-               "       werkex-admin --data DIR reads BUCKET\n");
+               "       werkex-admin --data DIR reads BUCKET\n"
+               "       werkex-admin --data DIR pin PLACEMENT_ID\n"
+               "       werkex-admin --data DIR pin-reset PLACEMENT_ID\n"
+               "       werkex-admin --data DIR revoke-key KEY_ID [--reason R]\n"
+               "       werkex-admin --data DIR audit TARGET\n");
   return 2;
+}
+
+// Sign-off administration (issue 4). The dossiers are only read here: while the server runs
+// it is their one writer, so a key revocation is queued in server.db for it to write.
+int signoff_command(const std::string& data, server::AuthStore& auth, const std::string& command,
+                    const std::string& target, const std::string& reason, uint64_t now) {
+  if (command == "audit") {
+    auto entries = auth.audit_entries(target);
+    if (!entries) return fail(entries.error());
+    for (auto& e : *entries)
+      std::printf("%s %s %s %s %s\n", rfc3339_utc(e.at_ms).c_str(), e.actor.c_str(),
+                  e.action.c_str(), e.target.c_str(), e.detail.c_str());
+    return 0;
+  }
+  if (command == "pin-reset") {
+    auto reset = auth.reset_pin(target);
+    if (!reset) return fail(reset.error());
+    if (!*reset) return fail(make_error(WX_NOT_FOUND, "placement " + target + " has no PIN"));
+    Status logged = auth.audit(now, "werkex-admin", "pin_reset", target);
+    return logged ? 0 : fail(logged.error());
+  }
+  auto dossiers = Replica::open(data + "/dossiers.db");
+  if (!dossiers) return fail(dossiers.error());
+  if (command == "pin") {
+    auto placement = (*dossiers)->get(target);
+    if (!placement || placement->value("type", "") != "placement")
+      return fail(make_error(WX_NOT_FOUND, "no placement " + target));
+    char pin[8];
+    std::snprintf(pin, sizeof pin, "%06u", randombytes_uniform(1000000));
+    auto key = derive_pin_key(pin, target);
+    if (!key) return fail(key.error());
+    Status s = auth.put_pin(target, *key, now);
+    if (s) s = auth.audit(now, "werkex-admin", "pin_issued", target);
+    if (!s) return fail(s.error());
+    std::printf("%s\n", pin);
+    return 0;
+  }
+  // revoke-key
+  if (reason.size() > 200)
+    return fail(make_error(WX_INVALID_ARGUMENT, "--reason is longer than 200 characters"));
+  auto key = server::find_signing_key(**dossiers, target);
+  if (!key) return fail(key.error());
+  Status s = auth.queue_key_revocation(target, reason, now);
+  if (s) s = auth.audit(now, "werkex-admin", "key_revoked", target, reason);
+  if (!s) return fail(s.error());
+  std::printf("key %s revoked; devices see it after their next sync\n", target.c_str());
+  return 0;
 }
 
 }  // namespace
@@ -34,8 +95,11 @@ int main(int argc, char** argv) {
   if (argc < 5 || std::strcmp(argv[1], "--data") != 0) return usage();
   std::string data = argv[2], command = argv[3], target = argv[4];
   int hours = 24 * 7;
+  std::string reason;
   if (argc == 7 && std::strcmp(argv[5], "--hours") == 0)
     hours = std::atoi(argv[6]);
+  else if (argc == 7 && std::strcmp(argv[5], "--reason") == 0 && command == "revoke-key")
+    reason = argv[6];
   else if (argc != 5)
     return usage();
   if (hours <= 0) return usage();
@@ -59,6 +123,8 @@ int main(int argc, char** argv) {
     Status s = (*auth)->revoke_person_devices(target, now);
     return s ? 0 : fail(s.error());
   }
+  if (command == "pin" || command == "pin-reset" || command == "revoke-key" || command == "audit")
+    return signoff_command(data, **auth, command, target, reason, now);
   if (command == "reads") {
     auto n = (*auth)->count_reads(target);
     if (!n) return fail(n.error());

@@ -102,6 +102,7 @@ std::vector<Command> cycle_commands();
 std::vector<Command> sync_commands();
 std::vector<Command> server_commands();
 std::vector<Command> blob_commands();
+std::vector<Command> signoff_commands();
 
 // Blobs in other commands (commands_blobs.cpp): sync's --network option (usage error when
 // unknown), the upload after a sync round (adds "blobs" to `out`; an error when the upload

@@ -138,6 +138,10 @@ class Replica {
   // Creates (no "id") or updates (with "id") an entity from a flat JSON document, writing
   // only the fields given. Returns the id. Fails, writing nothing, on any invalid field.
   Result<std::string> put(const json& doc);
+  // Creates an entity under the id `doc` gives: for an id made elsewhere that is already part
+  // of what was signed (a sign-off handed over by QR). Same checks as put(); WX_CONFLICT if an
+  // entity with that id exists.
+  Result<std::string> create(const json& doc);
   // Marks the entity deleted (a tombstone that syncs like any field).
   Status remove(const std::string& id);
   // Writes the value that lost a concurrent write back as the newest value of `field`.
@@ -145,6 +149,10 @@ class Replica {
 
   // The entity's document; WX_NOT_FOUND if this replica has never seen it.
   Result<json> get(const std::string& id) const;
+  // The entity's replicated field states, one Change per field or set element in (field,
+  // element) order, for readers that need the stamps (sign-off content hashes).
+  // WX_NOT_FOUND if this replica has never seen it.
+  Result<std::vector<Change>> field_states(const std::string& id) const;
   Result<std::vector<json>> list(const Query& query) const;
   // Streams the matching documents' JSON text to `visit` without holding them all: what a
   // long list should use on a phone. `visit` returns false to stop early.

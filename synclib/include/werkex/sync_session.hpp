@@ -51,12 +51,15 @@ class SyncSession {
       : replica_(replica), transport_(transport), options_(options) {}
 
   Result<SyncReport> run();
-  // Trades an enrolment code for a token; stores token and identity in the replica.
+  // Trades an enrolment code for a token; stores token and identity in the replica. A
+  // supervisor's device also makes its signing key and registers it (POST /v1/keys); a
+  // failure to register is a failure of enroll (run it again: the key is kept).
   Status enroll(const std::string& code);
 
  private:
   Result<json> post(const std::string& path, const json& body, bool authenticated);
   Result<std::string> server() const;
+  Status register_signing_key();
 
   Replica& replica_;
   Transport& transport_;

@@ -1,0 +1,186 @@
+#include "signoff_check.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "werkex/signoff.hpp"
+
+namespace werkex::server {
+
+namespace {
+
+std::string str(const json& doc, const char* key) {
+  auto it = doc.find(key);
+  return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool is_lower_hex(const std::string& s, size_t size) {
+  return s.size() == size && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+// The document without the fields the signature or PIN proof does not vouch for (the
+// revocation, written later by the signer or a counsellor, and the server's verified_at), to
+// tell whether a push changes what is signed.
+json signed_part(json doc) {
+  for (const char* k : {"revoked_at", "revoked_reason", "verified_at", "_conflicts"}) doc.erase(k);
+  return doc;
+}
+
+// The sign-off as it would stand with the pushed changes over the server's copy. Pushed
+// values win here even where the merge would keep the server's (an earlier first write):
+// checking the pushed value is never weaker than checking the merged one.
+void overlay(json& flat, const Change& c) {
+  if (!c.element.is_null()) {  // one element of a set (covers)
+    json& arr = flat[c.field];
+    if (!arr.is_array()) arr = json::array();
+    auto it = std::find(arr.begin(), arr.end(), c.element);
+    if (c.state.present() && it == arr.end()) arr.push_back(c.element);
+    if (!c.state.present() && it != arr.end()) arr.erase(it);
+    std::sort(arr.begin(), arr.end());
+    if (arr.empty()) flat.erase(c.field);
+    return;
+  }
+  if (c.state.value.is_null())
+    flat.erase(c.field);
+  else
+    flat[c.field] = c.state.value;
+}
+
+class Checker {
+ public:
+  Checker(const Replica& dossiers, AuthStore& auth, const Access& access, uint64_t now_ms,
+          int grace_days)
+      : dossiers_(dossiers), auth_(auth), a_(access), now_(now_ms), grace_(grace_days) {}
+
+  // OK to accept; the error to refuse every change of the sign-off with. `pin_ok` is set
+  // when a PIN proof was checked and right.
+  Status check(const std::string& id, const std::vector<const Change*>& changes, bool& pin_ok) {
+    pin_ok = false;
+    auto held = dossiers_.get(id);
+    if (!held && held.error().code != WX_NOT_FOUND) return held.error();
+    if (held && str(*held, "type") != "signoff") return Status::ok();  // apply refuses it
+    json flat =
+        held ? *held : json{{"id", id}, {"type", "signoff"}, {"bucket", changes.front()->bucket}};
+    flat.erase("_conflicts");
+    const json before = signed_part(flat);
+    bool revokes = false;
+    for (const Change* c : changes) {
+      if (c->field == "deleted")
+        return make_error(WX_PERMISSION_DENIED,
+                          "a sign-off is never deleted; revoke it (revoked_at) instead");
+      revokes = revokes || c->field == "revoked_at" || c->field == "revoked_reason";
+      overlay(flat, *c);
+    }
+    if (revokes && a_.role == "supervisor" && str(flat, "signer") != a_.person)
+      return make_error(WX_PERMISSION_DENIED, "only its signer revokes a sign-off");
+    const bool unchanged = held && signed_part(flat) == before;
+    if (unchanged && (str(flat, "method") != "pin" || flat.contains("verified_at")))
+      return Status::ok();  // nothing new to vouch for: a revocation or a retry
+
+    if (a_.role != "supervisor" && a_.role != "pupil")
+      return make_error(
+          WX_PERMISSION_DENIED,
+          "only a supervisor or the pupil's phone writes a sign-off, not a " + a_.role);
+    if (a_.role == "supervisor" && str(flat, "signer") != a_.person)
+      return make_error(WX_PERMISSION_DENIED, "a supervisor signs only as themselves");
+    const std::string method = str(flat, "method");
+    if (method == "key" && (!flat.contains("signature") || flat.contains("pin_proof")))
+      return make_error(WX_PERMISSION_DENIED,
+                        "a key sign-off carries a signature and no PIN proof");
+    if (method == "pin" && (!is_lower_hex(str(flat, "pin_proof"), 64) ||
+                            flat.contains("signature") || flat.contains("key_id")))
+      return make_error(WX_PERMISSION_DENIED,
+                        "a PIN sign-off carries a 64-hex pin_proof and no signature or key");
+    WX_RETURN_IF_ERROR(check_signoff_authority(dossiers_, flat, grace_));
+    // The authority check knows the placement's supervisor; the dossier is ours to check.
+    auto placement = dossiers_.get(str(flat, "placement"));
+    if (!placement) return placement.error();
+    if (str(flat, "bucket") != "pupil:" + str(*placement, "pupil"))
+      return make_error(WX_PERMISSION_DENIED,
+                        "the sign-off's placement belongs to another pupil's dossier");
+    if (method != "pin") return Status::ok();
+    WX_RETURN_IF_ERROR(check_pin(id, flat));
+    pin_ok = true;
+    return Status::ok();
+  }
+
+ private:
+  Status check_pin(const std::string& id, const json& flat) {
+    const std::string placement = str(flat, "placement");
+    WX_ASSIGN_OR_RETURN(auto record, auth_.pin(placement));
+    if (!record)
+      return make_error(WX_PERMISSION_DENIED,
+                        "no PIN was issued for this placement; ask the school for one");
+    if (record->locked_ms)
+      return make_error(WX_PERMISSION_DENIED, "PIN locked after " +
+                                                  std::to_string(kMaxPinFailures) +
+                                                  " failed attempts; ask the school to reset it");
+    const std::string expected = pin_proof(record->key_hex, flat);
+    const std::string given = str(flat, "pin_proof");
+    if (!expected.empty() && expected.size() == given.size() &&
+        sodium_memcmp(expected.data(), given.data(), given.size()) == 0) {
+      WX_RETURN_IF_ERROR(auth_.pin_succeeded(placement));
+      return auth_.audit(now_, a_.person, "pin_accepted", placement, "signoff " + id);
+    }
+    WX_ASSIGN_OR_RETURN(PinRecord after, auth_.pin_failed(placement, kMaxPinFailures, now_));
+    WX_RETURN_IF_ERROR(auth_.audit(now_, a_.person, "pin_failed", placement,
+                                   "signoff " + id + ", failure " + std::to_string(after.failed)));
+    if (after.locked_ms) {
+      WX_RETURN_IF_ERROR(auth_.audit(now_, a_.person, "pin_locked", placement,
+                                     std::to_string(after.failed) + " failed attempts"));
+      std::fprintf(stdout, "{\"event\":\"pin_locked\",\"placement\":\"%s\",\"by\":\"%s\"}\n",
+                   placement.c_str(), a_.person.c_str());
+      std::fflush(stdout);
+    }
+    return make_error(WX_PERMISSION_DENIED, "wrong PIN");
+  }
+
+  const Replica& dossiers_;
+  AuthStore& auth_;
+  const Access& a_;
+  uint64_t now_;
+  int grace_;
+};
+
+}  // namespace
+
+Result<SignoffVerdicts> verify_pushed_signoffs(const Replica& dossiers, AuthStore& auth,
+                                               const Access& access,
+                                               const std::vector<Change>& changes, uint64_t now_ms,
+                                               int grace_days) {
+  std::map<std::string, std::vector<const Change*>> by_signoff;
+  for (const Change& c : changes)
+    if (c.type == "signoff") by_signoff[c.entity].push_back(&c);
+  SignoffVerdicts out;
+  Checker checker(dossiers, auth, access, now_ms, grace_days);
+  for (auto& [id, group] : by_signoff) {
+    bool pin_ok = false;
+    Status s = checker.check(id, group, pin_ok);
+    // A failing database is the server's problem, not the sign-off's: answer 500 and let
+    // the device retry. Anything else refuses this sign-off only.
+    if (!s && s.code() == WX_IO) return s.error();
+    if (!s) {
+      out.refused.insert(id);
+      for (const Change* c : group) out.rejected.push_back({c->entity, c->field, s.error()});
+    } else if (pin_ok) {
+      out.pin_verified.push_back(id);
+    }
+  }
+  return out;
+}
+
+Status stamp_verified(Replica& dossiers, const std::vector<std::string>& ids, uint64_t now_ms) {
+  for (const std::string& id : ids) {
+    WX_ASSIGN_OR_RETURN(json doc, dossiers.get(id));
+    if (doc.contains("verified_at")) continue;
+    WX_RETURN_IF_ERROR(dossiers.put({{"id", id}, {"verified_at", rfc3339_utc(now_ms)}}).status());
+  }
+  return Status::ok();
+}
+
+}  // namespace werkex::server

@@ -1,0 +1,48 @@
+// The server's check of pushed sign-offs (issue 4), called by /v1/sync before it applies a
+// push. Devices verify sign-offs too; the server's check is what keeps forgeries out of
+// everyone's replica in the first place, and the only check a PIN sign-off can get.
+//
+// A sign-off is judged whole: its pushed changes merged over what the server already holds
+// for it. Refused, every change of it comes back rejected with the reason (the device
+// quarantines them) and none is applied. Checked:
+//   - only a supervisor (signing as themselves) or the pupil's phone writes one, never
+//     deletes it, and only its signer (or a counsellor) revokes it;
+//   - it lies in the dossier of its placement's pupil;
+//   - check_signoff_authority (synclib): key known, the signer's, not revoked, signature
+//     valid; signer is the placement's supervisor; statement date within the placement;
+//   - method pin: the proof matches the placement's PIN key (constant-time compare); a wrong
+//     proof counts a failure, kMaxPinFailures lock the placement until staff reset it.
+// A sign-off the server already holds unchanged is not checked again, so retries are free.
+// Accepted PIN sign-offs are listed so the server writes their verified_at in the same
+// transaction as the push.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "access.hpp"
+#include "auth_store.hpp"
+#include "werkex/store.hpp"
+
+namespace werkex::server {
+
+inline constexpr int kMaxPinFailures = 5;
+
+struct SignoffVerdicts {
+  std::vector<RejectedChange> rejected;   // every change of every refused sign-off
+  std::set<std::string> refused;          // their entity ids
+  std::vector<std::string> pin_verified;  // accepted PIN sign-offs: write verified_at
+};
+
+// `changes`: the push, after the bucket and role checks. Failed PIN attempts and locks are
+// recorded in `auth` (counts and the audit log) as they happen.
+Result<SignoffVerdicts> verify_pushed_signoffs(const Replica& dossiers, AuthStore& auth,
+                                               const Access& access,
+                                               const std::vector<Change>& changes, uint64_t now_ms,
+                                               int grace_days);
+
+// Writes verified_at = now (RFC 3339) on each sign-off, as the server ("admin").
+Status stamp_verified(Replica& dossiers, const std::vector<std::string>& ids, uint64_t now_ms);
+
+}  // namespace werkex::server

@@ -1,0 +1,101 @@
+// Supervisor sign-off: what is signed, how it is checked, and the status every replica derives.
+//
+// A `signoff` entity binds a supervisor's statement (a day's hours, attendance, assessment)
+// to the exact content of the pupil entries it covers. Its worth is that nobody can forge it
+// and everybody can see when the signed content changed afterwards, so the byte forms below
+// are a contract: the server and every device recompute them and must get the same bytes.
+//
+// Canonical content of one covered entity (canonical_content):
+//   {"fields":{<field>:{"t":"<hlc>","v":<value>},...},"id":"<id>","type":"<type>"}
+//   - every field of the entity's replicated state except bookkeeping (no "_conflicts",
+//     no lost writes, no bases); fields with a null value (cleared) are included as null;
+//   - a set field: "v" = the sorted array of its present elements, "t" = the highest add
+//     stamp among them (a set with no present element is left out);
+//   - a deleted entity: only its "deleted" field ({"t":…,"v":true}); an entity that is not
+//     deleted has no "deleted" member;
+//   - "t" is hlc_to_string() of the winning write's HLC ("2026-11-28T14:09:59.123Z+3");
+//   - serialised by nlohmann dump(): keys sorted, no whitespace, UTF-8 as is.
+// content_hash = lowercase hex SHA-256 of
+//   "werkex-content:v1\n" + canonical contents sorted by id, joined with "\n".
+// Signed message (signoff_message) = "werkex-signoff:v1\n" + the canonical JSON (same dump)
+//   of the object of the sign-off's signed fields that are present: id, placement, covers
+//   (sorted array), content_hash, statement_date, attendance, hours, assessment, signer,
+//   method, key_id, signed_at. Everything else (signature, pin_proof, verified_at,
+//   revoked_*) is outside the message.
+// method key: signature = Ed25519 detached signature (libsodium) of the message, 128 hex.
+// method pin: key = Argon2id (crypto_pwhash, OPSLIMIT/MEMLIMIT_INTERACTIVE, 32 bytes) of
+//   the PIN as typed, salt = first 16 bytes of SHA-256("werkex-pin:v1\n" + placement id);
+//   pin_proof = HMAC-SHA256 (crypto_auth_hmacsha256) of the message with that key, 64 hex.
+// key_id of a public key = first 16 hex digits of SHA-256 of the raw 32-byte key.
+//
+// Status (signoff_status), derived from replicated data only, so every replica that holds
+// the same entities derives the same status:
+//   revoked  the sign-off's revoked_at is set;
+//   invalid  check_signoff_authority fails (reason says why), or a covered entity is missing;
+//   pending  method pin without verified_at: the phone cannot check a PIN, the server can;
+//   stale    the covered entities' content hash differs from content_hash: `changed` lists
+//            the entries with a state stamped after the sign-off's own write (the reason
+//            names their fields); when no stamp tells (an edit concurrent with the signing,
+//            a removed set element) it lists every covered entry;
+//   valid    otherwise.
+// An Ed25519 sign-off whose signing_key has not reached this replica yet (a pupil accepted a
+// QR hand-over before syncing) is `invalid` with reason "unknown key …" until the key syncs.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "werkex/error.hpp"
+#include "werkex/store.hpp"
+
+namespace werkex {
+
+enum class SignoffState { valid, stale, invalid, revoked, pending };
+const char* signoff_state_name(SignoffState state);
+
+struct SignoffStatus {
+  SignoffState state = SignoffState::invalid;
+  std::string method;                // "key" or "pin": the UI shows which form it is
+  std::string reason;                // why invalid / pending / revoked; "" when valid
+  std::vector<std::string> changed;  // stale: covered entities whose content changed
+  json to_json() const;              // {"state","method","reason","changed"}
+};
+
+struct SigningKey {
+  std::string public_key, secret_key, key_id;  // hex
+};
+// A fresh Ed25519 key pair (libsodium). secret_key is libsodium's 64-byte form, 128 hex.
+Result<SigningKey> generate_signing_key();
+// First 16 hex digits of SHA-256 of the raw public key ("" if the hex is not 32 bytes).
+std::string signing_key_id(std::string_view public_key_hex);
+
+// Canonical content of an entity as held by `replica` (see above); WX_NOT_FOUND if absent.
+Result<json> canonical_content(const Replica& replica, const std::string& entity_id);
+// The content hash over canonical contents given in any order (sorted by id here).
+std::string content_hash_of(const std::vector<json>& canonical_contents);
+Result<std::string> content_hash(const Replica& replica,
+                                 const std::vector<std::string>& entity_ids);
+
+// The exact bytes signed / MACed for a sign-off given as a flat entity JSON.
+std::string signoff_message(const json& signoff);
+// Ed25519 over `message` with a 128-hex secret key; the signature as 128 hex.
+Result<std::string> sign_message(std::string_view secret_key_hex, std::string_view message);
+bool verify_message(std::string_view public_key_hex, std::string_view message,
+                    std::string_view sig_hex);
+// The PIN key of a placement, 64 hex. Slow on purpose (Argon2id interactive, ~64 MiB).
+Result<std::string> derive_pin_key(std::string_view pin, std::string_view placement_id);
+// HMAC-SHA256 of signoff_message(signoff) under the PIN key, 64 hex ("" for a bad key).
+std::string pin_proof(std::string_view pin_key_hex, const json& signoff);
+
+// The checks that do not depend on the covered entities' current state: key known, owned by
+// the signer, not revoked, signature valid; signer is the placement's supervisor; date within
+// the placement (+grace). For method pin only the placement/date checks (the server checks
+// the proof). WX_PERMISSION_DENIED / WX_INVALID_ARGUMENT with the reason. Used by the server
+// on push and by status.
+Status check_signoff_authority(const Replica& replica, const json& signoff, int grace_days = 14);
+// Full derived status of a stored sign-off.
+Result<SignoffStatus> signoff_status(const Replica& replica, const std::string& signoff_id,
+                                     int grace_days = 14);
+
+}  // namespace werkex

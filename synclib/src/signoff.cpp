@@ -1,0 +1,258 @@
+// Sign-off content, hashes, signatures, PIN proofs and the derived status (signoff.hpp).
+#include "werkex/signoff.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+#include "signoff_util.hpp"
+
+namespace werkex {
+
+namespace so = signoff_detail;
+
+const char* signoff_state_name(SignoffState state) {
+  switch (state) {
+    case SignoffState::valid:
+      return "valid";
+    case SignoffState::stale:
+      return "stale";
+    case SignoffState::invalid:
+      return "invalid";
+    case SignoffState::revoked:
+      return "revoked";
+    case SignoffState::pending:
+      return "pending";
+  }
+  return "invalid";
+}
+
+json SignoffStatus::to_json() const {
+  return {{"state", signoff_state_name(state)},
+          {"method", method},
+          {"reason", reason},
+          {"changed", changed}};
+}
+
+Result<SigningKey> generate_signing_key() {
+  if (sodium_init() < 0) return make_error(WX_INTERNAL, "libsodium failed to initialise");
+  unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+  unsigned char sk[crypto_sign_SECRETKEYBYTES];
+  if (crypto_sign_keypair(pk, sk) != 0) return make_error(WX_INTERNAL, "key generation failed");
+  SigningKey key;
+  key.public_key = so::to_hex(pk, sizeof pk);
+  key.secret_key = so::to_hex(sk, sizeof sk);
+  sodium_memzero(sk, sizeof sk);
+  key.key_id = signing_key_id(key.public_key);
+  return key;
+}
+
+std::string signing_key_id(std::string_view public_key_hex) {
+  auto pk = so::from_hex(public_key_hex, crypto_sign_PUBLICKEYBYTES);
+  if (!pk) return "";
+  return so::sha256_hex(std::string_view(reinterpret_cast<const char*>(pk->data()), pk->size()))
+      .substr(0, 16);
+}
+
+Result<json> canonical_content(const Replica& replica, const std::string& entity_id) {
+  WX_ASSIGN_OR_RETURN(auto states, replica.field_states(entity_id));
+  json fields = json::object();
+  std::string type;
+  bool deleted = false;
+  for (const Change& c : states) {
+    type = c.type;
+    if (c.field == "deleted" && c.state.value == true) {
+      deleted = true;
+      fields = json::object({{"deleted", {{"v", true}, {"t", hlc_to_string(c.state.stamp.hlc)}}}});
+      break;
+    }
+  }
+  if (!deleted) {
+    // States come in (field, element) order, so a set's elements are adjacent.
+    for (size_t i = 0; i < states.size();) {
+      const Change& c = states[i];
+      if (c.state.rule != MergeRule::set) {
+        if (c.field != "deleted")
+          fields[c.field] = {{"v", c.state.value}, {"t", hlc_to_string(c.state.stamp.hlc)}};
+        ++i;
+        continue;
+      }
+      json elements = json::array();
+      Hlc top;
+      for (; i < states.size() && states[i].field == c.field; ++i) {
+        const FieldState& s = states[i].state;
+        if (!s.present()) continue;
+        elements.push_back(states[i].element);
+        for (const Stamp& a : s.adds) top = std::max(top, a.hlc);
+      }
+      if (elements.empty()) continue;
+      std::sort(elements.begin(), elements.end());
+      fields[c.field] = {{"v", std::move(elements)}, {"t", hlc_to_string(top)}};
+    }
+  }
+  return json{{"id", entity_id}, {"type", type}, {"fields", std::move(fields)}};
+}
+
+std::string content_hash_of(const std::vector<json>& canonical_contents) {
+  std::vector<std::pair<std::string, std::string>> by_id;
+  for (const json& c : canonical_contents) {
+    std::string id = c.is_object() && c.contains("id") && c["id"].is_string()
+                         ? c["id"].get<std::string>()
+                         : std::string();
+    by_id.emplace_back(std::move(id), c.dump(-1, ' ', false, json::error_handler_t::replace));
+  }
+  std::sort(by_id.begin(), by_id.end());
+  std::string text = "werkex-content:v1\n";
+  for (size_t i = 0; i < by_id.size(); ++i) {
+    if (i) text += '\n';
+    text += by_id[i].second;
+  }
+  return so::sha256_hex(text);
+}
+
+Result<std::string> content_hash(const Replica& replica,
+                                 const std::vector<std::string>& entity_ids) {
+  std::vector<json> contents;
+  for (const std::string& id : entity_ids) {
+    WX_ASSIGN_OR_RETURN(json c, canonical_content(replica, id));
+    contents.push_back(std::move(c));
+  }
+  return content_hash_of(contents);
+}
+
+std::string signoff_message(const json& signoff) {
+  static const char* const kSigned[] = {
+      "id",    "placement",  "covers", "content_hash", "statement_date", "attendance",
+      "hours", "assessment", "signer", "method",       "key_id",         "signed_at"};
+  json m = json::object();
+  if (signoff.is_object()) {
+    for (const char* k : kSigned) {
+      auto it = signoff.find(k);
+      if (it == signoff.end() || it->is_null()) continue;
+      json v = *it;
+      if (v.is_array()) std::sort(v.begin(), v.end());
+      m[k] = std::move(v);
+    }
+  }
+  return "werkex-signoff:v1\n" + m.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<std::string> sign_message(std::string_view secret_key_hex, std::string_view message) {
+  auto sk = so::from_hex(secret_key_hex, crypto_sign_SECRETKEYBYTES);
+  if (!sk)
+    return make_error(WX_INVALID_ARGUMENT, "the signing key is not 128 lowercase hex digits");
+  unsigned char sig[crypto_sign_BYTES];
+  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(message.data()),
+                       message.size(), sk->data());
+  sodium_memzero(sk->data(), sk->size());
+  return so::to_hex(sig, sizeof sig);
+}
+
+bool verify_message(std::string_view public_key_hex, std::string_view message,
+                    std::string_view sig_hex) {
+  auto pk = so::from_hex(public_key_hex, crypto_sign_PUBLICKEYBYTES);
+  auto sig = so::from_hex(sig_hex, crypto_sign_BYTES);
+  if (!pk || !sig || sodium_init() < 0) return false;
+  return crypto_sign_verify_detached(sig->data(),
+                                     reinterpret_cast<const unsigned char*>(message.data()),
+                                     message.size(), pk->data()) == 0;
+}
+
+Result<std::string> derive_pin_key(std::string_view pin, std::string_view placement_id) {
+  if (pin.empty()) return make_error(WX_INVALID_ARGUMENT, "the PIN is empty");
+  if (sodium_init() < 0) return make_error(WX_INTERNAL, "libsodium failed to initialise");
+  std::string salt_hex = so::sha256_hex("werkex-pin:v1\n" + std::string(placement_id));
+  auto salt = so::from_hex(salt_hex, crypto_hash_sha256_BYTES);
+  static_assert(crypto_pwhash_SALTBYTES == 16);
+  unsigned char key[32];
+  if (crypto_pwhash(key, sizeof key, pin.data(), pin.size(), salt->data(),
+                    crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                    crypto_pwhash_ALG_ARGON2ID13) != 0)
+    return make_error(WX_INTERNAL, "deriving the PIN key failed (out of memory)");
+  std::string out = so::to_hex(key, sizeof key);
+  sodium_memzero(key, sizeof key);
+  return out;
+}
+
+std::string pin_proof(std::string_view pin_key_hex, const json& signoff) {
+  auto key = so::from_hex(pin_key_hex, crypto_auth_hmacsha256_KEYBYTES);
+  if (!key) return "";
+  std::string message = signoff_message(signoff);
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(message.data()),
+                         message.size(), key->data());
+  sodium_memzero(key->data(), key->size());
+  return so::to_hex(mac, sizeof mac);
+}
+
+Status check_signoff_authority(const Replica& replica, const json& signoff, int grace_days) {
+  if (!signoff.is_object()) return make_error(WX_INVALID_ARGUMENT, "a sign-off is an object");
+  std::string method = so::str(signoff, "method");
+  if (method == "key") {
+    WX_RETURN_IF_ERROR(so::check_key_signature(replica, signoff));
+  } else if (method == "pin") {
+    if (!so::is_hex(so::str(signoff, "pin_proof"), 64))
+      return make_error(WX_INVALID_ARGUMENT,
+                        "a PIN sign-off needs a pin_proof of 64 lowercase hex digits");
+  } else {
+    return make_error(WX_INVALID_ARGUMENT,
+                      "method must be \"key\" or \"pin\", not \"" + method + "\"");
+  }
+  return so::check_placement(replica, signoff, grace_days);
+}
+
+Result<SignoffStatus> signoff_status(const Replica& replica, const std::string& signoff_id,
+                                     int grace_days) {
+  WX_ASSIGN_OR_RETURN(json doc, replica.get(signoff_id));
+  if (doc.value("type", "") != "signoff")
+    return make_error(WX_INVALID_ARGUMENT, signoff_id + " is not a signoff");
+  SignoffStatus st;
+  st.method = so::str(doc, "method");
+  if (doc.value("deleted", false)) {
+    st.reason = "the sign-off was deleted";
+    return st;
+  }
+  if (doc.contains("revoked_at")) {
+    st.state = SignoffState::revoked;
+    st.reason = "revoked at " + so::str(doc, "revoked_at");
+    if (doc.contains("revoked_reason")) st.reason += ": " + so::str(doc, "revoked_reason");
+    return st;
+  }
+  if (Status s = check_signoff_authority(replica, doc, grace_days); !s) {
+    st.reason = s.error().message;
+    return st;
+  }
+  if (st.method == "pin" && !doc.contains("verified_at")) {
+    st.state = SignoffState::pending;
+    st.reason = "PIN sign-off not verified by the server yet (it checks the PIN at sync)";
+    return st;
+  }
+  std::vector<std::string> covers = so::covers_of(doc);
+  std::vector<json> contents;
+  for (const std::string& id : covers) {
+    auto c = canonical_content(replica, id);
+    if (!c) {
+      st.reason = "covered entry " + id + " is not on this replica";
+      return st;
+    }
+    contents.push_back(std::move(c).value());
+  }
+  if (content_hash_of(contents) == so::str(doc, "content_hash")) {
+    st.state = SignoffState::valid;
+    return st;
+  }
+  st.state = SignoffState::stale;
+  WX_ASSIGN_OR_RETURN(auto own, replica.field_states(signoff_id));
+  auto changes = so::changed_after(own, contents, replica);
+  for (auto& [id, fields] : changes) st.changed.push_back(id);
+  st.reason = so::describe_changes(changes);
+  if (st.changed.empty()) {
+    // Concurrent edits stamped before the sign-off, or a removed set element: the hash
+    // says something changed but the stamps cannot say what.
+    st.changed = covers;
+    st.reason = "the signed content changed (which entry cannot be told from the stamps)";
+  }
+  return st;
+}
+
+}  // namespace werkex

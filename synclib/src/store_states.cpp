@@ -1,0 +1,36 @@
+// Read-only access to an entity's replicated field states (Replica::field_states).
+#include "replica_impl.hpp"
+#include "werkex/ids.hpp"
+
+namespace werkex {
+
+Result<std::vector<Change>> Replica::field_states(const std::string& id) const {
+  WX_ASSIGN_OR_RETURN(auto header, impl_->load_header(id));
+  if (!header) return make_error(WX_NOT_FOUND, "no entity with id '" + id + "'");
+  WX_ASSIGN_OR_RETURN(EntityFields fields, impl_->load_fields(id));
+  std::vector<Change> out;
+  out.reserve(fields.size());
+  for (auto& [key, row] : fields)
+    out.push_back(Change{header->id, header->type, header->bucket, key.first, row.element,
+                         std::move(row.state)});
+  return out;
+}
+
+}  // namespace werkex
+
+namespace werkex {
+
+Result<std::string> Replica::create(const json& doc) {
+  if (!doc.is_object() || !doc.contains("id") || !doc["id"].is_string() ||
+      !is_valid_entity_id(doc["id"].get<std::string>()))
+    return make_error(WX_INVALID_ARGUMENT, "create: needs an 'id' that is an entity id (UUID)");
+  const std::string id = doc["id"].get<std::string>();
+  WX_ASSIGN_OR_RETURN(auto found, impl_->load_header(id));
+  if (found) return make_error(WX_CONFLICT, found->type + " " + id + " exists already");
+  impl_->creating_with_id = true;
+  auto created = put(doc);
+  impl_->creating_with_id = false;
+  return created;
+}
+
+}  // namespace werkex
