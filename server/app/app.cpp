@@ -23,8 +23,12 @@ Result<std::unique_ptr<App>> App::open(AppConfig config, http::Metrics& metrics)
   ReplicaOptions options;
   options.clock = &app->clock_;
   options.max_clock_skew_ms = app->config_.max_clock_skew_ms;
-  WX_ASSIGN_OR_RETURN(app->dossiers_,
-                      Replica::open(app->config_.data_dir + "/dossiers.db", options));
+  // NORMAL: commits only write the WAL; GroupCommit fsyncs it before any answer goes out.
+  options.durable = false;
+  const std::string path = app->config_.data_dir + "/dossiers.db";
+  WX_ASSIGN_OR_RETURN(app->dossiers_, Replica::open(path, options));
+  app->commits_ =
+      std::make_unique<GroupCommit>(app->dossiers_->database(), app->mu_, path + "-wal");
   if (app->dossiers_->identity().role.empty())
     WX_RETURN_IF_ERROR(app->dossiers_->set_identity({"server", "admin", "", ""}));
   WX_ASSIGN_OR_RETURN(app->auth_, AuthStore::open(app->config_.data_dir + "/server.db"));
@@ -39,6 +43,30 @@ Result<std::unique_ptr<App>> App::open(AppConfig config, http::Metrics& metrics)
   return app;
 }
 
+http::Response App::durable(const http::Request& req,
+                            const std::function<http::Response()>& handler) {
+  int64_t before;
+  {
+    std::lock_guard lock(mu_);
+    before = commits_->mark();
+  }
+  http::Response res = handler();
+  int64_t after;
+  {
+    std::lock_guard lock(mu_);
+    after = commits_->mark();
+  }
+  // Unchanged: nothing was written meanwhile, by this request or any other.
+  if (after != before) {
+    if (Status s = commits_->wait_durable(after); !s) {
+      metrics_.add("werkex_durability_failures_total", "");
+      return http::error_response(req, make_error(WX_IO, "the server could not make the "
+                                                         "write durable; send it again"));
+    }
+  }
+  return res;
+}
+
 uint64_t App::now_ms() {
   return clock_.now_millis();
 }
@@ -47,7 +75,7 @@ void App::register_routes(http::Router& router) {
   register_blob_routes(router);
   router.add(bhttp::verb::post, "/v1/sync",
              [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
-               return handle_sync(r, l);
+               return durable(r, [&] { return handle_sync(r, l); });
              });
   router.add(bhttp::verb::post, "/v1/enroll",
              [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
@@ -55,7 +83,7 @@ void App::register_routes(http::Router& router) {
              });
   router.add(bhttp::verb::post, "/v1/keys",
              [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
-               return handle_keys(r, l);
+               return durable(r, [&] { return handle_keys(r, l); });
              });
   router.add(bhttp::verb::get, "/healthz",
              [this](const http::Request& r, const http::RouteParams&, http::RequestLog&) {

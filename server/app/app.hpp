@@ -11,6 +11,7 @@
 #include <string>
 
 #include "auth_store.hpp"
+#include "group_commit.hpp"
 #include "blob_store.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
@@ -52,6 +53,8 @@ class App {
   http::Response handle_keys(const http::Request& req, http::RequestLog& log);
   // The device behind the request's bearer token, once its rate limit allows the request.
   Result<Device> authenticate(const http::Request& req, http::RequestLog& log);
+  // Runs a handler that may write dossiers and answers only once its writes are on disk.
+  http::Response durable(const http::Request& req, const std::function<http::Response()>& handler);
   // error_response, plus Retry-After when the device is over its rate limit.
   http::Response refuse(const http::Request& req, const Error& e);
   // Blobs (blob_handler.cpp): HEAD/PUT/GET /v1/blobs/{sha}; the contract is in README.md.
@@ -76,6 +79,7 @@ class App {
   std::mutex mu_;
   std::unique_ptr<Replica> dossiers_;
   std::unique_ptr<AuthStore> auth_;
+  std::unique_ptr<GroupCommit> commits_;
   std::unique_ptr<BlobStore> blobs_;  // thread-safe itself: used outside mu_
 };
 

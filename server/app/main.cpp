@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
       options.address = options.address.substr(1, options.address.size() - 2);
     options.port = static_cast<unsigned short>(std::stoul(listen.substr(colon + 1)));
     options.io_threads = config.value("io_threads", 2);
-    options.worker_threads = config.value("worker_threads", 2);
+    options.worker_threads = config.value("worker_threads", options.worker_threads);
     options.tls_cert_file = config.value("tls_cert", "");
     options.tls_key_file = config.value("tls_key", "");
     options.body_limit = config.value("body_limit_bytes", options.body_limit);

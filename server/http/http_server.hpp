@@ -43,7 +43,7 @@ struct ServerOptions {
   std::string address = "127.0.0.1";  // an IPv4 or IPv6 literal; "0.0.0.0" for all
   unsigned short port = 8080;         // 0: the OS picks a free port (see port())
   int io_threads = 2;
-  int worker_threads = 2;
+  int worker_threads = 8;  // handlers wait on the dossier lock and fsyncs, not CPU
   size_t header_limit = 16 * 1024;
   size_t body_limit = 16 * 1024 * 1024;
   std::chrono::seconds read_timeout{30}, write_timeout{30}, idle_timeout{60};

@@ -256,7 +256,7 @@ void print_server(const bench::ServerFigures& s) {
   auto& o = std::cout;
   o << fmt("\nSync server: %s phones on loopback, one keep-alive connection each (in-process\n",
            grouped(double(s.devices)).c_str());
-  o << fmt("werkex server, 2 I/O + 2 worker threads; a school of %s entities; each sync pushes\n",
+  o << fmt("werkex server, 2 I/O + 8 worker threads; a school of %s entities; each sync pushes\n",
            grouped(double(s.school_entities)).c_str());
   o << "one experience, 9 field changes; the phones' requests are pre-built from real replicas)\n";
   o << fmt("  %-28s %10s changes/s   target >= 20,000   %s\n",
