@@ -60,8 +60,9 @@ http::Response App::durable(const http::Request& req,
   if (after != before) {
     if (Status s = commits_->wait_durable(after); !s) {
       metrics_.add("werkex_durability_failures_total", "");
-      return http::error_response(req, make_error(WX_IO, "the server could not make the "
-                                                         "write durable; send it again"));
+      return http::error_response(req, make_error(WX_IO,
+                                                  "the server could not make the "
+                                                  "write durable; send it again"));
     }
   }
   return res;

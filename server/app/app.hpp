@@ -11,8 +11,8 @@
 #include <string>
 
 #include "auth_store.hpp"
-#include "group_commit.hpp"
 #include "blob_store.hpp"
+#include "group_commit.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "rate_limiter.hpp"

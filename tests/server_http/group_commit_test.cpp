@@ -10,15 +10,17 @@
 
 using namespace werkex;
 
-TEST_CASE("group commit: concurrent writers are durable through shared fsyncs", "[server][commit]") {
+TEST_CASE("group commit: concurrent writers are durable through shared fsyncs",
+          "[server][commit]") {
   char tmpl[] = "/tmp/werkex-gc-XXXXXX";
   REQUIRE(mkdtemp(tmpl));
   std::string path = std::string(tmpl) + "/d.db";
   {
     auto db = sql::Db::open(path);
     REQUIRE(db);
-    REQUIRE(db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                     "CREATE TABLE t(x INTEGER)"));
+    REQUIRE(
+        db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                 "CREATE TABLE t(x INTEGER)"));
     std::mutex db_mutex;
     server::GroupCommit commits(*db, db_mutex, path + "-wal");
     constexpr int kThreads = 8, kWrites = 40;
