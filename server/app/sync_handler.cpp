@@ -7,6 +7,7 @@
 #include "http/negotiation.hpp"
 #include "signing_keys.hpp"
 #include "signoff_check.hpp"
+#include "werkex/blob_store.hpp"  // sha256_hex
 #include "werkex/ids.hpp"
 #include "werkex/protocol.hpp"
 
@@ -105,9 +106,25 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
 
   const size_t limit =
       sync.limit ? std::min(sync.limit, config_.max_page_limit) : config_.default_page_limit;
+  // A filtered bucket's view names the set of its entities this user sees. When it grows (a
+  // new placement brings a company, a supervisor and their key) the device's cursor is past
+  // those entities' seqs, so a changed view pulls that bucket again from 0.
+  std::string school_view;
+  if (access->school_entities) {
+    std::string ids;
+    for (const std::string& id : *access->school_entities) ids += id + "\n";
+    school_view = sha256_hex(ids).substr(0, 16);
+  }
   for (const std::string& bucket : access->read) {
     auto cursor_it = sync.cursors.find(bucket);
     uint64_t cursor = cursor_it == sync.cursors.end() ? 0 : cursor_it->second;
+    const bool filter_school = bucket == access->school_bucket && access->school_entities;
+    bool view_changed = false;
+    if (filter_school) {
+      auto seen = sync.views.find(bucket);
+      view_changed = seen == sync.views.end() || seen->second != school_view;
+      if (view_changed) cursor = 0;
+    }
     ChangeFilter filter;
     filter.bucket = bucket;
     auto changes = dossiers_->changes_since(cursor, limit, filter);
@@ -115,7 +132,7 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
     protocol::BucketPull pull;
     pull.cursor = changes->upto_seq;
     pull.more = changes->upto_seq < dossiers_->last_seq();
-    const bool filter_school = bucket == access->school_bucket && access->school_entities;
+    if (filter_school) pull.view = school_view;
     auto& v = changes->changes;
     v.erase(std::remove_if(v.begin(), v.end(),
                            [&](const Change& c) {
@@ -123,7 +140,8 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
                                     is_echo(c);
                            }),
             v.end());
-    if (cursor == pull.cursor && changes->changes.empty() && cursor_it != sync.cursors.end())
+    if (cursor == pull.cursor && changes->changes.empty() && cursor_it != sync.cursors.end() &&
+        !view_changed)
       continue;
     if (bucket.rfind("pupil:", 0) == 0 && !changes->changes.empty()) {
       Status logged =

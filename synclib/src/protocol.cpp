@@ -46,19 +46,21 @@ json rejected_json(const std::vector<RejectedChange>& v) {
 }  // namespace
 
 json to_json(const SyncRequest& r) {
-  return {{"v", kVersion},
-          {"replica", replica_to_hex(r.replica)},
-          {"clock", r.device_clock_ms},
-          {"schema", r.schema_version},
-          {"cursors", r.cursors},
-          {"limit", r.limit},
-          {"push", bundle_to_json(r.push)}};
+  json out = {{"v", kVersion},
+              {"replica", replica_to_hex(r.replica)},
+              {"clock", r.device_clock_ms},
+              {"schema", r.schema_version},
+              {"cursors", r.cursors},
+              {"limit", r.limit},
+              {"push", bundle_to_json(r.push)}};
+  if (!r.views.empty()) out["views"] = r.views;
+  return out;
 }
 
 Result<SyncRequest> sync_request_from_json(const json& j) {
   if (!j.is_object()) return bad("request", "expected a JSON object");
-  WX_RETURN_IF_ERROR(
-      only_keys(j, {"v", "replica", "clock", "schema", "cursors", "limit", "push"}, "request"));
+  WX_RETURN_IF_ERROR(only_keys(
+      j, {"v", "replica", "clock", "schema", "cursors", "views", "limit", "push"}, "request"));
   if (!j.contains("v") || j["v"] != kVersion)
     return bad("request.v", "unsupported protocol version (this server speaks 1)");
   SyncRequest r;
@@ -83,6 +85,13 @@ Result<SyncRequest> sync_request_from_json(const json& j) {
       return bad("request.cursors", "expected bucket names with unsigned sequence numbers");
     r.cursors[bucket] = seq.get<uint64_t>();
   }
+  const json& views = j.contains("views") ? j["views"] : json::object();
+  if (!views.is_object()) return bad("request.views", "expected an object of bucket: view");
+  for (auto& [bucket, view] : views.items()) {
+    if (bucket.empty() || !view.is_string() || view.get_ref<const std::string&>().size() > 64)
+      return bad("request.views", "expected bucket names with view strings of at most 64 chars");
+    r.views[bucket] = view.get<std::string>();
+  }
   if (!j.contains("push"))
     return bad("request.push", "missing (send an empty bundle to push nothing)");
   WX_ASSIGN_OR_RETURN(r.push, bundle_at(j["push"], "request.push"));
@@ -93,9 +102,11 @@ Result<SyncRequest> sync_request_from_json(const json& j) {
 
 json to_json(const SyncResponse& r) {
   json buckets = json::object();
-  for (auto& [name, pull] : r.buckets)
+  for (auto& [name, pull] : r.buckets) {
     buckets[name] = {
         {"cursor", pull.cursor}, {"more", pull.more}, {"bundle", bundle_to_json(pull.changes)}};
+    if (!pull.view.empty()) buckets[name]["view"] = pull.view;
+  }
   return {{"v", kVersion},
           {"server_clock", r.server_clock_ms},
           {"clock_offset_ms", r.clock_offset_ms},
@@ -130,6 +141,7 @@ Result<SyncResponse> sync_response_from_json(const json& j) {
       BucketPull pull;
       pull.cursor = b.at("cursor").get<uint64_t>();
       pull.more = b.at("more").get<bool>();
+      if (b.contains("view")) pull.view = b.at("view").get<std::string>();
       auto bundle = bundle_from_json(b.at("bundle"));
       if (!bundle)
         return make_error(WX_CORRUPT,

@@ -10,6 +10,7 @@ namespace {
 
 constexpr const char* kPushMark = "sync.pushed_upto";
 constexpr const char* kCursors = "sync.cursors";
+constexpr const char* kViews = "sync.views";
 constexpr const char* kOffset = "sync.clock_offset_ms";
 
 // Settings are text; a damaged one is an error, never an exception.
@@ -140,6 +141,16 @@ Result<SyncReport> SyncSession::run() {
       cursors[bucket] = seq.get<uint64_t>();
     }
   }
+  std::map<std::string, std::string> views;
+  WX_ASSIGN_OR_RETURN(auto stored_views, replica_.setting(kViews));
+  if (stored_views) {
+    json v = json::parse(*stored_views, nullptr, false);
+    if (!v.is_object()) return make_error(WX_CORRUPT, "setting sync.views is damaged");
+    for (auto& [bucket, view] : v.items()) {
+      if (!view.is_string()) return make_error(WX_CORRUPT, "setting sync.views is damaged");
+      views[bucket] = view.get<std::string>();
+    }
+  }
   WX_ASSIGN_OR_RETURN(int64_t offset, setting_number(replica_, kOffset));
   replica_.clock().set_offset_millis(offset);
 
@@ -154,6 +165,7 @@ Result<SyncReport> SyncSession::run() {
     req.device_clock_ms = replica_.clock().physical_millis() - replica_.clock().offset_millis();
     req.schema_version = replica_.schema().version();
     req.cursors = cursors;
+    req.views = views;
     req.limit = options_.page_limit;
     ChangeFilter mine;
     mine.skip_from_server = true;
@@ -187,6 +199,7 @@ Result<SyncReport> SyncSession::run() {
     for (const std::string& bucket : resp.revoked) {
       WX_RETURN_IF_ERROR(replica_.purge_bucket(bucket));
       cursors.erase(bucket);
+      views.erase(bucket);
       report.revoked.push_back(bucket);
     }
     if (!resp.revoked.empty() && options_.blobs) {
@@ -202,8 +215,10 @@ Result<SyncReport> SyncSession::run() {
       // older schema on the device): keep it visible rather than lose it.
       WX_RETURN_IF_ERROR(replica_.quarantine(applied.rejected));
       cursors[bucket] = pull.cursor;
+      if (!pull.view.empty()) views[bucket] = pull.view;
     }
     WX_RETURN_IF_ERROR(replica_.set_setting(kCursors, json(cursors).dump()));
+    WX_RETURN_IF_ERROR(replica_.set_setting(kViews, json(views).dump()));
     // More to push: a full page, or pulled changes that merged with something of ours.
     WX_ASSIGN_OR_RETURN(Bundle pending, replica_.changes_since(pushed_upto, 1, mine));
     again = resp.more || !pending.changes.empty();

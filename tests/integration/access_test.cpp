@@ -223,3 +223,47 @@ TEST_CASE("werkex-server: bad flags and a missing config file are refused before
   CHECK(code == 10 + WX_NOT_FOUND);
   CHECK_THAT(out, Catch::Contains("cannot read config file"));
 }
+
+TEST_CASE("access: a pupil's new placement brings its older company and supervisor to the phone",
+          "[integration][access]") {
+  TempDir dir;
+  std::string data = dir.file("server");
+  ServerProcess server(data);
+  Device noah(dir.file("noah.db"), server.url(), server.code("Noah"));
+  Device ans(dir.file("ans.db"), server.url(), server.code("Ans Bakker"));
+  Device counsellor(dir.file("devries.db"), server.url(), server.code("Meneer De Vries"));
+  noah.sync();
+  counsellor.sync();
+  Query companies;
+  companies.type = "company";
+  auto known = expect_ok(counsellor.replica->list(companies));
+  REQUIRE_FALSE(known.empty());
+  std::string company = known.at(0)["id"];
+  // Noah has no placement yet: the company, the supervisor and her key are not his to see.
+  CHECK_FALSE(noah.replica->get(company));
+  CHECK_FALSE(noah.replica->get(ans.user()));
+  Query keys;
+  keys.type = "signing_key";
+  CHECK(expect_ok(noah.replica->list(keys)).empty());
+
+  // Created long before, these are behind Noah's school-bucket cursor; the new placement
+  // changes his view of the bucket, so the next sync pulls them.
+  expect_ok(counsellor.replica->put(
+      {{"type", "placement"},
+       {"pupil", noah.user()},
+       {"company", company},
+       {"supervisor", ans.user()},
+       {"start_date", rfc3339_utc(counsellor.replica->clock().physical_millis()).substr(0, 10)},
+       {"end_date", "2099-12-31"},
+       {"kind", "snuffelstage"}}));
+  counsellor.sync();
+  noah.sync();
+  CHECK(noah.replica->get(company));
+  CHECK(expect_ok(noah.replica->get(ans.user()))["type"] == "person");
+  CHECK(expect_ok(noah.replica->list(keys)).size() == 1);
+  // Still nothing of other pupils.
+  Query people;
+  people.type = "person";
+  for (const json& p : expect_ok(noah.replica->list(people)))
+    CHECK((p["role"] != "pupil" || p["id"] == noah.user()));
+}

@@ -8,11 +8,14 @@
 // (bundle.hpp); a pulled bundle's `upto` is the new cursor of its bucket.
 //
 //   request  {"v":1, "replica":"<hex>", "clock":<device ms>, "schema":1,
-//             "cursors":{"<bucket>":<seq>, …}, "limit":<n>, "push":<bundle>}
+//             "cursors":{"<bucket>":<seq>, …}, "views":{"<bucket>":"<view>"}, "limit":<n>,
+//             "push":<bundle>}
 //   response {"v":1, "server_clock":<ms>, "clock_offset_ms":<server - device>,
 //             "push":{"upto":<seq>, "applied":n, "unchanged":n, "rejected":[{entity, field, code,
 //             message}]}, "revoked":["<bucket>", …], "more":false,
-//             "buckets":{"<bucket>":{"cursor":<seq>, "more":false, "bundle":<bundle>}}}
+//             "buckets":{"<bucket>":{"cursor":<seq>, "more":false, "view":"…", "bundle":<bundle>}}}
+//   ("views"/"view" only for buckets the server filters per user, such as a pupil's part of
+//   the school bucket)
 //   enrol    POST /v1/enroll {"code":"…","replica":"<hex>"} ->
 //   {"token","user","role","bucket","school_bucket"}
 #pragma once
@@ -34,12 +37,16 @@ struct SyncRequest {
   int schema_version = 0;
   std::map<std::string, uint64_t> cursors;
   size_t limit = 0;  // entity updates per bucket and response; 0: the server's default
+  // The `view` each filtered bucket last came with; a different view on the server means
+  // the device may now see more of it, so that bucket is pulled again from 0.
+  std::map<std::string, std::string> views;
   Bundle push;
 };
 
 struct BucketPull {
   uint64_t cursor = 0;
   bool more = false;
+  std::string view;  // for a bucket the server filters per user: which part this is; else ""
   Bundle changes;
 };
 
