@@ -1,5 +1,7 @@
 #include "auth_store.hpp"
 
+#include "werkex/blob_store.hpp"  // sha256_hex
+
 #include <sodium.h>
 
 namespace werkex::server {
@@ -35,14 +37,6 @@ std::string normalise_code(std::string_view code) {
 }
 
 }  // namespace
-
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  char hex[2 * crypto_hash_sha256_BYTES + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
-}
 
 Result<std::unique_ptr<AuthStore>> AuthStore::open(const std::string& path) {
   if (sodium_init() < 0) return make_error(WX_INTERNAL, "libsodium failed to initialise");

@@ -89,6 +89,4 @@ class AuthStore {
   sql::Db db_;
 };
 
-std::string sha256_hex(std::string_view data);
-
 }  // namespace werkex::server

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "signoff_util.hpp"
+#include "werkex/blob_store.hpp"  // sha256_hex
 
 namespace werkex {
 
@@ -50,7 +51,7 @@ Result<SigningKey> generate_signing_key() {
 std::string signing_key_id(std::string_view public_key_hex) {
   auto pk = so::from_hex(public_key_hex, crypto_sign_PUBLICKEYBYTES);
   if (!pk) return "";
-  return so::sha256_hex(std::string_view(reinterpret_cast<const char*>(pk->data()), pk->size()))
+  return werkex::sha256_hex(std::string_view(reinterpret_cast<const char*>(pk->data()), pk->size()))
       .substr(0, 16);
 }
 
@@ -107,7 +108,7 @@ std::string content_hash_of(const std::vector<json>& canonical_contents) {
     if (i) text += '\n';
     text += by_id[i].second;
   }
-  return so::sha256_hex(text);
+  return werkex::sha256_hex(text);
 }
 
 Result<std::string> content_hash(const Replica& replica,
@@ -161,7 +162,7 @@ bool verify_message(std::string_view public_key_hex, std::string_view message,
 Result<std::string> derive_pin_key(std::string_view pin, std::string_view placement_id) {
   if (pin.empty()) return make_error(WX_INVALID_ARGUMENT, "the PIN is empty");
   if (sodium_init() < 0) return make_error(WX_INTERNAL, "libsodium failed to initialise");
-  std::string salt_hex = so::sha256_hex("werkex-pin:v1\n" + std::string(placement_id));
+  std::string salt_hex = werkex::sha256_hex("werkex-pin:v1\n" + std::string(placement_id));
   auto salt = so::from_hex(salt_hex, crypto_hash_sha256_BYTES);
   static_assert(crypto_pwhash_SALTBYTES == 16);
   unsigned char key[32];

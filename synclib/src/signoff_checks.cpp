@@ -31,12 +31,6 @@ std::optional<std::vector<unsigned char>> from_hex(std::string_view hex, size_t 
   return out;
 }
 
-std::string sha256_hex(std::string_view data) {
-  unsigned char h[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  return to_hex(h, sizeof h);
-}
-
 std::string str(const json& doc, const char* key) {
   if (!doc.is_object()) return "";
   auto it = doc.find(key);

@@ -15,7 +15,6 @@ std::string to_hex(const unsigned char* data, size_t n);
 // Exactly `bytes` bytes as lowercase hex, or nullopt.
 std::optional<std::vector<unsigned char>> from_hex(std::string_view hex, size_t bytes);
 bool is_hex(std::string_view s, size_t digits);
-std::string sha256_hex(std::string_view data);
 
 // doc[key] as a string, "" when absent or not a string.
 std::string str(const json& doc, const char* key);

@@ -6,20 +6,13 @@
 #include <thread>
 
 #include "devices.hpp"
+#include "werkex/blob_store.hpp"
 #include "werkex/dossier.hpp"
 
 using namespace werkex;
 using namespace werkex::test;
 
 namespace {
-
-std::string sha_of(std::string_view data) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  char hex[2 * crypto_hash_sha256_BYTES + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
-}
 
 // Bytes no compressor or coincidence makes special: a photo as far as the server can tell.
 std::string photo(size_t n, uint32_t seed) {
@@ -88,7 +81,7 @@ std::string push_blob_entity(Device& pupil, const std::string& bytes, uint64_t s
   plan.kind = "snuffelstage";
   plan.title = "met foto";
   std::string act = expect_ok(Dossier(*pupil.replica).plan_activity(plan));
-  std::string sha = sha_of(bytes);
+  std::string sha = sha256_hex(bytes);
   expect_ok(pupil.replica->put({{"type", "blob"},
                                 {"sha256", sha},
                                 {"size", size ? size : bytes.size()},
@@ -258,7 +251,7 @@ TEST_CASE("blobs: wrong bytes are discarded and sizes and limits are enforced",
   HttpResponse r = sem.put(sha, wrong, 25000, 50000);
   CHECK(r.status == 400);
   CHECK(error_code_of(r) == "corrupt");
-  CHECK_THAT(r.body, Catch::Contains(sha) && Catch::Contains(sha_of(wrong)));
+  CHECK_THAT(r.body, Catch::Contains(sha) && Catch::Contains(sha256_hex(wrong)));
   CHECK(sem.received(sha) == 0);
   CHECK(sem.get(sha).status == 404);
   // Whole, without Content-Range, and wrong again.
@@ -324,7 +317,7 @@ TEST_CASE("blobs: only who may read the dossier gets the bytes and path tricks a
   BlobClient mentor(server.url(), token_of(mentor_phone));
 
   // Pupil B: not Sem's blob in any way, and the same answer as for a hash that exists nowhere.
-  const std::string nowhere = sha_of("nowhere");
+  const std::string nowhere = sha256_hex("nowhere");
   CHECK(aisha.head(sha).status == 404);
   CHECK(aisha.put(sha, bytes, 0, bytes.size()).status == 404);
   CHECK(sem.received(sha) == 0);
