@@ -222,6 +222,19 @@ TEST_CASE("werkex-server: bad flags and a missing config file are refused before
   auto [code, out] = run("--data " + dir.file("d") + " --config " + dir.file("missing.json"));
   CHECK(code == 10 + WX_NOT_FOUND);
   CHECK_THAT(out, Catch::Contains("cannot read config file"));
+  // A config value of the wrong type is a usage error naming the problem, not a crash.
+  for (const char* bad : {R"({"rate_limit_per_minute": "many"})", R"({"token_idle_days": [1]})",
+                          R"({"read_timeout_s": "soon"})"}) {
+    std::string file = dir.file("bad.json");
+    FILE* f = fopen(file.c_str(), "w");
+    REQUIRE(f);
+    fputs(bad, f);
+    fclose(f);
+    auto [status, said] = run("--data " + dir.file("d") + " --config " + file);
+    INFO(bad << " -> " << said);
+    CHECK(status == 2);
+    CHECK_THAT(said, Catch::Contains("config value"));
+  }
 }
 
 TEST_CASE("access: a pupil's new placement brings its older company and supervisor to the phone",
