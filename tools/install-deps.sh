@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache
   libsqlite3-dev sqlite3 nlohmann-json3-dev libsodium-dev libcurl4-openssl-dev
   catch2 libboost1.81-dev libssl-dev openssl
+  default-jdk-headless
 )
 
 missing=()

@@ -52,6 +52,7 @@ unsigned http_status_for(werkex::ErrorCode code) {
       return 429;
     case WX_IO:
     case WX_INTERNAL:
+    case WX_CLOSED:  // a device-side state; the server never answers with it
       return 500;
   }
   return 500;

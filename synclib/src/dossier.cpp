@@ -94,6 +94,8 @@ Result<std::string> Dossier::choose_next_step(const NextStepDraft& d) {
 }
 
 Result<std::string> Dossier::add_contact(const std::string& name, json extra) {
+  // A contact is someone to reach again: without a name there is nobody to find.
+  if (name.empty()) return make_error(WX_INVALID_ARGUMENT, "contact: 'name' is required");
   return create("contact", {{"name", name}}, extra);
 }
 

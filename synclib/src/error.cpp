@@ -30,6 +30,8 @@ const char* error_code_name(ErrorCode code) {
       return "internal";
     case WX_RATE_LIMITED:
       return "rate_limited";
+    case WX_CLOSED:
+      return "closed";
   }
   return "internal";
 }

@@ -197,7 +197,9 @@ json Signoffs::new_signoff(const std::string& placement, const std::vector<std::
   return s;
 }
 
-Result<std::string> Signoffs::sign(const std::vector<std::string>& covers_in, const Statement& st) {
+Result<std::string> Signoffs::sign(const std::vector<std::string>& covers_in, const Statement& given) {
+  Statement st = given;
+  if (st.date.empty()) st.date = today();
   std::vector<std::string> covers = covers_in;
   std::sort(covers.begin(), covers.end());
   covers.erase(std::unique(covers.begin(), covers.end()), covers.end());

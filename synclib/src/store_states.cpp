@@ -1,4 +1,5 @@
-// Read-only access to an entity's replicated field states (Replica::field_states).
+// Read-only views of the store: an entity's replicated field states (Replica::field_states)
+// and the JSON form of what apply() reports.
 #include "replica_impl.hpp"
 #include "werkex/ids.hpp"
 
@@ -14,6 +15,23 @@ Result<std::vector<Change>> Replica::field_states(const std::string& id) const {
     out.push_back(Change{header->id, header->type, header->bucket, key.first, row.element,
                          std::move(row.state)});
   return out;
+}
+
+json rejected_changes_json(const std::vector<RejectedChange>& rejected) {
+  json out = json::array();
+  for (const RejectedChange& r : rejected)
+    out.push_back({{"entity", r.entity},
+                   {"field", r.field},
+                   {"code", error_code_name(r.error.code)},
+                   {"message", r.error.message}});
+  return out;
+}
+
+json ApplyReport::to_json() const {
+  return {{"received", received},
+          {"applied", applied},
+          {"unchanged", unchanged},
+          {"rejected", rejected_changes_json(rejected)}};
 }
 
 }  // namespace werkex

@@ -26,17 +26,11 @@ Result<int64_t> setting_number(const Replica& r, const char* key) {
 }  // namespace
 
 json SyncReport::to_json() const {
-  json rej = json::array();
-  for (auto& r : rejected)
-    rej.push_back({{"entity", r.entity},
-                   {"field", r.field},
-                   {"code", error_code_name(r.error.code)},
-                   {"message", r.error.message}});
   return {{"rounds", rounds},
           {"pushed", pushed},
           {"pulled", pulled},
           {"applied", applied},
-          {"rejected", rej},
+          {"rejected", rejected_changes_json(rejected)},
           {"revoked", revoked},
           {"clock_offset_ms", clock_offset_ms}};
 }

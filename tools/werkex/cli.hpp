@@ -106,10 +106,9 @@ std::vector<Command> signoff_commands();
 
 // Blobs in other commands (commands_blobs.cpp): sync's --network option (usage error when
 // unknown), the upload after a sync round (adds "blobs" to `out`; an error when the upload
-// stopped early, everything still queued), and status's "blobs" member.
+// stopped early, everything still queued).
 Outcome parse_network(const Args& args, NetworkKind& out);
 Outcome upload_blobs(Context& ctx, Transport& transport, NetworkKind network, json& out);
-Result<json> blob_status(Replica& replica);
 
 // Entities are flat and bundles a few levels deep; deeper JSON is refused before parsing,
 // because nlohmann copies and prints values recursively and a hostile file nested a million

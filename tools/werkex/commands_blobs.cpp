@@ -77,22 +77,6 @@ Outcome upload_blobs(Context& ctx, Transport& transport, NetworkKind network, js
   return Outcome();
 }
 
-Result<json> blob_status(Replica& replica) {
-  WX_ASSIGN_OR_RETURN(BlobStore store, BlobStore::open(replica));
-  WX_ASSIGN_OR_RETURN(auto pending, store.pending());
-  WX_ASSIGN_OR_RETURN(auto failed, store.failed());
-  WX_ASSIGN_OR_RETURN(auto remote, store.remote_only());
-  WX_ASSIGN_OR_RETURN(UploadPolicy policy, upload_policy(replica));
-  json fails = json::array();
-  for (auto& f : failed) fails.push_back({{"sha256", f.sha256}, {"reason", f.failure}});
-  json waiting = json::array();
-  for (auto& p : pending) waiting.push_back(p.sha256);
-  return json{{"pending_upload", waiting},
-              {"failed", fails},
-              {"remote_only", remote.size()},
-              {"policy", policy_word(policy)}};
-}
-
 std::vector<Command> blob_commands() {
   return {
       {"attach",

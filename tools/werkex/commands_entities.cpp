@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "cli.hpp"
+#include "werkex/device.hpp"
 #include "werkex/ids.hpp"
 
 namespace werkex::cli {
@@ -22,74 +23,37 @@ std::vector<std::string> type_names(const Schema& schema) {
 }
 
 Outcome cmd_init(Context& ctx, const Args& args) {
-  Identity id;
-  id.user = args.value("user");
-  id.role = args.value("role");
   // Checked before opening, because opening creates the file: a typo in --role must not
   // leave behind a database without an identity.
   WX_ASSIGN_OR_RETURN(auto schema, Schema::builtin());
+  if (args.has("server")) {
+    Status url = check_server_url(args.value("server"));
+    if (!url) return make_error(WX_INVALID_ARGUMENT, "--" + url.error().message);
+  }
   // With a server, the identity comes from enrolment (enroll CODE); without one it is given.
   if (args.has("server") && !args.has("user") && !args.has("role")) {
-    if (!args.value("server").starts_with("http://") &&
-        !args.value("server").starts_with("https://"))
-      return make_error(WX_INVALID_ARGUMENT, "--server: expected an http:// or https:// URL");
     WX_ASSIGN_OR_RETURN(auto replica, Replica::open(ctx.db_path));
     WX_RETURN_IF_ERROR(replica->set_setting("server", args.value("server")));
     print_line(ctx, replica_to_hex(replica->replica_id()));
     return Outcome();
   }
-  if (id.user.empty())
-    return make_error(WX_INVALID_ARGUMENT,
-                      "--user: the user id is empty (or give --server URL and enroll)");
-  if (!schema->is_role(id.role))
-    return make_error(WX_INVALID_ARGUMENT, "--role: unknown role '" + id.role +
-                                               "'; expected one of " + join(schema->roles()));
-  id.bucket = args.value("bucket", id.role == "pupil" ? "pupil:" + id.user : "");
-  id.school_bucket = args.value("school-bucket", "school:default");
-
+  Identity given{args.value("user"), args.value("role"), args.value("bucket"),
+                 args.value("school-bucket")};
+  Result<Identity> id = complete_identity(*schema, given);
+  if (!id)
+    return make_error(id.error().code,
+                      "--" + id.error().message +
+                          (given.user.empty() ? " (or give --server URL and enroll)" : ""));
   WX_ASSIGN_OR_RETURN(auto replica, Replica::open(ctx.db_path));
-  WX_RETURN_IF_ERROR(replica->set_identity(id));
+  WX_RETURN_IF_ERROR(replica->set_identity(*id));
   if (args.has("server")) WX_RETURN_IF_ERROR(replica->set_setting("server", args.value("server")));
   print_line(ctx, replica_to_hex(replica->replica_id()));
   return Outcome();
 }
 
 Outcome cmd_status(Context& ctx, const Args&) {
-  Replica& r = *ctx.replica;
-  // Every known type appears, with 0 when absent, so the shape does not depend on the data;
-  // types from a newer schema appear when present.
-  json counts = json::object();
-  for (const std::string& t : type_names(r.schema())) counts[t] = 0;
-  WX_ASSIGN_OR_RETURN(auto docs, r.list(Query{}));
-  for (const json& d : docs) {
-    auto& n = counts[d.value("type", "?")];
-    n = n.is_number() ? n.get<size_t>() + 1 : 1;
-  }
-  const Identity& me = r.identity();
-  WX_ASSIGN_OR_RETURN(auto server, r.setting("server"));
-  // What waits for the next sync: changes made here (or imported from peers) after the last
-  // acknowledged push, and what the server refused.
-  WX_ASSIGN_OR_RETURN(auto pushed, r.setting("sync.pushed_upto"));
-  ChangeFilter mine;
-  mine.skip_from_server = true;
-  WX_ASSIGN_OR_RETURN(
-      Bundle waiting,
-      r.changes_since(pushed ? std::strtoull(pushed->c_str(), nullptr, 10) : 0, 0, mine));
-  WX_ASSIGN_OR_RETURN(auto quarantined, r.quarantined());
-  WX_ASSIGN_OR_RETURN(auto last_sync, r.setting("sync.last_at"));
-  WX_ASSIGN_OR_RETURN(json blobs, blob_status(r));
-  print_json(ctx, {{"replica", replica_to_hex(r.replica_id())},
-                   {"user", me.user},
-                   {"role", me.role},
-                   {"bucket", me.bucket},
-                   {"school_bucket", me.school_bucket},
-                   {"server", server ? json(*server) : json()},
-                   {"last_seq", r.last_seq()},
-                   {"waiting_to_push", waiting.changes.size()},
-                   {"quarantined", quarantined.size()},
-                   {"last_sync", last_sync ? json(*last_sync) : json()},
-                   {"entities", counts},
-                   {"blobs", blobs}});
+  WX_ASSIGN_OR_RETURN(json status, replica_status(*ctx.replica));
+  print_json(ctx, status);
   return Outcome();
 }
 

@@ -89,18 +89,9 @@ Outcome cmd_import(Context& ctx, const Args& args) {
   WX_ASSIGN_OR_RETURN(std::string text, read_input(source));
   WX_ASSIGN_OR_RETURN(Bundle bundle, parse_bundle(text, source == "-" ? "stdin" : source));
   WX_ASSIGN_OR_RETURN(ApplyReport report, ctx.replica->apply(bundle));
-  json rejected = json::array();
-  for (const RejectedChange& r : report.rejected)
-    rejected.push_back({{"entity", r.entity},
-                        {"field", r.field},
-                        {"code", error_code_name(r.error.code)},
-                        {"message", r.error.message}});
-  print_json(ctx, {{"from", replica_to_hex(bundle.from_replica)},
-                   {"upto", bundle.upto_seq},
-                   {"received", report.received},
-                   {"applied", report.applied},
-                   {"unchanged", report.unchanged},
-                   {"rejected", rejected}});
+  json printed = {{"from", replica_to_hex(bundle.from_replica)}, {"upto", bundle.upto_seq}};
+  printed.update(report.to_json());
+  print_json(ctx, printed);
   // The rest of the bundle is applied and the report lists each refusal; the exit code stays
   // 0 so a sync script moves on, but a person running it by hand should notice.
   if (!report.rejected.empty())

@@ -41,6 +41,8 @@ const char* code_meaning(ErrorCode code) {
       return "a bug in werkex; please report it";
     case WX_RATE_LIMITED:
       return "the server asks this device to slow down; retry later";
+    case WX_CLOSED:
+      return "the replica was closed (a bug in the app using the library)";
   }
   return "";
 }

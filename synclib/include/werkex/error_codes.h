@@ -19,10 +19,11 @@ typedef enum wx_error_code {
   WX_UNAVAILABLE = 9,       /* transient: the network or the server is unreachable; retry */
   WX_TOO_LARGE = 10,        /* a body, batch or value exceeds a limit */
   WX_INTERNAL = 11,         /* a bug: an invariant did not hold */
-  WX_RATE_LIMITED = 12      /* transient: too many requests from this device; retry later */
+  WX_RATE_LIMITED = 12,     /* transient: too many requests from this device; retry later */
+  WX_CLOSED = 13            /* the handle was closed (C ABI): a bug in the caller, not transient */
 } wx_error_code;
 
 /* The highest code of this build, for tables that list them all. */
-#define WX_ERROR_CODE_MAX WX_RATE_LIMITED
+#define WX_ERROR_CODE_MAX WX_CLOSED
 
 #endif

@@ -39,7 +39,7 @@ inline constexpr std::string_view kSignaturePrefix = "werkex-sig:v1:";
 
 // What the supervisor states. Empty strings / nullopt: not stated.
 struct Statement {
-  std::string date;       // statement_date; request/PIN default: today (device clock)
+  std::string date;       // statement_date; default: today (device clock)
   std::string placement;  // "" = the one placement that fits the pupil, signer and date
   std::optional<double> hours;
   std::string attendance;  // aanwezig, deels_aanwezig, afwezig

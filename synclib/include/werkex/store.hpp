@@ -99,11 +99,15 @@ struct RejectedChange {
   Error error;
 };
 
+// [{"entity","field","code","message"}]: how refusals are reported everywhere.
+json rejected_changes_json(const std::vector<RejectedChange>& rejected);
+
 struct ApplyReport {
   size_t received = 0;
   size_t applied = 0;    // changed this replica's state
   size_t unchanged = 0;  // already known (duplicates, older states)
   std::vector<RejectedChange> rejected;
+  json to_json() const;  // {"received","applied","unchanged","rejected"}
 };
 
 struct ChangeEvent {

@@ -1,0 +1,110 @@
+// The C ABI over supervisor sign-off (werkex/signoff_flow.hpp): the statement comes as JSON.
+#include "abi_internal.hpp"
+#include "json_args.hpp"
+#include "werkex/signoff_flow.hpp"
+
+using namespace werkex;
+using namespace werkex::abi;
+
+namespace {
+
+struct StatementArgs {
+  std::vector<std::string> covers;
+  Statement statement;
+};
+
+// `covers_needed`: sign, request and PIN name what they cover; sign_request takes it from
+// the scanned payload, so there it is refused.
+Result<StatementArgs> parse_statement(const char* text, const char* fn, bool covers_needed,
+                                      bool optional) {
+  WX_ASSIGN_OR_RETURN(ObjectArgs args,
+                      ObjectArgs::parse(text, std::string(fn) + ": statement", optional));
+  StatementArgs out;
+  if (covers_needed) WX_RETURN_IF_ERROR(args.take("covers", out.covers));
+  WX_RETURN_IF_ERROR(args.take("date", out.statement.date));
+  WX_RETURN_IF_ERROR(args.take("placement", out.statement.placement));
+  WX_RETURN_IF_ERROR(args.take("hours", out.statement.hours));
+  WX_RETURN_IF_ERROR(args.take("attendance", out.statement.attendance));
+  WX_RETURN_IF_ERROR(args.take("assessment", out.statement.assessment));
+  if (covers_needed) {
+    WX_RETURN_IF_ERROR(
+        args.finish({"covers", "date", "placement", "hours", "attendance", "assessment"}));
+    if (out.covers.empty())
+      return make_error(WX_INVALID_ARGUMENT,
+                        std::string(fn) + ": statement: 'covers' must name at least one entry");
+  } else {
+    WX_RETURN_IF_ERROR(args.finish({"date", "placement", "hours", "attendance", "assessment"}));
+  }
+  return out;
+}
+
+}  // namespace
+
+extern "C" {
+
+wx_buffer* wx_signoff_sign(wx_replica* replica, const char* statement_json, wx_error* out_error) {
+  const char* fn = "wx_signoff_sign";
+  return text_call(replica, out_error, fn, [&](ReplicaCore& core) -> Result<std::string> {
+    WX_ASSIGN_OR_RETURN(StatementArgs s, parse_statement(statement_json, fn, true, false));
+    return Signoffs(*core.replica).sign(s.covers, s.statement);
+  });
+}
+
+wx_buffer* wx_signoff_request(wx_replica* replica, const char* statement_json,
+                              wx_error* out_error) {
+  const char* fn = "wx_signoff_request";
+  return text_call(replica, out_error, fn, [&](ReplicaCore& core) -> Result<std::string> {
+    WX_ASSIGN_OR_RETURN(StatementArgs s, parse_statement(statement_json, fn, true, false));
+    return Signoffs(*core.replica).request(s.covers, s.statement);
+  });
+}
+
+wx_buffer* wx_signoff_sign_request(wx_replica* replica, const char* request_payload,
+                                   const char* statement_json, wx_error* out_error) {
+  const char* fn = "wx_signoff_sign_request";
+  return text_call(replica, out_error, fn, [&](ReplicaCore& core) -> Result<std::string> {
+    WX_RETURN_IF_ERROR(require(request_payload, fn, "request_payload"));
+    WX_ASSIGN_OR_RETURN(StatementArgs s, parse_statement(statement_json, fn, false, true));
+    return Signoffs(*core.replica).sign_request(request_payload, s.statement);
+  });
+}
+
+wx_buffer* wx_signoff_accept(wx_replica* replica, const char* signature_payload,
+                             wx_error* out_error) {
+  const char* fn = "wx_signoff_accept";
+  return text_call(replica, out_error, fn, [&](ReplicaCore& core) -> Result<std::string> {
+    WX_RETURN_IF_ERROR(require(signature_payload, fn, "signature_payload"));
+    return Signoffs(*core.replica).accept(signature_payload);
+  });
+}
+
+wx_buffer* wx_signoff_sign_with_pin(wx_replica* replica, const char* statement_json,
+                                    const char* pin, wx_error* out_error) {
+  const char* fn = "wx_signoff_sign_with_pin";
+  return text_call(replica, out_error, fn, [&](ReplicaCore& core) -> Result<std::string> {
+    WX_ASSIGN_OR_RETURN(StatementArgs s, parse_statement(statement_json, fn, true, false));
+    WX_RETURN_IF_ERROR(require(pin, fn, "pin"));
+    return Signoffs(*core.replica).sign_with_pin(s.covers, s.statement, pin);
+  });
+}
+
+bool wx_signoff_revoke(wx_replica* replica, const char* signoff_id, const char* reason,
+                       wx_error* out_error) {
+  const char* fn = "wx_signoff_revoke";
+  return status_call(replica, out_error, fn, [&](ReplicaCore& core) -> Status {
+    WX_RETURN_IF_ERROR(require(signoff_id, fn, "signoff_id"));
+    WX_RETURN_IF_ERROR(require(reason, fn, "reason"));
+    return Signoffs(*core.replica).revoke(signoff_id, reason);
+  });
+}
+
+wx_buffer* wx_signoff_status(wx_replica* replica, const char* signoff_id, wx_error* out_error) {
+  const char* fn = "wx_signoff_status";
+  return text_call(replica, out_error, fn, [&](ReplicaCore& core) -> Result<std::string> {
+    WX_RETURN_IF_ERROR(require(signoff_id, fn, "signoff_id"));
+    WX_ASSIGN_OR_RETURN(SignoffStatus status, signoff_status(*core.replica, signoff_id));
+    return status.to_json().dump();
+  });
+}
+
+}  // extern "C"

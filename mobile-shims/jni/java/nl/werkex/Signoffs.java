@@ -1,0 +1,55 @@
+package nl.werkex;
+
+/**
+ * Sign-off by the workplace supervisor, on a {@link Replica}: online with the supervisor's
+ * device key, offline by QR payloads between two phones, or with the placement's PIN on the
+ * pupil's phone. A statement is JSON: {@code {"covers": [ids], "date", "placement", "hours",
+ * "attendance", "assessment"}}. A thin view over the replica's handle: as thread-safe as the
+ * replica, closed with it.
+ */
+public final class Signoffs {
+  private final Replica replica;
+
+  Signoffs(Replica replica) { this.replica = replica; }
+
+  /** Supervisor's phone, online: signs with the device key; the sign-off's id. */
+  public String sign(String statementJson) throws WerkexException {
+    return replica.handle.call(h -> Native.text(Native.signoffSign(h, Native.utf8(statementJson))));
+  }
+
+  /** Pupil's phone, offline: a "werkex-sign:v1:" payload to show as a QR code. */
+  public String request(String statementJson) throws WerkexException {
+    return replica.handle.call(
+        h -> Native.text(Native.signoffRequest(h, Native.utf8(statementJson))));
+  }
+
+  /** Supervisor's phone, offline: signs a scanned request; a "werkex-sig:v1:" payload. */
+  public String signRequest(String payload, String statementJsonOrNull) throws WerkexException {
+    return replica.handle.call(h
+        -> Native.text(
+            Native.signoffSignRequest(h, Native.utf8(payload), Native.utf8(statementJsonOrNull))));
+  }
+
+  /** Pupil's phone: checks and stores a scanned signature; the sign-off's id. */
+  public String accept(String payload) throws WerkexException {
+    return replica.handle.call(h -> Native.text(Native.signoffAccept(h, Native.utf8(payload))));
+  }
+
+  /** Pupil's phone, supervisor without the app: signed with the placement's PIN. */
+  public String signWithPin(String statementJson, String pin) throws WerkexException {
+    return replica.handle.call(h
+        -> Native.text(Native.signoffSignWithPin(h, Native.utf8(statementJson), Native.utf8(pin))));
+  }
+
+  public void revoke(String id, String reason) throws WerkexException {
+    replica.handle.call(h -> {
+      Native.signoffRevoke(h, Native.utf8(id), Native.utf8(reason));
+      return null;
+    });
+  }
+
+  /** {@code {"state": "valid"|"stale"|"invalid"|"revoked"|"pending", "method", ...}}. */
+  public String status(String signoffId) throws WerkexException {
+    return replica.handle.call(h -> Native.text(Native.signoffStatus(h, Native.utf8(signoffId))));
+  }
+}
