@@ -118,7 +118,8 @@ WX_API wx_replica* WX_NULLABLE wx_replica_open(const char* path,
 /* Closes the database; the handle stays valid and every later call on it fails with
  * WX_CLOSED. Waits for a call in progress on another thread. Closing twice is fine. Observers
  * stop hearing of changes (release them as usual). From inside one of the replica's own
- * callbacks it cannot wait for the call it is part of: WX_INVALID_ARGUMENT. */
+ * callbacks (an observer, the send callback of its sync) it cannot wait for the call it is
+ * part of: WX_INVALID_ARGUMENT. */
 WX_API bool wx_replica_close(wx_replica* replica, wx_error* WX_NULLABLE out_error);
 /* Closes (if open) and frees the handle; NULL is ignored. No other thread may be using it.
  * From inside one of the replica's own callbacks (an observer, the send callback) the
@@ -204,7 +205,8 @@ WX_API wx_observer* WX_NULLABLE wx_replica_observe(wx_replica* replica,
                                                    wx_free_fn WX_NULLABLE free_ctx,
                                                    wx_error* WX_NULLABLE out_error);
 /* Stops the observer and frees its context; NULL is ignored. After it returns the callback
- * will not run again. May be called after the replica was closed or released. */
+ * will not run again. May be called after the replica was closed or released, and from
+ * inside the observer's own callback (which must then not touch its context any more). */
 WX_API void wx_observer_release(wx_observer* WX_NULLABLE observer);
 
 /* ---- Transport: how sync reaches the server ------------------------------------------------ */

@@ -34,8 +34,7 @@ Result<json> blob_summary(Replica& replica) {
 }  // namespace
 
 Result<Identity> complete_identity(const Schema& schema, Identity id) {
-  if (id.user.empty())
-    return make_error(WX_INVALID_ARGUMENT, "user: the user id is empty");
+  if (id.user.empty()) return make_error(WX_INVALID_ARGUMENT, "user: the user id is empty");
   if (!schema.is_role(id.role))
     return make_error(WX_INVALID_ARGUMENT, "role: unknown role '" + id.role +
                                                "'; expected one of " + join(schema.roles()));
@@ -46,8 +45,8 @@ Result<Identity> complete_identity(const Schema& schema, Identity id) {
 
 Status check_server_url(std::string_view url) {
   if (url.starts_with("http://") || url.starts_with("https://")) return Status::ok();
-  return make_error(WX_INVALID_ARGUMENT, "server: expected an http:// or https:// URL, got '" +
-                                             std::string(url) + "'");
+  return make_error(WX_INVALID_ARGUMENT,
+                    "server: expected an http:// or https:// URL, got '" + std::string(url) + "'");
 }
 
 Result<json> replica_status(Replica& r) {

@@ -197,7 +197,8 @@ json Signoffs::new_signoff(const std::string& placement, const std::vector<std::
   return s;
 }
 
-Result<std::string> Signoffs::sign(const std::vector<std::string>& covers_in, const Statement& given) {
+Result<std::string> Signoffs::sign(const std::vector<std::string>& covers_in,
+                                   const Statement& given) {
   Statement st = given;
   if (st.date.empty()) st.date = today();
   std::vector<std::string> covers = covers_in;

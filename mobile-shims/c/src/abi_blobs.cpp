@@ -8,12 +8,9 @@ using namespace werkex::abi;
 namespace {
 
 json info_json(const BlobStore& store, const BlobInfo& info) {
-  return {{"sha256", info.sha256},
-          {"size", info.size},
-          {"mime", info.mime},
-          {"state", blob_state_name(info.state)},
-          {"failure", info.failure},
-          {"path", store.path(info.sha256)}};
+  return {{"sha256", info.sha256},   {"size", info.size},
+          {"mime", info.mime},       {"state", blob_state_name(info.state)},
+          {"failure", info.failure}, {"path", store.path(info.sha256)}};
 }
 
 json infos_json(const BlobStore& store, const std::vector<BlobInfo>& infos) {
@@ -70,9 +67,9 @@ bool wx_blob_set_policy(wx_replica* replica, const char* policy, wx_error* out_e
     WX_RETURN_IF_ERROR(require(policy, fn, "policy"));
     auto p = upload_policy_from_name(policy);
     if (!p)
-      return make_error(WX_INVALID_ARGUMENT, std::string(fn) +
-                                                 ": expected \"always\" or \"wifi_only\", got '" +
-                                                 policy + "'");
+      return make_error(
+          WX_INVALID_ARGUMENT,
+          std::string(fn) + ": expected \"always\" or \"wifi_only\", got '" + policy + "'");
     return set_upload_policy(*core.replica, *p);
   });
 }

@@ -62,8 +62,8 @@ wx_buffer* make_buffer(std::string_view bytes, wx_error* out) {
   // One allocation: the struct, then the bytes and their NUL.
   void* block = std::malloc(sizeof(wx_buffer) + bytes.size() + 1);
   if (!block) {
-    fill_error(out, make_error(WX_INTERNAL, "out of memory for a " +
-                                                std::to_string(bytes.size()) + "-byte result"));
+    fill_error(out, make_error(WX_INTERNAL, "out of memory for a " + std::to_string(bytes.size()) +
+                                                "-byte result"));
     return nullptr;
   }
   auto* buffer = static_cast<wx_buffer*>(block);
@@ -136,17 +136,25 @@ bool status_call(wx_replica* handle, wx_error* out, const char* function,
 
 extern "C" {
 
-const char* wx_version(void) { return "0.1.0"; }
+const char* wx_version(void) {
+  return "0.1.0";
+}
 
-int wx_abi_version(void) { return WX_ABI_VERSION; }
+int wx_abi_version(void) {
+  return WX_ABI_VERSION;
+}
 
 bool wx_error_is_transient(const wx_error* error) {
   return error && Error{error->code, ""}.is_transient();
 }
 
-const char* wx_error_code_name(wx_error_code code) { return error_code_name(code); }
+const char* wx_error_code_name(wx_error_code code) {
+  return error_code_name(code);
+}
 
-void wx_buffer_free(wx_buffer* buffer) { std::free(buffer); }
+void wx_buffer_free(wx_buffer* buffer) {
+  std::free(buffer);
+}
 
 wx_replica* wx_replica_open(const char* path, const char* options_json, wx_error* out_error) {
   wx_replica* handle = nullptr;
@@ -159,8 +167,7 @@ wx_replica* wx_replica_open(const char* path, const char* options_json, wx_error
     WX_RETURN_IF_ERROR(args.take("durable", options.durable));
     WX_RETURN_IF_ERROR(args.take("blob_dir", blob_options.dir));
     WX_RETURN_IF_ERROR(args.finish({"durable", "blob_dir"}));
-    if (*path == '\0')
-      return make_error(WX_INVALID_ARGUMENT, "wx_replica_open: the path is empty");
+    if (*path == '\0') return make_error(WX_INVALID_ARGUMENT, "wx_replica_open: the path is empty");
     auto core = std::make_shared<ReplicaCore>();
     WX_ASSIGN_OR_RETURN(core->replica, Replica::open(path, options));
     WX_ASSIGN_OR_RETURN(BlobStore blobs, BlobStore::open(*core->replica, blob_options));
@@ -175,44 +182,46 @@ wx_replica* wx_replica_open(const char* path, const char* options_json, wx_error
 
 bool wx_replica_close(wx_replica* replica, wx_error* out_error) {
   const char* fn = "wx_replica_close";
-  return finish(guarded(fn, [&]() -> Status {
-                  WX_RETURN_IF_ERROR(require(replica, fn, "replica"));
-                  if (replica->magic != kReplicaMagic || !replica->core)
-                    return make_error(WX_INVALID_ARGUMENT,
-                                      std::string(fn) + ": replica is not a wx_replica handle");
-                  ReplicaCore& core = *replica->core;
-                  core.lock.lock();
-                  if (core.lock.depth_held_by_this_thread() > 1) {
-                    core.lock.unlock();
-                    return make_error(WX_INVALID_ARGUMENT,
-                                      std::string(fn) +
-                                          ": called from inside a callback of this replica; "
-                                          "close it after the call returns");
-                  }
-                  if (!core.replica) {
-                    core.lock.unlock();
-                    return Status::ok();
-                  }
-                  // Keep new calls out, let the network calls in progress notice and finish,
-                  // then close the database.
-                  core.closing = true;
+  return finish(
+      guarded(fn,
+              [&]() -> Status {
+                WX_RETURN_IF_ERROR(require(replica, fn, "replica"));
+                if (replica->magic != kReplicaMagic || !replica->core)
+                  return make_error(WX_INVALID_ARGUMENT,
+                                    std::string(fn) + ": replica is not a wx_replica handle");
+                ReplicaCore& core = *replica->core;
+                core.lock.lock();
+                if (core.lock.depth_held_by_this_thread() > 1 || in_network_call(core)) {
                   core.lock.unlock();
-                  {
-                    std::unique_lock<std::mutex> wait(core.network_mutex);
-                    core.network_idle.wait(wait, [&] { return core.network_calls == 0; });
-                  }
-                  std::lock_guard<ReentrantLock> hold(core.lock);
-                  core.blobs.reset();
-                  core.replica.reset();
+                  return make_error(WX_INVALID_ARGUMENT,
+                                    std::string(fn) +
+                                        ": called from inside a callback of this replica; "
+                                        "close it after the call returns");
+                }
+                if (!core.replica) {
+                  core.lock.unlock();
                   return Status::ok();
-                }),
-                out_error);
+                }
+                // Keep new calls out, let the network calls in progress notice and finish,
+                // then close the database.
+                core.closing = true;
+                core.lock.unlock();
+                {
+                  std::unique_lock<std::mutex> wait(core.network_mutex);
+                  core.network_idle.wait(wait, [&] { return core.network_threads.empty(); });
+                }
+                std::lock_guard<ReentrantLock> hold(core.lock);
+                core.blobs.reset();
+                core.replica.reset();
+                return Status::ok();
+              }),
+      out_error);
 }
 
 void wx_replica_release(wx_replica* replica) {
   if (!replica || replica->magic != kReplicaMagic) return;
   ReplicaCore& core = *replica->core;
-  if (core.lock.depth_held_by_this_thread() > 0) {
+  if (core.lock.depth_held_by_this_thread() > 0 || in_network_call(core)) {
     // Released from inside one of its own callbacks (a garbage-collected binding may drop
     // its last reference anywhere): later calls fail, and the database closes when the call
     // in progress, which holds the core, returns.
@@ -234,8 +243,7 @@ wx_buffer* wx_replica_status(wx_replica* replica, wx_error* out_error) {
                    });
 }
 
-bool wx_replica_set_identity(wx_replica* replica, const char* identity_json,
-                             wx_error* out_error) {
+bool wx_replica_set_identity(wx_replica* replica, const char* identity_json, wx_error* out_error) {
   const char* fn = "wx_replica_set_identity";
   return status_call(replica, out_error, fn, [&](ReplicaCore& core) -> Status {
     WX_ASSIGN_OR_RETURN(ObjectArgs args,

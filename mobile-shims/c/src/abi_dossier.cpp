@@ -88,8 +88,7 @@ wx_buffer* wx_dossier_reflect(wx_replica* replica, const char* json, wx_error* o
       [](Dossier& d, ReflectionDraft& r) { return d.reflect(r); });
 }
 
-wx_buffer* wx_dossier_choose_next_step(wx_replica* replica, const char* json,
-                                       wx_error* out_error) {
+wx_buffer* wx_dossier_choose_next_step(wx_replica* replica, const char* json, wx_error* out_error) {
   return create_call<NextStepDraft>(
       replica, json, out_error, "wx_dossier_choose_next_step",
       [](ObjectArgs& a, NextStepDraft& n) -> Status {
@@ -132,14 +131,13 @@ wx_buffer* wx_dossier_cycle(wx_replica* replica, const char* activity_id, wx_err
 }
 
 wx_buffer* wx_dossier_cycles(wx_replica* replica, const char* bucket, wx_error* out_error) {
-  return text_call(replica, out_error, "wx_dossier_cycles",
-                   [&](ReplicaCore& core) -> Result<std::string> {
-                     WX_ASSIGN_OR_RETURN(auto phases,
-                                         Dossier(*core.replica).cycles(bucket ? bucket : ""));
-                     werkex::json out = werkex::json::array();
-                     for (const CyclePhase& p : phases) out.push_back(p.to_json());
-                     return out.dump();
-                   });
+  return text_call(
+      replica, out_error, "wx_dossier_cycles", [&](ReplicaCore& core) -> Result<std::string> {
+        WX_ASSIGN_OR_RETURN(auto phases, Dossier(*core.replica).cycles(bucket ? bucket : ""));
+        werkex::json out = werkex::json::array();
+        for (const CyclePhase& p : phases) out.push_back(p.to_json());
+        return out.dump();
+      });
 }
 
 }  // extern "C"

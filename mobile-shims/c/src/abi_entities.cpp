@@ -74,9 +74,9 @@ wx_buffer* wx_replica_put(wx_replica* replica, const char* entity_json, wx_error
   return text_call(replica, out_error, fn, [&](ReplicaCore& core) -> Result<std::string> {
     WX_ASSIGN_OR_RETURN(json doc, parse_json(entity_json, std::string(fn) + ": entity"));
     if (!doc.is_object())
-      return make_error(WX_INVALID_ARGUMENT, std::string(fn) +
-                                                 ": expected an entity as a JSON object, got " +
-                                                 doc.type_name());
+      return make_error(
+          WX_INVALID_ARGUMENT,
+          std::string(fn) + ": expected an entity as a JSON object, got " + doc.type_name());
     return core.replica->put(doc);
   });
 }
@@ -167,12 +167,12 @@ bool wx_replica_clear_quarantine(wx_replica* replica, wx_error* out_error) {
 
 wx_buffer* wx_replica_export(wx_replica* replica, uint64_t since_seq, uint64_t limit,
                              wx_error* out_error) {
-  return text_call(replica, out_error, "wx_replica_export",
-                   [&](ReplicaCore& core) -> Result<std::string> {
-                     WX_ASSIGN_OR_RETURN(Bundle bundle, core.replica->changes_since(
-                                                            since_seq, static_cast<size_t>(limit)));
-                     return bundle_to_json(bundle).dump();
-                   });
+  return text_call(
+      replica, out_error, "wx_replica_export", [&](ReplicaCore& core) -> Result<std::string> {
+        WX_ASSIGN_OR_RETURN(Bundle bundle,
+                            core.replica->changes_since(since_seq, static_cast<size_t>(limit)));
+        return bundle_to_json(bundle).dump();
+      });
 }
 
 wx_buffer* wx_replica_import(wx_replica* replica, const char* bundle_json, wx_error* out_error) {
@@ -214,7 +214,8 @@ wx_observer* wx_replica_observe(wx_replica* replica, const char* query_json, wx_
     auto observer = std::make_unique<wx_observer>();
     observer->core = replica->core;
     observer->state = state;
-    observer->token = core.replica->add_observer(q, [state](const std::vector<ChangeEvent>& events) {
+    observer->token = core.replica->add_observer(q, [state](
+                                                        const std::vector<ChangeEvent>& events) {
       if (!state->active) return;
       json changes = json::array();
       for (const ChangeEvent& e : events)

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "werkex.h"
 #include "werkex/blob_store.hpp"
@@ -51,8 +52,12 @@ struct ReplicaCore {
 
   std::mutex network_mutex;
   std::condition_variable network_idle;
-  int network_calls = 0;  // sync/blob calls in progress (they let go of `lock` while sending)
+  // The threads in a sync or blob call (they let go of `lock` while sending).
+  std::vector<std::thread::id> network_threads;
 };
+
+// Whether this thread is inside a sync or blob call of `core` (its send callback running).
+bool in_network_call(ReplicaCore& core);
 
 // Counts a call that may let go of the lock while it waits on the network.
 class NetworkCall {

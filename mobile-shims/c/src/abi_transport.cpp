@@ -1,5 +1,6 @@
 // The C ABI's way to the server: transports (libcurl, or the app's own HTTP stack through a
 // callback), the response the callback fills in, and the sync calls.
+#include <algorithm>
 #include <chrono>
 
 #include "abi_internal.hpp"
@@ -21,24 +22,48 @@ namespace werkex::abi {
 
 NetworkCall::NetworkCall(ReplicaCore& core) : core_(core) {
   std::lock_guard<std::mutex> hold(core_.network_mutex);
-  ++core_.network_calls;
+  core_.network_threads.push_back(std::this_thread::get_id());
 }
 
 NetworkCall::~NetworkCall() {
   std::lock_guard<std::mutex> hold(core_.network_mutex);
-  if (--core_.network_calls == 0) core_.network_idle.notify_all();
+  auto& threads = core_.network_threads;
+  threads.erase(std::find(threads.begin(), threads.end(), std::this_thread::get_id()));
+  if (threads.empty()) core_.network_idle.notify_all();
 }
+
+bool in_network_call(ReplicaCore& core) {
+  std::lock_guard<std::mutex> hold(core.network_mutex);
+  auto& threads = core.network_threads;
+  return std::find(threads.begin(), threads.end(), std::this_thread::get_id()) != threads.end();
+}
+
+namespace {
+
+// Lets go of every level of the replica's lock for its lifetime, whatever way it ends.
+class LockReleased {
+ public:
+  explicit LockReleased(ReentrantLock& lock) : lock_(lock), depth_(lock.release_all()) {}
+  ~LockReleased() { lock_.reacquire(depth_); }
+  LockReleased(const LockReleased&) = delete;
+  LockReleased& operator=(const LockReleased&) = delete;
+
+ private:
+  ReentrantLock& lock_;
+  int depth_;
+};
+
+}  // namespace
 
 Result<HttpResponse> UnlockingTransport::send(const HttpRequest& request) {
   // Other threads may use the replica while this one waits for the server; the session
   // holds no transaction across a send.
-  int depth = core_.lock.release_all();
   Result<HttpResponse> response = make_error(WX_INTERNAL, "unreachable");
   {
+    LockReleased released(core_.lock);
     std::lock_guard<std::mutex> one_at_a_time(transport_.mutex);
     response = transport_.transport->send(request);
   }
-  core_.lock.reacquire(depth);
   if (core_.closing)
     return make_error(WX_CLOSED, "the replica was closed while this call waited on the network");
   return response;
@@ -154,8 +179,10 @@ wx_transport* wx_transport_new_callback(wx_send_fn send, void* ctx, wx_free_fn f
   Status s = guarded(fn, [&]() -> Status {
     WX_RETURN_IF_ERROR(require(reinterpret_cast<const void*>(send), fn, "send"));
     auto transport = std::make_unique<wx_transport>();
-    transport->transport = std::make_unique<CallbackTransport>(
-        [send, ctx](const HttpRequest& request) { return send_through_callback(send, ctx, request); });
+    transport->transport =
+        std::make_unique<CallbackTransport>([send, ctx](const HttpRequest& request) {
+          return send_through_callback(send, ctx, request);
+        });
     transport->context = context;
     handle = transport.release();
     return Status::ok();
@@ -171,8 +198,9 @@ wx_transport* wx_transport_new_curl(const char* options_json, wx_error* out_erro
 #ifndef WERKEX_WITH_CURL
     (void)options_json;
     return make_error(WX_INVALID_ARGUMENT,
-                      std::string(fn) + ": this build has no libcurl (WERKEX_WITH_CURL=OFF); "
-                                        "use wx_transport_new_callback");
+                      std::string(fn) +
+                          ": this build has no libcurl (WERKEX_WITH_CURL=OFF); "
+                          "use wx_transport_new_callback");
 #else
     WX_ASSIGN_OR_RETURN(ObjectArgs args,
                         ObjectArgs::parse(options_json, std::string(fn) + ": options", true));
@@ -229,20 +257,22 @@ wx_buffer* wx_sync_run(wx_replica* replica, wx_transport* transport, const char*
     WX_ASSIGN_OR_RETURN(ObjectArgs args,
                         ObjectArgs::parse(options_json, std::string(fn) + ": options", true));
     SyncOptions options;
-    uint64_t page_limit = options.page_limit, max_rounds = static_cast<uint64_t>(options.max_rounds);
+    uint64_t page_limit = options.page_limit,
+             max_rounds = static_cast<uint64_t>(options.max_rounds);
     std::string wire = wire_format_name(options.wire);
     WX_RETURN_IF_ERROR(args.take("page_limit", page_limit));
     WX_RETURN_IF_ERROR(args.take("max_rounds", max_rounds));
     WX_RETURN_IF_ERROR(args.take("wire", wire));
     WX_RETURN_IF_ERROR(args.finish({"page_limit", "max_rounds", "wire"}));
     if (page_limit < 1 || page_limit > 10000 || max_rounds < 1 || max_rounds > 100000)
-      return make_error(WX_INVALID_ARGUMENT,
-                        std::string(fn) + ": options: expected page_limit 1..10000 and "
-                                          "max_rounds 1..100000");
+      return make_error(WX_INVALID_ARGUMENT, std::string(fn) +
+                                                 ": options: expected page_limit 1..10000 and "
+                                                 "max_rounds 1..100000");
     auto format = wire_format_from_name(wire);
     if (!format)
-      return make_error(WX_INVALID_ARGUMENT, std::string(fn) + ": options: 'wire': expected json, "
-                                                               "cbor or msgpack, got '" +
+      return make_error(WX_INVALID_ARGUMENT, std::string(fn) +
+                                                 ": options: 'wire': expected json, "
+                                                 "cbor or msgpack, got '" +
                                                  wire + "'");
     options.page_limit = static_cast<size_t>(page_limit);
     options.max_rounds = static_cast<int>(max_rounds);

@@ -103,9 +103,9 @@ Status ObjectArgs::finish(std::initializer_list<std::string_view> known) const {
   std::string unknown, expected;
   for (auto& [key, _] : object_.items()) unknown += (unknown.empty() ? "'" : ", '") + key + "'";
   for (std::string_view k : known) expected += (expected.empty() ? "" : ", ") + std::string(k);
-  return make_error(WX_INVALID_ARGUMENT, what_ + ": unknown key " + unknown +
-                                             (expected.empty() ? "; it takes none"
-                                                               : "; expected one of " + expected));
+  return make_error(WX_INVALID_ARGUMENT,
+                    what_ + ": unknown key " + unknown +
+                        (expected.empty() ? "; it takes none" : "; expected one of " + expected));
 }
 
 Result<Query> parse_query(const char* text, std::string_view what) {
@@ -129,8 +129,9 @@ Result<Query> parse_query(const char* text, std::string_view what) {
   WX_RETURN_IF_ERROR(args.finish(
       {"type", "bucket", "field", "equals", "order_by", "include_deleted", "limit", "offset"}));
   if (q.field.empty() != !has_equals)
-    return make_error(WX_INVALID_ARGUMENT,
-                      std::string(what) + ": 'field' and 'equals' go together: give both or neither");
+    return make_error(
+        WX_INVALID_ARGUMENT,
+        std::string(what) + ": 'field' and 'equals' go together: give both or neither");
   q.limit = static_cast<size_t>(limit);
   q.offset = static_cast<size_t>(offset);
   return q;
