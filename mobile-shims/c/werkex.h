@@ -151,8 +151,7 @@ WX_API wx_buffer* WX_NULLABLE wx_replica_put(wx_replica* replica, const char* en
 WX_API wx_buffer* WX_NULLABLE wx_replica_get(wx_replica* replica, const char* id,
                                              wx_error* WX_NULLABLE out_error);
 /* Deletes the entity (a tombstone that syncs like any write). */
-WX_API bool wx_replica_delete(wx_replica* replica, const char* id,
-                              wx_error* WX_NULLABLE out_error);
+WX_API bool wx_replica_delete(wx_replica* replica, const char* id, wx_error* WX_NULLABLE out_error);
 /* Brings back the value of `field` that lost a concurrent write (listed in "_conflicts"). */
 WX_API bool wx_replica_restore_lost(wx_replica* replica, const char* id, const char* field,
                                     wx_error* WX_NULLABLE out_error);
@@ -167,8 +166,7 @@ WX_API wx_buffer* WX_NULLABLE wx_replica_list(wx_replica* replica,
 WX_API bool wx_replica_count(wx_replica* replica, const char* WX_NULLABLE query_json,
                              uint64_t* out_count, wx_error* WX_NULLABLE out_error);
 /* Every entity, canonical (sorted by id, keys sorted): equal bytes on converged replicas. */
-WX_API wx_buffer* WX_NULLABLE wx_replica_dump(wx_replica* replica,
-                                              wx_error* WX_NULLABLE out_error);
+WX_API wx_buffer* WX_NULLABLE wx_replica_dump(wx_replica* replica, wx_error* WX_NULLABLE out_error);
 
 /* The changes the server refused, kept visible: [{"entity","field","code","message","at"}].
  * Clear them once the user has seen them. */
@@ -181,8 +179,7 @@ WX_API bool wx_replica_clear_quarantine(wx_replica* replica, wx_error* WX_NULLAB
  * another replica. import returns {"from","upto","received","applied","unchanged",
  * "rejected": [...]}; a bundle that is not well formed is WX_CORRUPT and changes nothing. */
 WX_API wx_buffer* WX_NULLABLE wx_replica_export(wx_replica* replica, uint64_t since_seq,
-                                                uint64_t limit,
-                                                wx_error* WX_NULLABLE out_error);
+                                                uint64_t limit, wx_error* WX_NULLABLE out_error);
 WX_API wx_buffer* WX_NULLABLE wx_replica_import(wx_replica* replica, const char* bundle_json,
                                                 wx_error* WX_NULLABLE out_error);
 
@@ -235,9 +232,8 @@ WX_API bool wx_http_response_set_status(wx_http_response* response, int status,
                                         wx_error* WX_NULLABLE out_error);
 WX_API bool wx_http_response_add_header(wx_http_response* response, const char* name,
                                         const char* value, wx_error* WX_NULLABLE out_error);
-WX_API bool wx_http_response_set_body(wx_http_response* response,
-                                      const void* WX_NULLABLE data, size_t size,
-                                      wx_error* WX_NULLABLE out_error);
+WX_API bool wx_http_response_set_body(wx_http_response* response, const void* WX_NULLABLE data,
+                                      size_t size, wx_error* WX_NULLABLE out_error);
 
 /* Sends one request with the app's HTTP stack and blocks until the answer is complete.
  * Any HTTP answer, 4xx and 5xx included, is a success: set the status (100..599), headers
@@ -251,8 +247,7 @@ typedef bool (*wx_send_fn)(void* WX_NULLABLE ctx, const wx_http_request* request
 
 /* A transport over the app's own HTTP stack (OkHttp, URLSession). The context is the
  * library's from this call on (see wx_replica_observe). */
-WX_API wx_transport* WX_NULLABLE wx_transport_new_callback(wx_send_fn send,
-                                                           void* WX_NULLABLE ctx,
+WX_API wx_transport* WX_NULLABLE wx_transport_new_callback(wx_send_fn send, void* WX_NULLABLE ctx,
                                                            wx_free_fn WX_NULLABLE free_ctx,
                                                            wx_error* WX_NULLABLE out_error);
 /* A transport over libcurl, keeping its connection alive between requests and retrying
@@ -288,8 +283,7 @@ WX_API wx_buffer* WX_NULLABLE wx_sync_run(wx_replica* replica, wx_transport* tra
  * contact), queued for upload. mime/caption may be NULL (mime: from the extension).
  * Returns {"blob_id","sha256","size","mime"}. Errors leave nothing behind. */
 WX_API wx_buffer* WX_NULLABLE wx_blob_attach(wx_replica* replica, const char* entity_id,
-                                             const char* file_path,
-                                             const char* WX_NULLABLE mime,
+                                             const char* file_path, const char* WX_NULLABLE mime,
                                              const char* WX_NULLABLE caption,
                                              wx_error* WX_NULLABLE out_error);
 /* One blob: {"sha256","size","mime","state","failure","path"}, state one of
@@ -298,8 +292,7 @@ WX_API wx_buffer* WX_NULLABLE wx_blob_attach(wx_replica* replica, const char* en
 WX_API wx_buffer* WX_NULLABLE wx_blob_info(wx_replica* replica, const char* sha256,
                                            wx_error* WX_NULLABLE out_error);
 /* {"policy","pending_upload":[info...],"failed":[info...],"remote_only":[info...]}. */
-WX_API wx_buffer* WX_NULLABLE wx_blob_status(wx_replica* replica,
-                                             wx_error* WX_NULLABLE out_error);
+WX_API wx_buffer* WX_NULLABLE wx_blob_status(wx_replica* replica, wx_error* WX_NULLABLE out_error);
 /* "always" (the default) or "wifi_only": kept in the replica. */
 WX_API bool wx_blob_set_policy(wx_replica* replica, const char* policy,
                                wx_error* WX_NULLABLE out_error);
@@ -308,13 +301,11 @@ WX_API bool wx_blob_set_policy(wx_replica* replica, const char* policy,
  * "skipped_by_policy","waiting_for_entity","uploaded_hashes","failures","stopped","note"}:
  * a stopped run (no network, server busy) is not an error; the rest stays queued. */
 WX_API wx_buffer* WX_NULLABLE wx_blob_upload(wx_replica* replica, wx_transport* transport,
-                                             const char* network,
-                                             wx_error* WX_NULLABLE out_error);
+                                             const char* network, wx_error* WX_NULLABLE out_error);
 /* The local path of the blob's file, downloading it first (resumably) if it is not here.
  * Errors: WX_NOT_FOUND, WX_CORRUPT (hash mismatch; nothing kept), WX_UNAVAILABLE. */
 WX_API wx_buffer* WX_NULLABLE wx_blob_fetch(wx_replica* replica, wx_transport* transport,
-                                            const char* sha256,
-                                            wx_error* WX_NULLABLE out_error);
+                                            const char* sha256, wx_error* WX_NULLABLE out_error);
 /* Queues every failed upload again; out_count (may be NULL) gets how many. */
 WX_API bool wx_blob_retry_failed(wx_replica* replica, uint64_t* WX_NULLABLE out_count,
                                  wx_error* WX_NULLABLE out_error);
@@ -332,31 +323,27 @@ WX_API wx_buffer* WX_NULLABLE wx_dossier_plan_activity(wx_replica* replica, cons
 WX_API wx_buffer* WX_NULLABLE wx_dossier_prepare(wx_replica* replica, const char* json,
                                                  wx_error* WX_NULLABLE out_error);
 /* {"activity", "occurred_at" (default now), "note", "emotion", "photos": [sha256...]} */
-WX_API wx_buffer* WX_NULLABLE wx_dossier_record_experience(wx_replica* replica,
-                                                           const char* json,
+WX_API wx_buffer* WX_NULLABLE wx_dossier_record_experience(wx_replica* replica, const char* json,
                                                            wx_error* WX_NULLABLE out_error);
 /* {"experiences": [...], "with_whom": [...], "qualities": [...], "motives": [...],
  *  "red_thread", "conversation_rules": [...]} */
 WX_API wx_buffer* WX_NULLABLE wx_dossier_reflect(wx_replica* replica, const char* json,
                                                  wx_error* WX_NULLABLE out_error);
 /* {"reflection", "description", "action", "direction": [...]} */
-WX_API wx_buffer* WX_NULLABLE wx_dossier_choose_next_step(wx_replica* replica,
-                                                          const char* json,
+WX_API wx_buffer* WX_NULLABLE wx_dossier_choose_next_step(wx_replica* replica, const char* json,
                                                           wx_error* WX_NULLABLE out_error);
 /* {"name", ...} */
 WX_API wx_buffer* WX_NULLABLE wx_dossier_add_contact(wx_replica* replica, const char* json,
                                                      wx_error* WX_NULLABLE out_error);
 /* A comment on any entity this replica may comment on. */
 WX_API wx_buffer* WX_NULLABLE wx_dossier_comment(wx_replica* replica, const char* on,
-                                                 const char* body,
-                                                 wx_error* WX_NULLABLE out_error);
+                                                 const char* body, wx_error* WX_NULLABLE out_error);
 /* Where an activity stands: {"activity","kind","prepared","experiences","reflected",
  * "next_step_chosen","signed_off"}; wx_dossier_cycles: an array of those for every
  * activity of `bucket` (NULL: this replica's own dossier), oldest first. */
 WX_API wx_buffer* WX_NULLABLE wx_dossier_cycle(wx_replica* replica, const char* activity_id,
                                                wx_error* WX_NULLABLE out_error);
-WX_API wx_buffer* WX_NULLABLE wx_dossier_cycles(wx_replica* replica,
-                                                const char* WX_NULLABLE bucket,
+WX_API wx_buffer* WX_NULLABLE wx_dossier_cycles(wx_replica* replica, const char* WX_NULLABLE bucket,
                                                 wx_error* WX_NULLABLE out_error);
 
 /* ---- Sign-off by the workplace supervisor ---------------------------------------------------- */
@@ -368,8 +355,7 @@ WX_API wx_buffer* WX_NULLABLE wx_dossier_cycles(wx_replica* replica,
 WX_API wx_buffer* WX_NULLABLE wx_signoff_sign(wx_replica* replica, const char* statement_json,
                                               wx_error* WX_NULLABLE out_error);
 /* Pupil's phone, offline: a "werkex-sign:v1:" payload to show as a QR code. */
-WX_API wx_buffer* WX_NULLABLE wx_signoff_request(wx_replica* replica,
-                                                 const char* statement_json,
+WX_API wx_buffer* WX_NULLABLE wx_signoff_request(wx_replica* replica, const char* statement_json,
                                                  wx_error* WX_NULLABLE out_error);
 /* Supervisor's phone, offline: signs a scanned request; returns a "werkex-sig:v1:" payload
  * for the pupil's phone to scan. statement_json (may be NULL) adds hours, attendance, ... */
@@ -378,13 +364,11 @@ WX_API wx_buffer* WX_NULLABLE wx_signoff_sign_request(wx_replica* replica,
                                                       const char* WX_NULLABLE statement_json,
                                                       wx_error* WX_NULLABLE out_error);
 /* Pupil's phone: checks and stores a scanned signature; returns the sign-off's id. */
-WX_API wx_buffer* WX_NULLABLE wx_signoff_accept(wx_replica* replica,
-                                                const char* signature_payload,
+WX_API wx_buffer* WX_NULLABLE wx_signoff_accept(wx_replica* replica, const char* signature_payload,
                                                 wx_error* WX_NULLABLE out_error);
 /* Pupil's phone, supervisor without the app: the supervisor types the placement's PIN. */
 WX_API wx_buffer* WX_NULLABLE wx_signoff_sign_with_pin(wx_replica* replica,
-                                                       const char* statement_json,
-                                                       const char* pin,
+                                                       const char* statement_json, const char* pin,
                                                        wx_error* WX_NULLABLE out_error);
 WX_API bool wx_signoff_revoke(wx_replica* replica, const char* signoff_id, const char* reason,
                               wx_error* WX_NULLABLE out_error);
