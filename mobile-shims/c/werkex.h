@@ -62,8 +62,15 @@ extern "C" {
 #define WX_NULLABLE
 #define WX_ASSUME_NONNULL_BEGIN
 #define WX_ASSUME_NONNULL_END
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 #endif
 
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wnullability-extension"
+#endif
 WX_ASSUME_NONNULL_BEGIN
 
 /* ---- Version, errors, buffers ------------------------------------------------------------ */
@@ -159,7 +166,8 @@ WX_API bool wx_replica_restore_lost(wx_replica* replica, const char* id, const c
 /* A query, as JSON (NULL or "{}": everything):
  *   {"type", "bucket", "field" + "equals" (a set field: contains), "order_by",
  *    "include_deleted": false, "limit": 0 (none), "offset": 0}
- * wx_replica_list returns a JSON array of documents; wx_replica_count how many match. */
+ * wx_replica_list returns a JSON array of documents; wx_replica_count how many match
+ * (ignoring limit and offset). */
 WX_API wx_buffer* WX_NULLABLE wx_replica_list(wx_replica* replica,
                                               const char* WX_NULLABLE query_json,
                                               wx_error* WX_NULLABLE out_error);
@@ -239,7 +247,8 @@ WX_API bool wx_http_response_set_body(wx_http_response* response, const void* WX
  * Any HTTP answer, 4xx and 5xx included, is a success: set the status (100..599), headers
  * and body and return true. Return false when no answer came (offline, timeout, TLS),
  * with a message in out_error; the call that sent it then fails with WX_UNAVAILABLE and
- * loses nothing (run it again later). Runs on the thread that called wx_sync_* / wx_blob_*,
+ * loses nothing (run it again later). Returning true without a valid status is a bug of
+ * the binding: WX_INTERNAL. Runs on the thread that called wx_sync_* / wx_blob_*,
  * without the replica's lock; one request at a time per transport. Every werkex request is
  * idempotent, so the callback may retry. */
 typedef bool (*wx_send_fn)(void* WX_NULLABLE ctx, const wx_http_request* request,
@@ -298,8 +307,9 @@ WX_API bool wx_blob_set_policy(wx_replica* replica, const char* policy,
                                wx_error* WX_NULLABLE out_error);
 /* Uploads what is queued, as far as `network` ("none", "cellular", "wifi") and the policy
  * allow; run it after wx_sync_run. Returns {"uploaded","bytes","pending","failed",
- * "skipped_by_policy","waiting_for_entity","uploaded_hashes","failures","stopped","note"}:
- * a stopped run (no network, server busy) is not an error; the rest stays queued. */
+ * "skipped_by_policy","waiting_for_entity","uploaded_hashes","failures"}, plus "stopped"
+ * ({"code","message"}) when the run stopped early and "note" when less than everything
+ * went: a stopped run (no network, server busy) is not an error; the rest stays queued. */
 WX_API wx_buffer* WX_NULLABLE wx_blob_upload(wx_replica* replica, wx_transport* transport,
                                              const char* network, wx_error* WX_NULLABLE out_error);
 /* The local path of the blob's file, downloading it first (resumably) if it is not here.
@@ -335,7 +345,8 @@ WX_API wx_buffer* WX_NULLABLE wx_dossier_choose_next_step(wx_replica* replica, c
 /* {"name", ...} */
 WX_API wx_buffer* WX_NULLABLE wx_dossier_add_contact(wx_replica* replica, const char* json,
                                                      wx_error* WX_NULLABLE out_error);
-/* A comment on any entity this replica may comment on. */
+/* A comment on any entity this replica may comment on; WX_INVALID_ARGUMENT if `on` is not
+ * an entity of this replica. */
 WX_API wx_buffer* WX_NULLABLE wx_dossier_comment(wx_replica* replica, const char* on,
                                                  const char* body, wx_error* WX_NULLABLE out_error);
 /* Where an activity stands: {"activity","kind","prepared","experiences","reflected",
@@ -354,7 +365,8 @@ WX_API wx_buffer* WX_NULLABLE wx_dossier_cycles(wx_replica* replica, const char*
 /* Supervisor's phone, online: signs with the device key; returns the sign-off's id. */
 WX_API wx_buffer* WX_NULLABLE wx_signoff_sign(wx_replica* replica, const char* statement_json,
                                               wx_error* WX_NULLABLE out_error);
-/* Pupil's phone, offline: a "werkex-sign:v1:" payload to show as a QR code. */
+/* Pupil's phone, offline: a "werkex-sign:v1:" payload to show as a QR code. The statement
+ * here is only {"covers", "date", "placement"}: the supervisor states the rest when signing. */
 WX_API wx_buffer* WX_NULLABLE wx_signoff_request(wx_replica* replica, const char* statement_json,
                                                  wx_error* WX_NULLABLE out_error);
 /* Supervisor's phone, offline: signs a scanned request; returns a "werkex-sig:v1:" payload
@@ -377,6 +389,9 @@ WX_API wx_buffer* WX_NULLABLE wx_signoff_status(wx_replica* replica, const char*
                                                 wx_error* WX_NULLABLE out_error);
 
 WX_ASSUME_NONNULL_END
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 
 #ifdef __cplusplus
 }

@@ -164,9 +164,10 @@ void scenario_transports(void) {
   wx_transport* cb = wx_transport_new_callback(http_send, failing, http_ctx_free, &err);
   REQUIRE(cb != NULL);
 
-  /* No server set: not found, and nothing was sent. */
-  CHECK_FAILS_BUF(wx_sync_run(r, cb, NULL, &err), WX_NOT_FOUND);
-  CHECK_FAILS(wx_sync_enroll(r, cb, "ABCDE-FGHIJ", &err), WX_NOT_FOUND);
+  /* No server set: invalid (a set-up step is missing), and nothing was sent. */
+  CHECK_FAILS_BUF(wx_sync_run(r, cb, NULL, &err), WX_INVALID_ARGUMENT);
+  CHECK_HAS(err.message, "no server configured");
+  CHECK_FAILS(wx_sync_enroll(r, cb, "ABCDE-FGHIJ", &err), WX_INVALID_ARGUMENT);
   CHECK(failing->requests == 0);
   CHECK_OK(wx_replica_set_server(r, "http://127.0.0.1:9", &err));
   /* Bad sync options are refused before anything is sent. */

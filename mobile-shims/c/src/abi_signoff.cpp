@@ -13,28 +13,34 @@ struct StatementArgs {
   Statement statement;
 };
 
-// `covers_needed`: sign, request and PIN name what they cover; sign_request takes it from
-// the scanned payload, so there it is refused.
-Result<StatementArgs> parse_statement(const char* text, const char* fn, bool covers_needed,
-                                      bool optional) {
-  WX_ASSIGN_OR_RETURN(ObjectArgs args,
-                      ObjectArgs::parse(text, std::string(fn) + ": statement", optional));
+// What each flow reads of a statement: sign and PIN name what they cover and state the day;
+// a request carries only what is signed for (the supervisor states the rest when signing);
+// sign_request takes what is covered from the scanned payload.
+enum class StatementUse { sign, request, sign_request };
+
+Result<StatementArgs> parse_statement(const char* text, const char* fn, StatementUse use) {
+  WX_ASSIGN_OR_RETURN(ObjectArgs args, ObjectArgs::parse(text, std::string(fn) + ": statement",
+                                                         use == StatementUse::sign_request));
   StatementArgs out;
-  if (covers_needed) WX_RETURN_IF_ERROR(args.take("covers", out.covers));
+  if (use != StatementUse::sign_request) WX_RETURN_IF_ERROR(args.take("covers", out.covers));
   WX_RETURN_IF_ERROR(args.take("date", out.statement.date));
   WX_RETURN_IF_ERROR(args.take("placement", out.statement.placement));
-  WX_RETURN_IF_ERROR(args.take("hours", out.statement.hours));
-  WX_RETURN_IF_ERROR(args.take("attendance", out.statement.attendance));
-  WX_RETURN_IF_ERROR(args.take("assessment", out.statement.assessment));
-  if (covers_needed) {
-    WX_RETURN_IF_ERROR(
-        args.finish({"covers", "date", "placement", "hours", "attendance", "assessment"}));
-    if (out.covers.empty())
-      return make_error(WX_INVALID_ARGUMENT,
-                        std::string(fn) + ": statement: 'covers' must name at least one entry");
+  if (use == StatementUse::request) {
+    WX_RETURN_IF_ERROR(args.finish({"covers", "date", "placement"}));
   } else {
-    WX_RETURN_IF_ERROR(args.finish({"date", "placement", "hours", "attendance", "assessment"}));
+    WX_RETURN_IF_ERROR(args.take("hours", out.statement.hours));
+    WX_RETURN_IF_ERROR(args.take("attendance", out.statement.attendance));
+    WX_RETURN_IF_ERROR(args.take("assessment", out.statement.assessment));
+    if (use == StatementUse::sign_request) {
+      WX_RETURN_IF_ERROR(args.finish({"date", "placement", "hours", "attendance", "assessment"}));
+    } else {
+      WX_RETURN_IF_ERROR(
+          args.finish({"covers", "date", "placement", "hours", "attendance", "assessment"}));
+    }
   }
+  if (use != StatementUse::sign_request && out.covers.empty())
+    return make_error(WX_INVALID_ARGUMENT,
+                      std::string(fn) + ": statement: 'covers' must name at least one entry");
   return out;
 }
 
@@ -45,7 +51,7 @@ extern "C" {
 wx_buffer* wx_signoff_sign(wx_replica* replica, const char* statement_json, wx_error* out_error) {
   const char* fn = "wx_signoff_sign";
   return text_call(replica, out_error, fn, [&](ReplicaCore& core) -> Result<std::string> {
-    WX_ASSIGN_OR_RETURN(StatementArgs s, parse_statement(statement_json, fn, true, false));
+    WX_ASSIGN_OR_RETURN(StatementArgs s, parse_statement(statement_json, fn, StatementUse::sign));
     return Signoffs(*core.replica).sign(s.covers, s.statement);
   });
 }
@@ -54,7 +60,8 @@ wx_buffer* wx_signoff_request(wx_replica* replica, const char* statement_json,
                               wx_error* out_error) {
   const char* fn = "wx_signoff_request";
   return text_call(replica, out_error, fn, [&](ReplicaCore& core) -> Result<std::string> {
-    WX_ASSIGN_OR_RETURN(StatementArgs s, parse_statement(statement_json, fn, true, false));
+    WX_ASSIGN_OR_RETURN(StatementArgs s,
+                        parse_statement(statement_json, fn, StatementUse::request));
     return Signoffs(*core.replica).request(s.covers, s.statement);
   });
 }
@@ -64,7 +71,8 @@ wx_buffer* wx_signoff_sign_request(wx_replica* replica, const char* request_payl
   const char* fn = "wx_signoff_sign_request";
   return text_call(replica, out_error, fn, [&](ReplicaCore& core) -> Result<std::string> {
     WX_RETURN_IF_ERROR(require(request_payload, fn, "request_payload"));
-    WX_ASSIGN_OR_RETURN(StatementArgs s, parse_statement(statement_json, fn, false, true));
+    WX_ASSIGN_OR_RETURN(StatementArgs s,
+                        parse_statement(statement_json, fn, StatementUse::sign_request));
     return Signoffs(*core.replica).sign_request(request_payload, s.statement);
   });
 }
@@ -82,7 +90,7 @@ wx_buffer* wx_signoff_sign_with_pin(wx_replica* replica, const char* statement_j
                                     const char* pin, wx_error* out_error) {
   const char* fn = "wx_signoff_sign_with_pin";
   return text_call(replica, out_error, fn, [&](ReplicaCore& core) -> Result<std::string> {
-    WX_ASSIGN_OR_RETURN(StatementArgs s, parse_statement(statement_json, fn, true, false));
+    WX_ASSIGN_OR_RETURN(StatementArgs s, parse_statement(statement_json, fn, StatementUse::sign));
     WX_RETURN_IF_ERROR(require(pin, fn, "pin"));
     return Signoffs(*core.replica).sign_with_pin(s.covers, s.statement, pin);
   });

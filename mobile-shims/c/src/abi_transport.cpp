@@ -2,6 +2,7 @@
 // callback), the response the callback fills in, and the sync calls.
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 
 #include "abi_internal.hpp"
 #include "json_args.hpp"
@@ -105,11 +106,14 @@ Result<HttpResponse> send_through_callback(wx_send_fn send, void* ctx, const Htt
   bool sent = send(ctx, &c_request, &response, &error);
   response.magic = 0;  // the callback's pointer is dead from here on
   if (!sent) {
-    std::string why = error.message[0] ? error.message : "the app's transport gave no reason";
+    // The callback wrote the message; it may have filled the array without a NUL.
+    std::string why(error.message, strnlen(error.message, sizeof error.message));
+    if (why.empty()) why = "the app's transport gave no reason";
     return make_error(WX_UNAVAILABLE, req.method + " " + req.url + ": " + why);
   }
+  // A binding bug, not a network failure: retrying would not help.
   if (response.response.status < 100 || response.response.status > 599)
-    return make_error(WX_UNAVAILABLE,
+    return make_error(WX_INTERNAL,
                       req.method + " " + req.url +
                           ": the app's transport reported success without an HTTP status "
                           "(set one with wx_http_response_set_status)");
