@@ -89,10 +89,11 @@ final class BlobSignoffScenario {
     ans.sync();
     // The date as the server counts days (UTC).
     String today = LocalDate.now(ZoneOffset.UTC).toString();
-    String statement = "{\"covers\": [\"" + experience + "\"], \"date\": \"" + today
-        + "\", \"hours\": 6.5,"
+    // No "date": the statement is for today, as the device's clock has it.
+    String statement = "{\"covers\": [\"" + experience + "\"], \"hours\": 6.5,"
         + " \"attendance\": \"aanwezig\", \"assessment\": \"Goed gewerkt, netjes en op tijd.\"}";
     String signoff = ans.replica.signoffs().sign(statement);
+    eq(today, MiniJson.object(ans.replica.get(signoff)).get("statement_date"), "dated today");
     eq("valid", state(ans, signoff), "valid where it was signed");
     ans.sync();
     sem.sync();
