@@ -13,6 +13,7 @@ void scenario_dossier_cycle(void);
 void scenario_observers(void);
 void scenario_transports(void);
 void scenario_threads_writing(void);
+void scenario_close_during_sync(void);
 void scenario_sync_curl(void);
 void scenario_sync_callback(void);
 void scenario_sync_while_writing(void);
