@@ -51,6 +51,11 @@ JNIEXPORT void JNICALL Java_nl_werkex_Native_replicaRelease(JNIEnv*, jclass, jlo
   wx_replica_release(replica(h));
 }
 
+JNIEXPORT jboolean JNICALL Java_nl_werkex_Native_replicaClose(JNIEnv*, jclass, jlong h) {
+  wx_error error;
+  return wx_replica_close(replica(h), &error) ? JNI_TRUE : JNI_FALSE;
+}
+
 JNIEXPORT jbyteArray JNICALL Java_nl_werkex_Native_replicaStatus(JNIEnv* env, jclass, jlong h) {
   return text_call(env, nullptr,
                    [&](const char*, wx_error* e) { return wx_replica_status(replica(h), e); });

@@ -25,13 +25,17 @@ final class Handle {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final String what;
   private final Release release;
+  private final Release stop; // may be null: tells calls in progress to finish early
   private long handle; // guarded by lock; 0 once released
   private volatile boolean closeDeferred;
 
-  Handle(long handle, String what, Release release) {
+  Handle(long handle, String what, Release release) { this(handle, what, release, null); }
+
+  Handle(long handle, String what, Release release, Release stop) {
     this.handle = handle;
     this.what = what;
     this.release = release;
+    this.stop = stop;
   }
 
   <T> T call(Call<T> body) throws WerkexException {
@@ -51,6 +55,16 @@ final class Handle {
     if (lock.getReadHoldCount() > 0) {
       closeDeferred = true;
       return;
+    }
+    if (stop != null) {
+      // Under the read lock, so the handle cannot be released meanwhile: a sync of another
+      // thread stops at its next answer instead of running all its rounds before close.
+      lock.readLock().lock();
+      try {
+        if (handle != 0) stop.release(handle);
+      } finally {
+        lock.readLock().unlock();
+      }
     }
     lock.writeLock().lock();
     try {

@@ -112,6 +112,13 @@ final class Native {
 
   static native void replicaRelease(long replica);
 
+  /**
+   * Closes the database but keeps the handle (wx_replica_close): calls of other threads that
+   * wait on the network stop at their next answer. False only when called from inside a call
+   * on the handle, which {@link Handle#close()} never does.
+   */
+  static native boolean replicaClose(long replica);
+
   static native byte[] replicaStatus(long replica) throws WerkexException;
 
   static native void replicaSetIdentity(long replica, byte[] json) throws WerkexException;

@@ -20,7 +20,9 @@ package nl.werkex;
 public final class Replica implements AutoCloseable {
   final Handle handle;
 
-  private Replica(long h) { handle = new Handle(h, "replica", Native::replicaRelease); }
+  private Replica(long h) {
+    handle = new Handle(h, "replica", Native::replicaRelease, Native::replicaClose);
+  }
 
   /** Opens (or creates) the replica at {@code path} with the default options. */
   public static Replica open(String path) throws WerkexException { return open(path, null); }
