@@ -24,9 +24,10 @@
  * Thread-safety: any function may be called from any thread. Calls on one replica are
  * serialised by a lock inside the handle; the one exception is the network: while a sync or
  * blob call waits for the transport, other threads may use the replica (the sync protocol
- * is built for writes between its rounds). Observers run on the thread whose write they
- * report, after the commit, with that lock held: they may call back into the replica from
- * there, but must not wait for another thread that uses it.
+ * is built for writes between its rounds). Two calls of one kind on one replica (two syncs,
+ * two uploads, two fetches) take turns rather than run at once. Observers run on the thread
+ * whose write they report, after the commit, with that lock held: they may call back into
+ * the replica from there, but must not wait for another thread that uses it.
  *
  * ABI: only the wx_ symbols are exported. WX_ABI_VERSION changes when a function's
  * signature, a struct's layout or a JSON shape changes incompatibly; functions and JSON

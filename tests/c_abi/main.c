@@ -22,6 +22,7 @@ static const struct {
     {"transports", scenario_transports},
     {"threads", scenario_threads_writing},
     {"close_during_sync", scenario_close_during_sync},
+    {"syncs_take_turns", scenario_syncs_take_turns},
     {"sync_curl", scenario_sync_curl},
     {"sync_callback", scenario_sync_callback},
     {"sync_while_writing", scenario_sync_while_writing},

@@ -14,6 +14,7 @@ void scenario_observers(void);
 void scenario_transports(void);
 void scenario_threads_writing(void);
 void scenario_close_during_sync(void);
+void scenario_syncs_take_turns(void);
 void scenario_sync_curl(void);
 void scenario_sync_callback(void);
 void scenario_sync_while_writing(void);

@@ -77,6 +77,7 @@ bool wx_blob_set_policy(wx_replica* replica, const char* policy, wx_error* out_e
 wx_buffer* wx_blob_upload(wx_replica* replica, wx_transport* transport, const char* network,
                           wx_error* out_error) {
   const char* fn = "wx_blob_upload";
+  auto turn = take_turn(replica, &ReplicaCore::upload_turn);
   return text_call(replica, out_error, fn, [&](ReplicaCore& core) -> Result<std::string> {
     WX_RETURN_IF_ERROR(check_transport(transport, fn));
     WX_RETURN_IF_ERROR(require(network, fn, "network"));
@@ -99,6 +100,7 @@ wx_buffer* wx_blob_upload(wx_replica* replica, wx_transport* transport, const ch
 wx_buffer* wx_blob_fetch(wx_replica* replica, wx_transport* transport, const char* sha256,
                          wx_error* out_error) {
   const char* fn = "wx_blob_fetch";
+  auto turn = take_turn(replica, &ReplicaCore::fetch_turn);
   return text_call(replica, out_error, fn, [&](ReplicaCore& core) -> Result<std::string> {
     WX_RETURN_IF_ERROR(check_transport(transport, fn));
     WX_RETURN_IF_ERROR(require(sha256, fn, "sha256"));

@@ -54,7 +54,17 @@ struct ReplicaCore {
   std::condition_variable network_idle;
   // The threads in a sync or blob call (they let go of `lock` while sending).
   std::vector<std::thread::id> network_threads;
+
+  // Network calls of one kind take turns (an app's timer and its pull-to-refresh would
+  // otherwise sync twice at once, each redoing the other's work); taken before `lock`.
+  // Recursive: a callback of a sync may start another (it then runs inside the first).
+  std::recursive_mutex sync_turn, upload_turn, fetch_turn;
 };
+
+// Waits for this replica's turn for one kind of network call (`turn` is a member of
+// ReplicaCore). An invalid handle gets no lock; the call then reports it as usual.
+std::unique_lock<std::recursive_mutex> take_turn(wx_replica* handle,
+                                                 std::recursive_mutex ReplicaCore::*turn);
 
 // Whether this thread is inside a sync or blob call of `core` (its send callback running).
 bool in_network_call(ReplicaCore& core);

@@ -70,6 +70,18 @@ Result<HttpResponse> UnlockingTransport::send(const HttpRequest& request) {
   return response;
 }
 
+std::unique_lock<std::recursive_mutex> take_turn(wx_replica* handle,
+                                                 std::recursive_mutex ReplicaCore::*turn) {
+  if (!handle || handle->magic != kReplicaMagic || !handle->core) return {};
+  ReplicaCore& core = *handle->core;
+  // Called with the replica's lock held (from an observer), waiting could deadlock with the
+  // call whose turn it is, which needs that lock after its send: then go without the turn
+  // (two syncs at once only repeat idempotent work).
+  if (core.lock.depth_held_by_this_thread() > 0)
+    return std::unique_lock<std::recursive_mutex>(core.*turn, std::try_to_lock);
+  return std::unique_lock<std::recursive_mutex>(core.*turn);
+}
+
 Status check_transport(wx_transport* handle, const char* function) {
   WX_RETURN_IF_ERROR(require(handle, function, "transport"));
   if (handle->magic != kTransportMagic || !handle->transport)
@@ -244,6 +256,7 @@ void wx_transport_release(wx_transport* transport) {
 bool wx_sync_enroll(wx_replica* replica, wx_transport* transport, const char* code,
                     wx_error* out_error) {
   const char* fn = "wx_sync_enroll";
+  auto turn = take_turn(replica, &ReplicaCore::sync_turn);
   return status_call(replica, out_error, fn, [&](ReplicaCore& core) -> Status {
     WX_RETURN_IF_ERROR(check_transport(transport, fn));
     WX_RETURN_IF_ERROR(require(code, fn, "code"));
@@ -256,6 +269,7 @@ bool wx_sync_enroll(wx_replica* replica, wx_transport* transport, const char* co
 wx_buffer* wx_sync_run(wx_replica* replica, wx_transport* transport, const char* options_json,
                        wx_error* out_error) {
   const char* fn = "wx_sync_run";
+  auto turn = take_turn(replica, &ReplicaCore::sync_turn);
   return text_call(replica, out_error, fn, [&](ReplicaCore& core) -> Result<std::string> {
     WX_RETURN_IF_ERROR(check_transport(transport, fn));
     WX_ASSIGN_OR_RETURN(ObjectArgs args,
