@@ -43,6 +43,25 @@ Result<Identity> complete_identity(const Schema& schema, Identity id) {
   return id;
 }
 
+Status check_query_field(const Schema& schema, const std::string& type, const std::string& field) {
+  const TypeSpec* spec = schema.type(type);
+  if (!spec || field.empty() || field == "id" || field == "type" || field == "bucket" ||
+      spec->field(field))
+    return Status::ok();
+  std::vector<std::string> known;
+  for (const auto& [name, _] : spec->fields) known.push_back(name);
+  return make_error(WX_INVALID_ARGUMENT,
+                    spec->name + " has no field '" + field + "'; known fields: " + join(known));
+}
+
+Status check_listed_type(const Schema& schema, const std::string& type, bool found_any) {
+  if (type.empty() || schema.type(type) || found_any) return Status::ok();
+  std::vector<std::string> known;
+  for (const auto& [name, _] : schema.types()) known.push_back(name);
+  return make_error(WX_INVALID_ARGUMENT,
+                    "unknown type '" + type + "'; known types: " + join(known));
+}
+
 Status check_server_url(std::string_view url) {
   if (url.starts_with("http://") || url.starts_with("https://")) return Status::ok();
   return make_error(WX_INVALID_ARGUMENT,

@@ -249,6 +249,24 @@ void scenario_entities_and_queries(void) {
     CHECK_FAILS(wx_replica_count(r, bad[i], &n, &err), WX_INVALID_ARGUMENT);
     CHECK(n == 77);
   }
+  /* Names the schema does not know would quietly match nothing: refused, naming them. */
+  CHECK_FAILS_BUF(wx_replica_list(r, "{\"type\":\"activity\",\"order_by\":\"titel\"}", &err),
+                  WX_INVALID_ARGUMENT);
+  CHECK_HAS(err.message, "activity has no field 'titel'");
+  CHECK_FAILS_BUF(
+      wx_replica_list(r, "{\"type\":\"activity\",\"field\":\"soort\",\"equals\":\"x\"}", &err),
+      WX_INVALID_ARGUMENT);
+  CHECK_HAS(err.message, "activity has no field 'soort'");
+  CHECK_FAILS_BUF(wx_replica_list(r, "{\"type\":\"activiteit\"}", &err), WX_INVALID_ARGUMENT);
+  CHECK_HAS(err.message, "unknown type 'activiteit'");
+  {
+    uint64_t n = 77;
+    CHECK_FAILS(wx_replica_count(r, "{\"type\":\"activiteit\"}", &n, &err), WX_INVALID_ARGUMENT);
+    CHECK(n == 77);
+  }
+  CHECK_FAILS_BUF(wx_replica_list(r, "{\"type\":\"activity\",\"field\":\"kind\"}", &err),
+                  WX_INVALID_ARGUMENT);
+  CHECK_HAS(err.message, "'field' and 'equals' go together");
 
   /* Delete: a tombstone; the entity stays readable and refuses writes. */
   CHECK_OK(wx_replica_delete(r, a2, &err));

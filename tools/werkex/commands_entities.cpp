@@ -10,18 +10,6 @@ namespace werkex::cli {
 
 namespace {
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
-std::vector<std::string> type_names(const Schema& schema) {
-  std::vector<std::string> out;
-  for (const auto& [name, _] : schema.types()) out.push_back(name);
-  return out;
-}
-
 Outcome cmd_init(Context& ctx, const Args& args) {
   // Checked before opening, because opening creates the file: a typo in --role must not
   // leave behind a database without an identity.
@@ -81,15 +69,11 @@ json filter_value(const std::string& raw) {
   return raw;
 }
 
-Outcome check_field(const TypeSpec* type, std::string_view option, const std::string& field) {
-  // Without the type in this schema (it comes from a newer one) any field may exist.
-  if (!type || field == "id" || field == "type" || field == "bucket" || type->field(field))
-    return Outcome();
-  std::vector<std::string> known;
-  for (const auto& [name, _] : type->fields) known.push_back(name);
-  return make_error(WX_INVALID_ARGUMENT, "--" + std::string(option) + ": " + type->name +
-                                             " has no field '" + field +
-                                             "'; known fields: " + join(known));
+Outcome check_field(const Schema& schema, const std::string& type, std::string_view option,
+                    const std::string& field) {
+  Status s = check_query_field(schema, type, field);
+  if (!s) return make_error(s.code(), "--" + std::string(option) + ": " + s.error().message);
+  return Outcome();
 }
 
 Outcome cmd_list(Context& ctx, const Args& args) {
@@ -98,7 +82,6 @@ Outcome cmd_list(Context& ctx, const Args& args) {
   q.type = args.operands()[0];
   q.bucket = args.value("bucket");
   q.include_deleted = args.has("include-deleted");
-  const TypeSpec* type = r.schema().type(q.type);
   if (args.has("where")) {
     std::string where = args.value("where");
     size_t eq = where.find('=');
@@ -106,21 +89,18 @@ Outcome cmd_list(Context& ctx, const Args& args) {
       return Outcome::usage("list: --where expects FIELD=VALUE, got '" + where + "'");
     q.field = where.substr(0, eq);
     q.equals = filter_value(where.substr(eq + 1));
-    CLI_RETURN_IF_ERROR(check_field(type, "where", q.field));
+    CLI_RETURN_IF_ERROR(check_field(r.schema(), q.type, "where", q.field));
   }
   if (args.has("order-by")) {
     q.order_by = args.value("order-by");
-    CLI_RETURN_IF_ERROR(check_field(type, "order-by", q.order_by));
+    CLI_RETURN_IF_ERROR(check_field(r.schema(), q.type, "order-by", q.order_by));
   }
   uint64_t limit = 0;
   CLI_RETURN_IF_ERROR(parse_count(args, "limit", 0, limit));
   q.limit = static_cast<size_t>(limit);
   WX_ASSIGN_OR_RETURN(auto docs, r.list(q));
-  // A mistyped type would otherwise list nothing, silently; one from a newer schema that
-  // this replica holds entities of still lists them.
-  if (!type && docs.empty())
-    return make_error(WX_INVALID_ARGUMENT, "unknown type '" + q.type +
-                                               "'; known types: " + join(type_names(r.schema())));
+  // A mistyped type would otherwise list nothing, silently.
+  WX_RETURN_IF_ERROR(check_listed_type(r.schema(), q.type, !docs.empty()));
   print_json(ctx, json(docs));
   return Outcome();
 }

@@ -3,6 +3,7 @@
 #include "abi_internal.hpp"
 #include "json_args.hpp"
 #include "werkex/bundle.hpp"
+#include "werkex/device.hpp"
 #include "werkex/ids.hpp"
 #include "werkex/wire_format.hpp"
 
@@ -11,42 +12,17 @@ using namespace werkex::abi;
 
 namespace {
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
-// A query naming a field its type does not have would quietly match nothing; say so
-// instead. Types from a newer schema are let through (they may still be held).
-Status check_query_fields(const Schema& schema, const Query& q, const char* function) {
-  const TypeSpec* type = schema.type(q.type);
-  if (!type) return Status::ok();
-  for (const std::string* field : {&q.field, &q.order_by}) {
-    if (field->empty() || *field == "id" || *field == "type" || *field == "bucket" ||
-        type->field(*field))
-      continue;
-    std::vector<std::string> known;
-    for (const auto& [name, _] : type->fields) known.push_back(name);
-    return make_error(WX_INVALID_ARGUMENT, std::string(function) + ": " + type->name +
-                                               " has no field '" + *field +
-                                               "'; known fields: " + join(known));
-  }
-  return Status::ok();
-}
-
-Status check_unknown_type(const Schema& schema, const Query& q, bool found_any,
-                          const char* function) {
-  if (q.type.empty() || schema.type(q.type) || found_any) return Status::ok();
-  std::vector<std::string> known;
-  for (const auto& [name, _] : schema.types()) known.push_back(name);
-  return make_error(WX_INVALID_ARGUMENT, std::string(function) + ": unknown type '" + q.type +
-                                             "'; known types: " + join(known));
+// A field or type the schema does not know is refused (device.hpp), named with the function.
+Status named(const char* function, Status status) {
+  if (status) return status;
+  return make_error(status.code(), std::string(function) + ": " + status.error().message);
 }
 
 Result<Query> checked_query(ReplicaCore& core, const char* query_json, const char* function) {
   WX_ASSIGN_OR_RETURN(Query q, parse_query(query_json, std::string(function) + ": query"));
-  WX_RETURN_IF_ERROR(check_query_fields(core.replica->schema(), q, function));
+  const Schema& schema = core.replica->schema();
+  WX_RETURN_IF_ERROR(named(function, check_query_field(schema, q.type, q.field)));
+  WX_RETURN_IF_ERROR(named(function, check_query_field(schema, q.type, q.order_by)));
   return q;
 }
 
@@ -121,7 +97,7 @@ wx_buffer* wx_replica_list(wx_replica* replica, const char* query_json, wx_error
       any = true;
       return true;
     }));
-    WX_RETURN_IF_ERROR(check_unknown_type(core.replica->schema(), q, any, fn));
+    WX_RETURN_IF_ERROR(named(fn, check_listed_type(core.replica->schema(), q.type, any)));
     out += ']';
     return out;
   });
@@ -134,7 +110,7 @@ bool wx_replica_count(wx_replica* replica, const char* query_json, uint64_t* out
     WX_RETURN_IF_ERROR(require(out_count, fn, "out_count"));
     WX_ASSIGN_OR_RETURN(Query q, checked_query(core, query_json, fn));
     WX_ASSIGN_OR_RETURN(size_t n, core.replica->count(q));
-    WX_RETURN_IF_ERROR(check_unknown_type(core.replica->schema(), q, n > 0, fn));
+    WX_RETURN_IF_ERROR(named(fn, check_listed_type(core.replica->schema(), q.type, n > 0)));
     *out_count = n;
     return Status::ok();
   });

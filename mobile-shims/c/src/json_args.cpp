@@ -29,65 +29,57 @@ Error ObjectArgs::wrong_type(std::string_view key, std::string_view expected,
                                              std::string(got.type_name()));
 }
 
-Status ObjectArgs::take(std::string_view key, std::string& out) {
+Status ObjectArgs::take_with(std::string_view key, const std::function<Status(const json&)>& read) {
   auto it = object_.find(key);
   if (it == object_.end()) return Status::ok();
-  if (!it->is_null()) {
-    if (!it->is_string()) return wrong_type(key, "a string", *it);
-    out = it->get<std::string>();
-  }
+  if (!it->is_null()) WX_RETURN_IF_ERROR(read(*it));
   object_.erase(it);
   return Status::ok();
+}
+
+Status ObjectArgs::take(std::string_view key, std::string& out) {
+  return take_with(key, [&](const json& v) -> Status {
+    if (!v.is_string()) return wrong_type(key, "a string", v);
+    out = v.get<std::string>();
+    return Status::ok();
+  });
 }
 
 Status ObjectArgs::take(std::string_view key, bool& out) {
-  auto it = object_.find(key);
-  if (it == object_.end()) return Status::ok();
-  if (!it->is_null()) {
-    if (!it->is_boolean()) return wrong_type(key, "true or false", *it);
-    out = it->get<bool>();
-  }
-  object_.erase(it);
-  return Status::ok();
+  return take_with(key, [&](const json& v) -> Status {
+    if (!v.is_boolean()) return wrong_type(key, "true or false", v);
+    out = v.get<bool>();
+    return Status::ok();
+  });
 }
 
 Status ObjectArgs::take(std::string_view key, uint64_t& out) {
-  auto it = object_.find(key);
-  if (it == object_.end()) return Status::ok();
-  if (!it->is_null()) {
-    if (!it->is_number_unsigned()) return wrong_type(key, "a whole number >= 0", *it);
-    out = it->get<uint64_t>();
-  }
-  object_.erase(it);
-  return Status::ok();
+  return take_with(key, [&](const json& v) -> Status {
+    if (!v.is_number_unsigned()) return wrong_type(key, "a whole number >= 0", v);
+    out = v.get<uint64_t>();
+    return Status::ok();
+  });
 }
 
 Status ObjectArgs::take(std::string_view key, std::optional<double>& out) {
-  auto it = object_.find(key);
-  if (it == object_.end()) return Status::ok();
-  if (!it->is_null()) {
-    if (!it->is_number() || !std::isfinite(it->get<double>()))
-      return wrong_type(key, "a number", *it);
-    out = it->get<double>();
-  }
-  object_.erase(it);
-  return Status::ok();
+  return take_with(key, [&](const json& v) -> Status {
+    if (!v.is_number() || !std::isfinite(v.get<double>())) return wrong_type(key, "a number", v);
+    out = v.get<double>();
+    return Status::ok();
+  });
 }
 
 Status ObjectArgs::take(std::string_view key, std::vector<std::string>& out) {
-  auto it = object_.find(key);
-  if (it == object_.end()) return Status::ok();
-  if (!it->is_null()) {
-    if (!it->is_array()) return wrong_type(key, "an array of strings", *it);
+  return take_with(key, [&](const json& v) -> Status {
     std::vector<std::string> items;
-    for (const json& item : *it) {
+    if (!v.is_array()) return wrong_type(key, "an array of strings", v);
+    for (const json& item : v) {
       if (!item.is_string()) return wrong_type(key, "an array of strings", item);
       items.push_back(item.get<std::string>());
     }
     out = std::move(items);
-  }
-  object_.erase(it);
-  return Status::ok();
+    return Status::ok();
+  });
 }
 
 Status ObjectArgs::take_any(std::string_view key, json& out) {

@@ -3,6 +3,7 @@
 // typo never passes silently. Parsing is bounded (depth 64, as on the server).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,9 @@ class ObjectArgs {
  private:
   ObjectArgs(json object, std::string what) : object_(std::move(object)), what_(std::move(what)) {}
   Error wrong_type(std::string_view key, std::string_view expected, const json& got) const;
+  // The member `key`, if present and not null, to `read` (which type-checks and stores it);
+  // the member is taken either way.
+  Status take_with(std::string_view key, const std::function<Status(const json&)>& read);
 
   json object_;
   std::string what_;

@@ -19,6 +19,14 @@ namespace werkex {
 // WX_INVALID_ARGUMENT for an empty user or a role the schema does not know (naming them).
 Result<Identity> complete_identity(const Schema& schema, Identity identity);
 
+// A query naming a field its type does not have would quietly match nothing: WX_INVALID_ARGUMENT
+// "<type> has no field '<field>'; known fields: …". The id, type and bucket always exist, and
+// a type this schema does not know (from a newer one) may have any field.
+Status check_query_field(const Schema& schema, const std::string& type, const std::string& field);
+// After listing: an unknown type that matched nothing is most likely a typo ("unknown type
+// '<type>'; known types: …"); one from a newer schema that this replica holds is fine.
+Status check_listed_type(const Schema& schema, const std::string& type, bool found_any);
+
 // A sync server's base URL must be http:// or https://.
 Status check_server_url(std::string_view url);
 
