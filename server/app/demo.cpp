@@ -31,7 +31,7 @@ Result<std::vector<DemoPerson>> seed_demo_school(App& app) {
     seed.from_replica = r.replica_id();
     seed.schema_version = r.schema().version();
     seed.changes.push_back({school_id, "school", sb, "name", json(),
-                            lww_write("Vmbo De Brug", {r.clock().now(), r.replica_id()}, {})});
+                            lww_write("Vmbo De Brug", {r.clock().now(), r.replica_id()})});
     WX_RETURN_IF_ERROR(r.apply(seed).status());
     auto person = [&](const std::string& name, const std::string& role,
                       json extra = json::object()) -> Result<std::string> {

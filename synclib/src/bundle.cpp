@@ -87,9 +87,9 @@ Status field_from_json(const json& f, Change& c, uint64_t* seq) {
     const json* q = member(f, "q");
     if (!q || !q->is_number_unsigned()) return bad("q", "expected the local sequence number");
     *seq = q->get<uint64_t>();
-    WX_RETURN_IF_ERROR(only_keys(f, {"f", "k", "v", "s", "b", "l", "x", "a", "r", "q"}, ""));
+    WX_RETURN_IF_ERROR(only_keys(f, {"f", "k", "v", "s", "b", "c", "l", "x", "a", "r", "q"}, ""));
   } else {
-    WX_RETURN_IF_ERROR(only_keys(f, {"f", "k", "v", "s", "b", "l", "x", "a", "r"}, ""));
+    WX_RETURN_IF_ERROR(only_keys(f, {"f", "k", "v", "s", "b", "c", "l", "x", "a", "r"}, ""));
   }
   WX_ASSIGN_OR_RETURN(c.field, required_string(f, "f"));
   MergeRule rule = MergeRule::lww;
@@ -122,22 +122,26 @@ Status field_from_json(const json& f, Change& c, uint64_t* seq) {
   const json* s = member(f, "s");
   if (!s) return bad("s", "missing stamp");
   if (!parse_stamp(*s, c.state.stamp)) return bad("s", kStampShape);
-  if (c.state.stamp.hlc.value == 0 || c.state.stamp.replica == 0)
-    return bad("s", "a write needs a non-zero hlc and replica");
-  if (const json* b = member(f, "b")) {
-    if (!parse_stamp(*b, c.state.base)) return bad("b", kStampShape);
-    if (!(c.state.base < c.state.stamp)) return bad("b", "base must be before the stamp");
+  // "b" (a base stamp) and "l" as one object come from builds before causal contexts; their
+  // lost write cannot be placed causally, so such a state reads as its winning write alone.
+  if (rule != MergeRule::lww && (member(f, "l") || member(f, "c")))
+    return bad("", "only lww fields keep lost writes and a context");
+  const json* l = member(f, "l");
+  if (l && !l->is_object()) {
+    if (!l->is_array()) return bad("l", "expected an array of lost writes");
+    for (size_t i = 0; i < l->size(); ++i) {
+      const json& w = (*l)[i];
+      std::string at = "l[" + std::to_string(i) + "]";
+      const json* lv = w.is_object() ? member(w, "v") : nullptr;
+      const json* ls = w.is_object() ? member(w, "s") : nullptr;
+      if (!lv || !ls) return bad(at, "expected {\"v\": value, \"s\": [hlc, replica]}");
+      WX_RETURN_IF_ERROR(only_keys(w, {"v", "s"}, at));
+      LostWrite& lost = c.state.lost.emplace_back(LostWrite{*lv, {}});
+      if (!parse_stamp(*ls, lost.stamp)) return bad(at + ".s", kStampShape);
+    }
   }
-  if (const json* l = member(f, "l")) {
-    if (rule != MergeRule::lww) return bad("l", "only lww fields keep a lost write");
-    const json* lv = l->is_object() ? member(*l, "v") : nullptr;
-    const json* ls = l->is_object() ? member(*l, "s") : nullptr;
-    if (!lv || !ls) return bad("l", "expected {\"v\": value, \"s\": [hlc, replica]}");
-    WX_RETURN_IF_ERROR(only_keys(*l, {"v", "s"}, "l"));
-    Stamp lost_stamp;
-    if (!parse_stamp(*ls, lost_stamp)) return bad("l.s", kStampShape);
-    c.state.lost = LostWrite{*lv, lost_stamp};
-  }
+  if (const json* ctx = member(f, "c")) WX_RETURN_IF_ERROR(parse_stamps(ctx, "c", c.state.context));
+  if (Status s = normalise_register(c.state); !s) return bad("", s.error().message);
   return Status::ok();
 }
 
@@ -157,8 +161,11 @@ json field_to_json(const Change& c) {
     if (s.rule == MergeRule::once) f["k"] = "once";
     f["v"] = s.value;
     f["s"] = stamp_json(s.stamp);
-    if (!s.base.is_zero()) f["b"] = stamp_json(s.base);
-    if (s.lost) f["l"] = {{"v", s.lost->value}, {"s", stamp_json(s.lost->stamp)}};
+    if (!s.lost.empty()) {
+      json& l = f["l"] = json::array();
+      for (const LostWrite& w : s.lost) l.push_back({{"v", w.value}, {"s", stamp_json(w.stamp)}});
+    }
+    if (json c = stamps_json(explicit_context(s)); !c.empty()) f["c"] = std::move(c);
   }
   return f;
 }

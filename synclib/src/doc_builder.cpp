@@ -107,13 +107,19 @@ std::string build_doc_text(const EntityHeader& h, const EntityFields& fields) {
     if (name != "deleted") {
       if (!s.value.is_null())
         doc.add(name, s.value.dump(-1, ' ', false, json::error_handler_t::replace));
-      if (s.lost) {
-        ObjectText c;
-        c.add("value", s.lost->value.dump(-1, ' ', false, json::error_handler_t::replace));
-        c.add("replica", json_quoted(replica_to_hex(s.lost->stamp.replica)));
-        c.add("at", json_quoted(hlc_to_string(s.lost->stamp.hlc)));
-        c.add("replaced_by", json_quoted(replica_to_hex(s.stamp.replica)));
-        conflicts.add(name, c.str());
+      if (!s.lost.empty()) {
+        // Most recent first: what an app shows as "replaced by …", and restores by default.
+        std::string list = "[";
+        for (auto l = s.lost.rbegin(); l != s.lost.rend(); ++l) {
+          ObjectText c;
+          c.add("value", l->value.dump(-1, ' ', false, json::error_handler_t::replace));
+          c.add("replica", json_quoted(replica_to_hex(l->stamp.replica)));
+          c.add("at", json_quoted(hlc_to_string(l->stamp.hlc)));
+          c.add("replaced_by", json_quoted(replica_to_hex(s.stamp.replica)));
+          list += list.size() > 1 ? "," : "";
+          list += c.str();
+        }
+        conflicts.add(name, list + "]");
         any_conflict = true;
       }
     }
@@ -147,16 +153,20 @@ std::string encode_state(const EntityFields& fields) {
       append_value(out, s.value);
       out += ",\"s\":";
       append_stamp(out, s.stamp);
-      if (!s.base.is_zero()) {
-        out += ",\"b\":";
-        append_stamp(out, s.base);
+      if (!s.lost.empty()) {
+        out += ",\"l\":[";
+        for (size_t i = 0; i < s.lost.size(); ++i) {
+          out += i ? ",{\"v\":" : "{\"v\":";
+          append_value(out, s.lost[i].value);
+          out += ",\"s\":";
+          append_stamp(out, s.lost[i].stamp);
+          out += '}';
+        }
+        out += ']';
       }
-      if (s.lost) {
-        out += ",\"l\":{\"v\":";
-        append_value(out, s.lost->value);
-        out += ",\"s\":";
-        append_stamp(out, s.lost->stamp);
-        out += '}';
+      if (std::vector<Stamp> c = explicit_context(s); !c.empty()) {
+        out += ",\"c\":";
+        append_stamps(out, c);
       }
     }
     out += ",\"q\":";

@@ -120,9 +120,9 @@ class LocalWriter {
         return make_error(WX_CONFLICT,
                           where + ": field '" + name + "' is written once and cannot change");
       }
-      if (cur && cur->value == value && !cur->lost) return Status::ok();  // nothing to change
-      FieldState s = lww_write(value, now, cur ? cur->stamp : Stamp{});
-      s.rule = f->rule();
+      if (cur && cur->value == value && cur->lost.empty()) return Status::ok();  // no change
+      // Writing the winning value again settles a conflict: the write has seen the losers.
+      FieldState s = register_write(cur ? *cur : empty_state(f->rule()), value, now);
       out.push_back({name, json(), std::move(s)});
       return Status::ok();
     }
@@ -281,10 +281,10 @@ Status Replica::remove(const std::string& id) {
                       "role '" + impl.identity.role + "' may not delete a " + h->type);
   WX_ASSIGN_OR_RETURN(auto fields, impl.load_fields(id));
   auto it = fields.find({"deleted", ""});
-  Stamp base = it == fields.end() ? Stamp{} : it->second.state.stamp;
+  FieldState current = it == fields.end() ? empty_state(MergeRule::lww) : it->second.state;
   WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl.db));
   WX_RETURN_IF_ERROR(merge_into(fields, "deleted", json(),
-                                lww_write(true, {impl.clock.now(), impl.replica_id}, base))
+                                register_write(current, true, {impl.clock.now(), impl.replica_id}))
                          .status());
   h->deleted = true;
   WX_RETURN_IF_ERROR(impl.store_entity(*h, fields));
@@ -293,13 +293,26 @@ Status Replica::remove(const std::string& id) {
   return Status::ok();
 }
 
-Status Replica::restore_lost(const std::string& id, const std::string& field) {
+Result<LostWrite> Replica::restore_lost(const std::string& id, const std::string& field,
+                                        std::optional<uint64_t> from_replica) {
   WX_ASSIGN_OR_RETURN(auto fields, impl_->load_fields(id));
   auto it = fields.find({field, ""});
-  if (it == fields.end() || !it->second.state.lost)
-    return make_error(WX_NOT_FOUND,
-                      "entity " + id + ": field '" + field + "' has no lost value to restore");
-  return put({{"id", id}, {field, it->second.state.lost->value}}).status();
+  std::string where = "entity " + id + ": field '" + field + "'";
+  if (it == fields.end() || it->second.state.lost.empty())
+    return make_error(WX_NOT_FOUND, where + " has no lost value to restore");
+  const std::vector<LostWrite>& lost = it->second.state.lost;
+  const LostWrite* pick = &lost.back();  // the most recent, as "_conflicts" lists first
+  if (from_replica) {
+    auto l = std::find_if(lost.begin(), lost.end(),
+                          [&](const LostWrite& w) { return w.stamp.replica == *from_replica; });
+    if (l == lost.end())
+      return make_error(WX_NOT_FOUND,
+                        where + " has no lost value from replica " + replica_to_hex(*from_replica));
+    pick = &*l;
+  }
+  LostWrite restored = *pick;
+  WX_RETURN_IF_ERROR(put({{"id", id}, {field, restored.value}}).status());
+  return restored;
 }
 
 // ---- received bundles ---------------------------------------------------------------------
@@ -325,8 +338,8 @@ Status validate_change(const Schema& schema, const Change& c) {
       Status s = check_json_value(*v);
       if (!s) return invalid(where, s.error().message);
     }
-    if (c.state.lost) {
-      Status s = check_json_value(c.state.lost->value);
+    for (const LostWrite& l : c.state.lost) {
+      Status s = check_json_value(l.value);
       if (!s) return invalid(where, s.error().message);
     }
     return Status::ok();
@@ -341,7 +354,7 @@ Status validate_change(const Schema& schema, const Change& c) {
   };
   if (c.state.rule == MergeRule::set) return check(c.element);
   WX_RETURN_IF_ERROR(check(c.state.value));
-  if (c.state.lost) WX_RETURN_IF_ERROR(check(c.state.lost->value));
+  for (const LostWrite& l : c.state.lost) WX_RETURN_IF_ERROR(check(l.value));
   return Status::ok();
 }
 
@@ -461,14 +474,7 @@ Result<size_t> Replica::restamp_ahead(uint64_t since_seq, uint64_t limit_millis)
       old_stamps.push_back(s);
       any = true;
     };
-    for (auto& [key, f] : fields) {
-      const FieldState& st = f.state;
-      note(st.stamp);
-      note(st.base);
-      if (st.lost) note(st.lost->stamp);
-      for (const Stamp& s : st.adds) note(s);
-      for (const Stamp& s : st.removed) note(s);
-    }
+    for (auto& [key, f] : fields) f.state.for_each_stamp(note);
     if (any && h) touched.emplace_back(std::move(*h), std::move(fields));
   }
   std::sort(old_stamps.begin(), old_stamps.end());
@@ -490,13 +496,8 @@ Result<size_t> Replica::restamp_ahead(uint64_t since_seq, uint64_t limit_millis)
   for (auto& [h, fields] : touched) {
     for (auto& [key, f] : fields) {
       FieldState before = f.state;
-      map(f.state.stamp);
-      map(f.state.base);
-      if (f.state.lost) map(f.state.lost->stamp);
-      for (auto* v : {&f.state.adds, &f.state.removed}) {
-        for (Stamp& s : *v) map(s);
-        std::sort(v->begin(), v->end());
-      }
+      f.state.for_each_stamp(map);
+      f.state.sort_stamps();
       f.dirty = !(before == f.state);
     }
     WX_RETURN_IF_ERROR(impl.store_entity(h, fields));

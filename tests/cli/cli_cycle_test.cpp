@@ -2,6 +2,7 @@
 // bundles by file: the scenario the CLI exists for.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <set>
 
 #include "process.hpp"
@@ -87,9 +88,12 @@ TEST_CASE("cycle: a pupil's two devices converge byte for byte and show the titl
   CHECK(b.ok_json({"get", act}) == doc);
   REQUIRE(doc.contains("_conflicts"));
   REQUIRE(doc["_conflicts"].contains("title"));
-  const std::string winner = doc["title"], loser = doc["_conflicts"]["title"]["value"];
+  REQUIRE(doc["_conflicts"]["title"].size() == 1);
+  const json& lost = doc["_conflicts"]["title"][0];
+  const std::string winner = doc["title"], loser = lost["value"];
   CHECK(std::set<std::string>{winner, loser} == std::set<std::string>{kTitleA, kTitleB});
-  CHECK(doc["_conflicts"]["title"]["replica"] == (loser == kTitleA ? replica_a : replica_b));
+  CHECK(lost["replica"] == (loser == kTitleA ? replica_a : replica_b));
+  CHECK(lost["replaced_by"] == (loser == kTitleA ? replica_b : replica_a));
   CHECK(doc["expected_yield"] == "weten of ik vroeg op wil");  // the other field: both edits win
   CHECK(doc["builds_on"] == "ik bak graag thuis");
   CHECK(a.ok_json({"list", "experience", "--where", "activity=" + act}).size() == 2);
@@ -121,7 +125,9 @@ TEST_CASE("cycle: a pupil's two devices converge byte for byte and show the titl
   CHECK(phases[1]["prepared"] == false);
 
   // The tablet brings the lost title back; incremental bundles carry it and the cycle across.
-  b.ok({"restore", act, "title"});
+  json said = b.ok_json({"restore", act, "title"});
+  CHECK(said["restored"]["value"] == loser);
+  CHECK(said["restored"]["field"] == "title");
   json restored = b.ok_json({"get", act});
   CHECK(restored["title"] == loser);
   CHECK_FALSE(restored.contains("_conflicts"));
@@ -145,4 +151,56 @@ TEST_CASE("cycle: a pupil's two devices converge byte for byte and show the titl
   a.ok({"export", "--out", all_a});
   CHECK(import(b, all_a)["applied"] == 0);
   CHECK(b.dump() == dump_a);
+}
+
+// Issue 10.1: the PC edited the title twice without having seen the phone's edit. Its second
+// write's "base" was its own first write, newer than the phone's, and the phone's value
+// vanished without a trace. Whoever wins, the other device's last value must be listed.
+TEST_CASE("cycle: an edit is kept as lost even when the other device edited twice",
+          "[cli][sync][conflict]") {
+  werkex::test::TempDir dir;
+  Device phone(dir.file("phone.db")), pc(dir.file("pc.db")), tablet(dir.file("tablet.db"));
+  std::string phone_id = phone.ok({"init", "--user", kPupil, "--role", "pupil"});
+  pc.ok({"init", "--user", kPupil, "--role", "pupil"});
+  std::string tablet_id = tablet.ok({"init", "--user", kPupil, "--role", "pupil"});
+  std::string act = phone.ok({"activity", "--kind", "snuffelstage", "--title", "Begin"});
+  const std::string start = dir.file("start.json");
+  phone.ok({"export", "--out", start});
+  import(pc, start);
+  import(tablet, start);
+
+  phone.ok({"put", "--json", json{{"id", act}, {"title", "Van de telefoon"}}.dump()});
+  pc.ok({"put", "--json", json{{"id", act}, {"title", "PC eerst"}}.dump()});
+  pc.ok({"put", "--json", json{{"id", act}, {"title", "PC daarna"}}.dump()});
+  tablet.ok({"put", "--json", json{{"id", act}, {"title", "Van de tablet"}}.dump()});
+  const std::string p = dir.file("p.json"), c = dir.file("c.json"), t = dir.file("t.json");
+  phone.ok({"export", "--out", p});
+  pc.ok({"export", "--out", c});
+  tablet.ok({"export", "--out", t});
+  // The tablet hands its bundle to the phone, which relays it to the pc in its next one.
+  import(phone, t);
+  const std::string relayed = dir.file("relayed.json");
+  phone.ok({"export", "--out", relayed});
+  import(pc, relayed);
+  import(phone, c);
+  import(tablet, c);
+  import(tablet, p);
+
+  std::string dump = phone.dump();
+  CHECK(pc.dump() == dump);
+  CHECK(tablet.dump() == dump);
+  json doc = phone.ok_json({"get", act});
+  std::set<std::string> shown{doc["title"].get<std::string>()};
+  std::map<std::string, std::string> by_replica;
+  for (const json& l : doc["_conflicts"]["title"]) {
+    shown.insert(l["value"].get<std::string>());
+    by_replica[l["replica"]] = l["value"];
+  }
+  CHECK(shown == std::set<std::string>{"Van de telefoon", "PC daarna", "Van de tablet"});
+  CHECK(doc["_conflicts"]["title"].size() == 2);  // "PC eerst" was replaced by its own device
+  // Restoring one by its device settles the field everywhere it goes.
+  std::string pick = by_replica.count(tablet_id) ? tablet_id : phone_id;
+  json said = pc.ok_json({"restore", act, "title", "--from", pick});
+  CHECK(said["restored"]["replica"] == pick);
+  CHECK_FALSE(pc.ok_json({"get", act}).contains("_conflicts"));
 }

@@ -69,7 +69,7 @@ TEST_CASE("access: pupil A can neither read nor write pupil B's dossier", "[inte
       "title",
       json(),
       lww_write("gehackt",
-                {Hlc::from_parts(aisha.replica->clock().physical_millis(), 0), req.replica}, {})};
+                {Hlc::from_parts(aisha.replica->clock().physical_millis(), 0), req.replica})};
   req.cursors.clear();
   req.push.changes = {forged};
   req.push.upto_seq = 1;
@@ -119,7 +119,7 @@ TEST_CASE(
   forged.changes.clear();
   forged.changes.push_back(
       {act, "activity", "pupil:" + sem.user(), "title", json(),
-       lww_write("anders", {ans.replica->clock().now(), ans.replica->replica_id()}, {})});
+       lww_write("anders", {ans.replica->clock().now(), ans.replica->replica_id()})});
   expect_ok(ans.replica->apply(forged));
   SyncReport r = ans.sync();
   REQUIRE(r.rejected.size() == 1);

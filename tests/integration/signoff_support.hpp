@@ -83,8 +83,7 @@ inline void smuggle(Device& d, const json& flat) {
             {id, "signoff", bucket, field, e, set_add(empty_state(MergeRule::set), stamp)});
       continue;
     }
-    FieldState s = lww_write(value, stamp, {});
-    s.rule = MergeRule::once;
+    FieldState s = register_write(empty_state(MergeRule::once), value, stamp);
     b.changes.push_back({id, "signoff", bucket, field, json(), s});
   }
   auto applied = expect_ok(d.replica->apply(b));

@@ -13,9 +13,10 @@ Bundle sample() {
   b.schema_version = 1;
   b.since_seq = 3;
   b.upto_seq = 9;
-  Change note{kEntity, "experience", "pupil:p",
-              "note",  json(),       lww_write("hallo", {Hlc{500}, 7}, {Hlc{400}, 7})};
-  note.state.lost = LostWrite{"hoi", {Hlc{450}, 8}};
+  Change note{kEntity, "experience", "pupil:p", "note", json(), lww_write("hallo", {Hlc{500}, 7})};
+  // Replica 8's "hoi" was concurrent; the state had also seen replica 9 up to 300.
+  note.state.lost = {LostWrite{"hoi", {Hlc{450}, 8}}};
+  note.state.context = {{Hlc{500}, 7}, {Hlc{450}, 8}, {Hlc{300}, 9}};
   Change photo{kEntity, "experience", "pupil:p", "photos", std::string(64, 'a'), {}};
   photo.state.rule = MergeRule::set;
   photo.state.adds = {{Hlc{100}, 1}, {Hlc{200}, 2}};
@@ -50,6 +51,14 @@ TEST_CASE("bundle: JSON round trip keeps every part of every state", "[bundle]")
   }
 }
 
+TEST_CASE("bundle: a lww state travels with its lost writes and the context beyond them",
+          "[bundle]") {
+  json f = bundle_to_json(sample())["entities"][0]["fields"][0];
+  CHECK(f["l"] == json::parse(R"([{"v":"hoi","s":[450,8]}])"));
+  CHECK(f["c"] == json::parse("[[300,9]]"));  // the siblings' own stamps are implied
+  CHECK_FALSE(f.contains("b"));
+}
+
 TEST_CASE("bundle: malformed bundles are refused with the path of the bad part",
           "[bundle][validation]") {
   json good = bundle_to_json(sample());
@@ -75,8 +84,17 @@ TEST_CASE("bundle: malformed bundles are refused with the path of the bad part",
   j["entities"][0]["fields"][1]["r"] = json::array({json::array({999, 9})});
   CHECK_THAT(error_of(j.dump()), Catch::Contains("removes an add the element does not have"));
   j = good;
-  j["entities"][0]["fields"][0]["b"] = json::array({900, 7});
-  CHECK_THAT(error_of(j.dump()), Catch::Contains("base must be before the stamp"));
+  j["entities"][0]["fields"][0]["c"] = json::array({json::array({900, 9})});
+  CHECK_THAT(error_of(j.dump()), Catch::Contains("not below the winning write"));
+  j = good;
+  j["entities"][0]["fields"][0]["c"] = json::array({json::array({100, 8})});
+  CHECK_THAT(error_of(j.dump()), Catch::Contains("names a replica that has a write"));
+  j = good;
+  j["entities"][0]["fields"][0]["l"].push_back({{"v", "again"}, {"s", json::array({460, 8})}});
+  CHECK_THAT(error_of(j.dump()), Catch::Contains("two writes of one replica"));
+  j = good;
+  j["entities"][0]["fields"][0]["l"][0]["s"] = json::array({600, 8});
+  CHECK_THAT(error_of(j.dump()), Catch::Contains("not below the winning write"));
   j = good;
   j["from"] = "zz";
   CHECK_THAT(error_of(j.dump()), Catch::Contains("from"));

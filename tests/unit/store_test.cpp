@@ -216,11 +216,11 @@ TEST_CASE(
   // A newer app version added a field this build does not know: it must travel on.
   Change future = bundle.changes.front();
   future.field = "mood_colour";
-  future.state = lww_write("blauw", {a->clock().now(), a->replica_id()}, {});
+  future.state = lww_write("blauw", {a->clock().now(), a->replica_id()});
   bundle.changes.push_back(future);
   Change bad = bundle.changes.front();
   bad.field = "kind";
-  bad.state = lww_write("ruimtevaart", {a->clock().now(), a->replica_id()}, {});
+  bad.state = lww_write("ruimtevaart", {a->clock().now(), a->replica_id()});
   bundle.changes.push_back(bad);
   Change wrong_type = bundle.changes.front();
   wrong_type.type = "experience";

@@ -110,7 +110,24 @@ Outcome cmd_delete(Context& ctx, const Args& args) {
 }
 
 Outcome cmd_restore(Context& ctx, const Args& args) {
-  return ctx.replica->restore_lost(args.operands()[0], args.operands()[1]);
+  std::optional<uint64_t> from;
+  if (args.has("from")) {
+    from = replica_from_hex(args.value("from"));
+    if (!from)
+      return make_error(
+          WX_INVALID_ARGUMENT,
+          "--from: expected a replica id of 16 hex digits, got '" + args.value("from") + "'");
+  }
+  const std::string& id = args.operands()[0];
+  const std::string& field = args.operands()[1];
+  WX_ASSIGN_OR_RETURN(LostWrite restored, ctx.replica->restore_lost(id, field, from));
+  print_json(ctx, {{"restored",
+                    {{"id", id},
+                     {"field", field},
+                     {"value", restored.value},
+                     {"replica", replica_to_hex(restored.stamp.replica)},
+                     {"at", hlc_to_string(restored.stamp.hlc)}}}});
+  return Outcome();
 }
 
 Outcome cmd_dump(Context& ctx, const Args&) {
@@ -176,9 +193,10 @@ std::vector<Command> entity_commands() {
        true,
        cmd_delete},
       {"restore",
-       "ID FIELD",
-       "Write the value FIELD lost to a concurrent write back as its newest value.",
-       {},
+       "ID FIELD [--from REPLICA]",
+       "Write a value FIELD lost to a concurrent write back as its newest value (the most\n"
+       "      recent one, or the one from REPLICA as \"_conflicts\" lists it); prints it.",
+       {{"from"}},
        2,
        2,
        true,

@@ -80,7 +80,7 @@ bool wx_replica_restore_lost(wx_replica* replica, const char* id, const char* fi
   return status_call(replica, out_error, fn, [&](ReplicaCore& core) -> Status {
     WX_RETURN_IF_ERROR(require(id, fn, "id"));
     WX_RETURN_IF_ERROR(require(field, fn, "field"));
-    return core.replica->restore_lost(id, field);
+    return core.replica->restore_lost(id, field).status();
   });
 }
 

@@ -148,8 +148,11 @@ class Replica {
   Result<std::string> create(const json& doc);
   // Marks the entity deleted (a tombstone that syncs like any field).
   Status remove(const std::string& id);
-  // Writes the value that lost a concurrent write back as the newest value of `field`.
-  Status restore_lost(const std::string& id, const std::string& field);
+  // Writes a value that lost a concurrent write back as the newest value of `field` (which
+  // settles the conflict: the other lost values are cleared with it): the most recent one,
+  // or the one written by `from_replica`. Returns what was restored; WX_NOT_FOUND if none.
+  Result<LostWrite> restore_lost(const std::string& id, const std::string& field,
+                                 std::optional<uint64_t> from_replica = std::nullopt);
 
   // The entity's document; WX_NOT_FOUND if this replica has never seen it.
   Result<json> get(const std::string& id) const;
