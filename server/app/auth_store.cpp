@@ -203,4 +203,18 @@ Result<size_t> AuthStore::count_reads(const std::string& bucket) {
   return row ? static_cast<size_t>(st.int64(0)) : 0;
 }
 
+Result<std::vector<std::string>> AuthStore::persons_of_device(const std::string& device_id) {
+  std::lock_guard lock(mu_);
+  WX_ASSIGN_OR_RETURN(
+      auto st, sql::Stmt::prepare(db_, "SELECT DISTINCT person FROM devices WHERE device_id = ?1"));
+  st.bind(1, device_id);
+  std::vector<std::string> out;
+  while (true) {
+    WX_ASSIGN_OR_RETURN(bool row, st.step());
+    if (!row) break;
+    out.emplace_back(st.text(0));
+  }
+  return out;
+}
+
 }  // namespace werkex::server

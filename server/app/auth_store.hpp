@@ -64,6 +64,9 @@ class AuthStore {
   Status log_read(uint64_t now_ms, const std::string& person, const std::string& device,
                   const std::string& bucket, size_t changes, const std::string& blob = "");
   Result<size_t> count_reads(const std::string& bucket);
+  // The persons a replica id was ever enrolled for (revoked devices included: their past
+  // writes stay theirs). One, once enrolment keeps replica ids unique.
+  Result<std::vector<std::string>> persons_of_device(const std::string& device_id);
 
   // Sign-off PINs and the audit log (auth_store_signoff.cpp).
   // Issues (or re-issues) a placement's PIN key: failures and lock are cleared.

@@ -5,6 +5,7 @@
 #include "access.hpp"
 #include "app.hpp"
 #include "http/negotiation.hpp"
+#include "push_check.hpp"
 #include "signing_keys.hpp"
 #include "signoff_check.hpp"
 #include "werkex/blob_store.hpp"  // sha256_hex
@@ -54,14 +55,12 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
   protocol::SyncResponse out;
   out.server_clock_ms = now;
   out.clock_offset_ms = static_cast<int64_t>(now) - static_cast<int64_t>(sync.device_clock_ms);
+  // What the server already holds is a no-op; the rest is judged on its new writes.
+  auto judged = judge_push(*dossiers_, *auth_, *access, sync.push.changes);
+  if (!judged) return http::error_response(req, judged.error());
   Bundle allowed = sync.push;
-  allowed.changes.clear();
-  for (const Change& c : sync.push.changes) {
-    if (Status s = authorize(*access, dossiers_->schema(), c); !s)
-      out.rejected.push_back({c.entity, c.field, s.error()});
-    else
-      allowed.changes.push_back(c);
-  }
+  allowed.changes = std::move(judged->accepted);
+  out.rejected = std::move(judged->rejected);
   // Sign-offs (signoff_check.hpp): each is refused whole or accepted; an accepted PIN
   // sign-off gets the server's verified_at in the same transaction as the push.
   auto verdicts = verify_pushed_signoffs(*dossiers_, *auth_, *access, allowed.changes, now,
@@ -78,12 +77,14 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
   Status stored = dossiers_->write_together([&]() -> Status {
     applied = dossiers_->apply(allowed);
     if (!applied) return applied.status();
+    WX_RETURN_IF_ERROR(
+        fill_comment_authors(*dossiers_, judged->new_comments_without_author, access->person));
     return stamp_verified(*dossiers_, verdicts->pin_verified, now);
   });
   if (!stored) return http::error_response(req, stored.error());
   out.push_upto = sync.push.upto_seq;
   out.applied = applied->applied;
-  out.unchanged = applied->unchanged;
+  out.unchanged = applied->unchanged + judged->held.size();
   out.rejected.insert(out.rejected.end(), applied->rejected.begin(), applied->rejected.end());
   metrics_.add("werkex_sync_changes_applied_total", "", double(out.applied));
   for (auto& r : out.rejected)
@@ -93,10 +94,11 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
   // No echo: a field whose server state is exactly what this device just sent is one it
   // already holds (its own state can only have grown since), so it is left out of the pull.
   std::map<std::tuple<std::string_view, std::string_view, std::string>, const FieldState*> pushed;
-  for (const Change& c : allowed.changes)
-    pushed.emplace(std::tuple(std::string_view(c.entity), std::string_view(c.field),
-                              c.element.is_null() ? std::string() : c.element.dump()),
-                   &c.state);
+  for (const auto* list : {&allowed.changes, &judged->held})
+    for (const Change& c : *list)
+      pushed.emplace(std::tuple(std::string_view(c.entity), std::string_view(c.field),
+                                c.element.is_null() ? std::string() : c.element.dump()),
+                     &c.state);
   auto is_echo = [&](const Change& c) {
     if (pushed.empty()) return false;
     auto it = pushed.find(std::tuple(std::string_view(c.entity), std::string_view(c.field),
