@@ -226,7 +226,13 @@ Result<BlobSync::Outcome> BlobSync::upload_one(const BlobInfo& blob, BlobUploadR
       if (!body.is_object() || !body.contains("received") || !body["received"].is_number_unsigned())
         return stop(make_error(WX_CORRUPT, "server: PUT " + sha + " answered without 'received'"));
       now = body["received"].get<uint64_t>();
-      complete = body.value("complete", false);
+      // value() would throw for a "complete" of another type: a server's answer is input.
+      auto done = body.find("complete");
+      if (done != body.end() && !done->is_boolean())
+        return stop(make_error(WX_CORRUPT, "server: PUT " + sha +
+                                               " answered a 'complete' that "
+                                               "is not true or false"));
+      complete = done != body.end() && done->get<bool>();
     } else if (resp->status == 409) {
       // The server has less (or more) than this chunk assumed: continue from what it has.
       auto r = parse_u64(resp->header("X-Werkex-Blob-Received"));

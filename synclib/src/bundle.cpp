@@ -1,6 +1,7 @@
 #include "werkex/bundle.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <map>
 #include <tuple>
 
@@ -32,19 +33,27 @@ Error prefixed(const std::string& prefix, const Error& e) {
   return make_error(e.code, prefix + (relative_to_root ? "" : ".") + e.message);
 }
 
+// An integer that an int holds (get<int>() of anything else would change its value).
+bool fits_int(const json& v) {
+  if (v.is_number_unsigned()) return v.get<uint64_t>() <= uint64_t(INT_MAX);
+  return v.is_number_integer() && v.get<int64_t>() >= INT_MIN && v.get<int64_t>() <= INT_MAX;
+}
+
 const json* member(const json& obj, const char* key) {
   auto it = obj.find(key);
   return it == obj.end() ? nullptr : &*it;
 }
 
 bool parse_stamp(const json& j, Stamp& out) {
-  if (!j.is_array() || j.size() != 2 || !j[0].is_number_unsigned() || !j[1].is_number_unsigned())
+  if (!j.is_array() || j.size() != 2 || !j[0].is_number_unsigned() || !j[1].is_number_unsigned() ||
+      !Hlc::is_valid_value(j[0].get<uint64_t>()))
     return false;
   out = Stamp{Hlc{j[0].get<uint64_t>()}, j[1].get<uint64_t>()};
   return true;
 }
 
-constexpr const char* kStampShape = "expected [hlc, replica] as two unsigned integers";
+constexpr const char* kStampShape =
+    "expected [hlc, replica] as two unsigned integers, the hlc below 2^63";
 
 Status parse_stamps(const json* j, const char* key, std::vector<Stamp>& out) {
   if (!j) return Status::ok();
@@ -68,14 +77,18 @@ Result<std::string> required_string(const json& obj, const char* key) {
 Status only_keys(const json& obj, std::initializer_list<const char*> keys, std::string_view path) {
   if (obj.size() <= keys.size()) {
     bool all_known = true;
-    for (auto& [k, _] : obj.items())
+    for (const auto& item : obj.items()) {  // no structured binding: lambdas capture it
+      const std::string& k = item.key();    // only from clang 16 on (the fuzz build)
       all_known =
           all_known && std::any_of(keys.begin(), keys.end(), [&](const char* a) { return k == a; });
+    }
     if (all_known) return Status::ok();
   }
-  for (auto& [k, _] : obj.items())
+  for (const auto& item : obj.items()) {
+    const std::string& k = item.key();
     if (std::none_of(keys.begin(), keys.end(), [&](const char* a) { return k == a; }))
       return bad(path, "unknown key '" + k + "'");
+  }
   return Status::ok();
 }
 
@@ -149,6 +162,13 @@ std::string element_key(const json& element) {
   return element.dump();
 }
 
+bool element_key_round_trips(const json& element) {
+  if (!check_json_value(element)) return false;  // dump() would throw on invalid UTF-8
+  std::string key = element_key(element);
+  json back = json::parse(key, nullptr, false);
+  return !back.is_discarded() && back == element && element_key(back) == key;
+}
+
 json field_to_json(const Change& c) {
   json f = {{"f", c.field}};
   const FieldState& s = c.state;
@@ -202,7 +222,7 @@ Result<Bundle> bundle_from_json(const json& doc) {
   if (!v || *v != 1) return bad("bundle: v", "unsupported bundle version (this build reads 1)");
   Bundle b;
   const json* schema = member(doc, "schema");
-  if (!schema || !schema->is_number_integer()) return bad("bundle: schema", "expected an integer");
+  if (!schema || !fits_int(*schema)) return bad("bundle: schema", "expected an integer");
   b.schema_version = schema->get<int>();
   const json* from = member(doc, "from");
   auto replica = from && from->is_string() ? replica_from_hex(from->get_ref<const std::string&>())

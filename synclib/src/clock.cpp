@@ -24,7 +24,7 @@ Hlc HybridClock::now() {
     last_ = Hlc::from_parts(pt, 0);
   } else if (last_.counter() < Hlc::kMaxCounter) {
     last_ = Hlc{last_.value + 1};
-  } else {
+  } else if (last_.millis() < Hlc::kMaxMillis) {
     // 65,536 stamps in one millisecond: borrow the next millisecond rather than wrap.
     last_ = Hlc::from_parts(last_.millis() + 1, 0);
   }
@@ -32,9 +32,12 @@ Hlc HybridClock::now() {
 }
 
 Status HybridClock::observe(Hlc remote, uint64_t max_skew_ms) {
+  if (!Hlc::is_valid_value(remote.value))
+    return make_error(WX_INVALID_ARGUMENT, "timestamp " + std::to_string(remote.value) +
+                                               " is beyond the largest stamp (2^63 - 1)");
   if (max_skew_ms != 0) {
     uint64_t pt = physical_millis();
-    if (remote.millis() > pt + max_skew_ms) {
+    if (remote.millis() > pt && remote.millis() - pt > max_skew_ms) {
       return make_error(WX_CLOCK_SKEW, "timestamp " + hlc_to_string(remote) + " is " +
                                            std::to_string(remote.millis() - pt) +
                                            " ms ahead of this clock (allowed " +

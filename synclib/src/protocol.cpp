@@ -1,6 +1,7 @@
 #include "werkex/protocol.hpp"
 
 #include <algorithm>
+#include <climits>
 
 #include "werkex/ids.hpp"
 
@@ -8,15 +9,23 @@ namespace werkex::protocol {
 
 namespace {
 
+// An integer that an int holds (get<int>() of anything else would change its value).
+bool fits_int(const json& v) {
+  if (v.is_number_unsigned()) return v.get<uint64_t>() <= uint64_t(INT_MAX);
+  return v.is_number_integer() && v.get<int64_t>() >= INT_MIN && v.get<int64_t>() <= INT_MAX;
+}
+
 Error bad(const std::string& path, const std::string& what) {
   return make_error(WX_INVALID_ARGUMENT, path + ": " + what);
 }
 
 Status only_keys(const json& obj, std::initializer_list<const char*> keys,
                  const std::string& path) {
-  for (auto& [k, _] : obj.items())
+  for (const auto& item : obj.items()) {  // not a structured binding: clang < 16 cannot
+    const std::string& k = item.key();    // capture one in the lambda (the fuzz build)
     if (std::none_of(keys.begin(), keys.end(), [&](const char* a) { return k == a; }))
       return bad(path, "unknown key '" + k + "'");
+  }
   return Status::ok();
 }
 
@@ -71,7 +80,7 @@ Result<SyncRequest> sync_request_from_json(const json& j) {
     return bad("request.replica", "expected a replica id of 16 hex digits");
   r.replica = *replica;
   WX_ASSIGN_OR_RETURN(r.device_clock_ms, unsigned_at(j, "clock", "request"));
-  if (!j.contains("schema") || !j["schema"].is_number_integer())
+  if (!j.contains("schema") || !fits_int(j["schema"]))
     return bad("request.schema", "expected an integer");
   r.schema_version = j["schema"].get<int>();
   if (j.contains("limit")) {
@@ -120,39 +129,119 @@ json to_json(const SyncResponse& r) {
           {"buckets", std::move(buckets)}};
 }
 
+namespace {
+
+// Typed members of an answer from the server: a member of another JSON type (a float where
+// an integer belongs: converting 1e300 to an integer is undefined behaviour) is WX_CORRUPT
+// naming it, never converted. Nothing here throws.
+class Fields {
+ public:
+  Fields(const json& obj, std::string path) : obj_(obj), path_(std::move(path)) {}
+
+  Result<const json*> member(const char* key) const {
+    auto it = obj_.is_object() ? obj_.find(key) : obj_.end();
+    if (it == obj_.end()) return wrong(key, "missing");
+    return &*it;
+  }
+  Result<uint64_t> u64(const char* key) const {
+    WX_ASSIGN_OR_RETURN(const json* v, member(key));
+    if (!v->is_number_unsigned()) return wrong(key, "expected an unsigned integer");
+    return v->get<uint64_t>();
+  }
+  Result<int64_t> i64(const char* key) const {
+    WX_ASSIGN_OR_RETURN(const json* v, member(key));
+    if (v->is_number_unsigned() && v->get<uint64_t>() > uint64_t(INT64_MAX))
+      return wrong(key, "out of range");
+    if (!v->is_number_integer()) return wrong(key, "expected an integer");
+    return v->get<int64_t>();
+  }
+  Result<bool> boolean(const char* key) const {
+    WX_ASSIGN_OR_RETURN(const json* v, member(key));
+    if (!v->is_boolean()) return wrong(key, "expected true or false");
+    return v->get<bool>();
+  }
+  Result<std::string> text(const char* key) const {
+    WX_ASSIGN_OR_RETURN(const json* v, member(key));
+    if (!v->is_string()) return wrong(key, "expected a string");
+    return v->get<std::string>();
+  }
+  Result<const json*> array(const char* key) const {
+    WX_ASSIGN_OR_RETURN(const json* v, member(key));
+    if (!v->is_array()) return wrong(key, "expected an array");
+    return v;
+  }
+  Result<const json*> object(const char* key) const {
+    WX_ASSIGN_OR_RETURN(const json* v, member(key));
+    if (!v->is_object()) return wrong(key, "expected an object");
+    return v;
+  }
+
+ private:
+  Error wrong(const char* key, const std::string& what) const {
+    return make_error(WX_CORRUPT, path_ + "." + key + ": " + what);
+  }
+  const json& obj_;
+  std::string path_;
+};
+
+Result<std::vector<RejectedChange>> rejected_from_json(const json& list) {
+  std::vector<RejectedChange> out;
+  for (size_t i = 0; i < list.size(); ++i) {
+    Fields x(list[i], "sync response: push.rejected[" + std::to_string(i) + "]");
+    WX_ASSIGN_OR_RETURN(std::string entity, x.text("entity"));
+    WX_ASSIGN_OR_RETURN(std::string field, x.text("field"));
+    WX_ASSIGN_OR_RETURN(std::string code, x.text("code"));
+    WX_ASSIGN_OR_RETURN(std::string message, x.text("message"));
+    out.push_back({std::move(entity), std::move(field),
+                   make_error(error_code_from_name(code), std::move(message))});
+  }
+  return out;
+}
+
+Result<BucketPull> bucket_from_json(const std::string& name, const json& b) {
+  Fields f(b, "sync response: buckets." + name);
+  BucketPull pull;
+  WX_ASSIGN_OR_RETURN(pull.cursor, f.u64("cursor"));
+  WX_ASSIGN_OR_RETURN(pull.more, f.boolean("more"));
+  if (b.is_object() && b.contains("view")) {
+    WX_ASSIGN_OR_RETURN(pull.view, f.text("view"));
+  }
+  WX_ASSIGN_OR_RETURN(const json* bundle_json, f.member("bundle"));
+  auto bundle = bundle_from_json(*bundle_json);
+  if (!bundle)
+    return make_error(WX_CORRUPT, "sync response: bucket " + name + ": " + bundle.error().message);
+  pull.changes = std::move(bundle).value();
+  return pull;
+}
+
+}  // namespace
+
 Result<SyncResponse> sync_response_from_json(const json& j) {
   if (!j.is_object() || !j.contains("v") || j["v"] != kVersion)
     return make_error(WX_CORRUPT, "sync response: not a version 1 response");
-  try {
-    SyncResponse r;
-    r.server_clock_ms = j.at("server_clock").get<uint64_t>();
-    r.clock_offset_ms = j.at("clock_offset_ms").get<int64_t>();
-    const json& push = j.at("push");
-    r.push_upto = push.at("upto").get<uint64_t>();
-    r.applied = push.at("applied").get<size_t>();
-    r.unchanged = push.at("unchanged").get<size_t>();
-    for (const json& x : push.at("rejected"))
-      r.rejected.push_back({x.at("entity").get<std::string>(), x.at("field").get<std::string>(),
-                            make_error(error_code_from_name(x.at("code").get<std::string>()),
-                                       x.at("message").get<std::string>())});
-    r.revoked = j.at("revoked").get<std::vector<std::string>>();
-    r.more = j.at("more").get<bool>();
-    for (auto& [name, b] : j.at("buckets").items()) {
-      BucketPull pull;
-      pull.cursor = b.at("cursor").get<uint64_t>();
-      pull.more = b.at("more").get<bool>();
-      if (b.contains("view")) pull.view = b.at("view").get<std::string>();
-      auto bundle = bundle_from_json(b.at("bundle"));
-      if (!bundle)
-        return make_error(WX_CORRUPT,
-                          "sync response: bucket " + name + ": " + bundle.error().message);
-      pull.changes = std::move(bundle).value();
-      r.buckets.emplace(name, std::move(pull));
-    }
-    return r;
-  } catch (const json::exception& e) {
-    return make_error(WX_CORRUPT, std::string("sync response: ") + e.what());
+  Fields top(j, "sync response");
+  SyncResponse r;
+  WX_ASSIGN_OR_RETURN(r.server_clock_ms, top.u64("server_clock"));
+  WX_ASSIGN_OR_RETURN(r.clock_offset_ms, top.i64("clock_offset_ms"));
+  WX_ASSIGN_OR_RETURN(const json* push_json, top.object("push"));
+  Fields push(*push_json, "sync response: push");
+  WX_ASSIGN_OR_RETURN(r.push_upto, push.u64("upto"));
+  WX_ASSIGN_OR_RETURN(r.applied, push.u64("applied"));
+  WX_ASSIGN_OR_RETURN(r.unchanged, push.u64("unchanged"));
+  WX_ASSIGN_OR_RETURN(const json* rejected, push.array("rejected"));
+  WX_ASSIGN_OR_RETURN(r.rejected, rejected_from_json(*rejected));
+  WX_ASSIGN_OR_RETURN(const json* revoked, top.array("revoked"));
+  for (const json& b : *revoked) {
+    if (!b.is_string()) return make_error(WX_CORRUPT, "sync response: revoked: expected strings");
+    r.revoked.push_back(b.get<std::string>());
   }
+  WX_ASSIGN_OR_RETURN(r.more, top.boolean("more"));
+  WX_ASSIGN_OR_RETURN(const json* buckets, top.object("buckets"));
+  for (auto& [name, b] : buckets->items()) {
+    WX_ASSIGN_OR_RETURN(BucketPull pull, bucket_from_json(name, b));
+    r.buckets.emplace(name, std::move(pull));
+  }
+  return r;
 }
 
 json to_json(const EnrollResponse& r) {
@@ -164,15 +253,15 @@ json to_json(const EnrollResponse& r) {
 }
 
 Result<EnrollResponse> enroll_response_from_json(const json& j) {
-  try {
-    EnrollResponse r;
-    r.token = j.at("token").get<std::string>();
-    r.identity = {j.at("user").get<std::string>(), j.at("role").get<std::string>(),
-                  j.at("bucket").get<std::string>(), j.at("school_bucket").get<std::string>()};
-    return r;
-  } catch (const json::exception& e) {
-    return make_error(WX_CORRUPT, std::string("enrol response: ") + e.what());
-  }
+  if (!j.is_object()) return make_error(WX_CORRUPT, "enrol response: expected a JSON object");
+  Fields f(j, "enrol response");
+  EnrollResponse r;
+  WX_ASSIGN_OR_RETURN(r.token, f.text("token"));
+  WX_ASSIGN_OR_RETURN(r.identity.user, f.text("user"));
+  WX_ASSIGN_OR_RETURN(r.identity.role, f.text("role"));
+  WX_ASSIGN_OR_RETURN(r.identity.bucket, f.text("bucket"));
+  WX_ASSIGN_OR_RETURN(r.identity.school_bucket, f.text("school_bucket"));
+  return r;
 }
 
 }  // namespace werkex::protocol

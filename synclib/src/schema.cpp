@@ -148,6 +148,8 @@ Status check_json_value(const json& value, size_t max_depth) {
                         "JSON nested deeper than " + std::to_string(max_depth) + " levels");
     if (v->is_string() && !is_valid_utf8(v->get_ref<const std::string&>()))
       return make_error(WX_INVALID_ARGUMENT, "a string is not valid UTF-8");
+    if (v->is_number_float() && !std::isfinite(v->get<double>()))
+      return make_error(WX_INVALID_ARGUMENT, "a number is not finite (NaN or infinity)");
     if (v->is_object()) {
       for (auto it = v->begin(); it != v->end(); ++it) {
         if (!is_valid_utf8(it.key()))

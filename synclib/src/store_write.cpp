@@ -330,20 +330,25 @@ Status validate_change(const Schema& schema, const Change& c) {
     return Status::ok();
   }
   if (is_reserved_field_name(c.field)) return invalid(where, "reserved name");
+  // Whatever the schema says, every value must be storable as it came: valid UTF-8, finite
+  // numbers, not too deep, and a set element must read back from its stored key as itself.
+  for (const json* v : {&c.state.value, &c.element}) {
+    Status s = check_json_value(*v);
+    if (!s) return invalid(where, s.error().message);
+  }
+  for (const LostWrite& l : c.state.lost) {
+    Status s = check_json_value(l.value);
+    if (!s) return invalid(where, s.error().message);
+  }
+  if (c.state.rule == MergeRule::set) {
+    if (c.element.is_null()) return invalid(where, "a set element cannot be null");
+    if (!element_key_round_trips(c.element))
+      return invalid(where, "the set element " + element_key(c.element) +
+                                " does not read back as itself from its JSON text");
+  }
   const TypeSpec* t = schema.type(c.type);
   const FieldSpec* f = t ? t->field(c.field) : nullptr;
-  if (!f) {
-    // Not ours to interpret, but it must be safe to store and pass on.
-    for (const json* v : {&c.state.value, &c.element}) {
-      Status s = check_json_value(*v);
-      if (!s) return invalid(where, s.error().message);
-    }
-    for (const LostWrite& l : c.state.lost) {
-      Status s = check_json_value(l.value);
-      if (!s) return invalid(where, s.error().message);
-    }
-    return Status::ok();
-  }
+  if (!f) return Status::ok();  // not ours to interpret, but safe to store and pass on
   if (f->rule() != c.state.rule)
     return invalid(where, std::string("merges as ") + merge_rule_name(f->rule()) +
                               ", the change says " + merge_rule_name(c.state.rule));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 
 namespace werkex {
@@ -23,19 +24,25 @@ class StrictBuilder {
   using string_t = json::string_t;
   using binary_t = json::binary_t;
 
-  explicit StrictBuilder(json& out) : dom_(out, false) {}
+  // `body_size`: no array or map can hold more elements than the body has bytes.
+  StrictBuilder(json& out, size_t body_size) : dom_(out, false), body_size_(body_size) {}
 
   bool null() { return dom_.null(); }
   bool boolean(bool v) { return dom_.boolean(v); }
   bool number_integer(number_integer_t v) { return dom_.number_integer(v); }
   bool number_unsigned(number_unsigned_t v) { return dom_.number_unsigned(v); }
-  bool number_float(number_float_t v, const string_t& s) { return dom_.number_float(v, s); }
+  // NaN and infinities have no JSON text (nlohmann would print them as null), so a binary
+  // body cannot carry them either.
+  bool number_float(number_float_t v, const string_t& s) {
+    return (std::isfinite(v) || refuse("a number that is not finite (NaN or infinity)")) &&
+           dom_.number_float(v, s);
+  }
   bool string(string_t& v) { return utf8(v, "a text value") && dom_.string(v); }
   bool binary(binary_t&) { return refuse("a byte string (the protocol has text only)"); }
-  bool start_object(size_t n) { return deeper() && dom_.start_object(n); }
+  bool start_object(size_t n) { return deeper() && fits(n, "a map") && dom_.start_object(n); }
   bool key(string_t& v) { return utf8(v, "an object key") && dom_.key(v); }
   bool end_object() { return --depth_, dom_.end_object(); }
-  bool start_array(size_t n) { return deeper() && dom_.start_array(n); }
+  bool start_array(size_t n) { return deeper() && fits(n, "an array") && dom_.start_array(n); }
   bool end_array() { return --depth_, dom_.end_array(); }
   bool parse_error(size_t position, const std::string&, const nlohmann::detail::exception& e) {
     if (why_.empty()) why_ = "at byte " + std::to_string(position) + ": " + e.what();
@@ -53,11 +60,20 @@ class StrictBuilder {
     return ++depth_ <= kMaxDepth ||
            refuse("nesting deeper than " + std::to_string(kMaxDepth) + " levels");
   }
+  // A CBOR or MessagePack header may declare any length up to 2^64-1; nlohmann's DOM builder
+  // throws (even with exceptions turned off) for one above max_size(), so a length that
+  // cannot be real is refused here first. n == -1: indefinite length (CBOR), counted as read.
+  bool fits(size_t n, const char* what) {
+    if (n == static_cast<size_t>(-1) || n <= body_size_) return true;
+    return refuse(std::string(what) + " header declaring " + std::to_string(n) +
+                  " elements in a body of " + std::to_string(body_size_) + " bytes");
+  }
   bool utf8(const string_t& s, const char* what) {
     return is_valid_utf8(s) || refuse(std::string(what) + " that is not valid UTF-8");
   }
 
   nlohmann::detail::json_sax_dom_parser<json> dom_;
+  size_t body_size_;
   size_t depth_ = 0;
   std::string why_;
 };
@@ -149,9 +165,9 @@ std::string encode_body(const json& value, WireFormat format) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-Result<json> decode_body(std::string_view body, WireFormat format) {
+Result<json> decode_body(std::string_view body, WireFormat format) try {
   json out;
-  StrictBuilder builder(out);
+  StrictBuilder builder(out, body.size());
   bool ok = false;
   switch (format) {
     case WireFormat::json:
@@ -170,6 +186,12 @@ Result<json> decode_body(std::string_view body, WireFormat format) {
                           kDisplayNames[static_cast<int>(format)] + ": " +
                           (builder.why().empty() ? "it ends early" : builder.why()));
   return out;
+} catch (const std::exception& e) {
+  // The builder refuses what nlohmann would throw for; this is the last line of defence, so
+  // that no input can make an exception escape (a server would answer 500, an app crash).
+  return make_error(WX_INVALID_ARGUMENT, std::string("the body is not valid ") +
+                                             kDisplayNames[static_cast<int>(format)] + ": " +
+                                             e.what());
 }
 
 }  // namespace werkex

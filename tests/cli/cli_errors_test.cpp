@@ -58,6 +58,9 @@ TEST_CASE_METHOD(PupilDevice,
                  "invalid_argument", {"--json: expected a JSON object"});
   expect_failure(refused({"put", "--json", "42"}), kInvalid, "invalid_argument",
                  {"expected an entity as a JSON object"});
+  // Found by fuzzing: a number beyond double's range threw past the parser's catch.
+  expect_failure(refused({"put", "--json", "77e777"}), kInvalid, "invalid_argument",
+                 {"--json: not valid JSON: ", "number overflow"});
   expect_failure(refused({"put", "--json", "@" + dir.file("missing.json")}), kNotFound, "not_found",
                  {"missing.json", "No such file"});
   // Nested far deeper than any entity: refused up front, not a stack overflow in the library.

@@ -197,7 +197,7 @@ Result<json> read_json_arg(std::string_view option, const std::string& arg) {
   WX_RETURN_IF_ERROR(check_json_depth(text, WX_INVALID_ARGUMENT, "--" + std::string(option)));
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for 1e400 (fuzzing)
     return make_error(WX_INVALID_ARGUMENT, "--" + std::string(option) + ": not valid JSON: " +
                                                without_exception_tag(e.what()));
   }

@@ -53,7 +53,12 @@ Result<Bundle> bundle_from_text(std::string_view text);
 json field_to_json(const Change& change);
 Status field_from_json(const json& j, Change& change, uint64_t* seq = nullptr);
 
-// The key a set element is stored under: its canonical JSON text.
+// The key a set element is stored under: its canonical JSON text. The element must be valid
+// (check_json_value).
 std::string element_key(const json& element);
+// Whether parsing the element's key gives back the element and the same key: a replica
+// rebuilds set elements from their keys, so one that does not round-trip (NaN or infinity,
+// printed as null) would turn into another element after a restart.
+bool element_key_round_trips(const json& element);
 
 }  // namespace werkex

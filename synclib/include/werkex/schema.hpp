@@ -101,8 +101,9 @@ bool is_valid_sha256_hex(std::string_view s);
 bool is_valid_utf8(std::string_view s);
 
 // Checks, without recursion, that a JSON value built in memory is safe to store and copy:
-// every string (and object key) is valid UTF-8 and nesting is at most `max_depth` deep.
-// Values parsed from text are valid UTF-8 already; depth protects recursive copies.
+// every string (and object key) is valid UTF-8, every number finite (JSON text has no NaN
+// or infinity; nlohmann prints them as null, so they would not survive storage), and nesting
+// is at most `max_depth` deep. Depth protects recursive copies.
 inline constexpr size_t kMaxJsonDepth = 32;
 Status check_json_value(const json& value, size_t max_depth = kMaxJsonDepth);
 

@@ -40,13 +40,22 @@ struct Identity {
   std::string school_bucket;
 };
 
+// How far ahead of its own physical time a device accepts received stamps: 2 days. What the
+// server sends is at most its own bound (10 minutes) ahead of the server's time, which the
+// device's clock follows after every sync; the rest covers two devices handing bundles over
+// offline whose clocks are hours apart (a wrong time zone is up to 14 hours).
+inline constexpr uint64_t kDeviceMaxClockSkewMs = 2ull * 24 * 3600 * 1000;
+
 struct ReplicaOptions {
   ClockSource* clock = nullptr;          // not owned; nullptr: the system clock
   std::shared_ptr<const Schema> schema;  // nullptr: the built-in schema
   bool durable = true;                   // false: synchronous=NORMAL
-  // Received changes stamped more than this far ahead of the local clock are rejected with
-  // WX_CLOCK_SKEW (0: accept any). The server sets it; design.md default 10 minutes.
-  uint64_t max_clock_skew_ms = 0;
+  // Received changes stamped more than this far ahead of the local clock's physical time
+  // (corrected by the server's offset) are rejected with WX_CLOCK_SKEW, so one forged or
+  // broken stamp cannot drag this replica's clock, and every later write, into the future.
+  // Devices: kDeviceMaxClockSkewMs; the server sets its own (design.md: 10 minutes).
+  // 0: no bound (tests and tools only; stamps above Hlc::kMaxValue are refused regardless).
+  uint64_t max_clock_skew_ms = kDeviceMaxClockSkewMs;
 };
 
 // Which changes changes_since() returns.

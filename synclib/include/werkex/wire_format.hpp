@@ -5,8 +5,11 @@
 // encoded, and the Accept header which encoding the answer should use (absent or "*/*": the
 // request's own). Error answers are always JSON, so any client can read them. Decoding is
 // strict whatever the format: a body that does not decode completely, a CBOR byte string
-// or tag (no place for them in the protocol) or text that is not UTF-8 is refused, so a
-// binary body can never smuggle in what a JSON body could not.
+// or tag (no place for them in the protocol), a NaN or infinity (JSON text has none) or text
+// that is not UTF-8 is refused, so a binary body can never smuggle in what a JSON body could
+// not. Nothing here throws: a length header declaring more elements than the body has bytes
+// (CBOR allows 2^64-1) is refused like any other damage, whether the body came over HTTP or
+// from a scanned QR code.
 #pragma once
 
 #include <optional>
@@ -36,7 +39,7 @@ std::optional<WireFormat> wire_format_from_content_type(std::string_view content
 WireFormat negotiate_wire_format(std::string_view accept, WireFormat fallback);
 
 std::string encode_body(const json& value, WireFormat format);
-// WX_INVALID_ARGUMENT naming the format and what was wrong.
+// WX_INVALID_ARGUMENT naming the format and what was wrong; never throws.
 Result<json> decode_body(std::string_view body, WireFormat format);
 
 }  // namespace werkex
