@@ -21,7 +21,7 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
   auto parsed = protocol::sync_request_from_json(body.value);
   if (!parsed) return http::error_response(req, parsed.error());
   const protocol::SyncRequest& sync = *parsed;
-  if (replica_to_hex(sync.replica) != device->device_id)
+  if (sync.replica != device->replica)
     return http::error_response(
         req, make_error(WX_PERMISSION_DENIED, "this token belongs to another device"));
 
