@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "werkex/blob_store.hpp"  // sha256_hex
+
 namespace werkex::server {
 
 namespace {
@@ -18,6 +20,14 @@ Status add_signing_keys(const Replica& dossiers, const std::string& school_bucke
                       dossiers.list(Query::where("signing_key", school_bucket, "person", owner)));
   for (auto& k : keys) ids.insert(str(k, "id"));
   return Status::ok();
+}
+
+// The filtered view's digest over `ids` without the signing keys `keys`.
+std::string view_digest(const std::set<std::string>& ids, const std::set<std::string>& keys) {
+  std::string text;
+  for (const std::string& id : ids)
+    if (!keys.count(id)) text += id + "\n";
+  return sha256_hex(text).substr(0, 16);
 }
 
 }  // namespace
@@ -65,9 +75,12 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
       if (!str(p, "supervisor").empty()) supervisors.insert(str(p, "supervisor"));
     }
     // Their supervisors' sign-off keys, so the pupil's phone can verify sign-offs itself.
+    std::set<std::string> keys;
     for (const std::string& s : supervisors) {
-      WX_RETURN_IF_ERROR(add_signing_keys(dossiers, a.school_bucket, s, ids));
+      WX_RETURN_IF_ERROR(add_signing_keys(dossiers, a.school_bucket, s, keys));
     }
+    a.school_view = view_digest(ids, keys);
+    ids.insert(keys.begin(), keys.end());
     visible(std::move(ids));
   } else if (a.role == "teacher") {
     a.read = {a.school_bucket};
@@ -95,7 +108,7 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
         }
     }
   } else if (a.role == "supervisor") {
-    std::set<std::string> ids = {school, person};
+    std::set<std::string> ids = {school, person}, keys;
     WX_ASSIGN_OR_RETURN(auto placements, dossiers.list(Query::where("placement", a.school_bucket,
                                                                     "supervisor", person)));
     for (auto& p : placements) {
@@ -108,7 +121,9 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
         if (!str(p, k).empty()) ids.insert(str(p, k));
     }
     a.read.insert(a.school_bucket);
-    WX_RETURN_IF_ERROR(add_signing_keys(dossiers, a.school_bucket, person, ids));
+    WX_RETURN_IF_ERROR(add_signing_keys(dossiers, a.school_bucket, person, keys));
+    a.school_view = view_digest(ids, keys);
+    ids.insert(keys.begin(), keys.end());
     visible(std::move(ids));
   }
   // manager, parent: no dossier access through sync (aggregates come from the dashboard).

@@ -30,6 +30,12 @@ struct Access {
   std::set<std::string> write;
   // The school-bucket entities this person may see; nullopt: all of them.
   std::optional<std::set<std::string>> school_entities;
+  // Names the filtered school view (empty when unfiltered): a device whose view changed pulls
+  // the school bucket again from 0, to get entities that became visible behind its cursor.
+  // Signing keys are left out: a key becomes visible only with its person (in the digest) or
+  // when it is registered (after every cursor), so a supervisor's new device makes no one
+  // pull again (issue 10 item 6).
+  std::string school_view;
 
   std::string own_bucket() const { return role == "pupil" ? "pupil:" + person : std::string(); }
 };

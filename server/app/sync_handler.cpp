@@ -7,7 +7,6 @@
 #include "http/negotiation.hpp"
 #include "signing_keys.hpp"
 #include "signoff_check.hpp"
-#include "werkex/blob_store.hpp"  // sha256_hex
 #include "werkex/ids.hpp"
 #include "werkex/protocol.hpp"
 
@@ -109,12 +108,7 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
   // A filtered bucket's view names the set of its entities this user sees. When it grows (a
   // new placement brings a company, a supervisor and their key) the device's cursor is past
   // those entities' seqs, so a changed view pulls that bucket again from 0.
-  std::string school_view;
-  if (access->school_entities) {
-    std::string ids;
-    for (const std::string& id : *access->school_entities) ids += id + "\n";
-    school_view = sha256_hex(ids).substr(0, 16);
-  }
+  const std::string& school_view = access->school_view;
   for (const std::string& bucket : access->read) {
     auto cursor_it = sync.cursors.find(bucket);
     uint64_t cursor = cursor_it == sync.cursors.end() ? 0 : cursor_it->second;

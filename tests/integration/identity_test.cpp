@@ -1,4 +1,6 @@
-// Device identity (issue 10 item 9), from the attacker's side, through the real server.
+// Device identity and the view digest (issue 10 items 9 and 6), from the attacker's side,
+// through the real server. The demo school: Ans Bakker supervises Sem (placement running)
+// and Aisha (placement ended 60 days ago).
 #include <filesystem>
 
 #include "signoff_support.hpp"
@@ -77,4 +79,30 @@ TEST_CASE("identity: a replica id enrolled for one person is refused to another 
                 .enroll(admin(data, "invite " + aisha.user())));
   CHECK(raw_request(server.url(), "/v1/sync", "{}", old_token).status == 401);
   aisha.sync();
+}
+
+TEST_CASE("view: a supervisor's new device makes no pupil pull the school bucket again",
+          "[integration][access][view]") {
+  TempDir dir;
+  std::string data = dir.file("server");
+  ServerProcess server(data);
+  Device ans(dir.file("ans.db"), server.url(), server.code("Ans Bakker"));
+  Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));
+  Device aisha(dir.file("aisha.db"), server.url(), server.code("Aisha"));
+  for (Device* d : {&sem, &aisha}) d->sync();
+  const std::string sem_view = setting_of(sem, "sync.views");
+  const std::string aisha_view = setting_of(aisha, "sync.views");
+
+  Device ans2(dir.file("ans2.db"), server.url(), admin(data, "invite " + ans.user()));
+  const std::string key_id = setting_of(ans2, "signing.key_id");
+  REQUIRE(key_id != setting_of(ans, "signing.key_id"));
+  for (Device* d : {&sem, &aisha}) {
+    SyncReport r = d->sync();
+    // Only the new key's fields, not the school view again from 0.
+    CHECK(r.pulled <= 6);
+    CHECK(expect_ok(d->replica->list(Query::where("signing_key", "", "key_id", key_id))).size() ==
+          1);
+  }
+  CHECK(setting_of(sem, "sync.views") == sem_view);
+  CHECK(setting_of(aisha, "sync.views") == aisha_view);
 }
