@@ -30,6 +30,32 @@ std::string view_digest(const std::set<std::string>& ids, const std::set<std::st
   return sha256_hex(text).substr(0, 16);
 }
 
+// The supervisor's placements that give her a dossier today: running, or ended and in the
+// grace days. A dossier with a running placement is hers whole; one with only ended
+// placements lists their days in `a.ended`.
+Status add_supervised(const Replica& dossiers, const std::string& today, int grace_days, Access& a,
+                      std::set<std::string>& ids) {
+  WX_ASSIGN_OR_RETURN(auto placements, dossiers.list(Query::where("placement", a.school_bucket,
+                                                                  "supervisor", a.person)));
+  std::set<std::string> running;
+  for (auto& p : placements) {
+    std::string start = str(p, "start_date"), end = str(p, "end_date");
+    if (start.empty() || end.empty() || today < start || today > add_days(end, grace_days))
+      continue;
+    const std::string bucket = "pupil:" + str(p, "pupil");
+    a.read.insert(bucket);
+    a.write.insert(bucket);
+    if (today <= end)
+      running.insert(bucket);
+    else
+      a.ended[bucket].push_back({start, end});
+    for (const char* k : {"id", "company", "pupil"})
+      if (!str(p, k).empty()) ids.insert(str(p, k));
+  }
+  for (const std::string& b : running) a.ended.erase(b);
+  return Status::ok();
+}
+
 }  // namespace
 
 std::string add_days(const std::string& date, int days) {
@@ -109,17 +135,7 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
     }
   } else if (a.role == "supervisor") {
     std::set<std::string> ids = {school, person}, keys;
-    WX_ASSIGN_OR_RETURN(auto placements, dossiers.list(Query::where("placement", a.school_bucket,
-                                                                    "supervisor", person)));
-    for (auto& p : placements) {
-      std::string start = str(p, "start_date"), end = str(p, "end_date");
-      if (start.empty() || end.empty() || today < start || today > add_days(end, grace_days))
-        continue;
-      a.read.insert("pupil:" + str(p, "pupil"));
-      a.write.insert("pupil:" + str(p, "pupil"));
-      for (const char* k : {"id", "company", "pupil"})
-        if (!str(p, k).empty()) ids.insert(str(p, k));
-    }
+    WX_RETURN_IF_ERROR(add_supervised(dossiers, today, grace_days, a, ids));
     a.read.insert(a.school_bucket);
     WX_RETURN_IF_ERROR(add_signing_keys(dossiers, a.school_bucket, person, keys));
     a.school_view = view_digest(ids, keys);

@@ -4,6 +4,7 @@
 
 #include "access.hpp"
 #include "app.hpp"
+#include "entry_days.hpp"
 #include "http/negotiation.hpp"
 #include "signing_keys.hpp"
 #include "signoff_check.hpp"
@@ -61,10 +62,9 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
     else
       allowed.changes.push_back(c);
   }
-  // Sign-offs (signoff_check.hpp): each is refused whole or accepted; an accepted PIN
-  // sign-off gets the server's verified_at in the same transaction as the push.
-  auto verdicts = verify_pushed_signoffs(*dossiers_, *auth_, *access, allowed.changes, now,
-                                         config_.supervisor_grace_days);
+  // Sign-offs (signoff_check.hpp): each is refused whole or accepted; an accepted sign-off
+  // gets the server's verified_at in the same transaction as the push.
+  auto verdicts = verify_pushed_signoffs(*dossiers_, *auth_, *access, allowed.changes, now);
   if (!verdicts) return http::error_response(req, verdicts.error());
   if (!verdicts->refused.empty()) {
     auto& v = allowed.changes;
@@ -77,7 +77,7 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
   Status stored = dossiers_->write_together([&]() -> Status {
     applied = dossiers_->apply(allowed);
     if (!applied) return applied.status();
-    return stamp_verified(*dossiers_, verdicts->pin_verified, now);
+    return stamp_verified(*dossiers_, verdicts->verified, now);
   });
   if (!stored) return http::error_response(req, stored.error());
   out.push_upto = sync.push.upto_seq;
@@ -128,6 +128,11 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
     pull.more = changes->upto_seq < dossiers_->last_seq();
     if (filter_school) pull.view = school_view;
     auto& v = changes->changes;
+    // In the grace days after her placements ended, a supervisor gets only the entries about
+    // days within them (entry_days.hpp), not the pupil's new ones.
+    if (auto ended = access->ended.find(bucket); ended != access->ended.end())
+      if (Status s = keep_entries_within(*dossiers_, ended->second, v); !s)
+        return http::error_response(req, s.error());
     v.erase(std::remove_if(v.begin(), v.end(),
                            [&](const Change& c) {
                              return (filter_school && !access->school_entities->count(c.entity)) ||

@@ -1,6 +1,6 @@
-// Device identity and the view digest (issue 10 items 9 and 6), from the attacker's side,
-// through the real server. The demo school: Ans Bakker supervises Sem (placement running)
-// and Aisha (placement ended 60 days ago).
+// Device identity, the view digest and access after a placement ends (issue 10 items 9, 6
+// and 12), from the attacker's side, through the real server. The demo school: Ans Bakker
+// supervises Sem (placement running) and Aisha (placement ended 60 days ago).
 #include <filesystem>
 
 #include "signoff_support.hpp"
@@ -24,6 +24,10 @@ std::unique_ptr<Replica> open_at(const std::string& path, const std::string& url
   auto r = expect_ok(Replica::open(path));
   expect_ok(r->set_setting("server", url));
   return r;
+}
+
+std::string yesterday_on(Device& d) {
+  return rfc3339_utc(d.replica->clock().physical_millis() - 86400000ull).substr(0, 10);
 }
 
 }  // namespace
@@ -105,4 +109,72 @@ TEST_CASE("view: a supervisor's new device makes no pupil pull the school bucket
   }
   CHECK(setting_of(sem, "sync.views") == sem_view);
   CHECK(setting_of(aisha, "sync.views") == aisha_view);
+}
+
+TEST_CASE(
+    "grace: after a placement ended early the supervisor gets only its days' entries, signs only "
+    "its days, and her earlier sign-offs stay valid",
+    "[integration][access][grace][signoff]") {
+  TempDir dir;
+  ServerProcess server(dir.file("server"));
+  Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));
+  Device ans(dir.file("ans.db"), server.url(), server.code("Ans Bakker"));
+  Device mentor(dir.file("mentor.db"), server.url(), server.code("Mevrouw Jansen"));
+  Device counsellor(dir.file("devries.db"), server.url(), server.code("Meneer De Vries"));
+  std::string exp = record_experience(sem, "Eerste dag in de keuken");
+  sem.sync();
+  ans.sync();
+  Statement st;
+  st.date = today_on(ans);
+  std::string genuine = expect_ok(Signoffs(*ans.replica).sign({exp}, st));
+  CHECK(ans.sync().rejected.empty());
+
+  // The counsellor ends the placement early: yesterday was its last day.
+  counsellor.sync();
+  const std::string placement = placement_of(counsellor, sem.user());
+  const std::string last_day = yesterday_on(counsellor);
+  expect_ok(counsellor.replica->put({{"id", placement}, {"end_date", last_day}}));
+  counsellor.sync();
+
+  // Sem writes a complaint today, and, late, an experience of a placement day.
+  const std::string activity = expect_ok(sem.replica->get(exp))["activity"];
+  ExperienceDraft complaint;
+  complaint.activity = activity;
+  complaint.note = "Klacht: mijn begeleider schreeuwde tegen mij";
+  std::string complaint_id = expect_ok(Dossier(*sem.replica).record_experience(complaint));
+  ExperienceDraft late;
+  late.activity = activity;
+  late.occurred_at = last_day + "T10:00:00Z";
+  late.note = "Laatste dag: afwas en opruimen";
+  std::string late_id = expect_ok(Dossier(*sem.replica).record_experience(late));
+  sem.sync();
+  ans.sync();
+  CHECK(ans.replica->get(late_id));
+  CHECK(ans.replica->get(complaint_id).error().code == WX_NOT_FOUND);
+  mentor.sync();
+  CHECK(mentor.replica->get(complaint_id));  // only the ended placement's supervisor is held back
+
+  // She may sign the last day, not a day after it: from her phone or as by QR, alike.
+  Statement on_last_day;
+  on_last_day.date = last_day;
+  std::string ok = expect_ok(Signoffs(*ans.replica).sign({late_id}, on_last_day));
+  CHECK(ans.sync().rejected.empty());
+  json after = signed_signoff(sem, placement, {late_id}, ans.user(),
+                              setting_of(ans, "signing.key_id"), setting_of(ans, "signing.secret_key"));
+  smuggle(ans, after);
+  CHECK_THAT(refusal_of(ans.sync(), after["id"]), Catch::Contains("is outside placement"));
+  after["id"] = new_uuid_v7(sem.replica->clock().physical_millis());
+  after["signature"] =
+      expect_ok(sign_message(setting_of(ans, "signing.secret_key"), signoff_message(after)));
+  smuggle(sem, after);
+  CHECK_THAT(refusal_of(sem.sync(), after["id"]), Catch::Contains("is outside placement"));
+
+  // Clearing the supervisor does not turn her genuine sign-offs invalid anywhere.
+  expect_ok(counsellor.replica->put({{"id", placement}, {"supervisor", nullptr}}));
+  counsellor.sync();
+  for (Device* d : {&sem, &mentor}) {
+    d->sync();
+    CHECK(state_on(*d, genuine) == "valid");
+    CHECK(state_on(*d, ok) == "valid");
+  }
 }
