@@ -162,8 +162,7 @@ Result<std::string> Signoffs::pick_placement(const Statement& st, const std::str
     std::string start = so::str(p, "start_date"), end = so::str(p, "end_date");
     if (!is_valid_date(start) || !is_valid_date(end)) continue;
     int64_t d = so::day_number(date);
-    if (d >= so::day_number(start) && d <= so::day_number(end))
-      fit.push_back(so::str(p, "id"));
+    if (d >= so::day_number(start) && d <= so::day_number(end)) fit.push_back(so::str(p, "id"));
   }
   if (fit.size() == 1) return fit.front();
   return make_error(fit.empty() ? WX_NOT_FOUND : WX_INVALID_ARGUMENT,

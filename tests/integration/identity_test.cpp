@@ -79,8 +79,8 @@ TEST_CASE("identity: a replica id enrolled for one person is refused to another 
 
   // The same person enrolling the same device again replaces its earlier token.
   const std::string old_token = expect_ok(aisha.replica->setting("token")).value();
-  expect_ok(SyncSession(*aisha.replica, aisha.transport)
-                .enroll(admin(data, "invite " + aisha.user())));
+  expect_ok(
+      SyncSession(*aisha.replica, aisha.transport).enroll(admin(data, "invite " + aisha.user())));
   CHECK(raw_request(server.url(), "/v1/sync", "{}", old_token).status == 401);
   aisha.sync();
 }
@@ -159,8 +159,9 @@ TEST_CASE(
   on_last_day.date = last_day;
   std::string ok = expect_ok(Signoffs(*ans.replica).sign({late_id}, on_last_day));
   CHECK(ans.sync().rejected.empty());
-  json after = signed_signoff(sem, placement, {late_id}, ans.user(),
-                              setting_of(ans, "signing.key_id"), setting_of(ans, "signing.secret_key"));
+  json after =
+      signed_signoff(sem, placement, {late_id}, ans.user(), setting_of(ans, "signing.key_id"),
+                     setting_of(ans, "signing.secret_key"));
   smuggle(ans, after);
   CHECK_THAT(refusal_of(ans.sync(), after["id"]), Catch::Contains("is outside placement"));
   after["id"] = new_uuid_v7(sem.replica->clock().physical_millis());
