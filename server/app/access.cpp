@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "werkex/blob_store.hpp"  // sha256_hex
+
 namespace werkex::server {
 
 namespace {
@@ -17,6 +19,40 @@ Status add_signing_keys(const Replica& dossiers, const std::string& school_bucke
   WX_ASSIGN_OR_RETURN(auto keys,
                       dossiers.list(Query::where("signing_key", school_bucket, "person", owner)));
   for (auto& k : keys) ids.insert(str(k, "id"));
+  return Status::ok();
+}
+
+// The filtered view's digest over `ids` without the signing keys `keys`.
+std::string view_digest(const std::set<std::string>& ids, const std::set<std::string>& keys) {
+  std::string text;
+  for (const std::string& id : ids)
+    if (!keys.count(id)) text += id + "\n";
+  return sha256_hex(text).substr(0, 16);
+}
+
+// The supervisor's placements that give her a dossier today: running, or ended and in the
+// grace days. A dossier with a running placement is hers whole; one with only ended
+// placements lists their days in `a.ended`.
+Status add_supervised(const Replica& dossiers, const std::string& today, int grace_days, Access& a,
+                      std::set<std::string>& ids) {
+  WX_ASSIGN_OR_RETURN(auto placements, dossiers.list(Query::where("placement", a.school_bucket,
+                                                                  "supervisor", a.person)));
+  std::set<std::string> running;
+  for (auto& p : placements) {
+    std::string start = str(p, "start_date"), end = str(p, "end_date");
+    if (start.empty() || end.empty() || today < start || today > add_days(end, grace_days))
+      continue;
+    const std::string bucket = "pupil:" + str(p, "pupil");
+    a.read.insert(bucket);
+    a.write.insert(bucket);
+    if (today <= end)
+      running.insert(bucket);
+    else
+      a.ended[bucket].push_back({start, end});
+    for (const char* k : {"id", "company", "pupil"})
+      if (!str(p, k).empty()) ids.insert(str(p, k));
+  }
+  for (const std::string& b : running) a.ended.erase(b);
   return Status::ok();
 }
 
@@ -65,9 +101,12 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
       if (!str(p, "supervisor").empty()) supervisors.insert(str(p, "supervisor"));
     }
     // Their supervisors' sign-off keys, so the pupil's phone can verify sign-offs itself.
+    std::set<std::string> keys;
     for (const std::string& s : supervisors) {
-      WX_RETURN_IF_ERROR(add_signing_keys(dossiers, a.school_bucket, s, ids));
+      WX_RETURN_IF_ERROR(add_signing_keys(dossiers, a.school_bucket, s, keys));
     }
+    a.school_view = view_digest(ids, keys);
+    ids.insert(keys.begin(), keys.end());
     visible(std::move(ids));
   } else if (a.role == "teacher") {
     a.read = {a.school_bucket};
@@ -95,20 +134,12 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
         }
     }
   } else if (a.role == "supervisor") {
-    std::set<std::string> ids = {school, person};
-    WX_ASSIGN_OR_RETURN(auto placements, dossiers.list(Query::where("placement", a.school_bucket,
-                                                                    "supervisor", person)));
-    for (auto& p : placements) {
-      std::string start = str(p, "start_date"), end = str(p, "end_date");
-      if (start.empty() || end.empty() || today < start || today > add_days(end, grace_days))
-        continue;
-      a.read.insert("pupil:" + str(p, "pupil"));
-      a.write.insert("pupil:" + str(p, "pupil"));
-      for (const char* k : {"id", "company", "pupil"})
-        if (!str(p, k).empty()) ids.insert(str(p, k));
-    }
+    std::set<std::string> ids = {school, person}, keys;
+    WX_RETURN_IF_ERROR(add_supervised(dossiers, today, grace_days, a, ids));
     a.read.insert(a.school_bucket);
-    WX_RETURN_IF_ERROR(add_signing_keys(dossiers, a.school_bucket, person, ids));
+    WX_RETURN_IF_ERROR(add_signing_keys(dossiers, a.school_bucket, person, keys));
+    a.school_view = view_digest(ids, keys);
+    ids.insert(keys.begin(), keys.end());
     visible(std::move(ids));
   }
   // manager, parent: no dossier access through sync (aggregates come from the dashboard).

@@ -7,20 +7,28 @@
 //   teacher    the dossiers of the pupils in the groups they mentor + the school bucket
 //   counsellor every dossier of the school + the school bucket (read, write)
 //   supervisor the dossiers of pupils placed with them, only from the placement's start to
-//              its end + grace days; of the school bucket only those placements and people
-//              and their own sign-off keys
+//              its end + grace days, and in the grace days only the entries about days
+//              within the placement (entry_days.hpp); of the school bucket only those
+//              placements and people and their own sign-off keys
 //   admin      the school bucket (the roster)            manager  nothing (aggregates only)
 //
 // What a role may write inside a bucket is the schema's business (authorize()).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "werkex/store.hpp"
 
 namespace werkex::server {
+
+// The days of one placement, YYYY-MM-DD, both included.
+struct DayWindow {
+  std::string first, last;
+};
 
 struct Access {
   std::string person;
@@ -30,6 +38,15 @@ struct Access {
   std::set<std::string> write;
   // The school-bucket entities this person may see; nullopt: all of them.
   std::optional<std::set<std::string>> school_entities;
+  // Names the filtered school view (empty when unfiltered): a device whose view changed pulls
+  // the school bucket again from 0, to get entities that became visible behind its cursor.
+  // Signing keys are left out: a key becomes visible only with its person (in the digest) or
+  // when it is registered (after every cursor), so a supervisor's new device makes no one
+  // pull again (issue 10 item 6).
+  std::string school_view;
+  // Supervisor: the dossiers whose placements with her all ended (she is in the grace days),
+  // each with the placements' days; only entries about those days reach her.
+  std::map<std::string, std::vector<DayWindow>> ended;
 
   std::string own_bucket() const { return role == "pupil" ? "pupil:" + person : std::string(); }
 };

@@ -110,7 +110,8 @@ Result<Device> App::authenticate(const http::Request& req, http::RequestLog& log
                                                     now_ms(), config_.token_idle_expiry_ms));
   log.user = d.person;
   log.device = d.device_id;
-  if (uint32_t wait_s = limiter_.acquire(d.device_id, now_ms())) {
+  // Keyed by the token, not by the replica id a request could name (issue 10 item 9).
+  if (uint32_t wait_s = limiter_.acquire(d.token_key, now_ms())) {
     metrics_.add("werkex_rate_limited_total", "");
     return make_error(WX_RATE_LIMITED, "this device sent too many requests; retry in " +
                                            std::to_string(wait_s) + " s");

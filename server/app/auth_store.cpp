@@ -4,6 +4,10 @@
 
 #include <sodium.h>
 
+#include <chrono>
+
+#include "werkex/ids.hpp"
+
 namespace werkex::server {
 
 namespace {
@@ -36,6 +40,29 @@ std::string normalise_code(std::string_view code) {
   return out;
 }
 
+// Item 9 of issue 10: a replica id names one device of one person. Refuses (WX_CONFLICT)
+// an id already bound to another person, by any token, live or revoked, so the access log
+// never names one id for two people; the same person's earlier tokens for it are revoked,
+// so one live token holds it. Runs inside the enrolment's transaction.
+Status bind_replica(sql::Db& db, const std::string& device_id, const std::string& person,
+                    uint64_t now_ms) {
+  WX_ASSIGN_OR_RETURN(auto other, sql::Stmt::prepare(db,
+                                                     "SELECT 1 FROM devices WHERE device_id = ?1 "
+                                                     "AND person <> ?2 LIMIT 1"));
+  other.bind(1, device_id).bind(2, person);
+  WX_ASSIGN_OR_RETURN(bool taken, other.step());
+  other.reset();
+  if (taken)
+    return make_error(WX_CONFLICT, "replica id " + device_id +
+                                       " is already enrolled for another person; a new device "
+                                       "picks a fresh replica id (the code was not used up)");
+  WX_ASSIGN_OR_RETURN(auto replace,
+                      sql::Stmt::prepare(db,
+                                         "UPDATE devices SET revoked_ms = ?2 WHERE device_id = ?1 "
+                                         "AND revoked_ms IS NULL"));
+  return replace.bind(1, device_id).bind(2, static_cast<int64_t>(now_ms)).run();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<AuthStore>> AuthStore::open(const std::string& path) {
@@ -50,6 +77,7 @@ Result<std::unique_ptr<AuthStore>> AuthStore::open(const std::string& path) {
       token_hash TEXT PRIMARY KEY, device_id TEXT NOT NULL, person TEXT NOT NULL,
       created_ms INTEGER NOT NULL, revoked_ms INTEGER, last_seen_ms INTEGER) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS devices_by_person ON devices(person);
+    CREATE INDEX IF NOT EXISTS devices_by_replica ON devices(device_id, person);
     CREATE TABLE IF NOT EXISTS access_log(
       at_ms INTEGER NOT NULL, person TEXT NOT NULL, device TEXT NOT NULL, bucket TEXT NOT NULL,
       changes INTEGER NOT NULL, blob TEXT);
@@ -74,7 +102,21 @@ Result<std::unique_ptr<AuthStore>> AuthStore::open(const std::string& path) {
   if (row && has_blob.int64(0) == 0) {
     WX_RETURN_IF_ERROR(db.exec("ALTER TABLE access_log ADD COLUMN blob TEXT"));
   }
+  has_blob.reset();
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  WX_RETURN_IF_ERROR(revoke_duplicate_devices(
+      db,
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count())));
   return std::unique_ptr<AuthStore>(new AuthStore(std::move(db)));
+}
+
+Status AuthStore::revoke_duplicate_devices(sql::Db& db, uint64_t now_ms) {
+  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db, R"sql(
+    UPDATE devices SET revoked_ms = ?1 WHERE revoked_ms IS NULL AND person <> (
+      SELECT f.person FROM devices f WHERE f.device_id = devices.device_id
+      ORDER BY f.created_ms, f.token_hash LIMIT 1)
+  )sql"));
+  return st.bind(1, static_cast<int64_t>(now_ms)).run();
 }
 
 Result<std::string> AuthStore::create_invite(const std::string& person, int valid_hours,
@@ -107,6 +149,7 @@ Result<std::pair<std::string, std::string>> AuthStore::redeem_invite(const std::
   if (!row) return refused;
   std::string person(find.text(0));
   find.reset();
+  WX_RETURN_IF_ERROR(bind_replica(db_, device_id, person, now_ms));
   WX_ASSIGN_OR_RETURN(
       auto use, sql::Stmt::prepare(db_, "UPDATE invites SET used_ms = ?2 WHERE code_hash = ?1"));
   WX_RETURN_IF_ERROR(
@@ -142,7 +185,11 @@ Result<Device> AuthStore::authenticate(const std::string& token, uint64_t now_ms
   if (!row) return make_error(WX_UNAUTHENTICATED, "unknown device token: enrol this device again");
   if (!st.is_null(2))
     return make_error(WX_UNAUTHENTICATED, "this device's token was revoked: enrol again");
-  Device d{std::string(st.text(0)), std::string(st.text(1))};
+  Device d;
+  d.device_id = std::string(st.text(0));
+  d.replica = replica_from_hex(d.device_id).value_or(0);
+  d.person = std::string(st.text(1));
+  d.token_key = sha256_hex(token).substr(0, 16);
   const uint64_t last_seen = st.uint64(3);
   st.reset();
   if (now_ms > last_seen + idle_expiry_ms)

@@ -39,9 +39,16 @@ struct KeyRevocation {
   uint64_t requested_ms = 0;
 };
 
+// The device behind a bearer token, as request handlers see it (issue 10 item 9). Its replica
+// id is unique to it: enrolment refuses a replica id already bound to another person, and a
+// device enrolling again replaces its own earlier token, so at most one live token holds a
+// replica id and the id names one device of one person for good. Handlers bind what a
+// request does to these, never to an id the request claims.
 struct Device {
-  std::string device_id;  // the replica id the device enrolled with
+  std::string device_id;  // the replica id the device enrolled with, 16 hex digits
+  uint64_t replica = 0;   // the same, as a number: the replica id its own stamps carry
   std::string person;     // the roster person it acts for
+  std::string token_key;  // identifies the token (a prefix of its hash): the rate limit's key
 };
 
 class AuthStore {
@@ -51,7 +58,11 @@ class AuthStore {
   // A one-time code for `person`, valid for `valid_hours`. Returns the code (shown once).
   Result<std::string> create_invite(const std::string& person, int valid_hours, uint64_t now_ms);
   // Uses up the code and issues a device token. WX_UNAUTHENTICATED for an unknown, used or
-  // expired code (one message for all three: a guesser learns nothing).
+  // expired code (one message for all three: a guesser learns nothing); WX_CONFLICT, with
+  // the code left unused, when `device_id` is already bound to another person (a fresh
+  // device then picks another replica id and tries again). The same person enrolling the
+  // same replica id again (revoked, expired, reinstalled) gets a token that replaces the
+  // earlier ones of that replica id.
   Result<std::pair<std::string, std::string>> redeem_invite(const std::string& code,
                                                             const std::string& device_id,
                                                             uint64_t now_ms);  // (token, person)
@@ -88,6 +99,9 @@ class AuthStore {
 
  private:
   explicit AuthStore(sql::Db db) : db_(std::move(db)) {}
+  // Tokens of server.db files from before replica ids were unique: a replica id bound to
+  // several people keeps only its first person's tokens; the later ones are revoked.
+  static Status revoke_duplicate_devices(sql::Db& db, uint64_t now_ms);
   std::mutex mu_;
   sql::Db db_;
 };

@@ -1,11 +1,11 @@
 // RateLimiter: a token bucket per device, so one runaway or hostile device cannot take the
 // server's time from a school's other devices (design.md: rate limits per device).
 //
-// Each key (a device id) holds up to `burst` tokens, refilled at `per_minute` tokens a
-// minute; a request spends one. A phone that was offline for a day and now syncs many pages
-// and photos in a row fits in the burst; a loop that hammers the server does not. Buckets of
-// keys not seen for a while are forgotten (a full bucket is what a new key gets anyway), so
-// memory stays bounded by the devices active in the last minutes. per_minute == 0 turns the
+// Each key (a device token's key, Device::token_key) holds up to `burst` tokens, refilled at
+// `per_minute` tokens a minute; a request spends one. A phone that was offline for a day and now
+// syncs many pages and photos in a row fits in the burst; a loop that hammers the server does not.
+// Buckets of keys not seen for a while are forgotten (a full bucket is what a new key gets anyway),
+// so memory stays bounded by the devices active in the last minutes. per_minute == 0 turns the
 // limiter off. Thread-safe.
 #pragma once
 

@@ -9,12 +9,16 @@
 //     deletes it, and only its signer (or a counsellor) revokes it;
 //   - it lies in the dossier of its placement's pupil;
 //   - check_signoff_authority (synclib): key known, the signer's, not revoked, signature
-//     valid; signer is the placement's supervisor; statement date within the placement;
+//     valid; signer is the placement's supervisor; statement date within the placement
+//     (start..end: a supervisor in her grace days signs only the placement's days), judged
+//     against the placement as it stands now;
 //   - method pin: the proof matches the placement's PIN key (constant-time compare); a wrong
 //     proof counts a failure, kMaxPinFailures lock the placement until staff reset it.
 // A sign-off the server already holds unchanged is not checked again, so retries are free.
-// Accepted PIN sign-offs are listed so the server writes their verified_at in the same
-// transaction as the push.
+// Accepted sign-offs, key and PIN, are listed so the server writes their verified_at in the
+// same transaction as the push: the replicated proof that the sign-off was valid when made,
+// which keeps it valid on every device after the placement is ended early or its supervisor
+// changed (check_signoff_authority).
 #pragma once
 
 #include <set>
@@ -30,17 +34,16 @@ namespace werkex::server {
 inline constexpr int kMaxPinFailures = 5;
 
 struct SignoffVerdicts {
-  std::vector<RejectedChange> rejected;   // every change of every refused sign-off
-  std::set<std::string> refused;          // their entity ids
-  std::vector<std::string> pin_verified;  // accepted PIN sign-offs: write verified_at
+  std::vector<RejectedChange> rejected;  // every change of every refused sign-off
+  std::set<std::string> refused;         // their entity ids
+  std::vector<std::string> verified;     // accepted sign-offs: write verified_at
 };
 
 // `changes`: the push, after the bucket and role checks. Failed PIN attempts and locks are
 // recorded in `auth` (counts and the audit log) as they happen.
 Result<SignoffVerdicts> verify_pushed_signoffs(const Replica& dossiers, AuthStore& auth,
                                                const Access& access,
-                                               const std::vector<Change>& changes, uint64_t now_ms,
-                                               int grace_days);
+                                               const std::vector<Change>& changes, uint64_t now_ms);
 
 // Writes verified_at = now (RFC 3339) on each sign-off, as the server ("admin").
 Status stamp_verified(Replica& dossiers, const std::vector<std::string>& ids, uint64_t now_ms);

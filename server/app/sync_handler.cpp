@@ -4,11 +4,11 @@
 
 #include "access.hpp"
 #include "app.hpp"
+#include "entry_days.hpp"
 #include "http/negotiation.hpp"
 #include "push_check.hpp"
 #include "signing_keys.hpp"
 #include "signoff_check.hpp"
-#include "werkex/blob_store.hpp"  // sha256_hex
 #include "werkex/ids.hpp"
 #include "werkex/protocol.hpp"
 
@@ -22,7 +22,7 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
   auto parsed = protocol::sync_request_from_json(body.value);
   if (!parsed) return http::error_response(req, parsed.error());
   const protocol::SyncRequest& sync = *parsed;
-  if (replica_to_hex(sync.replica) != device->device_id)
+  if (sync.replica != device->replica)
     return http::error_response(
         req, make_error(WX_PERMISSION_DENIED, "this token belongs to another device"));
 
@@ -61,10 +61,9 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
   Bundle allowed = sync.push;
   allowed.changes = std::move(judged->accepted);
   out.rejected = std::move(judged->rejected);
-  // Sign-offs (signoff_check.hpp): each is refused whole or accepted; an accepted PIN
-  // sign-off gets the server's verified_at in the same transaction as the push.
-  auto verdicts = verify_pushed_signoffs(*dossiers_, *auth_, *access, allowed.changes, now,
-                                         config_.supervisor_grace_days);
+  // Sign-offs (signoff_check.hpp): each is refused whole or accepted; an accepted sign-off
+  // gets the server's verified_at in the same transaction as the push.
+  auto verdicts = verify_pushed_signoffs(*dossiers_, *auth_, *access, allowed.changes, now);
   if (!verdicts) return http::error_response(req, verdicts.error());
   if (!verdicts->refused.empty()) {
     auto& v = allowed.changes;
@@ -79,7 +78,7 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
     if (!applied) return applied.status();
     WX_RETURN_IF_ERROR(
         fill_comment_authors(*dossiers_, judged->new_comments_without_author, access->person));
-    return stamp_verified(*dossiers_, verdicts->pin_verified, now);
+    return stamp_verified(*dossiers_, verdicts->verified, now);
   });
   if (!stored) return http::error_response(req, stored.error());
   out.push_upto = sync.push.upto_seq;
@@ -111,12 +110,7 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
   // A filtered bucket's view names the set of its entities this user sees. When it grows (a
   // new placement brings a company, a supervisor and their key) the device's cursor is past
   // those entities' seqs, so a changed view pulls that bucket again from 0.
-  std::string school_view;
-  if (access->school_entities) {
-    std::string ids;
-    for (const std::string& id : *access->school_entities) ids += id + "\n";
-    school_view = sha256_hex(ids).substr(0, 16);
-  }
+  const std::string& school_view = access->school_view;
   for (const std::string& bucket : access->read) {
     auto cursor_it = sync.cursors.find(bucket);
     uint64_t cursor = cursor_it == sync.cursors.end() ? 0 : cursor_it->second;
@@ -136,6 +130,11 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
     pull.more = changes->upto_seq < dossiers_->last_seq();
     if (filter_school) pull.view = school_view;
     auto& v = changes->changes;
+    // In the grace days after her placements ended, a supervisor gets only the entries about
+    // days within them (entry_days.hpp), not the pupil's new ones.
+    if (auto ended = access->ended.find(bucket); ended != access->ended.end())
+      if (Status s = keep_entries_within(*dossiers_, ended->second, v); !s)
+        return http::error_response(req, s.error());
     v.erase(std::remove_if(v.begin(), v.end(),
                            [&](const Change& c) {
                              return (filter_school && !access->school_entities->count(c.entity)) ||

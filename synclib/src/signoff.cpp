@@ -186,7 +186,7 @@ std::string pin_proof(std::string_view pin_key_hex, const json& signoff) {
   return so::to_hex(mac, sizeof mac);
 }
 
-Status check_signoff_authority(const Replica& replica, const json& signoff, int grace_days) {
+Status check_signoff_authority(const Replica& replica, const json& signoff) {
   if (!signoff.is_object()) return make_error(WX_INVALID_ARGUMENT, "a sign-off is an object");
   std::string method = so::str(signoff, "method");
   if (method == "key") {
@@ -199,11 +199,10 @@ Status check_signoff_authority(const Replica& replica, const json& signoff, int 
     return make_error(WX_INVALID_ARGUMENT,
                       "method must be \"key\" or \"pin\", not \"" + method + "\"");
   }
-  return so::check_placement(replica, signoff, grace_days);
+  return so::check_placement(replica, signoff);
 }
 
-Result<SignoffStatus> signoff_status(const Replica& replica, const std::string& signoff_id,
-                                     int grace_days) {
+Result<SignoffStatus> signoff_status(const Replica& replica, const std::string& signoff_id) {
   WX_ASSIGN_OR_RETURN(json doc, replica.get(signoff_id));
   if (doc.value("type", "") != "signoff")
     return make_error(WX_INVALID_ARGUMENT, signoff_id + " is not a signoff");
@@ -219,7 +218,7 @@ Result<SignoffStatus> signoff_status(const Replica& replica, const std::string& 
     if (doc.contains("revoked_reason")) st.reason += ": " + so::str(doc, "revoked_reason");
     return st;
   }
-  if (Status s = check_signoff_authority(replica, doc, grace_days); !s) {
+  if (Status s = check_signoff_authority(replica, doc); !s) {
     st.reason = s.error().message;
     return st;
   }

@@ -96,7 +96,7 @@ Status check_key_signature(const Replica& replica, const json& signoff) {
   return Status::ok();
 }
 
-Status check_placement(const Replica& replica, const json& signoff, int grace_days) {
+Status check_placement(const Replica& replica, const json& signoff) {
   auto denied = [](std::string m) { return make_error(WX_PERMISSION_DENIED, std::move(m)); };
   std::string placement_id = str(signoff, "placement");
   std::string signer = str(signoff, "signer");
@@ -115,15 +115,19 @@ Status check_placement(const Replica& replica, const json& signoff, int grace_da
   std::string bucket = str(signoff, "bucket");
   if (bucket.rfind("pupil:", 0) == 0 && "pupil:" + str(p, "pupil") != bucket)
     return denied("placement " + placement_id + " is not a placement of " + bucket);
+  // The server checked the supervisor and the date against the placement as it stood when
+  // it accepted the sign-off; later edits of the placement (ended early, supervisor cleared
+  // or changed) cannot undo what was valid then. Only the server writes verified_at.
+  if (signoff.contains("verified_at")) return Status::ok();
   if (str(p, "supervisor") != signer)
     return denied("signer " + signer + " is not the supervisor of placement " + placement_id);
   std::string start = str(p, "start_date"), end = str(p, "end_date");
   if (!is_valid_date(start) || !is_valid_date(end))
     return denied("placement " + placement_id + " has no valid period");
   int64_t day = day_number(date);
-  if (day < day_number(start) || day > day_number(end) + grace_days)
+  if (day < day_number(start) || day > day_number(end))
     return denied("statement date " + date + " is outside placement " + placement_id + " (" +
-                  start + " to " + end + ", +" + std::to_string(grace_days) + " days)");
+                  start + " to " + end + ")");
   return Status::ok();
 }
 

@@ -162,8 +162,7 @@ Result<std::string> Signoffs::pick_placement(const Statement& st, const std::str
     std::string start = so::str(p, "start_date"), end = so::str(p, "end_date");
     if (!is_valid_date(start) || !is_valid_date(end)) continue;
     int64_t d = so::day_number(date);
-    if (d >= so::day_number(start) && d <= so::day_number(end) + 14)
-      fit.push_back(so::str(p, "id"));
+    if (d >= so::day_number(start) && d <= so::day_number(end)) fit.push_back(so::str(p, "id"));
   }
   if (fit.size() == 1) return fit.front();
   return make_error(fit.empty() ? WX_NOT_FOUND : WX_INVALID_ARGUMENT,
@@ -221,7 +220,7 @@ Result<std::string> Signoffs::sign(const std::vector<std::string>& covers_in,
   s["key_id"] = *key_id;
   WX_ASSIGN_OR_RETURN(std::string sig, sign_message(*secret, signoff_message(s)));
   s["signature"] = sig;
-  WX_RETURN_IF_ERROR(so::check_placement(replica_, s, 14));
+  WX_RETURN_IF_ERROR(so::check_placement(replica_, s));
   return replica_.create(s);
 }
 
@@ -266,7 +265,7 @@ Result<std::string> Signoffs::sign_request(std::string_view payload, const State
   s["key_id"] = *key_id;
   // The placement may not be on this phone (offline, never synced): then the pupil's phone
   // and the server check it.
-  if (replica_.get(r.placement)) WX_RETURN_IF_ERROR(so::check_placement(replica_, s, 14));
+  if (replica_.get(r.placement)) WX_RETURN_IF_ERROR(so::check_placement(replica_, s));
   WX_ASSIGN_OR_RETURN(std::string sig, sign_message(*secret, signoff_message(s)));
   s["signature"] = sig;
   return encode_signature_payload(s);
@@ -289,7 +288,7 @@ Result<std::string> Signoffs::accept(std::string_view payload) {
     if (!authority)
       return make_error(WX_INVALID_ARGUMENT, "signature payload: " + authority.error().message);
   } else {
-    WX_RETURN_IF_ERROR(so::check_placement(replica_, s, 14));
+    WX_RETURN_IF_ERROR(so::check_placement(replica_, s));
   }
   if (auto existing = replica_.get(id); existing) {
     if (signoff_message(*existing) == signoff_message(s) &&
@@ -322,7 +321,7 @@ Result<std::string> Signoffs::sign_with_pin(const std::vector<std::string>& cove
     return make_error(WX_NOT_FOUND, "placement " + placement + " has no supervisor yet");
   json s = new_signoff(placement, covers, content_hash_of(contents), date, signer, bucket, st);
   s["method"] = "pin";
-  WX_RETURN_IF_ERROR(so::check_placement(replica_, s, 14));
+  WX_RETURN_IF_ERROR(so::check_placement(replica_, s));
   WX_ASSIGN_OR_RETURN(std::string key, derive_pin_key(pin, placement));
   s["pin_proof"] = pin_proof(key, s);
   sodium_memzero(key.data(), key.size());

@@ -28,8 +28,9 @@ Status check_key_signature(const Replica& replica, const json& signoff);
 // The signing_key entity with this key id, or nullopt if this replica does not hold one.
 Result<std::optional<json>> find_signing_key(const Replica& replica, const std::string& key_id);
 // The placement part: the placement exists, is this pupil's (when the sign-off names its
-// bucket), the signer is its supervisor, statement_date lies in start..end + grace.
-Status check_placement(const Replica& replica, const json& signoff, int grace_days);
+// bucket), the signer is its supervisor and statement_date lies in start..end; the last two
+// are skipped for a sign-off the server verified (verified_at), judged when it was made.
+Status check_placement(const Replica& replica, const json& signoff);
 
 // Which covered entities (and fields) carry a stamp newer than the sign-off's own write.
 using ChangedFields = std::vector<std::pair<std::string, std::vector<std::string>>>;

@@ -266,6 +266,16 @@ Result<std::unique_ptr<Replica>> Replica::open(const std::string& path, ReplicaO
 uint64_t Replica::replica_id() const {
   return impl_->replica_id;
 }
+Status Replica::renew_replica_id() {
+  if (impl_->seq != 0)
+    return make_error(WX_CONFLICT, "this replica already holds changes stamped with replica id " +
+                                       replica_to_hex(impl_->replica_id) +
+                                       "; it cannot take another");
+  const uint64_t fresh = new_replica_id();
+  WX_RETURN_IF_ERROR(impl_->set_meta("replica_id", replica_to_hex(fresh)));
+  impl_->replica_id = fresh;
+  return Status::ok();
+}
 const Schema& Replica::schema() const {
   return *impl_->schema;
 }

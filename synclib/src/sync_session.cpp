@@ -89,11 +89,19 @@ Result<json> SyncSession::post(const std::string& path, const json& body, bool a
 }
 
 Status SyncSession::enroll(const std::string& code) {
-  WX_ASSIGN_OR_RETURN(
-      json answer,
-      post("/v1/enroll", {{"code", code}, {"replica", replica_to_hex(replica_.replica_id())}},
-           false));
-  WX_ASSIGN_OR_RETURN(auto enrolled, protocol::enroll_response_from_json(answer));
+  auto send = [&] {
+    return post("/v1/enroll", {{"code", code}, {"replica", replica_to_hex(replica_.replica_id())}},
+                false);
+  };
+  Result<json> answer = send();
+  // The server binds a replica id to one person (409 conflict, the code not used up): a
+  // device that holds nothing yet takes a fresh id and asks again; one with changes cannot.
+  if (!answer && answer.error().code == WX_CONFLICT && replica_.last_seq() == 0) {
+    WX_RETURN_IF_ERROR(replica_.renew_replica_id());
+    answer = send();
+  }
+  if (!answer) return answer.error();
+  WX_ASSIGN_OR_RETURN(auto enrolled, protocol::enroll_response_from_json(*answer));
   WX_RETURN_IF_ERROR(replica_.set_identity(enrolled.identity));
   WX_RETURN_IF_ERROR(replica_.set_setting("token", enrolled.token));
   if (enrolled.identity.role == "supervisor") return register_signing_key();

@@ -128,11 +128,14 @@ TEST_CASE("signoff: forged, foreign-key, wrong-signer and out-of-period sign-off
   // A key the school never registered.
   SigningKey stranger = expect_ok(generate_signing_key());
   CHECK_THAT(reason(resigned(good, stranger)), Catch::Contains("unknown key " + stranger.key_id));
-  // The placement ended 2026-12-01; 14 days of grace, then no more.
+  // The placement ended 2026-12-01: its last day may be signed, no day after it (the grace
+  // days are for signing the placement's days, issue 10 item 12).
   json late = good;
-  late["statement_date"] = "2026-12-15";
+  late["statement_date"] = "2026-12-01";
   CHECK(check_signoff_authority(*w.ans, resigned(late, w.ans_key)));
-  late["statement_date"] = "2026-12-16";
+  late["statement_date"] = "2026-12-02";
+  CHECK_THAT(reason(resigned(late, w.ans_key)), Catch::Contains("outside placement"));
+  late["statement_date"] = "2026-12-15";
   CHECK_THAT(reason(resigned(late, w.ans_key)), Catch::Contains("outside placement"));
   late["statement_date"] = "2026-10-31";
   CHECK_THAT(reason(resigned(late, w.ans_key)), Catch::Contains("outside placement"));

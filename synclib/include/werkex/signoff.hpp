@@ -89,13 +89,19 @@ Result<std::string> derive_pin_key(std::string_view pin, std::string_view placem
 std::string pin_proof(std::string_view pin_key_hex, const json& signoff);
 
 // The checks that do not depend on the covered entities' current state: key known, owned by
-// the signer, not revoked, signature valid; signer is the placement's supervisor; date within
-// the placement (+grace). For method pin only the placement/date checks (the server checks
-// the proof). WX_PERMISSION_DENIED / WX_INVALID_ARGUMENT with the reason. Used by the server
-// on push and by status.
-Status check_signoff_authority(const Replica& replica, const json& signoff, int grace_days = 14);
+// the signer, not revoked, signature valid; signer is the placement's supervisor; statement
+// date within the placement (start..end: the grace days after the end are for signing what
+// happened during it, not for dates after it). For method pin only the placement/date checks
+// (the server checks the proof). WX_PERMISSION_DENIED / WX_INVALID_ARGUMENT with the reason.
+// Used by the server on push and by status.
+//
+// A sign-off that carries verified_at was accepted by the server, which writes that field
+// (only the server may) after checking the placement as it stood then: the supervisor and
+// date checks are skipped for it, so a placement ended early, or its supervisor cleared or
+// changed, later does not turn genuine sign-offs invalid. The server itself judges a pushed
+// sign-off without its verified_at.
+Status check_signoff_authority(const Replica& replica, const json& signoff);
 // Full derived status of a stored sign-off.
-Result<SignoffStatus> signoff_status(const Replica& replica, const std::string& signoff_id,
-                                     int grace_days = 14);
+Result<SignoffStatus> signoff_status(const Replica& replica, const std::string& signoff_id);
 
 }  // namespace werkex

@@ -138,6 +138,10 @@ class Replica {
   Replica& operator=(const Replica&) = delete;
 
   uint64_t replica_id() const;
+  // Gives a replica that holds no change yet (last_seq() == 0) a new random replica id: what
+  // a fresh device does when the server says its id is taken (two installs from one copied
+  // database). WX_CONFLICT once the replica holds changes, whose stamps name the old id.
+  Status renew_replica_id();
   const Schema& schema() const;
   HybridClock& clock();
   const std::string& path() const;

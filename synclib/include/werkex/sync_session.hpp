@@ -53,7 +53,9 @@ class SyncSession {
   Result<SyncReport> run();
   // Trades an enrolment code for a token; stores token and identity in the replica. A
   // supervisor's device also makes its signing key and registers it (POST /v1/keys); a
-  // failure to register is a failure of enroll (run it again: the key is kept).
+  // failure to register is a failure of enroll (run it again: the key is kept). A replica id
+  // the server already bound to another person (WX_CONFLICT) is renewed and the code tried
+  // once more if the replica holds no change yet; otherwise the conflict is returned.
   Status enroll(const std::string& code);
 
  private:
