@@ -32,6 +32,7 @@ Result<std::unique_ptr<App>> App::open(AppConfig config, http::Metrics& metrics)
   if (app->dossiers_->identity().role.empty())
     WX_RETURN_IF_ERROR(app->dossiers_->set_identity({"server", "admin", "", ""}));
   WX_ASSIGN_OR_RETURN(app->auth_, AuthStore::open(app->config_.data_dir + "/server.db"));
+  app->auth_->set_max_buffered_reads(app->config_.access_log_buffer_rows);
   WX_RETURN_IF_ERROR(app->open_blobs());
   metrics.set_help("werkex_sync_changes_applied_total", "counter",
                    "Pushed field changes that changed the server's state");
@@ -40,6 +41,10 @@ Result<std::unique_ptr<App>> App::open(AppConfig config, http::Metrics& metrics)
   metrics.set_help("werkex_sync_changes_pulled_total", "counter", "Field changes sent to devices");
   metrics.set_help("werkex_rate_limited_total", "counter",
                    "Requests refused because their device was over its rate limit");
+  metrics.set_help("werkex_access_log_buffered_rows", "gauge",
+                   "Access-log rows waiting in memory because server.db cannot be written");
+  metrics.set_help("werkex_enroll_rate_limited_total", "counter",
+                   "Enrolment attempts refused because their client address was over its limit");
   return app;
 }
 
@@ -66,6 +71,13 @@ http::Response App::durable(const http::Request& req,
     }
   }
   return res;
+}
+
+Status App::record_read(const Device& device, const std::string& bucket, size_t changes,
+                        const std::string& blob) {
+  Status s = auth_->log_read(now_ms(), device.person, device.device_id, bucket, changes, blob);
+  metrics_.set_gauge("werkex_access_log_buffered_rows", "", double(auth_->buffered_reads()));
+  return s;
 }
 
 uint64_t App::now_ms() {
@@ -131,6 +143,17 @@ http::Response App::refuse(const http::Request& req, const Error& e) {
 }
 
 http::Response App::handle_enroll(const http::Request& req, http::RequestLog& log) {
+  // Unauthenticated, and a code is a secret that can be guessed: attempts are limited per
+  // client address (a school behind one NAT address enrols a class within the burst).
+  if (uint32_t wait_s = enroll_limiter_.acquire(log.client_address, now_ms())) {
+    metrics_.add("werkex_enroll_rate_limited_total", "");
+    http::Response res = http::error_response(
+        req,
+        make_error(WX_RATE_LIMITED, "too many enrolment attempts from this address; retry in " +
+                                        std::to_string(wait_s) + " s"));
+    res.set(bhttp::field::retry_after, std::to_string(wait_s));
+    return res;
+  }
   http::DecodedBody decoded = http::decode_request(req);
   if (decoded.refusal) return std::move(*decoded.refusal);
   json* body = &decoded.value;

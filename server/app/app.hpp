@@ -11,6 +11,7 @@
 #include <string>
 
 #include "auth_store.hpp"
+#include "blob_holdings.hpp"
 #include "blob_store.hpp"
 #include "group_commit.hpp"
 #include "http/metrics.hpp"
@@ -31,6 +32,27 @@ struct AppConfig {
   uint64_t token_idle_expiry_ms = 180ull * 24 * 60 * 60 * 1000;
   // The largest blob PUT /v1/blobs accepts (413 above); the schema allows up to 100 MiB.
   uint64_t max_blob_bytes = 100ull * 1024 * 1024;
+  // What one pupil's dossier may hold in blobs, uploads in progress counted at their declared
+  // size (413 above): ~300 photos of 3 MB, years of a career dossier.
+  uint64_t blob_dossier_quota_bytes = 1ull << 30;
+  // What one device may upload in a UTC day (429 until midnight above): a day's photos, or
+  // two of the largest blobs, but not a disk filled in an afternoon.
+  uint64_t blob_device_daily_bytes = 256ull * 1024 * 1024;
+  // An upload not continued for this long is deleted (and its quota freed): a phone that
+  // comes back later starts that blob again from 0.
+  uint64_t blob_partial_max_age_ms = 7ull * 24 * 60 * 60 * 1000;
+  // Access-log rows kept in memory while server.db cannot be written (a full disk): reads
+  // go on being served and recorded until this many wait, then they are refused (503).
+  size_t access_log_buffer_rows = 100000;
+  // Enrolment attempts per client address (unauthenticated: codes must not be guessable).
+  RateLimit enroll_limit{10, 30};
+};
+
+// A `blob` entity naming a hash, as /v1/blobs sees it.
+struct BlobEntity {
+  std::string id;
+  std::string bucket;
+  uint64_t size = 0;  // as declared by the entity
 };
 
 class App {
@@ -46,19 +68,24 @@ class App {
 
  private:
   App(AppConfig config, http::Metrics& metrics)
-      : config_(std::move(config)), metrics_(metrics), limiter_(config_.rate_limit) {}
+      : config_(std::move(config)),
+        metrics_(metrics),
+        limiter_(config_.rate_limit),
+        enroll_limiter_(config_.enroll_limit) {}
   http::Response handle_sync(const http::Request& req, http::RequestLog& log);
   http::Response handle_enroll(const http::Request& req, http::RequestLog& log);
   // POST /v1/keys (keys_handler.cpp): a supervisor registers a sign-off public key.
   http::Response handle_keys(const http::Request& req, http::RequestLog& log);
   // The device behind the request's bearer token, once its rate limit allows the request.
   Result<Device> authenticate(const http::Request& req, http::RequestLog& log);
+  // AuthStore::log_read, and the gauge of rows waiting for disk space.
+  Status record_read(const Device& device, const std::string& bucket, size_t changes,
+                     const std::string& blob = "");
   // Runs a handler that may write dossiers and answers only once its writes are on disk.
   http::Response durable(const http::Request& req, const std::function<http::Response()>& handler);
   // error_response, plus Retry-After when the device is over its rate limit.
   http::Response refuse(const http::Request& req, const Error& e);
   // Blobs (blob_handler.cpp): HEAD/PUT/GET /v1/blobs/{sha}; the contract is in README.md.
-  struct BlobEntity;
   Status open_blobs();
   void register_blob_routes(http::Router& router);
   http::Response handle_blob_head(const http::Request& req, const std::string& sha,
@@ -67,10 +94,25 @@ class App {
                                  http::RequestLog& log);
   http::Response handle_blob_get(const http::Request& req, const std::string& sha,
                                  http::RequestLog& log);
-  // The blob entity with that hash in a bucket the device's person may read (for_write:
-  // write); not_found, or permission_denied when readable only. Takes mu_.
-  Result<BlobEntity> find_blob(const Device& device, const std::string& sha, bool for_write);
+  // Blob entities with that hash, one per bucket the device's person may read (for_write:
+  // the one bucket it may write); not_found, or permission_denied when readable only.
+  // Takes mu_. (blob_access.cpp, with the rest of who holds which bytes.)
+  Result<std::vector<BlobEntity>> find_blobs(const Device& device, const std::string& sha,
+                                             bool for_write);
+  // The complete holding among `entities`' buckets, if any.
+  Result<std::optional<std::pair<BlobEntity, Holding>>> held_blob(
+      const std::vector<BlobEntity>& entities, const std::string& sha);
   http::Response blob_refuse(const http::Request& req, const Error& e, http::RequestLog& log);
+  // PUT's checks before any byte is stored: quotas (413 dossier, 429 device per day).
+  Status check_blob_quotas(const Device& device, const BlobEntity& entity, uint64_t total,
+                           uint64_t fresh);
+  // `bucket` no longer holds `sha`: its upload and holding go; the bytes once no one holds them.
+  Status forget_blob(const std::string& bucket, const std::string& sha);
+  // After a push: the blobs whose entity it deleted are forgotten. Caller holds mu_.
+  Status forget_deleted_blobs(const std::vector<Change>& applied);
+  // Deletes uploads left unfinished for blob_partial_max_age_ms (at most once a minute).
+  void sweep_blobs_if_due();
+  Status migrate_blob_holdings();
 
   AppConfig config_;
   http::Metrics& metrics_;
@@ -80,7 +122,14 @@ class App {
   std::unique_ptr<Replica> dossiers_;
   std::unique_ptr<AuthStore> auth_;
   std::unique_ptr<GroupCommit> commits_;
-  std::unique_ptr<BlobStore> blobs_;  // thread-safe itself: used outside mu_
+  std::unique_ptr<BlobStore> blobs_;        // thread-safe itself: used outside mu_
+  std::unique_ptr<BlobHoldings> holdings_;  // thread-safe itself
+  // Serialises the steps that create or delete a complete blob file against each other
+  // (a last chunk's finish + holding; forget's drop + remove). Taken after mu_, never before.
+  std::mutex blob_gc_mu_;
+  std::mutex sweep_mu_;
+  uint64_t last_sweep_ms_ = 0;  // GUARDED_BY(sweep_mu_)
+  RateLimiter enroll_limiter_;  // per client address
 };
 
 }  // namespace werkex::server

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "werkex/ids.hpp"
+#include <cstdio>
 
 namespace werkex::server {
 
@@ -107,6 +108,16 @@ Result<std::unique_ptr<AuthStore>> AuthStore::open(const std::string& path) {
   WX_RETURN_IF_ERROR(revoke_duplicate_devices(
       db,
       static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count())));
+  // Nor the origin of invites (codes minted by --demo are revoked at the next start).
+  WX_ASSIGN_OR_RETURN(auto has_origin,
+                      sql::Stmt::prepare(db,
+                                         "SELECT count(*) FROM pragma_table_info('invites') "
+                                         "WHERE name = 'origin'"));
+  WX_ASSIGN_OR_RETURN(row, has_origin.step());
+  if (row && has_origin.int64(0) == 0) {
+    has_origin.reset();
+    WX_RETURN_IF_ERROR(db.exec("ALTER TABLE invites ADD COLUMN origin TEXT"));
+  }
   return std::unique_ptr<AuthStore>(new AuthStore(std::move(db)));
 }
 
@@ -120,18 +131,30 @@ Status AuthStore::revoke_duplicate_devices(sql::Db& db, uint64_t now_ms) {
 }
 
 Result<std::string> AuthStore::create_invite(const std::string& person, int valid_hours,
-                                             uint64_t now_ms) {
+                                             uint64_t now_ms, const std::string& origin) {
   std::lock_guard lock(mu_);
   std::string code = random_code(10);
-  WX_ASSIGN_OR_RETURN(
-      auto st, sql::Stmt::prepare(
-                   db_, "INSERT INTO invites(code_hash, person, expires_ms) VALUES(?1, ?2, ?3)"));
+  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
+                                                  "INSERT INTO invites(code_hash, person, "
+                                                  "expires_ms, origin) VALUES(?1, ?2, ?3, "
+                                                  "nullif(?4, ''))"));
   WX_RETURN_IF_ERROR(
       st.bind(1, sha256_hex(code))
           .bind(2, person)
           .bind(3, static_cast<int64_t>(now_ms + uint64_t(valid_hours) * 3600 * 1000))
+          .bind(4, origin)
           .run());
   return code.substr(0, 5) + "-" + code.substr(5);
+}
+
+Result<size_t> AuthStore::revoke_invites(const std::string& origin, uint64_t now_ms) {
+  std::lock_guard lock(mu_);
+  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
+                                                  "UPDATE invites SET expires_ms = ?2 WHERE "
+                                                  "origin = ?1 AND used_ms IS NULL AND "
+                                                  "expires_ms > ?2"));
+  WX_RETURN_IF_ERROR(st.bind(1, origin).bind(2, static_cast<int64_t>(now_ms)).run());
+  return static_cast<size_t>(db_.changes());
 }
 
 Result<std::pair<std::string, std::string>> AuthStore::redeem_invite(const std::string& code,
@@ -203,7 +226,8 @@ Result<Device> AuthStore::authenticate(const std::string& token, uint64_t now_ms
   WX_ASSIGN_OR_RETURN(
       auto seen,
       sql::Stmt::prepare(db_, "UPDATE devices SET last_seen_ms = ?2 WHERE token_hash = ?1"));
-  WX_RETURN_IF_ERROR(seen.bind(1, sha256_hex(token)).bind(2, static_cast<int64_t>(now_ms)).run());
+  // Best effort: on a full disk the device is still who it is, and reads must go on.
+  (void)seen.bind(1, sha256_hex(token)).bind(2, static_cast<int64_t>(now_ms)).run();
   return d;
 }
 
@@ -228,21 +252,80 @@ Status AuthStore::revoke_token(const std::string& token, uint64_t now_ms) {
 Status AuthStore::log_read(uint64_t now_ms, const std::string& person, const std::string& device,
                            const std::string& bucket, size_t changes, const std::string& blob) {
   std::lock_guard lock(mu_);
+  const bool was_buffering = !unwritten_.empty();
+  unwritten_.push_back({now_ms, person, device, bucket, changes, blob});
+  Status written = write_reads_locked();
+  if (written) {
+    if (was_buffering)
+      std::fprintf(stderr,
+                   "{\"event\":\"access_log_recovered\",\"message\":\"the buffered access-log "
+                   "rows are written to server.db\"}\n");
+    return Status::ok();
+  }
+  if (unwritten_.size() > max_buffered_reads_) {
+    unwritten_.pop_back();
+    return make_error(WX_UNAVAILABLE, "the server cannot record this read in its access log (" +
+                                          written.error().message +
+                                          "), so it does not serve it; retry later");
+  }
+  if (!was_buffering)
+    std::fprintf(stderr,
+                 "{\"event\":\"access_log_unwritable\",\"message\":\"ACCESS LOG CANNOT BE "
+                 "WRITTEN (%s): reads are recorded in memory until it can; free disk space "
+                 "now\"}\n",
+                 written.error().message.c_str());
+  return Status::ok();
+}
+
+Status AuthStore::write_reads_locked() {
+  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(db_));
   WX_ASSIGN_OR_RETURN(
       auto st, sql::Stmt::prepare(db_,
                                   "INSERT INTO access_log(at_ms, person, device, bucket, changes, "
                                   "blob) VALUES(?1, ?2, ?3, ?4, ?5, nullif(?6, ''))"));
-  return st.bind(1, static_cast<int64_t>(now_ms))
-      .bind(2, person)
-      .bind(3, device)
-      .bind(4, bucket)
-      .bind(5, static_cast<int64_t>(changes))
-      .bind(6, blob)
-      .run();
+  for (const Read& r : unwritten_) {
+    WX_RETURN_IF_ERROR(st.bind(1, static_cast<int64_t>(r.at_ms))
+                           .bind(2, r.person)
+                           .bind(3, r.device)
+                           .bind(4, r.bucket)
+                           .bind(5, static_cast<int64_t>(r.changes))
+                           .bind(6, r.blob)
+                           .run());
+  }
+  WX_RETURN_IF_ERROR(tx.commit());
+  unwritten_.clear();
+  return Status::ok();
+}
+
+void AuthStore::set_max_buffered_reads(size_t rows) {
+  std::lock_guard lock(mu_);
+  max_buffered_reads_ = rows;
+}
+
+size_t AuthStore::buffered_reads() {
+  std::lock_guard lock(mu_);
+  return unwritten_.size();
+}
+
+AuthStore::~AuthStore() {
+  std::lock_guard lock(mu_);
+  if (unwritten_.empty() || write_reads_locked()) return;
+  for (const Read& r : unwritten_)
+    std::fprintf(stderr, "%s\n",
+                 json({{"event", "access_log_unwritten"},
+                       {"at_ms", r.at_ms},
+                       {"person", r.person},
+                       {"device", r.device},
+                       {"bucket", r.bucket},
+                       {"changes", r.changes},
+                       {"blob", r.blob}})
+                     .dump()
+                     .c_str());
 }
 
 Result<size_t> AuthStore::count_reads(const std::string& bucket) {
   std::lock_guard lock(mu_);
+  if (!unwritten_.empty()) WX_RETURN_IF_ERROR(write_reads_locked());
   WX_ASSIGN_OR_RETURN(auto st,
                       sql::Stmt::prepare(db_, "SELECT count(*) FROM access_log WHERE bucket = ?1"));
   st.bind(1, bucket);

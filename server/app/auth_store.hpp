@@ -6,6 +6,7 @@
 // database does not let anyone act as a device. Thread-safe: one internal mutex.
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -56,7 +57,11 @@ class AuthStore {
   static Result<std::unique_ptr<AuthStore>> open(const std::string& path);
 
   // A one-time code for `person`, valid for `valid_hours`. Returns the code (shown once).
-  Result<std::string> create_invite(const std::string& person, int valid_hours, uint64_t now_ms);
+  // `origin` tags codes minted by one source ("demo") so they can be revoked together.
+  Result<std::string> create_invite(const std::string& person, int valid_hours, uint64_t now_ms,
+                                    const std::string& origin = "");
+  // Ends every unused code tagged `origin`; returns how many.
+  Result<size_t> revoke_invites(const std::string& origin, uint64_t now_ms);
   // Uses up the code and issues a device token. WX_UNAUTHENTICATED for an unknown, used or
   // expired code (one message for all three: a guesser learns nothing); WX_CONFLICT, with
   // the code left unused, when `device_id` is already bound to another person (a fresh
@@ -72,8 +77,15 @@ class AuthStore {
   Status revoke_person_devices(const std::string& person, uint64_t now_ms);
   Status revoke_token(const std::string& token, uint64_t now_ms);
   // One read of a dossier: `changes` field changes pulled, or the blob with hash `blob`.
+  // A row that cannot be written (disk full) is kept in memory, loudly, and written before
+  // any later row once space returns, so reads go on being served and are still recorded;
+  // only when `max_buffered_reads` rows wait does it fail (unavailable: fail closed). Rows
+  // still waiting at destruction are written to stderr as JSON lines, never dropped silently.
   Status log_read(uint64_t now_ms, const std::string& person, const std::string& device,
                   const std::string& bucket, size_t changes, const std::string& blob = "");
+  void set_max_buffered_reads(size_t rows);
+  size_t buffered_reads();
+  ~AuthStore();
   Result<size_t> count_reads(const std::string& bucket);
   // The persons a replica id was ever enrolled for (revoked devices included: their past
   // writes stay theirs). One, once enrolment keeps replica ids unique.
@@ -98,12 +110,21 @@ class AuthStore {
   Status key_revocation_applied(const std::string& key_id, uint64_t now_ms);
 
  private:
+  struct Read {
+    uint64_t at_ms;
+    std::string person, device, bucket;
+    size_t changes;
+    std::string blob;
+  };
   explicit AuthStore(sql::Db db) : db_(std::move(db)) {}
   // Tokens of server.db files from before replica ids were unique: a replica id bound to
   // several people keeps only its first person's tokens; the later ones are revoked.
   static Status revoke_duplicate_devices(sql::Db& db, uint64_t now_ms);
+  Status write_reads_locked();
   std::mutex mu_;
   sql::Db db_;
+  std::deque<Read> unwritten_;          // GUARDED_BY(mu_): oldest first
+  size_t max_buffered_reads_ = 100000;  // ~10 MB of memory
 };
 
 }  // namespace werkex::server

@@ -1,12 +1,16 @@
 // HEAD/PUT/GET /v1/blobs/{sha}: resumable upload and ranged download of blob bytes.
 //
-// A device first syncs the `blob` entity (sha256, size, ...), then sends the bytes; the
-// entity decides who may touch them, exactly as /v1/sync decides who may touch the entity:
-// read access to its bucket for HEAD and GET, write access (bucket and the schema's write
-// roles of `blob`) for PUT. The same 404 answers a hash that exists nowhere and one that
-// exists only in someone else's dossier, so there is no existence oracle across pupils.
-// Lookups run under mu_ (the Replica); file I/O runs outside it, on BlobStore, which
-// serialises the writes of one hash itself.
+// A device first syncs the `blob` entity (sha256, size, ...), then sends the bytes into the
+// entity's dossier (bucket); write access (bucket and the schema's write roles of `blob`) is
+// needed for PUT, exactly as /v1/sync decides who may write the entity. Bytes belong to the
+// dossier they were uploaded into (BlobHoldings): HEAD and GET need a readable bucket that
+// holds them, so naming someone else's hash in an entity of one's own gives nothing. HEAD
+// answers received=0 for a bucket that does not hold the bytes even if another does, and the
+// same 404 answers a hash that exists nowhere and one held only in someone else's dossier:
+// no existence oracle across pupils. Uploads in progress are per bucket, so a garbage upload
+// under another pupil's hash cannot block her own. Quotas: per dossier (413) and per device
+// and day (429). Lookups run under mu_ (the Replica); file I/O runs outside it, on
+// BlobStore, which serialises the writes of one hash itself.
 #include <algorithm>
 #include <charconv>
 #include <optional>
@@ -18,12 +22,6 @@
 namespace werkex::server {
 
 namespace bhttp = boost::beast::http;
-
-struct App::BlobEntity {
-  std::string id;
-  std::string bucket;
-  uint64_t size = 0;  // as declared by the entity
-};
 
 namespace {
 
@@ -88,10 +86,70 @@ std::optional<std::pair<uint64_t, uint64_t>> parse_range(std::string_view v, uin
   return std::make_pair(span->first, end);
 }
 
+// Checks a PUT's Content-Range, body and total against the entity and the server's limit.
+Result<Chunk> check_chunk(const http::Request& req, const BlobEntity& entity,
+                          uint64_t max_blob_bytes) {
+  WX_ASSIGN_OR_RETURN(Chunk chunk, parse_content_range(req));
+  if (chunk.total > max_blob_bytes)
+    return make_error(WX_TOO_LARGE, "this server accepts blobs of at most " +
+                                        std::to_string(max_blob_bytes) + " bytes; this one has " +
+                                        std::to_string(chunk.total));
+  if (chunk.total != entity.size)
+    return make_error(WX_INVALID_ARGUMENT, "the upload's total " + std::to_string(chunk.total) +
+                                               " is not the size " + std::to_string(entity.size) +
+                                               " declared by blob entity " + entity.id);
+  if (req.body().size() != chunk.end - chunk.start)
+    return make_error(WX_INVALID_ARGUMENT, "the body has " + std::to_string(req.body().size()) +
+                                               " bytes but Content-Range announces " +
+                                               std::to_string(chunk.end - chunk.start));
+  return chunk;
+}
+
+http::Response put_answer(const http::Request& req, const std::string& sha, uint64_t received,
+                          uint64_t size, bool complete) {
+  http::Response res = http::json_response(
+      req, 200, {{"sha256", sha}, {"received", received}, {"size", size}, {"complete", complete}});
+  res.set(kReceivedHeader, std::to_string(received));
+  return res;
+}
+
+http::Response gap_answer(const http::Request& req, const Chunk& chunk, uint64_t received) {
+  json err = {{"error",
+               {{"code", error_code_name(WX_CONFLICT)},
+                {"message", "the chunk starts at byte " + std::to_string(chunk.start) +
+                                " but the server holds only " + std::to_string(received) +
+                                ": resume from there"}}},
+              {"received", received}};
+  http::Response res = http::json_response(req, 409, err);
+  res.set(kReceivedHeader, std::to_string(received));
+  return res;
+}
+
+std::string utc_day(uint64_t now_ms) {
+  return rfc3339_utc(now_ms).substr(0, 10);
+}
+
+uint64_t seconds_to_utc_midnight(uint64_t now_ms) {
+  constexpr uint64_t kDayMs = 86400000;
+  return (kDayMs - now_ms % kDayMs + 999) / 1000;
+}
+
 }  // namespace
 
 Status App::open_blobs() {
   WX_ASSIGN_OR_RETURN(blobs_, BlobStore::open(config_.data_dir + "/blobs"));
+  WX_ASSIGN_OR_RETURN(holdings_, BlobHoldings::open(config_.data_dir + "/server.db"));
+  WX_ASSIGN_OR_RETURN(bool migrate, holdings_->needs_migration());
+  if (migrate) {
+    WX_RETURN_IF_ERROR(migrate_blob_holdings());
+    WX_RETURN_IF_ERROR(holdings_->migrated(now_ms()));
+  }
+  metrics_.set_help("werkex_blob_quota_refusals_total", "counter",
+                    "Blob uploads refused by a quota (dossier: 413, device_day: 429)");
+  metrics_.set_help("werkex_blob_partials_expired_total", "counter",
+                    "Unfinished blob uploads deleted after blob_partial_max_age_s");
+  metrics_.set_help("werkex_blob_forgotten_total", "counter",
+                    "Blobs a dossier no longer holds because their entity was deleted");
   metrics_.set_help("werkex_blob_bytes_received_total", "counter",
                     "Blob bytes stored by PUT (repeated bytes not counted)");
   metrics_.set_help("werkex_blob_bytes_sent_total", "counter", "Blob bytes sent by GET");
@@ -125,131 +183,148 @@ http::Response App::blob_refuse(const http::Request& req, const Error& e, http::
   return refuse(req, e);
 }
 
-Result<App::BlobEntity> App::find_blob(const Device& device, const std::string& sha,
-                                       bool for_write) {
-  if (!is_valid_sha256(sha))
-    return make_error(WX_INVALID_ARGUMENT,
-                      "a blob is named by its SHA-256 as 64 lowercase hex digits");
-  std::lock_guard lock(mu_);
-  WX_ASSIGN_OR_RETURN(Access access,
-                      compute_access(*dossiers_, device.person, rfc3339_utc(now_ms()).substr(0, 10),
-                                     config_.supervisor_grace_days));
-  std::optional<Error> refused;
-  // Per readable dossier, so the lookup costs what this person can see: each query is a
-  // range of the (type, bucket) index.
-  for (const std::string& bucket : access.read) {
-    if (bucket.rfind("pupil:", 0) != 0) continue;  // blobs live in pupils' dossiers
-    Query q = Query::where("blob", bucket, "sha256", sha);
-    WX_ASSIGN_OR_RETURN(auto found, dossiers_->list(q));
-    for (const json& doc : found) {
-      auto size = doc.find("size");
-      if (size == doc.end() || !size->is_number_unsigned()) continue;
-      BlobEntity e{doc.value("id", ""), bucket, size->get<uint64_t>()};
-      if (!for_write) return e;
-      Change probe{e.id, "blob", bucket, "sha256", json(), {}};
-      Status may = authorize(access, dossiers_->schema(), probe);
-      if (may) return e;
-      refused = may.error();
-    }
+Result<std::optional<std::pair<BlobEntity, Holding>>> App::held_blob(
+    const std::vector<BlobEntity>& entities, const std::string& sha) {
+  for (const BlobEntity& e : entities) {
+    WX_ASSIGN_OR_RETURN(auto h, holdings_->get(e.bucket, sha));
+    if (h && h->complete) return std::optional(std::make_pair(e, *h));
   }
-  if (refused) return *refused;
-  return make_error(WX_NOT_FOUND, "no blob " + sha + " in a dossier this device may " +
-                                      (for_write ? "write" : "read"));
+  return std::optional<std::pair<BlobEntity, Holding>>();
 }
 
 http::Response App::handle_blob_head(const http::Request& req, const std::string& sha,
                                      http::RequestLog& log) {
+  sweep_blobs_if_due();
   auto device = authenticate(req, log);
   if (!device) return blob_refuse(req, device.error(), log);
-  auto entity = find_blob(*device, sha, false);
-  if (!entity) return blob_refuse(req, entity.error(), log);
-  auto progress = blobs_->progress(sha);
-  if (!progress) return blob_refuse(req, progress.error(), log);
+  auto entities = find_blobs(*device, sha, false);
+  if (!entities) return blob_refuse(req, entities.error(), log);
+  auto held = held_blob(*entities, sha);
+  if (!held) return blob_refuse(req, held.error(), log);
   http::Response res{bhttp::status::ok, req.version()};
   res.keep_alive(req.keep_alive());
-  res.set(kSizeHeader, std::to_string(entity->size));
-  res.set(kReceivedHeader, std::to_string(progress->received));
-  if (progress->complete) {
+  if (*held) {
+    const uint64_t size = (*held)->second.size;
+    res.set(kSizeHeader, std::to_string(size));
+    res.set(kReceivedHeader, std::to_string(size));
     res.set(bhttp::field::content_type, "application/octet-stream");
     res.set(bhttp::field::accept_ranges, "bytes");
-    res.content_length(progress->received);  // as GET would answer; the router sends no body
+    res.content_length(size);  // as GET would answer; the router sends no body
+    return res;
   }
+  // Only this dossier's own upload counts, never bytes another dossier holds.
+  const BlobEntity& entity = entities->front();
+  auto received = blobs_->partial_size(entity.bucket, sha);
+  if (!received) return blob_refuse(req, received.error(), log);
+  res.set(kSizeHeader, std::to_string(entity.size));
+  res.set(kReceivedHeader, std::to_string(std::min(*received, entity.size)));
   return res;
+}
+
+Status App::check_blob_quotas(const Device& device, const BlobEntity& entity, uint64_t reserve,
+                              uint64_t fresh) {
+  if (reserve > 0) {
+    WX_ASSIGN_OR_RETURN(uint64_t used, holdings_->bucket_bytes(entity.bucket));
+    if (used + reserve > config_.blob_dossier_quota_bytes) {
+      metrics_.add("werkex_blob_quota_refusals_total", http::Metrics::label("quota", "dossier"));
+      return make_error(WX_TOO_LARGE,
+                        "this dossier's blobs would take " + std::to_string(used + reserve) +
+                            " bytes with this one; its quota is " +
+                            std::to_string(config_.blob_dossier_quota_bytes) +
+                            " bytes (uploads in progress count at their full size): delete "
+                            "photos it no longer needs");
+    }
+  }
+  WX_ASSIGN_OR_RETURN(uint64_t today, holdings_->device_bytes(device.device_id, utc_day(now_ms())));
+  if (fresh > 0 && today + fresh > config_.blob_device_daily_bytes) {
+    metrics_.add("werkex_blob_quota_refusals_total", http::Metrics::label("quota", "device_day"));
+    return make_error(WX_RATE_LIMITED,
+                      "this device uploaded " + std::to_string(today) +
+                          " bytes today; it may upload " +
+                          std::to_string(config_.blob_device_daily_bytes) +
+                          " bytes a day: the rest waits until 00:00 UTC (Retry-After)");
+  }
+  return Status::ok();
 }
 
 http::Response App::handle_blob_put(const http::Request& req, const std::string& sha,
                                     http::RequestLog& log) {
+  sweep_blobs_if_due();
   auto device = authenticate(req, log);
   if (!device) return blob_refuse(req, device.error(), log);
-  auto entity = find_blob(*device, sha, true);
-  if (!entity) return blob_refuse(req, entity.error(), log);
-  auto chunk = parse_content_range(req);
+  auto found = find_blobs(*device, sha, true);
+  if (!found) return blob_refuse(req, found.error(), log);
+  const BlobEntity& entity = found->front();
+  auto chunk = check_chunk(req, entity, config_.max_blob_bytes);
   if (!chunk) return blob_refuse(req, chunk.error(), log);
-  if (chunk->total > config_.max_blob_bytes)
-    return blob_refuse(
-        req,
-        make_error(WX_TOO_LARGE, "this server accepts blobs of at most " +
-                                     std::to_string(config_.max_blob_bytes) +
-                                     " bytes; this one has " + std::to_string(chunk->total)),
-        log);
-  if (chunk->total != entity->size)
-    return blob_refuse(
-        req,
-        make_error(WX_INVALID_ARGUMENT, "the upload's total " + std::to_string(chunk->total) +
-                                            " is not the size " + std::to_string(entity->size) +
-                                            " declared by blob entity " + entity->id),
-        log);
-  if (req.body().size() != chunk->end - chunk->start)
-    return blob_refuse(
-        req,
-        make_error(WX_INVALID_ARGUMENT, "the body has " + std::to_string(req.body().size()) +
-                                            " bytes but Content-Range announces " +
-                                            std::to_string(chunk->end - chunk->start)),
-        log);
-  auto outcome = blobs_->append(sha, chunk->start, req.body(), chunk->total);
-  if (!outcome) return blob_refuse(req, outcome.error(), log);
+  auto held = holdings_->get(entity.bucket, sha);
+  if (!held) return blob_refuse(req, held.error(), log);
+  if (*held && (*held)->complete)  // this dossier holds it already: nothing to write
+    return put_answer(req, sha, (*held)->size, (*held)->size, true);
+  auto before = blobs_->partial_size(entity.bucket, sha);
+  if (!before) return blob_refuse(req, before.error(), log);
+  const uint64_t fresh = chunk->start <= *before && chunk->end > *before ? chunk->end - *before : 0;
+  if (Status q = check_blob_quotas(*device, entity, held->has_value() ? 0 : chunk->total, fresh); !q) {
+    http::Response res = blob_refuse(req, q.error(), log);
+    if (q.error().code == WX_RATE_LIMITED)
+      res.set(bhttp::field::retry_after, std::to_string(seconds_to_utc_midnight(now_ms())));
+    return res;
+  }
+  if (Status s = holdings_->touch(entity.bucket, sha, chunk->total, now_ms()); !s)
+    return blob_refuse(req, s.error(), log);
+  Result<AppendOutcome> outcome = AppendOutcome{};
+  {
+    // A last chunk may create the complete file: not while forget_blob() deletes it.
+    std::unique_lock<std::mutex> gc(blob_gc_mu_, std::defer_lock);
+    if (chunk->end == chunk->total) gc.lock();
+    outcome = blobs_->append(entity.bucket, sha, chunk->start, req.body(), chunk->total);
+    if (outcome && outcome->complete) {
+      if (Status s = holdings_->complete(entity.bucket, sha, now_ms()); !s)
+        return blob_refuse(req, s.error(), log);
+    }
+  }
+  if (!outcome) {
+    // Wrong bytes: the partial file is gone, and so is its reservation.
+    if (outcome.error().code == WX_CORRUPT) (void)holdings_->drop(entity.bucket, sha);
+    return blob_refuse(req, outcome.error(), log);
+  }
+  if (Status s =
+          holdings_->add_device_bytes(device->device_id, utc_day(now_ms()), outcome->written);
+      !s)
+    return blob_refuse(req, s.error(), log);
   if (outcome->gap) {
     metrics_.add("werkex_blob_rejects_total", http::Metrics::label("reason", "conflict"));
-    json err = {{"error",
-                 {{"code", error_code_name(WX_CONFLICT)},
-                  {"message", "the chunk starts at byte " + std::to_string(chunk->start) +
-                                  " but the server holds only " +
-                                  std::to_string(outcome->received) + ": resume from there"}}},
-                {"received", outcome->received}};
-    http::Response res = http::json_response(req, 409, err);
-    res.set(kReceivedHeader, std::to_string(outcome->received));
-    return res;
+    return gap_answer(req, *chunk, outcome->received);
   }
   metrics_.add("werkex_blob_bytes_received_total", "", double(outcome->written));
   if (outcome->complete && outcome->written > 0)
     metrics_.add("werkex_blob_uploads_completed_total", "");
   log.note = "blob " + std::to_string(outcome->received) + "/" + std::to_string(chunk->total) +
              (outcome->complete ? " complete" : "");
-  http::Response res = http::json_response(req, 200,
-                                           {{"sha256", sha},
-                                            {"received", outcome->received},
-                                            {"size", chunk->total},
-                                            {"complete", outcome->complete}});
-  res.set(kReceivedHeader, std::to_string(outcome->received));
-  return res;
+  return put_answer(req, sha, outcome->received, chunk->total, outcome->complete);
 }
 
 http::Response App::handle_blob_get(const http::Request& req, const std::string& sha,
                                     http::RequestLog& log) {
   auto device = authenticate(req, log);
   if (!device) return blob_refuse(req, device.error(), log);
-  auto entity = find_blob(*device, sha, false);
-  if (!entity) return blob_refuse(req, entity.error(), log);
-  auto progress = blobs_->progress(sha);
-  if (!progress) return blob_refuse(req, progress.error(), log);
-  if (!progress->complete)
+  auto entities = find_blobs(*device, sha, false);
+  if (!entities) return blob_refuse(req, entities.error(), log);
+  auto held = held_blob(*entities, sha);
+  if (!held) return blob_refuse(req, held.error(), log);
+  if (!*held) {
+    // Bytes another dossier holds do not count: this one's own upload is what it has.
+    auto received = blobs_->partial_size(entities->front().bucket, sha);
+    if (!received) return blob_refuse(req, received.error(), log);
     return blob_refuse(
         req,
-        make_error(WX_NOT_FOUND, "the server has " + std::to_string(progress->received) + " of " +
-                                     std::to_string(entity->size) +
+        make_error(WX_NOT_FOUND, "the server has " + std::to_string(*received) + " of " +
+                                     std::to_string(entities->front().size) +
                                      " bytes of this blob; it is not uploaded yet"),
         log);
-  const uint64_t size = progress->received;
+  }
+  const BlobEntity* entity = &(*held)->first;
+  const uint64_t size = (*held)->second.size;
   uint64_t start = 0, end = size;
   auto range = req.find(bhttp::field::range);
   if (range != req.end()) {
@@ -270,9 +345,7 @@ http::Response App::handle_blob_get(const http::Request& req, const std::string&
   if (!bytes) return blob_refuse(req, bytes.error(), log);
   // Every read of a pupil's dossier is accounted for, the bytes of a photo (by hash) as much
   // as its entity.
-  if (Status logged =
-          auth_->log_read(now_ms(), device->person, device->device_id, entity->bucket, 1, sha);
-      !logged)
+  if (Status logged = record_read(*device, entity->bucket, 1, sha); !logged)
     return blob_refuse(req, logged.error(), log);
   metrics_.add("werkex_blob_bytes_sent_total", "", double(bytes->size()));
   log.note = "blob " + entity->bucket + " bytes " + std::to_string(start) + "-" +

@@ -1,5 +1,6 @@
 #include "blob_store.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -9,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 #include <utility>
+
+#include "werkex/blob_store.hpp"  // sha256_hex
 
 namespace werkex::server {
 
@@ -137,8 +140,8 @@ std::string BlobStore::complete_path(const std::string& sha) const {
   return root_ + "/" + sha.substr(0, 2) + "/" + sha;
 }
 
-std::string BlobStore::partial_path(const std::string& sha) const {
-  return root_ + "/partial/" + sha + ".part";
+std::string BlobStore::partial_path(const std::string& bucket, const std::string& sha) const {
+  return root_ + "/partial/" + sha + "." + sha256_hex(bucket).substr(0, 32) + ".part";
 }
 
 std::mutex& BlobStore::stripe(const std::string& sha) {
@@ -147,38 +150,40 @@ std::mutex& BlobStore::stripe(const std::string& sha) {
   return stripes_[static_cast<size_t>(nibble(sha[0]) * 16 + nibble(sha[1])) % stripes_.size()];
 }
 
-Result<BlobProgress> BlobStore::progress(const std::string& sha) {
+Result<uint64_t> BlobStore::partial_size(const std::string& bucket, const std::string& sha) {
   WX_RETURN_IF_ERROR(check_sha(sha));
   std::lock_guard lock(stripe(sha));
   struct stat st;
-  if (::stat(complete_path(sha).c_str(), &st) == 0)
-    return BlobProgress{static_cast<uint64_t>(st.st_size), true};
-  if (errno != ENOENT) return io_error("cannot stat", complete_path(sha), errno);
-  if (::stat(partial_path(sha).c_str(), &st) == 0)
-    return BlobProgress{static_cast<uint64_t>(st.st_size), false};
-  if (errno != ENOENT) return io_error("cannot stat", partial_path(sha), errno);
-  return BlobProgress{};
+  const std::string path = partial_path(bucket, sha);
+  if (::stat(path.c_str(), &st) == 0) return static_cast<uint64_t>(st.st_size);
+  if (errno != ENOENT) return io_error("cannot stat", path, errno);
+  return uint64_t{0};
 }
 
-Result<AppendOutcome> BlobStore::append(const std::string& sha, uint64_t offset,
-                                        std::string_view bytes, uint64_t total) {
+Result<bool> BlobStore::has(const std::string& sha) {
+  WX_RETURN_IF_ERROR(check_sha(sha));
+  struct stat st;
+  if (::stat(complete_path(sha).c_str(), &st) == 0) return true;
+  if (errno != ENOENT) return io_error("cannot stat", complete_path(sha), errno);
+  return false;
+}
+
+Result<AppendOutcome> BlobStore::append(const std::string& bucket, const std::string& sha,
+                                        uint64_t offset, std::string_view bytes, uint64_t total) {
   WX_RETURN_IF_ERROR(check_sha(sha));
   if (offset > total || bytes.size() > total - offset)
     return make_error(WX_INVALID_ARGUMENT, "the chunk reaches past the blob's size");
   std::lock_guard lock(stripe(sha));
   AppendOutcome out;
-  struct stat st;
-  if (::stat(complete_path(sha).c_str(), &st) == 0) {
-    out.received = static_cast<uint64_t>(st.st_size);
-    out.complete = true;
-    return out;
-  }
-  const std::string path = partial_path(sha);
+  const std::string path = partial_path(bucket, sha);
   auto existing = open_file(path, O_RDWR);
   if (!existing && existing.error().code != WX_NOT_FOUND) return existing.error();
   Fd f;
   if (existing) {
     f = std::move(existing).value();
+  } else if (offset > 0) {
+    out.gap = true;  // nothing held (or just completed by another request): no empty file
+    return out;
   } else {
     WX_ASSIGN_OR_RETURN(f, open_file(path, O_RDWR | O_CREAT));
     WX_RETURN_IF_ERROR(sync_dir(root_ + "/partial"));
@@ -210,20 +215,13 @@ Result<AppendOutcome> BlobStore::append(const std::string& sha, uint64_t offset,
   // Also when nothing was written: the answer to the last chunk may have been lost before
   // finishing (a crash), and the retry must finish it.
   if (out.received == total) {
-    WX_RETURN_IF_ERROR(finish_locked(sha));
+    WX_RETURN_IF_ERROR(finish_locked(path, sha));
     out.complete = true;
   }
   return out;
 }
 
-Status BlobStore::finish(const std::string& sha) {
-  WX_RETURN_IF_ERROR(check_sha(sha));
-  std::lock_guard lock(stripe(sha));
-  return finish_locked(sha);
-}
-
-Status BlobStore::finish_locked(const std::string& sha) {
-  const std::string path = partial_path(sha);
+Status BlobStore::finish_locked(const std::string& path, const std::string& sha) {
   std::string actual;
   {
     WX_ASSIGN_OR_RETURN(Fd f, open_file(path, O_RDONLY));
@@ -235,16 +233,53 @@ Status BlobStore::finish_locked(const std::string& sha) {
     return make_error(WX_CORRUPT, "the uploaded bytes hash to " + actual + ", not to " + sha +
                                       "; the upload was discarded: send the blob again from 0");
   }
+  const std::string target = complete_path(sha);
+  struct stat st;
+  if (::stat(target.c_str(), &st) == 0) {
+    // Another dossier uploaded the same bytes: they are stored once.
+    if (::unlink(path.c_str()) != 0) return io_error("cannot delete", path, errno);
+    return sync_dir(root_ + "/partial");
+  }
   const std::string dir = root_ + "/" + sha.substr(0, 2);
   bool created = false;
   WX_RETURN_IF_ERROR(make_dir(dir, &created));
   if (created) {
     WX_RETURN_IF_ERROR(sync_dir(root_));
   }
-  const std::string target = complete_path(sha);
   if (::rename(path.c_str(), target.c_str()) != 0) return io_error("cannot move", path, errno);
   WX_RETURN_IF_ERROR(sync_dir(dir));
   return sync_dir(root_ + "/partial");
+}
+
+Status BlobStore::discard_partial(const std::string& bucket, const std::string& sha) {
+  WX_RETURN_IF_ERROR(check_sha(sha));
+  std::lock_guard lock(stripe(sha));
+  const std::string path = partial_path(bucket, sha);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return io_error("cannot delete", path, errno);
+  return Status::ok();
+}
+
+Status BlobStore::remove(const std::string& sha) {
+  WX_RETURN_IF_ERROR(check_sha(sha));
+  std::lock_guard lock(stripe(sha));
+  const std::string path = complete_path(sha);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return io_error("cannot delete", path, errno);
+  return Status::ok();
+}
+
+Result<size_t> BlobStore::discard_all_partials() {
+  const std::string dir = root_ + "/partial";
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return io_error("cannot list", dir, errno);
+  size_t n = 0;
+  while (dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name.size() > 5 && name.compare(name.size() - 5, 5, ".part") == 0 &&
+        ::unlink((dir + "/" + name).c_str()) == 0)
+      ++n;
+  }
+  ::closedir(d);
+  return n;
 }
 
 Result<std::string> BlobStore::read(const std::string& sha, uint64_t offset, uint64_t length) {

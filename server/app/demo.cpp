@@ -90,8 +90,11 @@ Result<std::vector<DemoPerson>> seed_demo_school(App& app) {
     for (auto& p : persons)
       people.push_back({p.value("name", ""), p.value("role", ""), p["id"].get<std::string>(), ""});
   }
+  // Each start prints fresh codes, so the previous start's unused ones end now: at most one
+  // set of demo codes is ever valid, however often the server restarts.
+  WX_RETURN_IF_ERROR(app.auth().revoke_invites("demo", app.now_ms()).status());
   for (auto& p : people) {
-    WX_ASSIGN_OR_RETURN(p.code, app.auth().create_invite(p.id, 24 * 7, app.now_ms()));
+    WX_ASSIGN_OR_RETURN(p.code, app.auth().create_invite(p.id, 24 * 7, app.now_ms(), "demo"));
   }
   return people;
 }

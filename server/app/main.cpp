@@ -3,9 +3,12 @@
 // The sync server on its embedded SQLite. --config names a JSON file with any of: listen,
 // data, grace_days, max_clock_skew_s, io_threads, worker_threads, tls_cert, tls_key,
 // body_limit_bytes, read_timeout_s, write_timeout_s, idle_timeout_s, rate_limit_per_minute,
-// rate_limit_burst, max_blob_bytes, token_idle_days. Flags win over the file. --demo seeds a demo
-// school into an empty server and prints enrolment codes. Exit codes: 0 after a clean shutdown, 2
-// for bad flags, 10 + error code otherwise.
+// rate_limit_burst, max_blob_bytes, token_idle_days, blob_dossier_quota_bytes,
+// blob_device_daily_bytes, blob_partial_max_age_s, enroll_rate_limit_per_minute,
+// enroll_rate_limit_burst, access_log_buffer_rows. Flags win over the file. --demo seeds a demo
+// school into an empty server and prints enrolment codes (each start revokes the demo codes of
+// the previous one, so at most one set is valid). Exit codes: 0 after a clean shutdown, 2 for
+// bad flags or config values, 10 + error code otherwise.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -22,6 +25,17 @@ namespace {
 int fail(const Error& e) {
   std::fprintf(stderr, "werkex-server: %s\n", e.to_string().c_str());
   return 10 + static_cast<int>(e.code);
+}
+
+// A whole number >= 0 (at least `min`) under `key`, or `fallback` when absent. Anything else
+// throws, which main() answers as a usage error (exit 2) naming the key.
+uint64_t whole_number(const json& config, const char* key, uint64_t fallback, uint64_t min = 0) {
+  auto it = config.find(key);
+  if (it == config.end()) return fallback;
+  if (!it->is_number_unsigned() || it->get<uint64_t>() < min)
+    throw std::invalid_argument(std::string(key) + " must be a whole number >= " +
+                                std::to_string(min) + ", not " + it->dump());
+  return it->get<uint64_t>();
 }
 
 int usage(const std::string& why) {
@@ -95,6 +109,20 @@ int main(int argc, char** argv) {
     app_config.token_idle_expiry_ms =
         static_cast<uint64_t>(config.value("token_idle_days", 180.0) * 86400000.0);
     app_config.max_blob_bytes = config.value("max_blob_bytes", app_config.max_blob_bytes);
+    app_config.blob_dossier_quota_bytes =
+        whole_number(config, "blob_dossier_quota_bytes", app_config.blob_dossier_quota_bytes);
+    app_config.blob_device_daily_bytes =
+        whole_number(config, "blob_device_daily_bytes", app_config.blob_device_daily_bytes);
+    app_config.blob_partial_max_age_ms =
+        whole_number(config, "blob_partial_max_age_s", app_config.blob_partial_max_age_ms / 1000,
+                     1) *
+        1000;
+    app_config.enroll_limit.per_minute = static_cast<double>(whole_number(
+        config, "enroll_rate_limit_per_minute", uint64_t(app_config.enroll_limit.per_minute)));
+    app_config.enroll_limit.burst = static_cast<double>(whole_number(
+        config, "enroll_rate_limit_burst", uint64_t(app_config.enroll_limit.burst), 1));
+    app_config.access_log_buffer_rows =
+        whole_number(config, "access_log_buffer_rows", app_config.access_log_buffer_rows);
   } catch (const std::exception& e) {
     return usage(std::string("bad config value: ") + e.what());
   }

@@ -31,6 +31,9 @@ struct RequestLog {
   std::string user;
   std::string device;
   std::string note;
+  // Set by the server before the handler runs, for it to read: the client's IP address
+  // (without port; "[...]" for IPv6). Not written to the log line by this field.
+  std::string client_address;
 };
 
 // The {name} segments of the matched route pattern, raw (not percent-decoded).

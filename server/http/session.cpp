@@ -146,6 +146,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     state_ = State::handling;
     net::post(core_.workers, [self = this->shared_from_this()] {
       RequestLog log;
+      log.client_address = self->remote_.substr(0, self->remote_.rfind(':'));
       Response res;
       try {
         res = self->core_.router.handle(self->req_, log);

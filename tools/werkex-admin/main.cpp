@@ -2,6 +2,7 @@
 //   invite PERSON_ID [--hours N]   print a one-time enrolment code for a roster person
 //   revoke PERSON_ID               revoke every device token of that person
 //   reads BUCKET                   how many times a dossier was read (the access log)
+//   blobs BUCKET                   the bytes a dossier holds and is uploading (its quota)
 //   pin PLACEMENT_ID               issue (or re-issue) the placement's 6-digit sign-off PIN
 //   pin-reset PLACEMENT_ID         unlock a placement's PIN after too many wrong attempts
 //   revoke-key KEY_ID [--reason R] revoke a supervisor's sign-off key (the server writes it
@@ -16,6 +17,7 @@
 #include <sodium.h>
 
 #include "auth_store.hpp"
+#include "blob_holdings.hpp"
 #include "signing_keys.hpp"
 #include "werkex/clock.hpp"
 #include "werkex/signoff.hpp"
@@ -35,6 +37,7 @@ int usage() {
                "usage: werkex-admin --data DIR invite PERSON_ID [--hours N]\n"
                "       werkex-admin --data DIR revoke PERSON_ID\n"
                "       werkex-admin --data DIR reads BUCKET\n"
+               "       werkex-admin --data DIR blobs BUCKET\n"
                "       werkex-admin --data DIR pin PLACEMENT_ID\n"
                "       werkex-admin --data DIR pin-reset PLACEMENT_ID\n"
                "       werkex-admin --data DIR revoke-key KEY_ID [--reason R]\n"
@@ -125,6 +128,20 @@ int main(int argc, char** argv) {
   }
   if (command == "pin" || command == "pin-reset" || command == "revoke-key" || command == "audit")
     return signoff_command(data, **auth, command, target, reason, now);
+  if (command == "blobs") {
+    auto holdings = server::BlobHoldings::open(data + "/server.db");
+    if (!holdings) return fail(holdings.error());
+    auto u = (*holdings)->usage(target);
+    if (!u) return fail(u.error());
+    std::printf("%s\n", json({{"bucket", target},
+                              {"held_bytes", u->held_bytes},
+                              {"held", u->held},
+                              {"uploading_bytes", u->uploading_bytes},
+                              {"uploading", u->uploading}})
+                            .dump()
+                            .c_str());
+    return 0;
+  }
   if (command == "reads") {
     auto n = (*auth)->count_reads(target);
     if (!n) return fail(n.error());

@@ -1,0 +1,141 @@
+// Storage a pupil cannot exhaust (issue 10 item 8), through the real werkex-server: quotas
+// per dossier (413) and per device and day (429), unfinished uploads deleted after an age
+// and with their entity.
+#include <filesystem>
+#include <thread>
+
+#include "blob_client.hpp"
+
+using namespace werkex;
+using namespace werkex::test;
+
+namespace {
+
+size_t partial_files(const std::string& data) {
+  size_t n = 0;
+  for (auto& e : std::filesystem::directory_iterator(data + "/blobs/partial"))
+    n += e.is_regular_file();
+  return n;
+}
+
+void remove_blob_entity(Device& pupil, const std::string& sha) {
+  Query q = Query::where("blob", "pupil:" + pupil.user(), "sha256", sha);
+  for (const json& doc : expect_ok(pupil.replica->list(q)))
+    expect_ok(pupil.replica->remove(doc["id"]));
+  REQUIRE(pupil.sync().rejected.empty());
+}
+
+}  // namespace
+
+TEST_CASE("blob quotas: a dossier's total answers 413 and a device's day answers 429",
+          "[integration][blob][quota]") {
+  TempDir dir;
+  std::string data = dir.file("server");
+  ServerProcess server(
+      data, "127.0.0.1:0",
+      json{{"blob_dossier_quota_bytes", 300000}, {"blob_device_daily_bytes", 150000}});
+  Device phone(dir.file("sem-phone.db"), server.url(), server.code("Sem"));
+  Device laptop(dir.file("sem-laptop.db"), server.url(), admin(data, "invite " + phone.user()));
+  BlobClient by_phone(server.url(), token_of(phone)), by_laptop(server.url(), token_of(laptop));
+  const std::string a = photo(200000, 21), b = photo(150000, 22);
+  const std::string sha_a = push_blob_entity(phone, a), sha_b = push_blob_entity(phone, b);
+  laptop.sync();
+
+  // A declared 200000 bytes and started: that much of the dossier's 300000 is taken.
+  REQUIRE(by_phone.put(sha_a, a, 0, 100000).status == 200);
+  HttpResponse r = by_phone.put(sha_b, b, 0, 10000);
+  CHECK(r.status == 413);
+  CHECK(error_code_of(r) == "too_large");
+  CHECK_THAT(r.body, Catch::Contains("quota is 300000"));
+  CHECK(by_phone.received(sha_b) == 0);
+
+  // The phone sent 100000 today; 100000 more is over its 150000 a day: 429, until midnight.
+  r = by_phone.put(sha_a, a, 100000, a.size());
+  CHECK(r.status == 429);
+  CHECK(error_code_of(r) == "rate_limited");
+  CHECK(std::stoul(r.header("Retry-After")) >= 1);
+  CHECK(by_phone.received(sha_a) == 100000);
+  // Another device of the same pupil has its own day.
+  r = by_laptop.put(sha_a, a, 100000, a.size());
+  REQUIRE(r.status == 200);
+  CHECK(body_of(r)["complete"] == true);
+  CHECK(by_phone.get(sha_a).body == a);
+
+  // Deleting a blob frees its share of the dossier's quota.
+  remove_blob_entity(phone, sha_a);
+  laptop.sync();
+  r = by_laptop.put(sha_b, b, 0, 40000);
+  CHECK(r.status == 200);
+  // What school IT sees of the dossier's share.
+  json usage = json::parse(admin(data, "blobs pupil:" + phone.user()));
+  CHECK(usage == json({{"bucket", "pupil:" + phone.user()},
+                       {"held_bytes", 0},
+                       {"held", 0},
+                       {"uploading_bytes", 150000},
+                       {"uploading", 1}}));
+  HttpResponse m = by_phone.send("GET", "/metrics");
+  CHECK_THAT(m.body, Catch::Contains("werkex_blob_quota_refusals_total{quota=\"dossier\"} 1\n"));
+  CHECK_THAT(m.body, Catch::Contains("werkex_blob_quota_refusals_total{quota=\"device_day\"} 1\n"));
+}
+
+TEST_CASE("blob quotas: an unfinished upload goes with its entity and after its age",
+          "[integration][blob][quota]") {
+  TempDir dir;
+  SECTION("deleting the entity deletes its unfinished upload at once") {
+    std::string data = dir.file("server");
+    ServerProcess server(data);
+    Device phone(dir.file("sem.db"), server.url(), server.code("Sem"));
+    BlobClient sem(server.url(), token_of(phone));
+    const std::string big = photo(300000, 23);
+    const std::string sha = push_blob_entity(phone, big);
+    REQUIRE(sem.put(sha, big, 0, 150000).status == 200);
+    CHECK(partial_files(data) == 1);
+    remove_blob_entity(phone, sha);
+    CHECK(partial_files(data) == 0);
+    CHECK(sem.head(sha).status == 404);
+  }
+  SECTION("an upload not continued for blob_partial_max_age_s is deleted and starts again") {
+    std::string data = dir.file("server-aged");
+    ServerProcess server(data, "127.0.0.1:0", json{{"blob_partial_max_age_s", 3}});
+    Device phone(dir.file("sem-aged.db"), server.url(), server.code("Sem"));
+    BlobClient sem(server.url(), token_of(phone));
+    const std::string big = photo(300000, 24);
+    const std::string sha = push_blob_entity(phone, big);
+    REQUIRE(sem.put(sha, big, 0, 150000).status == 200);
+    CHECK(sem.received(sha) == 150000);
+    std::this_thread::sleep_for(std::chrono::milliseconds(4000));  // past the age, not a timing
+    CHECK(sem.received(sha) == 0);  // the request that finds it stale sweeps it first
+    CHECK(partial_files(data) == 0);
+    HttpResponse m = sem.send("GET", "/metrics");
+    CHECK_THAT(m.body, Catch::Contains("werkex_blob_partials_expired_total 1\n"));
+    // The device sends it again from 0.
+    REQUIRE(sem.put(sha, big, 0, big.size()).status == 200);
+    CHECK(sem.get(sha).body == big);
+  }
+}
+
+TEST_CASE("werkex-server: quota and rate-limit config values of the wrong type are refused",
+          "[integration][validation][quota]") {
+  TempDir dir;
+  for (const char* bad :
+       {R"({"blob_dossier_quota_bytes": "1G"})", R"({"blob_device_daily_bytes": -5})",
+        R"({"blob_partial_max_age_s": 0})", R"({"enroll_rate_limit_per_minute": [10]})",
+        R"({"enroll_rate_limit_burst": 2.5})", R"({"access_log_buffer_rows": true})"}) {
+    std::string file = dir.file("bad.json");
+    FILE* f = fopen(file.c_str(), "w");
+    REQUIRE(f);
+    fputs(bad, f);
+    fclose(f);
+    std::string cmd =
+        std::string(WERKEX_SERVER) + " --data " + dir.file("d") + " --config " + file + " 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    REQUIRE(p);
+    std::string said;
+    char buf[512];
+    while (fgets(buf, sizeof buf, p)) said += buf;
+    int status = pclose(p);
+    INFO(bad << " -> " << said);
+    CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 2));
+    CHECK_THAT(said, Catch::Contains("config value"));
+  }
+}
