@@ -15,6 +15,7 @@
 #include "group_commit.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
+#include "mailer.hpp"
 #include "rate_limiter.hpp"
 #include "werkex/store.hpp"
 
@@ -31,6 +32,8 @@ struct AppConfig {
   uint64_t token_idle_expiry_ms = 180ull * 24 * 60 * 60 * 1000;
   // The largest blob PUT /v1/blobs accepts (413 above); the schema allows up to 100 MiB.
   uint64_t max_blob_bytes = 100ull * 1024 * 1024;
+  // The outbox's SMTP server (mailer.hpp); smtp_url empty: notes are only listed.
+  MailConfig mail;
 };
 
 class App {
@@ -51,6 +54,11 @@ class App {
   http::Response handle_enroll(const http::Request& req, http::RequestLog& log);
   // POST /v1/keys (keys_handler.cpp): a supervisor registers a sign-off public key.
   http::Response handle_keys(const http::Request& req, http::RequestLog& log);
+  // GET /v1/notifications, POST /v1/signoffs/{id}/dispute (notify.cpp): the supervisor's
+  // notes of sign-offs made in her name and the step to dispute one.
+  http::Response handle_notifications(const http::Request& req, http::RequestLog& log);
+  http::Response handle_dispute(const http::Request& req, const std::string& id,
+                                http::RequestLog& log);
   // The device behind the request's bearer token, once its rate limit allows the request.
   Result<Device> authenticate(const http::Request& req, http::RequestLog& log);
   // Runs a handler that may write dossiers and answers only once its writes are on disk.
@@ -81,6 +89,7 @@ class App {
   std::unique_ptr<AuthStore> auth_;
   std::unique_ptr<GroupCommit> commits_;
   std::unique_ptr<BlobStore> blobs_;  // thread-safe itself: used outside mu_
+  std::unique_ptr<Mailer> mailer_;    // null without smtp_url; stops before auth_ closes
 };
 
 }  // namespace werkex::server

@@ -3,9 +3,11 @@
 // The sync server on its embedded SQLite. --config names a JSON file with any of: listen,
 // data, grace_days, max_clock_skew_s, io_threads, worker_threads, tls_cert, tls_key,
 // body_limit_bytes, read_timeout_s, write_timeout_s, idle_timeout_s, rate_limit_per_minute,
-// rate_limit_burst, max_blob_bytes, token_idle_days. Flags win over the file. --demo seeds a demo
-// school into an empty server and prints enrolment codes. Exit codes: 0 after a clean shutdown, 2
-// for bad flags, 10 + error code otherwise.
+// rate_limit_burst, max_blob_bytes, token_idle_days, and for the supervisors' outbox smtp_url,
+// smtp_from, smtp_user, smtp_password, smtp_starttls, smtp_retry_s. Flags win over the file. --demo
+// seeds a demo school into an empty server and prints enrolment codes. Exit codes: 0 after a clean
+// shutdown, 2 for bad flags, 10 + error code otherwise.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -95,6 +97,16 @@ int main(int argc, char** argv) {
     app_config.token_idle_expiry_ms =
         static_cast<uint64_t>(config.value("token_idle_days", 180.0) * 86400000.0);
     app_config.max_blob_bytes = config.value("max_blob_bytes", app_config.max_blob_bytes);
+    server::MailConfig& mail = app_config.mail;
+    mail.smtp_url = config.value("smtp_url", "");
+    mail.from = config.value("smtp_from", "");
+    mail.user = config.value("smtp_user", "");
+    mail.password = config.value("smtp_password", "");
+    mail.starttls = config.value("smtp_starttls", true);
+    mail.retry_ms =
+        static_cast<uint64_t>(std::max(1.0, config.value("smtp_retry_s", 60.0)) * 1000.0);
+    if (mail.enabled() && mail.from.empty())
+      return usage("smtp_url needs smtp_from (the address the notes come from)");
   } catch (const std::exception& e) {
     return usage(std::string("bad config value: ") + e.what());
   }

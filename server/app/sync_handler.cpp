@@ -1,10 +1,12 @@
 // POST /v1/sync: push and pull in one idempotent round trip (protocol.hpp).
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "access.hpp"
 #include "app.hpp"
 #include "http/negotiation.hpp"
+#include "notify.hpp"
 #include "signing_keys.hpp"
 #include "signoff_check.hpp"
 #include "werkex/blob_store.hpp"  // sha256_hex
@@ -64,8 +66,8 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
   }
   // Sign-offs (signoff_check.hpp): each is refused whole or accepted; an accepted PIN
   // sign-off gets the server's verified_at in the same transaction as the push.
-  auto verdicts = verify_pushed_signoffs(*dossiers_, *auth_, *access, allowed.changes, now,
-                                         config_.supervisor_grace_days);
+  auto verdicts = verify_pushed_signoffs(*dossiers_, *auth_, *access, allowed.changes,
+                                         sync.pin_codes, now, config_.supervisor_grace_days);
   if (!verdicts) return http::error_response(req, verdicts.error());
   if (!verdicts->refused.empty()) {
     auto& v = allowed.changes;
@@ -78,9 +80,16 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
   Status stored = dossiers_->write_together([&]() -> Status {
     applied = dossiers_->apply(allowed);
     if (!applied) return applied.status();
-    return stamp_verified(*dossiers_, verdicts->pin_verified, now);
+    WX_RETURN_IF_ERROR(stamp_verified(*dossiers_, verdicts->pin_verified, now));
+    // The signer is told of each new sign-off in her name; queued before the push commits,
+    // so a stored sign-off always has its note (a failed commit leaves at most a note whose
+    // retried push stores the sign-off).
+    std::set<std::string> refused;
+    for (const RejectedChange& r : applied->rejected) refused.insert(r.entity);
+    return queue_signoff_notifications(*dossiers_, *auth_, verdicts->notify, refused, now);
   });
   if (!stored) return http::error_response(req, stored.error());
+  if (mailer_ && !verdicts->notify.empty()) mailer_->wake();
   out.push_upto = sync.push.upto_seq;
   out.applied = applied->applied;
   out.unchanged = applied->unchanged;
