@@ -379,7 +379,10 @@ WX_API wx_buffer* WX_NULLABLE wx_signoff_sign_request(wx_replica* replica,
 /* Pupil's phone: checks and stores a scanned signature; returns the sign-off's id. */
 WX_API wx_buffer* WX_NULLABLE wx_signoff_accept(wx_replica* replica, const char* signature_payload,
                                                 wx_error* WX_NULLABLE out_error);
-/* Pupil's phone, supervisor without the app: the supervisor types the placement's PIN. */
+/* Pupil's phone, supervisor without the app: the supervisor types one of her placement's
+   one-time codes (`pin`: digits; spaces and dashes ignored). The sign-off carries no proof;
+   the code stays on this replica only until the next sync sends it to the server, which
+   checks and burns it (state "pending" until then). Returns the sign-off's id. */
 WX_API wx_buffer* WX_NULLABLE wx_signoff_sign_with_pin(wx_replica* replica,
                                                        const char* statement_json, const char* pin,
                                                        wx_error* WX_NULLABLE out_error);

@@ -34,6 +34,11 @@ Result<std::unique_ptr<App>> App::open(AppConfig config, http::Metrics& metrics)
   WX_ASSIGN_OR_RETURN(app->auth_, AuthStore::open(app->config_.data_dir + "/server.db"));
   app->auth_->set_max_buffered_reads(app->config_.access_log_buffer_rows);
   WX_RETURN_IF_ERROR(app->open_blobs());
+  if (app->config_.mail.enabled()) {
+    App* raw = app.get();
+    app->mailer_ =
+        std::make_unique<Mailer>(app->config_.mail, *app->auth_, [raw] { return raw->now_ms(); });
+  }
   metrics.set_help("werkex_sync_changes_applied_total", "counter",
                    "Pushed field changes that changed the server's state");
   metrics.set_help("werkex_sync_changes_rejected_total", "counter",
@@ -97,6 +102,14 @@ void App::register_routes(http::Router& router) {
   router.add(bhttp::verb::post, "/v1/keys",
              [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
                return durable(r, [&] { return handle_keys(r, l); });
+             });
+  router.add(bhttp::verb::get, "/v1/notifications",
+             [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
+               return handle_notifications(r, l);
+             });
+  router.add(bhttp::verb::post, "/v1/signoffs/{id}/dispute",
+             [this](const http::Request& r, const http::RouteParams& p, http::RequestLog& l) {
+               return durable(r, [&] { return handle_dispute(r, p.at("id"), l); });
              });
   router.add(bhttp::verb::get, "/healthz",
              [this](const http::Request& r, const http::RouteParams&, http::RequestLog&) {

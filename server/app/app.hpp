@@ -16,6 +16,7 @@
 #include "group_commit.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
+#include "mailer.hpp"
 #include "rate_limiter.hpp"
 #include "werkex/store.hpp"
 
@@ -46,6 +47,8 @@ struct AppConfig {
   size_t access_log_buffer_rows = 100000;
   // Enrolment attempts per client address (unauthenticated: codes must not be guessable).
   RateLimit enroll_limit{10, 30};
+  // The outbox's SMTP server (mailer.hpp); smtp_url empty: notes are only listed.
+  MailConfig mail;
 };
 
 // A `blob` entity naming a hash, as /v1/blobs sees it.
@@ -76,6 +79,11 @@ class App {
   http::Response handle_enroll(const http::Request& req, http::RequestLog& log);
   // POST /v1/keys (keys_handler.cpp): a supervisor registers a sign-off public key.
   http::Response handle_keys(const http::Request& req, http::RequestLog& log);
+  // GET /v1/notifications, POST /v1/signoffs/{id}/dispute (notify.cpp): the supervisor's
+  // notes of sign-offs made in her name and the step to dispute one.
+  http::Response handle_notifications(const http::Request& req, http::RequestLog& log);
+  http::Response handle_dispute(const http::Request& req, const std::string& id,
+                                http::RequestLog& log);
   // The device behind the request's bearer token, once its rate limit allows the request.
   Result<Device> authenticate(const http::Request& req, http::RequestLog& log);
   // AuthStore::log_read, and the gauge of rows waiting for disk space.
@@ -130,6 +138,7 @@ class App {
   std::mutex sweep_mu_;
   uint64_t last_sweep_ms_ = 0;  // GUARDED_BY(sweep_mu_)
   RateLimiter enroll_limiter_;  // per client address
+  std::unique_ptr<Mailer> mailer_;    // null without smtp_url; stops before auth_ closes
 };
 
 }  // namespace werkex::server

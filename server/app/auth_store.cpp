@@ -90,6 +90,18 @@ Result<std::unique_ptr<AuthStore>> AuthStore::open(const std::string& path) {
       at_ms INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,
       detail TEXT NOT NULL DEFAULT '');
     CREATE INDEX IF NOT EXISTS audit_log_by_target ON audit_log(target, at_ms);
+    CREATE TABLE IF NOT EXISTS pin_codes(
+      placement TEXT NOT NULL, code_hash TEXT NOT NULL, issued_ms INTEGER NOT NULL,
+      used_ms INTEGER, used_for TEXT, PRIMARY KEY(placement, code_hash)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS pin_attempts(
+      attempt_hash TEXT PRIMARY KEY, placement TEXT NOT NULL, at_ms INTEGER NOT NULL)
+      WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS notifications(
+      id INTEGER PRIMARY KEY, person TEXT NOT NULL, signoff TEXT NOT NULL UNIQUE,
+      placement TEXT NOT NULL, email TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,
+      created_ms INTEGER NOT NULL, sent_ms INTEGER, attempts INTEGER NOT NULL DEFAULT 0,
+      next_ms INTEGER NOT NULL, last_error TEXT NOT NULL DEFAULT '', disputed_ms INTEGER);
+    CREATE INDEX IF NOT EXISTS notifications_by_person ON notifications(person, id);
     CREATE TABLE IF NOT EXISTS key_revocations(
       key_id TEXT PRIMARY KEY, reason TEXT NOT NULL, requested_ms INTEGER NOT NULL,
       applied_ms INTEGER) WITHOUT ROWID;

@@ -1,9 +1,11 @@
 // AuthStore: the server's own secrets and records, never synced: device tokens, one-time
-// enrolment codes, and the access log of dossier reads. A separate SQLite file (server.db)
-// beside the dossiers, so no bug in sync can ever ship a token to a device.
+// enrolment codes, the access log of dossier reads, the sign-off codes with their audit log,
+// and the supervisors' outbox. A separate SQLite file (server.db) beside the dossiers, so no
+// bug in sync can ever ship a token or a code to a device.
 //
-// Tokens and codes are random (libsodium) and stored only as SHA-256 hashes: a copy of the
-// database does not let anyone act as a device. Thread-safe: one internal mutex.
+// Tokens and codes are random (libsodium) and stored only as SHA-256 hashes (sign-off codes:
+// HMAC under a per-placement secret kept here): a copy of the database does not let anyone
+// act as a device. Thread-safe: one internal mutex.
 #pragma once
 
 #include <deque>
@@ -18,16 +20,32 @@
 
 namespace werkex::server {
 
-// The PIN of one placement's account-less sign-off (issue 4): only the Argon2id-derived key
-// is kept, never the PIN. `locked_ms` is set once `failed` reached the limit.
+// The one-time sign-off codes of one placement (issue 10 item 11). `secret_hex` is a random
+// per-placement key that never leaves server.db: codes are kept only as HMAC-SHA256 under it,
+// each burned at its first right use. `locked_ms` is set once `failed` reached the limit.
 struct PinRecord {
-  std::string key_hex;
+  std::string secret_hex;
   int failed = 0;
   uint64_t locked_ms = 0;  // 0: not locked
   uint64_t issued_ms = 0;
 };
 
-// A security event: PIN issued, wrong, locked or reset; key registered, revoked.
+// What a presented code is: one never used (now burned for this sign-off), one burned
+// earlier by this very sign-off (a retried push), one burned by another, or none of ours.
+enum class CodeUse { fresh, used_by_this, used_by_other, unknown };
+
+// A note to a supervisor that a sign-off was made in her name (the outbox). `email` empty:
+// listed only (GET /v1/notifications), never mailed.
+struct Notification {
+  int64_t id = 0;
+  std::string person, signoff, placement, email, subject, body;
+  uint64_t created_ms = 0, sent_ms = 0, disputed_ms = 0;
+  int attempts = 0;
+  std::string last_error;
+};
+
+// A security event: codes issued, wrong, locked or reset; sign-off disputed; key registered,
+// revoked.
 struct AuditEntry {
   uint64_t at_ms = 0;
   std::string actor, action, target, detail;
@@ -91,15 +109,33 @@ class AuthStore {
   // writes stay theirs). One, once enrolment keeps replica ids unique.
   Result<std::vector<std::string>> persons_of_device(const std::string& device_id);
 
-  // Sign-off PINs and the audit log (auth_store_signoff.cpp).
-  // Issues (or re-issues) a placement's PIN key: failures and lock are cleared.
-  Status put_pin(const std::string& placement, const std::string& key_hex, uint64_t now_ms);
+  // Sign-off codes and the audit log (auth_store_signoff.cpp).
+  // Issues `count` fresh one-time codes (8 digits) for a placement under a new secret: every
+  // earlier code is void, failures and lock cleared. Returns the codes (shown once).
+  Result<std::vector<std::string>> issue_pin_codes(const std::string& placement, int count,
+                                                   uint64_t now_ms);
   Result<std::optional<PinRecord>> pin(const std::string& placement);
-  // Counts one wrong PIN; at `max_failures` the placement locks. Returns the record after it.
+  // Checks `code` (digits) against the placement's codes; a fresh one is burned for
+  // `used_for` (the sign-off id and the hash of its signed message) in the same statement.
+  Result<CodeUse> use_pin_code(const std::string& placement, const std::string& code,
+                               const std::string& used_for, uint64_t now_ms);
+  // True if this failed attempt (a hash naming placement, sign-off and code) was counted
+  // before; records it otherwise. So a retried push counts its wrong code once.
+  Result<bool> attempt_seen(const std::string& attempt_hash, const std::string& placement,
+                            uint64_t now_ms);
+  // Counts one wrong code; at `max_failures` the placement locks. Returns the record after it.
   Result<PinRecord> pin_failed(const std::string& placement, int max_failures, uint64_t now_ms);
   Status pin_succeeded(const std::string& placement);  // clears the failure count
-  // Unlocks and zeroes the failures; false if the placement has no PIN.
-  Result<bool> reset_pin(const std::string& placement);
+
+  // The supervisors' outbox (auth_store_notify.cpp). One note per sign-off (a second queue
+  // of the same sign-off is a no-op).
+  Status queue_notification(const Notification& n);
+  Result<std::vector<Notification>> notifications_for(const std::string& person);
+  // Unsent notes with an address whose next try is due, oldest first.
+  Result<std::vector<Notification>> due_notifications(uint64_t now_ms, size_t limit);
+  Status notification_sent(int64_t id, uint64_t now_ms);
+  Status notification_failed(int64_t id, const std::string& error, uint64_t retry_at_ms);
+  Status notification_disputed(const std::string& signoff, uint64_t now_ms);
   Status audit(uint64_t now_ms, const std::string& actor, const std::string& action,
                const std::string& target, const std::string& detail = "");
   // Newest last; `target` "" for all.

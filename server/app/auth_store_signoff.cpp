@@ -1,22 +1,78 @@
-// AuthStore's part of supervisor sign-off (issue 4): per-placement PIN keys with their
-// failure count and lock, the audit log of security events, and the queue of key
-// revocations werkex-admin hands to the server.
+// AuthStore's part of supervisor sign-off (issues 4 and 10): per-placement one-time codes
+// (kept as HMACs under a per-placement secret, burned at first use) with their failure count
+// and lock, the audit log of security events, and the queue of key revocations werkex-admin
+// hands to the server.
 //
-// Why a queue: the dossiers Replica keeps its sequence counter in memory, so only the server
-// process may write dossiers.db while it runs. werkex-admin records the revocation here and
-// the server writes it (revoked_at on the signing_key entity) at its next request.
+// Why a queue: the dossiers Replica keeps its sequence in memory, so only the server process may
+// write dossiers.db while it runs. werkex-admin records the revocation here and the server
+// writes it (revoked_at on the signing_key entity) at its next request.
+#include <sodium.h>
+
+#include <set>
+
 #include "auth_store.hpp"
 
 namespace werkex::server {
 
-Status AuthStore::put_pin(const std::string& placement, const std::string& key_hex,
-                          uint64_t now_ms) {
+namespace {
+
+std::string hex_of(const unsigned char* data, size_t n) {
+  std::string out(n * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), data, n);
+  out.pop_back();
+  return out;
+}
+
+// HMAC-SHA256 of the code under the placement's secret (64 hex), "" for a damaged secret.
+std::string code_hash(const std::string& secret_hex, const std::string& code) {
+  unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
+  size_t len = 0;
+  if (sodium_hex2bin(key, sizeof key, secret_hex.data(), secret_hex.size(), nullptr, &len,
+                     nullptr) != 0 ||
+      len != sizeof key)
+    return "";
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(code.data()), code.size(),
+                         key);
+  sodium_memzero(key, sizeof key);
+  return hex_of(mac, sizeof mac);
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> AuthStore::issue_pin_codes(const std::string& placement, int count,
+                                                            uint64_t now_ms) {
   std::lock_guard lock(mu_);
+  unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
+  randombytes_buf(key, sizeof key);
+  const std::string secret = hex_of(key, sizeof key);
+  sodium_memzero(key, sizeof key);
+  std::set<std::string> codes;
+  while (static_cast<int>(codes.size()) < count) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%08u", randombytes_uniform(100000000));
+    codes.insert(buf);
+  }
+  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(db_));
   WX_ASSIGN_OR_RETURN(
-      auto st, sql::Stmt::prepare(db_,
-                                  "INSERT OR REPLACE INTO placement_pins(placement, key_hex, "
-                                  "failed, locked_ms, issued_ms) VALUES(?1, ?2, 0, NULL, ?3)"));
-  return st.bind(1, placement).bind(2, key_hex).bind(3, now_ms).run();
+      auto pin, sql::Stmt::prepare(db_,
+                                   "INSERT OR REPLACE INTO placement_pins(placement, key_hex, "
+                                   "failed, locked_ms, issued_ms) VALUES(?1, ?2, 0, NULL, ?3)"));
+  WX_RETURN_IF_ERROR(pin.bind(1, placement).bind(2, secret).bind(3, now_ms).run());
+  // Earlier codes, used or not, go: under the new secret none of them could match anyway.
+  WX_ASSIGN_OR_RETURN(auto drop,
+                      sql::Stmt::prepare(db_, "DELETE FROM pin_codes WHERE placement = ?1"));
+  WX_RETURN_IF_ERROR(drop.bind(1, placement).run());
+  WX_ASSIGN_OR_RETURN(auto add, sql::Stmt::prepare(db_,
+                                                   "INSERT INTO pin_codes(placement, code_hash, "
+                                                   "issued_ms) VALUES(?1, ?2, ?3)"));
+  for (const std::string& code : codes) {
+    WX_RETURN_IF_ERROR(
+        add.bind(1, placement).bind(2, code_hash(secret, code)).bind(3, now_ms).run());
+  }
+  WX_RETURN_IF_ERROR(tx.commit());
+  // Shuffled order would tell nothing either; sorted is easier to cross off on paper.
+  return std::vector<std::string>(codes.begin(), codes.end());
 }
 
 Result<std::optional<PinRecord>> AuthStore::pin(const std::string& placement) {
@@ -31,6 +87,42 @@ Result<std::optional<PinRecord>> AuthStore::pin(const std::string& placement) {
   PinRecord r{std::string(st.text(0)), static_cast<int>(st.int64(1)), st.uint64(2), st.uint64(3)};
   st.reset();
   return std::optional<PinRecord>(std::move(r));
+}
+
+Result<CodeUse> AuthStore::use_pin_code(const std::string& placement, const std::string& code,
+                                        const std::string& used_for, uint64_t now_ms) {
+  WX_ASSIGN_OR_RETURN(auto record, pin(placement));
+  if (!record) return CodeUse::unknown;
+  const std::string hash = code_hash(record->secret_hex, code);
+  if (hash.empty())
+    return make_error(WX_CORRUPT, "the code secret of " + placement + " is damaged");
+  std::lock_guard lock(mu_);
+  WX_ASSIGN_OR_RETURN(auto burn, sql::Stmt::prepare(db_,
+                                                    "UPDATE pin_codes SET used_ms = ?3, used_for = "
+                                                    "?4 WHERE placement = ?1 AND code_hash = ?2 "
+                                                    "AND used_ms IS NULL"));
+  WX_RETURN_IF_ERROR(burn.bind(1, placement).bind(2, hash).bind(3, now_ms).bind(4, used_for).run());
+  if (db_.changes() > 0) return CodeUse::fresh;
+  WX_ASSIGN_OR_RETURN(auto find, sql::Stmt::prepare(db_,
+                                                    "SELECT used_for FROM pin_codes WHERE "
+                                                    "placement = ?1 AND code_hash = ?2"));
+  find.bind(1, placement).bind(2, hash);
+  WX_ASSIGN_OR_RETURN(bool row, find.step());
+  if (!row) return CodeUse::unknown;
+  CodeUse out = find.text(0) == used_for ? CodeUse::used_by_this : CodeUse::used_by_other;
+  find.reset();
+  return out;
+}
+
+Result<bool> AuthStore::attempt_seen(const std::string& attempt_hash, const std::string& placement,
+                                     uint64_t now_ms) {
+  std::lock_guard lock(mu_);
+  WX_ASSIGN_OR_RETURN(auto st,
+                      sql::Stmt::prepare(db_,
+                                         "INSERT OR IGNORE INTO pin_attempts(attempt_hash, "
+                                         "placement, at_ms) VALUES(?1, ?2, ?3)"));
+  WX_RETURN_IF_ERROR(st.bind(1, attempt_hash).bind(2, placement).bind(3, now_ms).run());
+  return db_.changes() == 0;
 }
 
 Result<PinRecord> AuthStore::pin_failed(const std::string& placement, int max_failures,
@@ -57,15 +149,6 @@ Status AuthStore::pin_succeeded(const std::string& placement) {
                                          "UPDATE placement_pins SET failed = 0 WHERE placement = "
                                          "?1 AND failed <> 0 AND locked_ms IS NULL"));
   return st.bind(1, placement).run();
-}
-
-Result<bool> AuthStore::reset_pin(const std::string& placement) {
-  std::lock_guard lock(mu_);
-  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
-                                                  "UPDATE placement_pins SET failed = 0, "
-                                                  "locked_ms = NULL WHERE placement = ?1"));
-  WX_RETURN_IF_ERROR(st.bind(1, placement).run());
-  return db_.changes() > 0;
 }
 
 Status AuthStore::audit(uint64_t now_ms, const std::string& actor, const std::string& action,

@@ -53,7 +53,8 @@ Result<std::vector<DemoPerson>> seed_demo_school(App& app) {
     WX_ASSIGN_OR_RETURN(std::string aisha, person("Aisha", "pupil", {{"groups", {g2a}}}));
     WX_RETURN_IF_ERROR(person("Noah", "pupil", {{"groups", {g2b}}}).status());
     WX_RETURN_IF_ERROR(person("Meneer De Vries", "counsellor").status());
-    WX_ASSIGN_OR_RETURN(std::string ans, person("Ans Bakker", "supervisor"));
+    WX_ASSIGN_OR_RETURN(std::string ans, person("Ans Bakker", "supervisor",
+                                                {{"email", "ans.bakker@bistro-noord.example"}}));
     WX_RETURN_IF_ERROR(person("Directie", "manager").status());
     WX_ASSIGN_OR_RETURN(
         std::string bistro,

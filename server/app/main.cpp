@@ -5,10 +5,12 @@
 // body_limit_bytes, read_timeout_s, write_timeout_s, idle_timeout_s, rate_limit_per_minute,
 // rate_limit_burst, max_blob_bytes, token_idle_days, blob_dossier_quota_bytes,
 // blob_device_daily_bytes, blob_partial_max_age_s, enroll_rate_limit_per_minute,
-// enroll_rate_limit_burst, access_log_buffer_rows. Flags win over the file. --demo seeds a demo
-// school into an empty server and prints enrolment codes (each start revokes the demo codes of
-// the previous one, so at most one set is valid). Exit codes: 0 after a clean shutdown, 2 for
-// bad flags or config values, 10 + error code otherwise.
+// enroll_rate_limit_burst, access_log_buffer_rows, and for the supervisors' outbox smtp_url,
+// smtp_from, smtp_user, smtp_password, smtp_starttls, smtp_retry_s. Flags win over the file.
+// --demo seeds a demo school into an empty server and prints enrolment codes (each start
+// revokes the demo codes of the previous one, so at most one set is valid). Exit codes: 0 after
+// a clean shutdown, 2 for bad flags or config values, 10 + error code otherwise.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -123,6 +125,16 @@ int main(int argc, char** argv) {
         config, "enroll_rate_limit_burst", uint64_t(app_config.enroll_limit.burst), 1));
     app_config.access_log_buffer_rows =
         whole_number(config, "access_log_buffer_rows", app_config.access_log_buffer_rows);
+    server::MailConfig& mail = app_config.mail;
+    mail.smtp_url = config.value("smtp_url", "");
+    mail.from = config.value("smtp_from", "");
+    mail.user = config.value("smtp_user", "");
+    mail.password = config.value("smtp_password", "");
+    mail.starttls = config.value("smtp_starttls", true);
+    mail.retry_ms =
+        static_cast<uint64_t>(std::max(1.0, config.value("smtp_retry_s", 60.0)) * 1000.0);
+    if (mail.enabled() && mail.from.empty())
+      return usage("smtp_url needs smtp_from (the address the notes come from)");
   } catch (const std::exception& e) {
     return usage(std::string("bad config value: ") + e.what());
   }

@@ -1,11 +1,10 @@
 #include "signoff_check.hpp"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <map>
 
+#include "werkex/blob_store.hpp"  // sha256_hex
 #include "werkex/signoff.hpp"
 
 namespace werkex::server {
@@ -15,12 +14,6 @@ namespace {
 std::string str(const json& doc, const char* key) {
   auto it = doc.find(key);
   return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-bool is_lower_hex(const std::string& s, size_t size) {
-  return s.size() == size && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
 }
 
 // The document without the fields the signature or PIN proof does not vouch for (the
@@ -53,11 +46,13 @@ void overlay(json& flat, const Change& c) {
 
 class Checker {
  public:
-  Checker(const Replica& dossiers, AuthStore& auth, const Access& access, uint64_t now_ms)
-      : dossiers_(dossiers), auth_(auth), a_(access), now_(now_ms) {}
+  Checker(const Replica& dossiers, AuthStore& auth, const Access& access,
+          const std::map<std::string, std::string>& codes, uint64_t now_ms)
+      : dossiers_(dossiers), auth_(auth), a_(access), codes_(codes), now_(now_ms) {}
 
   // OK to accept; the error to refuse every change of the sign-off with. `verified` is set
-  // when the sign-off was checked whole and passed (the server then writes verified_at).
+  // when the sign-off was checked whole and passed (the server then writes verified_at; for
+  // method pin its one-time code was right and is burned for it).
   Status check(const std::string& id, const std::vector<const Change*>& changes, bool& verified) {
     verified = false;
     auto held = dossiers_.get(id);
@@ -91,10 +86,11 @@ class Checker {
     if (method == "key" && (!flat.contains("signature") || flat.contains("pin_proof")))
       return make_error(WX_PERMISSION_DENIED,
                         "a key sign-off carries a signature and no PIN proof");
-    if (method == "pin" && (!is_lower_hex(str(flat, "pin_proof"), 64) ||
-                            flat.contains("signature") || flat.contains("key_id")))
+    if (method == "pin" &&
+        (flat.contains("pin_proof") || flat.contains("signature") || flat.contains("key_id")))
       return make_error(WX_PERMISSION_DENIED,
-                        "a PIN sign-off carries a 64-hex pin_proof and no signature or key");
+                        "a PIN sign-off carries no pin_proof, signature or key: its one-time "
+                        "code goes to the server beside the push, never into the sign-off");
     // Judged as it stands now: a verified_at it may already carry vouches for nothing new.
     json unverified = flat;
     unverified.erase("verified_at");
@@ -105,32 +101,51 @@ class Checker {
     if (str(flat, "bucket") != "pupil:" + str(*placement, "pupil"))
       return make_error(WX_PERMISSION_DENIED,
                         "the sign-off's placement belongs to another pupil's dossier");
-    if (method == "pin") WX_RETURN_IF_ERROR(check_pin(id, flat));
+    if (method == "pin") WX_RETURN_IF_ERROR(check_code(id, flat));
     verified = true;
     return Status::ok();
   }
 
  private:
-  Status check_pin(const std::string& id, const json& flat) {
+  Status check_code(const std::string& id, const json& flat) {
+    auto denied = [](std::string m) { return make_error(WX_PERMISSION_DENIED, std::move(m)); };
     const std::string placement = str(flat, "placement");
+    auto given = codes_.find(id);
+    if (given == codes_.end())
+      return denied(
+          "the sign-off's one-time code did not come with it: only the phone it was typed on "
+          "sends it, at its next sync");
     WX_ASSIGN_OR_RETURN(auto record, auth_.pin(placement));
     if (!record)
-      return make_error(WX_PERMISSION_DENIED,
-                        "no PIN was issued for this placement; ask the school for one");
+      return denied("no sign-off codes were issued for this placement; ask the school for them");
     if (record->locked_ms)
-      return make_error(WX_PERMISSION_DENIED, "PIN locked after " +
-                                                  std::to_string(kMaxPinFailures) +
-                                                  " failed attempts; ask the school to reset it");
-    const std::string expected = pin_proof(record->key_hex, flat);
-    const std::string given = str(flat, "pin_proof");
-    if (!expected.empty() && expected.size() == given.size() &&
-        sodium_memcmp(expected.data(), given.data(), given.size()) == 0) {
+      return denied("sign-off codes locked after " + std::to_string(kMaxPinFailures) +
+                    " wrong attempts; ask the school for new ones");
+    const std::string code = normalise_pin_code(given->second);
+    // A code serves one sign-off: its id and exactly what it says.
+    const std::string used_for = id + " " + sha256_hex(signoff_message(flat));
+    CodeUse use = CodeUse::unknown;
+    if (!code.empty()) {
+      WX_ASSIGN_OR_RETURN(use, auth_.use_pin_code(placement, code, used_for, now_));
+    }
+    if (use == CodeUse::used_by_this) return Status::ok();  // a retried push
+    if (use == CodeUse::fresh) {
       WX_RETURN_IF_ERROR(auth_.pin_succeeded(placement));
       return auth_.audit(now_, a_.person, "pin_accepted", placement, "signoff " + id);
     }
+    const std::string why = use == CodeUse::used_by_other
+                                ? "this one-time code was used already; take the next one"
+                                : "wrong code";
+    // The same wrong attempt (a retried push) counts once.
+    WX_ASSIGN_OR_RETURN(
+        bool seen, auth_.attempt_seen(
+                       sha256_hex("werkex-pin-attempt:v1\n" + placement + "\n" + id + "\n" + code),
+                       placement, now_));
+    if (seen) return denied(why);
     WX_ASSIGN_OR_RETURN(PinRecord after, auth_.pin_failed(placement, kMaxPinFailures, now_));
-    WX_RETURN_IF_ERROR(auth_.audit(now_, a_.person, "pin_failed", placement,
-                                   "signoff " + id + ", failure " + std::to_string(after.failed)));
+    WX_RETURN_IF_ERROR(
+        auth_.audit(now_, a_.person, "pin_failed", placement,
+                    "signoff " + id + ": " + why + ", failure " + std::to_string(after.failed)));
     if (after.locked_ms) {
       WX_RETURN_IF_ERROR(auth_.audit(now_, a_.person, "pin_locked", placement,
                                      std::to_string(after.failed) + " failed attempts"));
@@ -138,12 +153,13 @@ class Checker {
                    placement.c_str(), a_.person.c_str());
       std::fflush(stdout);
     }
-    return make_error(WX_PERMISSION_DENIED, "wrong PIN");
+    return denied(why);
   }
 
   const Replica& dossiers_;
   AuthStore& auth_;
   const Access& a_;
+  const std::map<std::string, std::string>& codes_;
   uint64_t now_;
 };
 
@@ -152,12 +168,13 @@ class Checker {
 Result<SignoffVerdicts> verify_pushed_signoffs(const Replica& dossiers, AuthStore& auth,
                                                const Access& access,
                                                const std::vector<Change>& changes,
+                                               const std::map<std::string, std::string>& pin_codes,
                                                uint64_t now_ms) {
   std::map<std::string, std::vector<const Change*>> by_signoff;
   for (const Change& c : changes)
     if (c.type == "signoff") by_signoff[c.entity].push_back(&c);
   SignoffVerdicts out;
-  Checker checker(dossiers, auth, access, now_ms);
+  Checker checker(dossiers, auth, access, pin_codes, now_ms);
   for (auto& [id, group] : by_signoff) {
     bool verified = false;
     Status s = checker.check(id, group, verified);
@@ -169,6 +186,7 @@ Result<SignoffVerdicts> verify_pushed_signoffs(const Replica& dossiers, AuthStor
       for (const Change* c : group) out.rejected.push_back({c->entity, c->field, s.error()});
     } else if (verified) {
       out.verified.push_back(id);
+      if (access.role != "supervisor") out.notify.push_back(id);
     }
   }
   return out;

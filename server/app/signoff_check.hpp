@@ -13,14 +13,24 @@
 //     (start..end: a supervisor in her grace days signs only the placement's days), judged
 //     against the placement as it stands now;
 //   - method pin: the proof matches the placement's PIN key (constant-time compare); a wrong
-//     proof counts a failure, kMaxPinFailures lock the placement until staff reset it.
+//   - method pin: it carries no proof, signature or key (nothing on a replica may be derived
+//     from a code), and its one-time code came with the push (SyncRequest::pin_codes; only
+//     the phone it was typed on has it). The code must be one of the placement's unused codes
+//     (auth_store.hpp); right, it is burned for this sign-off (a retry of the same sign-off
+//     is let through); wrong or used by another sign-off, a failure is counted — once per
+//     (sign-off, code), so a retried push counts once — and kMaxPinFailures lock the
+//     placement until staff issue new codes. A code arriving without a push of its sign-off
+//     is ignored.
+// A sign-off the server already holds unchanged is not checked again, so retries are free.
 // A sign-off the server already holds unchanged is not checked again, so retries are free.
 // Accepted sign-offs, key and PIN, are listed so the server writes their verified_at in the
 // same transaction as the push: the replicated proof that the sign-off was valid when made,
 // which keeps it valid on every device after the placement is ended early or its supervisor
-// changed (check_signoff_authority).
+// changed (check_signoff_authority). Accepted new sign-offs pushed by someone other than
+// their signer are listed so the signer is told (the outbox).
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -37,13 +47,17 @@ struct SignoffVerdicts {
   std::vector<RejectedChange> rejected;  // every change of every refused sign-off
   std::set<std::string> refused;         // their entity ids
   std::vector<std::string> verified;     // accepted sign-offs: write verified_at
+  std::vector<std::string> notify;        // accepted new sign-offs not pushed by their signer
 };
 
-// `changes`: the push, after the bucket and role checks. Failed PIN attempts and locks are
-// recorded in `auth` (counts and the audit log) as they happen.
+// `changes`: the push, after the bucket and role checks; `pin_codes`: the request's codes
+// (sign-off id -> code as typed). Burned codes, failed attempts and locks are recorded in
+// `auth` (and its audit log) as they happen.
 Result<SignoffVerdicts> verify_pushed_signoffs(const Replica& dossiers, AuthStore& auth,
                                                const Access& access,
-                                               const std::vector<Change>& changes, uint64_t now_ms);
+                                               const std::vector<Change>& changes,
+                                               const std::map<std::string, std::string>& pin_codes,
+                                               uint64_t now_ms);
 
 // Writes verified_at = now (RFC 3339) on each sign-off, as the server ("admin").
 Status stamp_verified(Replica& dossiers, const std::vector<std::string>& ids, uint64_t now_ms);

@@ -1,12 +1,14 @@
 // POST /v1/sync: push and pull in one idempotent round trip (protocol.hpp).
 #include <cstdio>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "access.hpp"
 #include "app.hpp"
 #include "entry_days.hpp"
 #include "http/negotiation.hpp"
+#include "notify.hpp"
 #include "push_check.hpp"
 #include "signing_keys.hpp"
 #include "signoff_check.hpp"
@@ -64,7 +66,8 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
   out.rejected = std::move(judged->rejected);
   // Sign-offs (signoff_check.hpp): each is refused whole or accepted; an accepted sign-off
   // gets the server's verified_at in the same transaction as the push.
-  auto verdicts = verify_pushed_signoffs(*dossiers_, *auth_, *access, allowed.changes, now);
+  auto verdicts = verify_pushed_signoffs(*dossiers_, *auth_, *access, allowed.changes,
+                                         sync.pin_codes, now);
   if (!verdicts) return http::error_response(req, verdicts.error());
   if (!verdicts->refused.empty()) {
     auto& v = allowed.changes;
@@ -83,9 +86,16 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
       if (!applied) return applied.status();
       WX_RETURN_IF_ERROR(
           fill_comment_authors(*dossiers_, judged->new_comments_without_author, access->person));
-      return stamp_verified(*dossiers_, verdicts->verified, now);
+      WX_RETURN_IF_ERROR(stamp_verified(*dossiers_, verdicts->verified, now));
+      // The signer is told of each new sign-off in her name; queued before the push commits,
+      // so a stored sign-off always has its note (a failed commit leaves at most a note whose
+      // retried push stores the sign-off).
+      std::set<std::string> refused;
+      for (const RejectedChange& r : applied->rejected) refused.insert(r.entity);
+      return queue_signoff_notifications(*dossiers_, *auth_, verdicts->notify, refused, now);
     });
   if (!stored) return http::error_response(req, stored.error());
+  if (mailer_ && !verdicts->notify.empty()) mailer_->wake();
   // A deleted blob entity takes its dossier's upload and holding with it (blob_access.cpp);
   // the push itself is stored, so a failure here only leaves bytes behind: counted and
   // logged, not answered.

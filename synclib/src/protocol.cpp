@@ -63,13 +63,15 @@ json to_json(const SyncRequest& r) {
               {"limit", r.limit},
               {"push", bundle_to_json(r.push)}};
   if (!r.views.empty()) out["views"] = r.views;
+  if (!r.pin_codes.empty()) out["pin_codes"] = r.pin_codes;
   return out;
 }
 
 Result<SyncRequest> sync_request_from_json(const json& j) {
   if (!j.is_object()) return bad("request", "expected a JSON object");
   WX_RETURN_IF_ERROR(only_keys(
-      j, {"v", "replica", "clock", "schema", "cursors", "views", "limit", "push"}, "request"));
+      j, {"v", "replica", "clock", "schema", "cursors", "views", "limit", "push", "pin_codes"},
+      "request"));
   if (!j.contains("v") || j["v"] != kVersion)
     return bad("request.v", "unsupported protocol version (this server speaks 1)");
   SyncRequest r;
@@ -100,6 +102,15 @@ Result<SyncRequest> sync_request_from_json(const json& j) {
     if (bucket.empty() || !view.is_string() || view.get_ref<const std::string&>().size() > 64)
       return bad("request.views", "expected bucket names with view strings of at most 64 chars");
     r.views[bucket] = view.get<std::string>();
+  }
+  const json& codes = j.contains("pin_codes") ? j["pin_codes"] : json::object();
+  if (!codes.is_object() || codes.size() > 1000)
+    return bad("request.pin_codes", "expected an object of sign-off id: code (at most 1000)");
+  for (auto& [id, code] : codes.items()) {
+    if (!is_valid_entity_id(id) || !code.is_string() ||
+        code.get_ref<const std::string&>().size() > 32)
+      return bad("request.pin_codes", "expected sign-off ids with codes of at most 32 chars");
+    r.pin_codes[id] = code.get<std::string>();
   }
   if (!j.contains("push"))
     return bad("request.push", "missing (send an empty bundle to push nothing)");

@@ -1,4 +1,4 @@
-// Sign-off content, hashes, signatures, PIN proofs and the derived status (signoff.hpp).
+// Sign-off content, hashes, signatures, one-time codes and the derived status (signoff.hpp).
 #include "werkex/signoff.hpp"
 
 #include <sodium.h>
@@ -159,31 +159,14 @@ bool verify_message(std::string_view public_key_hex, std::string_view message,
                                      message.size(), pk->data()) == 0;
 }
 
-Result<std::string> derive_pin_key(std::string_view pin, std::string_view placement_id) {
-  if (pin.empty()) return make_error(WX_INVALID_ARGUMENT, "the PIN is empty");
-  if (sodium_init() < 0) return make_error(WX_INTERNAL, "libsodium failed to initialise");
-  std::string salt_hex = werkex::sha256_hex("werkex-pin:v1\n" + std::string(placement_id));
-  auto salt = so::from_hex(salt_hex, crypto_hash_sha256_BYTES);
-  static_assert(crypto_pwhash_SALTBYTES == 16);
-  unsigned char key[32];
-  if (crypto_pwhash(key, sizeof key, pin.data(), pin.size(), salt->data(),
-                    crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
-                    crypto_pwhash_ALG_ARGON2ID13) != 0)
-    return make_error(WX_INTERNAL, "deriving the PIN key failed (out of memory)");
-  std::string out = so::to_hex(key, sizeof key);
-  sodium_memzero(key, sizeof key);
-  return out;
-}
-
-std::string pin_proof(std::string_view pin_key_hex, const json& signoff) {
-  auto key = so::from_hex(pin_key_hex, crypto_auth_hmacsha256_KEYBYTES);
-  if (!key) return "";
-  std::string message = signoff_message(signoff);
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(message.data()),
-                         message.size(), key->data());
-  sodium_memzero(key->data(), key->size());
-  return so::to_hex(mac, sizeof mac);
+std::string normalise_pin_code(std::string_view typed) {
+  std::string digits;
+  for (char c : typed) {
+    if (c == ' ' || c == '-') continue;
+    if (c < '0' || c > '9') return "";
+    digits += c;
+  }
+  return digits.size() >= 6 && digits.size() <= 12 ? digits : std::string();
 }
 
 Status check_signoff_authority(const Replica& replica, const json& signoff) {
@@ -192,9 +175,11 @@ Status check_signoff_authority(const Replica& replica, const json& signoff) {
   if (method == "key") {
     WX_RETURN_IF_ERROR(so::check_key_signature(replica, signoff));
   } else if (method == "pin") {
-    if (!so::is_hex(so::str(signoff, "pin_proof"), 64))
-      return make_error(WX_INVALID_ARGUMENT,
-                        "a PIN sign-off needs a pin_proof of 64 lowercase hex digits");
+    // Anything code-derived on a replica could be tested offline (issue 10 item 11).
+    for (const char* k : {"pin_proof", "signature", "key_id"})
+      if (signoff.contains(k))
+        return make_error(WX_INVALID_ARGUMENT, std::string("a PIN sign-off carries no ") + k +
+                                                   " (its one-time code goes to the server only)");
   } else {
     return make_error(WX_INVALID_ARGUMENT,
                       "method must be \"key\" or \"pin\", not \"" + method + "\"");
@@ -224,7 +209,7 @@ Result<SignoffStatus> signoff_status(const Replica& replica, const std::string& 
   }
   if (st.method == "pin" && !doc.contains("verified_at")) {
     st.state = SignoffState::pending;
-    st.reason = "PIN sign-off not verified by the server yet (it checks the PIN at sync)";
+    st.reason = "PIN sign-off not verified by the server yet (it checks the code at sync)";
     return st;
   }
   std::vector<std::string> covers = so::covers_of(doc);

@@ -299,11 +299,38 @@ Result<std::string> Signoffs::accept(std::string_view payload) {
   return replica_.create(s);
 }
 
+namespace {
+constexpr const char* kPinCodes = "signoff.pin_codes";
+}  // namespace
+
+Result<std::map<std::string, std::string>> unsent_pin_codes(const Replica& replica) {
+  std::map<std::string, std::string> out;
+  WX_ASSIGN_OR_RETURN(auto stored, replica.setting(kPinCodes));
+  if (!stored) return out;
+  json j = json::parse(*stored, nullptr, false);
+  if (!j.is_object()) return make_error(WX_CORRUPT, "setting signoff.pin_codes is damaged");
+  for (auto& [id, code] : j.items()) {
+    if (!code.is_string()) return make_error(WX_CORRUPT, "setting signoff.pin_codes is damaged");
+    out[id] = code.get<std::string>();
+  }
+  return out;
+}
+
+Status forget_pin_codes(Replica& replica, const std::vector<std::string>& signoff_ids) {
+  if (signoff_ids.empty()) return Status::ok();
+  WX_ASSIGN_OR_RETURN(auto codes, unsent_pin_codes(replica));
+  size_t before = codes.size();
+  for (const std::string& id : signoff_ids) codes.erase(id);
+  if (codes.size() == before) return Status::ok();
+  return replica.set_setting(kPinCodes, json(codes).dump());
+}
+
 Result<std::string> Signoffs::sign_with_pin(const std::vector<std::string>& covers_in,
-                                            const Statement& st, std::string_view pin) {
-  if (pin.empty() ||
-      !std::all_of(pin.begin(), pin.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return make_error(WX_INVALID_ARGUMENT, "the PIN is digits only");
+                                            const Statement& st, std::string_view typed) {
+  const std::string code = normalise_pin_code(typed);
+  if (code.empty())
+    return make_error(WX_INVALID_ARGUMENT,
+                      "the one-time code is 6 to 12 digits (spaces and dashes are ignored)");
   std::vector<std::string> covers = covers_in;
   std::sort(covers.begin(), covers.end());
   covers.erase(std::unique(covers.begin(), covers.end()), covers.end());
@@ -322,10 +349,14 @@ Result<std::string> Signoffs::sign_with_pin(const std::vector<std::string>& cove
   json s = new_signoff(placement, covers, content_hash_of(contents), date, signer, bucket, st);
   s["method"] = "pin";
   WX_RETURN_IF_ERROR(so::check_placement(replica_, s));
-  WX_ASSIGN_OR_RETURN(std::string key, derive_pin_key(pin, placement));
-  s["pin_proof"] = pin_proof(key, s);
-  sodium_memzero(key.data(), key.size());
-  return replica_.create(s);
+  std::string id;
+  WX_RETURN_IF_ERROR(replica_.write_together([&]() -> Status {
+    WX_ASSIGN_OR_RETURN(id, replica_.create(s));
+    WX_ASSIGN_OR_RETURN(auto codes, unsent_pin_codes(replica_));
+    codes[id] = code;
+    return replica_.set_setting(kPinCodes, json(codes).dump());
+  }));
+  return id;
 }
 
 Status Signoffs::revoke(const std::string& signoff_id, const std::string& reason) {

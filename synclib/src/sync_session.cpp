@@ -3,6 +3,7 @@
 #include "werkex/blob_store.hpp"
 #include "werkex/ids.hpp"
 #include "werkex/signoff.hpp"
+#include "werkex/signoff_flow.hpp"
 
 namespace werkex {
 
@@ -172,6 +173,10 @@ Result<SyncReport> SyncSession::run() {
     ChangeFilter mine;
     mine.skip_from_server = true;
     WX_ASSIGN_OR_RETURN(req.push, replica_.changes_since(pushed_upto, options_.page_limit, mine));
+    // The one-time code of each PIN sign-off typed here travels with that sign-off's push.
+    WX_ASSIGN_OR_RETURN(auto codes, unsent_pin_codes(replica_));
+    for (const Change& c : req.push.changes)
+      if (auto it = codes.find(c.entity); it != codes.end()) req.pin_codes.insert(*it);
 
     refused_at_server_clock_ = 0;
     auto answer = post("/v1/sync", protocol::to_json(req), true);
@@ -188,6 +193,11 @@ Result<SyncReport> SyncSession::run() {
     }
     if (!answer) return answer.error();
     WX_ASSIGN_OR_RETURN(auto resp, protocol::sync_response_from_json(*answer));
+    // The server judged those sign-offs (verified, or refused with the reason): a code is
+    // worth nothing any more either way, so it leaves this device.
+    std::vector<std::string> answered;
+    for (auto& [id, code] : req.pin_codes) answered.push_back(id);
+    WX_RETURN_IF_ERROR(forget_pin_codes(replica_, answered));
 
     report.pushed += req.push.changes.size();
     report.clock_offset_ms = resp.clock_offset_ms;

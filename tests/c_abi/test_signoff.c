@@ -161,16 +161,16 @@ void scenario_signoff(void) {
   char* admin_args = str_printf("pin %s", placement ? placement : "?");
   char* pin = server_admin(s, admin_args);
   free(admin_args);
-  REQUIRE(pin && strlen(pin) == 6);
-  char wrong[8];
-  snprintf(wrong, sizeof wrong, "%06d", (atoi(pin) + 1) % 1000000);
+  REQUIRE(pin && strlen(pin) == 8); /* the first of ten one-time codes */
+  char wrong[16];
+  snprintf(wrong, sizeof wrong, "%08ld", (atol(pin) + 1) % 100000000L);
   char* pin_statement =
       str_printf("{\"covers\":[\"%s\"],\"hours\":4,\"attendance\":\"aanwezig\"}", exp2);
   char* refused = TAKE(wx_signoff_sign_with_pin(sem, pin_statement, wrong, &err));
   CHECK_STATE(sem, refused, "pending");
   char* report = TAKE(wx_sync_run(sem, t, NULL, &err));
   CHECK_HAS(report, refused);
-  CHECK_HAS(report, "wrong PIN");
+  CHECK_HAS(report, "wrong code");
   free(report);
   char* q = TAKE(wx_replica_quarantine(sem, &err));
   CHECK_HAS(q, refused);

@@ -132,7 +132,7 @@ TEST_CASE_METHOD(School, "signoff: PIN sign-off on the pupil's phone is pending 
   CHECK(st["method"] == "pin");
   json doc = sem.ok_json({"get", id});
   CHECK(doc["hours"] == 4.5);
-  CHECK(doc["pin_proof"].get<std::string>().size() == 64);
+  CHECK_FALSE(doc.contains("pin_proof"));  // nothing derived from the code replicates
 }
 
 TEST_CASE_METHOD(School, "signoff: tampered or mistyped payloads are refused clearly",

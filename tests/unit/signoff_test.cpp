@@ -202,8 +202,9 @@ TEST_CASE("signoff: a pupil's phone stores only signed or PIN sign-offs", "[sign
   CHECK(e.code == WX_PERMISSION_DENIED);
   CHECK_THAT(e.message, Catch::Contains("role 'pupil' may not write a signoff"));
   plain["method"] = "pin";
+  plain["pin_proof"] = std::string(64, 'a');  // the v1 proof, testable offline: never again
   CHECK(w.pupil->put(plain).error().code == WX_PERMISSION_DENIED);
-  plain["pin_proof"] = std::string(64, 'a');
+  plain.erase("pin_proof");
   std::string id = expect_ok(w.pupil->put(plain));
   // …and never amends one.
   CHECK(w.pupil->put({{"id", id}, {"hours", 3}}).error().code == WX_PERMISSION_DENIED);
@@ -211,35 +212,51 @@ TEST_CASE("signoff: a pupil's phone stores only signed or PIN sign-offs", "[sign
         WX_PERMISSION_DENIED);
 }
 
-TEST_CASE("signoff: PIN sign-off: proof from the PIN, pending until the server verified it",
-          "[signoff][pin]") {
+TEST_CASE(
+    "signoff: PIN sign-off: nothing derived from the code replicates; the code stays "
+    "local until the server has it",
+    "[signoff][pin]") {
   test::SignoffWorld w;
   Signoffs phone(*w.pupil);
   CHECK(phone.sign_with_pin({w.exp1}, w.day(), "12a4").status().code() == WX_INVALID_ARGUMENT);
-  std::string id = expect_ok(phone.sign_with_pin({w.exp1, w.exp2}, w.day(), "123456"));
+  CHECK(phone.sign_with_pin({w.exp1}, w.day(), "12345").status().code() == WX_INVALID_ARGUMENT);
+  std::string id = expect_ok(phone.sign_with_pin({w.exp1, w.exp2}, w.day(), "4829-1375"));
   json doc = expect_ok(w.pupil->get(id));
   CHECK(doc["method"] == "pin");
   CHECK(doc["signer"] == w.ans_id);
   CHECK_FALSE(doc.contains("signature"));
   CHECK_FALSE(doc.contains("verified_at"));
-  // What the server does with its stored key for the placement:
-  std::string server_key = expect_ok(derive_pin_key("123456", w.placement));
-  CHECK(server_key.size() == 64);
-  CHECK(pin_proof(server_key, doc) == doc["pin_proof"]);
-  CHECK(pin_proof(expect_ok(derive_pin_key("123457", w.placement)), doc) != doc["pin_proof"]);
-  // The same PIN for another placement gives another key.
-  CHECK(expect_ok(derive_pin_key("123456", w.ans_id)) != server_key);
+  // Offline guessing needs something computed from the code: every replicated field is the
+  // statement, or the content hash of the entries alone.
+  CHECK_FALSE(doc.contains("pin_proof"));
+  CHECK(doc["content_hash"] == expect_ok(content_hash(*w.pupil, {w.exp1, w.exp2})));
+  Bundle all = expect_ok(w.pupil->changes_since(0, 10000));
+  for (const Change& c : all.changes)
+    CHECK(c.state.value.dump().find("48291375") == std::string::npos);
+  // The code waits beside it, outside every entity, for the next sync.
+  auto codes = expect_ok(unsent_pin_codes(*w.pupil));
+  REQUIRE(codes.size() == 1);
+  CHECK(codes[id] == "48291375");
   SignoffStatus st = expect_ok(signoff_status(*w.pupil, id));
   CHECK(st.state == SignoffState::pending);
   CHECK(st.method == "pin");
   CHECK_THAT(st.reason, Catch::Contains("not verified"));
+  // A proof in the sign-off makes it invalid on every replica.
+  json v1 = doc;
+  v1["pin_proof"] = std::string(64, 'a');
+  CHECK_THAT(check_signoff_authority(*w.pupil, v1).error().message,
+             Catch::Contains("carries no pin_proof"));
   // The server accepted it and wrote verified_at; it syncs back.
   auto server =
       test::open_replica(w.dir.file("server.db"), w.clock,
                          test::role_identity("admin", "", "0190a000-0000-7000-8000-0000000000ad"));
   test::send(*w.school, *server);
   test::send(*w.pupil, *server);
+  // A bundle carries no code: the replica it reaches has none to send.
+  CHECK(expect_ok(unsent_pin_codes(*server)).empty());
   expect_ok(server->put({{"id", id}, {"verified_at", "2026-11-28T16:00:00Z"}}));
+  expect_ok(forget_pin_codes(*w.pupil, {id}));
+  CHECK(expect_ok(unsent_pin_codes(*w.pupil)).empty());
   test::send(*server, *w.pupil);
   CHECK(state_of(*w.pupil, id) == "valid");
   w.clock.advance(1000);

@@ -3,8 +3,10 @@
 //   revoke PERSON_ID               revoke every device token of that person
 //   reads BUCKET                   how many times a dossier was read (the access log)
 //   blobs BUCKET                   the bytes a dossier holds and is uploading (its quota)
-//   pin PLACEMENT_ID               issue (or re-issue) the placement's 6-digit sign-off PIN
-//   pin-reset PLACEMENT_ID         unlock a placement's PIN after too many wrong attempts
+//   pin PLACEMENT_ID               print 10 new one-time sign-off codes (8 digits) for the
+//                                  placement's supervisor; every earlier code stops working
+//   pin-reset PLACEMENT_ID         the same for a placement that has codes (after a lock, a
+//                                  lost list): new codes, lock and failures cleared
 //   revoke-key KEY_ID [--reason R] revoke a supervisor's sign-off key (the server writes it
 //                                  at its next request; devices see it after their next sync)
 //   audit TARGET                   the audit log of a placement or key (PINs, locks, keys)
@@ -14,18 +16,17 @@
 #include <cstring>
 #include <string>
 
-#include <sodium.h>
-
 #include "auth_store.hpp"
 #include "blob_holdings.hpp"
 #include "signing_keys.hpp"
 #include "werkex/clock.hpp"
-#include "werkex/signoff.hpp"
 #include "werkex/store.hpp"
 
 using namespace werkex;
 
 namespace {
+
+constexpr int kCodesPerList = 10;
 
 int fail(const Error& e) {
   std::fprintf(stderr, "werkex-admin: %s: %s\n", error_code_name(e.code), e.message.c_str());
@@ -57,29 +58,28 @@ int signoff_command(const std::string& data, server::AuthStore& auth, const std:
                   e.action.c_str(), e.target.c_str(), e.detail.c_str());
     return 0;
   }
-  if (command == "pin-reset") {
-    auto reset = auth.reset_pin(target);
-    if (!reset) return fail(reset.error());
-    if (!*reset) return fail(make_error(WX_NOT_FOUND, "placement " + target + " has no PIN"));
-    Status logged = auth.audit(now, "werkex-admin", "pin_reset", target);
-    return logged ? 0 : fail(logged.error());
-  }
-  auto dossiers = Replica::open(data + "/dossiers.db");
-  if (!dossiers) return fail(dossiers.error());
-  if (command == "pin") {
+  if (command == "pin" || command == "pin-reset") {
+    auto dossiers = Replica::open(data + "/dossiers.db");
+    if (!dossiers) return fail(dossiers.error());
     auto placement = (*dossiers)->get(target);
     if (!placement || placement->value("type", "") != "placement")
       return fail(make_error(WX_NOT_FOUND, "no placement " + target));
-    char pin[8];
-    std::snprintf(pin, sizeof pin, "%06u", randombytes_uniform(1000000));
-    auto key = derive_pin_key(pin, target);
-    if (!key) return fail(key.error());
-    Status s = auth.put_pin(target, *key, now);
-    if (s) s = auth.audit(now, "werkex-admin", "pin_issued", target);
+    if (command == "pin-reset") {
+      auto record = auth.pin(target);
+      if (!record) return fail(record.error());
+      if (!*record) return fail(make_error(WX_NOT_FOUND, "placement " + target + " has no codes"));
+    }
+    // Never the old codes again: one seen on the pupil's phone must not sign twice.
+    auto codes = auth.issue_pin_codes(target, kCodesPerList, now);
+    if (!codes) return fail(codes.error());
+    Status s = auth.audit(now, "werkex-admin", command == "pin" ? "pin_issued" : "pin_reset",
+                          target, std::to_string(codes->size()) + " new one-time codes");
     if (!s) return fail(s.error());
-    std::printf("%s\n", pin);
+    for (const std::string& code : *codes) std::printf("%s\n", code.c_str());
     return 0;
   }
+  auto dossiers = Replica::open(data + "/dossiers.db");
+  if (!dossiers) return fail(dossiers.error());
   // revoke-key
   if (reason.size() > 200)
     return fail(make_error(WX_INVALID_ARGUMENT, "--reason is longer than 200 characters"));

@@ -144,10 +144,11 @@ std::vector<Command> signoff_commands() {
        true,
        cmd_sign_accept},
       {"sign-pin",
-       "ID... --pin PIN [--date D] [--hours H] [--attendance A] [--assessment TEXT] "
+       "ID... --pin CODE [--date D] [--hours H] [--attendance A] [--assessment TEXT] "
        "[--placement P]",
-       "On the pupil's phone, the supervisor types the placement's PIN: stores a PIN\n"
-       "      sign-off (prints its id), pending until the server has checked the PIN.",
+       "On the pupil's phone, the supervisor types one of her one-time codes (werkex-admin\n"
+       "      pin): stores a PIN sign-off (prints its id), pending until the next sync sends\n"
+       "      the code to the server, which checks and burns it; the code then leaves the phone.",
        with({{"pin", true, false, true}}), 1, kManyOperands, true, cmd_sign_pin},
       {"signoff-status",
        "[ID]",

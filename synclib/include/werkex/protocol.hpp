@@ -9,7 +9,9 @@
 //
 //   request  {"v":1, "replica":"<hex>", "clock":<device ms>, "schema":1,
 //             "cursors":{"<bucket>":<seq>, …}, "views":{"<bucket>":"<view>"}, "limit":<n>,
-//             "push":<bundle>}
+//             "push":<bundle>, "pin_codes":{"<signoff id>":"<digits>"}}
+//   ("pin_codes" only when the push carries PIN sign-offs typed on this device: the one-time
+//   code of each, for the server alone to check; over TLS, never stored by the server)
 //   response {"v":1, "server_clock":<ms>, "clock_offset_ms":<server - device>,
 //             "push":{"upto":<seq>, "applied":n, "unchanged":n, "rejected":[{entity, field, code,
 //             message}]}, "revoked":["<bucket>", …], "more":false,
@@ -41,6 +43,8 @@ struct SyncRequest {
   // the device may now see more of it, so that bucket is pulled again from 0.
   std::map<std::string, std::string> views;
   Bundle push;
+  // PIN sign-offs in `push` typed on this device: id -> one-time code (signoff_flow.hpp).
+  std::map<std::string, std::string> pin_codes;
 };
 
 struct BucketPull {

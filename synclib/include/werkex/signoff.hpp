@@ -20,19 +20,23 @@
 // Signed message (signoff_message) = "werkex-signoff:v1\n" + the canonical JSON (same dump)
 //   of the object of the sign-off's signed fields that are present: id, placement, covers
 //   (sorted array), content_hash, statement_date, attendance, hours, assessment, signer,
-//   method, key_id, signed_at. Everything else (signature, pin_proof, verified_at,
-//   revoked_*) is outside the message.
+//   method, key_id, signed_at. Everything else (signature, verified_at, revoked_*) is
+//   outside the message.
 // method key: signature = Ed25519 detached signature (libsodium) of the message, 128 hex.
-// method pin: key = Argon2id (crypto_pwhash, OPSLIMIT/MEMLIMIT_INTERACTIVE, 32 bytes) of
-//   the PIN as typed, salt = first 16 bytes of SHA-256("werkex-pin:v1\n" + placement id);
-//   pin_proof = HMAC-SHA256 (crypto_auth_hmacsha256) of the message with that key, 64 hex.
+// method pin: no proof at all replicates. The supervisor types one of her placement's
+//   one-time codes on the pupil's phone; the phone keeps the code in a local-only setting
+//   (never in an entity, never in a bundle) and sends it to the server beside the sign-off
+//   in its next /v1/sync push (SyncRequest::pin_codes); the server checks it against codes
+//   only it holds, burns it and writes verified_at. So no replica holds anything derived
+//   from a code that could test a guess offline. A PIN sign-off carrying a pin_proof (the
+//   v1 design, whose salt was the public placement id) is refused as invalid.
 // key_id of a public key = first 16 hex digits of SHA-256 of the raw 32-byte key.
 //
 // Status (signoff_status), derived from replicated data only, so every replica that holds
 // the same entities derives the same status:
 //   revoked  the sign-off's revoked_at is set;
 //   invalid  check_signoff_authority fails (reason says why), or a covered entity is missing;
-//   pending  method pin without verified_at: the phone cannot check a PIN, the server can;
+//   pending  method pin without verified_at: the phone cannot check a code, the server can;
 //   stale    the covered entities' content hash differs from content_hash: `changed` lists
 //            the entries with a state stamped after the sign-off's own write (the reason
 //            names their fields); when no stamp tells (an edit concurrent with the signing,
@@ -83,10 +87,9 @@ std::string signoff_message(const json& signoff);
 Result<std::string> sign_message(std::string_view secret_key_hex, std::string_view message);
 bool verify_message(std::string_view public_key_hex, std::string_view message,
                     std::string_view sig_hex);
-// The PIN key of a placement, 64 hex. Slow on purpose (Argon2id interactive, ~64 MiB).
-Result<std::string> derive_pin_key(std::string_view pin, std::string_view placement_id);
-// HMAC-SHA256 of signoff_message(signoff) under the PIN key, 64 hex ("" for a bad key).
-std::string pin_proof(std::string_view pin_key_hex, const json& signoff);
+// A one-time sign-off code as typed: digits, spaces and dashes; returns the digits, or ""
+// when it is not 6 to 12 digits.
+std::string normalise_pin_code(std::string_view typed);
 
 // The checks that do not depend on the covered entities' current state: key known, owned by
 // the signer, not revoked, signature valid; signer is the placement's supervisor; statement
@@ -100,6 +103,8 @@ std::string pin_proof(std::string_view pin_key_hex, const json& signoff);
 // date checks are skipped for it, so a placement ended early, or its supervisor cleared or
 // changed, later does not turn genuine sign-offs invalid. The server itself judges a pushed
 // sign-off without its verified_at.
+// For method pin the sign-off must carry no proof, signature or key (the server checks the
+// one-time code).
 Status check_signoff_authority(const Replica& replica, const json& signoff);
 // Full derived status of a stored sign-off.
 Result<SignoffStatus> signoff_status(const Replica& replica, const std::string& signoff_id);

@@ -12,9 +12,14 @@
 //                 stores the sign-off under its signed id. A key that has not synced to this
 //                 phone yet is no reason to refuse: the sign-off is stored and its status is
 //                 invalid "unknown key …" until the key arrives.
-//   sign_with_pin pupil's phone: the supervisor types the placement's PIN; the phone stores a
-//                 method-pin sign-off with its pin_proof. It cannot check the PIN: the status
-//                 stays pending until the server accepted the proof (verified_at).
+//   sign_with_pin pupil's phone: the supervisor types one of her placement's one-time codes
+//                 (`werkex-admin pin` prints them); the phone stores a method-pin sign-off
+//                 with no proof and keeps the code beside it in the local-only setting
+//                 "signoff.pin_codes" (one transaction). SyncSession sends the code with the
+//                 sign-off's push and forgets it once the server answered; the server burns
+//                 the code. The phone cannot check a code: the status stays pending until the
+//                 server wrote verified_at. A relayed copy (bundle to the pupil's PC) carries
+//                 no code, so only the phone it was typed on can get it verified.
 //   revoke        supervisor or counsellor: sets revoked_at / revoked_reason.
 //
 // Payload forms: prefix + base64url (no padding) of CBOR.
@@ -25,6 +30,7 @@
 // naming what is wrong; a hash or signature that does not match is WX_INVALID_ARGUMENT too.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,6 +63,12 @@ Result<SignRequest> decode_sign_request(std::string_view payload);
 std::string encode_signature_payload(const json& signoff);
 Result<json> decode_signature_payload(std::string_view payload);
 
+// The one-time codes typed for PIN sign-offs and not yet answered by the server: sign-off
+// id -> code (digits). Local to this replica: never an entity, never in a bundle.
+Result<std::map<std::string, std::string>> unsent_pin_codes(const Replica& replica);
+// Drops the codes of these sign-offs (the server answered the push that carried them).
+Status forget_pin_codes(Replica& replica, const std::vector<std::string>& signoff_ids);
+
 class Signoffs {
  public:
   explicit Signoffs(Replica& replica) : replica_(replica) {}
@@ -69,8 +81,9 @@ class Signoffs {
   Result<std::string> sign_request(std::string_view payload, const Statement& statement);
   // Returns the stored sign-off's id (accepting the same payload again is harmless).
   Result<std::string> accept(std::string_view payload);
+  // `code`: one of the placement's one-time codes as typed (digits; spaces, dashes ignored).
   Result<std::string> sign_with_pin(const std::vector<std::string>& covers,
-                                    const Statement& statement, std::string_view pin);
+                                    const Statement& statement, std::string_view code);
   Status revoke(const std::string& signoff_id, const std::string& reason);
 
  private:

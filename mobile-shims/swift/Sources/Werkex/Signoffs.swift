@@ -97,8 +97,9 @@ public struct Signoffs: Sendable {
         try checkString { wx_signoff_accept(replica.handle, payload, $0) }
     }
 
-    /// Pupil's phone, supervisor without the app: the supervisor types the placement's PIN,
-    /// which the server verifies at the next sync (until then the state is `.pending`).
+    /// Pupil's phone, supervisor without the app: the supervisor types one of her placement's
+    /// one-time codes, which the next sync sends to the server to check and burn (until then
+    /// the state is `.pending`).
     public func signWithPin(_ statement: Statement, pin: String) throws -> String {
         try signWithPin(json: encodeJSON(statement), pin: pin)
     }

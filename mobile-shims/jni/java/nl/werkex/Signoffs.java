@@ -35,7 +35,10 @@ public final class Signoffs {
     return replica.handle.call(h -> Native.text(Native.signoffAccept(h, Native.utf8(payload))));
   }
 
-  /** Pupil's phone, supervisor without the app: signed with the placement's PIN. */
+  /**
+   * Pupil's phone, supervisor without the app: she types one of her placement's one-time codes;
+   * the next sync sends it to the server, which checks and burns it (pending until then).
+   */
   public String signWithPin(String statementJson, String pin) throws WerkexException {
     return replica.handle.call(h
         -> Native.text(Native.signoffSignWithPin(h, Native.utf8(statementJson), Native.utf8(pin))));
