@@ -109,9 +109,9 @@ TEST_CASE(
   auto r = open_replica(dir.file("a.db"), clock, pupil_identity(kPupil));
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();
-  FieldState title = lww_write("nieuw", stamp_at(kStartMillis, 1), Stamp{});
+  FieldState title = lww_write("nieuw", stamp_at(kStartMillis, 1));
   FieldState added = set_add(empty_state(MergeRule::set), stamp_at(kStartMillis, 2));
-  FieldState odd = lww_write(-inf, stamp_at(kStartMillis, 3), Stamp{});
+  FieldState odd = lww_write(-inf, stamp_at(kStartMillis, 3));
   ApplyReport report =
       expect_ok(r->apply(bundle_of({change_of("title", title), change_of("tags", added, nan),
                                     change_of("tags", added, json::array({inf})),
@@ -169,13 +169,13 @@ TEST_CASE(
   ManualClockSource clock(kStartMillis);
   auto r = open_replica(dir.file("a.db"), clock, pupil_identity(kPupil));  // device defaults
   Hlc top = Hlc::from_parts(Hlc::kMaxMillis, Hlc::kMaxCounter);
-  FieldState forged = lww_write("voor altijd", Stamp{top, 0x77}, Stamp{});
+  FieldState forged = lww_write("voor altijd", Stamp{top, 0x77});
   ApplyReport report = expect_ok(r->apply(bundle_of({change_of("title", forged)})));
   REQUIRE(report.rejected.size() == 1);
   CHECK(report.rejected[0].error.code == WX_CLOCK_SKEW);
   CHECK(r->clock().last().millis() < kStartMillis + kDeviceMaxClockSkewMs);
   // An hour ahead (another device's clock) is taken over as before.
-  FieldState ahead = lww_write("later", stamp_at(kStartMillis + 3600 * 1000), Stamp{});
+  FieldState ahead = lww_write("later", stamp_at(kStartMillis + 3600 * 1000));
   CHECK(expect_ok(r->apply(bundle_of({change_of("title", ahead)}))).applied == 1);
   CHECK(r->clock().last().millis() == kStartMillis + 3600 * 1000);
   std::string id = expect_ok(r->put({{"type", "activity"}, {"kind", "interview"}}));
@@ -194,9 +194,9 @@ TEST_CASE(
   unbounded.max_clock_skew_ms = 0;  // even without a skew bound
   {
     auto r = expect_ok(Replica::open(dir.file("a.db"), unbounded));
-    FieldState huge = lww_write("negatief", Stamp{Hlc{(uint64_t{1} << 63) + 5}, 0x77}, Stamp{});
+    FieldState huge = lww_write("negatief", Stamp{Hlc{(uint64_t{1} << 63) + 5}, 0x77});
     FieldState big =
-        lww_write("ver weg", Stamp{Hlc::from_parts(Hlc::kMaxMillis - 1, 0), 0x78}, Stamp{});
+        lww_write("ver weg", Stamp{Hlc::from_parts(Hlc::kMaxMillis - 1, 0), 0x78});
     ApplyReport report =
         expect_ok(r->apply(bundle_of({change_of("title", huge), change_of("note", big)})));
     REQUIRE(report.rejected.size() == 1);
@@ -205,7 +205,7 @@ TEST_CASE(
   auto r = expect_ok(Replica::open(dir.file("a.db"), unbounded));
   CHECK(r->clock().last() >= Hlc::from_parts(Hlc::kMaxMillis - 1, 0));
   // The bundle form refuses such a stamp when it is parsed.
-  json doc = bundle_to_json(bundle_of({change_of("title", lww_write("x", stamp_at(1), {}))}));
+  json doc = bundle_to_json(bundle_of({change_of("title", lww_write("x", stamp_at(1)))}));
   doc["entities"][0]["fields"][0]["s"][0] = uint64_t{1} << 63;
   auto parsed = bundle_from_json(doc);
   REQUIRE_FALSE(parsed);

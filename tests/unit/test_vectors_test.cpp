@@ -34,8 +34,8 @@ Bundle vector_bundle() {
   b.schema_version = 1;
   b.since_seq = 3;
   b.upto_seq = 7;
-  b.changes = {field("kind", lww_write("snuffelstage", at(1), Stamp{})),
-               field("title", lww_write("Bistro Noord", at(2), Stamp{})),
+  b.changes = {field("kind", lww_write("snuffelstage", at(1))),
+               field("title", lww_write("Bistro Noord", at(2))),
                field("competencies", set_add(empty_state(MergeRule::set), at(3)), "netwerken")};
   return b;
 }
