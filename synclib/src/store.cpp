@@ -1,7 +1,12 @@
+#include <fcntl.h>
 #include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 
 #include "replica_impl.hpp"
 #include "werkex/ids.hpp"
@@ -36,6 +41,28 @@ Result<EntityFields> decode_state(std::string_view text, const std::string& id) 
                 FieldRow{std::move(c.element), std::move(c.state), seq, false});
   }
   return out;
+}
+
+// The database holds the device token and a minor's dossier: only its owner may read it.
+// Creates the file 0600 before SQLite does (SQLite gives -wal and -shm the database file's
+// mode) and takes group and other access away from a file (and its -wal, -shm) made by an
+// older version.
+Status restrict_to_owner(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.starts_with("file:")) return Status::ok();
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return make_error(WX_IO, "cannot open database '" + path + "': " + std::strerror(errno));
+  struct stat st;
+  bool ok = ::fstat(fd, &st) == 0 && ((st.st_mode & 077) == 0 || ::fchmod(fd, 0600) == 0);
+  ::close(fd);
+  if (!ok) return make_error(WX_IO, "cannot make '" + path + "' private: " + std::strerror(errno));
+  for (const char* suffix : {"-wal", "-shm"}) {
+    std::string side = path + suffix;
+    if (::stat(side.c_str(), &st) == 0 && (st.st_mode & 077) != 0 &&
+        ::chmod(side.c_str(), 0600) != 0)
+      return make_error(WX_IO, "cannot make '" + side + "' private: " + std::strerror(errno));
+  }
+  return Status::ok();
 }
 
 }  // namespace
@@ -73,12 +100,14 @@ Status Replica::Impl::init_schema_and_statements(bool durable) {
     CREATE INDEX IF NOT EXISTS changes_by_bucket ON changes(bucket, seq);
     CREATE TABLE IF NOT EXISTS quarantine(
       entity TEXT NOT NULL, field TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL,
-      at TEXT NOT NULL, PRIMARY KEY(entity, field)) WITHOUT ROWID;
+      at TEXT NOT NULL, replica TEXT NOT NULL DEFAULT '', author TEXT NOT NULL DEFAULT '',
+      PRIMARY KEY(entity, field)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS peers(replica INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS blobs(
       hash TEXT PRIMARY KEY, size INTEGER NOT NULL, mime TEXT NOT NULL, state TEXT NOT NULL)
       WITHOUT ROWID;
   )sql"));
+  WX_RETURN_IF_ERROR(upgrade_quarantine());
   auto prep = [&](sql::Stmt& st, std::string_view q) -> Status {
     auto r = sql::Stmt::prepare(db, q);
     if (!r) return r.error();
@@ -98,6 +127,9 @@ Status Replica::Impl::init_schema_and_statements(bool durable) {
       insert_change,
       "INSERT INTO changes(seq, entity, hlc, bucket, from_server) VALUES(?1, ?2, ?3, ?4, ?5)"));
   WX_RETURN_IF_ERROR(prep(delete_change, "DELETE FROM changes WHERE seq = ?1"));
+  WX_RETURN_IF_ERROR(prep(get_newer_changes,
+                          "SELECT coalesce(max(seq), 0), coalesce(max(hlc), 0) FROM changes "
+                          "WHERE seq > ?1"));
   WX_RETURN_IF_ERROR(prep(get_meta, "SELECT value FROM meta WHERE key = ?1"));
   WX_RETURN_IF_ERROR(prep(put_meta, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)"));
   WX_RETURN_IF_ERROR(prep(get_peer, "SELECT seq FROM peers WHERE replica = ?1"));
@@ -190,6 +222,25 @@ Status Replica::Impl::store_entity(EntityHeader& header, EntityFields& fields) {
   return Status::ok();
 }
 
+Result<sql::Transaction> Replica::Impl::begin_write() {
+  const bool outermost = sqlite3_get_autocommit(db.raw()) != 0;
+  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(db));
+  if (outermost) WX_RETURN_IF_ERROR(catch_up());
+  return tx;
+}
+
+Status Replica::Impl::catch_up() {
+  // A range scan of the rows other writers added: nothing in the usual single-process case.
+  get_newer_changes.bind(1, seq);
+  WX_ASSIGN_OR_RETURN(bool row, get_newer_changes.step());
+  if (row) {
+    seq = std::max(seq, get_newer_changes.uint64(0));
+    clock.restore_last(Hlc{get_newer_changes.uint64(1)});
+  }
+  get_newer_changes.reset();
+  return Status::ok();
+}
+
 void Replica::Impl::notify(const std::vector<ChangeEvent>& events) {
   if (events.empty() || observers.empty()) return;
   if (write_depth > 0) {
@@ -221,6 +272,7 @@ Result<std::unique_ptr<Replica>> Replica::open(const std::string& path, ReplicaO
   } else {
     WX_ASSIGN_OR_RETURN(impl->schema, Schema::builtin());
   }
+  WX_RETURN_IF_ERROR(restrict_to_owner(path));
   WX_ASSIGN_OR_RETURN(impl->db, sql::Db::open(path));
   WX_RETURN_IF_ERROR(impl->init_schema_and_statements(options.durable));
 
@@ -230,12 +282,17 @@ Result<std::unique_ptr<Replica>> Replica::open(const std::string& path, ReplicaO
                                       "; this build reads format " + std::to_string(kStoreFormat));
   WX_ASSIGN_OR_RETURN(auto replica_hex, impl->meta("replica_id"));
   if (!replica_hex) {
+    // Another process may be creating the same file: whoever takes the lock first names it.
     WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl->db));
-    impl->replica_id = new_replica_id();
-    WX_RETURN_IF_ERROR(impl->set_meta("replica_id", replica_to_hex(impl->replica_id)));
-    WX_RETURN_IF_ERROR(impl->set_meta("store_format", std::to_string(kStoreFormat)));
+    WX_ASSIGN_OR_RETURN(replica_hex, impl->meta("replica_id"));
+    if (!replica_hex) {
+      replica_hex = replica_to_hex(new_replica_id());
+      WX_RETURN_IF_ERROR(impl->set_meta("replica_id", *replica_hex));
+      WX_RETURN_IF_ERROR(impl->set_meta("store_format", std::to_string(kStoreFormat)));
+    }
     WX_RETURN_IF_ERROR(tx.commit());
-  } else {
+  }
+  {
     auto id = replica_from_hex(*replica_hex);
     if (!id) return make_error(WX_CORRUPT, "'" + path + "': stored replica id is malformed");
     impl->replica_id = *id;
@@ -450,7 +507,7 @@ Result<uint64_t> Replica::peer_seq(uint64_t replica) const {
 }
 
 Status Replica::purge_bucket(const std::string& bucket) {
-  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl_->db));
+  WX_ASSIGN_OR_RETURN(auto tx, impl_->begin_write());
   WX_ASSIGN_OR_RETURN(auto del_changes,
                       sql::Stmt::prepare(impl_->db, "DELETE FROM changes WHERE bucket = ?1"));
   WX_RETURN_IF_ERROR(del_changes.bind(1, bucket).run());
@@ -473,44 +530,6 @@ Result<std::vector<std::string>> Replica::buckets() const {
   return out;
 }
 
-Status Replica::quarantine(const std::vector<RejectedChange>& rejected) {
-  if (rejected.empty()) return Status::ok();
-  std::string now = rfc3339_utc(impl_->clock.physical_millis());
-  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl_->db));
-  WX_ASSIGN_OR_RETURN(auto st,
-                      sql::Stmt::prepare(impl_->db,
-                                         "INSERT OR REPLACE INTO quarantine(entity, field, code, "
-                                         "message, at) VALUES(?1, ?2, ?3, ?4, ?5)"));
-  for (const RejectedChange& r : rejected)
-    WX_RETURN_IF_ERROR(st.bind(1, r.entity)
-                           .bind(2, r.field)
-                           .bind(3, error_code_name(r.error.code))
-                           .bind(4, r.error.message)
-                           .bind(5, now)
-                           .run());
-  return tx.commit();
-}
-
-Result<std::vector<QuarantinedChange>> Replica::quarantined() const {
-  WX_ASSIGN_OR_RETURN(
-      auto st,
-      sql::Stmt::prepare(
-          impl_->db,
-          "SELECT entity, field, code, message, at FROM quarantine ORDER BY at, entity, field"));
-  std::vector<QuarantinedChange> out;
-  while (true) {
-    WX_ASSIGN_OR_RETURN(bool row, st.step());
-    if (!row) break;
-    out.push_back({std::string(st.text(0)), std::string(st.text(1)), std::string(st.text(2)),
-                   std::string(st.text(3)), std::string(st.text(4))});
-  }
-  return out;
-}
-
-Status Replica::clear_quarantine() {
-  return impl_->db.exec("DELETE FROM quarantine");
-}
-
 uint64_t Replica::add_observer(Query query, Observer observer) {
   uint64_t token = impl_->next_observer++;
   impl_->observers.emplace(token, std::make_pair(std::move(query), std::move(observer)));
@@ -523,7 +542,7 @@ void Replica::remove_observer(uint64_t token) {
 
 Status Replica::write_together(const std::function<Status()>& body) {
   Impl& impl = *impl_;
-  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl.db));
+  WX_ASSIGN_OR_RETURN(auto tx, impl.begin_write());
   const size_t mark = impl.deferred_events.size();
   ++impl.write_depth;
   Status s = body();
