@@ -38,6 +38,10 @@ std::string build_doc_text(const EntityHeader& header, const EntityFields& field
 // form, each with its seq "q" (decoded by decode_state in store.cpp).
 std::string encode_state(const EntityFields& fields);
 
+// Creates the database file 0600 (or takes group/other access away from an existing one and
+// its -wal/-shm) before SQLite opens it (store_file.cpp).
+Status restrict_to_owner(const std::string& path);
+
 // Rules over a whole received entity, checked after its changes merged and before it is
 // stored (store_blobs.cpp): a blob entity that would exist without its sha256 is refused.
 Status check_received_entity(const EntityHeader& header, const EntityFields& fields);
