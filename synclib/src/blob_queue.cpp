@@ -135,6 +135,22 @@ Result<size_t> BlobStore::retry_failed() {
   return requeued;
 }
 
+Status BlobStore::retry_failed(const std::string& sha) {
+  if (!is_valid_sha256_hex(sha))
+    return make_error(WX_INVALID_ARGUMENT,
+                      "'" + sha + "' is not a blob hash (64 lowercase hex digits of SHA-256)");
+  Replica& r = *replica_;
+  return r.write_together([&]() -> Status {
+    WX_ASSIGN_OR_RETURN(auto st,
+                        prepare(r, "UPDATE blobs SET state = ?1 WHERE hash = ?2 AND state = ?3"));
+    WX_RETURN_IF_ERROR(st.bind(1, kBlobPending).bind(2, sha).bind(3, kBlobFailed).run());
+    if (r.database().changes() == 0)
+      return make_error(WX_NOT_FOUND, "blob " + sha + " has no failed upload on this device");
+    WX_ASSIGN_OR_RETURN(auto forget, prepare(r, "DELETE FROM blob_failures WHERE hash = ?1"));
+    return forget.bind(1, sha).run();
+  });
+}
+
 }  // namespace werkex
 
 namespace werkex {

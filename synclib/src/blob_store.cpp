@@ -105,6 +105,13 @@ Status BlobStore::ensure_dirs() const {
     std::filesystem::create_directories(dir_ + sub, ec);
     if (ec) return make_error(WX_IO, "cannot create '" + dir_ + sub + "': " + ec.message());
   }
+  // A pupil's photos, like the database, are for the owner only (the files are made 0600).
+  for (const char* sub : {"", "/tmp", "/partial"}) {
+    const std::string d = dir_ + sub;
+    struct stat st;
+    if (::stat(d.c_str(), &st) == 0 && (st.st_mode & 077) != 0 && ::chmod(d.c_str(), 0700) != 0)
+      return io_error("cannot make '" + d + "' private", errno);
+  }
   return Status::ok();
 }
 

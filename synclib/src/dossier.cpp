@@ -44,10 +44,15 @@ Result<std::string> Dossier::plan_activity(const ActivityPlan& p) {
   set_if(doc, "expected_yield", p.expected_yield);
   set_if(doc, "use_of_yield", p.use_of_yield);
   set_if(doc, "from_next_step", p.from_next_step);
-  WX_ASSIGN_OR_RETURN(std::string id, create("activity", doc, p.extra));
-  // The next step has now become this activity: link it back, so the chain reads both ways.
-  if (!p.from_next_step.empty())
-    WX_RETURN_IF_ERROR(replica_.put({{"id", p.from_next_step}, {"became_activity", id}}).status());
+  std::string id;
+  // One transaction: the activity and the next step's back link commit together or not at
+  // all, so a kill (or a refused link) never leaves one without the other.
+  WX_RETURN_IF_ERROR(replica_.write_together([&]() -> Status {
+    WX_ASSIGN_OR_RETURN(id, create("activity", doc, p.extra));
+    // The next step has now become this activity: link it back, so the chain reads both ways.
+    if (p.from_next_step.empty()) return Status::ok();
+    return replica_.put({{"id", p.from_next_step}, {"became_activity", id}}).status();
+  }));
   return id;
 }
 

@@ -38,6 +38,14 @@ std::string build_doc_text(const EntityHeader& header, const EntityFields& field
 // form, each with its seq "q" (decoded by decode_state in store.cpp).
 std::string encode_state(const EntityFields& fields);
 
+// Creates the database file 0600 (or takes group/other access away from an existing one and
+// its -wal/-shm) before SQLite opens it (store_file.cpp).
+Status restrict_to_owner(const std::string& path);
+
+// Rules over a whole received entity, checked after its changes merged and before it is
+// stored (store_blobs.cpp): a blob entity that would exist without its sha256 is refused.
+Status check_received_entity(const EntityHeader& header, const EntityFields& fields);
+
 class Replica::Impl {
  public:
   sql::Db db;
@@ -51,7 +59,7 @@ class Replica::Impl {
   uint64_t max_skew_ms = 0;
 
   sql::Stmt get_header, get_state, insert_entity, update_entity, get_doc;
-  sql::Stmt insert_change, delete_change;
+  sql::Stmt insert_change, delete_change, get_newer_changes;
   // Set by apply() for the entity update being stored: whether it only took over the
   // server's state (see ApplyOptions).
   bool storing_server_state = false;
@@ -68,6 +76,15 @@ class Replica::Impl {
   explicit Impl(ClockSource* source) : clock(source ? *source : system_clock) {}
 
   Status init_schema_and_statements(bool durable);
+  // Adds the quarantine's replica and author columns to a database made before them.
+  Status upgrade_quarantine();
+  // Begins a write: BEGIN IMMEDIATE (or a savepoint inside an open transaction). The
+  // outermost one, holding the database's write lock, first catches up with what another
+  // process on the same file (an app and its widget) committed since: the next seq and
+  // every later stamp continue above theirs. Every local write and apply goes through it.
+  Result<sql::Transaction> begin_write();
+  // Raises `seq` and the clock above the changes committed with a seq above `seq`.
+  Status catch_up();
   Result<std::optional<std::string>> meta(const std::string& key);
   Status set_meta(const std::string& key, const std::string& value);
 

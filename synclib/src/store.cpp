@@ -73,12 +73,14 @@ Status Replica::Impl::init_schema_and_statements(bool durable) {
     CREATE INDEX IF NOT EXISTS changes_by_bucket ON changes(bucket, seq);
     CREATE TABLE IF NOT EXISTS quarantine(
       entity TEXT NOT NULL, field TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL,
-      at TEXT NOT NULL, PRIMARY KEY(entity, field)) WITHOUT ROWID;
+      at TEXT NOT NULL, replica TEXT NOT NULL DEFAULT '', author TEXT NOT NULL DEFAULT '',
+      PRIMARY KEY(entity, field)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS peers(replica INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS blobs(
       hash TEXT PRIMARY KEY, size INTEGER NOT NULL, mime TEXT NOT NULL, state TEXT NOT NULL)
       WITHOUT ROWID;
   )sql"));
+  WX_RETURN_IF_ERROR(upgrade_quarantine());
   auto prep = [&](sql::Stmt& st, std::string_view q) -> Status {
     auto r = sql::Stmt::prepare(db, q);
     if (!r) return r.error();
@@ -98,6 +100,9 @@ Status Replica::Impl::init_schema_and_statements(bool durable) {
       insert_change,
       "INSERT INTO changes(seq, entity, hlc, bucket, from_server) VALUES(?1, ?2, ?3, ?4, ?5)"));
   WX_RETURN_IF_ERROR(prep(delete_change, "DELETE FROM changes WHERE seq = ?1"));
+  WX_RETURN_IF_ERROR(prep(get_newer_changes,
+                          "SELECT coalesce(max(seq), 0), coalesce(max(hlc), 0) FROM changes "
+                          "WHERE seq > ?1"));
   WX_RETURN_IF_ERROR(prep(get_meta, "SELECT value FROM meta WHERE key = ?1"));
   WX_RETURN_IF_ERROR(prep(put_meta, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)"));
   WX_RETURN_IF_ERROR(prep(get_peer, "SELECT seq FROM peers WHERE replica = ?1"));
@@ -221,6 +226,7 @@ Result<std::unique_ptr<Replica>> Replica::open(const std::string& path, ReplicaO
   } else {
     WX_ASSIGN_OR_RETURN(impl->schema, Schema::builtin());
   }
+  WX_RETURN_IF_ERROR(restrict_to_owner(path));
   WX_ASSIGN_OR_RETURN(impl->db, sql::Db::open(path));
   WX_RETURN_IF_ERROR(impl->init_schema_and_statements(options.durable));
 
@@ -230,12 +236,17 @@ Result<std::unique_ptr<Replica>> Replica::open(const std::string& path, ReplicaO
                                       "; this build reads format " + std::to_string(kStoreFormat));
   WX_ASSIGN_OR_RETURN(auto replica_hex, impl->meta("replica_id"));
   if (!replica_hex) {
+    // Another process may be creating the same file: whoever takes the lock first names it.
     WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl->db));
-    impl->replica_id = new_replica_id();
-    WX_RETURN_IF_ERROR(impl->set_meta("replica_id", replica_to_hex(impl->replica_id)));
-    WX_RETURN_IF_ERROR(impl->set_meta("store_format", std::to_string(kStoreFormat)));
+    WX_ASSIGN_OR_RETURN(replica_hex, impl->meta("replica_id"));
+    if (!replica_hex) {
+      replica_hex = replica_to_hex(new_replica_id());
+      WX_RETURN_IF_ERROR(impl->set_meta("replica_id", *replica_hex));
+      WX_RETURN_IF_ERROR(impl->set_meta("store_format", std::to_string(kStoreFormat)));
+    }
     WX_RETURN_IF_ERROR(tx.commit());
-  } else {
+  }
+  {
     auto id = replica_from_hex(*replica_hex);
     if (!id) return make_error(WX_CORRUPT, "'" + path + "': stored replica id is malformed");
     impl->replica_id = *id;
@@ -460,7 +471,7 @@ Result<uint64_t> Replica::peer_seq(uint64_t replica) const {
 }
 
 Status Replica::purge_bucket(const std::string& bucket) {
-  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl_->db));
+  WX_ASSIGN_OR_RETURN(auto tx, impl_->begin_write());
   WX_ASSIGN_OR_RETURN(auto del_changes,
                       sql::Stmt::prepare(impl_->db, "DELETE FROM changes WHERE bucket = ?1"));
   WX_RETURN_IF_ERROR(del_changes.bind(1, bucket).run());
@@ -483,44 +494,6 @@ Result<std::vector<std::string>> Replica::buckets() const {
   return out;
 }
 
-Status Replica::quarantine(const std::vector<RejectedChange>& rejected) {
-  if (rejected.empty()) return Status::ok();
-  std::string now = rfc3339_utc(impl_->clock.physical_millis());
-  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl_->db));
-  WX_ASSIGN_OR_RETURN(auto st,
-                      sql::Stmt::prepare(impl_->db,
-                                         "INSERT OR REPLACE INTO quarantine(entity, field, code, "
-                                         "message, at) VALUES(?1, ?2, ?3, ?4, ?5)"));
-  for (const RejectedChange& r : rejected)
-    WX_RETURN_IF_ERROR(st.bind(1, r.entity)
-                           .bind(2, r.field)
-                           .bind(3, error_code_name(r.error.code))
-                           .bind(4, r.error.message)
-                           .bind(5, now)
-                           .run());
-  return tx.commit();
-}
-
-Result<std::vector<QuarantinedChange>> Replica::quarantined() const {
-  WX_ASSIGN_OR_RETURN(
-      auto st,
-      sql::Stmt::prepare(
-          impl_->db,
-          "SELECT entity, field, code, message, at FROM quarantine ORDER BY at, entity, field"));
-  std::vector<QuarantinedChange> out;
-  while (true) {
-    WX_ASSIGN_OR_RETURN(bool row, st.step());
-    if (!row) break;
-    out.push_back({std::string(st.text(0)), std::string(st.text(1)), std::string(st.text(2)),
-                   std::string(st.text(3)), std::string(st.text(4))});
-  }
-  return out;
-}
-
-Status Replica::clear_quarantine() {
-  return impl_->db.exec("DELETE FROM quarantine");
-}
-
 uint64_t Replica::add_observer(Query query, Observer observer) {
   uint64_t token = impl_->next_observer++;
   impl_->observers.emplace(token, std::make_pair(std::move(query), std::move(observer)));
@@ -533,7 +506,7 @@ void Replica::remove_observer(uint64_t token) {
 
 Status Replica::write_together(const std::function<Status()>& body) {
   Impl& impl = *impl_;
-  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl.db));
+  WX_ASSIGN_OR_RETURN(auto tx, impl.begin_write());
   const size_t mark = impl.deferred_events.size();
   ++impl.write_depth;
   Status s = body();

@@ -201,6 +201,9 @@ Result<std::string> Replica::put(const json& doc) {
   for (const char* k : {"id", "type", "bucket"})
     if (doc.contains(k) && !doc[k].is_string())
       return invalid("put", std::string("'") + k + "' must be a string");
+  // Read, stamp and write under the write lock: another process on this file may have
+  // written since this replica last looked.
+  WX_ASSIGN_OR_RETURN(auto tx, impl.begin_write());
   EntityHeader h;
   EntityFields fields;
   bool creating = !doc.contains("id") || impl.creating_with_id;
@@ -256,7 +259,6 @@ Result<std::string> Replica::put(const json& doc) {
   }
   if (writes.empty() && !creating) return h.id;
 
-  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl.db));
   for (auto& w : writes)
     WX_RETURN_IF_ERROR(merge_into(fields, w.field, w.element, w.state).status());
   WX_RETURN_IF_ERROR(impl.store_entity(h, fields));
@@ -265,8 +267,9 @@ Result<std::string> Replica::put(const json& doc) {
   return h.id;
 }
 
-Status Replica::remove(const std::string& id) {
+Status Replica::remove_one(const std::string& id) {
   Impl& impl = *impl_;
+  WX_ASSIGN_OR_RETURN(auto tx, impl.begin_write());
   WX_ASSIGN_OR_RETURN(auto h, impl.load_header(id));
   if (!h) return make_error(WX_NOT_FOUND, "no entity with id '" + id + "'");
   if (h->deleted) return make_error(WX_CONFLICT, h->type + " " + id + " was already deleted");
@@ -284,7 +287,6 @@ Status Replica::remove(const std::string& id) {
   WX_ASSIGN_OR_RETURN(auto fields, impl.load_fields(id));
   auto it = fields.find({"deleted", ""});
   FieldState current = it == fields.end() ? empty_state(MergeRule::lww) : it->second.state;
-  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl.db));
   WX_RETURN_IF_ERROR(merge_into(fields, "deleted", json(),
                                 register_write(current, true, {impl.clock.now(), impl.replica_id}))
                          .status());
@@ -383,7 +385,7 @@ Result<ApplyReport> Replica::apply(const Bundle& bundle, const ApplyOptions& opt
   }
 
   std::vector<ChangeEvent> events;
-  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl.db));
+  WX_ASSIGN_OR_RETURN(auto tx, impl.begin_write());
   for (auto& [id_view, changes] : by_entity) {
     const std::string& id = changes.front()->entity;
     const Change& first = *changes.front();
@@ -403,6 +405,7 @@ Result<ApplyReport> Replica::apply(const Bundle& bundle, const ApplyOptions& opt
     }
     bool changed = false;
     bool exactly_server_state = options.from_server;
+    const size_t applied_before = report.applied, unchanged_before = report.unchanged;
     for (const Change* c : changes) {
       auto reject = [&](Error e) {
         report.rejected.push_back({c->entity, c->field, std::move(e)});
@@ -439,6 +442,15 @@ Result<ApplyReport> Replica::apply(const Bundle& bundle, const ApplyOptions& opt
     }
     if (!changed) continue;
     h.deleted = is_deleted(fields);
+    if (Status whole = check_received_entity(h, fields); !whole) {
+      // Nothing of this entity is stored; its changes are refused together.
+      report.applied = applied_before;
+      report.unchanged = unchanged_before;
+      std::erase_if(report.rejected, [&](const RejectedChange& r) { return r.entity == id; });
+      for (const Change* c : changes)
+        report.rejected.push_back({c->entity, c->field, whole.error()});
+      continue;
+    }
     impl.storing_server_state = exactly_server_state;
     Status stored = impl.store_entity(h, fields);
     impl.storing_server_state = false;
@@ -460,7 +472,7 @@ Result<size_t> Replica::restamp_ahead(uint64_t since_seq, uint64_t limit_millis)
   Impl& impl = *impl_;
   const uint64_t me = impl.replica_id;
   auto ahead = [&](const Stamp& s) { return s.replica == me && s.hlc.millis() > limit_millis; };
-  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(impl.db));
+  WX_ASSIGN_OR_RETURN(auto tx, impl.begin_write());
   WX_ASSIGN_OR_RETURN(
       auto ids, sql::Stmt::prepare(
                     impl.db,

@@ -213,7 +213,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "protocol: integer fields must be integers; a float such as 1e300 is refused, never "
+    "protocol: integer fields must be integers - a float such as 1e300 is refused, never "
     "converted",
     "[protocol][fuzz]") {
   protocol::SyncResponse resp;

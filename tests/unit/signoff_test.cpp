@@ -213,7 +213,7 @@ TEST_CASE("signoff: a pupil's phone stores only signed or PIN sign-offs", "[sign
 }
 
 TEST_CASE(
-    "signoff: PIN sign-off: nothing derived from the code replicates; the code stays "
+    "signoff: PIN sign-off: nothing derived from the code replicates - the code stays "
     "local until the server has it",
     "[signoff][pin]") {
   test::SignoffWorld w;

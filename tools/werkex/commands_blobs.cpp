@@ -55,6 +55,23 @@ Outcome cmd_fetch(Context& ctx, const Args& args) {
   return Outcome();
 }
 
+// Failed uploads stay failed (with the server's reason, in status) until retried: all of
+// them, or one by its hash. The next sync uploads them.
+Outcome cmd_blob_retry(Context& ctx, const Args& args) {
+  WX_ASSIGN_OR_RETURN(BlobStore store, BlobStore::open(*ctx.replica));
+  json out = json::array();
+  if (args.operands().empty()) {
+    WX_ASSIGN_OR_RETURN(auto failed, store.failed());
+    WX_RETURN_IF_ERROR(store.retry_failed().status());
+    for (const BlobInfo& b : failed) out.push_back(b.sha256);
+  } else {
+    WX_RETURN_IF_ERROR(store.retry_failed(args.operands()[0]));
+    out.push_back(args.operands()[0]);
+  }
+  print_json(ctx, {{"queued_again", out}});
+  return Outcome();
+}
+
 }  // namespace
 
 Outcome parse_network(const Args& args, NetworkKind& out) {
@@ -96,6 +113,15 @@ std::vector<Command> blob_commands() {
        1,
        true,
        cmd_blob_policy},
+      {"blob-retry",
+       "[SHA]",
+       "Queue failed uploads again (all, or the one with this SHA-256); the next sync uploads "
+       "them. Prints {\"queued_again\": [SHA, ...]}.",
+       {},
+       0,
+       1,
+       true,
+       cmd_blob_retry},
       {"fetch",
        "SHA [--out FILE]",
        "Download a blob from the server unless it is here already (resuming a cut-off "

@@ -106,7 +106,9 @@ Outcome cmd_list(Context& ctx, const Args& args) {
 }
 
 Outcome cmd_delete(Context& ctx, const Args& args) {
-  return ctx.replica->remove(args.operands()[0]);
+  WX_ASSIGN_OR_RETURN(RemoveReport report, ctx.replica->delete_entity(args.operands()[0]));
+  print_json(ctx, report.to_json());
+  return Outcome();
 }
 
 Outcome cmd_restore(Context& ctx, const Args& args) {
@@ -186,7 +188,10 @@ std::vector<Command> entity_commands() {
        cmd_list},
       {"delete",
        "ID",
-       "Delete an entity (a tombstone that syncs like any change).",
+       "Delete an entity (a tombstone that syncs like any change) and print what changed:\n"
+       "      {\"deleted\", \"type\", \"references_removed\"}. Deleting a blob takes its sha256 "
+       "out\n"
+       "      of the entries listing it, in the same transaction.",
        {},
        1,
        1,

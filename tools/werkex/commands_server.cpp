@@ -40,15 +40,34 @@ Outcome cmd_sync(Context& ctx, const Args& args) {
   return blobs;
 }
 
+// `quarantine drop|retry ENTITY/FIELD`: one entry, by the id the listing shows.
+Outcome quarantine_entry(Context& ctx, const Args& args) {
+  const std::string& verb = args.operands()[0];
+  if (verb != "drop" && verb != "retry")
+    return Outcome::usage("quarantine: expected 'drop ID' or 'retry ID', got '" + verb + "'");
+  if (args.operands().size() != 2)
+    return Outcome::usage("quarantine " + verb + ": give the entry's id (ENTITY/FIELD)");
+  if (args.has("clear")) return Outcome::usage("quarantine " + verb + ": --clear goes alone");
+  const std::string& id = args.operands()[1];
+  size_t slash = id.rfind('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == id.size())
+    return make_error(WX_INVALID_ARGUMENT,
+                      "quarantine " + verb + ": '" + id + "' is not an entry id (ENTITY/FIELD)");
+  const std::string entity = id.substr(0, slash), field = id.substr(slash + 1);
+  if (verb == "drop") {
+    WX_RETURN_IF_ERROR(ctx.replica->drop_quarantined(entity, field));
+  } else {
+    WX_RETURN_IF_ERROR(ctx.replica->retry_quarantined(entity, field));
+  }
+  print_json(ctx, {{verb == "drop" ? "dropped" : "queued_again", id}});
+  return Outcome();
+}
+
 Outcome cmd_quarantine(Context& ctx, const Args& args) {
+  if (!args.operands().empty()) return quarantine_entry(ctx, args);
   WX_ASSIGN_OR_RETURN(auto items, ctx.replica->quarantined());
   json out = json::array();
-  for (auto& q : items)
-    out.push_back({{"entity", q.entity},
-                   {"field", q.field},
-                   {"code", q.code},
-                   {"message", q.message},
-                   {"at", q.at}});
+  for (auto& q : items) out.push_back(q.to_json());
   print_json(ctx, out);
   if (args.has("clear")) WX_RETURN_IF_ERROR(ctx.replica->clear_quarantine());
   return Outcome();
@@ -77,11 +96,13 @@ std::vector<Command> server_commands() {
        true,
        cmd_sync},
       {"quarantine",
-       "[--clear]",
-       "List the changes the server refused (and forget the list with --clear).",
+       "[--clear] | drop ID | retry ID",
+       "List the changes the server refused, each with its id (ENTITY/FIELD), whose it was\n"
+       "      (replica, author), the code and the reason; --clear forgets them all. 'drop ID'\n"
+       "      forgets one; 'retry ID' queues it to be pushed again at the next sync.",
        {{"clear", false}},
        0,
-       0,
+       2,
        true,
        cmd_quarantine},
   };

@@ -1,9 +1,11 @@
 // werkex: the device command-line tool. Drives one replica (a SQLite file) the way an app
 // would: entities, the dossier cycle, and bundles exchanged by file. Tests and the demo use
 // it, so its output formats and exit codes are a contract (see usage()).
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "cli.hpp"
@@ -82,12 +84,44 @@ const Command* find_command(const std::vector<Command>& commands, std::string_vi
   return nullptr;
 }
 
+// What `--now MS` gives the replica: the system clock shifted so that it read MS when the
+// command started, exactly as on a phone whose clock is set wrong. For tests of clock skew
+// and re-stamping end to end; it grants nothing a user could not do by setting the device's
+// clock, which the server bounds (max_clock_skew_s) whatever the stamps say.
+class ShiftedClockSource final : public ClockSource {
+ public:
+  explicit ShiftedClockSource(uint64_t now_ms)
+      : shift_(static_cast<int64_t>(now_ms) - static_cast<int64_t>(system_.now_millis())) {}
+  uint64_t now_millis() override {
+    int64_t t = static_cast<int64_t>(system_.now_millis()) + shift_;
+    return t < 0 ? 0 : static_cast<uint64_t>(t);
+  }
+
+ private:
+  SystemClockSource system_;
+  int64_t shift_;
+};
+
+// Parses the value of --now: Unix epoch milliseconds.
+Outcome parse_now(std::string_view text, std::optional<ShiftedClockSource>& clock) {
+  uint64_t v = 0;
+  bool digits = !text.empty() && text.size() <= 15 &&
+                std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (digits) v = std::stoull(std::string(text));
+  if (!digits || v > Hlc::kMaxMillis)
+    return Outcome::usage("--now: expected Unix epoch milliseconds, got '" + std::string(text) +
+                          "'");
+  clock.emplace(v);
+  return Outcome();
+}
+
 Outcome no_replica(const std::string& path) {
   return make_error(WX_NOT_FOUND, "no replica at '" + path + "': run 'werkex --db " + path +
                                       " init --user ID --role ROLE' first");
 }
 
-Outcome run_command(const Command& cmd, std::string db_path, std::span<char* const> argv) {
+Outcome run_command(const Command& cmd, std::string db_path, std::span<char* const> argv,
+                    ClockSource* clock) {
   // Every command also takes --db (so it may follow the command) and --help.
   std::vector<OptionSpec> specs = cmd.options;
   specs.push_back({"db"});
@@ -125,7 +159,9 @@ Outcome run_command(const Command& cmd, std::string db_path, std::span<char* con
         return make_error(WX_IO, "cannot access '" + db_path + "': " + ec.message());
       return no_replica(db_path);
     }
-    WX_ASSIGN_OR_RETURN(replica, Replica::open(db_path));
+    ReplicaOptions options;
+    options.clock = clock;
+    WX_ASSIGN_OR_RETURN(replica, Replica::open(db_path, options));
     ctx.replica = replica.get();
   }
   return cmd.run(ctx, args);
@@ -145,11 +181,24 @@ int run(int argc, char** argv) {
 
   std::span<char* const> rest(argv + 1, argc > 0 ? argc - 1 : 0);
   std::string db_path;
+  std::optional<ShiftedClockSource> clock;
   while (!rest.empty()) {
     std::string_view a = rest.front();
     if (a == "--help" || a == "-h" || a == "help") {
       std::cout << usage(commands);
       return 0;
+    }
+    // Hidden, for tests: the device clock reads this (see ShiftedClockSource). Only before
+    // the command, so it never passes for one of the command's options.
+    if (a == "--now" || a.substr(0, 6) == "--now=") {
+      if (clock) return report(Outcome::usage("--now given twice"));
+      if (a == "--now" && rest.size() < 2)
+        return report(Outcome::usage("option '--now' needs a value"));
+      std::string_view v = a == "--now" ? std::string_view(rest[1]) : a.substr(6);
+      rest = rest.subspan(a == "--now" ? 2 : 1);
+      Outcome parsed = parse_now(v, clock);
+      if (!parsed.ok()) return report(parsed);
+      continue;
     }
     if (a == "--db" || a.substr(0, 5) == "--db=") {
       if (!db_path.empty()) return report(Outcome::usage("--db given twice"));
@@ -177,7 +226,7 @@ int run(int argc, char** argv) {
         !name.empty() && name.front() == '-' ? "unknown option '" : "unknown command '";
     return report(Outcome::usage(what + std::string(name) + "'"));
   }
-  Outcome o = run_command(*cmd, db_path, rest.subspan(1));
+  Outcome o = run_command(*cmd, db_path, rest.subspan(1), clock ? &*clock : nullptr);
   std::cout.flush();
   if (o.ok() && !std::cout) o = make_error(WX_IO, "cannot write to standard output");
   return report(o);

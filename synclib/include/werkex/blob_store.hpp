@@ -106,6 +106,9 @@ class BlobStore {
   Result<size_t> remove_unreferenced();
   // Puts every failed blob back in the queue; returns how many.
   Result<size_t> retry_failed();
+  // Puts one failed blob back in the queue. WX_INVALID_ARGUMENT for a malformed hash,
+  // WX_NOT_FOUND if that blob is not in the failed state here (nothing changes).
+  Status retry_failed(const std::string& sha);
 
   // Up to `length` bytes of a stored file from `offset` (fewer only at its end).
   Result<std::string> read(const std::string& sha, uint64_t offset, size_t length) const;

@@ -77,6 +77,13 @@ struct QuarantinedChange {
   std::string code;
   std::string message;
   std::string at;  // RFC 3339, when it was refused
+  // Whose change it was: the replica that stamped the refused value (hex; "" if unknown) and
+  // the person, when known (this device's user, or the entity's author/signer).
+  std::string replica;
+  std::string author;
+  // "<entity>/<field>": what drop_quarantined()/retry_quarantined() and the CLI take.
+  std::string id() const { return entity + "/" + field; }
+  json to_json() const;  // {"id","entity","field","replica","author","code","message","at"}
 };
 
 // Which entities a list() returns or an observer hears about (observers use only type and
@@ -119,6 +126,23 @@ struct ApplyReport {
   json to_json() const;  // {"received","applied","unchanged","rejected"}
 };
 
+// A reference another entity held to a deleted one, removed in the delete's transaction.
+struct RemovedReference {
+  std::string entity;
+  std::string type;
+  std::string field;
+  json value;  // what was removed (a blob's sha256)
+};
+
+// What delete_entity() did: the entity it marked deleted and what else changed with it.
+struct RemoveReport {
+  std::string id;
+  std::string type;
+  std::vector<RemovedReference> references_removed;
+  json to_json()
+      const;  // {"deleted","type","references_removed":[{"entity","type","field","value"}]}
+};
+
 struct ChangeEvent {
   std::string entity;
   std::string type;
@@ -159,8 +183,13 @@ class Replica {
   // of what was signed (a sign-off handed over by QR). Same checks as put(); WX_CONFLICT if an
   // entity with that id exists.
   Result<std::string> create(const json& doc);
-  // Marks the entity deleted (a tombstone that syncs like any field).
+  // Marks the entity deleted (a tombstone that syncs like any field). Deleting a blob also
+  // removes its sha256 from the entries that list it (an experience's photos) in the same
+  // transaction, unless another blob entity with that content is still attached there, so
+  // no device is left with a photo it can never fetch. Fails, changing nothing, if any of
+  // those writes is refused. remove() is delete_entity() without the report.
   Status remove(const std::string& id);
+  Result<RemoveReport> delete_entity(const std::string& id);
   // Writes a value that lost a concurrent write back as the newest value of `field` (which
   // settles the conflict: the other lost values are cleared with it): the most recent one,
   // or the one written by `from_replica`. Returns what was restored; WX_NOT_FOUND if none.
@@ -210,6 +239,15 @@ class Replica {
   Status quarantine(const std::vector<RejectedChange>& rejected);
   Result<std::vector<QuarantinedChange>> quarantined() const;
   Status clear_quarantine();
+  // Forgets one entry (the user has seen it and gives the change up locally; the value stays
+  // on this device). WX_NOT_FOUND if there is no such entry.
+  Status drop_quarantined(const std::string& entity, const std::string& field);
+  // Queues the refused field again: its current states get a new local seq, unchanged
+  // stamps and values, so the next sync pushes them again (e.g. after the access that was
+  // missing was granted), and the entry is forgotten. If the server refuses again, the
+  // change comes back into the quarantine. WX_NOT_FOUND if there is no such entry or the
+  // entity is no longer on this device (then drop the entry).
+  Status retry_quarantined(const std::string& entity, const std::string& field);
 
   uint64_t add_observer(Query query, Observer observer);
   void remove_observer(uint64_t token);
@@ -227,6 +265,9 @@ class Replica {
 
  private:
   explicit Replica(std::unique_ptr<Impl> impl);
+  // The tombstone alone (store_write.cpp); remove() adds what follows from it.
+  Status remove_one(const std::string& id);
+  Status unlink_blob(const json& blob, RemoveReport& report);
   std::unique_ptr<Impl> impl_;
 };
 

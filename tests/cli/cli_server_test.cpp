@@ -1,0 +1,126 @@
+// The device CLI against the real werkex-server process: a phone whose clock runs ahead
+// (told with --now) has its stamps refused, re-stamped from the server's time and accepted;
+// a change the server refuses is quarantined with whose it was, retried, refused again and
+// dropped.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+
+#include "process.hpp"
+#include "server_process.hpp"
+
+using nlohmann::json;
+using werkex::test::Device;
+using werkex::test::expect_failure;
+using werkex::test::ServerProcess;
+
+namespace {
+
+constexpr int kNotFound = 12;
+
+// A device run through the CLI with `--now` in front of every command when `now` is set.
+struct CliPhone {
+  Device device;
+  std::string now;
+  std::vector<std::string> args(std::vector<std::string> a) const {
+    if (!now.empty()) a.insert(a.begin(), {"--now", now});
+    return a;
+  }
+  std::string ok(const std::vector<std::string>& a) const { return device.ok(args(a)); }
+  json ok_json(const std::vector<std::string>& a) const { return device.ok_json(args(a)); }
+};
+
+CliPhone enrolled(const std::string& db, const ServerProcess& server, const std::string& who,
+                  std::string now = "") {
+  CliPhone p{Device(db), std::move(now)};
+  p.ok({"init", "--server", server.url()});
+  p.ok_json({"enroll", server.code(who)});
+  return p;
+}
+
+uint64_t wall_millis() {
+  using namespace std::chrono;
+  return static_cast<uint64_t>(
+      duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+}
+
+}  // namespace
+
+TEST_CASE("cli server: a phone clock two hours ahead is re-stamped and its changes accepted",
+          "[cli][server][clock]") {
+  werkex::test::TempDir dir;
+  ServerProcess server(dir.file("server"));
+  const int64_t ahead_ms = 2 * 3600 * 1000;
+  CliPhone sem =
+      enrolled(dir.file("sem.db"), server, "Sem", std::to_string(wall_millis() + ahead_ms));
+  CliPhone mentor = enrolled(dir.file("mentor.db"), server, "Mevrouw Jansen");
+
+  std::string act = sem.ok({"activity", "--kind", "snuffelstage", "--title", "vooruit"});
+  // The server refuses stamps 2 h ahead (max_clock_skew_s 600); the session takes the
+  // server's time, re-stamps what it never shared and pushes it again.
+  json report = sem.ok_json({"sync"});
+  CHECK(report["rejected"] == json::array());
+  CHECK(report["pushed"].get<int>() >= 1);
+  CHECK(report["clock_offset_ms"].get<int64_t>() < -ahead_ms / 2);
+  CHECK(sem.ok_json({"status"})["quarantined"] == 0);
+  CHECK(sem.ok_json({"status"})["waiting_to_push"] == 0);
+
+  mentor.ok_json({"sync"});
+  CHECK(mentor.ok_json({"get", act})["title"] == "vooruit");
+  // Later writes of the phone use the corrected clock: accepted at once, seen by the mentor.
+  sem.ok({"put", "--json", json{{"id", act}, {"title", "daarna"}}.dump()});
+  report = sem.ok_json({"sync"});
+  CHECK(report["rejected"] == json::array());
+  CHECK(report["clock_offset_ms"].get<int64_t>() < -ahead_ms / 2);  // still known to run ahead
+  CHECK(sem.ok_json({"status"})["waiting_to_push"] == 0);
+  mentor.ok_json({"sync"});
+  CHECK(mentor.ok_json({"get", act})["title"] == "daarna");
+  // Both devices hold the same dossier.
+  CHECK(mentor.ok_json({"get", act}) == sem.ok_json({"get", act}));
+}
+
+TEST_CASE("cli server: a refused change says whose it was and is retried or dropped by id",
+          "[cli][server][quarantine]") {
+  werkex::test::TempDir dir;
+  ServerProcess server(dir.file("server"));
+  CliPhone sem = enrolled(dir.file("sem.db"), server, "Sem");
+  CliPhone ans{Device(dir.file("ans.db")), ""};
+  std::string ans_replica = ans.ok({"init", "--server", server.url()});
+  json ans_id = ans.ok_json({"enroll", server.code("Ans Bakker")});
+  std::string act = sem.ok({"activity", "--kind", "snuffelstage", "--title", "Bistro"});
+  sem.ok_json({"sync"});
+  ans.ok_json({"sync"});
+  // The supervisor's device pretends to be the pupil locally (the token still says who it
+  // is): its title edit passes the local checks and the server refuses it.
+  const auto pupil_bucket = sem.ok_json({"status"})["bucket"].get<std::string>();
+  const auto ans_user = ans_id["user"].get<std::string>();
+  ans.ok({"init", "--user", ans_user, "--role", "pupil", "--bucket", pupil_bucket,
+          "--school-bucket", ans_id["school_bucket"].get<std::string>()});
+  ans.ok({"put", "--json", json{{"id", act}, {"title", "anders"}}.dump()});
+  json report = ans.ok_json({"sync"});
+  REQUIRE(report["rejected"].size() == 1);
+  json q = ans.ok_json({"quarantine"});
+  REQUIRE(q.size() == 1);
+  const std::string id = act + "/title";
+  CHECK(q[0]["id"] == id);
+  CHECK(q[0]["entity"] == act);
+  CHECK(q[0]["field"] == "title");
+  CHECK(q[0]["replica"] == ans_replica);
+  CHECK(q[0]["author"] == ans_user);
+  CHECK(q[0]["code"] == "permission_denied");
+
+  // Retry: pushed again at the next sync, refused again, back in the quarantine.
+  CHECK(ans.ok_json({"quarantine", "retry", id}) == json{{"queued_again", id}});
+  CHECK(ans.ok_json({"quarantine"}) == json::array());
+  CHECK(ans.ok_json({"status"})["waiting_to_push"] == 1);
+  report = ans.ok_json({"sync"});
+  CHECK(report["pushed"] == 1);
+  CHECK(report["rejected"].size() == 1);
+  CHECK(ans.ok_json({"quarantine"}).size() == 1);
+  // Drop: forgotten here; the pupil's dossier never changed.
+  CHECK(ans.ok_json({"quarantine", "drop", id}) == json{{"dropped", id}});
+  CHECK(ans.ok_json({"quarantine"}) == json::array());
+  expect_failure(ans.device.run({"quarantine", "drop", id}), kNotFound, "not_found", {id});
+  sem.ok_json({"sync"});
+  CHECK(sem.ok_json({"get", act})["title"] == "Bistro");
+}
