@@ -102,6 +102,7 @@ Status SyncSession::enroll(const std::string& code) {
     answer = send();
   }
   if (!answer) return answer.error();
+  WX_ASSIGN_OR_RETURN(auto enrolled, protocol::enroll_response_from_json(*answer));
   // Identity and token together: a device is never left with one and not the other.
   WX_RETURN_IF_ERROR(replica_.write_together([&]() -> Status {
     WX_RETURN_IF_ERROR(replica_.set_setting("token", enrolled.token));
