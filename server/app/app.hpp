@@ -136,9 +136,9 @@ class App {
   // (a last chunk's finish + holding; forget's drop + remove). Taken after mu_, never before.
   std::mutex blob_gc_mu_;
   std::mutex sweep_mu_;
-  uint64_t last_sweep_ms_ = 0;  // GUARDED_BY(sweep_mu_)
-  RateLimiter enroll_limiter_;  // per client address
-  std::unique_ptr<Mailer> mailer_;    // null without smtp_url; stops before auth_ closes
+  uint64_t last_sweep_ms_ = 0;      // GUARDED_BY(sweep_mu_)
+  RateLimiter enroll_limiter_;      // per client address
+  std::unique_ptr<Mailer> mailer_;  // null without smtp_url; stops before auth_ closes
 };
 
 }  // namespace werkex::server

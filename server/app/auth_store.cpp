@@ -6,8 +6,8 @@
 
 #include <chrono>
 
-#include "werkex/ids.hpp"
 #include <cstdio>
+#include "werkex/ids.hpp"
 
 namespace werkex::server {
 

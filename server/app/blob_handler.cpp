@@ -264,7 +264,8 @@ http::Response App::handle_blob_put(const http::Request& req, const std::string&
   auto before = blobs_->partial_size(entity.bucket, sha);
   if (!before) return blob_refuse(req, before.error(), log);
   const uint64_t fresh = chunk->start <= *before && chunk->end > *before ? chunk->end - *before : 0;
-  if (Status q = check_blob_quotas(*device, entity, held->has_value() ? 0 : chunk->total, fresh); !q) {
+  if (Status q = check_blob_quotas(*device, entity, held->has_value() ? 0 : chunk->total, fresh);
+      !q) {
     http::Response res = blob_refuse(req, q.error(), log);
     if (q.error().code == WX_RATE_LIMITED)
       res.set(bhttp::field::retry_after, std::to_string(seconds_to_utc_midnight(now_ms())));

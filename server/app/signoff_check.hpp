@@ -47,7 +47,7 @@ struct SignoffVerdicts {
   std::vector<RejectedChange> rejected;  // every change of every refused sign-off
   std::set<std::string> refused;         // their entity ids
   std::vector<std::string> verified;     // accepted sign-offs: write verified_at
-  std::vector<std::string> notify;        // accepted new sign-offs not pushed by their signer
+  std::vector<std::string> notify;       // accepted new sign-offs not pushed by their signer
 };
 
 // `changes`: the push, after the bucket and role checks; `pin_codes`: the request's codes

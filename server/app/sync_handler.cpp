@@ -66,8 +66,8 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
   out.rejected = std::move(judged->rejected);
   // Sign-offs (signoff_check.hpp): each is refused whole or accepted; an accepted sign-off
   // gets the server's verified_at in the same transaction as the push.
-  auto verdicts = verify_pushed_signoffs(*dossiers_, *auth_, *access, allowed.changes,
-                                         sync.pin_codes, now);
+  auto verdicts =
+      verify_pushed_signoffs(*dossiers_, *auth_, *access, allowed.changes, sync.pin_codes, now);
   if (!verdicts) return http::error_response(req, verdicts.error());
   if (!verdicts->refused.empty()) {
     auto& v = allowed.changes;

@@ -62,14 +62,13 @@ TEST_CASE("access: pupil A can neither read nor write pupil B's dossier", "[inte
   CHECK_FALSE(answer["buckets"].contains(sem_bucket));
 
   // Writing into Sem's dossier is refused, change by change, and changes nothing there.
-  Change forged{
-      act,
-      "activity",
-      sem_bucket,
-      "title",
-      json(),
-      lww_write("gehackt",
-                {Hlc::from_parts(aisha.replica->clock().physical_millis(), 0), req.replica})};
+  Change forged{act,
+                "activity",
+                sem_bucket,
+                "title",
+                json(),
+                lww_write("gehackt", {Hlc::from_parts(aisha.replica->clock().physical_millis(), 0),
+                                      req.replica})};
   req.cursors.clear();
   req.push.changes = {forged};
   req.push.upto_seq = 1;

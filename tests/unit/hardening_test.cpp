@@ -195,8 +195,7 @@ TEST_CASE(
   {
     auto r = expect_ok(Replica::open(dir.file("a.db"), unbounded));
     FieldState huge = lww_write("negatief", Stamp{Hlc{(uint64_t{1} << 63) + 5}, 0x77});
-    FieldState big =
-        lww_write("ver weg", Stamp{Hlc::from_parts(Hlc::kMaxMillis - 1, 0), 0x78});
+    FieldState big = lww_write("ver weg", Stamp{Hlc::from_parts(Hlc::kMaxMillis - 1, 0), 0x78});
     ApplyReport report =
         expect_ok(r->apply(bundle_of({change_of("title", huge), change_of("note", big)})));
     REQUIRE(report.rejected.size() == 1);

@@ -94,9 +94,8 @@ BenchSchool seed_school(App& app, size_t pupils) {
   werkex::Bundle seed;
   seed.from_replica = r.replica_id();
   seed.schema_version = r.schema().version();
-  seed.changes.push_back(
-      {s.id, "school", s.bucket, "name", json(),
-       werkex::lww_write("Bench College", {r.clock().now(), r.replica_id()})});
+  seed.changes.push_back({s.id, "school", s.bucket, "name", json(),
+                          werkex::lww_write("Bench College", {r.clock().now(), r.replica_id()})});
   check(r.apply(seed).status(), "seed the school");
   check(r.set_identity({"server", "admin", "", s.bucket}), "identity");
   auto person = [&](const std::string& name, const std::string& role, json extra = json::object()) {
