@@ -1,12 +1,11 @@
 #include "auth_store.hpp"
 
-#include "werkex/blob_store.hpp"  // sha256_hex
-
 #include <sodium.h>
 
 #include <chrono>
-
 #include <cstdio>
+
+#include "werkex/blob_store.hpp"  // sha256_hex
 #include "werkex/ids.hpp"
 
 namespace werkex::server {
