@@ -146,6 +146,8 @@ TEST_CASE_METHOD(PupilDevice, "errors: unknown ids are not_found", "[cli][errors
   expect_failure(put({{"id", unknown}, {"title", "x"}}), kNotFound, "not_found", {unknown});
   expect_failure(refused({"restore", activity, "title"}), kNotFound, "not_found",
                  {"no lost value to restore"});
+  expect_failure(refused({"restore", activity, "title", "--from", "zz"}), kInvalid,
+                 "invalid_argument", {"--from: expected a replica id of 16 hex digits"});
   expect_failure(refused({"cycle", unknown}), kNotFound, "not_found", {unknown});
 }
 
