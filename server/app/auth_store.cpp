@@ -349,13 +349,7 @@ Result<std::vector<std::string>> AuthStore::persons_of_device(const std::string&
   WX_ASSIGN_OR_RETURN(
       auto st, sql::Stmt::prepare(db_, "SELECT DISTINCT person FROM devices WHERE device_id = ?1"));
   st.bind(1, device_id);
-  std::vector<std::string> out;
-  while (true) {
-    WX_ASSIGN_OR_RETURN(bool row, st.step());
-    if (!row) break;
-    out.emplace_back(st.text(0));
-  }
-  return out;
+  return st.column_texts();
 }
 
 }  // namespace werkex::server

@@ -124,13 +124,7 @@ Result<std::vector<std::string>> BlobHoldings::hashes(const std::string& bucket)
   WX_ASSIGN_OR_RETURN(auto st,
                       sql::Stmt::prepare(db_, "SELECT sha FROM blob_holdings WHERE bucket = ?1"));
   st.bind(1, bucket);
-  std::vector<std::string> out;
-  while (true) {
-    WX_ASSIGN_OR_RETURN(bool row, st.step());
-    if (!row) break;
-    out.emplace_back(st.text(0));
-  }
-  return out;
+  return st.column_texts();
 }
 
 Result<std::vector<Holding>> BlobHoldings::stale(uint64_t cutoff_ms) {

@@ -1,5 +1,6 @@
-// Private state of a Replica, shared by store.cpp (open, reads, observers) and
-// store_write.cpp (local writes and received bundles).
+// Private state of a Replica, shared by the store_*.cpp files that implement it: store.cpp
+// (open, rows, observers), store_read.cpp, store_write.cpp (local writes), store_apply.cpp
+// (received bundles, re-stamping), store_quarantine.cpp and the smaller ones.
 #pragma once
 
 #include <map>
@@ -35,8 +36,20 @@ using EntityFields = std::map<std::pair<std::string, std::string>, FieldRow>;
 // The entity document as list()/get()/dump() show it (see store.hpp), as canonical JSON text.
 std::string build_doc_text(const EntityHeader& header, const EntityFields& fields);
 // The stored form of an entity's field states: a JSON array of fields in the bundle's field
-// form, each with its seq "q" (decoded by decode_state in store.cpp).
+// form, each with its seq "q".
 std::string encode_state(const EntityFields& fields);
+// Decodes what encode_state() stored (WX_CORRUPT, naming the entity, if it is damaged).
+Result<EntityFields> decode_state(std::string_view text, const std::string& id);
+
+// Shared by local writes (store_write.cpp) and received bundles (store_apply.cpp).
+Error invalid_at(const std::string& where, const std::string& what);  // WX_INVALID_ARGUMENT
+bool is_field_name(std::string_view s);  // lower-case letters, digits, '_'; 1..64 long
+// Merges `incoming` into the entity's row for (name, element); true if the row changed (it
+// is then marked dirty). WX_CONFLICT if the row merges by another rule.
+Result<bool> merge_into(EntityFields& fields, const std::string& name, const json& element,
+                        const FieldState& incoming);
+// Whether the entity's tombstone is set.
+bool is_deleted(const EntityFields& fields);
 
 // Creates the database file 0600 (or takes group/other access away from an existing one and
 // its -wal/-shm) before SQLite opens it (store_file.cpp).
@@ -76,7 +89,9 @@ class Replica::Impl {
   explicit Impl(ClockSource* source) : clock(source ? *source : system_clock) {}
 
   Status init_schema_and_statements(bool durable);
-  // Adds the quarantine's replica and author columns to a database made before them.
+  // Adds the quarantine's later columns (replica, author, value, withdrawn,
+  // type) to a database
+  // made before them.
   Status upgrade_quarantine();
   // Begins a write: BEGIN IMMEDIATE (or a savepoint inside an open transaction). The
   // outermost one, holding the database's write lock, first catches up with what another

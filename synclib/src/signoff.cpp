@@ -24,6 +24,8 @@ const char* signoff_state_name(SignoffState state) {
       return "revoked";
     case SignoffState::pending:
       return "pending";
+    case SignoffState::refused:
+      return "refused";
   }
   return "invalid";
 }
@@ -187,8 +189,49 @@ Status check_signoff_authority(const Replica& replica, const json& signoff) {
   return so::check_placement(replica, signoff);
 }
 
+namespace {
+
+// The server's refusal of a sign-off this device pushed: its quarantine entries, which keep
+// the sign-off's values after it was withdrawn from this device. Empty if it refused none.
+Result<std::vector<QuarantinedChange>> refusals_of(const Replica& replica,
+                                                   const std::string& signoff_id) {
+  WX_ASSIGN_OR_RETURN(auto entries, replica.quarantined());
+  std::vector<QuarantinedChange> out;
+  for (QuarantinedChange& q : entries)
+    if (q.entity == signoff_id && q.withdrawn) out.push_back(std::move(q));
+  return out;
+}
+
+SignoffStatus refused_status(const std::vector<QuarantinedChange>& refusals) {
+  SignoffStatus st;
+  st.state = SignoffState::refused;
+  st.reason = "refused by the server: " + refusals.front().message;
+  for (const QuarantinedChange& q : refusals)
+    if (q.field == "method" && q.value.is_string()) st.method = q.value.get<std::string>();
+  return st;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> refused_signoffs(const Replica& replica) {
+  WX_ASSIGN_OR_RETURN(auto entries, replica.quarantined());
+  std::vector<std::string> out;
+  for (const QuarantinedChange& q : entries) {
+    if (!q.withdrawn || q.type != "signoff") continue;
+    if (std::find(out.begin(), out.end(), q.entity) != out.end()) continue;
+    auto held = replica.get(q.entity);
+    if (!held && held.error().code == WX_NOT_FOUND) out.push_back(q.entity);
+  }
+  return out;
+}
+
 Result<SignoffStatus> signoff_status(const Replica& replica, const std::string& signoff_id) {
-  WX_ASSIGN_OR_RETURN(json doc, replica.get(signoff_id));
+  WX_ASSIGN_OR_RETURN(auto refusals, refusals_of(replica, signoff_id));
+  auto found = replica.get(signoff_id);
+  if (!found && found.error().code == WX_NOT_FOUND && !refusals.empty())
+    return refused_status(refusals);
+  if (!found) return found.error();
+  const json& doc = *found;
   if (doc.value("type", "") != "signoff")
     return make_error(WX_INVALID_ARGUMENT, signoff_id + " is not a signoff");
   SignoffStatus st;
@@ -207,6 +250,7 @@ Result<SignoffStatus> signoff_status(const Replica& replica, const std::string& 
     st.reason = s.error().message;
     return st;
   }
+  if (!doc.contains("verified_at") && !refusals.empty()) return refused_status(refusals);
   if (st.method == "pin" && !doc.contains("verified_at")) {
     st.state = SignoffState::pending;
     st.reason = "PIN sign-off not verified by the server yet (it checks the code at sync)";

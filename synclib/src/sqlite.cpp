@@ -106,6 +106,21 @@ Status Stmt::run() {
   return Status::ok();
 }
 
+Result<std::vector<std::string>> Stmt::column_texts(int col) {
+  std::vector<std::string> out;
+  while (true) {
+    auto row = step();
+    if (!row) {
+      reset();
+      return row.error();
+    }
+    if (!*row) break;
+    out.emplace_back(text(col));
+  }
+  reset();
+  return out;
+}
+
 void Stmt::reset() {
   sqlite3_reset(st_);
   sqlite3_clear_bindings(st_);

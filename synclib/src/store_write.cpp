@@ -1,6 +1,6 @@
-// Local writes (put, remove, restore_lost) and received bundles (apply). Both end in the
-// same place: states merged into an entity's rows by merge(), changed rows stored with new
-// sequence numbers, the entity's document rebuilt, all in one transaction.
+// Local writes (put, create, remove, restore_lost). Like received bundles (store_apply.cpp)
+// they end in one place: states merged into an entity's rows by merge(), changed rows stored
+// with new sequence numbers, the entity's document rebuilt, all in one transaction.
 #include <algorithm>
 #include <map>
 #include <unordered_map>
@@ -10,16 +10,8 @@
 
 namespace werkex {
 
-namespace {
-
-Error invalid(const std::string& where, const std::string& what) {
+Error invalid_at(const std::string& where, const std::string& what) {
   return make_error(WX_INVALID_ARGUMENT, where + ": " + what);
-}
-
-std::string known_fields(const TypeSpec& t) {
-  std::string out;
-  for (auto& [name, _] : t.fields) out += (out.empty() ? "" : ", ") + name;
-  return out;
 }
 
 bool is_field_name(std::string_view s) {
@@ -28,7 +20,6 @@ bool is_field_name(std::string_view s) {
   });
 }
 
-// Merges `incoming` into the entity's row for (name, element); true if the row changed.
 Result<bool> merge_into(EntityFields& fields, const std::string& name, const json& element,
                         const FieldState& incoming) {
   std::string elem = incoming.rule == MergeRule::set ? element_key(element) : std::string();
@@ -56,11 +47,15 @@ bool is_deleted(const EntityFields& fields) {
   return it != fields.end() && it->second.state.value == true;
 }
 
-}  // namespace
-
 // ---- local writes -------------------------------------------------------------------------
 
 namespace {
+
+std::string known_fields(const TypeSpec& t) {
+  std::string out;
+  for (auto& [name, _] : t.fields) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
 
 struct LocalWrite {
   std::string field;
@@ -77,14 +72,15 @@ class LocalWriter {
   Status check_ref(const FieldSpec& f, const json& target, const EntityHeader& h) {
     WX_ASSIGN_OR_RETURN(auto th, impl_.load_header(target.get<std::string>()));
     std::string where = h.type + " " + h.id + ": field '" + f.name + "'";
-    if (!th) return invalid(where, "no entity " + target.get<std::string>() + " on this replica");
+    if (!th)
+      return invalid_at(where, "no entity " + target.get<std::string>() + " on this replica");
     if (th->deleted)
       return make_error(WX_CONFLICT, where + ": " + th->type + " " + th->id + " was deleted");
     if (!f.ref_types.empty() &&
         std::find(f.ref_types.begin(), f.ref_types.end(), th->type) == f.ref_types.end()) {
       std::string expected;
       for (auto& t : f.ref_types) expected += (expected.empty() ? "" : " or ") + t;
-      return invalid(where, th->id + " is a " + th->type + ", expected " + expected);
+      return invalid_at(where, th->id + " is a " + th->type + ", expected " + expected);
     }
     if (f.same_bucket && th->bucket != h.bucket)
       return make_error(WX_PERMISSION_DENIED,
@@ -103,11 +99,12 @@ class LocalWriter {
   Status plan(const TypeSpec& t, const EntityHeader& h, const EntityFields& fields,
               const std::string& name, const json& value, Stamp now, std::vector<LocalWrite>& out) {
     std::string where = h.type + " " + h.id;
-    if (name == "deleted") return invalid(where, "'deleted' is set by delete, not by put");
+    if (name == "deleted") return invalid_at(where, "'deleted' is set by delete, not by put");
     if (name == "_conflicts")
-      return invalid(where, "'_conflicts' is read-only; restore a lost value instead");
+      return invalid_at(where, "'_conflicts' is read-only; restore a lost value instead");
     const FieldSpec* f = t.field(name);
-    if (!f) return invalid(where, "unknown field '" + name + "'; known fields: " + known_fields(t));
+    if (!f)
+      return invalid_at(where, "unknown field '" + name + "'; known fields: " + known_fields(t));
     if (!Schema::may_write(*f, me_.role))
       return make_error(WX_PERMISSION_DENIED,
                         where + ": role '" + me_.role + "' may not write field '" + name + "'");
@@ -137,12 +134,13 @@ class LocalWriter {
     } else if (value.is_object()) {
       for (auto& [k, v] : value.items()) {
         if ((k != "add" && k != "remove") || !v.is_array())
-          return invalid(where, "field '" + name +
-                                    "': expected an array, or {\"add\": [...], \"remove\": [...]}");
+          return invalid_at(
+              where,
+              "field '" + name + "': expected an array, or {\"add\": [...], \"remove\": [...]}");
         (k == "add" ? add : remove).assign(v.begin(), v.end());
       }
     } else {
-      return invalid(
+      return invalid_at(
           where, "field '" + name + "': expected an array, or {\"add\": [...], \"remove\": [...]}");
     }
     for (const json& e : add) {
@@ -196,11 +194,12 @@ static Status check_pupil_signoff(const Identity& me, const TypeSpec& t, const j
 
 Result<std::string> Replica::put(const json& doc) {
   Impl& impl = *impl_;
-  if (!doc.is_object()) return invalid("put", "expected a JSON object");
-  if (Status s = check_json_value(doc, kMaxJsonDepth); !s) return invalid("put", s.error().message);
+  if (!doc.is_object()) return invalid_at("put", "expected a JSON object");
+  if (Status s = check_json_value(doc, kMaxJsonDepth); !s)
+    return invalid_at("put", s.error().message);
   for (const char* k : {"id", "type", "bucket"})
     if (doc.contains(k) && !doc[k].is_string())
-      return invalid("put", std::string("'") + k + "' must be a string");
+      return invalid_at("put", std::string("'") + k + "' must be a string");
   // Read, stamp and write under the write lock: another process on this file may have
   // written since this replica last looked.
   WX_ASSIGN_OR_RETURN(auto tx, impl.begin_write());
@@ -208,32 +207,32 @@ Result<std::string> Replica::put(const json& doc) {
   EntityFields fields;
   bool creating = !doc.contains("id") || impl.creating_with_id;
   if (creating) {
-    if (!doc.contains("type")) return invalid("put", "a new entity needs a 'type'");
+    if (!doc.contains("type")) return invalid_at("put", "a new entity needs a 'type'");
     h.type = doc["type"].get<std::string>();
     h.id = doc.contains("id") ? doc["id"].get<std::string>()
                               : new_uuid_v7(impl.clock.physical_millis());
   } else {
     h.id = doc["id"].get<std::string>();
-    if (!is_valid_entity_id(h.id)) return invalid("put", "'" + h.id + "' is not an entity id");
+    if (!is_valid_entity_id(h.id)) return invalid_at("put", "'" + h.id + "' is not an entity id");
     WX_ASSIGN_OR_RETURN(auto found, impl.load_header(h.id));
     if (!found)
       return make_error(WX_NOT_FOUND, "no entity with id '" + h.id + "' (omit id to create one)");
     if (doc.contains("type") && doc["type"] != found->type)
-      return invalid(h.id, "is a " + found->type + ", not a " + doc["type"].get<std::string>());
+      return invalid_at(h.id, "is a " + found->type + ", not a " + doc["type"].get<std::string>());
     if (doc.contains("bucket") && doc["bucket"] != found->bucket)
-      return invalid(h.id, "lives in bucket " + found->bucket + "; entities cannot move");
+      return invalid_at(h.id, "lives in bucket " + found->bucket + "; entities cannot move");
     if (found->deleted) return make_error(WX_CONFLICT, found->type + " " + h.id + " was deleted");
     h = *found;
     WX_ASSIGN_OR_RETURN(fields, impl.load_fields(h.id));
   }
   const TypeSpec* t = impl.schema->type(h.type);
-  if (!t) return invalid("put", "unknown type '" + h.type + "'");
+  if (!t) return invalid_at("put", "unknown type '" + h.type + "'");
   if (creating) {
     const std::string& dflt =
         t->bucket == BucketKind::pupil ? impl.identity.bucket : impl.identity.school_bucket;
     h.bucket = doc.contains("bucket") ? doc["bucket"].get<std::string>() : dflt;
     if (h.bucket.empty())
-      return invalid("put", "no bucket given and this replica has no default for a " + h.type);
+      return invalid_at("put", "no bucket given and this replica has no default for a " + h.type);
   }
   WX_RETURN_IF_ERROR(check_writer(impl.identity, *t, h.bucket));
   WX_RETURN_IF_ERROR(check_pupil_signoff(impl.identity, *t, doc, creating));
@@ -254,7 +253,7 @@ Result<std::string> Replica::put(const json& doc) {
       if (!f.required) continue;
       auto it = doc.find(name);
       if (it == doc.end() || it->is_null() || (f.kind == FieldKind::set && it->empty()))
-        return invalid(h.type + " " + h.id, "field '" + name + "' is required");
+        return invalid_at(h.type + " " + h.id, "field '" + name + "' is required");
     }
   }
   if (writes.empty() && !creating) return h.id;
@@ -317,212 +316,6 @@ Result<LostWrite> Replica::restore_lost(const std::string& id, const std::string
   LostWrite restored = *pick;
   WX_RETURN_IF_ERROR(put({{"id", id}, {field, restored.value}}).status());
   return restored;
-}
-
-// ---- received bundles ---------------------------------------------------------------------
-
-namespace {
-
-// Checks a received change against the schema. Types and fields unknown to this build come
-// from a newer schema: they are kept and passed on, never dropped.
-Status validate_change(const Schema& schema, const Change& c) {
-  std::string where = "entity " + c.entity + " field '" + c.field + "'";
-  if (!is_field_name(c.field)) return invalid(where, "not a valid field name");
-  if (c.field == "deleted") {
-    if (c.state.rule != MergeRule::lww || !(c.state.value.is_boolean() || c.state.value.is_null()))
-      return invalid(where, "a tombstone is an lww boolean");
-    return Status::ok();
-  }
-  if (is_reserved_field_name(c.field)) return invalid(where, "reserved name");
-  // Whatever the schema says, every value must be storable as it came: valid UTF-8, finite
-  // numbers, not too deep, and a set element must read back from its stored key as itself.
-  for (const json* v : {&c.state.value, &c.element}) {
-    Status s = check_json_value(*v);
-    if (!s) return invalid(where, s.error().message);
-  }
-  for (const LostWrite& l : c.state.lost) {
-    Status s = check_json_value(l.value);
-    if (!s) return invalid(where, s.error().message);
-  }
-  if (c.state.rule == MergeRule::set) {
-    if (c.element.is_null()) return invalid(where, "a set element cannot be null");
-    if (!element_key_round_trips(c.element))
-      return invalid(where, "the set element " + element_key(c.element) +
-                                " does not read back as itself from its JSON text");
-  }
-  const TypeSpec* t = schema.type(c.type);
-  const FieldSpec* f = t ? t->field(c.field) : nullptr;
-  if (!f) return Status::ok();  // not ours to interpret, but safe to store and pass on
-  if (f->rule() != c.state.rule)
-    return invalid(where, std::string("merges as ") + merge_rule_name(f->rule()) +
-                              ", the change says " + merge_rule_name(c.state.rule));
-  auto check = [&](const json& v) -> Status {
-    Status s = schema.validate_value(*f, v);
-    if (!s) return make_error(s.code(), "entity " + c.entity + ": " + s.error().message);
-    return Status::ok();
-  };
-  if (c.state.rule == MergeRule::set) return check(c.element);
-  WX_RETURN_IF_ERROR(check(c.state.value));
-  for (const LostWrite& l : c.state.lost) WX_RETURN_IF_ERROR(check(l.value));
-  return Status::ok();
-}
-
-}  // namespace
-
-Result<ApplyReport> Replica::apply(const Bundle& bundle, const ApplyOptions& options) {
-  Impl& impl = *impl_;
-  ApplyReport report;
-  report.received = bundle.changes.size();
-  // Group by entity, keeping arrival order within each entity.
-  // Bundles list an entity's changes together; a hash index keeps any stragglers with them.
-  std::vector<std::pair<std::string_view, std::vector<const Change*>>> by_entity;
-  std::unordered_map<std::string_view, size_t> group_of;
-  group_of.reserve(bundle.changes.size() / 4 + 1);
-  for (const Change& c : bundle.changes) {
-    auto [it, fresh] = group_of.try_emplace(c.entity, by_entity.size());
-    if (fresh) by_entity.emplace_back(c.entity, std::vector<const Change*>{});
-    by_entity[it->second].second.push_back(&c);
-  }
-
-  std::vector<ChangeEvent> events;
-  WX_ASSIGN_OR_RETURN(auto tx, impl.begin_write());
-  for (auto& [id_view, changes] : by_entity) {
-    const std::string& id = changes.front()->entity;
-    const Change& first = *changes.front();
-    if (!is_valid_entity_id(id) || first.type.empty() || first.bucket.empty() ||
-        !is_valid_utf8(first.type) || !is_valid_utf8(first.bucket)) {
-      for (const Change* c : changes)
-        report.rejected.push_back(
-            {c->entity, c->field, invalid("entity " + id, "needs a UUID id, a type and a bucket")});
-      continue;
-    }
-    WX_ASSIGN_OR_RETURN(auto found, impl.load_header(id));
-    EntityHeader h =
-        found ? *found : EntityHeader{id, changes.front()->type, changes.front()->bucket, false};
-    EntityFields fields;
-    if (found) {
-      WX_ASSIGN_OR_RETURN(fields, impl.load_fields(id));
-    }
-    bool changed = false;
-    bool exactly_server_state = options.from_server;
-    const size_t applied_before = report.applied, unchanged_before = report.unchanged;
-    for (const Change* c : changes) {
-      auto reject = [&](Error e) {
-        report.rejected.push_back({c->entity, c->field, std::move(e)});
-      };
-      if (c->type != h.type || c->bucket != h.bucket) {
-        reject(make_error(WX_CONFLICT, "entity " + id + " is a " + h.type + " in " + h.bucket +
-                                           "; the change says " + c->type + " in " + c->bucket));
-        continue;
-      }
-      if (Status s = validate_change(*impl.schema, *c); !s) {
-        reject(s.error());
-        continue;
-      }
-      if (Status s = impl.clock.observe(c->state.max_stamp().hlc, impl.max_skew_ms); !s) {
-        reject(s.error());
-        continue;
-      }
-      auto r = merge_into(fields, c->field, c->element, c->state);
-      if (!r) {
-        reject(r.error());
-        continue;
-      }
-      (*r ? report.applied : report.unchanged)++;
-      changed |= *r;
-      if (*r && exactly_server_state) {
-        // If merging kept something the server's state lacks (a local write it has not seen),
-        // this update must still be pushed.
-        std::string elem =
-            c->state.rule == MergeRule::set ? element_key(c->element) : std::string();
-        auto it = fields.find({c->field, elem});
-        exactly_server_state =
-            it != fields.end() && it->second.state == merge(empty_state(c->state.rule), c->state);
-      }
-    }
-    if (!changed) continue;
-    h.deleted = is_deleted(fields);
-    if (Status whole = check_received_entity(h, fields); !whole) {
-      // Nothing of this entity is stored; its changes are refused together.
-      report.applied = applied_before;
-      report.unchanged = unchanged_before;
-      std::erase_if(report.rejected, [&](const RejectedChange& r) { return r.entity == id; });
-      for (const Change* c : changes)
-        report.rejected.push_back({c->entity, c->field, whole.error()});
-      continue;
-    }
-    impl.storing_server_state = exactly_server_state;
-    Status stored = impl.store_entity(h, fields);
-    impl.storing_server_state = false;
-    WX_RETURN_IF_ERROR(stored);
-    events.push_back({h.id, h.type, h.bucket, h.deleted});
-  }
-  if (bundle.from_replica != 0 && bundle.from_replica != impl.replica_id)
-    WX_RETURN_IF_ERROR(impl.put_peer.bind(1, bundle.from_replica).bind(2, bundle.upto_seq).run());
-  WX_RETURN_IF_ERROR(tx.commit());
-  impl.notify(events);
-  return report;
-}
-
-}  // namespace werkex
-
-namespace werkex {
-
-Result<size_t> Replica::restamp_ahead(uint64_t since_seq, uint64_t limit_millis) {
-  Impl& impl = *impl_;
-  const uint64_t me = impl.replica_id;
-  auto ahead = [&](const Stamp& s) { return s.replica == me && s.hlc.millis() > limit_millis; };
-  WX_ASSIGN_OR_RETURN(auto tx, impl.begin_write());
-  WX_ASSIGN_OR_RETURN(
-      auto ids, sql::Stmt::prepare(
-                    impl.db,
-                    "SELECT DISTINCT e.id FROM changes c JOIN entities e ON e.rowid = c.entity "
-                    "WHERE c.seq > ?1 AND c.from_server = 0"));
-  ids.bind(1, since_seq);
-  std::vector<std::pair<EntityHeader, EntityFields>> touched;
-  std::vector<Stamp> old_stamps;
-  while (true) {
-    WX_ASSIGN_OR_RETURN(bool row, ids.step());
-    if (!row) break;
-    std::string id(ids.text(0));
-    WX_ASSIGN_OR_RETURN(auto h, impl.load_header(id));
-    WX_ASSIGN_OR_RETURN(auto fields, impl.load_fields(id));
-    bool any = false;
-    auto note = [&](const Stamp& s) {
-      if (!ahead(s)) return;
-      old_stamps.push_back(s);
-      any = true;
-    };
-    for (auto& [key, f] : fields) f.state.for_each_stamp(note);
-    if (any && h) touched.emplace_back(std::move(*h), std::move(fields));
-  }
-  std::sort(old_stamps.begin(), old_stamps.end());
-  old_stamps.erase(std::unique(old_stamps.begin(), old_stamps.end()), old_stamps.end());
-  if (old_stamps.empty()) return size_t{0};
-
-  // New stamps start above every stamp that stays (no one else's write may suddenly win).
-  WX_ASSIGN_OR_RETURN(
-      auto top,
-      sql::Stmt::prepare(impl.db, "SELECT coalesce(max(hlc), 0) FROM changes WHERE hlc <= ?1"));
-  top.bind(1, Hlc::from_parts(limit_millis, Hlc::kMaxCounter).value);
-  WX_ASSIGN_OR_RETURN(bool has_top, top.step());
-  impl.clock.reset_last(has_top ? Hlc{top.uint64(0)} : Hlc{});
-  std::map<Stamp, Stamp> renamed;
-  for (const Stamp& s : old_stamps) renamed[s] = Stamp{impl.clock.now(), me};
-  auto map = [&](Stamp& s) {
-    if (auto it = renamed.find(s); it != renamed.end()) s = it->second;
-  };
-  for (auto& [h, fields] : touched) {
-    for (auto& [key, f] : fields) {
-      FieldState before = f.state;
-      f.state.for_each_stamp(map);
-      f.state.sort_stamps();
-      f.dirty = !(before == f.state);
-    }
-    WX_RETURN_IF_ERROR(impl.store_entity(h, fields));
-  }
-  WX_RETURN_IF_ERROR(tx.commit());
-  return old_stamps.size();
 }
 
 }  // namespace werkex

@@ -1,5 +1,7 @@
 #include "werkex/sync_session.hpp"
 
+#include <algorithm>
+
 #include "werkex/blob_store.hpp"
 #include "werkex/ids.hpp"
 #include "werkex/signoff.hpp"
@@ -206,7 +208,15 @@ Result<SyncReport> SyncSession::run() {
     report.clock_offset_ms = resp.clock_offset_ms;
     replica_.clock().set_offset_millis(resp.clock_offset_ms);
     WX_RETURN_IF_ERROR(replica_.set_setting(kOffset, std::to_string(resp.clock_offset_ms)));
-    WX_RETURN_IF_ERROR(replica_.quarantine(resp.rejected));
+    // What the server refused leaves this replica (kept in the quarantine); the buckets it
+    // left are pulled again from the start, bringing back the server's states. Their cursors
+    // go to 0 in the same transaction, so a crash cannot leave a withdrawn field empty.
+    std::vector<std::string> repull;
+    WX_RETURN_IF_ERROR(replica_.write_together([&]() -> Status {
+      WX_ASSIGN_OR_RETURN(repull, replica_.withdraw_refused(resp.rejected, req.push));
+      for (const std::string& bucket : repull) cursors[bucket] = 0;
+      return replica_.set_setting(kCursors, json(cursors).dump());
+    }));
     report.rejected.insert(report.rejected.end(), resp.rejected.begin(), resp.rejected.end());
     pushed_upto = req.push.upto_seq;
     WX_RETURN_IF_ERROR(replica_.set_setting(kPushMark, std::to_string(pushed_upto)));
@@ -229,14 +239,16 @@ Result<SyncReport> SyncSession::run() {
       // The server validated these already; a refusal here means the two disagree (e.g. an
       // older schema on the device): keep it visible rather than lose it.
       WX_RETURN_IF_ERROR(replica_.quarantine(applied.rejected));
-      cursors[bucket] = pull.cursor;
+      // A bucket withdrawn from is read again from the start in the next round.
+      if (std::find(repull.begin(), repull.end(), bucket) == repull.end())
+        cursors[bucket] = pull.cursor;
       if (!pull.view.empty()) views[bucket] = pull.view;
     }
     WX_RETURN_IF_ERROR(replica_.set_setting(kCursors, json(cursors).dump()));
     WX_RETURN_IF_ERROR(replica_.set_setting(kViews, json(views).dump()));
     // More to push: a full page, or pulled changes that merged with something of ours.
     WX_ASSIGN_OR_RETURN(Bundle pending, replica_.changes_since(pushed_upto, 1, mine));
-    again = resp.more || !pending.changes.empty();
+    again = resp.more || !pending.changes.empty() || !repull.empty();
   }
   WX_RETURN_IF_ERROR(
       replica_.set_setting("sync.last_at", rfc3339_utc(replica_.clock().physical_millis())));

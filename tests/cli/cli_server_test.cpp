@@ -108,19 +108,53 @@ TEST_CASE("cli server: a refused change says whose it was and is retried or drop
   CHECK(q[0]["replica"] == ans_replica);
   CHECK(q[0]["author"] == ans_user);
   CHECK(q[0]["code"] == "permission_denied");
+  // Withdrawn: the device shows the server's title again; the refused one is kept here.
+  CHECK(q[0]["value"] == "anders");
+  CHECK(q[0]["withdrawn"] == true);
+  CHECK(q[0]["type"] == "activity");
+  CHECK(ans.ok_json({"get", act})["title"] == "Bistro");
 
   // Retry: pushed again at the next sync, refused again, back in the quarantine.
   CHECK(ans.ok_json({"quarantine", "retry", id}) == json{{"queued_again", id}});
   CHECK(ans.ok_json({"quarantine"}) == json::array());
+  CHECK(ans.ok_json({"get", act})["title"] == "anders");
   CHECK(ans.ok_json({"status"})["waiting_to_push"] == 1);
   report = ans.ok_json({"sync"});
   CHECK(report["pushed"] == 1);
   CHECK(report["rejected"].size() == 1);
   CHECK(ans.ok_json({"quarantine"}).size() == 1);
+  CHECK(ans.ok_json({"get", act})["title"] == "Bistro");
   // Drop: forgotten here; the pupil's dossier never changed.
   CHECK(ans.ok_json({"quarantine", "drop", id}) == json{{"dropped", id}});
   CHECK(ans.ok_json({"quarantine"}) == json::array());
   expect_failure(ans.device.run({"quarantine", "drop", id}), kNotFound, "not_found", {id});
   sem.ok_json({"sync"});
   CHECK(sem.ok_json({"get", act})["title"] == "Bistro");
+}
+
+TEST_CASE("cli server: a PIN sign-off the server refuses shows as refused, not pending",
+          "[cli][server][signoff]") {
+  werkex::test::TempDir dir;
+  ServerProcess server(dir.file("server"));
+  CliPhone sem = enrolled(dir.file("sem.db"), server, "Sem");
+  std::string act = sem.ok({"activity", "--kind", "snuffelstage", "--title", "Bistro"});
+  std::string exp = sem.ok({"experience", "--activity", act, "--note", "saus gemaakt"});
+  sem.ok_json({"sync"});
+  std::string today = sem.ok_json({"status"})["last_sync"].get<std::string>().substr(0, 10);
+  // Not one of the placement's codes (the supervisor has them; the pupil typed a guess).
+  std::string id = sem.ok({"sign-pin", exp, "--pin", "00000001", "--date", today, "--hours", "4"});
+  CHECK(sem.ok_json({"signoff-status", id})["state"] == "pending");
+  json report = sem.ok_json({"sync"});
+  REQUIRE(report["rejected"].size() >= 1);
+  json st = sem.ok_json({"signoff-status", id});
+  CHECK(st["state"] == "refused");
+  CHECK(st["method"] == "pin");
+  CHECK_THAT(st["reason"].get<std::string>(), Catch::Contains("wrong code"));
+  // The list shows it too, though it left the device's entities.
+  json all = sem.ok_json({"signoff-status"});
+  REQUIRE(all.size() == 1);
+  CHECK(all[0]["id"] == id);
+  CHECK(all[0]["state"] == "refused");
+  expect_failure(sem.device.run({"get", id}), kNotFound, "not_found", {id});
+  CHECK(sem.ok_json({"sync"})["pushed"] == 0);
 }

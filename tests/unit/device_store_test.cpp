@@ -273,3 +273,67 @@ TEST_CASE("device: one failed blob upload is queued again by its hash", "[device
   expect_ok(store.retry_failed(kAbcSha));
   CHECK(expect_ok(store.info(kAbcSha)).state == BlobState::local_pending_upload);
 }
+
+TEST_CASE("device: refused states are withdrawn unless written again, new entities go whole",
+          "[device][quarantine]") {
+  test::TempDir dir;
+  ManualClockSource clock(test::kStartMillis);
+  auto phone = test::open_replica(dir.file("phone.db"), clock, test::pupil_identity());
+  Cycle c(*phone);
+  // What the server holds: the cycle as first written, also on a second device.
+  auto fresh = test::open_replica(dir.file("fresh.db"), clock, test::pupil_identity());
+  expect_ok(fresh->apply(expect_ok(phone->changes_since(0))));
+  const uint64_t mark = phone->last_seq();
+  clock.advance(1000);
+  expect_ok(phone->put({{"id", c.activity}, {"kind", "bedrijfsbezoek"}, {"title", "Bakkerij"}}));
+  expect_ok(phone->put({{"id", c.reflection}, {"experiences", json::array()}}));
+  std::string extra = expect_ok(phone->put({{"type", "activity"}, {"kind", "interview"}}));
+  Bundle pushed = expect_ok(phone->changes_since(mark));
+  // A later local write to one refused field, made before the answer came.
+  clock.advance(1000);
+  expect_ok(phone->put({{"id", c.activity}, {"title", "Bakkerij De Korenschoof"}}));
+
+  Error no = make_error(WX_PERMISSION_DENIED, "not yours");
+  std::vector<RejectedChange> refused = {
+      {c.activity, "kind", no}, {c.activity, "title", no}, {c.reflection, "experiences", no}};
+  for (const Change& ch : pushed.changes)
+    if (ch.entity == extra) refused.push_back({extra, ch.field, no});
+  auto buckets = expect_ok(phone->withdraw_refused(refused, pushed));
+  CHECK(buckets.size() == 1);
+  // Withdrawn, the fields hold nothing until the bucket is pulled again from the start.
+  CHECK_FALSE(expect_ok(phone->get(c.activity)).contains("kind"));
+  ApplyOptions from_server;
+  from_server.from_server = true;
+  expect_ok(phone->apply(expect_ok(fresh->changes_since(0)), from_server));
+  json act = expect_ok(phone->get(c.activity));
+  CHECK(act["kind"] == "snuffelstage");              // back to what the server holds
+  CHECK(act["title"] == "Bakkerij De Korenschoof");  // written again since: kept
+  CHECK(expect_ok(phone->get(c.reflection))["experiences"] == json::array({c.experience}));
+  CHECK(phone->get(extra).error().code == WX_NOT_FOUND);  // never accepted anywhere
+  auto entries = expect_ok(phone->quarantined());
+  REQUIRE(entries.size() == refused.size());
+  for (const QuarantinedChange& q : entries) {
+    INFO(q.id());
+    CHECK(q.withdrawn == !(q.entity == c.activity && q.field == "title"));
+    if (q.entity == c.activity && q.field == "kind") CHECK(q.value == "bedrijfsbezoek");
+    if (q.field == "experiences") CHECK(q.value.is_null());  // the document omits empty sets
+  }
+  // Nothing of the withdrawn states is pushed again; the newer title is.
+  ChangeFilter mine;
+  mine.skip_from_server = true;
+  Bundle next = expect_ok(phone->changes_since(pushed.upto_seq, 0, mine));
+  REQUIRE(next.changes.size() == 1);
+  CHECK(next.changes[0].field == "title");
+  // Apart from that title, the phone holds what a device that never saw the refused writes
+  // holds.
+  expect_ok(phone->put({{"id", c.activity}, {"title", json()}}));
+  expect_ok(fresh->put({{"id", c.activity}, {"title", json()}}));
+  json a = expect_ok(phone->get(c.activity)), b = expect_ok(fresh->get(c.activity));
+  CHECK(a["kind"] == b["kind"]);
+  CHECK(count_of(*phone, "activity") == count_of(*fresh, "activity"));
+  CHECK(expect_ok(phone->get(c.reflection)) == expect_ok(fresh->get(c.reflection)));
+  // Retrying a withdrawn field writes the kept value again, as a new write.
+  expect_ok(phone->retry_quarantined(c.activity, "kind"));
+  CHECK(expect_ok(phone->get(c.activity))["kind"] == "bedrijfsbezoek");
+  CHECK(phone->retry_quarantined(extra, "kind").code() == WX_NOT_FOUND);
+}

@@ -98,6 +98,11 @@ Outcome cmd_signoff_status(Context& ctx, const Args& args) {
     WX_ASSIGN_OR_RETURN(json j, one(s["id"].get<std::string>()));
     out.push_back(std::move(j));
   }
+  WX_ASSIGN_OR_RETURN(auto refused, refused_signoffs(*ctx.replica));
+  for (const std::string& id : refused) {
+    WX_ASSIGN_OR_RETURN(json j, one(id));
+    out.push_back(std::move(j));
+  }
   print_json(ctx, out);
   return Outcome();
 }

@@ -37,6 +37,8 @@
 //   revoked  the sign-off's revoked_at is set;
 //   invalid  check_signoff_authority fails (reason says why), or a covered entity is missing;
 //   pending  method pin without verified_at: the phone cannot check a code, the server can;
+//   refused  the server refused it when this device pushed it (the one local exception to
+//            "replicated data only": the sign-off left the device, its quarantine says why);
 //   stale    the covered entities' content hash differs from content_hash: `changed` lists
 //            the entries with a state stamped after the sign-off's own write (the reason
 //            names their fields); when no stamp tells (an edit concurrent with the signing,
@@ -55,13 +57,15 @@
 
 namespace werkex {
 
-enum class SignoffState { valid, stale, invalid, revoked, pending };
+// refused: the server refused the sign-off at sync (its wrong or used code, a date outside
+// the placement, …); the sign-off was withdrawn from this device and kept in its quarantine.
+enum class SignoffState { valid, stale, invalid, revoked, pending, refused };
 const char* signoff_state_name(SignoffState state);
 
 struct SignoffStatus {
   SignoffState state = SignoffState::invalid;
   std::string method;                // "key" or "pin": the UI shows which form it is
-  std::string reason;                // why invalid / pending / revoked; "" when valid
+  std::string reason;                // why invalid / pending / revoked / refused
   std::vector<std::string> changed;  // stale: covered entities whose content changed
   json to_json() const;              // {"state","method","reason","changed"}
 };
@@ -106,7 +110,11 @@ std::string normalise_pin_code(std::string_view typed);
 // For method pin the sign-off must carry no proof, signature or key (the server checks the
 // one-time code).
 Status check_signoff_authority(const Replica& replica, const json& signoff);
-// Full derived status of a stored sign-off.
+// Full derived status of a stored sign-off, or `refused` for one the server refused from
+// this device (withdrawn, kept in the quarantine).
 Result<SignoffStatus> signoff_status(const Replica& replica, const std::string& signoff_id);
+// The sign-offs the server refused that were withdrawn from this device, from its
+// quarantine: listed with the stored ones so a refused sign-off does not just vanish.
+Result<std::vector<std::string>> refused_signoffs(const Replica& replica);
 
 }  // namespace werkex

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "werkex/error.hpp"
 
@@ -56,6 +57,8 @@ class Stmt {
 
   Result<bool> step();  // true: a row is ready
   Status run();         // steps to completion, then resets
+  // Steps through every remaining row collecting column `col` as text, then resets.
+  Result<std::vector<std::string>> column_texts(int col = 0);
   void reset();
 
   int64_t int64(int col) const { return sqlite3_column_int64(st_, col); }

@@ -81,9 +81,17 @@ struct QuarantinedChange {
   // the person, when known (this device's user, or the entity's author/signer).
   std::string replica;
   std::string author;
+  // The field's value as this device held it when it was refused (the document's form), and
+  // whether the refused state was withdrawn from the entity (withdraw_refused()): then this
+  // entry is the only place the value is still kept on the device.
+  json value;
+  bool withdrawn = false;
+  std::string type;  // the entity's type ("" if this device did not hold the entity)
   // "<entity>/<field>": what drop_quarantined()/retry_quarantined() and the CLI take.
   std::string id() const { return entity + "/" + field; }
-  json to_json() const;  // {"id","entity","field","replica","author","code","message","at"}
+  // {"id","entity","type","field","replica","author","code","message","at","value",
+  //  "withdrawn"}
+  json to_json() const;
 };
 
 // Which entities a list() returns or an observer hears about (observers use only type and
@@ -237,16 +245,27 @@ class Replica {
   // Refused changes, kept visible (design.md: never silently dropped). Recording the same
   // entity and field again replaces the earlier entry; clear() when the user has seen them.
   Status quarantine(const std::vector<RejectedChange>& rejected);
+  // The server refused `refused` of the changes this replica pushed in `pushed` (a bundle
+  // changes_since() made). Records each in the quarantine with the value it had here and, in
+  // the same transaction, withdraws every refused state that is still here unchanged (a
+  // later local write keeps its own): the field falls back to nothing, and an entity left
+  // with no field (one the server never accepted, such as a refused sign-off) disappears.
+  // Returns the buckets withdrawn from: pull them again from the start, and the server's
+  // states of those fields come back, so this replica ends equal to a fresh one that never
+  // held the refused changes (design.md, "Refused pushes").
+  Result<std::vector<std::string>> withdraw_refused(const std::vector<RejectedChange>& refused,
+                                                    const Bundle& pushed);
   Result<std::vector<QuarantinedChange>> quarantined() const;
   Status clear_quarantine();
   // Forgets one entry (the user has seen it and gives the change up locally; the value stays
   // on this device). WX_NOT_FOUND if there is no such entry.
   Status drop_quarantined(const std::string& entity, const std::string& field);
-  // Queues the refused field again: its current states get a new local seq, unchanged
-  // stamps and values, so the next sync pushes them again (e.g. after the access that was
-  // missing was granted), and the entry is forgotten. If the server refuses again, the
-  // change comes back into the quarantine. WX_NOT_FOUND if there is no such entry or the
-  // entity is no longer on this device (then drop the entry).
+  // Queues the refused field again, so the next sync pushes it again (e.g. after the access
+  // that was missing was granted), and forgets the entry: a withdrawn value is written back
+  // as a new local write of the field; otherwise the field's current states get a new local
+  // seq, unchanged stamps and values. If the server refuses again, the change comes back
+  // into the quarantine. WX_NOT_FOUND if there is no such entry or the entity is no longer
+  // on this device (then drop the entry).
   Status retry_quarantined(const std::string& entity, const std::string& field);
 
   uint64_t add_observer(Query query, Observer observer);

@@ -42,6 +42,9 @@ public struct SignoffStatus: Codable, Equatable, Sendable {
         case revoked
         /// Signed with a PIN the server has not verified yet.
         case pending
+        /// The server refused it (`reason` says why); it was taken off this device and its
+        /// values stay in `Replica.quarantine()`.
+        case refused
     }
 
     public let state: State

@@ -51,7 +51,7 @@ public final class Signoffs {
     });
   }
 
-  /** {@code {"state": "valid"|"stale"|"invalid"|"revoked"|"pending", "method", ...}}. */
+  /** {@code {"state": "valid"|"stale"|"invalid"|"revoked"|"pending"|"refused", "method", ...}}. */
   public String status(String signoffId) throws WerkexException {
     return replica.handle.call(h -> Native.text(Native.signoffStatus(h, Native.utf8(signoffId))));
   }

@@ -1,0 +1,172 @@
+// Reads of a replica: documents by id and by query (streamed or listed), the canonical dump,
+// and the change feed (changes_since) that bundles and pushes are cut from.
+#include <algorithm>
+#include <cctype>
+
+#include "replica_impl.hpp"
+
+namespace werkex {
+
+namespace {
+
+bool is_identifier(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::islower(c) || std::isdigit(c) || c == '_';
+  });
+}
+
+}  // namespace
+
+Result<json> Replica::get(const std::string& id) const {
+  impl_->get_doc.bind(1, id);
+  WX_ASSIGN_OR_RETURN(bool row, impl_->get_doc.step());
+  if (!row) {
+    impl_->get_doc.reset();
+    return make_error(WX_NOT_FOUND, "no entity with id '" + id + "'");
+  }
+  json doc = json::parse(impl_->get_doc.text(0), nullptr, false);
+  impl_->get_doc.reset();
+  if (doc.is_discarded())
+    return make_error(WX_CORRUPT, "entity " + id + ": stored document is not JSON");
+  return doc;
+}
+
+// The SQL for a query over `entities`, selecting `what`, with ?2 = bucket and ?3 = the value.
+static Result<sql::Stmt> prepare_query(const sql::Db& db, const Query& q, const char* what) {
+  for (const std::string* f : {&q.type, &q.field, &q.order_by})
+    if (!f->empty() && !is_identifier(*f))
+      return make_error(WX_INVALID_ARGUMENT, "'" + *f + "' is not a plain identifier");
+  // Type and field names are checked identifiers, so they can be literals in the SQL, which
+  // lets SQLite use the partial expression indexes on docs.
+  std::string sql = std::string("SELECT ") + what + " FROM entities WHERE 1";
+  if (!q.type.empty()) sql += " AND type = '" + q.type + "'";
+  if (!q.bucket.empty()) sql += " AND bucket = ?2";
+  if (!q.include_deleted) sql += " AND deleted = 0";
+  if (!q.field.empty()) {
+    sql += " AND (json_extract(doc, '$." + q.field +
+           "') = ?3 OR EXISTS (SELECT 1 FROM json_each(doc, '$." + q.field +
+           "') WHERE json_each.type != 'object' AND json_each.value = ?3))";
+  }
+  if (!q.order_by.empty())
+    sql += " ORDER BY json_extract(doc, '$." + q.order_by + "'), id";
+  else
+    sql += " ORDER BY id";
+  if (q.limit || q.offset)
+    sql += " LIMIT " + (q.limit ? std::to_string(q.limit) : std::string("-1"));
+  if (q.offset) sql += " OFFSET " + std::to_string(q.offset);
+  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db, sql));
+  if (!q.bucket.empty()) st.bind(2, q.bucket);
+  if (!q.field.empty()) {
+    if (q.equals.is_string())
+      st.bind(3, q.equals.get<std::string>());
+    else if (q.equals.is_boolean())
+      st.bind(3, q.equals.get<bool>() ? 1 : 0);
+    else if (q.equals.is_number_integer())
+      st.bind(3, q.equals.get<int64_t>());
+    else
+      return make_error(WX_INVALID_ARGUMENT,
+                        "a list filter compares with a string, integer or boolean");
+  }
+  return st;
+}
+
+Status Replica::scan(const Query& q, const std::function<bool(std::string_view)>& visit) const {
+  WX_ASSIGN_OR_RETURN(auto st, prepare_query(impl_->db, q, "doc"));
+  while (true) {
+    WX_ASSIGN_OR_RETURN(bool row, st.step());
+    if (!row || !visit(st.text(0))) break;
+  }
+  return Status::ok();
+}
+
+Result<size_t> Replica::count(const Query& q) const {
+  Query unordered = q;
+  unordered.order_by.clear();
+  WX_ASSIGN_OR_RETURN(auto st, prepare_query(impl_->db, unordered, "count(*)"));
+  WX_ASSIGN_OR_RETURN(bool row, st.step());
+  return row ? static_cast<size_t>(st.int64(0)) : 0;
+}
+
+Result<std::vector<json>> Replica::list(const Query& q) const {
+  std::vector<json> out;
+  Status corrupt;
+  WX_RETURN_IF_ERROR(scan(q, [&](std::string_view text) {
+    out.push_back(json::parse(text, nullptr, false));
+    if (out.back().is_discarded())
+      corrupt = make_error(WX_CORRUPT, "a stored document is not JSON");
+    return corrupt.is_ok();
+  }));
+  WX_RETURN_IF_ERROR(corrupt);
+  return out;
+}
+
+Result<std::string> Replica::dump() const {
+  WX_ASSIGN_OR_RETURN(auto st,
+                      sql::Stmt::prepare(impl_->db, "SELECT doc FROM entities ORDER BY id"));
+  std::string out = "[";
+  bool first = true;
+  while (true) {
+    WX_ASSIGN_OR_RETURN(bool row, st.step());
+    if (!row) break;
+    if (!first) out += ",\n";
+    out += st.text(0);
+    first = false;
+  }
+  out += "]\n";
+  return out;
+}
+
+Result<Bundle> Replica::changes_since(uint64_t since, size_t limit,
+                                      const ChangeFilter& filter) const {
+  // Each `changes` row names an entity one or more of whose fields carry that seq; emitting
+  // exactly those fields per row covers every field state with a seq in (since, upto].
+  std::string sql =
+      "SELECT c.seq, e.id, e.type, e.bucket, e.state FROM changes c JOIN entities e "
+      "ON e.rowid = c.entity WHERE c.seq > ?1";
+  if (!filter.bucket.empty()) sql += " AND c.bucket = ?2";
+  if (filter.skip_from_server) sql += " AND c.from_server = 0";
+  sql += " ORDER BY c.seq";
+  if (limit) sql += " LIMIT " + std::to_string(limit);
+  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl_->db, sql));
+  st.bind(1, since);
+  if (!filter.bucket.empty()) st.bind(2, filter.bucket);
+  Bundle b;
+  b.from_replica = impl_->replica_id;
+  b.schema_version = impl_->schema->version();
+  b.since_seq = since;
+  b.upto_seq = since;
+  size_t rows = 0;
+  while (true) {
+    WX_ASSIGN_OR_RETURN(bool row, st.step());
+    if (!row) break;
+    ++rows;
+    uint64_t q = st.uint64(0);
+    std::string id(st.text(1));
+    WX_ASSIGN_OR_RETURN(EntityFields fields, decode_state(st.text(4), id));
+    for (auto& [key, f] : fields) {
+      if (f.seq != q) continue;
+      b.changes.push_back(Change{id, std::string(st.text(2)), std::string(st.text(3)), key.first,
+                                 std::move(f.element), std::move(f.state)});
+    }
+    b.upto_seq = q;
+  }
+  if (!limit || rows < limit) b.upto_seq = std::max(b.upto_seq, impl_->seq);
+  return b;
+}
+
+Result<uint64_t> Replica::peer_seq(uint64_t replica) const {
+  impl_->get_peer.bind(1, replica);
+  WX_ASSIGN_OR_RETURN(bool row, impl_->get_peer.step());
+  uint64_t seq = row ? impl_->get_peer.uint64(0) : 0;
+  impl_->get_peer.reset();
+  return seq;
+}
+
+Result<std::vector<std::string>> Replica::buckets() const {
+  WX_ASSIGN_OR_RETURN(
+      auto st,
+      sql::Stmt::prepare(impl_->db, "SELECT DISTINCT bucket FROM entities ORDER BY bucket"));
+  return st.column_texts();
+}
+
+}  // namespace werkex
