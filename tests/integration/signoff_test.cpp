@@ -108,7 +108,11 @@ TEST_CASE("signoff: forged and altered sign-offs are refused with a reason and q
   CHECK_THAT(refusal_of(r, wrong_signer["id"]), Catch::Contains("not to the signer"));
   for (const json* s : {&forged, &altered, &wrong_signer}) {
     CHECK(quarantined(sem, (*s)["id"]));
-    CHECK(state_on(sem, (*s)["id"]) == "invalid");  // Sem's own phone does not trust it either
+    // Refused, it left Sem's phone too; its status says so and why.
+    SignoffStatus st = status_on(sem, (*s)["id"]);
+    CHECK(signoff_state_name(st.state) == std::string("refused"));
+    CHECK_THAT(st.reason, Catch::Contains(refusal_of(r, (*s)["id"])));
+    CHECK(sem.replica->get((*s)["id"]).error().code == WX_NOT_FOUND);
   }
   mentor.sync();
   for (const json* s : {&forged, &altered, &wrong_signer})
