@@ -5,6 +5,9 @@
 // newlines moves later records down), UTF-8 checked, and every defect reported as a
 // RosterProblem rather than an exception.
 //
+// Lines are counted by LF: a file that ends lines with a lone CR (classic Mac) parses, but
+// reports every record on line 1.
+//
 // Invariants of a CsvTable: every record has exactly header.size() fields (a row with
 // another count is a problem and is left out); records are in file order with strictly
 // increasing lines; blank lines are skipped. Pure: no I/O, no global state; safe to call

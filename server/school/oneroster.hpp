@@ -20,7 +20,8 @@
 //    is still on the roster).
 //  - enrollments.csv: in a homeroom class, student → member, teacher → mentor; other
 //    classes and roles are skipped.
-//  - status: "" or active is present; tobedeleted (delta only) sets `left`.
+//  - status: "" or active is present; tobedeleted (delta only) sets `left`. A tobedeleted row
+//    still needs its required values, as OneRoster asks of every row.
 // A reference (class → org, enrollment → class/user, user → org, class → session) must name
 // a row of a file read in bulk; in a delta, or when the file is absent, it may name what an
 // earlier run brought, so it is taken as is.
