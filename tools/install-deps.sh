@@ -8,6 +8,7 @@ packages=(
   libsqlite3-dev sqlite3 nlohmann-json3-dev libsodium-dev libcurl4-openssl-dev
   catch2 libboost1.81-dev libssl-dev openssl
   default-jdk-headless
+  libcsv-dev  # the roster readers (server/school)
   clang libclang-rt-14-dev  # the fuzz targets: clang with libFuzzer and the sanitizers
 )
 

@@ -25,7 +25,8 @@ struct RosterProblem {
 struct RosterSchool {
   std::string external_id;  // orgs.csv sourcedId
   std::string name;
-  std::string brin;  // orgs.csv identifier, e.g. "12AB" or "12AB00"; may be empty
+  std::string brin;   // orgs.csv identifier, e.g. "12AB" or "12AB00"; may be empty
+  bool left = false;  // marked tobedeleted (delta mode)
 };
 
 struct RosterGroup {
@@ -35,6 +36,7 @@ struct RosterGroup {
   std::string school_year;  // "2026-2027" (the academic session's title); may be empty
   int year = 0;             // leerjaar 1..6; 0 unknown
   std::string level;        // vmbo_track: bb, kb, gl, tl; "" unknown
+  bool left = false;        // marked tobedeleted (delta mode): the class has ended
 };
 
 struct RosterPerson {
@@ -51,8 +53,8 @@ struct RosterPerson {
 };
 
 struct RosterMembership {
-  std::string group;   // external_id of the group
-  std::string person;  // external_id of the person
+  std::string group;    // external_id of the group
+  std::string person;   // external_id of the person
   bool mentor = false;  // a teacher enrolled in the group mentors it; a pupil is a member
   bool left = false;    // marked tobedeleted (delta mode)
 };
@@ -70,6 +72,8 @@ struct Roster {
 struct RosterRead {
   Roster roster;
   std::vector<RosterProblem> problems;  // in file order, then line order
+  // What was left out on purpose, for the report ("classes.csv: 1 scheduled class skipped").
+  std::vector<std::string> notes;
   bool ok() const { return problems.empty(); }
 };
 
