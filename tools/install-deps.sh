@@ -10,6 +10,7 @@ packages=(
   default-jdk-headless
   libcsv-dev  # the roster readers (server/school)
   clang libclang-rt-14-dev  # the fuzz targets: clang with libFuzzer and the sanitizers
+  libqrencode-dev  # the enrolment letters' QR codes (werkex-admin nightly)
 )
 
 missing=()

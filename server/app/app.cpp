@@ -33,6 +33,7 @@ Result<std::unique_ptr<App>> App::open(AppConfig config, http::Metrics& metrics)
     WX_RETURN_IF_ERROR(app->dossiers_->set_identity({"server", "admin", "", ""}));
   WX_ASSIGN_OR_RETURN(app->auth_, AuthStore::open(app->config_.data_dir + "/server.db"));
   app->auth_->set_max_buffered_reads(app->config_.access_log_buffer_rows);
+  WX_ASSIGN_OR_RETURN(app->epoch_, app->auth_->epoch());
   WX_RETURN_IF_ERROR(app->open_blobs());
   if (app->config_.mail.enabled()) {
     App* raw = app.get();

@@ -49,6 +49,10 @@ struct AppConfig {
   RateLimit enroll_limit{10, 30};
   // The outbox's SMTP server (mailer.hpp); smtp_url empty: notes are only listed.
   MailConfig mail;
+  // Where POST /v1/admin/backup puts its dated folders ("": <data_dir>/backups), and how many
+  // it keeps (backup.hpp).
+  std::string backup_dir;
+  size_t backup_keep = 7;
 };
 
 // A `blob` entity naming a hash, as /v1/blobs sees it.
@@ -63,6 +67,8 @@ class App {
   static Result<std::unique_ptr<App>> open(AppConfig config, http::Metrics& metrics);
 
   void register_routes(http::Router& router);
+  // The admin API (admin_handler.cpp), for the admin listener only: never on the public one.
+  void register_admin_routes(http::Router& router);
 
   Replica& dossiers() { return *dossiers_; }
   AuthStore& auth() { return *auth_; }
@@ -86,6 +92,12 @@ class App {
                                 http::RequestLog& log);
   // The device behind the request's bearer token, once its rate limit allows the request.
   Result<Device> authenticate(const http::Request& req, http::RequestLog& log);
+  // The label of the request's admin token (WX_UNAUTHENTICATED without a live one).
+  Result<std::string> authenticate_admin(const http::Request& req, http::RequestLog& log);
+  // POST /v1/admin/roster (admin_handler.cpp): the nightly roster import.
+  http::Response handle_roster(const http::Request& req, http::RequestLog& log);
+  // POST /v1/admin/backup (admin_handler.cpp): a backup while the server serves (backup.hpp).
+  http::Response handle_backup(const http::Request& req, http::RequestLog& log);
   // AuthStore::log_read, and the gauge of rows waiting for disk space.
   Status record_read(const Device& device, const std::string& bucket, size_t changes,
                      const std::string& blob = "");
@@ -129,6 +141,7 @@ class App {
   std::mutex mu_;
   std::unique_ptr<Replica> dossiers_;
   std::unique_ptr<AuthStore> auth_;
+  std::string epoch_;  // AuthStore::epoch at start: fixed while the server runs
   std::unique_ptr<GroupCommit> commits_;
   std::unique_ptr<BlobStore> blobs_;        // thread-safe itself: used outside mu_
   std::unique_ptr<BlobHoldings> holdings_;  // thread-safe itself

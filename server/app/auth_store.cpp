@@ -22,14 +22,6 @@ std::string random_code(size_t n) {
   return out;
 }
 
-std::string random_token() {
-  unsigned char raw[32];
-  randombytes_buf(raw, sizeof raw);
-  char hex[65];
-  sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
-  return std::string("wx_") + hex;
-}
-
 // Codes are typed by people: ignore case, spaces and dashes.
 std::string normalise_code(std::string_view code) {
   std::string out;
@@ -64,6 +56,14 @@ Status bind_replica(sql::Db& db, const std::string& device_id, const std::string
 }
 
 }  // namespace
+
+std::string random_token(const char* prefix) {
+  unsigned char raw[32];
+  randombytes_buf(raw, sizeof raw);
+  char hex[65];
+  sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+  return std::string(prefix) + hex;
+}
 
 Result<std::unique_ptr<AuthStore>> AuthStore::open(const std::string& path) {
   if (sodium_init() < 0) return make_error(WX_INTERNAL, "libsodium failed to initialise");
@@ -101,6 +101,11 @@ Result<std::unique_ptr<AuthStore>> AuthStore::open(const std::string& path) {
       created_ms INTEGER NOT NULL, sent_ms INTEGER, attempts INTEGER NOT NULL DEFAULT 0,
       next_ms INTEGER NOT NULL, last_error TEXT NOT NULL DEFAULT '', disputed_ms INTEGER);
     CREATE INDEX IF NOT EXISTS notifications_by_person ON notifications(person, id);
+    CREATE TABLE IF NOT EXISTS server_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)
+      WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS admin_tokens(
+      token_hash TEXT PRIMARY KEY, label TEXT NOT NULL, created_ms INTEGER NOT NULL,
+      revoked_ms INTEGER) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS key_revocations(
       key_id TEXT PRIMARY KEY, reason TEXT NOT NULL, requested_ms INTEGER NOT NULL,
       applied_ms INTEGER) WITHOUT ROWID;
@@ -188,7 +193,7 @@ Result<std::pair<std::string, std::string>> AuthStore::redeem_invite(const std::
       auto use, sql::Stmt::prepare(db_, "UPDATE invites SET used_ms = ?2 WHERE code_hash = ?1"));
   WX_RETURN_IF_ERROR(
       use.bind(1, sha256_hex(normalise_code(code))).bind(2, static_cast<int64_t>(now_ms)).run());
-  std::string token = random_token();
+  std::string token = random_token("wx_");
   WX_ASSIGN_OR_RETURN(
       auto add,
       sql::Stmt::prepare(

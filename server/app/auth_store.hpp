@@ -20,6 +20,9 @@
 
 namespace werkex::server {
 
+// A random bearer secret: `prefix` and 64 hex digits (256 bits from libsodium).
+std::string random_token(const char* prefix);
+
 // The one-time sign-off codes of one placement (issue 10 item 11). `secret_hex` is a random
 // per-placement key that never leaves server.db: codes are kept only as HMAC-SHA256 under it,
 // each burned at its first right use. `locked_ms` is set once `failed` reached the limit.
@@ -140,6 +143,22 @@ class AuthStore {
                const std::string& target, const std::string& detail = "");
   // Newest last; `target` "" for all.
   Result<std::vector<AuditEntry>> audit_entries(const std::string& target);
+  // Admin credentials for the admin API (auth_store_admin.cpp): made offline by
+  // `werkex-admin admin-token LABEL`, shown once, kept as SHA-256 hashes. `label` says who
+  // or what holds it ("nightly"); a new token for a label revokes its earlier ones.
+  Result<std::string> create_admin_token(const std::string& label, uint64_t now_ms);
+  // The label of a live admin token; WX_UNAUTHENTICATED otherwise (one message for all).
+  Result<std::string> authenticate_admin(const std::string& token);
+  // Revokes every token of `label`; WX_NOT_FOUND if it had none live.
+  Status revoke_admin_tokens(const std::string& label, uint64_t now_ms);
+
+  // The epoch names this server's history (auth_store_admin.cpp): random, made on first use,
+  // renewed when the data folder is restored from a backup. Devices compare it at each sync:
+  // a new epoch means the server may have forgotten what they sent since the backup, so they
+  // send everything again and pull from the start.
+  Result<std::string> epoch();
+  Status renew_epoch();
+
   Status queue_key_revocation(const std::string& key_id, const std::string& reason,
                               uint64_t now_ms);
   Result<std::vector<KeyRevocation>> pending_key_revocations();

@@ -5,8 +5,12 @@
 // body_limit_bytes, read_timeout_s, write_timeout_s, idle_timeout_s, rate_limit_per_minute,
 // rate_limit_burst, max_blob_bytes, token_idle_days, blob_dossier_quota_bytes,
 // blob_device_daily_bytes, blob_partial_max_age_s, enroll_rate_limit_per_minute,
-// enroll_rate_limit_burst, access_log_buffer_rows, and for the supervisors' outbox smtp_url,
+// enroll_rate_limit_burst, access_log_buffer_rows, admin_listen, backup_dir, backup_keep, and
+// for the supervisors' outbox smtp_url,
 // smtp_from, smtp_user, smtp_password, smtp_starttls, smtp_retry_s. Flags win over the file.
+// admin_listen (ADDR:PORT, or "off") is where the admin API listens (the nightly school
+// sync, `werkex-admin nightly`): by default loopback on the sync port + 1 (port 0 when the
+// sync port is 0), never on the sync listener itself.
 // --demo seeds a demo school into an empty server and prints enrolment codes (each start
 // revokes the demo codes of the previous one, so at most one set is valid). Exit codes: 0 after
 // a clean shutdown, 2 for bad flags or config values, 10 + error code otherwise.
@@ -15,6 +19,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "app.hpp"
 #include "demo.hpp"
@@ -38,6 +43,31 @@ uint64_t whole_number(const json& config, const char* key, uint64_t fallback, ui
     throw std::invalid_argument(std::string(key) + " must be a whole number >= " +
                                 std::to_string(min) + ", not " + it->dump());
   return it->get<uint64_t>();
+}
+
+// The admin listener's options: plain HTTP on the address admin_listen names (loopback by
+// default). Empty `address`: the admin API is off. Throws on a malformed value (exit 2).
+http::ServerOptions admin_options(const json& config, const http::ServerOptions& sync) {
+  http::ServerOptions admin = sync;
+  admin.tls_cert_file.clear();
+  admin.tls_key_file.clear();
+  admin.io_threads = 1;
+  admin.worker_threads = 2;
+  admin.body_limit = std::max<size_t>(sync.body_limit, 64u << 20);  // a whole school's CSV
+  admin.read_timeout = std::chrono::seconds(300);
+  std::string listen = config.value(
+      "admin_listen",
+      "127.0.0.1:" + std::to_string(sync.port == 0 ? 0 : static_cast<unsigned>(sync.port) + 1));
+  if (listen == "off") {
+    admin.address.clear();
+    return admin;
+  }
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos)
+    throw std::invalid_argument("admin_listen wants ADDR:PORT or \"off\", not " + listen);
+  admin.address = listen.substr(0, colon);
+  admin.port = static_cast<unsigned short>(std::stoul(listen.substr(colon + 1)));
+  return admin;
 }
 
 int usage(const std::string& why) {
@@ -100,6 +130,12 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     return usage(std::string("bad listen address or config value: ") + e.what());
   }
+  http::ServerOptions admin_opts;
+  try {
+    admin_opts = admin_options(config, options);
+  } catch (const std::exception& e) {
+    return usage(std::string("bad admin_listen: ") + e.what());
+  }
   server::AppConfig app_config;
   app_config.data_dir = data;
   try {
@@ -133,6 +169,8 @@ int main(int argc, char** argv) {
     mail.starttls = config.value("smtp_starttls", true);
     mail.retry_ms =
         static_cast<uint64_t>(std::max(1.0, config.value("smtp_retry_s", 60.0)) * 1000.0);
+    app_config.backup_dir = config.value("backup_dir", "");
+    app_config.backup_keep = whole_number(config, "backup_keep", app_config.backup_keep, 1);
     if (mail.enabled() && mail.from.empty())
       return usage("smtp_url needs smtp_from (the address the notes come from)");
   } catch (const std::exception& e) {
@@ -153,6 +191,21 @@ int main(int argc, char** argv) {
   std::string url = scheme + "://" + options.address + ":" + std::to_string(server.port());
   std::fprintf(stdout, "{\"event\":\"listening\",\"url\":\"%s\",\"data\":\"%s\"}\n", url.c_str(),
                data.c_str());
+  http::Router admin_router;
+  (*app)->register_admin_routes(admin_router);
+  std::unique_ptr<http::HttpServer> admin;
+  std::thread admin_thread;
+  if (!admin_opts.address.empty()) {
+    admin = std::make_unique<http::HttpServer>(admin_opts, admin_router, metrics,
+                                               [](const std::string& line) {
+                                                 std::fprintf(stdout, "%s\n", line.c_str());
+                                                 std::fflush(stdout);
+                                               });
+    if (Status s = admin->start(); !s) return fail(s.error());
+    std::fprintf(stdout, "{\"event\":\"admin_listening\",\"url\":\"http://%s:%u\"}\n",
+                 admin_opts.address.c_str(), static_cast<unsigned>(admin->port()));
+    admin_thread = std::thread([&admin] { admin->run_until_signal(); });
+  }
   if (demo) {
     auto people = server::seed_demo_school(**app);
     if (!people) return fail(people.error());
@@ -173,6 +226,10 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   }
   server.run_until_signal();
+  if (admin) {
+    admin->stop();
+    admin_thread.join();
+  }
   std::fprintf(stdout, "{\"event\":\"stopped\"}\n");
   return 0;
 }

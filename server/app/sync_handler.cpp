@@ -57,6 +57,7 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
 
   protocol::SyncResponse out;
   out.server_clock_ms = now;
+  out.epoch = epoch_;
   out.clock_offset_ms = static_cast<int64_t>(now) - static_cast<int64_t>(sync.device_clock_ms);
   // What the server already holds is a no-op; the rest is judged on its new writes.
   auto judged = judge_push(*dossiers_, *auth_, *access, sync.push.changes);

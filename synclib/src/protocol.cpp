@@ -127,17 +127,19 @@ json to_json(const SyncResponse& r) {
         {"cursor", pull.cursor}, {"more", pull.more}, {"bundle", bundle_to_json(pull.changes)}};
     if (!pull.view.empty()) buckets[name]["view"] = pull.view;
   }
-  return {{"v", kVersion},
-          {"server_clock", r.server_clock_ms},
-          {"clock_offset_ms", r.clock_offset_ms},
-          {"push",
-           {{"upto", r.push_upto},
-            {"applied", r.applied},
-            {"unchanged", r.unchanged},
-            {"rejected", rejected_json(r.rejected)}}},
-          {"revoked", r.revoked},
-          {"more", r.more},
-          {"buckets", std::move(buckets)}};
+  json out = {{"v", kVersion},
+              {"server_clock", r.server_clock_ms},
+              {"clock_offset_ms", r.clock_offset_ms},
+              {"push",
+               {{"upto", r.push_upto},
+                {"applied", r.applied},
+                {"unchanged", r.unchanged},
+                {"rejected", rejected_json(r.rejected)}}},
+              {"revoked", r.revoked},
+              {"more", r.more},
+              {"buckets", std::move(buckets)}};
+  if (!r.epoch.empty()) out["epoch"] = r.epoch;
+  return out;
 }
 
 namespace {
@@ -247,6 +249,11 @@ Result<SyncResponse> sync_response_from_json(const json& j) {
     r.revoked.push_back(b.get<std::string>());
   }
   WX_ASSIGN_OR_RETURN(r.more, top.boolean("more"));
+  if (auto e = j.find("epoch"); e != j.end()) {
+    if (!e->is_string() || e->get_ref<const std::string&>().size() > 64)
+      return make_error(WX_CORRUPT, "sync response: epoch: expected a short string");
+    r.epoch = e->get<std::string>();
+  }
   WX_ASSIGN_OR_RETURN(const json* buckets, top.object("buckets"));
   for (auto& [name, b] : buckets->items()) {
     WX_ASSIGN_OR_RETURN(BucketPull pull, bucket_from_json(name, b));

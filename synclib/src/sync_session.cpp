@@ -1,6 +1,8 @@
 #include "werkex/sync_session.hpp"
 
 #include <algorithm>
+#include <map>
+#include <type_traits>
 
 #include "werkex/blob_store.hpp"
 #include "werkex/ids.hpp"
@@ -15,6 +17,7 @@ constexpr const char* kPushMark = "sync.pushed_upto";
 constexpr const char* kCursors = "sync.cursors";
 constexpr const char* kViews = "sync.views";
 constexpr const char* kOffset = "sync.clock_offset_ms";
+constexpr const char* kEpoch = "sync.epoch";
 
 // Settings are text; a damaged one is an error, never an exception.
 Result<int64_t> setting_number(const Replica& r, const char* key) {
@@ -35,7 +38,8 @@ json SyncReport::to_json() const {
           {"applied", applied},
           {"rejected", rejected_changes_json(rejected)},
           {"revoked", revoked},
-          {"clock_offset_ms", clock_offset_ms}};
+          {"clock_offset_ms", clock_offset_ms},
+          {"server_restored", server_restored}};
 }
 
 Result<std::string> SyncSession::server() const {
@@ -134,125 +138,177 @@ Status SyncSession::register_signing_key() {
   return replica_.set_setting("signing.key_id", expected);
 }
 
-Result<SyncReport> SyncSession::run() {
-  SyncReport report;
-  WX_ASSIGN_OR_RETURN(int64_t pushed_mark, setting_number(replica_, kPushMark));
-  uint64_t pushed_upto = static_cast<uint64_t>(pushed_mark);
+// What a run has done so far: how far this replica's changes went up, and per bucket how far
+// it pulled and which filtered view that was.
+struct SyncSession::Progress {
+  uint64_t pushed_upto = 0;
   std::map<std::string, uint64_t> cursors;
-  WX_ASSIGN_OR_RETURN(auto stored_cursors, replica_.setting(kCursors));
-  if (stored_cursors) {
-    json c = json::parse(*stored_cursors, nullptr, false);
-    if (!c.is_object()) return make_error(WX_CORRUPT, "setting sync.cursors is damaged");
-    for (auto& [bucket, seq] : c.items()) {
-      if (!seq.is_number_unsigned())
-        return make_error(WX_CORRUPT, "setting sync.cursors is damaged");
-      cursors[bucket] = seq.get<uint64_t>();
-    }
-  }
   std::map<std::string, std::string> views;
-  WX_ASSIGN_OR_RETURN(auto stored_views, replica_.setting(kViews));
-  if (stored_views) {
-    json v = json::parse(*stored_views, nullptr, false);
-    if (!v.is_object()) return make_error(WX_CORRUPT, "setting sync.views is damaged");
-    for (auto& [bucket, view] : v.items()) {
-      if (!view.is_string()) return make_error(WX_CORRUPT, "setting sync.views is damaged");
-      views[bucket] = view.get<std::string>();
-    }
+  bool restamped = false;  // the changes of a clock that ran ahead were re-stamped once
+};
+
+namespace {
+
+// A settings object of bucket → value; a damaged one is an error, never an exception.
+template <typename T>
+Status read_map(const Replica& r, const char* key, std::map<std::string, T>& out) {
+  WX_ASSIGN_OR_RETURN(auto stored, r.setting(key));
+  if (!stored) return Status::ok();
+  json m = json::parse(*stored, nullptr, false);
+  if (!m.is_object()) return make_error(WX_CORRUPT, std::string("setting ") + key + " is damaged");
+  for (auto& [bucket, v] : m.items()) {
+    bool ok = std::is_same_v<T, uint64_t> ? v.is_number_unsigned() : v.is_string();
+    if (!ok) return make_error(WX_CORRUPT, std::string("setting ") + key + " is damaged");
+    out[bucket] = v.template get<T>();
   }
+  return Status::ok();
+}
+
+}  // namespace
+
+Status SyncSession::load_progress(Progress& p) {
+  WX_ASSIGN_OR_RETURN(int64_t pushed_mark, setting_number(replica_, kPushMark));
+  p.pushed_upto = static_cast<uint64_t>(pushed_mark);
+  WX_RETURN_IF_ERROR(read_map(replica_, kCursors, p.cursors));
+  WX_RETURN_IF_ERROR(read_map(replica_, kViews, p.views));
   WX_ASSIGN_OR_RETURN(int64_t offset, setting_number(replica_, kOffset));
   replica_.clock().set_offset_millis(offset);
+  return Status::ok();
+}
 
+Status SyncSession::save_progress(const Progress& p) {
+  WX_RETURN_IF_ERROR(replica_.set_setting(kPushMark, std::to_string(p.pushed_upto)));
+  WX_RETURN_IF_ERROR(replica_.set_setting(kCursors, json(p.cursors).dump()));
+  return replica_.set_setting(kViews, json(p.views).dump());
+}
+
+Result<SyncReport> SyncSession::run() {
+  SyncReport report;
+  Progress p;
+  WX_RETURN_IF_ERROR(load_progress(p));
   bool again = true;
-  bool restamped = false;
   while (again) {
     if (++report.rounds > options_.max_rounds)
       return make_error(WX_INTERNAL, "sync did not finish within " +
                                          std::to_string(options_.max_rounds) + " rounds");
-    protocol::SyncRequest req;
-    req.replica = replica_.replica_id();
-    req.device_clock_ms = replica_.clock().physical_millis() - replica_.clock().offset_millis();
-    req.schema_version = replica_.schema().version();
-    req.cursors = cursors;
-    req.views = views;
-    req.limit = options_.page_limit;
-    ChangeFilter mine;
-    mine.skip_from_server = true;
-    WX_ASSIGN_OR_RETURN(req.push, replica_.changes_since(pushed_upto, options_.page_limit, mine));
-    // The one-time code of each PIN sign-off typed here travels with that sign-off's push.
-    WX_ASSIGN_OR_RETURN(auto codes, unsent_pin_codes(replica_));
-    for (const Change& c : req.push.changes)
-      if (auto it = codes.find(c.entity); it != codes.end()) req.pin_codes.insert(*it);
-
-    refused_at_server_clock_ = 0;
-    auto answer = post("/v1/sync", protocol::to_json(req), true);
-    if (!answer && answer.error().code == WX_CLOCK_SKEW && refused_at_server_clock_ && !restamped) {
-      // This phone's clock runs ahead: take the server's time, give the refused (never
-      // shared) changes fresh stamps from the corrected clock, and send them again.
-      int64_t offset = static_cast<int64_t>(refused_at_server_clock_) -
-                       static_cast<int64_t>(req.device_clock_ms);
-      replica_.clock().set_offset_millis(offset);
-      WX_RETURN_IF_ERROR(replica_.set_setting(kOffset, std::to_string(offset)));
-      WX_RETURN_IF_ERROR(replica_.restamp_ahead(pushed_upto, refused_at_server_clock_).status());
-      restamped = true;
-      continue;
-    }
-    if (!answer) return answer.error();
-    WX_ASSIGN_OR_RETURN(auto resp, protocol::sync_response_from_json(*answer));
-    // The server judged those sign-offs (verified, or refused with the reason): a code is
-    // worth nothing any more either way, so it leaves this device.
-    std::vector<std::string> answered;
-    for (auto& [id, code] : req.pin_codes) answered.push_back(id);
-    WX_RETURN_IF_ERROR(forget_pin_codes(replica_, answered));
-
-    report.pushed += req.push.changes.size();
-    report.clock_offset_ms = resp.clock_offset_ms;
-    replica_.clock().set_offset_millis(resp.clock_offset_ms);
-    WX_RETURN_IF_ERROR(replica_.set_setting(kOffset, std::to_string(resp.clock_offset_ms)));
-    // What the server refused leaves this replica (kept in the quarantine); the buckets it
-    // left are pulled again from the start, bringing back the server's states. Their cursors
-    // go to 0 in the same transaction, so a crash cannot leave a withdrawn field empty.
-    std::vector<std::string> repull;
-    WX_RETURN_IF_ERROR(replica_.write_together([&]() -> Status {
-      WX_ASSIGN_OR_RETURN(repull, replica_.withdraw_refused(resp.rejected, req.push));
-      for (const std::string& bucket : repull) cursors[bucket] = 0;
-      return replica_.set_setting(kCursors, json(cursors).dump());
-    }));
-    report.rejected.insert(report.rejected.end(), resp.rejected.begin(), resp.rejected.end());
-    pushed_upto = req.push.upto_seq;
-    WX_RETURN_IF_ERROR(replica_.set_setting(kPushMark, std::to_string(pushed_upto)));
-
-    for (const std::string& bucket : resp.revoked) {
-      WX_RETURN_IF_ERROR(replica_.purge_bucket(bucket));
-      cursors.erase(bucket);
-      views.erase(bucket);
-      report.revoked.push_back(bucket);
-    }
-    if (!resp.revoked.empty() && options_.blobs) {
-      WX_RETURN_IF_ERROR(options_.blobs->remove_unreferenced().status());
-    }
-    for (auto& [bucket, pull] : resp.buckets) {
-      ApplyOptions from_server;
-      from_server.from_server = true;
-      WX_ASSIGN_OR_RETURN(ApplyReport applied, replica_.apply(pull.changes, from_server));
-      report.pulled += applied.received;
-      report.applied += applied.applied;
-      // The server validated these already; a refusal here means the two disagree (e.g. an
-      // older schema on the device): keep it visible rather than lose it.
-      WX_RETURN_IF_ERROR(replica_.quarantine(applied.rejected));
-      // A bucket withdrawn from is read again from the start in the next round.
-      if (std::find(repull.begin(), repull.end(), bucket) == repull.end())
-        cursors[bucket] = pull.cursor;
-      if (!pull.view.empty()) views[bucket] = pull.view;
-    }
-    WX_RETURN_IF_ERROR(replica_.set_setting(kCursors, json(cursors).dump()));
-    WX_RETURN_IF_ERROR(replica_.set_setting(kViews, json(views).dump()));
-    // More to push: a full page, or pulled changes that merged with something of ours.
-    WX_ASSIGN_OR_RETURN(Bundle pending, replica_.changes_since(pushed_upto, 1, mine));
-    again = resp.more || !pending.changes.empty() || !repull.empty();
+    WX_ASSIGN_OR_RETURN(again, round(p, report));
   }
   WX_RETURN_IF_ERROR(
       replica_.set_setting("sync.last_at", rfc3339_utc(replica_.clock().physical_millis())));
   return report;
+}
+
+Result<protocol::SyncRequest> SyncSession::next_request(const Progress& p) {
+  protocol::SyncRequest req;
+  req.replica = replica_.replica_id();
+  req.device_clock_ms = replica_.clock().physical_millis() - replica_.clock().offset_millis();
+  req.schema_version = replica_.schema().version();
+  req.cursors = p.cursors;
+  req.views = p.views;
+  req.limit = options_.page_limit;
+  ChangeFilter mine;
+  mine.skip_from_server = true;
+  WX_ASSIGN_OR_RETURN(req.push, replica_.changes_since(p.pushed_upto, options_.page_limit, mine));
+  // The one-time code of each PIN sign-off typed here travels with that sign-off's push.
+  WX_ASSIGN_OR_RETURN(auto codes, unsent_pin_codes(replica_));
+  for (const Change& c : req.push.changes)
+    if (auto it = codes.find(c.entity); it != codes.end()) req.pin_codes.insert(*it);
+  return req;
+}
+
+Result<bool> SyncSession::round(Progress& p, SyncReport& report) {
+  WX_ASSIGN_OR_RETURN(protocol::SyncRequest req, next_request(p));
+  refused_at_server_clock_ = 0;
+  auto answer = post("/v1/sync", protocol::to_json(req), true);
+  if (!answer && answer.error().code == WX_CLOCK_SKEW && refused_at_server_clock_ && !p.restamped) {
+    // This phone's clock runs ahead: take the server's time, give the refused (never
+    // shared) changes fresh stamps from the corrected clock, and send them again.
+    int64_t offset =
+        static_cast<int64_t>(refused_at_server_clock_) - static_cast<int64_t>(req.device_clock_ms);
+    replica_.clock().set_offset_millis(offset);
+    WX_RETURN_IF_ERROR(replica_.set_setting(kOffset, std::to_string(offset)));
+    WX_RETURN_IF_ERROR(replica_.restamp_ahead(p.pushed_upto, refused_at_server_clock_).status());
+    p.restamped = true;
+    return true;
+  }
+  if (!answer) return answer.error();
+  WX_ASSIGN_OR_RETURN(auto resp, protocol::sync_response_from_json(*answer));
+  // The server judged those sign-offs (verified, or refused with the reason): a code is
+  // worth nothing any more either way, so it leaves this device.
+  std::vector<std::string> answered;
+  for (auto& [id, code] : req.pin_codes) answered.push_back(id);
+  WX_RETURN_IF_ERROR(forget_pin_codes(replica_, answered));
+
+  report.pushed += req.push.changes.size();
+  report.clock_offset_ms = resp.clock_offset_ms;
+  replica_.clock().set_offset_millis(resp.clock_offset_ms);
+  WX_RETURN_IF_ERROR(replica_.set_setting(kOffset, std::to_string(resp.clock_offset_ms)));
+  // What the server refused leaves this replica (kept in the quarantine); the buckets it
+  // left are pulled again from the start, bringing back the server's states. Their cursors
+  // go to 0 in the same transaction, so a crash cannot leave a withdrawn field empty.
+  std::vector<std::string> repull;
+  WX_RETURN_IF_ERROR(replica_.write_together([&]() -> Status {
+    WX_ASSIGN_OR_RETURN(repull, replica_.withdraw_refused(resp.rejected, req.push));
+    for (const std::string& bucket : repull) p.cursors[bucket] = 0;
+    return replica_.set_setting(kCursors, json(p.cursors).dump());
+  }));
+  report.rejected.insert(report.rejected.end(), resp.rejected.begin(), resp.rejected.end());
+  p.pushed_upto = req.push.upto_seq;
+  WX_RETURN_IF_ERROR(take_pulls(p, resp, repull, report));
+  WX_RETURN_IF_ERROR(save_progress(p));
+  WX_ASSIGN_OR_RETURN(bool restored, note_epoch(p, resp.epoch, report));
+  // More to push: a full page, or pulled changes that merged with something of ours.
+  ChangeFilter mine;
+  mine.skip_from_server = true;
+  WX_ASSIGN_OR_RETURN(Bundle pending, replica_.changes_since(p.pushed_upto, 1, mine));
+  return resp.more || !pending.changes.empty() || !repull.empty() || restored;
+}
+
+Status SyncSession::take_pulls(Progress& p, const protocol::SyncResponse& resp,
+                               const std::vector<std::string>& repull, SyncReport& report) {
+  for (const std::string& bucket : resp.revoked) {
+    WX_RETURN_IF_ERROR(replica_.purge_bucket(bucket));
+    p.cursors.erase(bucket);
+    p.views.erase(bucket);
+    report.revoked.push_back(bucket);
+  }
+  if (!resp.revoked.empty() && options_.blobs) {
+    WX_RETURN_IF_ERROR(options_.blobs->remove_unreferenced().status());
+  }
+  for (auto& [bucket, pull] : resp.buckets) {
+    ApplyOptions from_server;
+    from_server.from_server = true;
+    WX_ASSIGN_OR_RETURN(ApplyReport applied, replica_.apply(pull.changes, from_server));
+    report.pulled += applied.received;
+    report.applied += applied.applied;
+    // The server validated these already; a refusal here means the two disagree (e.g. an
+    // older schema on the device): keep it visible rather than lose it.
+    WX_RETURN_IF_ERROR(replica_.quarantine(applied.rejected));
+    // A bucket withdrawn from is read again from the start in the next round.
+    if (std::find(repull.begin(), repull.end(), bucket) == repull.end())
+      p.cursors[bucket] = pull.cursor;
+    if (!pull.view.empty()) p.views[bucket] = pull.view;
+  }
+  return Status::ok();
+}
+
+Result<bool> SyncSession::note_epoch(Progress& p, const std::string& epoch, SyncReport& report) {
+  WX_ASSIGN_OR_RETURN(auto known, replica_.setting(kEpoch));
+  if (epoch.empty() || known == epoch) return false;
+  const bool restored = known.has_value();  // the first epoch seen is just noted
+  if (restored) {
+    // The restored server may lack what this device sent or pulled since the backup: send
+    // everything again and pull every bucket from the start (merging makes both idempotent).
+    p.pushed_upto = 0;
+    p.cursors.clear();
+    p.views.clear();
+    report.server_restored = true;
+  }
+  WX_RETURN_IF_ERROR(replica_.write_together([&]() -> Status {
+    WX_RETURN_IF_ERROR(save_progress(p));
+    return replica_.set_setting(kEpoch, epoch);
+  }));
+  return restored;
 }
 
 }  // namespace werkex

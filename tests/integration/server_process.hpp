@@ -78,6 +78,8 @@ class ServerProcess {
   }
 
   const std::string& url() const { return url_; }
+  // The admin API's listener (admin_listen; "" when the config turned it off).
+  const std::string& admin_url() const { return admin_url_; }
   const std::string& code(const std::string& name) const { return codes_.at(name); }
 
  private:
@@ -95,6 +97,12 @@ class ServerProcess {
     line_start = line_start == std::string::npos ? 0 : line_start + 1;
     url_ = json::parse(all.substr(line_start, all.find('\n', from) - line_start))["url"]
                .get<std::string>();
+    admin_url_.clear();
+    if (size_t admin = all.find("\"admin_listening\"", from); admin != std::string::npos) {
+      size_t start = all.rfind('\n', admin) + 1;
+      admin_url_ =
+          json::parse(all.substr(start, all.find('\n', admin) - start))["url"].get<std::string>();
+    }
     size_t pos = all.find("Enrolment codes", from);
     pos = all.find('\n', pos) + 1;
     codes_.clear();
@@ -112,7 +120,7 @@ class ServerProcess {
     }
     return true;
   }
-  std::string url_;
+  std::string url_, admin_url_;
   std::map<std::string, std::string> codes_;
 };
 

@@ -10,6 +10,13 @@
 //   revoke-key KEY_ID [--reason R] revoke a supervisor's sign-off key (the server writes it
 //                                  at its next request; devices see it after their next sync)
 //   audit TARGET                   the audit log of a placement or key (PINs, locks, keys)
+//   admin-token LABEL              print a new token for the admin API (the nightly job);
+//                                  it replaces the label's earlier token
+//   revoke-admin-token LABEL       end the label's admin token
+//   restore BACKUP_FOLDER          make DIR (new or empty) from a backup folder, with a new
+//                                  epoch: devices send their newer changes again (backup.hpp)
+// werkex-admin nightly --server URL …: the nightly school sync against the running server
+// (nightly.hpp); it does not take --data.
 // The last four are logged in server.db's audit_log (actor "werkex-admin").
 // Works while the server runs (SQLite WAL). Exit codes: 2 usage, 10 + error code otherwise.
 #include <cstdio>
@@ -17,7 +24,9 @@
 #include <string>
 
 #include "auth_store.hpp"
+#include "backup.hpp"
 #include "blob_holdings.hpp"
+#include "nightly.hpp"
 #include "signing_keys.hpp"
 #include "werkex/clock.hpp"
 #include "werkex/store.hpp"
@@ -42,7 +51,12 @@ int usage() {
                "       werkex-admin --data DIR pin PLACEMENT_ID\n"
                "       werkex-admin --data DIR pin-reset PLACEMENT_ID\n"
                "       werkex-admin --data DIR revoke-key KEY_ID [--reason R]\n"
-               "       werkex-admin --data DIR audit TARGET\n");
+               "       werkex-admin --data DIR audit TARGET\n"
+               "       werkex-admin --data DIR admin-token LABEL\n"
+               "       werkex-admin --data DIR revoke-admin-token LABEL\n"
+               "       werkex-admin --data NEW_DIR restore BACKUP_FOLDER\n"
+               "       werkex-admin nightly --server URL (--roster DIR | --sis FILE --mapping "
+               "FILE) …\n");
   return 2;
 }
 
@@ -95,6 +109,8 @@ int signoff_command(const std::string& data, server::AuthStore& auth, const std:
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::strcmp(argv[1], "nightly") == 0)
+    return admin::nightly_main(argc - 2, argv + 2);
   if (argc < 5 || std::strcmp(argv[1], "--data") != 0) return usage();
   std::string data = argv[2], command = argv[3], target = argv[4];
   int hours = 24 * 7;
@@ -106,6 +122,15 @@ int main(int argc, char** argv) {
   else if (argc != 5)
     return usage();
   if (hours <= 0) return usage();
+  if (command == "restore") {  // before anything opens a file in the new folder
+    Status s = server::restore_backup(target, data);
+    if (!s) return fail(s.error());
+    std::printf(
+        "restored %s into %s; start the server on it: devices send what it lacks at "
+        "their next sync\n",
+        target.c_str(), data.c_str());
+    return 0;
+  }
   SystemClockSource clock;
   uint64_t now = clock.now_millis();
   auto auth = server::AuthStore::open(data + "/server.db");
@@ -121,6 +146,19 @@ int main(int argc, char** argv) {
     if (!code) return fail(code.error());
     std::printf("%s\n", code->c_str());
     return 0;
+  }
+  if (command == "admin-token") {
+    auto token = (*auth)->create_admin_token(target, now);
+    if (!token) return fail(token.error());
+    Status s = (*auth)->audit(now, "werkex-admin", "admin_token_issued", target);
+    if (!s) return fail(s.error());
+    std::printf("%s\n", token->c_str());
+    return 0;
+  }
+  if (command == "revoke-admin-token") {
+    Status s = (*auth)->revoke_admin_tokens(target, now);
+    if (s) s = (*auth)->audit(now, "werkex-admin", "admin_token_revoked", target);
+    return s ? 0 : fail(s.error());
   }
   if (command == "revoke") {
     Status s = (*auth)->revoke_person_devices(target, now);

@@ -64,6 +64,10 @@ struct SyncResponse {
   std::vector<std::string> revoked;
   std::map<std::string, BucketPull> buckets;
   bool more = false;
+  // The server's history (AuthStore::epoch): a device that sees it change (the server was
+  // restored from a backup) pushes all its changes again and pulls every bucket from 0.
+  // "" from servers before epochs (not sent then).
+  std::string epoch;
 };
 
 struct EnrollResponse {

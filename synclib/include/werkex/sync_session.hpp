@@ -31,6 +31,9 @@ struct SyncReport {
   std::vector<RejectedChange> rejected;
   std::vector<std::string> revoked;
   int64_t clock_offset_ms = 0;
+  // The server's epoch changed (it was restored from a backup): this run sent every local
+  // change again and pulled every bucket from the start.
+  bool server_restored = false;
   json to_json() const;
 };
 
@@ -62,6 +65,18 @@ class SyncSession {
   Result<json> post(const std::string& path, const json& body, bool authenticated);
   Result<std::string> server() const;
   Status register_signing_key();
+  // One run's progress, kept in the replica's settings after every round (sync_session.cpp).
+  struct Progress;
+  Status load_progress(Progress& p);
+  Status save_progress(const Progress& p);
+  // One request and its answer; returns whether another round is needed.
+  Result<bool> round(Progress& p, SyncReport& report);
+  Result<protocol::SyncRequest> next_request(const Progress& p);
+  Status take_pulls(Progress& p, const protocol::SyncResponse& resp,
+                    const std::vector<std::string>& repull, SyncReport& report);
+  // Whether the server was restored from a backup since the last run (a new epoch): then
+  // every local change goes up again and every bucket is pulled from the start.
+  Result<bool> note_epoch(Progress& p, const std::string& epoch, SyncReport& report);
 
   Replica& replica_;
   Transport& transport_;

@@ -1,0 +1,71 @@
+// AuthStore's admin side: bearer tokens for the admin API (the nightly school sync), made
+// offline by werkex-admin on the server's machine, never by a request; and the epoch.
+#include "auth_store.hpp"
+#include "werkex/blob_store.hpp"  // sha256_hex
+
+namespace werkex::server {
+
+Result<std::string> AuthStore::create_admin_token(const std::string& label, uint64_t now_ms) {
+  if (label.empty() || label.size() > 64)
+    return make_error(WX_INVALID_ARGUMENT, "an admin token needs a label of 1 to 64 characters");
+  std::lock_guard lock(mu_);
+  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(db_));
+  WX_ASSIGN_OR_RETURN(auto revoke, sql::Stmt::prepare(db_,
+                                                      "UPDATE admin_tokens SET revoked_ms = ?2 "
+                                                      "WHERE label = ?1 AND revoked_ms IS NULL"));
+  WX_RETURN_IF_ERROR(revoke.bind(1, label).bind(2, static_cast<int64_t>(now_ms)).run());
+  std::string token = random_token("wxa_");
+  WX_ASSIGN_OR_RETURN(auto add, sql::Stmt::prepare(db_,
+                                                   "INSERT INTO admin_tokens(token_hash, label, "
+                                                   "created_ms) VALUES(?1, ?2, ?3)"));
+  WX_RETURN_IF_ERROR(
+      add.bind(1, sha256_hex(token)).bind(2, label).bind(3, static_cast<int64_t>(now_ms)).run());
+  WX_RETURN_IF_ERROR(tx.commit());
+  return token;
+}
+
+Result<std::string> AuthStore::authenticate_admin(const std::string& token) {
+  std::lock_guard lock(mu_);
+  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
+                                                  "SELECT label FROM admin_tokens WHERE "
+                                                  "token_hash = ?1 AND revoked_ms IS NULL"));
+  st.bind(1, sha256_hex(token));
+  WX_ASSIGN_OR_RETURN(auto labels, st.column_texts());
+  if (labels.empty()) return make_error(WX_UNAUTHENTICATED, "not a valid admin token");
+  return labels.front();
+}
+
+Status AuthStore::revoke_admin_tokens(const std::string& label, uint64_t now_ms) {
+  std::lock_guard lock(mu_);
+  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
+                                                  "UPDATE admin_tokens SET revoked_ms = ?2 "
+                                                  "WHERE label = ?1 AND revoked_ms IS NULL"));
+  WX_RETURN_IF_ERROR(st.bind(1, label).bind(2, static_cast<int64_t>(now_ms)).run());
+  if (db_.changes() == 0) return make_error(WX_NOT_FOUND, "no live admin token '" + label + "'");
+  return Status::ok();
+}
+
+Result<std::string> AuthStore::epoch() {
+  std::lock_guard lock(mu_);
+  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
+                                                  "SELECT value FROM server_meta WHERE "
+                                                  "key = 'epoch'"));
+  WX_ASSIGN_OR_RETURN(auto found, st.column_texts());
+  if (!found.empty()) return found.front();
+  std::string made = random_token("").substr(0, 16);
+  WX_ASSIGN_OR_RETURN(auto put, sql::Stmt::prepare(db_,
+                                                   "INSERT INTO server_meta(key, value) "
+                                                   "VALUES('epoch', ?1)"));
+  WX_RETURN_IF_ERROR(put.bind(1, made).run());
+  return made;
+}
+
+Status AuthStore::renew_epoch() {
+  std::lock_guard lock(mu_);
+  WX_ASSIGN_OR_RETURN(auto put, sql::Stmt::prepare(db_,
+                                                   "INSERT OR REPLACE INTO server_meta(key, value) "
+                                                   "VALUES('epoch', ?1)"));
+  return put.bind(1, random_token("").substr(0, 16)).run();
+}
+
+}  // namespace werkex::server

@@ -1,0 +1,166 @@
+// The nightly school sync as cron runs it: `werkex-admin nightly` against the running server's
+// admin listener with an admin token made offline, on the roster fixtures of
+// tests/school/fixtures (a first day, a rerun, a second day, a broken set, a SIS export), and
+// the admin API from the attacker's side.
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "devices.hpp"
+
+using namespace werkex;
+using namespace werkex::test;
+
+namespace {
+
+const std::string kFixtures = WERKEX_SCHOOL_FIXTURES;
+
+struct Nightly {
+  TempDir dir;
+  std::string data = dir.file("server");
+  ServerProcess server{data};
+  std::string token_file = dir.file("admin.token");
+
+  Nightly() { std::ofstream(token_file) << admin(data, "admin-token nightly") << "\n"; }
+  // Runs werkex-admin nightly with `args`; returns its exit code and leaves the report in
+  // report().
+  int run(const std::string& args) {
+    std::string cmd = std::string(WERKEX_ADMIN) + " nightly --server " + server.admin_url() +
+                      " --token-file " + token_file + " --report " + dir.file("report.json") + " " +
+                      args + " >" + dir.file("out.txt") + " 2>" + dir.file("err.txt");
+    int status = std::system(cmd.c_str());
+    REQUIRE(WIFEXITED(status));
+    return WEXITSTATUS(status);
+  }
+  json report() const {
+    std::ifstream in(dir.file("report.json"));
+    return json::parse(in);
+  }
+  std::string err() const {
+    std::ifstream in(dir.file("err.txt"));
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  HttpResponse post(const std::string& url, const std::string& body, const std::string& token) {
+    CurlTransport t(quick_curl());
+    HttpRequest r{"POST", url, {{"Content-Type", "application/json"}}, body};
+    if (!token.empty()) r.headers.emplace_back("Authorization", "Bearer " + token);
+    return expect_ok(t.send(r));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("nightly: the roster goes in once, a rerun changes nothing, letters enrol people",
+          "[integration][nightly]") {
+  Nightly n;
+  REQUIRE_FALSE(n.server.admin_url().empty());
+  REQUIRE(n.run("--roster " + kFixtures + "/day1 --letters " + n.dir.file("letters")) == 0);
+  json first = n.report()["roster"];
+  CHECK(first["schools"]["created"] == 1);
+  CHECK(first["persons"]["created"].get<int>() >= 10);
+  CHECK(first["changes"].get<int>() > 0);
+  json people = first["new_people"];
+  REQUIRE(people.size() == first["persons"]["created"].get<size_t>());
+  // One letter page per group, each with a QR image and the codes of that group's people.
+  size_t pages = 0;
+  for (const auto& e : std::filesystem::directory_iterator(n.dir.file("letters"))) {
+    std::ifstream in(e.path());
+    std::string html((std::istreambuf_iterator<char>(in)), {});
+    CHECK(html.find("<svg") != std::string::npos);
+    ++pages;
+  }
+  CHECK(pages >= 3);
+
+  // A new pupil enrols with the code from her letter and sees her own dossier.
+  const json* pupil = nullptr;
+  for (const json& p : people)
+    if (p["role"] == "pupil") pupil = &p;
+  REQUIRE(pupil);
+  Device phone(n.dir.file("phone.db"), n.server.url(), (*pupil)["code"]);
+  CHECK(phone.user() == (*pupil)["id"]);
+  phone.sync();
+
+  // Rerun: 0 changes, and nothing reaches the device.
+  REQUIRE(n.run("--roster " + kFixtures + "/day1") == 0);
+  CHECK(n.report()["roster"]["changes"] == 0);
+  CHECK(n.report()["roster"]["new_people"].empty());
+  CHECK(phone.sync().pulled == 0);
+}
+
+TEST_CASE("nightly: a broken roster applies nothing and lists every problem",
+          "[integration][nightly]") {
+  Nightly n;
+  REQUIRE(n.run("--roster " + kFixtures + "/day1") == 0);
+  CHECK(n.run("--roster " + kFixtures + "/broken") == 3);
+  json report = n.report();
+  CHECK(report["exit"] == 3);
+  json problems = report["roster"]["problems"];
+  CHECK(problems.size() >= 5);
+  for (const json& p : problems) CHECK(n.err().find(p.get<std::string>()) != std::string::npos);
+  // Nothing of it went in: day1 again is still 0 changes.
+  REQUIRE(n.run("--roster " + kFixtures + "/day1") == 0);
+  CHECK(n.report()["roster"]["changes"] == 0);
+}
+
+TEST_CASE("nightly: the second day's changes, and who left loses access",
+          "[integration][nightly]") {
+  Nightly n;
+  REQUIRE(n.run("--roster " + kFixtures + "/day1") == 0);
+  json day1 = n.report()["roster"];
+  REQUIRE(n.run("--roster " + kFixtures + "/day2") == 0);
+  json day2 = n.report()["roster"];
+  CHECK(day2["persons"]["left"] == 1);
+  CHECK(day2["changes"].get<int>() >= 4);
+  REQUIRE(n.run("--roster " + kFixtures + "/day2") == 0);
+  CHECK(n.report()["roster"]["changes"] == 0);
+  (void)day1;
+}
+
+TEST_CASE("nightly: a SIS export with the shipped Dutch mapping", "[integration][nightly]") {
+  Nightly n;
+  const std::string mapping =
+      std::string(WERKEX_SOURCE_DIR) + "/tools/werkex-admin/mappings/dutch-sis.json";
+  std::string csv;
+  for (const auto& e : std::filesystem::directory_iterator(kFixtures + "/sis"))
+    if (e.path().extension() == ".csv") csv = e.path().string();
+  REQUIRE_FALSE(csv.empty());
+  REQUIRE(n.run("--sis " + csv + " --mapping " + mapping) == 0);
+  json r = n.report()["roster"];
+  CHECK(r["persons"]["created"].get<int>() > 0);
+  REQUIRE(n.run("--sis " + csv + " --mapping " + mapping) == 0);
+  CHECK(n.report()["roster"]["changes"] == 0);
+}
+
+TEST_CASE("nightly: the admin API is only on the admin listener, only with an admin token",
+          "[integration][nightly][attack]") {
+  Nightly n;
+  const std::string body = json{{"format", "oneroster"}, {"files", {{"x.csv", "a"}}}}.dump();
+  std::string admin_token;
+  std::ifstream(n.token_file) >> admin_token;
+  // Not on the phones' listener, whatever the token.
+  CHECK(n.post(n.server.url() + "/v1/admin/roster", body, admin_token).status == 404);
+  // On the admin listener: no token, a wrong one, a device's token.
+  CHECK(n.post(n.server.admin_url() + "/v1/admin/roster", body, "").status == 401);
+  CHECK(n.post(n.server.admin_url() + "/v1/admin/roster", body, "wxa_" + std::string(64, '0'))
+            .status == 401);
+  Device sem(n.dir.file("sem.db"), n.server.url(), n.server.code("Sem"));
+  std::string device_token = *expect_ok(sem.replica->setting("token"));
+  CHECK(n.post(n.server.admin_url() + "/v1/admin/roster", body, device_token).status == 401);
+  // Malformed bodies: a precise 400, nothing applied.
+  for (const std::string& bad :
+       {std::string("[]"), std::string("{\"format\":\"xml\",\"files\":{}}"),
+        json{{"format", "oneroster"}, {"files", {{"a", 1}}}}.dump(),
+        json{{"format", "sis"}, {"files", {{"a", "b"}}}}.dump(),
+        json{{"format", "oneroster"}, {"files", {{"a", "b"}}}, {"x", 1}}.dump()}) {
+    HttpResponse r = n.post(n.server.admin_url() + "/v1/admin/roster", bad, admin_token);
+    INFO(bad << " -> " << r.body);
+    CHECK(r.status == 400);
+    CHECK(json::parse(r.body)["error"]["code"] == "invalid_argument");
+  }
+  // The server unreachable: exit 5.
+  n.server.stop(SIGTERM);
+  CHECK(n.run("--roster " + kFixtures + "/day1") == 5);
+  // Usage errors: exit 2.
+  CHECK(n.run("") == 2);
+}

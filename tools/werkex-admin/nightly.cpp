@@ -1,0 +1,246 @@
+// werkex-admin nightly: the school's nightly job, run from cron against the running server's
+// admin API (admin_listen): today the roster import; what it did goes to stdout (a short
+// summary), progress to stderr, and the whole answer to --report FILE as JSON.
+//
+// Exit codes: 0 done; 2 usage; 3 bad input, nothing applied (every problem on stderr and in
+// the report); 5 server unreachable; 10 + error code for any other refusal.
+#include "nightly.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include "letters.hpp"
+#include "werkex/clock.hpp"
+#include "werkex/curl_transport.hpp"
+
+namespace werkex::admin {
+
+namespace {
+
+constexpr int kUsage = 2, kBadInput = 3, kUnreachable = 5;
+
+struct NightlyArgs {
+  std::string server, token, roster_dir, sis_file, mapping_file, letters_dir, report_file;
+  bool backup = false;
+};
+
+int usage(const std::string& why) {
+  std::fprintf(stderr,
+               "werkex-admin nightly: %s\n"
+               "usage: werkex-admin nightly --server URL [--roster DIR | --sis FILE --mapping "
+               "FILE]\n"
+               "         [--backup] [--token-file FILE] [--letters DIR] [--report FILE]\n"
+               "The admin token comes from --token-file or $WERKEX_ADMIN_TOKEN "
+               "(werkex-admin --data DIR admin-token LABEL makes one).\n",
+               why.c_str());
+  return kUsage;
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(WX_NOT_FOUND, "cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Flags into NightlyArgs; an empty optional means a usage error was printed.
+std::optional<NightlyArgs> parse(int argc, char** argv, int& exit_code) {
+  NightlyArgs a;
+  const std::map<std::string, std::string NightlyArgs::*> flags = {
+      {"--server", &NightlyArgs::server},        {"--token-file", &NightlyArgs::token},
+      {"--roster", &NightlyArgs::roster_dir},    {"--sis", &NightlyArgs::sis_file},
+      {"--mapping", &NightlyArgs::mapping_file}, {"--letters", &NightlyArgs::letters_dir},
+      {"--report", &NightlyArgs::report_file}};
+  for (int i = 0; i < argc; ++i) {
+    if (std::string(argv[i]) == "--backup") {
+      a.backup = true;
+      continue;
+    }
+    auto f = flags.find(argv[i]);
+    if (f == flags.end() || i + 1 == argc) {
+      exit_code = usage(f == flags.end() ? std::string("unknown argument '") + argv[i] + "'"
+                                         : std::string(argv[i]) + " needs a value");
+      return std::nullopt;
+    }
+    a.*(f->second) = argv[++i];
+  }
+  std::string why;
+  if (a.server.empty()) why = "--server URL is required";
+  if (!a.roster_dir.empty() && !a.sis_file.empty())
+    why = "give --roster DIR or --sis FILE, not both";
+  if (a.roster_dir.empty() && a.sis_file.empty() && !a.backup)
+    why = "nothing to do: give --roster DIR, --sis FILE or --backup";
+  if (!a.sis_file.empty() && a.mapping_file.empty()) why = "--sis needs --mapping FILE";
+  if (!why.empty()) {
+    exit_code = usage(why);
+    return std::nullopt;
+  }
+  return a;
+}
+
+Result<std::string> admin_token(const NightlyArgs& a) {
+  if (!a.token.empty()) {
+    WX_ASSIGN_OR_RETURN(std::string t, read_file(a.token));
+    while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
+    return t;
+  }
+  if (const char* env = std::getenv("WERKEX_ADMIN_TOKEN"); env && *env) return std::string(env);
+  return make_error(WX_UNAUTHENTICATED, "no admin token: --token-file FILE or $WERKEX_ADMIN_TOKEN");
+}
+
+// The request body: the roster folder's CSV files, or the SIS export with its mapping.
+Result<json> roster_request(const NightlyArgs& a) {
+  json files = json::object();
+  if (!a.roster_dir.empty()) {
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(a.roster_dir, ec)) {
+      if (e.path().extension() != ".csv") continue;
+      WX_ASSIGN_OR_RETURN(std::string text, read_file(e.path().string()));
+      files[e.path().filename().string()] = text;
+    }
+    if (ec) return make_error(WX_NOT_FOUND, "cannot read folder " + a.roster_dir);
+    if (files.empty()) return make_error(WX_NOT_FOUND, "no .csv files in " + a.roster_dir);
+    return json{{"format", "oneroster"}, {"files", files}};
+  }
+  WX_ASSIGN_OR_RETURN(std::string mapping_text, read_file(a.mapping_file));
+  json mapping = json::parse(mapping_text, nullptr, false);
+  if (!mapping.is_object())
+    return make_error(WX_INVALID_ARGUMENT, a.mapping_file + " is not a JSON object");
+  WX_ASSIGN_OR_RETURN(std::string text, read_file(a.sis_file));
+  files[std::filesystem::path(a.sis_file).filename().string()] = text;
+  return json{{"format", "sis"}, {"mapping", mapping}, {"files", files}};
+}
+
+void write_report(const NightlyArgs& a, const json& report) {
+  if (a.report_file.empty()) return;
+  std::ofstream out(a.report_file, std::ios::binary | std::ios::trunc);
+  out << report.dump(2) << "\n";
+  if (!out) std::fprintf(stderr, "nightly: cannot write the report %s\n", a.report_file.c_str());
+}
+
+void print_summary(const json& r) {
+  auto line = [&](const char* what) {
+    const json& t = r[what];
+    std::printf("  %-8s %4d new, %4d changed, %4d left, %4d unchanged\n", what,
+                t.value("created", 0), t.value("updated", 0), t.value("left", 0),
+                t.value("unchanged", 0));
+  };
+  std::printf("roster: %d change(s)\n", r.value("changes", 0));
+  for (const char* what : {"schools", "groups", "persons"}) line(what);
+  std::printf("  %zu new person(s) with an enrolment code\n", r["new_people"].size());
+}
+
+// One POST to the admin API; a transport failure is "server unreachable".
+struct Call {
+  const NightlyArgs& args;
+  const std::string& token;
+  json& report;
+
+  Result<std::pair<int, json>> post(const std::string& path, const json& body) {
+    CurlOptions curl;
+    curl.timeout = std::chrono::minutes(30);
+    curl.max_attempts = 1;  // each step is safe to rerun, and cron runs it again tomorrow
+    CurlTransport http(curl);
+    WX_ASSIGN_OR_RETURN(
+        HttpResponse answer,
+        http.send({"POST",
+                   args.server + path,
+                   {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}},
+                   body.dump()}));
+    json r = json::parse(answer.body, nullptr, false);
+    return std::make_pair(answer.status, r);
+  }
+
+  int fail(const Error& e, int exit_code) {
+    std::fprintf(stderr, "werkex-admin nightly: %s: %s\n", error_code_name(e.code),
+                 e.message.c_str());
+    report["error"] = {{"code", error_code_name(e.code)}, {"message", e.message}};
+    report["exit"] = exit_code;
+    write_report(args, report);
+    return exit_code;
+  }
+
+  // The server's refusal as an Error and its exit code (10 + code).
+  int refused(int status, const json& r) {
+    Error e = r.is_object() && r.contains("error") && r["error"].is_object()
+                  ? make_error(error_code_from_name(r["error"].value("code", "internal")),
+                               r["error"].value("message", ""))
+                  : make_error(WX_INTERNAL, "HTTP " + std::to_string(status));
+    return fail(e, 10 + static_cast<int>(e.code));
+  }
+};
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// The roster step: 0, or the exit code it failed with.
+int roster_step(Call& call) {
+  auto body = roster_request(call.args);
+  if (!body) return call.fail(body.error(), kBadInput);
+  std::fprintf(stderr, "nightly: roster: sending %zu file(s) to %s\n", (*body)["files"].size(),
+               call.args.server.c_str());
+  const auto t0 = std::chrono::steady_clock::now();
+  auto answer = call.post("/v1/admin/roster", *body);
+  if (!answer) return call.fail(answer.error(), kUnreachable);
+  auto& [status, r] = *answer;
+  call.report["roster"] = r;
+  call.report["roster_seconds"] = seconds_since(t0);
+  if (status == 422 && r.is_object()) {
+    for (const json& p : r.value("problems", json::array()))
+      if (p.is_string()) std::fprintf(stderr, "%s\n", p.get<std::string>().c_str());
+    return call.fail(make_error(WX_INVALID_ARGUMENT, r["error"].value("message", "bad roster")),
+                     kBadInput);
+  }
+  if (status != 200 || !r.is_object()) return call.refused(status, r);
+  std::fprintf(stderr, "nightly: roster: applied in %.1f s\n", seconds_since(t0));
+  print_summary(r);
+  if (!call.args.letters_dir.empty() && !r["new_people"].empty()) {
+    auto written = write_letters(call.args.letters_dir, r["new_people"]);
+    if (!written) return call.fail(written.error(), 10 + static_cast<int>(written.error().code));
+    std::printf("  letters: %zu page(s) in %s\n", *written, call.args.letters_dir.c_str());
+    call.report["letters"] = {{"dir", call.args.letters_dir}, {"pages", *written}};
+  }
+  return 0;
+}
+
+int backup_step(Call& call) {
+  std::fprintf(stderr, "nightly: backup: starting\n");
+  auto answer = call.post("/v1/admin/backup", json::object());
+  if (!answer) return call.fail(answer.error(), kUnreachable);
+  auto& [status, r] = *answer;
+  call.report["backup"] = r;
+  if (status != 200 || !r.is_object()) return call.refused(status, r);
+  std::printf("backup: %s (%zu new blob file(s), %zu old folder(s) removed, %.1f s)\n",
+              r.value("folder", "").c_str(), r.value("blobs_copied", size_t{0}),
+              r.value("removed", size_t{0}), r.value("seconds", 0.0));
+  return 0;
+}
+
+}  // namespace
+
+int nightly_main(int argc, char** argv) {
+  int code = 0;
+  auto args = parse(argc, argv, code);
+  if (!args) return code;
+  auto token = admin_token(*args);
+  if (!token) return usage(token.error().message);
+  json report = {{"started_at", rfc3339_utc(SystemClockSource().now_millis())}};
+  Call call{*args, *token, report};
+  if (!args->roster_dir.empty() || !args->sis_file.empty())
+    if (int failed = roster_step(call)) return failed;
+  if (args->backup)
+    if (int failed = backup_step(call)) return failed;
+  report["exit"] = 0;
+  write_report(*args, report);
+  return 0;
+}
+
+}  // namespace werkex::admin
