@@ -3,6 +3,7 @@
 //   POST /v1/admin/roster  {"format": "oneroster", "files": {"manifest.csv": "...", ...}}
 //                          {"format": "sis", "mapping": {...}, "files": {"export.csv": "..."}}
 //   POST /v1/admin/backup  a backup of the data folder while the server serves (backup.hpp)
+//   POST /v1/admin/retention  erase who left long enough ago, prune the logs (retention.hpp)
 // reads the roster (every problem listed: 422 and nothing applied), applies it in one
 // transaction (roster_import.hpp), and gives each new person a one-time enrolment code for
 // the letters the caller prints. Codes exist only in this answer and as hashes in server.db.
@@ -131,7 +132,20 @@ http::Response App::handle_backup(const http::Request& req, http::RequestLog& lo
   return http::json_response(req, 200, report->to_json());
 }
 
+http::Response App::handle_retention(const http::Request& req, http::RequestLog& log) {
+  auto admin = authenticate_admin(req, log);
+  if (!admin) return http::error_response(req, admin.error());
+  auto report = apply_retention(config_.retention, "admin:" + *admin);
+  if (!report) return http::error_response(req, report.error());
+  log.note = "retention: " + std::to_string(report->dossiers_erased) + " erased";
+  return http::json_response(req, 200, report->to_json());
+}
+
 void App::register_admin_routes(http::Router& router) {
+  router.add(bhttp::verb::post, "/v1/admin/retention",
+             [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
+               return durable(r, [&] { return handle_retention(r, l); });
+             });
   router.add(bhttp::verb::post, "/v1/admin/backup",
              [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
                return handle_backup(r, l);

@@ -18,6 +18,7 @@
 #include "http/router.hpp"
 #include "mailer.hpp"
 #include "rate_limiter.hpp"
+#include "retention.hpp"
 #include "werkex/store.hpp"
 
 namespace werkex::server {
@@ -53,6 +54,8 @@ struct AppConfig {
   // it keeps (backup.hpp).
   std::string backup_dir;
   size_t backup_keep = 7;
+  // How long the school keeps who left, the access log and the audit log (retention.hpp).
+  RetentionPolicy retention;
 };
 
 // A `blob` entity naming a hash, as /v1/blobs sees it.
@@ -98,6 +101,11 @@ class App {
   http::Response handle_roster(const http::Request& req, http::RequestLog& log);
   // POST /v1/admin/backup (admin_handler.cpp): a backup while the server serves (backup.hpp).
   http::Response handle_backup(const http::Request& req, http::RequestLog& log);
+  // POST /v1/admin/retention (admin_handler.cpp, retention.cpp).
+  http::Response handle_retention(const http::Request& req, http::RequestLog& log);
+  Result<RetentionReport> apply_retention(const RetentionPolicy& policy, const std::string& actor);
+  Status erase_pupil(const json& person, uint64_t now_ms, const std::string& actor,
+                     RetentionReport& report);
   // AuthStore::log_read, and the gauge of rows waiting for disk space.
   Status record_read(const Device& device, const std::string& bucket, size_t changes,
                      const std::string& blob = "");

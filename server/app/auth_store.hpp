@@ -108,6 +108,10 @@ class AuthStore {
   size_t buffered_reads();
   ~AuthStore();
   Result<size_t> count_reads(const std::string& bucket);
+  // Retention (auth_store_admin.cpp): deletes access-log / audit-log rows older than
+  // `before_ms`; returns how many went.
+  Result<size_t> prune_access_log(uint64_t before_ms);
+  Result<size_t> prune_audit_log(uint64_t before_ms);
   // The persons a replica id was ever enrolled for (revoked devices included: their past
   // writes stay theirs). One, once enrolment keeps replica ids unique.
   Result<std::vector<std::string>> persons_of_device(const std::string& device_id);

@@ -45,6 +45,20 @@ Status AuthStore::revoke_admin_tokens(const std::string& label, uint64_t now_ms)
   return Status::ok();
 }
 
+Result<size_t> AuthStore::prune_access_log(uint64_t before_ms) {
+  std::lock_guard lock(mu_);
+  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_, "DELETE FROM access_log WHERE at_ms < ?1"));
+  WX_RETURN_IF_ERROR(st.bind(1, static_cast<int64_t>(before_ms)).run());
+  return static_cast<size_t>(db_.changes());
+}
+
+Result<size_t> AuthStore::prune_audit_log(uint64_t before_ms) {
+  std::lock_guard lock(mu_);
+  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_, "DELETE FROM audit_log WHERE at_ms < ?1"));
+  WX_RETURN_IF_ERROR(st.bind(1, static_cast<int64_t>(before_ms)).run());
+  return static_cast<size_t>(db_.changes());
+}
+
 Result<std::string> AuthStore::epoch() {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,

@@ -5,8 +5,8 @@
 // body_limit_bytes, read_timeout_s, write_timeout_s, idle_timeout_s, rate_limit_per_minute,
 // rate_limit_burst, max_blob_bytes, token_idle_days, blob_dossier_quota_bytes,
 // blob_device_daily_bytes, blob_partial_max_age_s, enroll_rate_limit_per_minute,
-// enroll_rate_limit_burst, access_log_buffer_rows, admin_listen, backup_dir, backup_keep, and
-// for the supervisors' outbox smtp_url,
+// enroll_rate_limit_burst, access_log_buffer_rows, admin_listen, backup_dir, backup_keep,
+// retention_left_days, access_log_days, audit_log_days, and for the supervisors' outbox smtp_url,
 // smtp_from, smtp_user, smtp_password, smtp_starttls, smtp_retry_s. Flags win over the file.
 // admin_listen (ADDR:PORT, or "off") is where the admin API listens (the nightly school
 // sync, `werkex-admin nightly`): by default loopback on the sync port + 1 (port 0 when the
@@ -171,6 +171,10 @@ int main(int argc, char** argv) {
         static_cast<uint64_t>(std::max(1.0, config.value("smtp_retry_s", 60.0)) * 1000.0);
     app_config.backup_dir = config.value("backup_dir", "");
     app_config.backup_keep = whole_number(config, "backup_keep", app_config.backup_keep, 1);
+    server::RetentionPolicy& keep = app_config.retention;
+    keep.left_days = whole_number(config, "retention_left_days", keep.left_days);
+    keep.access_log_days = whole_number(config, "access_log_days", keep.access_log_days, 1);
+    keep.audit_log_days = whole_number(config, "audit_log_days", keep.audit_log_days, 1);
     if (mail.enabled() && mail.from.empty())
       return usage("smtp_url needs smtp_from (the address the notes come from)");
   } catch (const std::exception& e) {

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "devices.hpp"
+#include "blob_client.hpp"
 
 using namespace werkex;
 using namespace werkex::test;
@@ -163,4 +163,56 @@ TEST_CASE("nightly: the admin API is only on the admin listener, only with an ad
   CHECK(n.run("--roster " + kFixtures + "/day1") == 5);
   // Usage errors: exit 2.
   CHECK(n.run("") == 2);
+}
+
+TEST_CASE("nightly: retention erases who left long enough ago, and only that",
+          "[integration][nightly][retention]") {
+  TempDir dir;
+  const std::string data = dir.file("server");
+  // 0 days: who left today is due (a school's real setting is two years).
+  ServerProcess server(data, "127.0.0.1:0", json{{"retention_left_days", 0}});
+  const std::string token = dir.file("admin.token");
+  std::ofstream(token) << admin(data, "admin-token nightly") << "\n";
+  auto nightly = [&](const std::string& args) {
+    std::string cmd = std::string(WERKEX_ADMIN) + " nightly --server " + server.admin_url() +
+                      " --token-file " + token + " --report " + dir.file("r.json") + " " + args +
+                      " >/dev/null 2>&1";
+    int status = std::system(cmd.c_str());
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+    std::ifstream in(dir.file("r.json"));
+    return json::parse(in);
+  };
+  json people = nightly("--roster " + kFixtures + "/day1")["roster"]["new_people"];
+  auto code_of = [&](const std::string& ext) {
+    for (const json& p : people)
+      if (p["external_id"] == ext) return p["code"].get<std::string>();
+    FAIL("no new person " << ext);
+    return std::string();
+  };
+  // Fenna (p-1007, leaves on day 2) with a photo; her mentor (t-02) holds her dossier.
+  Device fenna(dir.file("fenna.db"), server.url(), code_of("p-1007"));
+  const std::string bytes = photo(50000, 3), sha = push_blob_entity(fenna, bytes);
+  REQUIRE(BlobClient(server.url(), token_of(fenna)).put(sha, bytes, 0, bytes.size()).status == 200);
+  Device mentor(dir.file("mentor.db"), server.url(), code_of("t-02"));
+  mentor.sync();
+  const std::string bucket = "pupil:" + fenna.user();
+  REQUIRE(mentor.bucket_dump(bucket) != "[]");
+  // Still on the roster: nothing to erase.
+  CHECK(nightly("--retention")["retention"]["dossiers_erased"] == 0);
+
+  nightly("--roster " + kFixtures + "/day2");
+  json r = nightly("--retention")["retention"];
+  CHECK(r["dossiers_erased"] == 1);
+  CHECK(r["blob_files_removed"] == 1);
+  CHECK_FALSE(std::filesystem::exists(data + "/blobs/" + sha.substr(0, 2) + "/" + sha));
+  // Her device's token is gone; her mentor's device purges the dossier at its next sync.
+  CHECK(fenna.try_sync().error().code == WX_UNAUTHENTICATED);
+  mentor.sync();
+  CHECK(mentor.bucket_dump(bucket) == "[]");
+  // The erasure is in the audit log, with how much but not what.
+  std::string audit = admin(data, "audit " + fenna.user());
+  CHECK_THAT(audit, Catch::Contains("dossier_erased"));
+  CHECK(audit.find("Fenna") == std::string::npos);
+  CHECK(nightly("--retention")["retention"]["dossiers_erased"] == 0);
 }

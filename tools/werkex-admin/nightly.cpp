@@ -27,18 +27,19 @@ constexpr int kUsage = 2, kBadInput = 3, kUnreachable = 5;
 
 struct NightlyArgs {
   std::string server, token, roster_dir, sis_file, mapping_file, letters_dir, report_file;
-  bool backup = false;
+  bool backup = false, retention = false;
 };
 
 int usage(const std::string& why) {
-  std::fprintf(stderr,
-               "werkex-admin nightly: %s\n"
-               "usage: werkex-admin nightly --server URL [--roster DIR | --sis FILE --mapping "
-               "FILE]\n"
-               "         [--backup] [--token-file FILE] [--letters DIR] [--report FILE]\n"
-               "The admin token comes from --token-file or $WERKEX_ADMIN_TOKEN "
-               "(werkex-admin --data DIR admin-token LABEL makes one).\n",
-               why.c_str());
+  std::fprintf(
+      stderr,
+      "werkex-admin nightly: %s\n"
+      "usage: werkex-admin nightly --server URL [--roster DIR | --sis FILE --mapping "
+      "FILE]\n"
+      "         [--retention] [--backup] [--token-file FILE] [--letters DIR] [--report FILE]\n"
+      "The admin token comes from --token-file or $WERKEX_ADMIN_TOKEN "
+      "(werkex-admin --data DIR admin-token LABEL makes one).\n",
+      why.c_str());
   return kUsage;
 }
 
@@ -59,8 +60,8 @@ std::optional<NightlyArgs> parse(int argc, char** argv, int& exit_code) {
       {"--mapping", &NightlyArgs::mapping_file}, {"--letters", &NightlyArgs::letters_dir},
       {"--report", &NightlyArgs::report_file}};
   for (int i = 0; i < argc; ++i) {
-    if (std::string(argv[i]) == "--backup") {
-      a.backup = true;
+    if (std::string(argv[i]) == "--backup" || std::string(argv[i]) == "--retention") {
+      (std::string(argv[i]) == "--backup" ? a.backup : a.retention) = true;
       continue;
     }
     auto f = flags.find(argv[i]);
@@ -75,8 +76,8 @@ std::optional<NightlyArgs> parse(int argc, char** argv, int& exit_code) {
   if (a.server.empty()) why = "--server URL is required";
   if (!a.roster_dir.empty() && !a.sis_file.empty())
     why = "give --roster DIR or --sis FILE, not both";
-  if (a.roster_dir.empty() && a.sis_file.empty() && !a.backup)
-    why = "nothing to do: give --roster DIR, --sis FILE or --backup";
+  if (a.roster_dir.empty() && a.sis_file.empty() && !a.backup && !a.retention)
+    why = "nothing to do: give --roster DIR, --sis FILE, --backup or --retention";
   if (!a.sis_file.empty() && a.mapping_file.empty()) why = "--sis needs --mapping FILE";
   if (!why.empty()) {
     exit_code = usage(why);
@@ -211,6 +212,21 @@ int roster_step(Call& call) {
   return 0;
 }
 
+int retention_step(Call& call) {
+  std::fprintf(stderr, "nightly: retention: starting\n");
+  auto answer = call.post("/v1/admin/retention", json::object());
+  if (!answer) return call.fail(answer.error(), kUnreachable);
+  auto& [status, r] = *answer;
+  call.report["retention"] = r;
+  if (status != 200 || !r.is_object()) return call.refused(status, r);
+  std::printf(
+      "retention: %zu dossier(s) erased, %zu photo file(s) removed, %zu access-log and "
+      "%zu audit-log row(s) pruned\n",
+      r.value("dossiers_erased", size_t{0}), r.value("blob_files_removed", size_t{0}),
+      r.value("access_log_rows", size_t{0}), r.value("audit_log_rows", size_t{0}));
+  return 0;
+}
+
 int backup_step(Call& call) {
   std::fprintf(stderr, "nightly: backup: starting\n");
   auto answer = call.post("/v1/admin/backup", json::object());
@@ -236,6 +252,9 @@ int nightly_main(int argc, char** argv) {
   Call call{*args, *token, report};
   if (!args->roster_dir.empty() || !args->sis_file.empty())
     if (int failed = roster_step(call)) return failed;
+  // Order: the roster (who left is marked), then retention, then the backup of the result.
+  if (args->retention)
+    if (int failed = retention_step(call)) return failed;
   if (args->backup)
     if (int failed = backup_step(call)) return failed;
   report["exit"] = 0;

@@ -1,0 +1,103 @@
+// Retention (retention.hpp): the admin API's POST /v1/admin/retention.
+#include "retention.hpp"
+
+#include "access.hpp"
+#include "app.hpp"
+
+namespace werkex::server {
+
+namespace {
+
+std::string str(const json& doc, const char* key) {
+  auto it = doc.find(key);
+  return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Pupils who left on or before `cutoff` (YYYY-MM-DD).
+Result<std::vector<json>> leavers(const Replica& dossiers, const std::string& cutoff) {
+  WX_ASSIGN_OR_RETURN(auto left, dossiers.list(Query::where("person", "", "status", "left")));
+  std::vector<json> out;
+  for (json& p : left) {
+    const std::string on = str(p, "left_on");
+    if (str(p, "role") == "pupil" && !on.empty() && on <= cutoff) out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace
+
+json RetentionReport::to_json() const {
+  return {{"dossiers_erased", dossiers_erased},
+          {"entities_erased", entities_erased},
+          {"blob_files_removed", blob_files_removed},
+          {"access_log_rows", access_log_rows},
+          {"audit_log_rows", audit_log_rows}};
+}
+
+// Erases one pupil (retention.hpp); the caller holds the dossier lock.
+Status App::erase_pupil(const json& person, uint64_t now_ms, const std::string& actor,
+                        RetentionReport& report) {
+  const std::string id = str(person, "id"), bucket = "pupil:" + id;
+  Query in_bucket;
+  in_bucket.bucket = bucket;
+  in_bucket.include_deleted = true;
+  WX_ASSIGN_OR_RETURN(size_t entities, dossiers_->count(in_bucket));
+  WX_ASSIGN_OR_RETURN(auto hashes, holdings_->hashes(bucket));
+  size_t files = 0;
+  for (const std::string& sha : hashes) {
+    WX_RETURN_IF_ERROR(blobs_->discard_partial(bucket, sha));
+    WX_ASSIGN_OR_RETURN(size_t left, holdings_->drop(bucket, sha));
+    if (left == 0) {
+      WX_RETURN_IF_ERROR(blobs_->remove(sha));
+      ++files;
+    }
+  }
+  WX_RETURN_IF_ERROR(dossiers_->purge_bucket(bucket));
+  WX_ASSIGN_OR_RETURN(auto placements, dossiers_->list(Query::where("placement", "", "pupil", id)));
+  const Identity before = dossiers_->identity();
+  const std::string school_bucket = str(person, "bucket");
+  Status erased = dossiers_->write_together([&]() -> Status {
+    // Placements are the counsellor's to delete, the roster the admin's (the schema's roles).
+    WX_RETURN_IF_ERROR(dossiers_->set_identity({"server", "counsellor", "", school_bucket}));
+    for (const json& p : placements) WX_RETURN_IF_ERROR(dossiers_->remove(str(p, "id")));
+    WX_RETURN_IF_ERROR(dossiers_->set_identity({"server", "admin", "", school_bucket}));
+    WX_RETURN_IF_ERROR(dossiers_
+                           ->put({{"id", id},
+                                  {"name", "(verwijderd)"},
+                                  {"email", nullptr},
+                                  {"external_id", nullptr}})
+                           .status());
+    return dossiers_->remove(id);
+  });
+  WX_RETURN_IF_ERROR(dossiers_->set_identity(before));
+  WX_RETURN_IF_ERROR(erased);
+  WX_RETURN_IF_ERROR(auth_->revoke_person_devices(id, now_ms));
+  json how_much = {{"entities", entities + placements.size() + 1}, {"blob_files", files}};
+  WX_RETURN_IF_ERROR(auth_->audit(now_ms, actor, "dossier_erased", id, how_much.dump()));
+  ++report.dossiers_erased;
+  report.entities_erased += entities + placements.size() + 1;
+  report.blob_files_removed += files;
+  return Status::ok();
+}
+
+Result<RetentionReport> App::apply_retention(const RetentionPolicy& policy,
+                                             const std::string& actor) {
+  RetentionReport report;
+  const uint64_t now = now_ms();
+  const uint64_t day_ms = 86400000ull;
+  {
+    std::lock_guard lock(mu_);
+    const std::string today = rfc3339_utc(now).substr(0, 10);
+    WX_ASSIGN_OR_RETURN(auto gone,
+                        leavers(*dossiers_, add_days(today, -static_cast<int>(policy.left_days))));
+    for (const json& person : gone) WX_RETURN_IF_ERROR(erase_pupil(person, now, actor, report));
+  }
+  WX_ASSIGN_OR_RETURN(
+      report.access_log_rows,
+      auth_->prune_access_log(now - std::min(now, policy.access_log_days * day_ms)));
+  WX_ASSIGN_OR_RETURN(report.audit_log_rows,
+                      auth_->prune_audit_log(now - std::min(now, policy.audit_log_days * day_ms)));
+  return report;
+}
+
+}  // namespace werkex::server
