@@ -6,6 +6,8 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 
 #include "atomic_file.hpp"
@@ -18,6 +20,7 @@
 #include "werkex/blob_store.hpp"
 #include "werkex/clock.hpp"
 #include "werkex/schema.hpp"
+#include "work_queue.hpp"
 
 namespace werkex::exporter {
 
@@ -77,8 +80,12 @@ class Run {
   }
   void export_group(const std::string& group, const std::vector<PupilRef>& pupils);
   void export_pupil(const std::string& group, const PupilRef& p, const json& doc);
-  Status write_pupil(const std::string& rel, const std::string& old_rel, const json& doc);
-  Status copy_photos(const json& doc, const fs::path& dir);
+  // On a worker: writes the files, then records the outcome.
+  void write_job(const std::string& id, const std::string& rel, const std::string& old_rel,
+                 const std::string& fingerprint, const json& doc);
+  Status write_pupil(const std::string& rel, const std::string& old_rel, const json& doc,
+                     size_t& photos_copied);
+  Status copy_photos(const json& doc, const fs::path& dir, size_t& copied);
   void write_csv(const std::string& group, const std::vector<json>& exports);
 
   const Replica& r_;
@@ -86,9 +93,11 @@ class Run {
   const ExportOptions& options_;
   uint64_t now_ = 0;
   std::string settings_;
-  ExportState state_;
-  ExportReport report_;
+  std::mutex mutex_;     // the workers and the reading thread share state_ and report_
+  ExportState state_;    // GUARDED_BY(mutex_)
+  ExportReport report_;  // GUARDED_BY(mutex_)
   size_t total_ = 0, done_ = 0;
+  std::unique_ptr<WorkQueue> queue_;
 };
 
 Result<ExportReport> Run::run() {
@@ -101,7 +110,10 @@ Result<ExportReport> Run::run() {
   WX_ASSIGN_OR_RETURN(Groups groups, group_pupils(r_));
   for (const auto& [group, pupils] : groups)
     for (const PupilRef& p : pupils) total_ += selected(p.id) ? 1 : 0;
+  // Twice as many jobs as workers may wait: enough to keep them busy, little memory.
+  queue_ = std::make_unique<WorkQueue>(options_.threads, 2 * options_.threads);
   for (const auto& [group, pupils] : groups) export_group(group, pupils);
+  queue_.reset();                                           // every file written
   WX_RETURN_IF_ERROR(state_.save(out_, options_.durable));  // last: see the header
   report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report_;
@@ -114,6 +126,7 @@ void Run::export_group(const std::string& group, const std::vector<PupilRef>& pu
     auto doc = export_dossier(r_, p.id, now_);
     if (!doc) {
       if (selected(p.id)) {
+        std::lock_guard lock(mutex_);
         ++report_.pupils;
         report_.failed.push_back({p.id, group + "/" + p.folder, doc.error().to_string()});
       }
@@ -127,28 +140,47 @@ void Run::export_group(const std::string& group, const std::vector<PupilRef>& pu
 }
 
 void Run::export_pupil(const std::string& group, const PupilRef& p, const json& doc) {
-  ++report_.pupils;
   const std::string rel = group + "/" + p.folder;
   const std::string fingerprint = dossier_fingerprint(doc, settings_, blob_dir_);
-  auto old = state_.pupils.find(p.id);
-  std::string old_rel = old == state_.pupils.end() ? "" : old->second.folder;
+  std::string old_fingerprint, old_rel;
+  {
+    std::lock_guard lock(mutex_);
+    ++report_.pupils;
+    auto old = state_.pupils.find(p.id);
+    if (old != state_.pupils.end()) {
+      old_fingerprint = old->second.fingerprint;
+      old_rel = old->second.folder;
+    }
+  }
   std::error_code ec;
-  bool same = old != state_.pupils.end() && old->second.fingerprint == fingerprint &&
-              old_rel == rel && fs::exists(fs::path(out_) / rel / "dossier.json", ec);
+  bool same = old_fingerprint == fingerprint && old_rel == rel &&
+              fs::exists(fs::path(out_) / rel / "dossier.json", ec);
   if (same && !options_.force) {
+    std::lock_guard lock(mutex_);
     ++report_.unchanged;
     return;
   }
-  Status s = write_pupil(rel, old_rel, doc);
+  queue_->submit([this, id = p.id, rel, old_rel, fingerprint, doc] {
+    write_job(id, rel, old_rel, fingerprint, doc);
+  });
+}
+
+void Run::write_job(const std::string& id, const std::string& rel, const std::string& old_rel,
+                    const std::string& fingerprint, const json& doc) {
+  size_t photos = 0;
+  Status s = write_pupil(rel, old_rel, doc, photos);
+  std::lock_guard lock(mutex_);
+  report_.photos_copied += photos;
   if (!s) {
-    report_.failed.push_back({p.id, rel, s.error().message});
+    report_.failed.push_back({id, rel, s.error().message});
     return;
   }
   ++report_.written;
-  state_.pupils[p.id] = {fingerprint, rel, rfc3339_utc(now_)};
+  state_.pupils[id] = {fingerprint, rel, rfc3339_utc(now_)};
 }
 
-Status Run::write_pupil(const std::string& rel, const std::string& old_rel, const json& doc) {
+Status Run::write_pupil(const std::string& rel, const std::string& old_rel, const json& doc,
+                        size_t& photos_copied) {
   const fs::path dir = fs::path(out_) / rel;
   std::error_code ec;
   if (!old_rel.empty() && old_rel != rel && fs::is_directory(fs::path(out_) / old_rel, ec) &&
@@ -159,7 +191,7 @@ Status Run::write_pupil(const std::string& rel, const std::string& old_rel, cons
   }
   fs::create_directories(dir / "photos", ec);
   if (ec) return make_error(WX_IO, "creating " + (dir / "photos").string() + ": " + ec.message());
-  WX_RETURN_IF_ERROR(copy_photos(doc, dir));
+  WX_RETURN_IF_ERROR(copy_photos(doc, dir, photos_copied));
   WX_RETURN_IF_ERROR(
       write_file_atomically((dir / "dossier.json").string(), doc.dump(2) + "\n", options_.durable));
   const int px = options_.thumbnail_px;
@@ -171,7 +203,7 @@ Status Run::write_pupil(const std::string& rel, const std::string& old_rel, cons
   return write_file_atomically((dir / "portfolio.html").string(), html, options_.durable);
 }
 
-Status Run::copy_photos(const json& doc, const fs::path& dir) {
+Status Run::copy_photos(const json& doc, const fs::path& dir, size_t& copied_count) {
   std::set<std::string> done;
   for (const json& p : doc.value("photos", json::array())) {
     const std::string sha = p.value("sha256", ""), file = p.value("file", "");
@@ -182,7 +214,7 @@ Status Run::copy_photos(const json& doc, const fs::path& dir) {
     // the dossier is written again once it arrives.
     if (!copied && copied.error().code == WX_NOT_FOUND) continue;
     if (!copied) return copied.error();
-    if (*copied) ++report_.photos_copied;
+    if (*copied) ++copied_count;
   }
   return Status::ok();
 }
@@ -192,10 +224,13 @@ void Run::write_csv(const std::string& group, const std::vector<json>& exports) 
   const std::string csv = progress_csv(exports, options_.csv_separator, options_.csv_bom);
   const std::string sha = sha256_hex(csv);
   std::error_code ec;
+  std::unique_lock lock(mutex_);
   if (state_.csv[group] == sha && fs::exists(dir / "voortgang.csv", ec)) return;
+  lock.unlock();
   fs::create_directories(dir, ec);
   Status s = ec ? Status(make_error(WX_IO, "creating " + dir.string() + ": " + ec.message()))
                 : write_file_atomically((dir / "voortgang.csv").string(), csv, options_.durable);
+  lock.lock();
   if (!s) {
     report_.failed.push_back({"", group + "/voortgang.csv", s.error().message});
     return;

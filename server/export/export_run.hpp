@@ -24,8 +24,9 @@
 //   deleted: a pupil whose folder name changed (renamed, moved group) has the old folder
 //   moved to the new name when the new one does not exist yet, else the old one is left;
 // - a group's CSV is rewritten when its content changes (or the file is missing).
-// Reads `dossiers` only (list, get, field_states), so it may run beside the server writing
-// the same database (SQLite WAL). Not thread-safe (the Replica is not).
+// Reads `dossiers` only (list, get, field_states), and only on the calling thread, so it may
+// run beside the server writing the same database (SQLite WAL); `options.threads` workers
+// write the files. export_dossiers() itself is not to be called concurrently on one Replica.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +47,9 @@ struct ExportOptions {
   bool csv_bom = true;
   bool durable = true;  // fsync every file and folder (off only for tests and benchmarks)
   bool force = false;   // write every selected dossier, changed or not
+  // Worker threads that make the thumbnails, pages and files of changed dossiers; the
+  // database is read on the calling thread meanwhile. 2: the school server's two cores.
+  size_t threads = 2;
   // Called after each pupil (done of total), for the caller's progress lines.
   std::function<void(size_t done, size_t total)> progress;
 };

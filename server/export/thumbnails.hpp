@@ -13,8 +13,9 @@
 // libvips is started once per process, on first use, by a std::call_once, so the first
 // calls may come from several threads at once. After that every function here is safe to
 // call concurrently (libvips is thread-safe; each call owns its images, released by RAII).
-// libvips' operation cache is switched off: every photo is read once, and a cache would only
-// hold memory and open files.
+// libvips' operation cache is switched off (every photo is read once, and a cache would only
+// hold memory and open files) and each image is processed on one thread (the caller runs
+// several at once): both are process-wide libvips settings, made by start_vips().
 #pragma once
 
 #include <string>

@@ -3,14 +3,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "export_run.hpp"
 #include "export_state.hpp"
 #include "export_world.hpp"
 #include "pupil_folder.hpp"
+#include "work_queue.hpp"
 
 using namespace werkex;
 using exporter::export_dossiers;
@@ -209,4 +212,40 @@ TEST_CASE("export: a run killed at any moment leaves no half file", "[export][ru
   CHECK(r.failed.empty());
   CHECK(half_files(s.w.out_dir).empty());
   CHECK(s.run().written == 0);
+}
+
+TEST_CASE("export: the files are the same whatever the number of worker threads",
+          "[export][run][threads]") {
+  School s;
+  std::map<std::string, std::string> seen;  // relative path -> bytes, from one worker
+  for (size_t threads : {1, 4}) {
+    s.options.threads = threads;
+    fs::path out = s.w.dir.file("out-" + std::to_string(threads));
+    ExportReport r = expect_ok(export_dossiers(*s.w.db, s.w.blob_dir, out.string(), s.options));
+    CHECK(r.written == 3);
+    size_t files = 0;
+    for (const auto& e : fs::recursive_directory_iterator(out)) {
+      if (!e.is_regular_file()) continue;
+      std::string rel = fs::relative(e.path(), out).string();
+      if (rel == exporter::kStateFileName) continue;  // holds written_at only
+      ++files;
+      if (threads == 1)
+        seen[rel] = slurp(e.path());
+      else
+        CHECK(seen[rel] == slurp(e.path()));
+    }
+    CHECK(files == seen.size());
+  }
+}
+
+TEST_CASE("export: the work queue runs every job and waits for them", "[export][queue]") {
+  std::atomic<int> done{0};
+  {
+    exporter::WorkQueue queue(3, 2);
+    for (int i = 0; i < 50; ++i) queue.submit([&] { ++done; });
+    queue.wait();
+    CHECK(done == 50);
+    for (int i = 0; i < 10; ++i) queue.submit([&] { ++done; });
+  }  // the destructor waits too
+  CHECK(done == 60);
 }
