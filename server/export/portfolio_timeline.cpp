@@ -16,15 +16,19 @@ using Entities = std::vector<const json*>;
 
 std::string labelled(const std::string& label, const std::string& text) {
   if (text.empty()) return "";
+  if (label.empty()) return "<p class=\"tekst\">" + html_escape(text) + "</p>\n";
   return "<p><span class=\"label\">" + html_escape(label) + "</span> <span class=\"tekst\">" +
          html_escape(text) + "</span></p>\n";
 }
 
-// The enum values of doc[key] as Dutch labels, joined: "leren, laten zien".
+// The enum values of doc[key] as Dutch labels, sorted (the conversation rules' labels start
+// with their number) and joined: "leren, laten zien".
 std::string labels_of(const json& doc, const char* key, const std::string& enum_name) {
+  std::vector<std::string> labels;
+  for (const std::string& v : strings_of(doc, key)) labels.push_back(enum_label(enum_name, v));
+  std::sort(labels.begin(), labels.end());
   std::string out;
-  for (const std::string& v : strings_of(doc, key))
-    out += (out.empty() ? "" : ", ") + enum_label(enum_name, v);
+  for (const std::string& l : labels) out += (out.empty() ? "" : ", ") + l;
   return out;
 }
 
