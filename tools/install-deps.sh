@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache
   libsqlite3-dev sqlite3 nlohmann-json3-dev libsodium-dev libcurl4-openssl-dev
   catch2 libboost1.81-dev libssl-dev openssl
+  libvips-dev  # the nightly dossier exports: thumbnails (JPEG, PNG, HEIC through libheif)
   default-jdk-headless
   libcsv-dev  # the roster readers (server/school)
   clang libclang-rt-14-dev  # the fuzz targets: clang with libFuzzer and the sanitizers
