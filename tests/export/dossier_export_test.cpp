@@ -45,7 +45,7 @@ bool signature_verifies(const json& entry, const std::string& message) {
 
 }  // namespace
 
-TEST_CASE("export: the JSON holds every live entity as get() gives it, and the roster around it",
+TEST_CASE("json: holds every live entity as get() gives it, and the roster around it",
           "[export][json]") {
   test::ExportWorld w;
   std::string pupil = w.add_pupil("Daan 't Hart", w.group);
@@ -95,7 +95,7 @@ TEST_CASE("export: the JSON holds every live entity as get() gives it, and the r
                      [&](const json& e) { return e["id"] == d.contact; }));
 }
 
-TEST_CASE("export: a key sign-off verifies offline with the exported public key",
+TEST_CASE("json: a key sign-off verifies offline with the exported public key",
           "[export][json][signoff]") {
   test::ExportWorld w;
   std::string pupil = w.add_pupil("Daan 't Hart", w.group);
@@ -135,7 +135,7 @@ TEST_CASE("export: a key sign-off verifies offline with the exported public key"
   CHECK(s["current_content_hash"] == s["content_hash"]);
 }
 
-TEST_CASE("export: an edit after signing exports as stale; only pupils export",
+TEST_CASE("json: an edit after signing exports as stale, and only pupils export",
           "[export][json][signoff]") {
   test::ExportWorld w;
   std::string pupil = w.add_pupil("Sem van der Berg", w.group);

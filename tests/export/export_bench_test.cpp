@@ -37,7 +37,7 @@ exporter::ExportReport timed_run(test::ExportWorld& w, bool durable, const std::
 
 }  // namespace
 
-TEST_CASE("export: benchmark, 100 pupils with 5 photos each", "[.bench][export]") {
+TEST_CASE("bench: 100 pupils with 5 photos each", "[.bench][export]") {
   constexpr int kPupils = 100;
   test::ExportWorld w(false);
   std::vector<test::FullDossier> dossiers;
@@ -83,7 +83,7 @@ TEST_CASE("export: benchmark, 100 pupils with 5 photos each", "[.bench][export]"
       peak_rss_mb());
 }
 
-TEST_CASE("export: benchmark, one thumbnail of an 800x600 and a 4032x3024 JPEG",
+TEST_CASE("bench: one thumbnail of an 800x600 and a 4032x3024 JPEG",
           "[.bench][export][thumbnail]") {
   test::TempDir dir;
   for (auto [w, h] : {std::pair{800, 600}, std::pair{4032, 3024}}) {

@@ -73,7 +73,7 @@ std::vector<std::string> half_files(const fs::path& root) {
 
 }  // namespace
 
-TEST_CASE("export: a run writes every dossier, its photos, page and group CSVs, then nothing",
+TEST_CASE("run: writes every dossier, its photos, page and group CSVs, then nothing",
           "[export][run]") {
   School s;
   ExportReport first = s.run();
@@ -105,7 +105,7 @@ TEST_CASE("export: a run writes every dossier, its photos, page and group CSVs, 
   CHECK(second.failed.empty());
 }
 
-TEST_CASE("export: a changed dossier is written again, with its group's CSV", "[export][run]") {
+TEST_CASE("run: a changed dossier is written again, with its group's CSV", "[export][run]") {
   School s;
   s.run();
   s.add_experience(s.sem, "Tweede ervaring");
@@ -126,7 +126,7 @@ TEST_CASE("export: a changed dossier is written again, with its group's CSV", "[
   CHECK(only.written == 1);
 }
 
-TEST_CASE("export: a pupil whose folder cannot be written fails alone and is retried",
+TEST_CASE("run: a pupil whose folder cannot be written fails alone and is retried",
           "[export][run][failure]") {
   School s;
   // A file where Sem's folder goes: his files cannot be written (root ignores permissions).
@@ -147,7 +147,7 @@ TEST_CASE("export: a pupil whose folder cannot be written fails alone and is ret
   CHECK(retry.failed.empty());
 }
 
-TEST_CASE("export: pupils who left are exported and no folder is ever deleted",
+TEST_CASE("run: pupils who left are exported and no folder is ever deleted",
           "[export][run][left]") {
   School s;
   s.run();
@@ -168,7 +168,7 @@ TEST_CASE("export: pupils who left are exported and no folder is ever deleted",
         0);
 }
 
-TEST_CASE("export: the state file is written last and a damaged one means a full run",
+TEST_CASE("run: the state file is written last and a damaged one means a full run",
           "[export][run][atomic]") {
   School s;
   s.run();
@@ -188,7 +188,7 @@ TEST_CASE("export: the state file is written last and a damaged one means a full
   CHECK(s.run().written == 0);
 }
 
-TEST_CASE("export: a run killed at any moment leaves no half file", "[export][run][atomic]") {
+TEST_CASE("run: killed at any moment leaves no half file", "[export][run][atomic]") {
   School s;
   const std::string db_path = s.w.dir.file("dossiers.db");
   for (int delay_ms : {0, 5, 10, 20, 40, 80}) {
@@ -214,7 +214,7 @@ TEST_CASE("export: a run killed at any moment leaves no half file", "[export][ru
   CHECK(s.run().written == 0);
 }
 
-TEST_CASE("export: the files are the same whatever the number of worker threads",
+TEST_CASE("run: the files are the same whatever the number of worker threads",
           "[export][run][threads]") {
   School s;
   std::map<std::string, std::string> seen;  // relative path -> bytes, from one worker
@@ -238,7 +238,7 @@ TEST_CASE("export: the files are the same whatever the number of worker threads"
   }
 }
 
-TEST_CASE("export: the work queue runs every job and waits for them", "[export][queue]") {
+TEST_CASE("queue: runs every job and waits for them", "[export][queue]") {
   std::atomic<int> done{0};
   {
     exporter::WorkQueue queue(3, 2);

@@ -30,7 +30,7 @@ struct Page {
 
 }  // namespace
 
-TEST_CASE("export: the portfolio shows each cycle in order, newest cycle first", "[export][html]") {
+TEST_CASE("portfolio: shows each cycle in order, newest cycle first", "[export][html]") {
   Page p;
   const std::string& html = p.html;
   // The second activity (planned 2027-01-15) came from the first one's next step: first.
@@ -60,8 +60,7 @@ TEST_CASE("export: the portfolio shows each cycle in order, newest cycle first",
   CHECK(html.find("Gevoel:</span> <span class=\"tekst\">trots") != std::string::npos);
 }
 
-TEST_CASE("export: the portfolio escapes text and references nothing outside itself",
-          "[export][html]") {
+TEST_CASE("portfolio: escapes text and references nothing outside itself", "[export][html]") {
   Page p;
   const std::string& html = p.html;
   CHECK(html.find("Loopbaandossier van Daan &#39;t Hart") != std::string::npos);
@@ -77,7 +76,7 @@ TEST_CASE("export: the portfolio escapes text and references nothing outside its
   CHECK(html.find("@media print") != std::string::npos);
 }
 
-TEST_CASE("export: the portfolio embeds thumbnails and leaves out photos that show others",
+TEST_CASE("portfolio: embeds thumbnails and leaves out photos that show others",
           "[export][html][photos]") {
   Page p;
   const std::string& html = p.html;
@@ -96,7 +95,7 @@ TEST_CASE("export: the portfolio embeds thumbnails and leaves out photos that sh
   CHECK(placeholders.find("data:image") == std::string::npos);
 }
 
-TEST_CASE("export: the portfolio shows sign-offs in Dutch with hours, and the competencies",
+TEST_CASE("portfolio: shows sign-offs in Dutch with hours, and the competencies",
           "[export][html][signoff]") {
   Page p;
   CHECK(p.html.find("<span class=\"stempel status-valid\">geldig</span>") != std::string::npos);
@@ -122,7 +121,7 @@ TEST_CASE("export: the portfolio shows sign-offs in Dutch with hours, and the co
   }
 }
 
-TEST_CASE("export: the portfolio is made from any JSON without throwing", "[export][html]") {
+TEST_CASE("portfolio: is made from any JSON without throwing", "[export][html]") {
   for (const char* text : {"null", "[]", "{}", "{\"entities\":5,\"pupil\":[]}",
                            "{\"entities\":[{\"type\":\"experience\",\"activity\":3}],"
                            "\"photos\":[{\"attached_to\":5}],\"signoffs\":[7]}"}) {

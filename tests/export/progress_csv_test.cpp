@@ -23,7 +23,7 @@ std::vector<std::string> lines_of(const std::string& csv) {
 
 }  // namespace
 
-TEST_CASE("export: CSV fields are quoted when they hold a separator, quote or line break",
+TEST_CASE("csv: CSV fields are quoted when they hold a separator, quote or line break",
           "[export][csv]") {
   CHECK(csv_field("Sem", ';') == "Sem");
   CHECK(csv_field("Berg, Sem", ';') == "Berg, Sem");
@@ -35,7 +35,7 @@ TEST_CASE("export: CSV fields are quoted when they hold a separator, quote or li
   CHECK(csv_field("", ';').empty());
 }
 
-TEST_CASE("export: the progress CSV has a row per pupil with the cycle, hours and sign-offs",
+TEST_CASE("csv: the progress CSV has a row per pupil with the cycle, hours and sign-offs",
           "[export][csv]") {
   test::ExportWorld w;
   std::string daan = w.add_pupil("Daan 't Hart", w.group);

@@ -23,8 +23,7 @@ bool is_jpeg(const std::string& bytes) {
 
 }  // namespace
 
-TEST_CASE("export: a thumbnail is a JPEG within the size, without EXIF or GPS",
-          "[export][thumbnail]") {
+TEST_CASE("thumbnail: is a JPEG within the size, without EXIF or GPS", "[export][thumbnail]") {
   test::TempDir dir;
   std::string photo = test::make_jpeg(800, 600, 1, true);
   test::ImageInfo original = test::inspect_image(photo);
@@ -42,7 +41,7 @@ TEST_CASE("export: a thumbnail is a JPEG within the size, without EXIF or GPS",
   CHECK(thumb.size() < photo.size());
 }
 
-TEST_CASE("export: a small PNG with transparency becomes a JPEG of its own size",
+TEST_CASE("thumbnail: a small PNG with transparency becomes a JPEG of its own size",
           "[export][thumbnail]") {
   test::TempDir dir;
   std::string thumb =
@@ -53,7 +52,7 @@ TEST_CASE("export: a small PNG with transparency becomes a JPEG of its own size"
   CHECK(info.height == 30);
 }
 
-TEST_CASE("export: HEIC photos get a JPEG rendition (Debian's libvips reads HEIC)",
+TEST_CASE("thumbnail: HEIC photos get a JPEG rendition (Debian's libvips reads HEIC)",
           "[export][thumbnail][heic]") {
   test::TempDir dir;
   std::string heic = test::make_heic(320, 240, 3);
@@ -70,8 +69,7 @@ TEST_CASE("export: HEIC photos get a JPEG rendition (Debian's libvips reads HEIC
   CHECK(test::inspect_image(thumb).width == 100);
 }
 
-TEST_CASE("export: thumbnails of missing or broken files and bad sizes are errors",
-          "[export][thumbnail]") {
+TEST_CASE("thumbnail: missing or broken files and bad sizes are errors", "[export][thumbnail]") {
   test::TempDir dir;
   CHECK(jpeg_thumbnail(dir.file("nothing.jpg"), 100).error().code == WX_IO);
   CHECK(jpeg_thumbnail(write(dir, "b.jpg", "not an image at all"), 100).error().code == WX_IO);
