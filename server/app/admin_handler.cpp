@@ -4,11 +4,15 @@
 //                          {"format": "sis", "mapping": {...}, "files": {"export.csv": "..."}}
 //   POST /v1/admin/backup  a backup of the data folder while the server serves (backup.hpp)
 //   POST /v1/admin/retention  erase who left long enough ago, prune the logs (retention.hpp)
+//   POST /v1/admin/export  {"only": [PUPIL_ID, ...], "force": false}: the dossiers that
+//                          changed since the last run into export_dir (export/export_run.hpp)
+//   POST /v1/admin/nightly the config's in-server nightly run, now (nightly_run.hpp)
 // reads the roster (every problem listed: 422 and nothing applied), applies it in one
 // transaction (roster_import.hpp), and gives each new person a one-time enrolment code for
 // the letters the caller prints. Codes exist only in this answer and as hashes in server.db.
 #include "app.hpp"
 #include "backup.hpp"
+#include "export/export_run.hpp"
 #include "http/negotiation.hpp"
 #include "roster_import.hpp"
 #include "school/oneroster.hpp"
@@ -71,6 +75,30 @@ http::Response problems_response(const http::Request& req, const school::RosterR
 
 }  // namespace
 
+Result<json> App::import_roster(const school::Roster& roster, const std::string& actor) {
+  std::lock_guard lock(mu_);
+  const uint64_t now = now_ms();
+  WX_ASSIGN_OR_RETURN(RosterOutcome outcome,
+                      apply_roster(*dossiers_, roster, rfc3339_utc(now).substr(0, 10), now));
+  std::vector<std::string> ids;
+  for (const NewPerson& p : outcome.new_people) ids.push_back(p.id);
+  WX_ASSIGN_OR_RETURN(auto codes, auth_->create_invites(ids, kLetterCodeHours, now, "roster"));
+  json out = outcome.to_json();
+  out["new_people"] = json::array();
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const NewPerson& p = outcome.new_people[i];
+    out["new_people"].push_back({{"id", p.id},
+                                 {"external_id", p.external_id},
+                                 {"name", p.name},
+                                 {"role", p.role},
+                                 {"groups", p.groups},
+                                 {"code", codes[i]}});
+  }
+  out["left_people"] = outcome.left_people;
+  WX_RETURN_IF_ERROR(auth_->audit(now, actor, "roster_imported", "", outcome.to_json().dump()));
+  return out;
+}
+
 Result<std::string> App::authenticate_admin(const http::Request& req, http::RequestLog& log) {
   auto auth = req[bhttp::field::authorization];
   constexpr std::string_view kBearer = "Bearer ";
@@ -91,45 +119,19 @@ http::Response App::handle_roster(const http::Request& req, http::RequestLog& lo
   if (!read) return http::error_response(req, read.error());
   if (!read->ok()) return problems_response(req, *read);
 
-  std::lock_guard lock(mu_);
-  const uint64_t now = now_ms();
-  auto outcome = apply_roster(*dossiers_, read->roster, rfc3339_utc(now).substr(0, 10), now);
-  if (!outcome) return http::error_response(req, outcome.error());
-  json out = outcome->to_json();
-  out["new_people"] = json::array();
-  for (const NewPerson& p : outcome->new_people) {
-    auto code = auth_->create_invite(p.id, kLetterCodeHours, now, "roster");
-    if (!code) return http::error_response(req, code.error());
-    out["new_people"].push_back({{"id", p.id},
-                                 {"external_id", p.external_id},
-                                 {"name", p.name},
-                                 {"role", p.role},
-                                 {"groups", p.groups},
-                                 {"code", *code}});
-  }
-  if (Status s =
-          auth_->audit(now, "admin:" + *admin, "roster_imported", "", outcome->to_json().dump());
-      !s)
-    return http::error_response(req, s.error());
-  log.note = "roster: " + std::to_string(outcome->changes()) + " changes";
-  return http::json_response(req, 200, out);
+  auto out = import_roster(read->roster, "admin:" + *admin);
+  if (!out) return http::error_response(req, out.error());
+  log.note = "roster: " + std::to_string((*out)["changes"].get<size_t>()) + " changes";
+  return http::json_response(req, 200, *out);
 }
 
 http::Response App::handle_backup(const http::Request& req, http::RequestLog& log) {
   auto admin = authenticate_admin(req, log);
   if (!admin) return http::error_response(req, admin.error());
-  // Not under the dossier lock: the backup reads through its own connections (WAL), so
-  // phones keep syncing while it runs.
-  BackupOptions options{
-      config_.backup_dir.empty() ? config_.data_dir + "/backups" : config_.backup_dir,
-      config_.backup_keep};
-  const uint64_t now = now_ms();
-  auto report = make_backup(config_.data_dir, options, now);
+  auto report = backup_now("admin:" + *admin);
   if (!report) return http::error_response(req, report.error());
-  if (Status s = auth_->audit(now, "admin:" + *admin, "backup_made", report->folder); !s)
-    return http::error_response(req, s.error());
-  log.note = "backup " + report->folder;
-  return http::json_response(req, 200, report->to_json());
+  log.note = "backup " + (*report)["folder"].get<std::string>();
+  return http::json_response(req, 200, *report);
 }
 
 http::Response App::handle_retention(const http::Request& req, http::RequestLog& log) {
@@ -141,7 +143,93 @@ http::Response App::handle_retention(const http::Request& req, http::RequestLog&
   return http::json_response(req, 200, report->to_json());
 }
 
+namespace {
+
+Result<exporter::ExportOptions> export_options(const json& body) {
+  exporter::ExportOptions o;
+  if (!body.is_object())
+    return make_error(WX_INVALID_ARGUMENT, "expected {\"only\": [ID, ...], \"force\": BOOL}");
+  for (auto& [k, v] : body.items()) {
+    if (k == "force" && v.is_boolean()) {
+      o.force = v.get<bool>();
+    } else if (k == "only" && v.is_array()) {
+      for (const json& id : v) {
+        if (!id.is_string())
+          return make_error(WX_INVALID_ARGUMENT, "'only' lists pupil ids (strings)");
+        o.only.push_back(id.get<std::string>());
+      }
+    } else {
+      return make_error(WX_INVALID_ARGUMENT, "unknown or mistyped key '" + k +
+                                                 "'; expected 'only' (array) and 'force' (bool)");
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
+Result<json> App::export_now(std::vector<std::string> only, bool force, const std::string& actor) {
+  exporter::ExportOptions options;
+  options.only = std::move(only);
+  options.force = force;
+  // Its own connection, outside the dossier lock: phones keep syncing while the portfolios
+  // are made (a WAL reader sees committed transactions only).
+  WX_ASSIGN_OR_RETURN(auto reader, Replica::open(config_.data_dir + "/dossiers.db"));
+  options.now_ms = now_ms();
+  const std::string out =
+      config_.export_dir.empty() ? config_.data_dir + "/exports" : config_.export_dir;
+  WX_ASSIGN_OR_RETURN(
+      auto report, exporter::export_dossiers(*reader, config_.data_dir + "/blobs", out, options));
+  json answer = report.to_json();
+  answer["folder"] = out;
+  WX_RETURN_IF_ERROR(auth_->audit(options.now_ms, actor, "dossiers_exported", out,
+                                  std::to_string(report.written) + " written"));
+  return answer;
+}
+
+Result<json> App::backup_now(const std::string& actor) {
+  // Not under the dossier lock: the backup reads through its own connections (WAL), so
+  // phones keep syncing while it runs.
+  BackupOptions options{
+      config_.backup_dir.empty() ? config_.data_dir + "/backups" : config_.backup_dir,
+      config_.backup_keep};
+  const uint64_t now = now_ms();
+  WX_ASSIGN_OR_RETURN(BackupReport report, make_backup(config_.data_dir, options, now));
+  WX_RETURN_IF_ERROR(auth_->audit(now, actor, "backup_made", report.folder));
+  return report.to_json();
+}
+
+http::Response App::handle_export(const http::Request& req, http::RequestLog& log) {
+  auto admin = authenticate_admin(req, log);
+  if (!admin) return http::error_response(req, admin.error());
+  http::DecodedBody body = http::decode_request(req);
+  if (body.refusal) return std::move(*body.refusal);
+  auto options = export_options(body.value.is_null() ? json::object() : body.value);
+  if (!options) return http::error_response(req, options.error());
+  auto answer = export_now(options->only, options->force, "admin:" + *admin);
+  if (!answer) return http::error_response(req, answer.error());
+  log.note = "export: " + std::to_string((*answer)["written"].get<size_t>()) + " written";
+  return http::json_response(req, 200, *answer);
+}
+
+http::Response App::handle_nightly(const http::Request& req, http::RequestLog& log) {
+  auto admin = authenticate_admin(req, log);
+  if (!admin) return http::error_response(req, admin.error());
+  if (!nightly_)
+    return http::error_response(
+        req, make_error(WX_NOT_FOUND, "the config has no 'nightly' entry to run"));
+  return http::json_response(req, 200, nightly_->run_now());
+}
+
 void App::register_admin_routes(http::Router& router) {
+  router.add(bhttp::verb::post, "/v1/admin/nightly",
+             [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
+               return durable(r, [&] { return handle_nightly(r, l); });
+             });
+  router.add(bhttp::verb::post, "/v1/admin/export",
+             [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
+               return handle_export(r, l);
+             });
   router.add(bhttp::verb::post, "/v1/admin/retention",
              [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
                return durable(r, [&] { return handle_retention(r, l); });

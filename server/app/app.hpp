@@ -17,8 +17,10 @@
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "mailer.hpp"
+#include "nightly_run.hpp"
 #include "rate_limiter.hpp"
 #include "retention.hpp"
+#include "school/roster.hpp"
 #include "werkex/store.hpp"
 
 namespace werkex::server {
@@ -56,6 +58,10 @@ struct AppConfig {
   size_t backup_keep = 7;
   // How long the school keeps who left, the access log and the audit log (retention.hpp).
   RetentionPolicy retention;
+  // Where POST /v1/admin/export writes the dossiers and portfolios ("": <data_dir>/exports).
+  std::string export_dir;
+  // The in-server nightly run (nightly_run.hpp), for schools without cron.
+  NightlySchedule nightly;
 };
 
 // A `blob` entity naming a hash, as /v1/blobs sees it.
@@ -75,6 +81,19 @@ class App {
 
   Replica& dossiers() { return *dossiers_; }
   AuthStore& auth() { return *auth_; }
+  // The roster import as a service (admin_handler.cpp): applies a problem-free roster
+  // (roster_import.hpp) under the dossier lock and gives each new person an enrolment code;
+  // returns what POST /v1/admin/roster answers.
+  Result<json> import_roster(const school::Roster& roster, const std::string& actor);
+  // The dossiers that changed (or `only` those, or all with `force`) into export_dir, read
+  // through a connection of their own (admin_handler.cpp): what POST /v1/admin/export answers.
+  Result<json> export_now(std::vector<std::string> only, bool force, const std::string& actor);
+  // A backup into backup_dir (backup.hpp): what POST /v1/admin/backup answers.
+  Result<json> backup_now(const std::string& actor);
+  Result<RetentionReport> apply_retention(const RetentionPolicy& policy, const std::string& actor);
+  const AppConfig& config() const { return config_; }
+  // Starts the in-server nightly timer, if the config names one (nightly_run.hpp).
+  void start_nightly(std::function<void(const std::string&)> log);
   std::mutex& dossier_mutex() { return mu_; }
   uint64_t now_ms();
 
@@ -101,9 +120,12 @@ class App {
   http::Response handle_roster(const http::Request& req, http::RequestLog& log);
   // POST /v1/admin/backup (admin_handler.cpp): a backup while the server serves (backup.hpp).
   http::Response handle_backup(const http::Request& req, http::RequestLog& log);
+  // POST /v1/admin/export (admin_handler.cpp): the nightly dossier exports.
+  http::Response handle_export(const http::Request& req, http::RequestLog& log);
+  // POST /v1/admin/nightly (admin_handler.cpp): the in-server nightly run, now.
+  http::Response handle_nightly(const http::Request& req, http::RequestLog& log);
   // POST /v1/admin/retention (admin_handler.cpp, retention.cpp).
   http::Response handle_retention(const http::Request& req, http::RequestLog& log);
-  Result<RetentionReport> apply_retention(const RetentionPolicy& policy, const std::string& actor);
   Status erase_pupil(const json& person, uint64_t now_ms, const std::string& actor,
                      RetentionReport& report);
   // AuthStore::log_read, and the gauge of rows waiting for disk space.
@@ -150,6 +172,7 @@ class App {
   std::unique_ptr<Replica> dossiers_;
   std::unique_ptr<AuthStore> auth_;
   std::string epoch_;  // AuthStore::epoch at start: fixed while the server runs
+  std::unique_ptr<NightlyRunner> nightly_;  // when the config has a "nightly" entry
   std::unique_ptr<GroupCommit> commits_;
   std::unique_ptr<BlobStore> blobs_;        // thread-safe itself: used outside mu_
   std::unique_ptr<BlobHoldings> holdings_;  // thread-safe itself

@@ -148,19 +148,32 @@ Status AuthStore::revoke_duplicate_devices(sql::Db& db, uint64_t now_ms) {
 
 Result<std::string> AuthStore::create_invite(const std::string& person, int valid_hours,
                                              uint64_t now_ms, const std::string& origin) {
+  WX_ASSIGN_OR_RETURN(auto codes, create_invites({person}, valid_hours, now_ms, origin));
+  return codes.front();
+}
+
+Result<std::vector<std::string>> AuthStore::create_invites(const std::vector<std::string>& persons,
+                                                           int valid_hours, uint64_t now_ms,
+                                                           const std::string& origin) {
   std::lock_guard lock(mu_);
-  std::string code = random_code(10);
+  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(db_));
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
                                                   "INSERT INTO invites(code_hash, person, "
                                                   "expires_ms, origin) VALUES(?1, ?2, ?3, "
                                                   "nullif(?4, ''))"));
-  WX_RETURN_IF_ERROR(
-      st.bind(1, sha256_hex(code))
-          .bind(2, person)
-          .bind(3, static_cast<int64_t>(now_ms + uint64_t(valid_hours) * 3600 * 1000))
-          .bind(4, origin)
-          .run());
-  return code.substr(0, 5) + "-" + code.substr(5);
+  std::vector<std::string> out;
+  for (const std::string& person : persons) {
+    std::string code = random_code(10);
+    WX_RETURN_IF_ERROR(
+        st.bind(1, sha256_hex(code))
+            .bind(2, person)
+            .bind(3, static_cast<int64_t>(now_ms + uint64_t(valid_hours) * 3600 * 1000))
+            .bind(4, origin)
+            .run());
+    out.push_back(code.substr(0, 5) + "-" + code.substr(5));
+  }
+  WX_RETURN_IF_ERROR(tx.commit());
+  return out;
 }
 
 Result<size_t> AuthStore::revoke_invites(const std::string& origin, uint64_t now_ms) {

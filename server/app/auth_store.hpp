@@ -81,6 +81,10 @@ class AuthStore {
   // `origin` tags codes minted by one source ("demo") so they can be revoked together.
   Result<std::string> create_invite(const std::string& person, int valid_hours, uint64_t now_ms,
                                     const std::string& origin = "");
+  // One code per person, in one transaction (a roster import's new people): codes in order.
+  Result<std::vector<std::string>> create_invites(const std::vector<std::string>& persons,
+                                                  int valid_hours, uint64_t now_ms,
+                                                  const std::string& origin = "");
   // Ends every unused code tagged `origin`; returns how many.
   Result<size_t> revoke_invites(const std::string& origin, uint64_t now_ms);
   // Uses up the code and issues a device token. WX_UNAUTHENTICATED for an unknown, used or

@@ -6,8 +6,10 @@
 // rate_limit_burst, max_blob_bytes, token_idle_days, blob_dossier_quota_bytes,
 // blob_device_daily_bytes, blob_partial_max_age_s, enroll_rate_limit_per_minute,
 // enroll_rate_limit_burst, access_log_buffer_rows, admin_listen, backup_dir, backup_keep,
-// retention_left_days, access_log_days, audit_log_days, and for the supervisors' outbox smtp_url,
-// smtp_from, smtp_user, smtp_password, smtp_starttls, smtp_retry_s. Flags win over the file.
+// export_dir, retention_left_days, access_log_days, audit_log_days, nightly (an object: at
+// "HH:MM", roster_dir, letters_dir, export, retention, backup), and for the supervisors'
+// outbox smtp_url, smtp_from, smtp_user, smtp_password, smtp_starttls, smtp_retry_s. Flags
+// win over the file.
 // admin_listen (ADDR:PORT, or "off") is where the admin API listens (the nightly school
 // sync, `werkex-admin nightly`): by default loopback on the sync port + 1 (port 0 when the
 // sync port is 0), never on the sync listener itself.
@@ -170,6 +172,10 @@ int main(int argc, char** argv) {
     mail.retry_ms =
         static_cast<uint64_t>(std::max(1.0, config.value("smtp_retry_s", 60.0)) * 1000.0);
     app_config.backup_dir = config.value("backup_dir", "");
+    app_config.export_dir = config.value("export_dir", "");
+    auto nightly = server::parse_nightly_schedule(config.value("nightly", json()));
+    if (!nightly) return usage(nightly.error().message);
+    app_config.nightly = *nightly;
     app_config.backup_keep = whole_number(config, "backup_keep", app_config.backup_keep, 1);
     server::RetentionPolicy& keep = app_config.retention;
     keep.left_days = whole_number(config, "retention_left_days", keep.left_days);
@@ -229,6 +235,10 @@ int main(int argc, char** argv) {
         url.c_str(), url.c_str(), url.c_str());
     std::fflush(stdout);
   }
+  (*app)->start_nightly([](const std::string& line) {
+    std::fprintf(stdout, "%s\n", line.c_str());
+    std::fflush(stdout);
+  });
   server.run_until_signal();
   if (admin) {
     admin->stop();

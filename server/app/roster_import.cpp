@@ -295,6 +295,7 @@ RosterOutcome Import::outcome() const {
       ++t.unchanged;
   }
   o.new_people = new_people_;
+  o.left_people.assign(left_.begin(), left_.end());
   return o;
 }
 

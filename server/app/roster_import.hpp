@@ -37,6 +37,7 @@ struct NewPerson {
 struct RosterOutcome {
   RosterTally schools, groups, persons;
   std::vector<NewPerson> new_people;
+  std::vector<std::string> left_people;  // ids of the persons this run marked left
   // Entities created, updated or marked left: 0 on a rerun.
   size_t changes() const;
   json to_json() const;  // {"changes","schools","groups","persons"}

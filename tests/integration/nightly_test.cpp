@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "blob_client.hpp"
+#include "werkex/dossier.hpp"
 
 using namespace werkex;
 using namespace werkex::test;
@@ -215,4 +216,83 @@ TEST_CASE("nightly: retention erases who left long enough ago, and only that",
   CHECK_THAT(audit, Catch::Contains("dossier_erased"));
   CHECK(audit.find("Fenna") == std::string::npos);
   CHECK(nightly("--retention")["retention"]["dossiers_erased"] == 0);
+}
+
+TEST_CASE("nightly: dossiers go out only when changed, and a leaver's before her access ends",
+          "[integration][nightly][export]") {
+  Nightly n;
+  REQUIRE(n.run("--roster " + kFixtures + "/day1 --export") == 0);
+  json people = n.report()["roster"]["new_people"];
+  std::string fenna_code;
+  for (const json& p : people)
+    if (p["external_id"] == "p-1007") fenna_code = p["code"];
+  Device fenna(n.dir.file("fenna.db"), n.server.url(), fenna_code);
+  ActivityPlan plan;
+  plan.kind = "snuffelstage";
+  plan.title = "Bij de bakker";
+  expect_ok(Dossier(*fenna.replica).plan_activity(plan));
+  fenna.sync();
+
+  REQUIRE(n.run("--export") == 0);
+  json first = n.report()["export"];
+  CHECK(first["written"].get<int>() >= 1);
+  CHECK(first["failed"].empty());
+  const std::string folder = first["folder"];
+  // Her portfolio and dossier are on disk, self-contained.
+  bool found = false;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(folder)) {
+    if (e.path().filename() != "portfolio.html") continue;
+    std::ifstream in(e.path());
+    std::string html((std::istreambuf_iterator<char>(in)), {});
+    if (html.find("Bij de bakker") == std::string::npos) continue;
+    found = true;
+    CHECK(html.find("Fenna") != std::string::npos);
+    CHECK(html.find("http://") == std::string::npos);
+    CHECK(std::filesystem::exists(e.path().parent_path() / "dossier.json"));
+  }
+  CHECK(found);
+  // Nothing changed: nothing written.
+  REQUIRE(n.run("--export") == 0);
+  CHECK(n.report()["export"]["written"] == 0);
+  // Day 2: she left; her dossier is written once more before her access ends.
+  REQUIRE(n.run("--roster " + kFixtures + "/day2 --export") == 0);
+  json r = n.report();
+  CHECK(r["roster"]["left_people"] == json::array({fenna.user()}));
+  CHECK(r["export_leavers"]["written"] == 1);
+}
+
+TEST_CASE("nightly: the server's own schedule runs the same steps", "[integration][nightly]") {
+  TempDir dir;
+  const std::string data = dir.file("server");
+  ServerProcess server(data, "127.0.0.1:0",
+                       json{{"nightly",
+                             {{"roster_dir", kFixtures + "/day1"},
+                              {"letters_dir", dir.file("letters")},
+                              {"export", true},
+                              {"retention", true},
+                              {"backup", true}}}});
+  const std::string token = admin(data, "admin-token nightly");
+  CurlTransport t(quick_curl());
+  HttpRequest run{"POST",
+                  server.admin_url() + "/v1/admin/nightly",
+                  {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}},
+                  "{}"};
+  HttpResponse first = expect_ok(t.send(run));
+  REQUIRE(first.status == 200);
+  json r = json::parse(first.body);
+  CHECK(r["roster"]["persons"]["created"].get<int>() >= 10);
+  CHECK(r["roster"]["new_people"][0].contains("code") == false);  // on the letters only
+  CHECK(r["export"].contains("written"));
+  CHECK(r["retention"]["dossiers_erased"] == 0);
+  CHECK(std::filesystem::exists(r["backup"]["folder"].get<std::string>()));
+  CHECK(std::filesystem::exists(dir.file("letters")));
+  // Again: the roster changes nothing.
+  json again = json::parse(expect_ok(t.send(run)).body);
+  CHECK(again["roster"]["changes"] == 0);
+  // Bad schedule configs stop the server from starting, with a usage error.
+  std::ofstream(dir.file("bad.json")) << json{{"nightly", {{"at", "25:00"}}}}.dump();
+  std::string cmd = std::string(WERKEX_SERVER) + " --data " + dir.file("other") +
+                    " --listen 127.0.0.1:0 --config " + dir.file("bad.json") + " 2>/dev/null";
+  int status = std::system(cmd.c_str());
+  CHECK(WEXITSTATUS(status) == 2);
 }

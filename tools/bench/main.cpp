@@ -1,6 +1,6 @@
 // werkex-bench: the performance figures of design.md ("Performance targets"), in one run.
 //
-//   werkex-bench [--json] [--quick] [--only device|server] [--dir DIR]
+//   werkex-bench [--json] [--quick] [--only device|server|nightly] [--dir DIR]
 //
 // 1. Local writes: N experiences (9 field rows each) through werkex::Dossier against the same
 //    values inserted as (entity, field, value) rows into a plain SQLite table, one transaction
@@ -23,22 +23,24 @@
 #include <nlohmann/json.hpp>
 
 #include "bench.hpp"
+#include "nightly_bench.hpp"
 
 namespace {
 
 struct Options {
   bool json = false;
   bool quick = false;
-  std::string only;  // "", "device" or "server"
+  std::string only;  // "", "device", "server" or "nightly"
   std::string dir;
 };
 
 void usage(std::FILE* to) {
   std::fputs(
-      "usage: werkex-bench [--json] [--quick] [--only device|server] [--dir DIR]\n"
+      "usage: werkex-bench [--json] [--quick] [--only device|server|nightly] [--dir DIR]\n"
       "  --json   print the figures as one JSON object on stdout\n"
       "  --quick  a tenth of the work (a smoke run; figures are noisier)\n"
-      "  --only   just the device workloads (writes, apply, memory) or just the server ones\n"
+      "  --only   just the device workloads (writes, apply, memory), the server ones or the\n"
+      "           nightly school sync's (roster import, syncs during it)\n"
       "  --dir    make the temporary databases under DIR (default $TMPDIR or /tmp)\n",
       to);
 }
@@ -52,7 +54,8 @@ Options parse_args(int argc, char** argv) {
     } else if (a == "--quick") {
       o.quick = true;
     } else if (a == "--only" && i + 1 < argc &&
-               (std::string(argv[i + 1]) == "device" || std::string(argv[i + 1]) == "server")) {
+               (std::string(argv[i + 1]) == "device" || std::string(argv[i + 1]) == "server" ||
+                std::string(argv[i + 1]) == "nightly")) {
       o.only = argv[++i];
     } else if (a == "--dir" && i + 1 < argc) {
       o.dir = argv[++i];
@@ -116,6 +119,7 @@ struct Report {
   bench::WriteFigures full, normal;
   bench::ApplyFigures apply;
   bench::ServerFigures server;
+  bench::NightlyFigures nightly;
   double peak_rss_mb = 0;
   double run_seconds = 0;
 
@@ -124,6 +128,39 @@ struct Report {
   double wire_target() const { return 2 * raw_per_change() + 40; }
 };
 
+// Whether this run measures `phase` ("device", "server", "nightly"): all, or the --only one.
+bool wants(const Report& r, const char* phase) {
+  return r.opt.only.empty() || r.opt.only == phase;
+}
+
+void add_nightly_json(nlohmann::ordered_json& j, const bench::NightlyFigures& n) {
+  j["nightly_pupils"] = n.pupils;
+  j["nightly_import_1200_s"] = rounded(n.import_s, 2);
+  j["nightly_rerun_s"] = rounded(n.rerun_s, 2);
+  j["nightly_rerun_changes"] = n.rerun_changes;
+  j["nightly_peak_rss_mb"] = rounded(n.peak_rss_mb, 1);
+  j["nightly_import_under_load_s"] = rounded(n.import_under_load_s, 2);
+  j["sync_p50_ms_during_nightly"] = rounded(n.sync_p50_ms_during, 1);
+  j["sync_p99_ms_during_nightly"] = rounded(n.sync_p99_ms_during, 1);
+  j["syncs_during_nightly"] = n.syncs_during;
+}
+
+void print_nightly(const bench::NightlyFigures& n) {
+  std::cout << fmt("\nNightly school sync: a OneRoster school of %zu pupils (%zu people)\n",
+                   n.pupils, n.people);
+  std::cout << fmt("  %-22s %10.2f s       target < 30 s   %s\n", "first import", n.import_s,
+                   verdict(n.import_s < 30));
+  std::cout << fmt("  %-22s %10.2f s       target < 5 s    %s  (%zu changes)\n", "rerun", n.rerun_s,
+                   verdict(n.rerun_s < 5), n.rerun_changes);
+  std::cout << fmt("  %-22s %10.1f MB      target < 300 MB %s\n", "peak RSS (VmHWM)", n.peak_rss_mb,
+                   verdict(n.peak_rss_mb < 300));
+  std::cout << fmt(
+      "  %-22s %10.1f ms p99  target < 250 ms %s  (p50 %.1f ms; %zu syncs of %zu "
+      "phones during a %.2f s import)\n",
+      "sync during import", n.sync_p99_ms_during, verdict(n.sync_p99_ms_during < 250),
+      n.sync_p50_ms_during, n.syncs_during, n.sync_devices, n.import_under_load_s);
+}
+
 void add_device_json(nlohmann::ordered_json& j, const Report& r);
 void add_server_json(nlohmann::ordered_json& j, const bench::ServerFigures& s);
 
@@ -131,8 +168,9 @@ void print_json(const Report& r) {
   nlohmann::ordered_json j;
   j["mode"] = r.opt.quick ? "quick" : "full";
   j["rounds"] = r.rounds;
-  if (r.opt.only != "server") add_device_json(j, r);
-  if (r.opt.only != "device") add_server_json(j, r.server);
+  if (wants(r, "device")) add_device_json(j, r);
+  if (wants(r, "server")) add_server_json(j, r.server);
+  if (wants(r, "nightly")) add_nightly_json(j, r.nightly);
   j["run_seconds"] = rounded(r.run_seconds, 1);
   std::cout << j.dump() << std::endl;
 }
@@ -173,8 +211,9 @@ void print_server(const bench::ServerFigures& s);
 void print_human(const Report& r) {
   std::cout << fmt("werkex-bench (%s run; medians of %d rounds; databases in %s)\n",
                    r.opt.quick ? "quick" : "full", r.rounds, r.dir.c_str());
-  if (r.opt.only != "server") print_device(r);
-  if (r.opt.only != "device") print_server(r.server);
+  if (wants(r, "device")) print_device(r);
+  if (wants(r, "server")) print_server(r.server);
+  if (wants(r, "nightly")) print_nightly(r.nightly);
   std::cout << fmt("\nRun took %.1f s\n", r.run_seconds);
 }
 
@@ -316,7 +355,7 @@ int main(int argc, char** argv) {
     r.dir = dir.path().string();
     const std::string source = dir.file("dossier.db");
 
-    if (r.opt.only != "server") {
+    if (wants(r, "device")) {
       // Phase 1, while this process is still small: build the dossier in one child, measure
       // opening and listing it in another.
       bench::progress("building a dossier of " + std::to_string(activities + experiences) +
@@ -337,11 +376,13 @@ int main(int argc, char** argv) {
       r.apply = bench::bench_apply(source, dir, r.rounds);
       r.peak_rss_mb = bench::peak_rss_mb();
     }
-    if (r.opt.only != "device") {
+    if (wants(r, "server")) {
       // Phase 4: the sync server under 1,000 devices, then a supervisor's first sync (last:
       // its threads and the devices' connections weigh on nothing measured after).
       r.server = bench::bench_server(dir, r.opt.quick);
     }
+    // Phase 5: the nightly school sync's import, alone and beside syncing phones.
+    if (wants(r, "nightly")) r.nightly = bench::bench_nightly(dir, r.opt.quick);
   } catch (const std::exception& e) {
     std::cerr << "werkex-bench: " << e.what() << std::endl;
     return 1;

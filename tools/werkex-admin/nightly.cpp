@@ -2,8 +2,12 @@
 // admin API (admin_listen): today the roster import; what it did goes to stdout (a short
 // summary), progress to stderr, and the whole answer to --report FILE as JSON.
 //
+// Steps, in this order, each only when asked: --export (the dossiers that changed), the roster
+// (--roster or --sis; then the dossiers of who just left are exported once more, before
+// their access ends), --retention, --backup.
 // Exit codes: 0 done; 2 usage; 3 bad input, nothing applied (every problem on stderr and in
-// the report); 5 server unreachable; 10 + error code for any other refusal.
+// the report); 4 partly failed export (the other steps ran; the report names each failed
+// dossier); 5 server unreachable; 10 + error code for any other refusal.
 #include "nightly.hpp"
 
 #include <chrono>
@@ -15,7 +19,7 @@
 #include <optional>
 #include <sstream>
 
-#include "letters.hpp"
+#include "school/letters.hpp"
 #include "werkex/clock.hpp"
 #include "werkex/curl_transport.hpp"
 
@@ -23,23 +27,23 @@ namespace werkex::admin {
 
 namespace {
 
-constexpr int kUsage = 2, kBadInput = 3, kUnreachable = 5;
+constexpr int kUsage = 2, kBadInput = 3, kPartlyFailed = 4, kUnreachable = 5;
 
 struct NightlyArgs {
   std::string server, token, roster_dir, sis_file, mapping_file, letters_dir, report_file;
-  bool backup = false, retention = false;
+  bool backup = false, retention = false, export_dossiers = false;
 };
 
 int usage(const std::string& why) {
-  std::fprintf(
-      stderr,
-      "werkex-admin nightly: %s\n"
-      "usage: werkex-admin nightly --server URL [--roster DIR | --sis FILE --mapping "
-      "FILE]\n"
-      "         [--retention] [--backup] [--token-file FILE] [--letters DIR] [--report FILE]\n"
-      "The admin token comes from --token-file or $WERKEX_ADMIN_TOKEN "
-      "(werkex-admin --data DIR admin-token LABEL makes one).\n",
-      why.c_str());
+  std::fprintf(stderr,
+               "werkex-admin nightly: %s\n"
+               "usage: werkex-admin nightly --server URL [--roster DIR | --sis FILE --mapping "
+               "FILE]\n"
+               "         [--export] [--retention] [--backup] [--token-file FILE] [--letters DIR] "
+               "[--report FILE]\n"
+               "The admin token comes from --token-file or $WERKEX_ADMIN_TOKEN "
+               "(werkex-admin --data DIR admin-token LABEL makes one).\n",
+               why.c_str());
   return kUsage;
 }
 
@@ -60,8 +64,11 @@ std::optional<NightlyArgs> parse(int argc, char** argv, int& exit_code) {
       {"--mapping", &NightlyArgs::mapping_file}, {"--letters", &NightlyArgs::letters_dir},
       {"--report", &NightlyArgs::report_file}};
   for (int i = 0; i < argc; ++i) {
-    if (std::string(argv[i]) == "--backup" || std::string(argv[i]) == "--retention") {
-      (std::string(argv[i]) == "--backup" ? a.backup : a.retention) = true;
+    const std::string flag = argv[i];
+    if (flag == "--backup" || flag == "--retention" || flag == "--export") {
+      (flag == "--backup"      ? a.backup
+       : flag == "--retention" ? a.retention
+                               : a.export_dossiers) = true;
       continue;
     }
     auto f = flags.find(argv[i]);
@@ -76,8 +83,8 @@ std::optional<NightlyArgs> parse(int argc, char** argv, int& exit_code) {
   if (a.server.empty()) why = "--server URL is required";
   if (!a.roster_dir.empty() && !a.sis_file.empty())
     why = "give --roster DIR or --sis FILE, not both";
-  if (a.roster_dir.empty() && a.sis_file.empty() && !a.backup && !a.retention)
-    why = "nothing to do: give --roster DIR, --sis FILE, --backup or --retention";
+  if (a.roster_dir.empty() && a.sis_file.empty() && !a.backup && !a.retention && !a.export_dossiers)
+    why = "nothing to do: give --export, --roster DIR, --sis FILE, --retention or --backup";
   if (!a.sis_file.empty() && a.mapping_file.empty()) why = "--sis needs --mapping FILE";
   if (!why.empty()) {
     exit_code = usage(why);
@@ -204,12 +211,34 @@ int roster_step(Call& call) {
   std::fprintf(stderr, "nightly: roster: applied in %.1f s\n", seconds_since(t0));
   print_summary(r);
   if (!call.args.letters_dir.empty() && !r["new_people"].empty()) {
-    auto written = write_letters(call.args.letters_dir, r["new_people"]);
+    auto written = school::write_letters(call.args.letters_dir, r["new_people"]);
     if (!written) return call.fail(written.error(), 10 + static_cast<int>(written.error().code));
     std::printf("  letters: %zu page(s) in %s\n", *written, call.args.letters_dir.c_str());
     call.report["letters"] = {{"dir", call.args.letters_dir}, {"pages", *written}};
   }
   return 0;
+}
+
+// The export step: 0, kPartlyFailed when some dossiers could not be written (the run went
+// on), or the exit code it failed with.
+int export_step(Call& call, const json& only, const char* key) {
+  std::fprintf(stderr, "nightly: export: %s\n",
+               only.empty() ? "dossiers changed since the last run" : "who just left");
+  json body = json::object();
+  if (!only.empty()) body["only"] = only;
+  auto answer = call.post("/v1/admin/export", body);
+  if (!answer) return call.fail(answer.error(), kUnreachable);
+  auto& [status, r] = *answer;
+  call.report[key] = r;
+  if (status != 200 || !r.is_object()) return call.refused(status, r);
+  const json failed = r.value("failed", json::array());
+  std::printf("export: %zu dossier(s) written, %zu unchanged, %zu failed, in %s (%.1f s)\n",
+              r.value("written", size_t{0}), r.value("unchanged", size_t{0}), failed.size(),
+              r.value("folder", "").c_str(), r.value("seconds", 0.0));
+  for (const json& f : failed)
+    std::fprintf(stderr, "nightly: export failed: %s: %s\n", f.value("folder", "").c_str(),
+                 f.value("reason", "").c_str());
+  return failed.empty() ? 0 : kPartlyFailed;
 }
 
 int retention_step(Call& call) {
@@ -250,16 +279,27 @@ int nightly_main(int argc, char** argv) {
   if (!token) return usage(token.error().message);
   json report = {{"started_at", rfc3339_utc(SystemClockSource().now_millis())}};
   Call call{*args, *token, report};
-  if (!args->roster_dir.empty() || !args->sis_file.empty())
+  int partly = 0;  // a partly failed export lets the other steps run, and is the exit code
+  auto exported = [&](int code) {
+    if (code == kPartlyFailed) partly = code;
+    return code == 0 || code == kPartlyFailed;
+  };
+  if (args->export_dossiers)
+    if (int code = export_step(call, json::array(), "export"); !exported(code)) return code;
+  if (!args->roster_dir.empty() || !args->sis_file.empty()) {
     if (int failed = roster_step(call)) return failed;
+    json left = report["roster"].value("left_people", json::array());
+    if (args->export_dossiers && !left.empty())
+      if (int code = export_step(call, left, "export_leavers"); !exported(code)) return code;
+  }
   // Order: the roster (who left is marked), then retention, then the backup of the result.
   if (args->retention)
     if (int failed = retention_step(call)) return failed;
   if (args->backup)
     if (int failed = backup_step(call)) return failed;
-  report["exit"] = 0;
+  report["exit"] = partly;
   write_report(*args, report);
-  return 0;
+  return partly;
 }
 
 }  // namespace werkex::admin

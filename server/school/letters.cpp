@@ -8,7 +8,7 @@
 #include <map>
 #include <memory>
 
-namespace werkex::admin {
+namespace werkex::school {
 
 namespace {
 
@@ -109,4 +109,4 @@ Result<size_t> write_letters(const std::string& dir, const json& new_people) {
   return by_group.size();
 }
 
-}  // namespace werkex::admin
+}  // namespace werkex::school
