@@ -1,8 +1,27 @@
 #include "werkex/sqlite.hpp"
 
+#include <chrono>
+#include <thread>
 #include <utility>
 
 namespace werkex::sql {
+
+namespace {
+
+// How long a connection waits for another one's write lock before SQLITE_BUSY: ~30 s.
+constexpr int kBusyAttempts = 24000;
+
+// Waits for another connection's write lock in short, varied steps (0.5-2 ms). SQLite's own
+// busy timeout backs off to 100 ms between tries, so a writer committing in a tight loop (an
+// app and its widget on one file) could take the lock back every time and starve this one
+// for good; polling this often finds the gap between its commits.
+int wait_for_lock(void*, int attempt) {
+  if (attempt >= kBusyAttempts) return 0;
+  std::this_thread::sleep_for(std::chrono::microseconds(500 + (attempt * 7919) % 1500));
+  return 1;
+}
+
+}  // namespace
 
 Db::~Db() {
   if (db_) sqlite3_close_v2(db_);
@@ -27,7 +46,7 @@ Result<Db> Db::open(const std::string& path) {
                                  "': " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
   }
   sqlite3_extended_result_codes(raw, 1);
-  sqlite3_busy_timeout(raw, 5000);
+  sqlite3_busy_handler(raw, &wait_for_lock, nullptr);
   return db;
 }
 
