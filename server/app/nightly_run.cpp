@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "app.hpp"
-#include "school/letters.hpp"
+#include "export/letters.hpp"
 #include "school/oneroster.hpp"
 
 namespace werkex::server {
@@ -146,7 +146,7 @@ json NightlyRunner::run_steps() {
                                       ? app_.config().data_dir + "/letters"
                                       : schedule_.letters_dir;
       if (!out["new_people"].empty())
-        WX_RETURN_IF_ERROR(school::write_letters(letters, out["new_people"]).status());
+        WX_RETURN_IF_ERROR(exporter::write_letters(letters, out["new_people"]).status());
       for (json& p : out["new_people"]) p.erase("code");  // the codes are on the letters only
       return out;
     }());

@@ -159,6 +159,20 @@ TEST_CASE("nightly: the admin API is only on the admin listener, only with an ad
     CHECK(r.status == 400);
     CHECK(json::parse(r.body)["error"]["code"] == "invalid_argument");
   }
+  // Every admin endpoint wants the admin token; export refuses unknown or mistyped keys; the
+  // in-server run answers 404 where the config has none.
+  for (const char* path :
+       {"/v1/admin/export", "/v1/admin/backup", "/v1/admin/retention", "/v1/admin/nightly"})
+    CHECK(n.post(n.server.admin_url() + path, "{}", device_token).status == 401);
+  for (const std::string& bad :
+       {std::string("{\"only\": \"all\"}"), std::string("{\"only\": [1]}"),
+        std::string("{\"force\": 1}"), std::string("{\"dir\": \"/tmp\"}"), std::string("[]")}) {
+    HttpResponse r = n.post(n.server.admin_url() + "/v1/admin/export", bad, admin_token);
+    INFO(bad << " -> " << r.body);
+    CHECK(r.status == 400);
+    CHECK(json::parse(r.body)["error"]["code"] == "invalid_argument");
+  }
+  CHECK(n.post(n.server.admin_url() + "/v1/admin/nightly", "{}", admin_token).status == 404);
   // The server unreachable: exit 5.
   n.server.stop(SIGTERM);
   CHECK(n.run("--roster " + kFixtures + "/day1") == 5);

@@ -53,6 +53,8 @@ inline double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 double median(std::vector<double> v);
+// The nearest-rank percentile (p in [0, 1]) of `v`; 0 for none.
+double percentile(std::vector<double> v, double p);
 
 // A "VmRSS:"/"VmHWM:" line of /proc/self/status, in MB (MiB); -1 if unreadable.
 double proc_status_mb(const char* key);

@@ -17,12 +17,6 @@ namespace {
 
 using werkex::json;
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * double(v.size())))];
-}
-
 // Reads and imports one generated school through App::import_roster; returns its answer.
 json import_school(werkex::server::App& app, const std::map<std::string, std::string>& files) {
   werkex::school::RosterRead read = werkex::school::read_oneroster(files);

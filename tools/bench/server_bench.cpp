@@ -31,13 +31,6 @@ namespace bench {
 
 namespace {
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  size_t i = static_cast<size_t>(std::ceil(p * double(v.size())));
-  return v[std::min(i == 0 ? 0 : i - 1, v.size() - 1)];
-}
-
 double process_cpu_s() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);

@@ -19,7 +19,7 @@
 #include <optional>
 #include <sstream>
 
-#include "school/letters.hpp"
+#include "export/letters.hpp"
 #include "werkex/clock.hpp"
 #include "werkex/curl_transport.hpp"
 
@@ -211,7 +211,7 @@ int roster_step(Call& call) {
   std::fprintf(stderr, "nightly: roster: applied in %.1f s\n", seconds_since(t0));
   print_summary(r);
   if (!call.args.letters_dir.empty() && !r["new_people"].empty()) {
-    auto written = school::write_letters(call.args.letters_dir, r["new_people"]);
+    auto written = exporter::write_letters(call.args.letters_dir, r["new_people"]);
     if (!written) return call.fail(written.error(), 10 + static_cast<int>(written.error().code));
     std::printf("  letters: %zu page(s) in %s\n", *written, call.args.letters_dir.c_str());
     call.report["letters"] = {{"dir", call.args.letters_dir}, {"pages", *written}};

@@ -3,40 +3,17 @@
 
 #include <qrencode.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
 
-namespace werkex::school {
+#include "encoding.hpp"
+
+namespace werkex::exporter {
 
 namespace {
-
-std::string escape_html(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 // A file name for a group: letters, digits and '-' kept, anything else '_'.
 std::string file_name_for(const std::string& group) {
@@ -48,20 +25,20 @@ std::string file_name_for(const std::string& group) {
 std::string letter(const json& person, const std::string& group, const std::string& svg) {
   const std::string code = person.value("code", "");
   return "<section class=\"letter\">\n<h1>Welkom bij werkex, " +
-         escape_html(person.value("name", "")) + "</h1>\n<p class=\"group\">Groep " +
-         escape_html(group) +
+         html_escape(person.value("name", "")) + "</h1>\n<p class=\"group\">Groep " +
+         html_escape(group) +
          "</p>\n<p>Met werkex houd je je loopbaandossier bij: je snuffelstages, meeloopdagen en "
          "gesprekken, ook zonder internet op je telefoon.</p>\n<ol><li>Installeer de werkex-app."
          "</li><li>Kies <em>Aanmelden</em> en scan de code hieronder, of typ hem over.</li>"
          "<li>De code werkt één keer en 14 dagen lang. Geef hem aan niemand anders.</li></ol>\n"
          "<div class=\"qr\">" +
-         svg + "</div>\n<p class=\"code\">" + escape_html(code) + "</p>\n</section>\n";
+         svg + "</div>\n<p class=\"code\">" + html_escape(code) + "</p>\n</section>\n";
 }
 
 std::string page(const std::string& group, const std::string& letters) {
   return "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\"><title>werkex — "
          "aanmeldcodes " +
-         escape_html(group) +
+         html_escape(group) +
          "</title>\n<style>body{font-family:sans-serif;margin:0}"
          ".letter{page-break-after:always;padding:2cm;max-width:17cm}"
          ".qr svg{width:5cm;height:5cm}.code{font:bold 20pt monospace;letter-spacing:2pt}"
@@ -109,4 +86,4 @@ Result<size_t> write_letters(const std::string& dir, const json& new_people) {
   return by_group.size();
 }
 
-}  // namespace werkex::school
+}  // namespace werkex::exporter

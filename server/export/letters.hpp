@@ -9,7 +9,7 @@
 #include "werkex/error.hpp"
 #include "werkex/merge.hpp"  // json
 
-namespace werkex::school {
+namespace werkex::exporter {
 
 // The QR code of `text` as an SVG element (black modules on white, 4-module quiet zone).
 Result<std::string> qr_svg(const std::string& text);
@@ -18,4 +18,4 @@ Result<std::string> qr_svg(const std::string& text);
 // DIR/<group>.html per group (people in no group: DIR/zonder-groep.html); returns the pages.
 Result<size_t> write_letters(const std::string& dir, const json& new_people);
 
-}  // namespace werkex::school
+}  // namespace werkex::exporter
