@@ -75,17 +75,34 @@ http::Response problems_response(const http::Request& req, const school::RosterR
 
 }  // namespace
 
-Result<json> App::import_roster(const school::Roster& roster, const std::string& actor) {
-  std::lock_guard lock(mu_);
+Result<json> App::import_roster(const school::Roster& roster, const std::string& actor,
+                                JobProgress* progress) {
+  if (progress) progress->step("roster", roster.persons.size());
   const uint64_t now = now_ms();
-  WX_ASSIGN_OR_RETURN(RosterOutcome outcome,
-                      apply_roster(*dossiers_, roster, rfc3339_utc(now).substr(0, 10), now));
-  std::vector<std::string> ids;
-  for (const NewPerson& p : outcome.new_people) ids.push_back(p.id);
-  WX_ASSIGN_OR_RETURN(auto codes, auth_->create_invites(ids, kLetterCodeHours, now, "roster"));
+  std::vector<std::string> codes;
+  auto make_codes = [&](const RosterOutcome& outcome) -> Status {
+    std::vector<std::string> ids;
+    for (const NewPerson& p : outcome.new_people) ids.push_back(p.id);
+    WX_ASSIGN_OR_RETURN(codes, auth_->create_invites(ids, kLetterCodeHours, now, "roster"));
+    return auth_->audit(now, actor, "roster_imported", "", outcome.to_json().dump());
+  };
+  RosterOutcome outcome;
+  int64_t written;
+  {
+    std::lock_guard lock(mu_);
+    // The codes and the audit line are made inside the import's transaction: if they cannot
+    // be, nothing is imported, and a rerun imports these people again, codes and all. (If
+    // the import's own commit fails after that, the codes exist only as hashes no one was
+    // ever shown.)
+    WX_ASSIGN_OR_RETURN(
+        outcome, apply_roster(*dossiers_, roster, rfc3339_utc(now).substr(0, 10), now, make_codes));
+    written = commits_->mark();
+  }
+  WX_RETURN_IF_ERROR(commits_->wait_durable(written));
+  if (progress) progress->advance(roster.persons.size(), roster.persons.size());
   json out = outcome.to_json();
   out["new_people"] = json::array();
-  for (size_t i = 0; i < ids.size(); ++i) {
+  for (size_t i = 0; i < outcome.new_people.size(); ++i) {
     const NewPerson& p = outcome.new_people[i];
     out["new_people"].push_back({{"id", p.id},
                                  {"external_id", p.external_id},
@@ -95,7 +112,6 @@ Result<json> App::import_roster(const school::Roster& roster, const std::string&
                                  {"code", codes[i]}});
   }
   out["left_people"] = outcome.left_people;
-  WX_RETURN_IF_ERROR(auth_->audit(now, actor, "roster_imported", "", outcome.to_json().dump()));
   return out;
 }
 
@@ -110,40 +126,13 @@ Result<std::string> App::authenticate_admin(const http::Request& req, http::Requ
   return label;
 }
 
-http::Response App::handle_roster(const http::Request& req, http::RequestLog& log) {
-  auto admin = authenticate_admin(req, log);
-  if (!admin) return http::error_response(req, admin.error());
-  http::DecodedBody body = http::decode_request(req);
-  if (body.refusal) return std::move(*body.refusal);
-  auto read = read_roster(body.value);
-  if (!read) return http::error_response(req, read.error());
-  if (!read->ok()) return problems_response(req, *read);
-
-  auto out = import_roster(read->roster, "admin:" + *admin);
-  if (!out) return http::error_response(req, out.error());
-  log.note = "roster: " + std::to_string((*out)["changes"].get<size_t>()) + " changes";
-  return http::json_response(req, 200, *out);
-}
-
-http::Response App::handle_backup(const http::Request& req, http::RequestLog& log) {
-  auto admin = authenticate_admin(req, log);
-  if (!admin) return http::error_response(req, admin.error());
-  auto report = backup_now("admin:" + *admin);
-  if (!report) return http::error_response(req, report.error());
-  log.note = "backup " + (*report)["folder"].get<std::string>();
-  return http::json_response(req, 200, *report);
-}
-
-http::Response App::handle_retention(const http::Request& req, http::RequestLog& log) {
-  auto admin = authenticate_admin(req, log);
-  if (!admin) return http::error_response(req, admin.error());
-  auto report = apply_retention(config_.retention, "admin:" + *admin);
-  if (!report) return http::error_response(req, report.error());
-  log.note = "retention: " + std::to_string(report->dossiers_erased) + " erased";
-  return http::json_response(req, 200, report->to_json());
-}
-
 namespace {
+
+// A service's result as the answer of its step.
+AdminAnswer answer_of(const Result<json>& r) {
+  if (!r) return {http::http_status_for(r.error().code), http::error_body(r.error())};
+  return {200, *r};
+}
 
 Result<exporter::ExportOptions> export_options(const json& body) {
   exporter::ExportOptions o;
@@ -168,10 +157,83 @@ Result<exporter::ExportOptions> export_options(const json& body) {
 
 }  // namespace
 
-Result<json> App::export_now(std::vector<std::string> only, bool force, const std::string& actor) {
+http::Response App::handle_roster(const http::Request& req, http::RequestLog& log) {
+  auto admin = authenticate_admin(req, log);
+  if (!admin) return http::error_response(req, admin.error());
+  http::DecodedBody body = http::decode_request(req);
+  if (body.refusal) return std::move(*body.refusal);
+  auto read = read_roster(body.value);
+  if (!read) return http::error_response(req, read.error());
+  if (!read->ok()) return problems_response(req, *read);
+  auto roster = std::make_shared<school::Roster>(std::move(read->roster));
+  return admin_step(
+      req, "roster",
+      [this, roster, actor = "admin:" + *admin](JobProgress& p) {
+        return answer_of(import_roster(*roster, actor, &p));
+      },
+      log);
+}
+
+http::Response App::handle_backup(const http::Request& req, http::RequestLog& log) {
+  auto admin = authenticate_admin(req, log);
+  if (!admin) return http::error_response(req, admin.error());
+  return admin_step(
+      req, "backup",
+      [this, actor = "admin:" + *admin](JobProgress& p) {
+        return answer_of(backup_now(actor, &p));
+      },
+      log);
+}
+
+http::Response App::handle_retention(const http::Request& req, http::RequestLog& log) {
+  auto admin = authenticate_admin(req, log);
+  if (!admin) return http::error_response(req, admin.error());
+  return admin_step(
+      req, "retention",
+      [this, actor = "admin:" + *admin](JobProgress& p) {
+        auto report = apply_retention(config_.retention, actor, &p);
+        return answer_of(report ? Result<json>(report->to_json()) : Result<json>(report.error()));
+      },
+      log);
+}
+
+http::Response App::handle_export(const http::Request& req, http::RequestLog& log) {
+  auto admin = authenticate_admin(req, log);
+  if (!admin) return http::error_response(req, admin.error());
+  http::DecodedBody body = http::decode_request(req);
+  if (body.refusal) return std::move(*body.refusal);
+  auto options = export_options(body.value.is_null() ? json::object() : body.value);
+  if (!options) return http::error_response(req, options.error());
+  return admin_step(
+      req, "export",
+      [this, only = options->only, force = options->force, actor = "admin:" + *admin](
+          JobProgress& p) { return answer_of(export_now(only, force, actor, &p)); },
+      log);
+}
+
+http::Response App::handle_nightly(const http::Request& req, http::RequestLog& log) {
+  auto admin = authenticate_admin(req, log);
+  if (!admin) return http::error_response(req, admin.error());
+  if (!nightly_)
+    return http::error_response(
+        req, make_error(WX_NOT_FOUND, "the config has no 'nightly' entry to run"));
+  return admin_step(
+      req, "nightly",
+      [this](JobProgress& p) {
+        return AdminAnswer{200, nightly_->run(p)};
+      },
+      log);
+}
+
+Result<json> App::export_now(std::vector<std::string> only, bool force, const std::string& actor,
+                             JobProgress* progress) {
   exporter::ExportOptions options;
   options.only = std::move(only);
   options.force = force;
+  if (progress) {
+    progress->step(options.only.empty() ? "export" : "export of who left");
+    options.progress = [progress](size_t done, size_t total) { progress->advance(done, total); };
+  }
   // Its own connection, outside the dossier lock: phones keep syncing while the portfolios
   // are made (a WAL reader sees committed transactions only).
   WX_ASSIGN_OR_RETURN(auto reader, Replica::open(config_.data_dir + "/dossiers.db"));
@@ -187,65 +249,22 @@ Result<json> App::export_now(std::vector<std::string> only, bool force, const st
   return answer;
 }
 
-Result<json> App::backup_now(const std::string& actor) {
+Result<json> App::backup_now(const std::string& actor, JobProgress* progress) {
   // Not under the dossier lock: the backup reads through its own connections (WAL), so
   // phones keep syncing while it runs.
-  BackupOptions options{
-      config_.backup_dir.empty() ? config_.data_dir + "/backups" : config_.backup_dir,
-      config_.backup_keep};
+  BackupOptions options;
+  options.dir = config_.backup_dir.empty() ? config_.data_dir + "/backups" : config_.backup_dir;
+  options.keep = config_.backup_keep;
+  if (progress) {
+    options.progress = [progress](const char* step, size_t done, size_t total) {
+      if (done == 0) progress->step(std::string("backup: ") + step, total);
+      progress->advance(done, total);
+    };
+  }
   const uint64_t now = now_ms();
   WX_ASSIGN_OR_RETURN(BackupReport report, make_backup(config_.data_dir, options, now));
   WX_RETURN_IF_ERROR(auth_->audit(now, actor, "backup_made", report.folder));
   return report.to_json();
-}
-
-http::Response App::handle_export(const http::Request& req, http::RequestLog& log) {
-  auto admin = authenticate_admin(req, log);
-  if (!admin) return http::error_response(req, admin.error());
-  http::DecodedBody body = http::decode_request(req);
-  if (body.refusal) return std::move(*body.refusal);
-  auto options = export_options(body.value.is_null() ? json::object() : body.value);
-  if (!options) return http::error_response(req, options.error());
-  auto answer = export_now(options->only, options->force, "admin:" + *admin);
-  if (!answer) return http::error_response(req, answer.error());
-  log.note = "export: " + std::to_string((*answer)["written"].get<size_t>()) + " written";
-  return http::json_response(req, 200, *answer);
-}
-
-http::Response App::handle_nightly(const http::Request& req, http::RequestLog& log) {
-  auto admin = authenticate_admin(req, log);
-  if (!admin) return http::error_response(req, admin.error());
-  if (!nightly_)
-    return http::error_response(
-        req, make_error(WX_NOT_FOUND, "the config has no 'nightly' entry to run"));
-  return http::json_response(req, 200, nightly_->run_now());
-}
-
-void App::register_admin_routes(http::Router& router) {
-  router.add(bhttp::verb::post, "/v1/admin/nightly",
-             [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
-               return durable(r, [&] { return handle_nightly(r, l); });
-             });
-  router.add(bhttp::verb::post, "/v1/admin/export",
-             [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
-               return handle_export(r, l);
-             });
-  router.add(bhttp::verb::post, "/v1/admin/retention",
-             [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
-               return durable(r, [&] { return handle_retention(r, l); });
-             });
-  router.add(bhttp::verb::post, "/v1/admin/backup",
-             [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
-               return handle_backup(r, l);
-             });
-  router.add(bhttp::verb::post, "/v1/admin/roster",
-             [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
-               return durable(r, [&] { return handle_roster(r, l); });
-             });
-  router.add(bhttp::verb::get, "/healthz",
-             [this](const http::Request& r, const http::RouteParams&, http::RequestLog&) {
-               return http::json_response(r, 200, {{"status", "ok"}, {"server_clock", now_ms()}});
-             });
 }
 
 }  // namespace werkex::server

@@ -20,6 +20,8 @@ Result<std::unique_ptr<App>> App::open(AppConfig config, http::Metrics& metrics)
     return make_error(WX_IO,
                       "cannot create data directory '" + config.data_dir + "': " + ec.message());
   std::unique_ptr<App> app(new App(std::move(config), metrics));
+  App* self = app.get();
+  app->jobs_ = std::make_unique<AdminJobs>([self] { return self->now_ms(); });
   ReplicaOptions options;
   options.clock = &app->clock_;
   options.max_clock_skew_ms = app->config_.max_clock_skew_ms;
@@ -36,9 +38,8 @@ Result<std::unique_ptr<App>> App::open(AppConfig config, http::Metrics& metrics)
   WX_ASSIGN_OR_RETURN(app->epoch_, app->auth_->epoch());
   WX_RETURN_IF_ERROR(app->open_blobs());
   if (app->config_.mail.enabled()) {
-    App* raw = app.get();
     app->mailer_ =
-        std::make_unique<Mailer>(app->config_.mail, *app->auth_, [raw] { return raw->now_ms(); });
+        std::make_unique<Mailer>(app->config_.mail, *app->auth_, [self] { return self->now_ms(); });
   }
   metrics.set_help("werkex_sync_changes_applied_total", "counter",
                    "Pushed field changes that changed the server's state");

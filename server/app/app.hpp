@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 
+#include "admin_jobs.hpp"
 #include "auth_store.hpp"
 #include "blob_holdings.hpp"
 #include "blob_store.hpp"
@@ -81,16 +82,24 @@ class App {
 
   Replica& dossiers() { return *dossiers_; }
   AuthStore& auth() { return *auth_; }
-  // The roster import as a service (admin_handler.cpp): applies a problem-free roster
-  // (roster_import.hpp) under the dossier lock and gives each new person an enrolment code;
-  // returns what POST /v1/admin/roster answers.
-  Result<json> import_roster(const school::Roster& roster, const std::string& actor);
+  // The admin API's services (admin_handler.cpp), shared by its handlers and the in-server
+  // nightly run; each reports its steps to `progress` when given, and returns once what it
+  // wrote is durable.
+  // The roster import: applies a problem-free roster (roster_import.hpp) under the dossier
+  // lock, giving each new person an enrolment code in the same transaction; returns what
+  // POST /v1/admin/roster answers.
+  Result<json> import_roster(const school::Roster& roster, const std::string& actor,
+                             JobProgress* progress = nullptr);
   // The dossiers that changed (or `only` those, or all with `force`) into export_dir, read
-  // through a connection of their own (admin_handler.cpp): what POST /v1/admin/export answers.
-  Result<json> export_now(std::vector<std::string> only, bool force, const std::string& actor);
+  // through a connection of their own: what POST /v1/admin/export answers.
+  Result<json> export_now(std::vector<std::string> only, bool force, const std::string& actor,
+                          JobProgress* progress = nullptr);
   // A backup into backup_dir (backup.hpp): what POST /v1/admin/backup answers.
-  Result<json> backup_now(const std::string& actor);
-  Result<RetentionReport> apply_retention(const RetentionPolicy& policy, const std::string& actor);
+  Result<json> backup_now(const std::string& actor, JobProgress* progress = nullptr);
+  Result<RetentionReport> apply_retention(const RetentionPolicy& policy, const std::string& actor,
+                                          JobProgress* progress = nullptr);
+  // One admin job at a time, whoever starts it (admin_jobs.hpp).
+  AdminJobs& admin_jobs() { return *jobs_; }
   const AppConfig& config() const { return config_; }
   // Starts the in-server nightly timer, if the config names one (nightly_run.hpp).
   void start_nightly(std::function<void(const std::string&)> log);
@@ -126,6 +135,14 @@ class App {
   http::Response handle_nightly(const http::Request& req, http::RequestLog& log);
   // POST /v1/admin/retention (admin_handler.cpp, retention.cpp).
   http::Response handle_retention(const http::Request& req, http::RequestLog& log);
+  // Runs an admin step as a job (admin_routes.cpp): 202 with the job's URL when the client
+  // sends `Prefer: respond-async`, else the step's own answer once it ended; 409 while
+  // another job runs.
+  http::Response admin_step(const http::Request& req, const std::string& kind, AdminJobs::Work work,
+                            http::RequestLog& log);
+  // GET /v1/admin/jobs and /v1/admin/jobs/{id} (admin_routes.cpp).
+  http::Response handle_jobs(const http::Request& req, const std::string& id,
+                             http::RequestLog& log);
   Status erase_pupil(const json& person, uint64_t now_ms, const std::string& actor,
                      RetentionReport& report);
   // AuthStore::log_read, and the gauge of rows waiting for disk space.
@@ -172,7 +189,6 @@ class App {
   std::unique_ptr<Replica> dossiers_;
   std::unique_ptr<AuthStore> auth_;
   std::string epoch_;  // AuthStore::epoch at start: fixed while the server runs
-  std::unique_ptr<NightlyRunner> nightly_;  // when the config has a "nightly" entry
   std::unique_ptr<GroupCommit> commits_;
   std::unique_ptr<BlobStore> blobs_;        // thread-safe itself: used outside mu_
   std::unique_ptr<BlobHoldings> holdings_;  // thread-safe itself
@@ -183,6 +199,9 @@ class App {
   uint64_t last_sweep_ms_ = 0;      // GUARDED_BY(sweep_mu_)
   RateLimiter enroll_limiter_;      // per client address
   std::unique_ptr<Mailer> mailer_;  // null without smtp_url; stops before auth_ closes
+  // Last: destroyed first, each waiting for the admin job it runs, which uses all the above.
+  std::unique_ptr<AdminJobs> jobs_;
+  std::unique_ptr<NightlyRunner> nightly_;  // when the config has a "nightly" entry
 };
 
 }  // namespace werkex::server

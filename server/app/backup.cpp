@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <vector>
 
 #include "auth_store.hpp"
 #include "werkex/clock.hpp"
@@ -52,22 +54,38 @@ Result<bool> copy_once(const fs::path& from, const fs::path& to) {
   return true;
 }
 
-// Every complete blob file of `blobs` (partial uploads are not worth keeping) into `into`.
-Status copy_blobs(const fs::path& blobs, const fs::path& into, BackupReport& report) {
+// Every complete blob file of `blobs` (partial uploads are not worth keeping).
+Result<std::vector<fs::path>> list_blobs(const fs::path& blobs) {
+  std::vector<fs::path> out;
   std::error_code ec;
-  if (!fs::exists(blobs, ec)) return Status::ok();
+  if (!fs::exists(blobs, ec)) return out;
   for (auto it = fs::recursive_directory_iterator(blobs, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
     if (it->is_directory(ec) && it->path().filename() == "partial") {
       it.disable_recursion_pending();
       continue;
     }
-    if (!it->is_regular_file(ec) || it->path().filename().string().size() != 64) continue;
-    fs::path rel = fs::relative(it->path(), blobs, ec);
-    WX_ASSIGN_OR_RETURN(bool copied, copy_once(it->path(), into / rel));
-    ++(copied ? report.blobs_copied : report.blobs_present);
+    if (it->is_regular_file(ec) && it->path().filename().string().size() == 64)
+      out.push_back(it->path());
   }
   if (ec) return io("cannot read " + blobs.string(), ec);
+  return out;
+}
+
+// Every complete blob file of `blobs` into `into`, those already there skipped.
+Status copy_blobs(const fs::path& blobs, const fs::path& into, const BackupOptions& options,
+                  BackupReport& report) {
+  WX_ASSIGN_OR_RETURN(auto files, list_blobs(blobs));
+  if (options.progress) options.progress("blobs", 0, files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    std::error_code ec;
+    fs::path rel = fs::relative(files[i], blobs, ec);
+    if (ec) return io("cannot read " + files[i].string(), ec);
+    WX_ASSIGN_OR_RETURN(bool copied, copy_once(files[i], into / rel));
+    ++(copied ? report.blobs_copied : report.blobs_present);
+    if (options.progress && (i % 64 == 63 || i + 1 == files.size()))
+      options.progress("blobs", i + 1, files.size());
+  }
   return Status::ok();
 }
 
@@ -122,13 +140,17 @@ Result<BackupReport> make_backup(const std::string& data_dir, const BackupOption
   std::error_code ec;
   fs::create_directories(partial, ec);
   if (ec) return io("cannot make " + partial.string(), ec);
-  for (const char* db : kDatabases) {
+  const size_t databases = std::size(kDatabases);
+  if (options.progress) options.progress("databases", 0, databases);
+  for (size_t i = 0; i < databases; ++i) {
+    const char* db = kDatabases[i];
     WX_RETURN_IF_ERROR(snapshot(data_dir + "/" + db, (partial / db).string()));
     report.database_bytes += fs::file_size(partial / db, ec);
+    if (options.progress) options.progress("databases", i + 1, databases);
   }
   // After the snapshots: every blob they reference is complete by now (a blob completed
   // since is merely extra).
-  WX_RETURN_IF_ERROR(copy_blobs(fs::path(data_dir) / "blobs", dir / "blobs", report));
+  WX_RETURN_IF_ERROR(copy_blobs(fs::path(data_dir) / "blobs", dir / "blobs", options, report));
   std::ofstream(partial / "backup.json")
       << json{{"made_at", rfc3339_utc(now_ms)}, {"from", data_dir}}.dump() << "\n";
   fs::rename(partial, final_dir, ec);
@@ -154,7 +176,8 @@ Status restore_backup(const std::string& backup_folder, const std::string& data_
     if (ec) return io(std::string("cannot copy ") + db, ec);
   }
   BackupReport ignored;
-  WX_RETURN_IF_ERROR(copy_blobs(from.parent_path() / "blobs", to / "blobs", ignored));
+  WX_RETURN_IF_ERROR(
+      copy_blobs(from.parent_path() / "blobs", to / "blobs", BackupOptions{}, ignored));
   WX_ASSIGN_OR_RETURN(auto auth, AuthStore::open(data_dir + "/server.db"));
   return auth->renew_epoch();
 }

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "werkex/error.hpp"
@@ -31,6 +32,8 @@ namespace werkex::server {
 struct BackupOptions {
   std::string dir;  // where the dated folders and the shared blob folder go
   size_t keep = 7;  // dated folders kept (at least 1)
+  // Called as each step starts (done 0) and goes on: "databases" n of 2, "blobs" n of N.
+  std::function<void(const char* step, size_t done, size_t total)> progress;
 };
 
 struct BackupReport {

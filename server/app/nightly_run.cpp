@@ -40,10 +40,6 @@ Result<std::map<std::string, std::string>> read_folder(const std::string& dir) {
   return files;
 }
 
-json error_json(const Error& e) {
-  return {{"error", {{"code", error_code_name(e.code)}, {"message", e.message}}}};
-}
-
 }  // namespace
 
 Result<NightlySchedule> parse_nightly_schedule(const json& config) {
@@ -107,15 +103,17 @@ void NightlyRunner::timer_loop() {
     if (cv_.wait_for(lock, std::chrono::milliseconds(when - now), [&] { return stopping_; }))
       return;
     lock.unlock();
-    run_now();
+    auto ran = app_.admin_jobs().run("nightly", [this](JobProgress& p) {
+      return AdminAnswer{200, run(p)};
+    });
+    if (!ran) log_(json{{"event", "nightly_skipped"}, {"reason", ran.error().message}}.dump());
     lock.lock();
   }
 }
 
-json NightlyRunner::run_now() {
-  std::lock_guard one_at_a_time(run_mu_);
+json NightlyRunner::run(JobProgress& progress) {
   const uint64_t started = app_.now_ms();
-  json report = run_steps();
+  json report = run_steps(progress);
   report["started_at"] = rfc3339_utc(started);
   report["seconds"] = double(app_.now_ms() - started) / 1000.0;
   const std::string dir = app_.config().data_dir + "/nightly";
@@ -126,12 +124,12 @@ json NightlyRunner::run_now() {
   return report;
 }
 
-json NightlyRunner::run_steps() {
+json NightlyRunner::run_steps(JobProgress& progress) {
   json report = json::object();
   auto step = [&](const char* name, Result<json> r) {
-    report[name] = r ? std::move(r).value() : error_json(r.error());
+    report[name] = r ? std::move(r).value() : http::error_body(r.error());
   };
-  if (schedule_.export_dossiers) step("export", app_.export_now({}, false, "nightly"));
+  if (schedule_.export_dossiers) step("export", app_.export_now({}, false, "nightly", &progress));
   if (!schedule_.roster_dir.empty()) {
     step("roster", [&]() -> Result<json> {
       WX_ASSIGN_OR_RETURN(auto files, read_folder(schedule_.roster_dir));
@@ -141,7 +139,7 @@ json NightlyRunner::run_steps() {
         for (const auto& p : read.problems) problems.push_back(p.to_string());
         return json{{"applied", false}, {"problems", problems}};
       }
-      WX_ASSIGN_OR_RETURN(json out, app_.import_roster(read.roster, "nightly"));
+      WX_ASSIGN_OR_RETURN(json out, app_.import_roster(read.roster, "nightly", &progress));
       const std::string letters = schedule_.letters_dir.empty()
                                       ? app_.config().data_dir + "/letters"
                                       : schedule_.letters_dir;
@@ -153,13 +151,13 @@ json NightlyRunner::run_steps() {
     json left = report["roster"].value("left_people", json::array());
     if (schedule_.export_dossiers && !left.empty())
       step("export_leavers",
-           app_.export_now(left.get<std::vector<std::string>>(), false, "nightly"));
+           app_.export_now(left.get<std::vector<std::string>>(), false, "nightly", &progress));
   }
   if (schedule_.retention) {
-    auto r = app_.apply_retention(app_.config().retention, "nightly");
+    auto r = app_.apply_retention(app_.config().retention, "nightly", &progress);
     step("retention", r ? Result<json>(r->to_json()) : Result<json>(r.error()));
   }
-  if (schedule_.backup) step("backup", app_.backup_now("nightly"));
+  if (schedule_.backup) step("backup", app_.backup_now("nightly", &progress));
   return report;
 }
 

@@ -6,7 +6,8 @@
 // once (school IT's "run it now"). Each run's report goes to <data>/nightly/<date>.json and
 // one JSON line on stdout.
 //
-// Invariants: one run at a time (a run still busy at the next time is not started twice);
+// Invariants: one run at a time, and not beside any other admin job (admin_jobs.hpp): a time
+// that comes while one runs is skipped with a log line;
 // a failing step is recorded in the report and the steps after it still run, except that a
 // roster with problems applies nothing (as everywhere).
 #pragma once
@@ -18,6 +19,7 @@
 #include <string>
 #include <thread>
 
+#include "admin_jobs.hpp"
 #include "werkex/merge.hpp"  // json
 
 namespace werkex::server {
@@ -50,17 +52,17 @@ class NightlyRunner {
 
   // Starts the timer thread if the schedule names a time.
   void start();
-  // Runs every configured step now; returns the report (also written and logged).
-  json run_now();
+  // Runs every configured step now, as the admin job the caller holds (AdminJobs), each step
+  // reporting to `progress`; returns the report (also written and logged).
+  json run(JobProgress& progress);
 
  private:
-  json run_steps();
+  json run_steps(JobProgress& progress);
   void timer_loop();
 
   App& app_;
   NightlySchedule schedule_;
   Log log_;
-  std::mutex run_mu_;  // one run at a time
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

@@ -81,17 +81,28 @@ Status App::erase_pupil(const json& person, uint64_t now_ms, const std::string& 
 }
 
 Result<RetentionReport> App::apply_retention(const RetentionPolicy& policy,
-                                             const std::string& actor) {
+                                             const std::string& actor, JobProgress* progress) {
   RetentionReport report;
   const uint64_t now = now_ms();
   const uint64_t day_ms = 86400000ull;
+  const std::string today = rfc3339_utc(now).substr(0, 10);
+  std::vector<json> gone;
+  int64_t written;
   {
     std::lock_guard lock(mu_);
-    const std::string today = rfc3339_utc(now).substr(0, 10);
-    WX_ASSIGN_OR_RETURN(auto gone,
+    WX_ASSIGN_OR_RETURN(gone,
                         leavers(*dossiers_, add_days(today, -static_cast<int>(policy.left_days))));
-    for (const json& person : gone) WX_RETURN_IF_ERROR(erase_pupil(person, now, actor, report));
+    written = commits_->mark();
   }
+  if (progress) progress->step("retention", gone.size());
+  // One pupil per hold of the dossier lock: phones keep syncing between two erasures.
+  for (const json& person : gone) {
+    std::lock_guard lock(mu_);
+    WX_RETURN_IF_ERROR(erase_pupil(person, now, actor, report));
+    written = commits_->mark();
+    if (progress) progress->advance(report.dossiers_erased, gone.size());
+  }
+  WX_RETURN_IF_ERROR(commits_->wait_durable(written));
   WX_ASSIGN_OR_RETURN(
       report.access_log_rows,
       auth_->prune_access_log(now - std::min(now, policy.access_log_days * day_ms)));

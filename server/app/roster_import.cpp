@@ -318,11 +318,15 @@ json RosterOutcome::to_json() const {
           {"persons", persons.to_json()}};
 }
 
-Result<RosterOutcome> apply_roster(Replica& dossiers, const school::Roster& roster,
-                                   const std::string& today, uint64_t now_ms) {
+Result<RosterOutcome> apply_roster(
+    Replica& dossiers, const school::Roster& roster, const std::string& today, uint64_t now_ms,
+    const std::function<Status(const RosterOutcome&)>& before_commit) {
   Import import(dossiers, roster, today, now_ms);
   const Identity before = dossiers.identity();
-  Status s = dossiers.write_together([&] { return import.run(); });
+  Status s = dossiers.write_together([&]() -> Status {
+    WX_RETURN_IF_ERROR(import.run());
+    return before_commit ? before_commit(import.outcome()) : Status::ok();
+  });
   // The server's replica acts as the admin of one school at a time; put it back either way.
   WX_RETURN_IF_ERROR(dossiers.set_identity(before));
   WX_RETURN_IF_ERROR(s);

@@ -14,6 +14,7 @@
 //   nothing.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,8 +45,11 @@ struct RosterOutcome {
 };
 
 // Applies `roster` to `dossiers` (the caller holds the dossier mutex). `today` (YYYY-MM-DD)
-// is the left_on of who left; `now_ms` stamps new ids.
-Result<RosterOutcome> apply_roster(Replica& dossiers, const school::Roster& roster,
-                                   const std::string& today, uint64_t now_ms);
+// is the left_on of who left; `now_ms` stamps new ids. `before_commit`, if given, runs inside
+// the transaction once everything is written: its error rolls the whole import back (the
+// enrolment codes of the new people are made there, so no one is imported without one).
+Result<RosterOutcome> apply_roster(
+    Replica& dossiers, const school::Roster& roster, const std::string& today, uint64_t now_ms,
+    const std::function<Status(const RosterOutcome&)>& before_commit = nullptr);
 
 }  // namespace werkex::server

@@ -23,9 +23,12 @@ Response json_response(const Request& req, unsigned status, const nlohmann::json
   return res;
 }
 
+nlohmann::json error_body(const werkex::Error& e) {
+  return {{"error", {{"code", error_code_name(e.code)}, {"message", e.message}}}};
+}
+
 Response error_response(const Request& req, const werkex::Error& e) {
-  nlohmann::json body = {{"error", {{"code", error_code_name(e.code)}, {"message", e.message}}}};
-  return json_response(req, http_status_for(e.code), body);
+  return json_response(req, http_status_for(e.code), error_body(e));
 }
 
 unsigned http_status_for(werkex::ErrorCode code) {

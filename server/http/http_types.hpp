@@ -55,6 +55,8 @@ Response json_response(const Request& req, unsigned status, const nlohmann::json
 
 // json_response(req, http_status_for(e.code), {"error":{"code":…,"message":…}}).
 Response error_response(const Request& req, const werkex::Error& e);
+// The body alone: {"error":{"code":…,"message":…}}.
+nlohmann::json error_body(const werkex::Error& e);
 
 // invalid_argument/corrupt 400, unauthenticated 401, permission_denied 403, not_found 404,
 // conflict 409, clock_skew 409, too_large 413, rate_limited 429, unavailable 503,

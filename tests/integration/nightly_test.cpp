@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "blob_client.hpp"
 #include "werkex/dossier.hpp"
@@ -250,6 +251,10 @@ TEST_CASE("nightly: dossiers go out only when changed, and a leaver's before her
   REQUIRE(n.run("--export") == 0);
   json first = n.report()["export"];
   CHECK(first["written"].get<int>() >= 1);
+  // The step ran as a job werkex-admin followed: its progress line reached N of N.
+  const std::string pupils = std::to_string(first["pupils"].get<size_t>());
+  CHECK_THAT(n.err(),
+             Catch::Contains("nightly: export: " + pupils + " of " + pupils + " (done in"));
   CHECK(first["failed"].empty());
   const std::string folder = first["folder"];
   // Her portfolio and dossier are on disk, self-contained.
@@ -309,4 +314,56 @@ TEST_CASE("nightly: the server's own schedule runs the same steps", "[integratio
                     " --listen 127.0.0.1:0 --config " + dir.file("bad.json") + " 2>/dev/null";
   int status = std::system(cmd.c_str());
   CHECK(WEXITSTATUS(status) == 2);
+}
+
+TEST_CASE("nightly: long steps run as jobs the client follows, one at a time",
+          "[integration][nightly][jobs]") {
+  Nightly n;
+  std::string token;
+  std::ifstream(n.token_file) >> token;
+  CurlTransport t(quick_curl());
+  auto get = [&](const std::string& path, const std::string& bearer) {
+    return expect_ok(
+        t.send({"GET", n.server.admin_url() + path, {{"Authorization", "Bearer " + bearer}}, ""}));
+  };
+  HttpRequest start{"POST",
+                    n.server.admin_url() + "/v1/admin/backup",
+                    {{"Authorization", "Bearer " + token},
+                     {"Content-Type", "application/json"},
+                     {"Prefer", "wait=5, respond-async"}},
+                    "{}"};
+  HttpResponse accepted = expect_ok(t.send(start));
+  REQUIRE(accepted.status == 202);
+  json job = json::parse(accepted.body);
+  const std::string url = job["url"];
+  CHECK(accepted.header("Location") == url);
+  CHECK(job["kind"] == "backup");
+  // Followed to its end: the backup's own answer, and its last step's progress.
+  while (job["state"] != "done") {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    HttpResponse polled = get(url, token);
+    REQUIRE(polled.status == 200);
+    job = json::parse(polled.body);
+  }
+  CHECK(job["status"] == 200);
+  CHECK(std::filesystem::exists(job["result"]["folder"].get<std::string>()));
+  CHECK_THAT(job["progress"]["step"].get<std::string>(), Catch::StartsWith("backup: "));
+  json list = json::parse(get("/v1/admin/jobs", token).body)["jobs"];
+  REQUIRE(list.size() == 1);
+  CHECK(list[0]["id"] == job["id"]);
+
+  // Attacker's side: an unknown job is 404; a device's token, or none, is 401; the phones'
+  // listener has no such route.
+  CHECK(get("/v1/admin/jobs/job-0123456789abcdef", token).status == 404);
+  Device sem(n.dir.file("sem.db"), n.server.url(), n.server.code("Sem"));
+  const std::string device_token = *expect_ok(sem.replica->setting("token"));
+  CHECK(get(url, device_token).status == 401);
+  CHECK(get("/v1/admin/jobs", "").status == 401);
+  CHECK(expect_ok(t.send({"GET", n.server.url() + url, {{"Authorization", "Bearer " + token}}, ""}))
+            .status == 404);
+  // Without the preference the step answers when done, as before.
+  start.headers.pop_back();
+  HttpResponse direct = expect_ok(t.send(start));
+  CHECK(direct.status == 200);
+  CHECK(json::parse(direct.body).contains("folder"));
 }

@@ -163,3 +163,23 @@ TEST_CASE("roster import: an unresolvable reference applies nothing", "[school][
   CHECK(d.person("p-1")["name"] == "Sem van der Berg");
   CHECK(d.r->identity().role == "admin");
 }
+
+TEST_CASE("roster import: when the enrolment codes cannot be made, nothing is imported",
+          "[school][import]") {
+  Dossiers d;
+  const std::string before = expect_ok(d.r->dump());
+  size_t seen_new = 0;
+  auto refuse = [&](const server::RosterOutcome& outcome) -> Status {
+    seen_new = outcome.new_people.size();
+    return make_error(WX_IO, "server.db is full");
+  };
+  auto r = server::apply_roster(*d.r, day1(), kToday, kNow, refuse);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == WX_IO);
+  CHECK(seen_new == 6);  // the hook saw everyone it would have had to make codes for
+  CHECK(expect_ok(d.r->dump()) == before);
+  // The next night imports them all, so every one of them gets a code then.
+  server::RosterOutcome again = d.apply(day1());
+  CHECK(again.new_people.size() == 6);
+  CHECK(again.persons.created == 6);
+}

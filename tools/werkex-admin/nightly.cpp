@@ -1,6 +1,6 @@
 // werkex-admin nightly: the school's nightly job, run from cron against the running server's
-// admin API (admin_listen): today the roster import; what it did goes to stdout (a short
-// summary), progress to stderr, and the whole answer to --report FILE as JSON.
+// admin API (admin_listen); what it did goes to stdout (a short summary), progress to stderr
+// (admin_client.hpp), and the whole answer to --report FILE as JSON.
 //
 // Steps, in this order, each only when asked: --export (the dossiers that changed), the roster
 // (--roster or --sis; then the dossiers of who just left are exported once more, before
@@ -19,9 +19,9 @@
 #include <optional>
 #include <sstream>
 
+#include "admin_client.hpp"
 #include "export/letters.hpp"
 #include "werkex/clock.hpp"
-#include "werkex/curl_transport.hpp"
 
 namespace werkex::admin {
 
@@ -145,25 +145,14 @@ void print_summary(const json& r) {
   std::printf("  %zu new person(s) with an enrolment code\n", r["new_people"].size());
 }
 
-// One POST to the admin API; a transport failure is "server unreachable".
+// One step's bookkeeping: the report, and the exit code of a failure.
 struct Call {
   const NightlyArgs& args;
-  const std::string& token;
+  AdminClient& client;
   json& report;
 
   Result<std::pair<int, json>> post(const std::string& path, const json& body) {
-    CurlOptions curl;
-    curl.timeout = std::chrono::minutes(30);
-    curl.max_attempts = 1;  // each step is safe to rerun, and cron runs it again tomorrow
-    CurlTransport http(curl);
-    WX_ASSIGN_OR_RETURN(
-        HttpResponse answer,
-        http.send({"POST",
-                   args.server + path,
-                   {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}},
-                   body.dump()}));
-    json r = json::parse(answer.body, nullptr, false);
-    return std::make_pair(answer.status, r);
+    return client.step(path, body);
   }
 
   int fail(const Error& e, int exit_code) {
@@ -278,7 +267,8 @@ int nightly_main(int argc, char** argv) {
   auto token = admin_token(*args);
   if (!token) return usage(token.error().message);
   json report = {{"started_at", rfc3339_utc(SystemClockSource().now_millis())}};
-  Call call{*args, *token, report};
+  AdminClient client(args->server, *token);
+  Call call{*args, client, report};
   int partly = 0;  // a partly failed export lets the other steps run, and is the exit code
   auto exported = [&](int code) {
     if (code == kPartlyFailed) partly = code;
