@@ -12,6 +12,9 @@ packages=(
   libcsv-dev  # the roster readers (server/school)
   clang libclang-rt-14-dev  # the fuzz targets: clang with libFuzzer and the sanitizers
   libqrencode-dev  # the enrolment letters' QR codes (werkex-admin nightly)
+  # The browser tests (tests/browser): the exported portfolio and the letters opened in a real
+  # headless Chromium, driven from Debian's python3 through Selenium and chromedriver.
+  chromium chromium-driver python3-selenium
 )
 
 missing=()

@@ -201,6 +201,7 @@ int main(int argc, char** argv) {
   std::string url = scheme + "://" + options.address + ":" + std::to_string(server.port());
   std::fprintf(stdout, "{\"event\":\"listening\",\"url\":\"%s\",\"data\":\"%s\"}\n", url.c_str(),
                data.c_str());
+  std::fflush(stdout);  // whoever reads a pipe learns the URL now, not at the first request
   http::Router admin_router;
   (*app)->register_admin_routes(admin_router);
   std::unique_ptr<http::HttpServer> admin;
@@ -214,6 +215,7 @@ int main(int argc, char** argv) {
     if (Status s = admin->start(); !s) return fail(s.error());
     std::fprintf(stdout, "{\"event\":\"admin_listening\",\"url\":\"http://%s:%u\"}\n",
                  admin_opts.address.c_str(), static_cast<unsigned>(admin->port()));
+    std::fflush(stdout);
     admin_thread = std::thread([&admin] { admin->run_until_signal(); });
   }
   if (demo) {

@@ -15,19 +15,21 @@ namespace werkex::exporter {
 
 namespace {
 
-// A file name for a group: letters, digits and '-' kept, anything else '_'.
+// A file name for a group ("" for the people in none): letters, digits and '-' kept,
+// anything else '_'.
 std::string file_name_for(const std::string& group) {
+  if (group.empty()) return "zonder-groep";
   std::string out;
   for (unsigned char c : group) out += std::isalnum(c) || c == '-' ? char(c) : '_';
-  return out.empty() ? "groep" : out;
+  return out;
 }
 
 std::string letter(const json& person, const std::string& group, const std::string& svg) {
   const std::string code = person.value("code", "");
   return "<section class=\"letter\">\n<h1>Welkom bij werkex, " +
-         html_escape(person.value("name", "")) + "</h1>\n<p class=\"group\">Groep " +
-         html_escape(group) +
-         "</p>\n<p>Met werkex houd je je loopbaandossier bij: je snuffelstages, meeloopdagen en "
+         html_escape(person.value("name", "")) + "</h1>\n" +
+         (group.empty() ? "" : "<p class=\"group\">Groep " + html_escape(group) + "</p>\n") +
+         "<p>Met werkex houd je je loopbaandossier bij: je snuffelstages, meeloopdagen en "
          "gesprekken, ook zonder internet op je telefoon.</p>\n<ol><li>Installeer de werkex-app."
          "</li><li>Kies <em>Aanmelden</em> en scan de code hieronder, of typ hem over.</li>"
          "<li>De code werkt één keer en 14 dagen lang. Geef hem aan niemand anders.</li></ol>\n"
@@ -35,14 +37,18 @@ std::string letter(const json& person, const std::string& group, const std::stri
          svg + "</div>\n<p class=\"code\">" + html_escape(code) + "</p>\n</section>\n";
 }
 
+// On paper one letter per A4 sheet; on a phone's screen (a mentor checking the codes) the
+// page is as wide as the phone, with less margin, instead of a shrunken sheet.
 std::string page(const std::string& group, const std::string& letters) {
-  return "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\"><title>werkex — "
+  return "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>werkex — "
          "aanmeldcodes " +
-         html_escape(group) +
+         html_escape(group.empty() ? "zonder groep" : group) +
          "</title>\n<style>body{font-family:sans-serif;margin:0}"
          ".letter{page-break-after:always;padding:2cm;max-width:17cm}"
          ".qr svg{width:5cm;height:5cm}.code{font:bold 20pt monospace;letter-spacing:2pt}"
-         ".group{color:#555}</style></head><body>\n" +
+         ".group{color:#555}"
+         "@media screen and (max-width:40rem){.letter{padding:1rem}}</style></head><body>\n" +
          letters + "</body></html>\n";
 }
 
@@ -64,11 +70,11 @@ Result<std::string> qr_svg(const std::string& text) {
 }
 
 Result<size_t> write_letters(const std::string& dir, const json& new_people) {
-  std::map<std::string, std::string> by_group;  // group → letters, in the answer's order
+  std::map<std::string, std::string> by_group;  // group ("": none) → letters, in order
   for (const json& p : new_people) {
     WX_ASSIGN_OR_RETURN(std::string svg, qr_svg(p.value("code", "")));
     json groups = p.value("groups", json::array());
-    if (groups.empty()) groups.push_back("zonder groep");
+    if (groups.empty()) groups.push_back("");
     for (const json& g : groups) by_group[g.get<std::string>()] += letter(p, g, svg);
   }
   std::error_code ec;

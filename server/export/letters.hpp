@@ -15,7 +15,8 @@ namespace werkex::exporter {
 Result<std::string> qr_svg(const std::string& text);
 
 // `new_people`: the import's answer, [{"name","role","groups":[...],"code"}, ...]. Writes
-// DIR/<group>.html per group (people in no group: DIR/zonder-groep.html); returns the pages.
+// DIR/<group>.html per group (people in no group: DIR/zonder-groep.html, without a group
+// line); returns the pages.
 Result<size_t> write_letters(const std::string& dir, const json& new_people);
 
 }  // namespace werkex::exporter

@@ -3,6 +3,7 @@
 #include "portfolio_html.hpp"
 
 #include <cstdio>
+#include <initializer_list>
 #include <map>
 #include <set>
 
@@ -16,7 +17,7 @@ namespace {
 
 constexpr const char* kStyle = R"css(
 body{font-family:system-ui,"Segoe UI",Arial,sans-serif;max-width:56rem;margin:0 auto;
-padding:1rem;color:#222;line-height:1.45}
+padding:1rem;color:#222;line-height:1.45;overflow-wrap:break-word}
 h1{margin-bottom:.2rem}h2{border-bottom:2px solid #2a6f97;padding-bottom:.2rem;margin-top:2rem}
 .sub{color:#555;margin:.1rem 0}
 .cyclus{border-left:4px solid #2a6f97;padding:.2rem 0 .2rem 1rem;margin:1.5rem 0}
@@ -43,6 +44,14 @@ th,td{border:1px solid #ccc;padding:.25rem .4rem;text-align:left;vertical-align:
 .competenties li.nee{color:#888}
 .leeg{color:#777}
 footer{margin-top:2rem;font-size:.8rem;color:#666}
+@media screen and (max-width:40rem){
+table,tbody,tr,td{display:block}
+thead{display:none}
+tr{border:1px solid #ccc;border-radius:4px;margin:.5rem 0;padding:.3rem .5rem}
+td{border:0;padding:.1rem 0}
+td:empty{display:none}
+td::before{content:attr(data-label) ": ";font-weight:600}
+}
 @media print{
 body{max-width:none;padding:0;font-size:10pt;color:#000}
 a{color:inherit;text-decoration:none}
@@ -65,6 +74,21 @@ std::string photo_figure(const json& photo, const ThumbnailFn& thumbnail_jpeg) {
            "</figure>\n";
   return "<figure><img src=\"data:image/jpeg;base64," + base64(*jpeg) + "\" alt=\"" +
          html_escape(caption.empty() ? "foto" : caption) + "\">" + cap + "</figure>\n";
+}
+
+// A table's heading row. On a narrow screen it is hidden and each row stacks as a card whose
+// cells are preceded by their column's heading (cell(), kStyle): five or seven columns do not
+// fit a phone.
+std::string table_head(std::initializer_list<const char*> headings) {
+  std::string out = "<table>\n<thead><tr>";
+  for (const char* h : headings) out += std::string("<th>") + h + "</th>";
+  return out + "</tr></thead>\n<tbody>\n";
+}
+
+// One cell of column `heading` holding `html` (already escaped).
+std::string cell(const char* heading, const std::string& html, const char* cls = "") {
+  return std::string("<td data-label=\"") + heading + "\"" +
+         (*cls ? std::string(" class=\"") + cls + "\"" : "") + ">" + html + "</td>";
 }
 
 std::string header_html(const PortfolioView& view) {
@@ -117,17 +141,16 @@ std::string placements_html(const PortfolioView& view) {
   const json& placements = array_of(view.doc(), "placements");
   if (placements.empty()) return out + "<p class=\"leeg\">Geen stages.</p>\n</section>\n";
   out +=
-      "<table>\n<tr><th>Bedrijf</th><th>Soort</th><th>Periode</th><th>Praktijkbegeleider</th>"
-      "<th>Uren (geldig afgetekend)</th></tr>\n";
+      table_head({"Bedrijf", "Soort", "Periode", "Praktijkbegeleider", "Uren (geldig afgetekend)"});
   for (const json& p : placements) {
-    out += "<tr><td>" + html_escape(text_of(p, "company_name")) + "</td><td>" +
-           html_escape(enum_label("placement_kind", text_of(p, "kind"))) + "</td><td>" +
-           html_escape(dutch_date(text_of(p, "start_date"))) + " t/m " +
-           html_escape(dutch_date(text_of(p, "end_date"))) + "</td><td>" +
-           html_escape(text_of(p, "supervisor_name")) + "</td><td>" +
-           hours_text(valid_hours[text_of(p, "id")]) + "</td></tr>\n";
+    out += "<tr>" + cell("Bedrijf", html_escape(text_of(p, "company_name"))) +
+           cell("Soort", html_escape(enum_label("placement_kind", text_of(p, "kind")))) +
+           cell("Periode", html_escape(dutch_date(text_of(p, "start_date"))) + " t/m " +
+                               html_escape(dutch_date(text_of(p, "end_date")))) +
+           cell("Praktijkbegeleider", html_escape(text_of(p, "supervisor_name"))) +
+           cell("Uren (geldig afgetekend)", hours_text(valid_hours[text_of(p, "id")])) + "</tr>\n";
   }
-  return out + "</table>\n</section>\n";
+  return out + "</tbody>\n</table>\n</section>\n";
 }
 
 std::string signoff_row(const PortfolioView& view, const json& s) {
@@ -138,26 +161,29 @@ std::string signoff_row(const PortfolioView& view, const json& s) {
   auto h = number_of(s, "hours");
   std::string hours = h ? hours_text(*h) : "";
   std::string attendance = text_of(s, "attendance");
-  return "<tr><td>" + html_escape(dutch_date(text_of(s, "statement_date"))) + "</td><td>" +
-         html_escape(company) + "</td><td>" + hours + "</td><td>" +
-         html_escape(attendance.empty() ? "" : enum_label("attendance", attendance)) +
-         "</td><td class=\"tekst\">" + html_escape(text_of(s, "assessment")) + "</td><td>" +
-         html_escape(text_of(s, "signer_name")) + "<br>" +
-         html_escape(enum_label("signoff_method", text_of(s, "method"))) +
-         "</td><td><span class=\"stempel status-" + html_escape(state) + "\">" +
-         html_escape(signoff_state_label(state)) + "</span>" +
-         (state == "valid" || reason.empty() ? "" : "<br>" + html_escape(reason)) + "</td></tr>\n";
+  return "<tr>" + cell("Datum", html_escape(dutch_date(text_of(s, "statement_date")))) +
+         cell("Bedrijf", html_escape(company)) + cell("Uren", hours) +
+         cell("Aanwezig",
+              html_escape(attendance.empty() ? "" : enum_label("attendance", attendance))) +
+         cell("Beoordeling", html_escape(text_of(s, "assessment")), "tekst") +
+         cell("Afgetekend door",
+              html_escape(text_of(s, "signer_name")) + "<br>" +
+                  html_escape(enum_label("signoff_method", text_of(s, "method")))) +
+         cell("Status",
+              "<span class=\"stempel status-" + html_escape(state) + "\">" +
+                  html_escape(signoff_state_label(state)) + "</span>" +
+                  (state == "valid" || reason.empty() ? "" : "<br>" + html_escape(reason))) +
+         "</tr>\n";
 }
 
 std::string signoffs_html(const PortfolioView& view) {
   std::string out = "<section id=\"aftekeningen\">\n<h2>Aftekeningen</h2>\n";
   const json& signoffs = array_of(view.doc(), "signoffs");
   if (signoffs.empty()) return out + "<p class=\"leeg\">Nog geen aftekeningen.</p>\n</section>\n";
-  out +=
-      "<table>\n<tr><th>Datum</th><th>Bedrijf</th><th>Uren</th><th>Aanwezig</th>"
-      "<th>Beoordeling</th><th>Afgetekend door</th><th>Status</th></tr>\n";
+  out += table_head(
+      {"Datum", "Bedrijf", "Uren", "Aanwezig", "Beoordeling", "Afgetekend door", "Status"});
   for (const json& s : signoffs) out += signoff_row(view, s);
-  return out + "</table>\n</section>\n";
+  return out + "</tbody>\n</table>\n</section>\n";
 }
 
 std::string contacts_html(const PortfolioView& view) {

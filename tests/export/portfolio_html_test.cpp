@@ -100,7 +100,9 @@ TEST_CASE("portfolio: shows sign-offs in Dutch with hours, and the competencies"
   Page p;
   CHECK(p.html.find("<span class=\"stempel status-valid\">geldig</span>") != std::string::npos);
   CHECK(p.html.find("Werkt netjes en vraagt goed door.") != std::string::npos);
-  CHECK(p.html.find("<td>6</td>") != std::string::npos);  // hours, and valid hours per stage
+  // The hours, and the valid hours per stage; each cell names its column for a phone's layout.
+  CHECK(p.html.find("<td data-label=\"Uren\">6</td>") != std::string::npos);
+  CHECK(p.html.find("<td data-label=\"Uren (geldig afgetekend)\">6</td>") != std::string::npos);
   for (const char* c : {"Kwaliteitenreflectie: aan gewerkt", "Motievenreflectie: nog niet",
                         "Werkexploratie: aan gewerkt (2&times;)", "Loopbaansturing: nog niet",
                         "Netwerken: nog niet"})
