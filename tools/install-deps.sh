@@ -15,6 +15,7 @@ packages=(
   # The browser tests (tests/browser): the exported portfolio and the letters opened in a real
   # headless Chromium, driven from Debian's python3 through Selenium and chromedriver.
   chromium chromium-driver python3-selenium
+  libjs-chart.js  # the staff dashboard's charts, served by werkex-server at /static/chart.js
 )
 
 missing=()

@@ -87,6 +87,13 @@ Status App::record_read(const Device& device, const std::string& bucket, size_t 
   return s;
 }
 
+Status App::record_staff_read(const std::string& person, const std::string& page,
+                              const std::string& bucket, size_t changes) {
+  Status s = auth_->log_read(now_ms(), person, page, bucket, changes);
+  metrics_.set_gauge("werkex_access_log_buffered_rows", "", double(auth_->buffered_reads()));
+  return s;
+}
+
 uint64_t App::now_ms() {
   return clock_.now_millis();
 }

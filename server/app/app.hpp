@@ -104,6 +104,10 @@ class App {
   // Starts the in-server nightly timer, if the config names one (nightly_run.hpp).
   void start_nightly(std::function<void(const std::string&)> log);
   std::mutex& dossier_mutex() { return mu_; }
+  // One read of `bucket` by a staff member through the dashboard (`page`: the page or JSON
+  // route, e.g. "web:/leerling"), into the access log as record_read does for devices.
+  Status record_staff_read(const std::string& person, const std::string& page,
+                           const std::string& bucket, size_t changes);
   uint64_t now_ms();
 
  private:

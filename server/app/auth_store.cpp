@@ -22,15 +22,6 @@ std::string random_code(size_t n) {
   return out;
 }
 
-// Codes are typed by people: ignore case, spaces and dashes.
-std::string normalise_code(std::string_view code) {
-  std::string out;
-  for (char c : code) {
-    if (c == ' ' || c == '-') continue;
-    out += static_cast<char>((c >= 'a' && c <= 'z') ? c - 32 : c);
-  }
-  return out;
-}
 
 // Item 9 of issue 10: a replica id names one device of one person. Refuses (WX_CONFLICT)
 // an id already bound to another person, by any token, live or revoked, so the access log
@@ -56,6 +47,15 @@ Status bind_replica(sql::Db& db, const std::string& device_id, const std::string
 }
 
 }  // namespace
+
+std::string normalise_code(std::string_view code) {
+  std::string out;
+  for (char c : code) {
+    if (c == ' ' || c == '-') continue;
+    out += static_cast<char>((c >= 'a' && c <= 'z') ? c - 32 : c);
+  }
+  return out;
+}
 
 std::string random_token(const char* prefix) {
   unsigned char raw[32];
@@ -120,6 +120,7 @@ Result<std::unique_ptr<AuthStore>> AuthStore::open(const std::string& path) {
     WX_RETURN_IF_ERROR(db.exec("ALTER TABLE access_log ADD COLUMN blob TEXT"));
   }
   has_blob.reset();
+  WX_RETURN_IF_ERROR(create_staff_tables(db));
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   WX_RETURN_IF_ERROR(revoke_duplicate_devices(
       db,

@@ -22,6 +22,8 @@ namespace werkex::server {
 
 // A random bearer secret: `prefix` and 64 hex digits (256 bits from libsodium).
 std::string random_token(const char* prefix);
+// Codes are typed by people: case, spaces and dashes are ignored (what is hashed and compared).
+std::string normalise_code(std::string_view code);
 
 // The one-time sign-off codes of one placement (issue 10 item 11). `secret_hex` is a random
 // per-placement key that never leaves server.db: codes are kept only as HMAC-SHA256 under it,
@@ -71,6 +73,17 @@ struct Device {
   uint64_t replica = 0;   // the same, as a number: the replica id its own stamps carry
   std::string person;     // the roster person it acts for
   std::string token_key;  // identifies the token (a prefix of its hash): the rate limit's key
+};
+
+// A staff member's browser session (auth_store_staff.cpp). The cookie's token is kept only
+// as a SHA-256 hash; `csrf` is the session's anti-forgery token, sent back by the pages.
+struct StaffSession {
+  std::string person, csrf;
+  uint64_t created_ms = 0, last_seen_ms = 0;
+};
+// A new session's secrets, shown once: the cookie token and the CSRF token.
+struct StaffSessionTokens {
+  std::string token, csrf;
 };
 
 class AuthStore {
@@ -167,6 +180,27 @@ class AuthStore {
   Result<std::string> epoch();
   Status renew_epoch();
 
+  // Staff sign-in for the dashboard (auth_store_staff.cpp).
+  // The person a fresh (unused, unexpired) enrolment code belongs to, without using it up;
+  // WX_UNAUTHENTICATED with one message for unknown, used and expired codes.
+  Result<std::string> invite_person(const std::string& code, uint64_t now_ms);
+  // Burns the code (one-time, as for devices) and opens a session for its person in one
+  // transaction; WX_UNAUTHENTICATED if the code was used meanwhile.
+  Result<StaffSessionTokens> redeem_staff_invite(const std::string& code, uint64_t now_ms);
+  Result<StaffSessionTokens> create_staff_session(const std::string& person, uint64_t now_ms);
+  // The live session of a cookie token: not idle for `idle_ms`, not older than `max_age_ms`.
+  // A session past either is deleted; last_seen is refreshed (at most every few seconds).
+  Result<StaffSession> staff_session(const std::string& token, uint64_t now_ms, uint64_t idle_ms,
+                                     uint64_t max_age_ms);
+  Status end_staff_session(const std::string& token);
+  Status end_person_staff_sessions(const std::string& person);
+  // Argon2id (libsodium crypto_pwhash_str, interactive limits); the hash is made outside the
+  // store's lock. WX_INVALID_ARGUMENT for a password shorter than 10 or longer than 200 bytes.
+  Status set_staff_password(const std::string& person, const std::string& password,
+                            uint64_t now_ms);
+  // Whether `password` is `person`'s; false also when the person has none (same time spent).
+  Result<bool> check_staff_password(const std::string& person, const std::string& password);
+
   Status queue_key_revocation(const std::string& key_id, const std::string& reason,
                               uint64_t now_ms);
   Result<std::vector<KeyRevocation>> pending_key_revocations();
@@ -183,6 +217,9 @@ class AuthStore {
   // Tokens of server.db files from before replica ids were unique: a replica id bound to
   // several people keeps only its first person's tokens; the later ones are revoked.
   static Status revoke_duplicate_devices(sql::Db& db, uint64_t now_ms);
+  static Status create_staff_tables(sql::Db& db);  // auth_store_staff.cpp
+  Result<StaffSessionTokens> insert_staff_session_locked(const std::string& person,
+                                                         uint64_t now_ms);
   Status write_reads_locked();
   std::mutex mu_;
   sql::Db db_;

@@ -8,8 +8,9 @@
 // enroll_rate_limit_burst, access_log_buffer_rows, admin_listen, backup_dir, backup_keep,
 // export_dir, retention_left_days, access_log_days, audit_log_days, nightly (an object: at
 // "HH:MM", roster_dir, letters_dir, export, retention, backup), and for the supervisors'
-// outbox smtp_url, smtp_from, smtp_user, smtp_password, smtp_starttls, smtp_retry_s. Flags
-// win over the file.
+// outbox smtp_url, smtp_from, smtp_user, smtp_password, smtp_starttls, smtp_retry_s, and for
+// the staff dashboard staff_session_idle_minutes (default 30; fractions allowed). Flags win
+// over the file.
 // admin_listen (ADDR:PORT, or "off") is where the admin API listens (the nightly school
 // sync, `werkex-admin nightly`): by default loopback on the sync port + 1 (port 0 when the
 // sync port is 0), never on the sync listener itself.
@@ -26,6 +27,7 @@
 #include "app.hpp"
 #include "demo.hpp"
 #include "http/http_server.hpp"
+#include "staff_site.hpp"
 
 using namespace werkex;
 
@@ -140,7 +142,12 @@ int main(int argc, char** argv) {
   }
   server::AppConfig app_config;
   app_config.data_dir = data;
+  server::StaffConfig staff_config;
   try {
+    double idle_minutes = config.value("staff_session_idle_minutes", 30.0);
+    if (!(idle_minutes > 0) || idle_minutes > 24 * 60)
+      return usage("staff_session_idle_minutes must be more than 0 and at most 1440");
+    staff_config.idle_ms = static_cast<uint64_t>(idle_minutes * 60000.0);
     app_config.supervisor_grace_days = config.value("grace_days", 14);
     app_config.max_clock_skew_ms = config.value("max_clock_skew_s", 600) * 1000ull;
     app_config.rate_limit.per_minute =
@@ -192,6 +199,14 @@ int main(int argc, char** argv) {
   if (!app) return fail(app.error());
   http::Router router;
   (*app)->register_routes(router);
+  staff_config.secure_cookie = !options.tls_cert_file.empty();
+  staff_config.signin_limit = app_config.enroll_limit;
+  server::StaffSite staff(**app, staff_config);
+  staff.register_routes(router);
+  if (!staff.has_chart_js())
+    std::fprintf(stdout, "{\"event\":\"warning\",\"message\":\"%s not found: the staff pages "
+                         "have no charts (apt-get install libjs-chart.js)\"}\n",
+                 staff_config.chart_js_path.c_str());
   http::HttpServer server(options, router, metrics, [](const std::string& line) {
     std::fprintf(stdout, "%s\n", line.c_str());
     std::fflush(stdout);

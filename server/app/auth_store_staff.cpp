@@ -1,0 +1,171 @@
+// AuthStore's staff side: browser sessions and passwords for the staff dashboard
+// (server/staff/). Session tokens are kept only as SHA-256 hashes, passwords only as
+// libsodium Argon2id strings; enrolment codes used to sign in are burned as for devices.
+#include <sodium.h>
+
+#include "auth_store.hpp"
+#include "werkex/blob_store.hpp"  // sha256_hex
+
+namespace werkex::server {
+
+namespace {
+// last_seen is written at most this often per session: a page with many requests costs one
+// write, and idle expiry stays exact to within it.
+constexpr uint64_t kTouchEveryMs = 5000;
+constexpr size_t kMinPassword = 10;
+constexpr size_t kMaxPassword = 200;
+
+Error refused_code() {
+  return make_error(WX_UNAUTHENTICATED, "this enrolment code is unknown, used or expired");
+}
+}  // namespace
+
+Status AuthStore::create_staff_tables(sql::Db& db) {
+  return db.exec(R"sql(
+    CREATE TABLE IF NOT EXISTS staff_sessions(
+      token_hash TEXT PRIMARY KEY, person TEXT NOT NULL, csrf TEXT NOT NULL,
+      created_ms INTEGER NOT NULL, last_seen_ms INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS staff_sessions_by_person ON staff_sessions(person);
+    CREATE TABLE IF NOT EXISTS staff_passwords(
+      person TEXT PRIMARY KEY, hash TEXT NOT NULL, set_ms INTEGER NOT NULL) WITHOUT ROWID;
+  )sql");
+}
+
+Result<std::string> AuthStore::invite_person(const std::string& code, uint64_t now_ms) {
+  std::lock_guard lock(mu_);
+  WX_ASSIGN_OR_RETURN(auto find, sql::Stmt::prepare(db_,
+                                                    "SELECT person FROM invites WHERE code_hash = "
+                                                    "?1 AND used_ms IS NULL AND expires_ms > ?2"));
+  find.bind(1, sha256_hex(normalise_code(code))).bind(2, now_ms);
+  WX_ASSIGN_OR_RETURN(auto persons, find.column_texts());
+  if (persons.empty()) return refused_code();
+  return persons.front();
+}
+
+Result<StaffSessionTokens> AuthStore::insert_staff_session_locked(const std::string& person,
+                                                                  uint64_t now_ms) {
+  StaffSessionTokens out{random_token("wxs_"), random_token("")};
+  WX_ASSIGN_OR_RETURN(auto add, sql::Stmt::prepare(db_,
+                                                   "INSERT INTO staff_sessions(token_hash, person, "
+                                                   "csrf, created_ms, last_seen_ms) "
+                                                   "VALUES(?1, ?2, ?3, ?4, ?4)"));
+  WX_RETURN_IF_ERROR(
+      add.bind(1, sha256_hex(out.token)).bind(2, person).bind(3, out.csrf).bind(4, now_ms).run());
+  return out;
+}
+
+Result<StaffSessionTokens> AuthStore::redeem_staff_invite(const std::string& code,
+                                                          uint64_t now_ms) {
+  std::lock_guard lock(mu_);
+  WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(db_));
+  const std::string hash = sha256_hex(normalise_code(code));
+  WX_ASSIGN_OR_RETURN(auto find, sql::Stmt::prepare(db_,
+                                                    "SELECT person FROM invites WHERE code_hash = "
+                                                    "?1 AND used_ms IS NULL AND expires_ms > ?2"));
+  find.bind(1, hash).bind(2, now_ms);
+  WX_ASSIGN_OR_RETURN(auto persons, find.column_texts());
+  if (persons.empty()) return refused_code();
+  WX_ASSIGN_OR_RETURN(
+      auto use, sql::Stmt::prepare(db_, "UPDATE invites SET used_ms = ?2 WHERE code_hash = ?1"));
+  WX_RETURN_IF_ERROR(use.bind(1, hash).bind(2, now_ms).run());
+  WX_ASSIGN_OR_RETURN(StaffSessionTokens out, insert_staff_session_locked(persons.front(), now_ms));
+  WX_RETURN_IF_ERROR(tx.commit());
+  return out;
+}
+
+Result<StaffSessionTokens> AuthStore::create_staff_session(const std::string& person,
+                                                           uint64_t now_ms) {
+  std::lock_guard lock(mu_);
+  return insert_staff_session_locked(person, now_ms);
+}
+
+Result<StaffSession> AuthStore::staff_session(const std::string& token, uint64_t now_ms,
+                                              uint64_t idle_ms, uint64_t max_age_ms) {
+  std::lock_guard lock(mu_);
+  const std::string hash = sha256_hex(token);
+  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
+                                                  "SELECT person, csrf, created_ms, last_seen_ms "
+                                                  "FROM staff_sessions WHERE token_hash = ?1"));
+  st.bind(1, hash);
+  WX_ASSIGN_OR_RETURN(bool row, st.step());
+  if (!row) return make_error(WX_UNAUTHENTICATED, "niet ingelogd (of de sessie is beëindigd)");
+  StaffSession s{std::string(st.text(0)), std::string(st.text(1)), st.uint64(2), st.uint64(3)};
+  st.reset();
+  if (now_ms >= s.last_seen_ms + idle_ms || now_ms >= s.created_ms + max_age_ms) {
+    WX_ASSIGN_OR_RETURN(
+        auto drop, sql::Stmt::prepare(db_, "DELETE FROM staff_sessions WHERE token_hash = ?1"));
+    WX_RETURN_IF_ERROR(drop.bind(1, hash).run());
+    return make_error(WX_UNAUTHENTICATED, "de sessie is verlopen: log opnieuw in");
+  }
+  if (now_ms >= s.last_seen_ms + kTouchEveryMs) {
+    WX_ASSIGN_OR_RETURN(auto touch, sql::Stmt::prepare(db_,
+                                                       "UPDATE staff_sessions SET last_seen_ms = "
+                                                       "?2 WHERE token_hash = ?1"));
+    WX_RETURN_IF_ERROR(touch.bind(1, hash).bind(2, now_ms).run());
+    s.last_seen_ms = now_ms;
+  }
+  return s;
+}
+
+Status AuthStore::end_staff_session(const std::string& token) {
+  std::lock_guard lock(mu_);
+  WX_ASSIGN_OR_RETURN(auto drop,
+                      sql::Stmt::prepare(db_, "DELETE FROM staff_sessions WHERE token_hash = ?1"));
+  return drop.bind(1, sha256_hex(token)).run();
+}
+
+Status AuthStore::end_person_staff_sessions(const std::string& person) {
+  std::lock_guard lock(mu_);
+  WX_ASSIGN_OR_RETURN(auto drop,
+                      sql::Stmt::prepare(db_, "DELETE FROM staff_sessions WHERE person = ?1"));
+  return drop.bind(1, person).run();
+}
+
+Status AuthStore::set_staff_password(const std::string& person, const std::string& password,
+                                     uint64_t now_ms) {
+  if (password.size() < kMinPassword)
+    return make_error(WX_INVALID_ARGUMENT, "een wachtwoord heeft minstens 10 tekens");
+  if (password.size() > kMaxPassword)
+    return make_error(WX_INVALID_ARGUMENT, "een wachtwoord heeft hoogstens 200 tekens");
+  char hashed[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(hashed, password.data(), password.size(),
+                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    return make_error(WX_UNAVAILABLE, "not enough memory to hash the password; try again");
+  std::lock_guard lock(mu_);
+  WX_ASSIGN_OR_RETURN(auto put, sql::Stmt::prepare(db_,
+                                                   "INSERT OR REPLACE INTO staff_passwords(person, "
+                                                   "hash, set_ms) VALUES(?1, ?2, ?3)"));
+  return put.bind(1, person).bind(2, std::string_view(hashed)).bind(3, now_ms).run();
+}
+
+Result<bool> AuthStore::check_staff_password(const std::string& person,
+                                             const std::string& password) {
+  std::string stored;
+  {
+    std::lock_guard lock(mu_);
+    WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
+                                                    "SELECT hash FROM staff_passwords "
+                                                    "WHERE person = ?1"));
+    st.bind(1, person);
+    WX_ASSIGN_OR_RETURN(auto hashes, st.column_texts());
+    if (!hashes.empty()) stored = hashes.front();
+  }
+  if (stored.empty() || password.size() > kMaxPassword) {
+    // Spend the time a check takes, so a guesser cannot tell who has a password.
+    static const std::string dummy = [] {
+      char h[crypto_pwhash_STRBYTES];
+      if (crypto_pwhash_str(h, "werkex-dummy", 12, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                            crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return std::string();
+      return std::string(h);
+    }();
+    if (!dummy.empty() && crypto_pwhash_str_verify(dummy.c_str(), password.data(),
+                                                   std::min(password.size(), kMaxPassword)) == 0)
+      return make_error(WX_INTERNAL, "the dummy password matched");
+    return false;
+  }
+  return crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()) == 0;
+}
+
+}  // namespace werkex::server
