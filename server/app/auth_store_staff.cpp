@@ -3,14 +3,16 @@
 // libsodium Argon2id strings; enrolment codes used to sign in are burned as for devices.
 #include <sodium.h>
 
+#include <algorithm>
+
 #include "auth_store.hpp"
 #include "werkex/blob_store.hpp"  // sha256_hex
 
 namespace werkex::server {
 
 namespace {
-// last_seen is written at most this often per session: a page with many requests costs one
-// write, and idle expiry stays exact to within it.
+// last_seen is written at most this often per session (and at least four times per idle
+// period): a page with many requests costs one write, and idle expiry stays exact to within it.
 constexpr uint64_t kTouchEveryMs = 5000;
 constexpr size_t kMinPassword = 10;
 constexpr size_t kMaxPassword = 200;
@@ -97,7 +99,7 @@ Result<StaffSession> AuthStore::staff_session(const std::string& token, uint64_t
     WX_RETURN_IF_ERROR(drop.bind(1, hash).run());
     return make_error(WX_UNAUTHENTICATED, "de sessie is verlopen: log opnieuw in");
   }
-  if (now_ms >= s.last_seen_ms + kTouchEveryMs) {
+  if (now_ms >= s.last_seen_ms + std::min(kTouchEveryMs, idle_ms / 4)) {
     WX_ASSIGN_OR_RETURN(auto touch, sql::Stmt::prepare(db_,
                                                        "UPDATE staff_sessions SET last_seen_ms = "
                                                        "?2 WHERE token_hash = ?1"));

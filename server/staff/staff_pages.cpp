@@ -16,6 +16,7 @@ std::string head(const std::string& title, const std::string& csrf,
       "<title>" +
       escape(title) +
       " · werkex</title>"
+      "<link rel=\"icon\" href=\"data:,\">"
       "<link rel=\"stylesheet\" href=\"/static/staff.css\">";
   if (!csrf.empty()) h += "<meta name=\"csrf\" content=\"" + escape(csrf) + "\">";
   for (const std::string& s : scripts) h += "<script src=\"" + escape(s) + "\" defer></script>";
