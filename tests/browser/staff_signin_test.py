@@ -51,7 +51,9 @@ def sign_in_message(browser, code):
 
 
 def check_page(checks, browser, name):
-    """No console error, fits a phone, screenshots at both widths."""
+    """Loaded afresh (the refusals asked for before are not this page's errors): no console
+    error, fits a phone, screenshots at both widths."""
+    browser.open(browser.driver.current_url)
     checks.check(not browser.console_errors(), name + ": no console error",
                  browser.console_errors())
     browser.screenshot("staff-" + name + "-desktop")
