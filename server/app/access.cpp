@@ -56,6 +56,22 @@ Status add_supervised(const Replica& dossiers, const std::string& today, int gra
   return Status::ok();
 }
 
+// Management's device: the school and its groups, nothing else (no person, no company, no
+// placement, no dossier): what a manager needs to pick a group or year on the aggregates
+// page, which the server computes (dashboard/aggregates.hpp). Reads only.
+Status add_manager_view(const Replica& dossiers, const std::string& school, Access& a) {
+  a.read = {a.school_bucket};
+  std::set<std::string> ids = {school};
+  Query groups;
+  groups.type = "group";
+  groups.bucket = a.school_bucket;
+  WX_ASSIGN_OR_RETURN(auto docs, dossiers.list(groups));
+  for (auto& g : docs) ids.insert(str(g, "id"));
+  a.school_view = view_digest(ids, {});
+  a.school_entities = std::move(ids);
+  return Status::ok();
+}
+
 }  // namespace
 
 std::string add_days(const std::string& date, int days) {
@@ -141,8 +157,10 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
     a.school_view = view_digest(ids, keys);
     ids.insert(keys.begin(), keys.end());
     visible(std::move(ids));
+  } else if (a.role == "manager") {
+    WX_RETURN_IF_ERROR(add_manager_view(dossiers, school, a));
   }
-  // manager, parent: no dossier access through sync (aggregates come from the dashboard).
+  // parent: no dossier access through sync.
   return a;
 }
 

@@ -10,7 +10,10 @@
 //              its end + grace days, and in the grace days only the entries about days
 //              within the placement (entry_days.hpp); of the school bucket only those
 //              placements and people and their own sign-off keys
-//   admin      the school bucket (the roster)            manager  nothing (aggregates only)
+//   admin      the school bucket (the roster)
+//   manager    of the school bucket only the school and its groups (names, year, level: to
+//              choose what the aggregates show); no person, no network, no dossier; writes
+//              nothing. The figures come from the server (dashboard/aggregates.hpp).
 //
 // What a role may write inside a bucket is the schema's business (authorize()).
 #pragma once

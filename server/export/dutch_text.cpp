@@ -36,6 +36,11 @@ const std::map<std::string, Labels, std::less<>>& label_tables() {
         {"loopbaansturing", "7 loopbaansturing"},
         {"netwerken", "8 netwerken"}}},
       {"signoff_method", {{"key", "digitale handtekening"}, {"pin", "eenmalige code"}}},
+      {"vmbo_track",
+       {{"bb", "basisberoepsgerichte leerweg"},
+        {"kb", "kaderberoepsgerichte leerweg"},
+        {"gl", "gemengde leerweg"},
+        {"tl", "theoretische leerweg"}}},
   };
   return tables;
 }

@@ -20,7 +20,8 @@ std::string signoff_state_label(const std::string& state);
 // A Dutch label for a value of one of the schema's enums, by enum name: "activity_kind"
 // (snuffelstage → Snuffelstage, vakman_op_stap → Vakman op stap), "emotion", "competency",
 // "attendance", "reflection_partner", "learning_verb", "conversation_rule",
-// "picture_direction", "next_step_action", "placement_kind", "signoff_method".
+// "picture_direction", "next_step_action", "placement_kind", "signoff_method", "vmbo_track"
+// (bb → basisberoepsgerichte leerweg).
 std::string enum_label(const std::string& enum_name, const std::string& value);
 
 // The competencies in the schema's order (the built-in schema's competency enum).

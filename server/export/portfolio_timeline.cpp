@@ -6,13 +6,12 @@
 
 #include "dutch_text.hpp"
 #include "encoding.hpp"
+#include "portfolio_cycles.hpp"
 #include "portfolio_view.hpp"
 
 namespace werkex::exporter {
 
 namespace {
-
-using Entities = std::vector<const json*>;
 
 std::string labelled(const std::string& label, const std::string& text) {
   if (text.empty()) return "";
@@ -135,13 +134,6 @@ std::string next_step_html(const PortfolioView& view, const json& n, const Thumb
   return phase(view, n, "vervolgstap", "Vervolgstap", body, th);
 }
 
-// What belongs to one activity ("" for the experiences outside any activity).
-struct Cycle {
-  const json* activity = nullptr;
-  Entities preparations, experiences, reflections;
-  std::string when;  // newest date of the cycle, for the order
-};
-
 std::string cycle_html(const PortfolioView& view, const Cycle& c, const ThumbnailFn& th) {
   std::string out = "<article class=\"cyclus\">\n";
   if (c.activity) {
@@ -166,50 +158,10 @@ std::string cycle_html(const PortfolioView& view, const Cycle& c, const Thumbnai
   return out + "</article>\n";
 }
 
-// Every activity's cycle, plus one for the experiences outside an activity. A reflection
-// goes with the activity of the latest experience it reflects on.
-std::vector<Cycle> gather_cycles(const PortfolioView& view) {
-  std::map<std::string, Cycle> cycles;  // by activity id; "" = outside an activity
-  for (const json* a : view.of_type("activity")) {
-    Cycle& c = cycles[text_of(*a, "id")];
-    c.activity = a;
-    c.when = text_of(*a, "planned_date");
-    c.preparations = view.referring("preparation", "activity", text_of(*a, "id"));
-  }
-  auto by_time = [](const json* x, const json* y) {
-    return text_of(*x, "occurred_at") < text_of(*y, "occurred_at");
-  };
-  Entities experiences = view.of_type("experience");
-  std::stable_sort(experiences.begin(), experiences.end(), by_time);
-  for (const json* e : experiences) {
-    std::string a = text_of(*e, "activity");
-    Cycle& c = cycles[view.entity(a) ? a : ""];
-    c.experiences.push_back(e);
-    c.when = std::max(c.when, text_of(*e, "occurred_at"));
-  }
-  for (const json* r : view.of_type("reflection")) {
-    std::string home, latest;
-    for (const std::string& id : strings_of(*r, "experiences"))
-      if (const json* e = view.entity(id); e && text_of(*e, "occurred_at") >= latest) {
-        latest = text_of(*e, "occurred_at");
-        home = view.entity(text_of(*e, "activity")) ? text_of(*e, "activity") : "";
-      }
-    cycles[home].reflections.push_back(r);
-  }
-  std::vector<Cycle> out;
-  for (auto& [id, c] : cycles) out.push_back(std::move(c));
-  return out;
-}
-
 }  // namespace
 
 std::string timeline_html(const PortfolioView& view, const ThumbnailFn& thumbnail_jpeg) {
   std::vector<Cycle> cycles = gather_cycles(view);
-  std::stable_sort(cycles.begin(), cycles.end(), [](const Cycle& a, const Cycle& b) {
-    std::string ida = a.activity ? text_of(*a.activity, "id") : "";
-    std::string idb = b.activity ? text_of(*b.activity, "id") : "";
-    return std::tie(a.when, ida) > std::tie(b.when, idb);  // newest first
-  });
   std::string out;
   for (const Cycle& c : cycles) out += cycle_html(view, c, thumbnail_jpeg);
   if (out.empty()) out = "<p class=\"leeg\">Nog geen activiteiten.</p>\n";

@@ -7,54 +7,13 @@
 
 #include "dutch_text.hpp"
 #include "portfolio_view.hpp"
+#include "progress_row.hpp"
 
 namespace werkex::exporter {
 
 namespace {
 
-struct Row {
-  std::string name, status;
-  std::map<std::string, size_t> counts;  // entity type -> count
-  std::set<std::string> competencies;
-  std::vector<std::pair<std::string, double>> hours;  // per placement, in export order
-  double total_hours = 0;
-  std::map<std::string, size_t> signoffs;  // status -> count
-  std::string last;                        // YYYY-MM-DD
-};
-
-// The entry's date for "last activity", as a Dutch local date; "" if it has none.
-std::string entry_date(const json& e) {
-  const std::string type = text_of(e, "type");
-  if (type == "experience") return local_date(text_of(e, "occurred_at"));
-  if (type == "comment" && !text_of(e, "written_at").empty())
-    return local_date(text_of(e, "written_at"));
-  if (type == "signoff") return text_of(e, "statement_date");
-  if (type == "preparation" || type == "reflection") return text_of(e, "held_on");
-  return "";
-}
-
-Row row_of(const json& x) {
-  Row row;
-  row.name = text_of(object_of(x, "pupil"), "name");
-  row.status = text_of(object_of(x, "pupil"), "status") == "left" ? "vertrokken" : "actief";
-  for (const json& e : array_of(x, "entities")) {
-    ++row.counts[text_of(e, "type")];
-    for (const std::string& c : strings_of(e, "competencies")) row.competencies.insert(c);
-    row.last = std::max(row.last, entry_date(e));
-  }
-  std::map<std::string, double> valid;
-  for (const json& s : array_of(x, "signoffs")) {
-    const std::string status = text_of(s, "status");
-    ++row.signoffs[status];
-    if (status == "valid") valid[text_of(s, "placement")] += number_of(s, "hours").value_or(0);
-  }
-  for (const json& p : array_of(x, "placements")) {
-    double h = valid[text_of(p, "id")];
-    row.hours.emplace_back(text_of(p, "company_name"), h);
-    row.total_hours += h;
-  }
-  return row;
-}
+using Row = ProgressRow;
 
 std::string number(double value, char separator) {
   char buf[32];
@@ -84,8 +43,8 @@ std::vector<std::string> fields_of(const Row& r, char sep) {
   for (const std::string& c : competency_names())
     if (r.competencies.count(c))
       competencies += (competencies.empty() ? "" : ", ") + enum_label("competency", c);
-  for (const auto& [company, h] : r.hours)
-    hours += (hours.empty() ? "" : " | ") + company + ": " + number(h, sep);
+  for (const PlacementHours& h : r.hours)
+    hours += (hours.empty() ? "" : " | ") + h.company + ": " + number(h.hours, sep);
   auto count = [&](const std::map<std::string, size_t>& m, const char* key) {
     auto it = m.find(key);
     return std::to_string(it == m.end() ? 0 : it->second);
@@ -126,7 +85,7 @@ std::string progress_csv(const std::vector<json>& exports, char separator, bool 
                "Aftekeningen geldig", "Aftekeningen in afwachting", "Aftekeningen verouderd",
                "Aftekeningen ongeldig", "Laatste activiteit"},
               separator);
-  for (const json& x : exports) out += line(fields_of(row_of(x), separator), separator);
+  for (const json& x : exports) out += line(fields_of(progress_row(x), separator), separator);
   return out;
 }
 

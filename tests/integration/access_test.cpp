@@ -279,3 +279,45 @@ TEST_CASE("access: a pupil's new placement brings its older company and supervis
   for (const json& p : expect_ok(noah.replica->list(people)))
     CHECK((p["role"] != "pupil" || p["id"] == noah.user()));
 }
+
+TEST_CASE("access: a manager's device gets the school and its groups, no person and no dossier",
+          "[integration][access]") {
+  TempDir dir;
+  ServerProcess server(dir.file("server"));
+  Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));
+  ActivityPlan plan;
+  plan.kind = "meeloopdag";
+  expect_ok(Dossier(*sem.replica).plan_activity(plan));
+  sem.sync();
+  Device boss(dir.file("boss.db"), server.url(), server.code("Directie"));
+  boss.sync();
+
+  auto buckets = expect_ok(boss.replica->buckets());
+  REQUIRE(buckets.size() == 1);
+  CHECK(buckets[0].rfind("school:", 0) == 0);
+  Query all;
+  std::map<std::string, int> types;
+  for (const json& e : expect_ok(boss.replica->list(all))) ++types[e["type"].get<std::string>()];
+  CHECK(types == std::map<std::string, int>{{"group", 2}, {"school", 1}});
+
+  // It may write nothing: not a comment in a dossier, not a group in the school bucket.
+  std::string group;
+  for (const json& e : expect_ok(boss.replica->list(all)))
+    if (e["type"] == "group") group = e["id"];
+  Bundle forged = expect_ok(boss.replica->changes_since(0));
+  forged.changes = {{group, "group", buckets[0], "name", json(),
+                     lww_write("3X", {Hlc::from_parts(boss.replica->clock().physical_millis(), 0),
+                                      boss.replica->replica_id()})}};
+  std::string token = expect_ok(boss.replica->setting("token")).value();
+  protocol::SyncRequest req;
+  req.replica = boss.replica->replica_id();
+  req.schema_version = 1;
+  req.push = forged;
+  req.push.from_replica = req.replica;
+  req.push.upto_seq = 1;
+  HttpResponse r = raw(server.url(), "/v1/sync", protocol::to_json(req).dump(), token);
+  REQUIRE(r.status == 200);
+  json answer = json::parse(r.body);
+  REQUIRE(answer["push"]["rejected"].size() == 1);
+  CHECK(answer["push"]["rejected"][0]["code"] == "permission_denied");
+}

@@ -1,0 +1,62 @@
+// The per-pupil cache (summary_cache.hpp).
+#include "summary_cache.hpp"
+
+#include "export/dossier_export.hpp"
+#include "export/portfolio_view.hpp"
+
+namespace werkex::dashboard {
+
+void SummaryCache::mark_dirty(const std::string& key) {
+  auto it = dependents_.find(key);
+  if (it == dependents_.end()) return;
+  dirty_.insert(it->second.begin(), it->second.end());
+}
+
+Status SummaryCache::note_school_change(const std::string& entity, const std::string& type) {
+  mark_dirty(entity);
+  if (type != "placement" && type != "signing_key") return Status::ok();
+  auto doc = r_.get(entity);
+  if (!doc) return doc.error().code == WX_NOT_FOUND ? Status::ok() : Status(doc.error());
+  if (type == "placement") mark_dirty("placements-of:" + exporter::text_of(*doc, "pupil"));
+  if (type == "signing_key") mark_dirty("key:" + exporter::text_of(*doc, "key_id"));
+  return Status::ok();
+}
+
+Status SummaryCache::refresh() {
+  const uint64_t last = r_.last_seq();
+  if (last == seen_) return Status::ok();
+  if (entries_.empty()) {  // nothing cached: nothing to invalidate
+    seen_ = last;
+    return Status::ok();
+  }
+  WX_ASSIGN_OR_RETURN(Bundle changes, r_.changes_since(seen_));
+  std::set<std::pair<std::string, std::string>> school;  // (entity, type), once each
+  for (const Change& c : changes.changes) {
+    if (c.bucket.rfind("pupil:", 0) == 0) {
+      if (entries_.count(c.bucket.substr(6))) dirty_.insert(c.bucket.substr(6));
+    } else {
+      school.emplace(c.entity, c.type);
+    }
+  }
+  for (const auto& [entity, type] : school) WX_RETURN_IF_ERROR(note_school_change(entity, type));
+  seen_ = changes.upto_seq > seen_ ? changes.upto_seq : last;
+  return Status::ok();
+}
+
+Result<std::shared_ptr<const PupilEntry>> SummaryCache::entry(const std::string& pupil) {
+  auto it = entries_.find(pupil);
+  if (it != entries_.end() && !dirty_.count(pupil)) return it->second;
+  if (entries_.empty()) seen_ = r_.last_seq();  // what refresh() skipped is in this entry
+  WX_ASSIGN_OR_RETURN(json x, exporter::export_dossier(r_, pupil, 0));
+  WX_ASSIGN_OR_RETURN(PupilSummary s, summarise(r_, x));
+  if (it != entries_.end())
+    for (const std::string& key : it->second->summary.depends_on) dependents_[key].erase(pupil);
+  for (const std::string& key : s.depends_on) dependents_[key].insert(pupil);
+  auto made = std::make_shared<const PupilEntry>(PupilEntry{std::move(x), std::move(s)});
+  entries_[pupil] = made;
+  dirty_.erase(pupil);
+  ++recomputations_;
+  return made;
+}
+
+}  // namespace werkex::dashboard
