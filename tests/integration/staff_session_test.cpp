@@ -18,13 +18,16 @@ struct Browser {
   std::string url;
   std::string cookie;  // "wx_staff=..." or ""
   std::string csrf;
-  CurlTransport transport{[] {
-    CurlOptions o = quick_curl();
-    o.max_attempts = 1;  // a retried sign-in would count twice against the rate limits
-    return o;
-  }()};
+  CurlTransport transport;
 
-  explicit Browser(std::string u) : url(std::move(u)) {}
+  // `ca_file`: the certificate to trust for an https:// server.
+  explicit Browser(std::string u, const std::string& ca_file = "")
+      : url(std::move(u)), transport([&] {
+          CurlOptions o = quick_curl();
+          o.max_attempts = 1;  // a retried sign-in would count twice against the rate limits
+          o.ca_file = ca_file;
+          return o;
+        }()) {}
 
   HttpResponse send(const std::string& method, const std::string& path, const std::string& body,
                     HttpHeaders headers = {}) {
@@ -332,4 +335,26 @@ TEST_CASE("staff: pages need a session, carry the security headers, assets their
   CHECK(b.get("/static/nope.js").status == 404);
   if (std::filesystem::exists("/usr/share/javascript/chart.js/chart.min.js"))
     CHECK(b.get("/static/chart.js").body.size() > 10000);
+}
+
+TEST_CASE("staff: under TLS the cookie is Secure and writes need the https origin",
+          "[integration][staff]") {
+  TempDir dir;
+  const std::string cert = dir.file("cert.pem"), key = dir.file("key.pem");
+  std::string cmd =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+      "-days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
+      key + " -out " + cert + " 2>/dev/null";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  ServerProcess server(dir.file("server"), "127.0.0.1:0", {{"tls_cert", cert}, {"tls_key", key}});
+  REQUIRE(server.url().starts_with("https://"));
+  Browser b(server.url(), cert);
+  HttpResponse in = b.sign_in({{"code", server.code("Mevrouw Jansen")}});
+  REQUIRE(in.status == 200);
+  CHECK(in.header("Set-Cookie").find("; Secure") != std::string::npos);
+  std::string plain_origin = "http://" + server.url().substr(8);
+  CHECK(
+      b.post("/v1/staff/password", {{"password", "via-https-gezet"}}, true, plain_origin).status ==
+      403);
+  CHECK(b.post("/v1/staff/password", {{"password", "via-https-gezet"}}).status == 200);
 }
