@@ -116,6 +116,17 @@ TEST_CASE("bench: group and pupil pages on a 1,200-pupil school", "[.bench][dash
         [&](int) { expect_ok(dashboard::pupil_timeline(cache, scope, big)); });
   timed("export_dossier of one pupil (the cold cost)", 50,
         [&](int i) { expect_ok(exporter::export_dossier(*w.db, in_target[i % 30], 0)); });
+  timed("list() of one pupil's bucket (no type)", 50, [&](int i) {
+    Query q;
+    q.bucket = "pupil:" + in_target[i % 30];
+    expect_ok(w.db->list(q));
+  });
+  timed("list() of one pupil's activities (type + bucket)", 50, [&](int i) {
+    Query q;
+    q.type = "activity";
+    q.bucket = "pupil:" + in_target[i % 30];
+    expect_ok(w.db->list(q));
+  });
   timed("group_pupils (roster scan)", 50,
         [&](int) { expect_ok(dashboard::group_pupils(*w.db, "school:demo", target)); });
   timed("scope (compute_access + dashboard_scope), mentor", 50,
