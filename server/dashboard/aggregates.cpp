@@ -75,6 +75,27 @@ struct Shown {
   Pupils all;
 };
 
+json years_json(const Shown& shown, const std::map<std::string, Facts>& facts, const DateRange& y) {
+  json out = json::array();
+  for (const auto& [key, c] : shown.years) {
+    json year = json::parse(key);
+    std::string label = year.is_number() ? "leerjaar " + year.dump() : "leerjaar onbekend";
+    out.push_back(cell({{"year", year}, {"label", label}}, c.first, c.second, facts, y));
+  }
+  return out;
+}
+
+json levels_json(const Shown& shown, const std::map<std::string, Facts>& facts,
+                 const DateRange& y) {
+  json out = json::array();
+  for (const auto& [level, c] : shown.levels) {
+    std::string label =
+        level.empty() ? "leerweg onbekend" : exporter::enum_label("vmbo_track", level);
+    out.push_back(cell({{"level", level}, {"label", label}}, c.first, c.second, facts, y));
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<json> school_aggregates(SummaryCache& cache, const DashboardScope& scope,
@@ -93,8 +114,7 @@ Result<json> school_aggregates(SummaryCache& cache, const DashboardScope& scope,
   json group_rows = json::array();
   size_t hidden = 0;
   for (const json& g : groups) {
-    WX_ASSIGN_OR_RETURN(auto ids,
-                        group_pupils(cache.dossiers(), scope.school_bucket, text_of(g, "id")));
+    WX_ASSIGN_OR_RETURN(auto ids, cache.group_pupils(scope.school_bucket, text_of(g, "id")));
     json row = {{"id", text_of(g, "id")},
                 {"name", text_of(g, "name")},
                 {"year", g.value("year", json())},
@@ -120,17 +140,6 @@ Result<json> school_aggregates(SummaryCache& cache, const DashboardScope& scope,
     add(shown.levels[text_of(g, "level")]);
     shown.all.insert(ids.begin(), ids.end());
   }
-  json years = json::array(), levels = json::array();
-  for (const auto& [key, c] : shown.years) {
-    json y = json::parse(key);
-    std::string label = y.is_number() ? "leerjaar " + y.dump() : "leerjaar onbekend";
-    years.push_back(cell({{"year", y}, {"label", label}}, c.first, c.second, facts, year));
-  }
-  for (const auto& [level, c] : shown.levels) {
-    std::string label =
-        level.empty() ? "leerweg onbekend" : exporter::enum_label("vmbo_track", level);
-    levels.push_back(cell({{"level", level}, {"label", label}}, c.first, c.second, facts, year));
-  }
   json trend = {{"hidden", shown.all.size() < kMinPupils}};
   if (shown.all.size() >= kMinPupils)
     trend["months"] = figures(shown.all, facts, year)["per_month"];
@@ -139,8 +148,8 @@ Result<json> school_aggregates(SummaryCache& cache, const DashboardScope& scope,
               {"school_year", {{"first", year.first}, {"last", year.last}}},
               {"hidden_groups", hidden},
               {"groups", group_rows},
-              {"years", years},
-              {"levels", levels},
+              {"years", years_json(shown, facts, year)},
+              {"levels", levels_json(shown, facts, year)},
               {"trend", trend}};
 }
 

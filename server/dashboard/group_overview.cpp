@@ -113,7 +113,7 @@ Result<json> group_overview(SummaryCache& cache, const DashboardScope& scope,
   if (year.first.empty()) return make_error(WX_INVALID_ARGUMENT, "today is not a date: " + o.today);
   WX_ASSIGN_OR_RETURN(json group, find_group(cache.dossiers(), scope, group_id));
   WX_RETURN_IF_ERROR(cache.refresh());
-  WX_ASSIGN_OR_RETURN(auto ids, group_pupils(cache.dossiers(), scope.school_bucket, group_id));
+  WX_ASSIGN_OR_RETURN(auto ids, cache.group_pupils(scope.school_bucket, group_id));
   json rows = json::array();
   std::map<std::string, size_t> months;
   for (const std::string& id : ids) {

@@ -3,6 +3,7 @@
 
 #include "export/dossier_export.hpp"
 #include "export/portfolio_view.hpp"
+#include "group_overview.hpp"
 
 namespace werkex::dashboard {
 
@@ -25,7 +26,7 @@ Status SummaryCache::note_school_change(const std::string& entity, const std::st
 Status SummaryCache::refresh() {
   const uint64_t last = r_.last_seq();
   if (last == seen_) return Status::ok();
-  if (entries_.empty()) {  // nothing cached: nothing to invalidate
+  if (entries_.empty() && members_.empty()) {  // nothing cached: nothing to invalidate
     seen_ = last;
     return Status::ok();
   }
@@ -36,6 +37,7 @@ Status SummaryCache::refresh() {
       if (entries_.count(c.bucket.substr(6))) dirty_.insert(c.bucket.substr(6));
     } else {
       school.emplace(c.entity, c.type);
+      if (c.type == "person" || c.type == "group") members_.clear();
     }
   }
   for (const auto& [entity, type] : school) WX_RETURN_IF_ERROR(note_school_change(entity, type));
@@ -46,7 +48,7 @@ Status SummaryCache::refresh() {
 Result<std::shared_ptr<const PupilEntry>> SummaryCache::entry(const std::string& pupil) {
   auto it = entries_.find(pupil);
   if (it != entries_.end() && !dirty_.count(pupil)) return it->second;
-  if (entries_.empty()) seen_ = r_.last_seq();  // what refresh() skipped is in this entry
+  if (entries_.empty() && members_.empty()) seen_ = r_.last_seq();  // refresh() skipped
   WX_ASSIGN_OR_RETURN(json x, exporter::export_dossier(r_, pupil, 0));
   WX_ASSIGN_OR_RETURN(PupilSummary s, summarise(r_, x));
   if (it != entries_.end())
@@ -57,6 +59,16 @@ Result<std::shared_ptr<const PupilEntry>> SummaryCache::entry(const std::string&
   dirty_.erase(pupil);
   ++recomputations_;
   return made;
+}
+
+Result<std::vector<std::string>> SummaryCache::group_pupils(const std::string& school_bucket,
+                                                            const std::string& group) {
+  auto it = members_.find(group);
+  if (it != members_.end()) return it->second;
+  if (entries_.empty() && members_.empty()) seen_ = r_.last_seq();
+  WX_ASSIGN_OR_RETURN(auto ids, dashboard::group_pupils(r_, school_bucket, group));
+  members_[group] = ids;
+  return ids;
 }
 
 }  // namespace werkex::dashboard

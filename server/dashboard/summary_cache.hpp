@@ -22,6 +22,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "pupil_summary.hpp"
 
@@ -43,6 +44,11 @@ class SummaryCache {
   // WX_NOT_FOUND / WX_INVALID_ARGUMENT as export_dossier() gives them.
   Result<std::shared_ptr<const PupilEntry>> entry(const std::string& pupil);
 
+  // The active pupils of a group (group_overview.hpp's group_pupils), kept until a person or
+  // group of the school bucket changes: listing them is a scan of the roster.
+  Result<std::vector<std::string>> group_pupils(const std::string& school_bucket,
+                                                const std::string& group);
+
   uint64_t recomputations() const { return recomputations_; }
   uint64_t seen_seq() const { return seen_; }
 
@@ -56,6 +62,7 @@ class SummaryCache {
   std::map<std::string, std::shared_ptr<const PupilEntry>> entries_;
   std::set<std::string> dirty_;
   std::map<std::string, std::set<std::string>> dependents_;  // key -> pupils
+  std::map<std::string, std::vector<std::string>> members_;  // group -> active pupils
 };
 
 }  // namespace werkex::dashboard

@@ -38,6 +38,8 @@ class Exporter {
   Result<json> signoff(const json& doc, const std::string& roster_bucket);
   Result<std::string> public_key(const std::string& roster_bucket, const json& doc) const;
   static json photo(const json& blob);
+  // Every live entity of a dossier bucket, sorted by id.
+  Result<std::vector<json>> bucket_entities(const std::string& bucket) const;
 
   const Replica& r_;
   std::map<std::string, json> people_;  // id -> {"id","name","role"}
@@ -130,6 +132,24 @@ Result<json> Exporter::signoff(const json& doc, const std::string& roster_bucket
   return out;
 }
 
+Result<std::vector<json>> Exporter::bucket_entities(const std::string& bucket) const {
+  // One list per dossier type: the store indexes (type, bucket), so this reads only the
+  // pupil's rows, where a list by bucket alone scans every entity of the school (~11 ms on
+  // a 1,200-pupil school against ~0.5 ms; tests/dashboard's bench).
+  std::vector<json> out;
+  for (const auto& [name, spec] : r_.schema().types()) {
+    if (spec.bucket != BucketKind::pupil) continue;
+    Query q;
+    q.type = name;
+    q.bucket = bucket;
+    WX_ASSIGN_OR_RETURN(auto docs, r_.list(q));
+    for (json& d : docs) out.push_back(std::move(d));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const json& a, const json& b) { return str(a, "id") < str(b, "id"); });
+  return out;
+}
+
 json Exporter::photo(const json& blob) {
   const std::string sha = str(blob, "sha256");
   return {{"blob", str(blob, "id")},
@@ -157,9 +177,7 @@ Result<json> Exporter::run(const std::string& pupil_id, uint64_t now_ms) {
   WX_ASSIGN_OR_RETURN(out["school"], find(str(pupil, "school")));
   WX_ASSIGN_OR_RETURN(out["groups"], groups(pupil));
   WX_ASSIGN_OR_RETURN(out["placements"], placements(roster_bucket, pupil_id));
-  Query bucket;
-  bucket.bucket = "pupil:" + pupil_id;
-  WX_ASSIGN_OR_RETURN(auto entities, r_.list(bucket));
+  WX_ASSIGN_OR_RETURN(auto entities, bucket_entities("pupil:" + pupil_id));
   out["signoffs"] = json::array();
   out["photos"] = json::array();
   for (const json& e : entities) {

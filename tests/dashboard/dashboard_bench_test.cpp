@@ -8,6 +8,7 @@
 #include "dashboard/group_overview.hpp"
 #include "dashboard/pupil_timeline.hpp"
 #include "dashboard_world.hpp"
+#include "export/dossier_export.hpp"
 
 using namespace werkex;
 using namespace werkex::test;
@@ -102,11 +103,7 @@ TEST_CASE("bench: group and pupil pages on a 1,200-pupil school", "[.bench][dash
   timed_after(
       "group page after one pupil's new entry", 50,
       [&](int i) {
-        w.as_pupil(in_target[1 + i % 29]);
-        ExperienceDraft e;
-        e.occurred_at = "2026-12-01T10:00:00Z";
-        e.note = "Extra";
-        expect_ok(Dossier(*w.db).record_experience(e));
+        w.small_cycle(in_target[1 + i % 29], "gastles", "2026-11-20", "netwerken", false);
       },
       [&](int) { expect_ok(dashboard::group_overview(cache, scope, target, o)); });
   CHECK(cache.recomputations() - before == 50);  // one pupil per change, not the group
@@ -117,6 +114,21 @@ TEST_CASE("bench: group and pupil pages on a 1,200-pupil school", "[.bench][dash
   });
   timed("pupil page, 50 entries + 20 photos, warm", 200,
         [&](int) { expect_ok(dashboard::pupil_timeline(cache, scope, big)); });
+  timed("export_dossier of one pupil (the cold cost)", 50,
+        [&](int i) { expect_ok(exporter::export_dossier(*w.db, in_target[i % 30], 0)); });
+  timed("list() of one pupil's bucket (no type)", 50, [&](int i) {
+    Query q;
+    q.bucket = "pupil:" + in_target[i % 30];
+    expect_ok(w.db->list(q));
+  });
+  timed("list() of one pupil's activities (type + bucket)", 50, [&](int i) {
+    Query q;
+    q.type = "activity";
+    q.bucket = "pupil:" + in_target[i % 30];
+    expect_ok(w.db->list(q));
+  });
+  timed("group_pupils (roster scan)", 50,
+        [&](int) { expect_ok(dashboard::group_pupils(*w.db, "school:demo", target)); });
   timed("scope (compute_access + dashboard_scope), mentor", 50,
         [&](int) { w.scope_of(w.teacher); });
   std::printf("recomputations in the warm cache: %llu\n",

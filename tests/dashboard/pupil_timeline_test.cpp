@@ -98,3 +98,20 @@ TEST_CASE("pupil: unknown, other school's and other groups' pupils are refused",
   CHECK(dashboard::pupil_timeline(cache, w.scope_of(w.decaan), stranger).error().code ==
         WX_PERMISSION_DENIED);
 }
+
+TEST_CASE("pupil: a supervisor sees only the cycles of her placement, while it runs",
+          "[dashboard][pupil][scope]") {
+  DashWorld w;
+  std::string sem = w.add_pupil("Sem", w.group);
+  FullDossier d = w.build_dossier(sem, false);  // activity 1 at Ans's placement, 2 not
+  dashboard::SummaryCache cache(*w.db);
+  json page = expect_ok(dashboard::pupil_timeline(cache, w.scope_of(w.ans, "2026-11-30"), sem));
+  REQUIRE(page["cycles"].size() == 1);
+  CHECK(page["cycles"][0]["activity"]["id"] == d.activity);
+  CHECK(page["next_steps"].size() == 1);  // the step of that cycle's reflection
+  CHECK(page["signoffs"].size() == 1);
+  // Activity 2 is named only as where that step led, never shown.
+  for (const json& c : page["cycles"]) CHECK(c["activity"]["id"] != d.activity2);
+  CHECK(dashboard::pupil_timeline(cache, w.scope_of(w.ans, "2027-02-01"), sem).error().code ==
+        WX_PERMISSION_DENIED);  // placement over, grace days past
+}
