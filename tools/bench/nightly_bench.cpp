@@ -99,11 +99,18 @@ json next_night(werkex::server::App& app, const std::string& folder,
 
 // The night: the export of every portfolio, then the night's roster, phones syncing.
 json night(BenchServer& server, SyncingPhones& phones,
-           const std::map<std::string, std::string>& roster, size_t pupils) {
+           const std::map<std::string, std::string>& roster, size_t pupils,
+           std::chrono::seconds quiet_for) {
   phones.start(kSyncInterval);
   std::this_thread::sleep_for(2 * kSyncInterval);  // every loop is running
+  // The same phones before the night, nothing else running: what the night adds.
+  phones.sample(true);
+  std::this_thread::sleep_for(quiet_for);
+  phones.sample(false);
+  std::vector<double> quiet = phones.take_samples();
   reset_peak_rss();
   const double rss_before = proc_status_mb("VmRSS:");
+  (void)server.take_server_ms();
   phones.sample(true);
   json all = timed_export(server.app(), pupils, "the first export");
   const double hwm = proc_status_mb("VmHWM:");
@@ -111,8 +118,9 @@ json night(BenchServer& server, SyncingPhones& phones,
   json again = import_school(server.app(), roster);
   const double roster_s = seconds_since(t0);
   phones.sample(false);
+  std::vector<double> server_ms = server.take_server_ms();  // /v1/sync, from its access log
   progress("nightly export: " + std::to_string(all["wall_s"].get<double>()) + " s");
-  std::vector<double> ms = phones.samples();
+  std::vector<double> ms = phones.take_samples();
   return {{"export_s", all["wall_s"]},
           {"folder", all["folder"]},
           {"export_written", all["written"]},
@@ -124,7 +132,11 @@ json night(BenchServer& server, SyncingPhones& phones,
           {"samples", ms.size()},
           {"p50", percentile(ms, 0.5)},
           {"p99", percentile(ms, 0.99)},
-          {"max", percentile(ms, 1.0)}};
+          {"max", percentile(ms, 1.0)},
+          {"server_p99", percentile(server_ms, 0.99)},
+          {"quiet_samples", quiet.size()},
+          {"quiet_p50", percentile(quiet, 0.5)},
+          {"quiet_p99", percentile(quiet, 0.99)}};
 }
 
 // In a fresh child: setup, the night, the next night.
@@ -136,7 +148,8 @@ json nights_in_child(const TempDir& dir, size_t pupils) {
   progress("nightly dossiers: " + std::to_string(totals.pupils) + " pupils in " +
            std::to_string(totals.seconds) + " s");
   SyncingPhones phones(server, people, dir, kPhones);
-  json out = night(server, phones, roster, totals.pupils);
+  json out =
+      night(server, phones, roster, totals.pupils, std::chrono::seconds(pupils >= 1000 ? 5 : 1));
   // The next night: each phone's pupil wrote a new activity after the export read it.
   phones.wait_for_fresh_syncs(1);
   phones.stop();
@@ -175,6 +188,10 @@ void bench_nights(const TempDir& dir, size_t pupils, NightlyFigures& f) {
   f.sync_p50_ms = r["p50"];
   f.sync_p99_ms = r["p99"];
   f.sync_max_ms = r["max"];
+  f.sync_server_p99_ms = r["server_p99"];
+  f.quiet_samples = r["quiet_samples"];
+  f.quiet_p50_ms = r["quiet_p50"];
+  f.quiet_p99_ms = r["quiet_p99"];
   f.incremental_s = r["incremental_s"];
   f.incremental_written = r["incremental_written"];
 }

@@ -30,6 +30,9 @@ struct NightlyFigures {
   size_t rerun_changes = 0;  // must be 0
   double peak_rss_mb = 0;    // VmHWM of a fresh process that ran the imports
   DossierTotals dossiers;    // what the exports work on
+  // The same phones syncing before the night, nothing else running (5 s; quick: 1 s).
+  size_t quiet_samples = 0;
+  double quiet_p50_ms = 0, quiet_p99_ms = 0;
   // The night, under load.
   size_t sync_devices = 0;
   double sync_interval_ms = 0;  // per phone
@@ -40,7 +43,8 @@ struct NightlyFigures {
   double roster_s = 0;              // the night's roster after the export
   size_t roster_changes = 0;
   size_t sync_samples = 0;  // syncs that started during the export and the roster
-  double sync_p50_ms = 0, sync_p99_ms = 0, sync_max_ms = 0;
+  double sync_p50_ms = 0, sync_p99_ms = 0, sync_max_ms = 0;  // SyncSession::run, the phone's view
+  double sync_server_p99_ms = 0;  // the server's view of /v1/sync (its access log) meanwhile
   // The next night.
   double incremental_s = 0;
   size_t incremental_written = 0;

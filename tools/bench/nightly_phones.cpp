@@ -1,6 +1,8 @@
 // werkex-bench's syncing phones (nightly_phones.hpp).
 #include "nightly_phones.hpp"
 
+#include <utility>
+
 #include "werkex/curl_transport.hpp"
 #include "werkex/sync_session.hpp"
 
@@ -107,9 +109,9 @@ void SyncingPhones::stop() {
   if (!failed_.empty()) throw Failure("a phone's sync loop: " + failed_);
 }
 
-std::vector<double> SyncingPhones::samples() const {
+std::vector<double> SyncingPhones::take_samples() {
   std::lock_guard lock(mu_);
-  return samples_;
+  return std::exchange(samples_, {});
 }
 
 size_t SyncingPhones::syncs() const {

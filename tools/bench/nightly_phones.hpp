@@ -41,8 +41,8 @@ class SyncingPhones {
   void wait_for_fresh_syncs(size_t n);
   // Stops and joins the loops; throws the first failure of a loop.
   void stop();
-  // The sampled latencies (ms), in no particular order; syncs of every phone in all.
-  std::vector<double> samples() const;
+  // The latencies (ms) sampled since the last call, in no particular order, every phone's.
+  std::vector<double> take_samples();
   size_t syncs() const;
 
  private:
