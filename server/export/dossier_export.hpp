@@ -45,7 +45,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "werkex/error.hpp"
 #include "werkex/store.hpp"
@@ -54,10 +56,23 @@ namespace werkex::exporter {
 
 inline constexpr int kDossierExportVersion = 1;
 
+// Every placement `dossiers` holds, by pupil id, each pupil's in id order, read in one query:
+// for a run over many pupils. placement.pupil has no usable index, so the query
+// export_dossier makes for one pupil reads every placement of the school, which over a whole
+// school is quadratic. A placement written after this read is seen by the next run (the
+// pupil's fingerprint then differs, so the dossier is written again).
+struct PlacementsByPupil {
+  std::map<std::string, std::vector<json>> of;
+};
+Result<PlacementsByPupil> placements_by_pupil(const Replica& dossiers);
+
 // The export of pupil `pupil_id` as `dossiers` holds it; `now_ms` (Unix milliseconds) is
 // written as exported_at. WX_NOT_FOUND if there is no such person, WX_INVALID_ARGUMENT if
-// the person is not a pupil; a storage error as it came.
-Result<json> export_dossier(const Replica& dossiers, const std::string& pupil_id, uint64_t now_ms);
+// the person is not a pupil; a storage error as it came. With `placements` (from
+// placements_by_pupil() on the same replica) the pupil's placements come from there instead
+// of a query of their own.
+Result<json> export_dossier(const Replica& dossiers, const std::string& pupil_id, uint64_t now_ms,
+                            const PlacementsByPupil* placements = nullptr);
 
 // The file name a photo gets in the export's photos/ folder: "<sha>.<ext>", the extension
 // from the MIME type (jpg, png, heic, heif, webp, gif, pdf; "bin" for anything else).

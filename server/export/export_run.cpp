@@ -97,6 +97,7 @@ class Run {
   ExportState state_;    // GUARDED_BY(mutex_)
   ExportReport report_;  // GUARDED_BY(mutex_)
   size_t total_ = 0, done_ = 0;
+  PlacementsByPupil placements_;  // read once per run (dossier_export.hpp)
   std::unique_ptr<WorkQueue> queue_;
 };
 
@@ -108,6 +109,7 @@ Result<ExportReport> Run::run() {
   if (ec) return make_error(WX_IO, "creating the output folder " + out_ + ": " + ec.message());
   state_ = ExportState::load(out_, &report_.state_was_damaged);
   WX_ASSIGN_OR_RETURN(Groups groups, group_pupils(r_));
+  WX_ASSIGN_OR_RETURN(placements_, placements_by_pupil(r_));
   for (const auto& [group, pupils] : groups)
     for (const PupilRef& p : pupils) total_ += selected(p.id) ? 1 : 0;
   // Twice as many jobs as workers may wait: enough to keep them busy, little memory.
@@ -123,7 +125,7 @@ void Run::export_group(const std::string& group, const std::vector<PupilRef>& pu
   if (std::none_of(pupils.begin(), pupils.end(), [&](auto& p) { return selected(p.id); })) return;
   std::vector<json> exports;  // every pupil's, selected or not: the CSV lists them all
   for (const PupilRef& p : pupils) {
-    auto doc = export_dossier(r_, p.id, now_);
+    auto doc = export_dossier(r_, p.id, now_, &placements_);
     if (!doc) {
       if (selected(p.id)) {
         std::lock_guard lock(mutex_);

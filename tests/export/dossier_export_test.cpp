@@ -154,3 +154,30 @@ TEST_CASE("json: an edit after signing exports as stale, and only pupils export"
   CHECK(export_dossier(*w.db, "0190a000-0000-7000-8000-00000000dead", 0).error().code ==
         WX_NOT_FOUND);
 }
+
+TEST_CASE("json: the placements read once for a run give the export of the query per pupil",
+          "[export][json]") {
+  test::ExportWorld w;
+  std::string daan = w.add_pupil("Daan 't Hart", w.group);
+  std::string sem = w.add_pupil("Sem van der Berg", w.group_b);
+  std::string noor = w.add_pupil("Noor El Amrani", w.group);  // never placed
+  w.build_dossier(daan, false);
+  w.build_dossier(sem, false);
+  std::string second = w.add_placement(daan);
+  std::string gone = w.add_placement(sem);
+  expect_ok(w.db->set_identity(test::ExportWorld::as("counsellor", "", w.counsellor)));
+  expect_ok(w.db->remove(gone));
+
+  exporter::PlacementsByPupil all = expect_ok(exporter::placements_by_pupil(*w.db));
+  CHECK(all.of[daan].size() == 2);
+  CHECK(all.of[sem].size() == 1);
+  CHECK(all.of.count(noor) == 0);
+  for (const std::string& pupil : {daan, sem, noor}) {
+    json alone = expect_ok(export_dossier(*w.db, pupil, test::kStartMillis));
+    json with_map = expect_ok(export_dossier(*w.db, pupil, test::kStartMillis, &all));
+    CHECK(with_map == alone);
+  }
+  json x = expect_ok(export_dossier(*w.db, daan, test::kStartMillis, &all));
+  REQUIRE(x["placements"].size() == 2);
+  CHECK((x["placements"][0]["id"] == second || x["placements"][1]["id"] == second));
+}

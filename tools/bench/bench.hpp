@@ -32,6 +32,12 @@ T check(werkex::Result<T> r, const std::string& what) {
 // Progress lines on stderr, only when stderr is a terminal (stdout stays the report).
 void progress(const std::string& line);
 
+// Output helpers for the report: printf into a string (512 bytes at most), a figure rounded
+// to `decimals` for the JSON, "ok"/"MISSED" beside a target.
+std::string fmt(const char* format, ...) __attribute__((format(printf, 1, 2)));
+double rounded(double v, int decimals);
+const char* verdict(bool ok);
+
 // A fresh directory (mkdtemp) under `base`, removed with its contents when the process that
 // made it destroys it (forked children leave with _exit and never remove it).
 class TempDir {

@@ -14,8 +14,9 @@
 // 4. The sync server (server_bench.cpp): 1,000 phones syncing at once against the real server
 //    in this process on loopback, then paced; a supervisor's first sync of a 10,000-change
 //    dossier with SyncSession + CurlTransport; bytes on the wire per pushed and pulled change.
+// 5. The nightly school sync (nightly_bench.hpp): the roster import, then every pupil's
+//    portfolio exported and the next night's incremental export, phones syncing meanwhile.
 // Benchmarks print figures; nothing here asserts a target (the "target" column only says).
-#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -26,6 +27,10 @@
 #include "nightly_bench.hpp"
 
 namespace {
+
+using bench::fmt;
+using bench::rounded;
+using bench::verdict;
 
 struct Options {
   bool json = false;
@@ -40,7 +45,7 @@ void usage(std::FILE* to) {
       "  --json   print the figures as one JSON object on stdout\n"
       "  --quick  a tenth of the work (a smoke run; figures are noisier)\n"
       "  --only   just the device workloads (writes, apply, memory), the server ones or the\n"
-      "           nightly school sync's (roster import, syncs during it)\n"
+      "           nightly school sync's (roster import, exports, syncs during them)\n"
       "  --dir    make the temporary databases under DIR (default $TMPDIR or /tmp)\n",
       to);
 }
@@ -75,16 +80,6 @@ Options parse_args(int argc, char** argv) {
   return o;
 }
 
-std::string fmt(const char* format, ...) __attribute__((format(printf, 1, 2)));
-std::string fmt(const char* format, ...) {
-  char buf[512];
-  va_list args;
-  va_start(args, format);
-  std::vsnprintf(buf, sizeof buf, format, args);
-  va_end(args);
-  return buf;
-}
-
 // 1234567 -> "1,234,567"
 std::string grouped(double v) {
   std::string digits = fmt("%.0f", v);
@@ -96,18 +91,8 @@ std::string grouped(double v) {
   return out;
 }
 
-double rounded(double v, int decimals) {
-  double scale = 1;
-  for (int i = 0; i < decimals; ++i) scale *= 10;
-  return static_cast<double>(static_cast<long long>(v * scale + (v < 0 ? -0.5 : 0.5))) / scale;
-}
-
 long long whole(double v) {
   return static_cast<long long>(v + 0.5);
-}
-
-const char* verdict(bool ok) {
-  return ok ? "ok" : "MISSED";
 }
 
 struct Report {
@@ -133,34 +118,6 @@ bool wants(const Report& r, const char* phase) {
   return r.opt.only.empty() || r.opt.only == phase;
 }
 
-void add_nightly_json(nlohmann::ordered_json& j, const bench::NightlyFigures& n) {
-  j["nightly_pupils"] = n.pupils;
-  j["nightly_import_1200_s"] = rounded(n.import_s, 2);
-  j["nightly_rerun_s"] = rounded(n.rerun_s, 2);
-  j["nightly_rerun_changes"] = n.rerun_changes;
-  j["nightly_peak_rss_mb"] = rounded(n.peak_rss_mb, 1);
-  j["nightly_import_under_load_s"] = rounded(n.import_under_load_s, 2);
-  j["sync_p50_ms_during_nightly"] = rounded(n.sync_p50_ms_during, 1);
-  j["sync_p99_ms_during_nightly"] = rounded(n.sync_p99_ms_during, 1);
-  j["syncs_during_nightly"] = n.syncs_during;
-}
-
-void print_nightly(const bench::NightlyFigures& n) {
-  std::cout << fmt("\nNightly school sync: a OneRoster school of %zu pupils (%zu people)\n",
-                   n.pupils, n.people);
-  std::cout << fmt("  %-22s %10.2f s       target < 30 s   %s\n", "first import", n.import_s,
-                   verdict(n.import_s < 30));
-  std::cout << fmt("  %-22s %10.2f s       target < 5 s    %s  (%zu changes)\n", "rerun", n.rerun_s,
-                   verdict(n.rerun_s < 5), n.rerun_changes);
-  std::cout << fmt("  %-22s %10.1f MB      target < 300 MB %s\n", "peak RSS (VmHWM)", n.peak_rss_mb,
-                   verdict(n.peak_rss_mb < 300));
-  std::cout << fmt(
-      "  %-22s %10.1f ms p99  target < 250 ms %s  (p50 %.1f ms; %zu syncs of %zu "
-      "phones during a %.2f s import)\n",
-      "sync during import", n.sync_p99_ms_during, verdict(n.sync_p99_ms_during < 250),
-      n.sync_p50_ms_during, n.syncs_during, n.sync_devices, n.import_under_load_s);
-}
-
 void add_device_json(nlohmann::ordered_json& j, const Report& r);
 void add_server_json(nlohmann::ordered_json& j, const bench::ServerFigures& s);
 
@@ -170,7 +127,7 @@ void print_json(const Report& r) {
   j["rounds"] = r.rounds;
   if (wants(r, "device")) add_device_json(j, r);
   if (wants(r, "server")) add_server_json(j, r.server);
-  if (wants(r, "nightly")) add_nightly_json(j, r.nightly);
+  if (wants(r, "nightly")) bench::add_nightly_json(j, r.nightly);
   j["run_seconds"] = rounded(r.run_seconds, 1);
   std::cout << j.dump() << std::endl;
 }
@@ -213,7 +170,7 @@ void print_human(const Report& r) {
                    r.opt.quick ? "quick" : "full", r.rounds, r.dir.c_str());
   if (wants(r, "device")) print_device(r);
   if (wants(r, "server")) print_server(r.server);
-  if (wants(r, "nightly")) print_nightly(r.nightly);
+  if (wants(r, "nightly")) bench::print_nightly(r.nightly);
   std::cout << fmt("\nRun took %.1f s\n", r.run_seconds);
 }
 
@@ -381,7 +338,7 @@ int main(int argc, char** argv) {
       // its threads and the devices' connections weigh on nothing measured after).
       r.server = bench::bench_server(dir, r.opt.quick);
     }
-    // Phase 5: the nightly school sync's import, alone and beside syncing phones.
+    // Phase 5: the nightly school sync: the import alone, then exports beside syncing phones.
     if (wants(r, "nightly")) r.nightly = bench::bench_nightly(dir, r.opt.quick);
   } catch (const std::exception& e) {
     std::cerr << "werkex-bench: " << e.what() << std::endl;

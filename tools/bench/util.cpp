@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -24,6 +25,25 @@ void check(const werkex::Status& s, const std::string& what) {
 
 void progress(const std::string& line) {
   if (isatty(STDERR_FILENO)) std::cerr << "werkex-bench: " << line << std::endl;
+}
+
+std::string fmt(const char* format, ...) {
+  char buf[512];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(buf, sizeof buf, format, args);
+  va_end(args);
+  return buf;
+}
+
+double rounded(double v, int decimals) {
+  double scale = 1;
+  for (int i = 0; i < decimals; ++i) scale *= 10;
+  return static_cast<double>(static_cast<long long>(v * scale + (v < 0 ? -0.5 : 0.5))) / scale;
+}
+
+const char* verdict(bool ok) {
+  return ok ? "ok" : "MISSED";
 }
 
 TempDir::TempDir(const std::string& base) : owner_pid_(getpid()) {
