@@ -213,7 +213,7 @@ TEST_CASE("staff: a mentor who left the roster loses her session at once", "[int
   CHECK(b.get("/groep").header("Location") == "/inloggen");
 }
 
-TEST_CASE("staff: writes need the CSRF token and this site's origin; forged ones change nothing",
+TEST_CASE("staff: writes need the CSRF token and this site's origin, forged ones change nothing",
           "[integration][staff]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
