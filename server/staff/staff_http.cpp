@@ -1,5 +1,7 @@
 #include "staff_http.hpp"
 
+#include "export/encoding.hpp"
+
 namespace werkex::server::staff_http {
 
 namespace {
@@ -127,29 +129,7 @@ bool same_origin(const http::Request& req, bool tls) {
 }
 
 std::string escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return exporter::html_escape(text);
 }
 
 }  // namespace werkex::server::staff_http

@@ -39,7 +39,8 @@ http::Response redirect(const http::Request& req, const std::string& location);
 // still demands the CSRF token). Origin "null" or another site: false.
 bool same_origin(const http::Request& req, bool tls);
 
-// Text made safe for HTML element content and attribute values.
+// Text made safe for HTML element content and attribute values (exporter::html_escape, which
+// also replaces invalid UTF-8).
 std::string escape(std::string_view text);
 
 }  // namespace werkex::server::staff_http
