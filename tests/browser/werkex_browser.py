@@ -50,6 +50,26 @@ def require_browser_packages():
             "Debian's /usr/bin/python3, which is the one python3-selenium installs into)")
 
 
+def loopback_service(executable_path):
+    """chromedriver's selenium Service, reached at 127.0.0.1 instead of "localhost".
+
+    A bare machine or container may have no /etc/hosts; then "localhost" does not resolve
+    and selenium, which waits for the driver at localhost, gives up after 30 s.
+    """
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common import utils
+
+    class LoopbackService(Service):
+        @property
+        def service_url(self):
+            return "http://127.0.0.1:%d" % self.port
+
+        def is_connectable(self):
+            return utils.is_connectable(self.port, host="127.0.0.1")
+
+    return LoopbackService(executable_path=executable_path)
+
+
 class Browser:
     """One headless Chromium window. Use as a context manager, or call close().
 
@@ -59,13 +79,14 @@ class Browser:
     def __init__(self, screenshot_dir):
         require_browser_packages()
         from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
 
         self.screenshot_dir = screenshot_dir
         os.makedirs(screenshot_dir, exist_ok=True)
         options = webdriver.ChromeOptions()
         options.binary_location = CHROMIUM
-        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu",
+        # --remote-debugging-pipe: chromedriver talks to Chromium over a pipe, not through a
+        # DevTools port at "localhost", which a machine without /etc/hosts cannot resolve.
+        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
                      "--disable-dev-shm-usage", "--disable-background-networking",
                      "--disable-extensions", "--no-first-run", "--lang=nl-NL",
                      "--hide-scrollbars", "--force-device-scale-factor=1",
@@ -75,7 +96,7 @@ class Browser:
         # by chromedriver and read with get_log().
         options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
         try:
-            self.driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER),
+            self.driver = webdriver.Chrome(service=loopback_service(CHROMEDRIVER),
                                            options=options)
         except Exception as e:
             raise SetupError("headless Chromium did not start through %s: %s"
