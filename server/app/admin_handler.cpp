@@ -230,6 +230,7 @@ Result<json> App::export_now(std::vector<std::string> only, bool force, const st
   exporter::ExportOptions options;
   options.only = std::move(only);
   options.force = force;
+  options.history = epoch_;  // a restore renews it: the export state's seq is then not trusted
   if (progress) {
     progress->step(options.only.empty() ? "export" : "export of who left");
     options.progress = [progress](size_t done, size_t total) { progress->advance(done, total); };

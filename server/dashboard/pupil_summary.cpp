@@ -6,6 +6,7 @@
 
 #include "calendar.hpp"
 #include "export/dutch_text.hpp"
+#include "export/export_dependencies.hpp"
 #include "export/portfolio_cycles.hpp"
 #include "export/portfolio_view.hpp"
 
@@ -65,19 +66,6 @@ class Sectors {
   std::map<std::string, std::string> placement_company_;
 };
 
-void note_dependencies(const json& x, PupilSummary& s) {
-  s.depends_on.insert(s.id);
-  s.depends_on.insert("placements-of:" + s.id);
-  for (const json& p : exporter::array_of(x, "placements"))
-    for (const char* k : {"id", "company", "supervisor"})
-      if (!text_of(p, k).empty()) s.depends_on.insert(text_of(p, k));
-  for (const json& p : exporter::array_of(x, "people")) s.depends_on.insert(text_of(p, "id"));
-  for (const json& so : exporter::array_of(x, "signoffs")) {
-    if (!text_of(so, "key_id").empty()) s.depends_on.insert("key:" + text_of(so, "key_id"));
-    if (!text_of(so, "placement").empty()) s.depends_on.insert(text_of(so, "placement"));
-  }
-}
-
 }  // namespace
 
 Result<PupilSummary> summarise(const Replica& dossiers, const json& x) {
@@ -88,7 +76,7 @@ Result<PupilSummary> summarise(const Replica& dossiers, const json& x) {
   s.status = text_of(pupil, "status");
   s.groups = exporter::strings_of(pupil, "groups");
   s.progress = exporter::progress_row(x);
-  note_dependencies(x, s);
+  s.depends_on = exporter::export_dependencies(x);
   exporter::PortfolioView view(x);
   Sectors sectors(dossiers, x, s.depends_on);
   for (const exporter::Cycle& c : exporter::gather_cycles(view)) {

@@ -2,6 +2,7 @@
 #include "summary_cache.hpp"
 
 #include "export/dossier_export.hpp"
+#include "export/export_dependencies.hpp"
 #include "export/portfolio_view.hpp"
 #include "group_overview.hpp"
 
@@ -14,12 +15,8 @@ void SummaryCache::mark_dirty(const std::string& key) {
 }
 
 Status SummaryCache::note_school_change(const std::string& entity, const std::string& type) {
-  mark_dirty(entity);
-  if (type != "placement" && type != "signing_key") return Status::ok();
-  auto doc = r_.get(entity);
-  if (!doc) return doc.error().code == WX_NOT_FOUND ? Status::ok() : Status(doc.error());
-  if (type == "placement") mark_dirty("placements-of:" + exporter::text_of(*doc, "pupil"));
-  if (type == "signing_key") mark_dirty("key:" + exporter::text_of(*doc, "key_id"));
+  WX_ASSIGN_OR_RETURN(auto keys, exporter::change_keys(r_, entity, type));
+  for (const std::string& key : keys) mark_dirty(key);
   return Status::ok();
 }
 
@@ -33,8 +30,9 @@ Status SummaryCache::refresh() {
   WX_ASSIGN_OR_RETURN(Bundle changes, r_.changes_since(seen_));
   std::set<std::pair<std::string, std::string>> school;  // (entity, type), once each
   for (const Change& c : changes.changes) {
-    if (c.bucket.rfind("pupil:", 0) == 0) {
-      if (entries_.count(c.bucket.substr(6))) dirty_.insert(c.bucket.substr(6));
+    const std::string pupil = exporter::pupil_of_bucket(c.bucket);
+    if (!pupil.empty()) {
+      if (entries_.count(pupil)) dirty_.insert(pupil);
     } else {
       school.emplace(c.entity, c.type);
       if (c.type == "person" || c.type == "group") members_.clear();

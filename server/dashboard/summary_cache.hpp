@@ -6,8 +6,8 @@
 // How it stays correct: the Replica numbers every stored change (last_seq). refresh() reads
 // changes_since(the seq it has seen) and marks dirty (a) every pupil whose bucket
 // "pupil:<id>" changed, and (b) for a change in a school bucket, every pupil whose summary
-// depends on that entity (PupilSummary::depends_on: their person, placements, companies,
-// signers, "key:<key_id>" of a signing_key, "placements-of:<pupil>" of a placement). A dirty
+// depends on that entity (PupilSummary::depends_on: the keys of export_dependencies.hpp,
+// plus the companies that give its activities their sectors). A dirty
 // pupil is recomputed on its next use; nothing else is. recomputations() counts them, so
 // tests can prove that a change to one pupil recomputes only that pupil.
 //

@@ -12,6 +12,7 @@
 
 #include "atomic_file.hpp"
 #include "dossier_export.hpp"
+#include "export_dependencies.hpp"
 #include "export_state.hpp"
 #include "portfolio_html.hpp"
 #include "progress_csv.hpp"
@@ -70,6 +71,9 @@ class Run {
       : r_(r), blob_dir_(std::move(blob_dir)), out_(std::move(out_dir)), options_(options) {
     now_ = options.now_ms ? options.now_ms : SystemClockSource().now_millis();
     settings_ = "px=" + std::to_string(options.thumbnail_px);
+    basis_ = "replica=" + std::to_string(r.replica_id()) + ";history=" + options.history + ";" +
+             settings_ + ";csv=" + std::string(1, options.csv_separator) +
+             ";schema=" + std::to_string(r.schema().version());
   }
   Result<ExportReport> run();
 
@@ -78,21 +82,28 @@ class Run {
     return options_.only.empty() ||
            std::find(options_.only.begin(), options_.only.end(), id) != options_.only.end();
   }
+  Status find_changed();
+  // Unchanged since the state was written, known without reading the pupil (export_state.hpp).
+  bool known_unchanged(const std::string& id, const std::string& rel);
   void export_group(const std::string& group, const std::vector<PupilRef>& pupils);
-  void export_pupil(const std::string& group, const PupilRef& p, const json& doc);
-  // On a worker: writes the files, then records the outcome.
-  void write_job(const std::string& id, const std::string& rel, const std::string& old_rel,
-                 const std::string& fingerprint, const json& doc);
+  void export_pupil(const std::string& rel, const std::string& id, const json& doc,
+                    const std::string& csv_row);
+  // On a worker: writes the files, then records the outcome in `made`.
+  void write_job(const std::string& id, const std::string& old_rel, PupilState made,
+                 const json& doc);
   Status write_pupil(const std::string& rel, const std::string& old_rel, const json& doc,
                      size_t& photos_copied);
   Status copy_photos(const json& doc, const fs::path& dir, size_t& copied);
-  void write_csv(const std::string& group, const std::vector<json>& exports);
+  void write_csv(const std::string& group, const std::vector<std::string>& rows);
 
   const Replica& r_;
   const std::string blob_dir_, out_;
   const ExportOptions& options_;
   uint64_t now_ = 0;
   std::string settings_;
+  std::string basis_;         // export_state.hpp: what the state's seq is counted in
+  bool incremental_ = false;  // the state's seq may be trusted: only changed_ are read
+  std::set<std::string> changed_;
   std::mutex mutex_;     // the workers and the reading thread share state_ and report_
   ExportState state_;    // GUARDED_BY(mutex_)
   ExportReport report_;  // GUARDED_BY(mutex_)
@@ -108,6 +119,10 @@ Result<ExportReport> Run::run() {
   fs::create_directories(out_, ec);
   if (ec) return make_error(WX_IO, "creating the output folder " + out_ + ": " + ec.message());
   state_ = ExportState::load(out_, &report_.state_was_damaged);
+  const uint64_t seq = r_.last_seq();  // first: a change made during the run is seen next run
+  WX_RETURN_IF_ERROR(find_changed());
+  state_.basis = basis_;
+  state_.seq = seq;
   WX_ASSIGN_OR_RETURN(Groups groups, group_pupils(r_));
   WX_ASSIGN_OR_RETURN(placements_, placements_by_pupil(r_));
   for (const auto& [group, pupils] : groups)
@@ -121,64 +136,106 @@ Result<ExportReport> Run::run() {
   return report_;
 }
 
+Status Run::find_changed() {
+  incremental_ =
+      !options_.force && state_.basis == basis_ && state_.seq > 0 && state_.seq <= r_.last_seq();
+  if (!incremental_) return Status::ok();
+  std::map<std::string, std::set<std::string>> dependents;  // key -> pupils
+  for (const auto& [id, p] : state_.pupils)
+    for (const std::string& key : p.depends_on) dependents[key].insert(id);
+  WX_ASSIGN_OR_RETURN(changed_, pupils_touched_since(r_, state_.seq, dependents));
+  return Status::ok();
+}
+
+bool Run::known_unchanged(const std::string& id, const std::string& rel) {
+  if (!incremental_ || changed_.count(id)) return false;
+  std::lock_guard lock(mutex_);  // the workers add entries
+  auto it = state_.pupils.find(id);
+  if (it == state_.pupils.end()) return false;
+  const PupilState& p = it->second;
+  std::error_code ec;
+  return !p.recheck && p.folder == rel && !p.csv_row.empty() &&
+         fs::exists(fs::path(out_) / rel / "dossier.json", ec);
+}
+
 void Run::export_group(const std::string& group, const std::vector<PupilRef>& pupils) {
   if (std::none_of(pupils.begin(), pupils.end(), [&](auto& p) { return selected(p.id); })) return;
-  std::vector<json> exports;  // every pupil's, selected or not: the CSV lists them all
+  std::vector<std::string> rows;  // every pupil's, selected or not: the CSV lists them all
   for (const PupilRef& p : pupils) {
-    auto doc = export_dossier(r_, p.id, now_, &placements_);
-    if (!doc) {
+    const std::string rel = group + "/" + p.folder;
+    if (known_unchanged(p.id, rel)) {
+      std::lock_guard lock(mutex_);
+      rows.push_back(state_.pupils[p.id].csv_row);
+      if (selected(p.id)) ++report_.pupils, ++report_.unchanged;
+    } else if (auto doc = export_dossier(r_, p.id, now_, &placements_); !doc) {
+      std::lock_guard lock(mutex_);
+      ++report_.examined;
+      if (state_.pupils.count(p.id)) state_.pupils[p.id].recheck = true;
       if (selected(p.id)) {
-        std::lock_guard lock(mutex_);
         ++report_.pupils;
-        report_.failed.push_back({p.id, group + "/" + p.folder, doc.error().to_string()});
+        report_.failed.push_back({p.id, rel, doc.error().to_string()});
       }
     } else {
-      if (selected(p.id)) export_pupil(group, p, *doc);
-      exports.push_back(std::move(doc).value());
+      {
+        std::lock_guard lock(mutex_);
+        ++report_.examined;
+      }
+      rows.push_back(progress_csv_row(*doc, options_.csv_separator));
+      if (selected(p.id)) {
+        export_pupil(rel, p.id, *doc, rows.back());
+      } else {  // read for its CSV row only: a later run without `only` writes it
+        std::lock_guard lock(mutex_);
+        if (state_.pupils.count(p.id)) state_.pupils[p.id].recheck = true;
+      }
     }
     if (selected(p.id) && options_.progress) options_.progress(++done_, total_);
   }
-  write_csv(group, exports);
+  write_csv(group, rows);
 }
 
-void Run::export_pupil(const std::string& group, const PupilRef& p, const json& doc) {
-  const std::string rel = group + "/" + p.folder;
-  const std::string fingerprint = dossier_fingerprint(doc, settings_, blob_dir_);
-  std::string old_fingerprint, old_rel;
+void Run::export_pupil(const std::string& rel, const std::string& id, const json& doc,
+                       const std::string& csv_row) {
+  PupilState made;
+  made.fingerprint = dossier_fingerprint(doc, settings_, blob_dir_, &made.recheck);
+  made.folder = rel;
+  made.depends_on = export_dependencies(doc);
+  made.csv_row = csv_row;
+  std::string old_rel;
   {
     std::lock_guard lock(mutex_);
     ++report_.pupils;
-    auto old = state_.pupils.find(p.id);
-    if (old != state_.pupils.end()) {
-      old_fingerprint = old->second.fingerprint;
-      old_rel = old->second.folder;
+    auto old = state_.pupils.find(id);
+    std::error_code ec;
+    if (old != state_.pupils.end() && !options_.force &&
+        old->second.fingerprint == made.fingerprint && old->second.folder == rel &&
+        fs::exists(fs::path(out_) / rel / "dossier.json", ec)) {
+      made.written_at = old->second.written_at;
+      old->second = std::move(made);
+      ++report_.unchanged;
+      return;
     }
+    if (old != state_.pupils.end()) old_rel = old->second.folder;
   }
-  std::error_code ec;
-  bool same = old_fingerprint == fingerprint && old_rel == rel &&
-              fs::exists(fs::path(out_) / rel / "dossier.json", ec);
-  if (same && !options_.force) {
-    std::lock_guard lock(mutex_);
-    ++report_.unchanged;
-    return;
-  }
-  queue_->submit([this, id = p.id, rel, old_rel, fingerprint, doc] {
-    write_job(id, rel, old_rel, fingerprint, doc);
+  queue_->submit([this, id, old_rel, made = std::move(made), doc]() mutable {
+    write_job(id, old_rel, std::move(made), doc);
   });
 }
 
-void Run::write_job(const std::string& id, const std::string& rel, const std::string& old_rel,
-                    const std::string& fingerprint, const json& doc) {
+void Run::write_job(const std::string& id, const std::string& old_rel, PupilState made,
+                    const json& doc) {
   size_t photos = 0;
-  Status s = write_pupil(rel, old_rel, doc, photos);
+  Status s = write_pupil(made.folder, old_rel, doc, photos);
   std::lock_guard lock(mutex_);
   report_.photos_copied += photos;
   if (!s) {
-    report_.failed.push_back({id, rel, s.error().message});
+    // The previous state stays, marked to be tried again next run.
+    if (state_.pupils.count(id)) state_.pupils[id].recheck = true;
+    report_.failed.push_back({id, made.folder, s.error().message});
     return;
   }
   ++report_.written;
-  state_.pupils[id] = {fingerprint, rel, rfc3339_utc(now_)};
+  made.written_at = rfc3339_utc(now_);
+  state_.pupils[id] = std::move(made);
 }
 
 Status Run::write_pupil(const std::string& rel, const std::string& old_rel, const json& doc,
@@ -221,9 +278,9 @@ Status Run::copy_photos(const json& doc, const fs::path& dir, size_t& copied_cou
   return Status::ok();
 }
 
-void Run::write_csv(const std::string& group, const std::vector<json>& exports) {
+void Run::write_csv(const std::string& group, const std::vector<std::string>& rows) {
   const fs::path dir = fs::path(out_) / group;
-  const std::string csv = progress_csv(exports, options_.csv_separator, options_.csv_bom);
+  const std::string csv = progress_csv_of_rows(rows, options_.csv_separator, options_.csv_bom);
   const std::string sha = sha256_hex(csv);
   std::error_code ec;
   std::unique_lock lock(mutex_);
@@ -247,14 +304,10 @@ json ExportReport::to_json() const {
   json f = json::array();
   for (const ExportFailure& x : failed)
     f.push_back({{"pupil", x.pupil}, {"folder", x.folder}, {"reason", x.reason}});
-  return {{"pupils", pupils},
-          {"written", written},
-          {"unchanged", unchanged},
-          {"failed", f},
-          {"photos_copied", photos_copied},
-          {"csv_written", csv_written},
-          {"seconds", seconds},
-          {"state_was_damaged", state_was_damaged}};
+  return {
+      {"pupils", pupils},           {"written", written}, {"unchanged", unchanged},
+      {"examined", examined},       {"failed", f},        {"photos_copied", photos_copied},
+      {"csv_written", csv_written}, {"seconds", seconds}, {"state_was_damaged", state_was_damaged}};
 }
 
 Result<ExportReport> export_dossiers(const Replica& dossiers, const std::string& blob_dir,

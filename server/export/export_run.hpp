@@ -12,7 +12,8 @@
 //
 // Invariants:
 // - only changed dossiers are written (export_state.hpp says what "changed" means); with
-//   `force`, every selected one;
+//   `force`, every selected one. After a run on the same history, only the pupils the
+//   store's changes since then may touch are read at all (export_state.hpp);
 // - every file is written atomically (atomic_file.hpp): a killed run leaves old or new files,
 //   never half ones; photos are copied once (named by content, never rewritten);
 // - the state file is written last, and records only what was written completely: a run
@@ -47,6 +48,9 @@ struct ExportOptions {
   bool csv_bom = true;
   bool durable = true;  // fsync every file and folder (off only for tests and benchmarks)
   bool force = false;   // write every selected dossier, changed or not
+  // Names the store's history (the server's epoch, renewed by a restore from backup): a
+  // state file counted in another history is not trusted to say what changed.
+  std::string history;
   // Worker threads that make the thumbnails, pages and files of changed dossiers; the
   // database is read on the calling thread meanwhile. 2: the school server's two cores.
   size_t threads = 2;
@@ -64,13 +68,16 @@ struct ExportReport {
   size_t pupils = 0;     // pupils looked at (selected)
   size_t written = 0;    // dossiers written
   size_t unchanged = 0;  // selected and not changed
+  // Dossiers built and fingerprinted; the others were known unchanged from the store's
+  // changes since the last run (export_state.hpp) without being read.
+  size_t examined = 0;
   std::vector<ExportFailure> failed;
   size_t photos_copied = 0;
   size_t csv_written = 0;
   double seconds = 0;
   bool state_was_damaged = false;  // the state file did not parse: everything was written
   // {"pupils","written","unchanged","failed":[{"pupil","folder","reason"}],
-  //  "photos_copied","csv_written","seconds","state_was_damaged"}
+  //  "examined","photos_copied","csv_written","seconds","state_was_damaged"}
   json to_json() const;
 };
 

@@ -12,15 +12,30 @@
 // export to fingerprint it costs a few milliseconds; the thumbnails and the page, which cost
 // far more, are made only for dossiers whose fingerprint changed.
 //
+// Which pupils to look at: with a state from an earlier run on the same history (its
+// "basis": the store's replica id, the server's epoch, the output settings, the schema), the
+// run reads the store's changes since the state's "seq" and builds the export of only the
+// pupils those changes may alter (export_dependencies.hpp: their bucket changed, or a
+// school-bucket entity their export was made from), plus every pupil marked "recheck" (a
+// failed write, a photo not on the server yet), not in the state, or whose folder moved or
+// is gone. Everyone else is unchanged without being read, and their CSV row is the one kept
+// in the state. Without such a state (first run, other basis, damaged file, `force`), every
+// pupil's export is built and fingerprinted.
+//
 // State file (JSON, written atomically, last in a run):
-//   {"format":"werkex-export-state","version":1,
-//    "pupils":{"<id>":{"fingerprint","folder":"<group>/<pupil folder>","written_at"}},
+//   {"format":"werkex-export-state","version":2,"basis":"<…>","seq":<store seq at run start>,
+//    "pupils":{"<id>":{"fingerprint","folder":"<group>/<pupil folder>","written_at",
+//                      "depends_on":[keys],"csv_row":"<the pupil's CSV line, no CRLF>",
+//                      "recheck":bool}},
 //    "groups":{"<group folder>":{"csv":"<SHA-256 of the CSV written>"}}}
+// Version 1 (no basis, seq, depends_on, csv_row) is read as a state without a usable seq.
 // A missing state file is an empty state (the first run writes everything); a damaged one
 // too, so a damaged file costs one full run, never a wrong skip.
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 
 #include "werkex/error.hpp"
@@ -34,11 +49,16 @@ struct PupilState {
   std::string fingerprint;
   std::string folder;  // relative to the output folder
   std::string written_at;
+  std::set<std::string> depends_on;  // export_dependencies() of the export fingerprinted
+  std::string csv_row;               // its line in the group's CSV, without CRLF
+  bool recheck = false;              // build and fingerprint it next run, changed or not
 };
 
 struct ExportState {
   std::map<std::string, PupilState> pupils;  // by pupil id
   std::map<std::string, std::string> csv;    // group folder -> SHA-256 of its CSV
+  std::string basis;  // what `seq` is counted in (see above); "" when unknown
+  uint64_t seq = 0;   // the store's last_seq() when the run that wrote this started
 
   // The state in `out_dir` (empty when there is none or it is damaged; `damaged` says so).
   static ExportState load(const std::string& out_dir, bool* damaged = nullptr);
@@ -47,8 +67,9 @@ struct ExportState {
 };
 
 // The fingerprint described above. `settings` names every option that changes the output.
+// `photos_missing`, when given, is set when a photo's file is not on the server (yet).
 std::string dossier_fingerprint(const json& export_doc, const std::string& settings,
-                                const std::string& blob_dir);
+                                const std::string& blob_dir, bool* photos_missing = nullptr);
 
 // Where the server keeps a blob's bytes: <blob_dir>/<first 2 hex>/<sha>.
 std::string blob_path(const std::string& blob_dir, const std::string& sha);

@@ -78,15 +78,27 @@ std::string csv_field(const std::string& value, char separator) {
   return out + "\"";
 }
 
-std::string progress_csv(const std::vector<json>& exports, char separator, bool bom) {
+std::string progress_csv_row(const json& export_doc, char separator) {
+  std::string row = line(fields_of(progress_row(export_doc), separator), separator);
+  row.resize(row.size() - 2);  // without its CRLF
+  return row;
+}
+
+std::string progress_csv_of_rows(const std::vector<std::string>& rows, char separator, bool bom) {
   std::string out = bom ? "\xEF\xBB\xBF" : "";
   out += line({"Naam", "Status", "Activiteiten", "Voorbereidingen", "Ervaringen", "Reflecties",
                "Vervolgstappen", "Competenties", "Uren per stage", "Uren totaal",
                "Aftekeningen geldig", "Aftekeningen in afwachting", "Aftekeningen verouderd",
                "Aftekeningen ongeldig", "Laatste activiteit"},
               separator);
-  for (const json& x : exports) out += line(fields_of(progress_row(x), separator), separator);
+  for (const std::string& row : rows) out += row + "\r\n";
   return out;
+}
+
+std::string progress_csv(const std::vector<json>& exports, char separator, bool bom) {
+  std::vector<std::string> rows;
+  for (const json& x : exports) rows.push_back(progress_csv_row(x, separator));
+  return progress_csv_of_rows(rows, separator, bom);
 }
 
 }  // namespace werkex::exporter

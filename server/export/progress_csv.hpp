@@ -34,6 +34,11 @@ namespace werkex::exporter {
 
 std::string progress_csv(const std::vector<json>& exports, char separator, bool bom);
 
+// The same in two steps, for a caller that keeps rows between runs (export_state.hpp):
+// progress_csv(exports) == progress_csv_of_rows(progress_csv_row(each export)).
+std::string progress_csv_row(const json& export_doc, char separator);  // no CRLF
+std::string progress_csv_of_rows(const std::vector<std::string>& rows, char separator, bool bom);
+
 // One field as progress_csv writes it (quoted when needed), for tests and other CSVs.
 std::string csv_field(const std::string& value, char separator);
 
