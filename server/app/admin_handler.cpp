@@ -84,6 +84,9 @@ Result<json> App::import_roster(const school::Roster& roster, const std::string&
     std::vector<std::string> ids;
     for (const NewPerson& p : outcome.new_people) ids.push_back(p.id);
     WX_ASSIGN_OR_RETURN(codes, auth_->create_invites(ids, kLetterCodeHours, now, "roster"));
+    // Who left signs out of the dashboard too (each request rechecks the roster anyway).
+    for (const std::string& id : outcome.left_people)
+      WX_RETURN_IF_ERROR(auth_->end_person_staff_sessions(id));
     return auth_->audit(now, actor, "roster_imported", "", outcome.to_json().dump());
   };
   RosterOutcome outcome;

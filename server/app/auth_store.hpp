@@ -77,6 +77,9 @@ struct Device {
 
 // A staff member's browser session (auth_store_staff.cpp). The cookie's token is kept only
 // as a SHA-256 hash; `csrf` is the session's anti-forgery token, sent back by the pages.
+// No staff session lives longer than this, however it is used (StaffConfig::max_age_ms);
+// retention deletes older ones.
+inline constexpr uint64_t kStaffSessionMaxAgeMs = 12ull * 60 * 60 * 1000;  // a working day
 struct StaffSession {
   std::string person, csrf;
   uint64_t created_ms = 0, last_seen_ms = 0;
@@ -194,6 +197,9 @@ class AuthStore {
                                      uint64_t max_age_ms);
   Status end_staff_session(const std::string& token);
   Status end_person_staff_sessions(const std::string& person);
+  // Deletes the sessions made before `created_before_ms` (retention: expired ones that no
+  // request came to end). Returns how many.
+  Result<size_t> prune_staff_sessions(uint64_t created_before_ms);
   // Argon2id (libsodium crypto_pwhash_str, interactive limits); the hash is made outside the
   // store's lock. WX_INVALID_ARGUMENT for a password shorter than 10 or longer than 200 bytes.
   Status set_staff_password(const std::string& person, const std::string& password,

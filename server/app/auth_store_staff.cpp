@@ -123,6 +123,14 @@ Status AuthStore::end_person_staff_sessions(const std::string& person) {
   return drop.bind(1, person).run();
 }
 
+Result<size_t> AuthStore::prune_staff_sessions(uint64_t created_before_ms) {
+  std::lock_guard lock(mu_);
+  WX_ASSIGN_OR_RETURN(auto st,
+                      sql::Stmt::prepare(db_, "DELETE FROM staff_sessions WHERE created_ms < ?1"));
+  WX_RETURN_IF_ERROR(st.bind(1, static_cast<int64_t>(created_before_ms)).run());
+  return static_cast<size_t>(db_.changes());
+}
+
 Status AuthStore::set_staff_password(const std::string& person, const std::string& password,
                                      uint64_t now_ms) {
   if (password.size() < kMinPassword)

@@ -27,11 +27,10 @@ Result<std::vector<json>> leavers(const Replica& dossiers, const std::string& cu
 }  // namespace
 
 json RetentionReport::to_json() const {
-  return {{"dossiers_erased", dossiers_erased},
-          {"entities_erased", entities_erased},
-          {"blob_files_removed", blob_files_removed},
-          {"access_log_rows", access_log_rows},
-          {"audit_log_rows", audit_log_rows}};
+  return {
+      {"dossiers_erased", dossiers_erased},       {"entities_erased", entities_erased},
+      {"blob_files_removed", blob_files_removed}, {"access_log_rows", access_log_rows},
+      {"audit_log_rows", audit_log_rows},         {"staff_sessions_ended", staff_sessions_ended}};
 }
 
 // Erases one pupil (retention.hpp); the caller holds the dossier lock.
@@ -108,6 +107,8 @@ Result<RetentionReport> App::apply_retention(const RetentionPolicy& policy,
       auth_->prune_access_log(now - std::min(now, policy.access_log_days * day_ms)));
   WX_ASSIGN_OR_RETURN(report.audit_log_rows,
                       auth_->prune_audit_log(now - std::min(now, policy.audit_log_days * day_ms)));
+  WX_ASSIGN_OR_RETURN(report.staff_sessions_ended,
+                      auth_->prune_staff_sessions(now - std::min(now, kStaffSessionMaxAgeMs)));
   return report;
 }
 

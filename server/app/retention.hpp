@@ -26,6 +26,7 @@ struct RetentionPolicy {
 struct RetentionReport {
   size_t dossiers_erased = 0, entities_erased = 0, blob_files_removed = 0;
   size_t access_log_rows = 0, audit_log_rows = 0;
+  size_t staff_sessions_ended = 0;  // past their absolute age: no request came to end them
   json to_json() const;
 };
 

@@ -128,7 +128,8 @@ Result<ExportReport> Run::run() {
   for (const auto& [group, pupils] : groups)
     for (const PupilRef& p : pupils) total_ += selected(p.id) ? 1 : 0;
   // Twice as many jobs as workers may wait: enough to keep them busy, little memory.
-  queue_ = std::make_unique<WorkQueue>(options_.threads, 2 * options_.threads);
+  queue_ =
+      std::make_unique<WorkQueue>(options_.threads, 2 * options_.threads, options_.worker_nice);
   for (const auto& [group, pupils] : groups) export_group(group, pupils);
   queue_.reset();                                           // every file written
   WX_RETURN_IF_ERROR(state_.save(out_, options_.durable));  // last: see the header

@@ -54,6 +54,9 @@ struct ExportOptions {
   // Worker threads that make the thumbnails, pages and files of changed dossiers; the
   // database is read on the calling thread meanwhile. 2: the school server's two cores.
   size_t threads = 2;
+  // How much nicer the workers run than the caller (work_queue.hpp): inside the sync server
+  // the phones' requests come first and the export takes the cores they leave.
+  int worker_nice = 10;
   // Called after each pupil (done of total), for the caller's progress lines.
   std::function<void(size_t done, size_t total)> progress;
 };

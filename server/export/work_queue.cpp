@@ -4,12 +4,38 @@
 #include "work_queue.hpp"
 
 #include <algorithm>
+#include <cerrno>
+
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 namespace werkex::exporter {
 
-WorkQueue::WorkQueue(size_t threads, size_t capacity) : capacity_(std::max<size_t>(capacity, 1)) {
+namespace {
+
+// Makes the calling thread `nice` steps nicer. Best effort by design (work_queue.hpp): a
+// refusal only means the pool competes at normal priority, as it did without this.
+void lower_own_priority(int nice) {
+#ifdef __linux__
+  if (nice <= 0) return;
+  const id_t tid = static_cast<id_t>(::syscall(SYS_gettid));
+  errno = 0;
+  const int now = ::getpriority(PRIO_PROCESS, tid);
+  if (errno == 0) ::setpriority(PRIO_PROCESS, tid, std::min(now + nice, 19));
+#else
+  (void)nice;
+#endif
+}
+
+}  // namespace
+
+WorkQueue::WorkQueue(size_t threads, size_t capacity, int nice)
+    : capacity_(std::max<size_t>(capacity, 1)) {
   threads = std::max<size_t>(threads, 1);
-  for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
+  for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this, nice] { work(nice); });
 }
 
 WorkQueue::~WorkQueue() {
@@ -35,7 +61,8 @@ void WorkQueue::wait() {
   changed_.wait(lock, [&] { return jobs_.empty() && running_ == 0; });
 }
 
-void WorkQueue::work() {
+void WorkQueue::work(int nice) {
+  lower_own_priority(nice);
   std::unique_lock lock(mutex_);
   while (true) {
     changed_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });

@@ -9,6 +9,9 @@
 //   throw (the export's jobs report failures in their results, never by exceptions);
 // - wait() returns when every job submitted before it has finished; the destructor waits
 //   for all jobs and joins the threads.
+// - with `nice` > 0 each worker runs that much nicer than the thread that made the pool
+//   (Linux schedules threads one by one), so a server's own requests get the cores first and
+//   the pool takes what is left; elsewhere, or when the kernel refuses, at normal priority.
 // submit() and wait() are for one producer thread.
 #pragma once
 
@@ -24,7 +27,7 @@ namespace werkex::exporter {
 class WorkQueue {
  public:
   // `threads` workers (at least 1); at most `capacity` jobs waiting (at least 1).
-  WorkQueue(size_t threads, size_t capacity);
+  WorkQueue(size_t threads, size_t capacity, int nice = 0);
   ~WorkQueue();
   WorkQueue(const WorkQueue&) = delete;
   WorkQueue& operator=(const WorkQueue&) = delete;
@@ -33,7 +36,7 @@ class WorkQueue {
   void wait();
 
  private:
-  void work();
+  void work(int nice);
 
   std::mutex mutex_;
   std::condition_variable changed_;

@@ -26,9 +26,9 @@
 namespace werkex::server {
 
 struct StaffConfig {
-  uint64_t idle_ms = 30ull * 60 * 1000;          // config staff_session_idle_minutes
-  uint64_t max_age_ms = 12ull * 60 * 60 * 1000;  // absolute: a working day
-  bool secure_cookie = false;                    // the public listener speaks TLS
+  uint64_t idle_ms = 30ull * 60 * 1000;         // config staff_session_idle_minutes
+  uint64_t max_age_ms = kStaffSessionMaxAgeMs;  // absolute: a working day
+  bool secure_cookie = false;                   // the public listener speaks TLS
   // Chart.js, read once at start (Debian's libjs-chart.js); missing: /static/chart.js is 404.
   std::string chart_js_path = "/usr/share/javascript/chart.js/chart.min.js";
   RateLimit signin_limit{10, 30};  // per client address (as enrolment codes)

@@ -1,5 +1,7 @@
 // The nightly export run: only changed dossiers, atomic files, failures counted and passed.
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -249,3 +251,21 @@ TEST_CASE("queue: runs every job and waits for them", "[export][queue]") {
   }  // the destructor waits too
   CHECK(done == 60);
 }
+
+#ifdef __linux__
+TEST_CASE("queue: workers run nicer than their maker, so the server's requests come first",
+          "[export][queue]") {
+  auto own_nice = [] {
+    errno = 0;
+    return ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)));
+  };
+  const int maker = own_nice();
+  std::atomic<int> seen{-100};
+  {
+    exporter::WorkQueue queue(1, 1, 5);
+    queue.submit([&] { seen = own_nice(); });
+  }
+  CHECK(seen == std::min(maker + 5, 19));
+  CHECK(own_nice() == maker);  // the maker's own priority is untouched
+}
+#endif

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <thread>
 
+#include <sqlite3.h>
+
 #include "devices.hpp"
 
 using namespace werkex;
@@ -175,6 +177,23 @@ TEST_CASE("staff: a session ends after the idle time, not while it is used",
   CHECK(b.get("/directie").header("Location") == "/inloggen");
 }
 
+// The staff sessions server.db holds (read beside the running server: SQLite WAL).
+static int staff_sessions_in(const std::string& data_dir) {
+  sqlite3* db = nullptr;
+  int rows = -1;
+  if (sqlite3_open_v2((data_dir + "/server.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
+      SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM staff_sessions", -1, &st, nullptr) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+      rows = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return rows;
+}
+
 TEST_CASE("staff: a mentor who left the roster loses her session at once", "[integration][staff]") {
   TempDir dir;
   const std::string data = dir.file("server");
@@ -208,7 +227,9 @@ TEST_CASE("staff: a mentor who left the roster loses her session at once", "[int
     for (std::string line; std::getline(in, line);)
       if (line.find("t-01,") != 0 && line.find(",t-01,") == std::string::npos) out << line << "\n";
   }
+  REQUIRE(staff_sessions_in(data) == 1);
   CHECK(nightly(day2)["roster"]["persons"]["left"] == 1);
+  CHECK(staff_sessions_in(data) == 0);  // ended by the import itself, not only refused
   CHECK(b.get("/v1/staff/me").status == 401);
   CHECK(b.get("/groep").header("Location") == "/inloggen");
 }
