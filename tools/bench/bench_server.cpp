@@ -24,6 +24,8 @@ BenchServer::BenchServer(const std::string& data_dir) {
   config.data_dir = data_dir;
   app_ = check(werkex::server::App::open(config, metrics_), "open the server app");
   app_->register_routes(router_);
+  staff_ = std::make_unique<werkex::server::StaffSite>(*app_, werkex::server::StaffConfig{});
+  staff_->register_routes(router_);
   log_ = std::fopen((data_dir + "/access.log").c_str(), "w");
   if (!log_) throw Failure("cannot write " + data_dir + "/access.log");
   werkex::http::ServerOptions options;  // io_threads = worker_threads = 2, as werkex-server
@@ -46,22 +48,27 @@ void BenchServer::on_log_line(const std::string& line) {
   // Like werkex-server, which prints each line to stdout and flushes it.
   std::fprintf(log_, "%s\n", line.c_str());
   std::fflush(log_);
-  if (line.find("\"route\":\"/v1/sync\"") == std::string::npos) return;
-  requests_ += 1;
-  request_bytes_ += static_cast<uint64_t>(number_after(line, "\"req_bytes\":"));
-  response_bytes_ += static_cast<uint64_t>(number_after(line, "\"resp_bytes\":"));
+  const size_t at = line.find("\"route\":\"");
+  if (at == std::string::npos) return;
+  const size_t from = at + 9, to = line.find('"', from);
+  const std::string route = line.substr(from, to == std::string::npos ? 0 : to - from);
+  if (route == "/v1/sync") {
+    requests_ += 1;
+    request_bytes_ += static_cast<uint64_t>(number_after(line, "\"req_bytes\":"));
+    response_bytes_ += static_cast<uint64_t>(number_after(line, "\"resp_bytes\":"));
+  }
   double ms = number_after(line, "\"ms\":");
   std::lock_guard lock(ms_mu_);
-  server_ms_.push_back(ms);
+  route_ms_[route].push_back(ms);
 }
 
 SyncTraffic BenchServer::traffic() const {
   return {requests_.load(), request_bytes_.load(), response_bytes_.load()};
 }
 
-std::vector<double> BenchServer::take_server_ms() {
+std::vector<double> BenchServer::take_route_ms(const std::string& route) {
   std::lock_guard lock(ms_mu_);
-  return std::exchange(server_ms_, {});
+  return std::exchange(route_ms_[route], {});
 }
 
 }  // namespace bench

@@ -1,6 +1,6 @@
-// werkex-bench's sync server: the real werkex server (App + HttpServer, as werkex-server's
-// main.cpp puts them together, with its default 2 I/O and 2 worker threads) running in this
-// process on 127.0.0.1 with an OS-chosen port, on its own threads.
+// werkex-bench's sync server: the real werkex server (App, the staff site and HttpServer, as
+// werkex-server's main.cpp puts them together, with its default 2 I/O and 2 worker threads)
+// running in this process on 127.0.0.1 with an OS-chosen port, on its own threads.
 //
 // The access log goes to a file in the data directory, as a deployed server's stdout would,
 // and is also read as it passes: the bytes the server read and wrote for /v1/sync (headers
@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,6 +18,7 @@
 
 #include "app.hpp"
 #include "http/http_server.hpp"
+#include "staff_site.hpp"
 
 namespace bench {
 
@@ -44,7 +46,10 @@ class BenchServer {
   SyncTraffic traffic() const;
   // Server-side milliseconds (first request byte -> last response byte) of the /v1/sync
   // requests answered since the last call.
-  std::vector<double> take_server_ms();
+  std::vector<double> take_server_ms() { return take_route_ms("/v1/sync"); }
+  // The same for the requests of one route pattern (as the access log names it, e.g.
+  // "/leerling/{id}").
+  std::vector<double> take_route_ms(const std::string& route);
 
  private:
   void on_log_line(const std::string& line);
@@ -55,7 +60,8 @@ class BenchServer {
   std::FILE* log_ = nullptr;
   std::atomic<uint64_t> requests_{0}, request_bytes_{0}, response_bytes_{0};
   std::mutex ms_mu_;
-  std::vector<double> server_ms_;
+  std::map<std::string, std::vector<double>> route_ms_;  // GUARDED_BY(ms_mu_)
+  std::unique_ptr<werkex::server::StaffSite> staff_;
   std::unique_ptr<werkex::http::HttpServer> server_;  // last: stopped and destroyed first
   std::thread thread_;
 };

@@ -1,6 +1,6 @@
 // werkex-bench: the performance figures of design.md ("Performance targets"), in one run.
 //
-//   werkex-bench [--json] [--quick] [--only device|server|nightly] [--dir DIR]
+//   werkex-bench [--json] [--quick] [--only device|server|nightly|dashboard] [--dir DIR]
 //
 // 1. Local writes: N experiences (9 field rows each) through werkex::Dossier against the same
 //    values inserted as (entity, field, value) rows into a plain SQLite table, one transaction
@@ -16,6 +16,8 @@
 //    dossier with SyncSession + CurlTransport; bytes on the wire per pushed and pulled change.
 // 5. The nightly school sync (nightly_bench.hpp): the roster import, then every pupil's
 //    portfolio exported and the next night's incremental export, phones syncing meanwhile.
+// 6. The staff dashboard (dashboard_bench.hpp): a mentor's group and pupil pages and their
+//    JSON on a 1,200-pupil school while 100 phones sync; the server's time per request.
 // Benchmarks print figures; nothing here asserts a target (the "target" column only says).
 #include <cstdio>
 #include <cstdlib>
@@ -24,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench.hpp"
+#include "dashboard_bench.hpp"
 #include "nightly_bench.hpp"
 
 namespace {
@@ -35,17 +38,19 @@ using bench::verdict;
 struct Options {
   bool json = false;
   bool quick = false;
-  std::string only;  // "", "device", "server" or "nightly"
+  std::string only;  // "", "device", "server", "nightly" or "dashboard"
   std::string dir;
 };
 
 void usage(std::FILE* to) {
   std::fputs(
-      "usage: werkex-bench [--json] [--quick] [--only device|server|nightly] [--dir DIR]\n"
+      "usage: werkex-bench [--json] [--quick] [--only device|server|nightly|dashboard] [--dir "
+      "DIR]\n"
       "  --json   print the figures as one JSON object on stdout\n"
       "  --quick  a tenth of the work (a smoke run; figures are noisier)\n"
       "  --only   just the device workloads (writes, apply, memory), the server ones or the\n"
-      "           nightly school sync's (roster import, exports, syncs during them)\n"
+      "           nightly school sync's (roster import, exports, syncs during them) or the\n"
+      "           staff dashboard's (group and pupil pages while phones sync)\n"
       "  --dir    make the temporary databases under DIR (default $TMPDIR or /tmp)\n",
       to);
 }
@@ -60,7 +65,7 @@ Options parse_args(int argc, char** argv) {
       o.quick = true;
     } else if (a == "--only" && i + 1 < argc &&
                (std::string(argv[i + 1]) == "device" || std::string(argv[i + 1]) == "server" ||
-                std::string(argv[i + 1]) == "nightly")) {
+                std::string(argv[i + 1]) == "nightly" || std::string(argv[i + 1]) == "dashboard")) {
       o.only = argv[++i];
     } else if (a == "--dir" && i + 1 < argc) {
       o.dir = argv[++i];
@@ -105,6 +110,7 @@ struct Report {
   bench::ApplyFigures apply;
   bench::ServerFigures server;
   bench::NightlyFigures nightly;
+  bench::DashboardFigures dashboard;
   double peak_rss_mb = 0;
   double run_seconds = 0;
 
@@ -113,7 +119,8 @@ struct Report {
   double wire_target() const { return 2 * raw_per_change() + 40; }
 };
 
-// Whether this run measures `phase` ("device", "server", "nightly"): all, or the --only one.
+// Whether this run measures `phase` ("device", "server", "nightly", "dashboard"): all, or the
+// --only one.
 bool wants(const Report& r, const char* phase) {
   return r.opt.only.empty() || r.opt.only == phase;
 }
@@ -128,6 +135,7 @@ void print_json(const Report& r) {
   if (wants(r, "device")) add_device_json(j, r);
   if (wants(r, "server")) add_server_json(j, r.server);
   if (wants(r, "nightly")) bench::add_nightly_json(j, r.nightly);
+  if (wants(r, "dashboard")) bench::add_dashboard_json(j, r.dashboard);
   j["run_seconds"] = rounded(r.run_seconds, 1);
   std::cout << j.dump() << std::endl;
 }
@@ -171,6 +179,7 @@ void print_human(const Report& r) {
   if (wants(r, "device")) print_device(r);
   if (wants(r, "server")) print_server(r.server);
   if (wants(r, "nightly")) bench::print_nightly(r.nightly);
+  if (wants(r, "dashboard")) bench::print_dashboard(r.dashboard);
   std::cout << fmt("\nRun took %.1f s\n", r.run_seconds);
 }
 
@@ -340,6 +349,8 @@ int main(int argc, char** argv) {
     }
     // Phase 5: the nightly school sync: the import alone, then exports beside syncing phones.
     if (wants(r, "nightly")) r.nightly = bench::bench_nightly(dir, r.opt.quick);
+    // Phase 6: the staff dashboard under sync load.
+    if (wants(r, "dashboard")) r.dashboard = bench::bench_dashboard(dir, r.opt.quick);
   } catch (const std::exception& e) {
     std::cerr << "werkex-bench: " << e.what() << std::endl;
     return 1;

@@ -8,7 +8,6 @@
 #include "bench_server.hpp"
 #include "nightly_phones.hpp"
 #include "nightly_roster.hpp"
-#include "school/oneroster.hpp"
 
 namespace bench {
 
@@ -18,13 +17,6 @@ using werkex::json;
 
 constexpr size_t kPhones = 10;  // also the dossiers the next night must write
 constexpr std::chrono::milliseconds kSyncInterval{250};
-
-// Reads and imports one generated school through App::import_roster; returns its answer.
-json import_school(werkex::server::App& app, const std::map<std::string, std::string>& files) {
-  werkex::school::RosterRead read = werkex::school::read_oneroster(files);
-  if (!read.ok()) throw Failure("generated roster: " + read.problems.front().to_string());
-  return check(app.import_roster(read.roster, "bench"), "import the roster");
-}
 
 // In a fresh child: first import, rerun, peak memory.
 void bench_imports(const TempDir& dir, size_t pupils, NightlyFigures& f) {

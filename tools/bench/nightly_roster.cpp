@@ -3,7 +3,12 @@
 
 #include <array>
 
+#include "bench.hpp"
+#include "school/oneroster.hpp"
+
 namespace bench {
+
+using werkex::json;
 
 namespace {
 
@@ -67,6 +72,12 @@ std::map<std::string, std::string> make_roster(size_t pupils, size_t per_group,
   f["users.csv"] = users;
   f["enrollments.csv"] = enrollments;
   return f;
+}
+
+json import_school(werkex::server::App& app, const std::map<std::string, std::string>& files) {
+  werkex::school::RosterRead read = werkex::school::read_oneroster(files);
+  if (!read.ok()) throw Failure("generated roster: " + read.problems.front().to_string());
+  return check(app.import_roster(read.roster, "bench"), "import the roster");
 }
 
 }  // namespace bench

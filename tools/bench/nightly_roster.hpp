@@ -7,7 +7,14 @@
 #include <map>
 #include <string>
 
+#include "app.hpp"
+
 namespace bench {
+
+// Reads one generated school (make_roster's files) and imports it through the server app's
+// own service (what POST /v1/admin/roster runs); returns its answer (new_people with codes).
+werkex::json import_school(werkex::server::App& app,
+                           const std::map<std::string, std::string>& files);
 
 std::map<std::string, std::string> make_roster(size_t pupils, size_t per_group,
                                                const std::string& prefix);
