@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 
+#include "access_cache.hpp"
 #include "admin_jobs.hpp"
 #include "auth_store.hpp"
 #include "blob_holdings.hpp"
@@ -104,6 +105,9 @@ class App {
   // Starts the in-server nightly timer, if the config names one (nightly_run.hpp).
   void start_nightly(std::function<void(const std::string&)> log);
   std::mutex& dossier_mutex() { return mu_; }
+  // compute_access() for `person` on the server's today, through the cache
+  // (access_cache.hpp). Call it holding dossier_mutex().
+  Result<Access> access_of(const std::string& person);
   // One read of `bucket` by a staff member through the dashboard (`page`: the page or JSON
   // route, e.g. "web:/leerling"), into the access log as record_read does for devices.
   Status record_staff_read(const std::string& person, const std::string& page,
@@ -190,6 +194,7 @@ class App {
   SystemClockSource clock_;
   RateLimiter limiter_;
   std::mutex mu_;
+  AccessCache access_cache_;  // GUARDED_BY(mu_)
   std::unique_ptr<Replica> dossiers_;
   std::unique_ptr<AuthStore> auth_;
   std::string epoch_;  // AuthStore::epoch at start: fixed while the server runs

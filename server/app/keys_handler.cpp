@@ -98,8 +98,7 @@ http::Response App::handle_keys(const http::Request& req, http::RequestLog& log)
 
   std::lock_guard lock(mu_);
   const uint64_t now = now_ms();
-  auto access = compute_access(*dossiers_, device->person, rfc3339_utc(now).substr(0, 10),
-                               config_.supervisor_grace_days);
+  auto access = access_of(device->person);
   if (!access) return http::error_response(req, access.error());
   if (access->role != "supervisor")
     return http::error_response(

@@ -33,8 +33,7 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
   const uint64_t now = now_ms();
   if (Status s = apply_key_revocations(*dossiers_, *auth_, now); !s)
     return http::error_response(req, s.error());
-  auto access = compute_access(*dossiers_, device->person, rfc3339_utc(now).substr(0, 10),
-                               config_.supervisor_grace_days);
+  auto access = access_of(device->person);
   if (!access) return http::error_response(req, access.error());
 
   // A phone whose clock runs ahead must not win every future conflict: refuse the whole push

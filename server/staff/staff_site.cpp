@@ -36,8 +36,7 @@ void StaffSite::register_routes(http::Router& router) {
 
 Result<StaffPrincipal> StaffSite::principal_of(const std::string& person, const std::string& csrf) {
   std::lock_guard lock(app_.dossier_mutex());
-  const std::string today = rfc3339_utc(app_.now_ms()).substr(0, 10);
-  auto access = compute_access(app_.dossiers(), person, today, app_.config().supervisor_grace_days);
+  auto access = app_.access_of(person);
   if (!access) return access.error();
   if (!is_staff_role(access->role))
     return make_error(WX_PERMISSION_DENIED, "Leerlingen gebruiken de app");

@@ -87,6 +87,14 @@ Result<size_t> Replica::count(const Query& q) const {
   return row ? static_cast<size_t>(st.int64(0)) : 0;
 }
 
+Result<uint64_t> Replica::bucket_seq(const std::string& bucket) const {
+  WX_ASSIGN_OR_RETURN(
+      auto st, sql::Stmt::prepare(impl_->db, "SELECT max(seq) FROM changes WHERE bucket = ?1"));
+  st.bind(1, bucket);
+  WX_ASSIGN_OR_RETURN(bool row, st.step());
+  return row ? static_cast<uint64_t>(st.int64(0)) : 0;
+}
+
 Result<std::vector<json>> Replica::list(const Query& q) const {
   std::vector<json> out;
   Status corrupt;

@@ -220,6 +220,12 @@ class Replica {
 
   // The highest local sequence number; changes_since(s) returns states with seq > s.
   uint64_t last_seq() const;
+  // The highest sequence number of a change in `bucket` now (0: none): a cheap test of
+  // whether anything in one bucket changed (one index lookup), for caches of what is read
+  // from a bucket. Every write or applied change gives it a number never seen before; only
+  // withdraw_refused() (a device taking back what the server refused) and purge_bucket()
+  // change a bucket without one.
+  Result<uint64_t> bucket_seq(const std::string& bucket) const;
   // Changes of at most `limit` entity updates (0: all; one update is the fields one action or
   // batch changed in one entity); the bundle's upto says how far it reaches.
   Result<Bundle> changes_since(uint64_t seq, size_t limit = 0,

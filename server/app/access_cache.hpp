@@ -1,0 +1,46 @@
+// AccessCache: compute_access() answers kept until they could differ, because computing one
+// reads the roster (a counsellor's: every pupil of the school; a pupil's: every placement),
+// 10–30 ms on a 1,200-pupil school, and every sync, blob transfer and dashboard request
+// needs one.
+//
+// Why it stays exact: compute_access(person, today, grace) reads only the person's school
+// bucket (their person entity, groups, pupils, placements, signing keys). An answer is kept
+// with that bucket's Replica::bucket_seq() and is used only while the bucket's seq, `today`
+// and the grace days are the same; any write to the school bucket (a roster import, a
+// placement, a key) gives the bucket a new seq, so the next request computes afresh. So a
+// relation that ends ends for the very next request, as without the cache. Errors (someone
+// unknown or gone) are never kept.
+// Memory: one Access per person asked for (a counsellor's lists every pupil's bucket);
+// dropped wholesale past kMaxEntries. Not thread-safe, like the Replica it reads: use it
+// under the dossier lock (App::dossier_mutex()).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "access.hpp"
+
+namespace werkex::server {
+
+class AccessCache {
+ public:
+  static constexpr size_t kMaxEntries = 20000;
+
+  Result<Access> get(const Replica& dossiers, const std::string& person, const std::string& today,
+                     int supervisor_grace_days);
+
+  uint64_t computed() const { return computed_; }  // compute_access calls made (tests)
+
+ private:
+  struct Entry {
+    std::string today;
+    int grace_days = 0;
+    uint64_t bucket_seq = 0;
+    Access access;
+  };
+  std::map<std::string, Entry> entries_;  // by person
+  uint64_t computed_ = 0;
+};
+
+}  // namespace werkex::server
