@@ -43,6 +43,40 @@ Result<int> inactive_weeks(const std::map<std::string, std::string>& query) {
   return weeks;
 }
 
+// The Groep and Leerling pages (their views render what the JSON routes answer).
+void register_mentor_pages(StaffSite& site, http::Router& router, MentorService& m) {
+  const bool charts = site.has_chart_js();
+  site.add_page(router, "/groep", kGroupRoles,
+                [&m, charts](const StaffPrincipal& who, const http::Request& r,
+                             const http::RouteParams&, http::RequestLog&) -> Result<StaffPage> {
+                  auto query = query_of(r);
+                  WX_ASSIGN_OR_RETURN(int weeks, inactive_weeks(query));
+                  WX_ASSIGN_OR_RETURN(json groups, m.groups(who));
+                  std::string id = query["id"];
+                  if (id.empty() && !groups["groups"].empty())
+                    id = groups["groups"][0]["id"].get<std::string>();
+                  StaffPage page{who.role == "counsellor" ? "Groepen" : "Groep", "/groep", "", {}};
+                  if (id.empty()) {
+                    page.body_html = "<p class=\"wx-muted\">Je bent van geen groep mentor.</p>";
+                    return page;
+                  }
+                  WX_ASSIGN_OR_RETURN(json overview, m.group(who, id, weeks, "web:/groep"));
+                  page.body_html = render_group_page(groups, overview);
+                  if (charts) page.scripts.push_back("/static/chart.js");
+                  page.scripts.push_back("/static/groep.js");
+                  return page;
+                });
+  site.add_page(router, "/leerling/{id}", kPupilRoles,
+                [&m](const StaffPrincipal& who, const http::Request&, const http::RouteParams& p,
+                     http::RequestLog&) -> Result<StaffPage> {
+                  WX_ASSIGN_OR_RETURN(json timeline, m.pupil(who, p.at("id"), "web:/leerling"));
+                  return StaffPage{timeline["pupil"].value("name", "Leerling"),
+                                   "/groep",
+                                   render_pupil_page(timeline),
+                                   {"/static/leerling.js"}};
+                });
+}
+
 }  // namespace
 
 void StaffSite::register_mentor_routes(http::Router& router) {
@@ -73,35 +107,7 @@ void StaffSite::register_mentor_routes(http::Router& router) {
                return handle_photo(r, p, l);
              });
 
-  const bool charts = has_chart_js();
-  add_page(router, "/groep", kGroupRoles,
-           [&m, charts](const StaffPrincipal& who, const http::Request& r, const http::RouteParams&,
-                        http::RequestLog&) -> Result<StaffPage> {
-             auto query = query_of(r);
-             WX_ASSIGN_OR_RETURN(int weeks, inactive_weeks(query));
-             WX_ASSIGN_OR_RETURN(json groups, m.groups(who));
-             std::string id = query["id"];
-             if (id.empty() && !groups["groups"].empty()) id = groups["groups"][0]["id"].get<std::string>();
-             StaffPage page{who.role == "counsellor" ? "Groepen" : "Groep", "/groep", "", {}};
-             if (id.empty()) {
-               page.body_html = "<p class=\"wx-muted\">Je bent van geen groep mentor.</p>";
-               return page;
-             }
-             WX_ASSIGN_OR_RETURN(json overview, m.group(who, id, weeks, "web:/groep"));
-             page.body_html = render_group_page(groups, overview);
-             if (charts) page.scripts.push_back("/static/chart.js");
-             page.scripts.push_back("/static/groep.js");
-             return page;
-           });
-  add_page(router, "/leerling/{id}", kPupilRoles,
-           [&m](const StaffPrincipal& who, const http::Request&, const http::RouteParams& p,
-                http::RequestLog&) -> Result<StaffPage> {
-             WX_ASSIGN_OR_RETURN(json timeline, m.pupil(who, p.at("id"), "web:/leerling"));
-             return StaffPage{timeline["pupil"].value("name", "Leerling"),
-                              "/groep",
-                              render_pupil_page(timeline),
-                              {"/static/leerling.js"}};
-           });
+  register_mentor_pages(*this, router, m);
 }
 
 http::Response StaffSite::handle_photo(const http::Request& r, const http::RouteParams& p,

@@ -15,6 +15,8 @@ namespace {
 
 using exporter::text_of;
 
+constexpr size_t kMaxCommentBytes = 4000;
+
 // OK when `id` is a live entity of `type` in the school's bucket (a pupil, for "pupil");
 // anything else, another school's included, is WX_NOT_FOUND.
 Status known_in_school(const Replica& r, const std::string& id, const std::string& type,
@@ -54,11 +56,6 @@ bool shows_photo(const json& j, const std::string& sha) {
   for (const auto& [key, value] : j.items())
     if (key != "fields" && key != "labels" && shows_photo(value, sha)) return true;
   return false;
-}
-
-// The number of characters (code points) of UTF-8 text.
-size_t characters(const std::string& text) {
-  return std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; });
 }
 
 }  // namespace
@@ -149,8 +146,9 @@ Result<json> MentorService::comment(const StaffPrincipal& who, const std::string
                                     const std::string& entry, const std::string& text) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     return make_error(WX_INVALID_ARGUMENT, "schrijf eerst een opmerking");
-  if (characters(text) > 4000)
-    return make_error(WX_INVALID_ARGUMENT, "een opmerking is hoogstens 4000 tekens");
+  if (text.size() > kMaxCommentBytes)  // the schema's limit on comment.body
+    return make_error(WX_INVALID_ARGUMENT,
+                      "een opmerking is hoogstens 4000 bytes (een letter met accent telt dubbel)");
   if (entry.empty())
     return make_error(WX_INVALID_ARGUMENT,
                       "kies het onderdeel van het dossier waar de opmerking bij hoort (entry)");

@@ -47,8 +47,8 @@ class MentorService {
   // Writes a `comment` on `entry` (an entry of the pupil's dossier that `who` may see) with
   // `text` as `who`, durable before it returns {"id","on","body","author","written_at"}.
   // WX_INVALID_ARGUMENT for no entry (the schema's comment is always on an entry) or empty
-  // or too long text (4000 characters), WX_NOT_FOUND for an entry not in what `who` sees of
-  // this dossier. Nothing is written on any error.
+  // or too long text (over 4000 bytes of UTF-8, the schema's limit), WX_NOT_FOUND for an entry not
+  // in what `who` sees of this dossier. Nothing is written on any error.
   Result<json> comment(const StaffPrincipal& who, const std::string& pupil,
                        const std::string& entry, const std::string& text);
 

@@ -100,7 +100,7 @@ std::string photos(const std::string& pupil, const json& list) {
     const std::string caption = p.value("caption", "");
     h += "<figure class=\"wx-photo\"><a href=\"" + base + "?size=full\"><img class=\"wx-thumb\" " +
          "src=\"" + base + "?size=thumb\" alt=\"" + escape(caption.empty() ? "foto" : caption) +
-         "\" loading=\"lazy\"></a>";
+         "\"></a>";
     if (!caption.empty()) h += "<figcaption>" + escape(caption) + "</figcaption>";
     if (p.value("shows_others", false))
       h += "<p class=\"wx-muted\">Er staan anderen op: niet delen.</p>";

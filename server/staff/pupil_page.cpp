@@ -84,8 +84,9 @@ std::string signoffs(const json& list) {
          escape(str(s, "signer_name")) + " (" + escape(str(s, "method_label")) + ")";
     if (!str(s, "assessment").empty())
       h += "<br><span class=\"wx-muted\">Oordeel:</span> " + escape(str(s, "assessment"));
-    if (!str(s, "reason").empty())
-      h += "<br><span class=\"wx-signoff-reason\">" + escape(str(s, "reason")) + "</span>";
+    // A stale one's reason names entity ids; the Dutch list of changed fields says it better.
+    if (!str(s, "reason").empty() && s["changed"].empty())
+      h += "<br><span class=\"wx-signoff-reason\">Reden: " + escape(str(s, "reason")) + "</span>";
     if (!s["changed"].empty())
       h += "<br><span class=\"wx-signoff-changed\">Na het aftekenen veranderd: " +
            escape(changed_text(s["changed"])) + "</span>";
@@ -104,9 +105,12 @@ std::string cycle(const std::string& pupil, const json& c) {
   std::string h = "<article class=\"wx-card wx-cycle\"><h3>" + escape(title) + "</h3>";
   if (c["phases"].is_object()) {
     h += "<ul class=\"wx-phases\">";
-    for (const auto& [name, on] : c["phases"].items())
-      h += "<li class=\"wx-phase" + std::string(on.get<bool>() ? " wx-phase-on" : "") +
-           "\" data-phase=\"" + name + "\">" + (on.get<bool>() ? "✓ " : "– ") + name + "</li>";
+    for (const char* name :
+         {"voorbereid", "ervaren", "gereflecteerd", "vervolgstap", "afgetekend"}) {
+      const bool on = c["phases"].value(name, false);
+      h += std::string("<li class=\"wx-phase") + (on ? " wx-phase-on" : "") + "\" data-phase=\"" +
+           name + "\">" + (on ? "✓ " : "– ") + name + "</li>";
+    }
     h += "</ul>";
   }
   h += "<ol class=\"wx-chain\">";
