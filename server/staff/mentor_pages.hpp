@@ -28,5 +28,7 @@ std::string render_pupil_page(const json& timeline);
 std::string render_entry(const std::string& pupil, const json& entry);
 // "experience" -> "Ervaring", … (unknown types as they are).
 std::string entry_type_label(const std::string& type);
+// A dossier field's Dutch name as the page shows it: "note" -> "Verslag" (unknown as it is).
+std::string field_label(const std::string& field);
 
 }  // namespace werkex::server

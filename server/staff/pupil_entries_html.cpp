@@ -52,6 +52,12 @@ const std::vector<std::pair<const char*, const char*>>& shown_fields() {
 
 }  // namespace
 
+std::string field_label(const std::string& field) {
+  for (const auto& [name, label] : shown_fields())
+    if (field == name) return label;
+  return field;
+}
+
 std::string entry_type_label(const std::string& type) {
   if (type == "activity") return "Activiteit";
   if (type == "preparation") return "Voorbereiding";

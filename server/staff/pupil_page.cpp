@@ -66,7 +66,8 @@ std::string changed_text(const json& changed) {
   std::string out;
   for (const json& c : changed) {
     std::string fields;
-    for (const json& f : c["fields"]) fields += (fields.empty() ? "" : ", ") + f.get<std::string>();
+    for (const json& f : c["fields"])
+      fields += (fields.empty() ? "" : ", ") + field_label(f.get<std::string>());
     out += (out.empty() ? "" : "; ") + entry_type_label(str(c, "type")) + " (" + fields + ")";
   }
   return out;

@@ -123,7 +123,7 @@ def check_pupil(checks, browser, ids):
     checks.check(full[0] == 200 and full[1] == "image/jpeg", "leerling: the full size opens", full)
     stale = browser.js("""const s = document.querySelector('.wx-signoff-stale');
         return s ? s.textContent : ''""")
-    checks.check("verouderd" in stale and "Ervaring (note)" in stale,
+    checks.check("verouderd" in stale and "Ervaring (Verslag)" in stale,
                  "leerling: the stale sign-off says which field changed", stale)
     rules = browser.js("return document.querySelectorAll('#wx-rules li').length")
     checks.check(rules == 8, "leerling: the eight conversation rules", rules)
