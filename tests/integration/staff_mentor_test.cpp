@@ -42,6 +42,70 @@ std::vector<json> comments_on(Device& d, const std::string& bucket) {
   return expect_ok(d.replica->list(q));
 }
 
+struct Ids {
+  std::string g2a, g2b, sem, noah, aisha;
+};
+
+// The mentor of 2A asks for another group, another pupil and ids that are none.
+void check_mentor_refusals(StaffClient& mentor, const Ids& ids) {
+  // Another group, another pupil, unknown ids: 403, 403, 404.
+  HttpResponse other = mentor.get("/v1/staff/groups/" + ids.g2b);
+  CHECK(other.status == 403);
+  CHECK(error_code(other) == "permission_denied");
+  CHECK(mentor.get("/v1/staff/pupils/" + ids.noah).status == 403);
+  CHECK(mentor.get("/leerling/" + ids.noah).status == 403);
+  CHECK(mentor.get("/groep?id=" + ids.g2b).status == 403);
+  CHECK(mentor.get("/v1/staff/groups/0190b000-0000-7000-8000-00000000dead").status == 404);
+  CHECK(mentor.get("/v1/staff/groups/" + ids.sem).status == 404);  // a pupil is no group
+  CHECK(mentor.get("/v1/staff/pupils/" + ids.g2a).status == 404);  // a group is no pupil
+  CHECK(mentor.get("/v1/staff/pupils/nonsense").status == 404);
+}
+
+// The counsellor, the manager, the supervisor and nobody, on the demo school's data.
+void check_other_roles(const std::string& url, StaffClient& decaan, StaffClient& directie,
+                       StaffClient& ans, const Ids& ids) {
+  // The counsellor sees every group and pupil; the manager no pupil at all.
+  CHECK(decaan.get_json("/v1/staff/groups/" + ids.g2b)["pupils"].size() == 1);
+  CHECK(decaan.get("/v1/staff/pupils/" + ids.noah).status == 200);
+  CHECK(directie.get("/v1/staff/groups").status == 403);
+  CHECK(directie.get("/v1/staff/groups/" + ids.g2a).status == 403);
+  CHECK(directie.get("/v1/staff/pupils/" + ids.sem).status == 403);
+  CHECK(directie.get("/leerling/" + ids.sem).status == 403);
+  // The supervisor: the pupil of her running placement, not one whose placement ended.
+  CHECK(ans.get("/v1/staff/pupils/" + ids.sem).status == 200);
+  CHECK(ans.get("/v1/staff/groups").status == 403);
+  CHECK(ans.get("/v1/staff/pupils/" + ids.aisha).status == 403);
+  // Signed out: refused.
+  StaffClient nobody(url);
+  CHECK(nobody.get("/v1/staff/pupils/" + ids.sem).status == 401);
+  CHECK(nobody.get("/leerling/" + ids.sem).status == 303);
+}
+
+// Forged and bad comments on `good`'s entry: each refused (the caller checks nothing was
+// written). `elsewhere`: an entry of another pupil, `aisha`: another pupil of the mentor.
+void check_bad_comments(StaffClient& mentor, const std::string& path, const json& good,
+                        const std::string& elsewhere, const std::string& aisha) {
+  const std::string activity = good["entry"];
+  // Forged and bad requests first: each refused, nothing written.
+  CHECK(mentor.post(path, good, false).status == 403);
+  CHECK(mentor.post(path, good, true, "http://evil.example").status == 403);
+  CHECK(mentor.post(path, {{"entry", activity}, {"text", "  \n"}}).status == 400);
+  CHECK(mentor.post(path, {{"entry", activity}, {"text", std::string(4001, 'a')}}).status == 400);
+  CHECK(mentor.post(path, {{"entry", activity}, {"text", std::string(40000, 'a')}}).status == 413);
+  CHECK(mentor.post(path, {{"text", "zonder onderdeel"}}).status == 400);
+  CHECK(mentor.post(path, {{"entry", activity}, {"text", "x"}, {"admin", "1"}}).status == 400);
+  CHECK(mentor.post_raw(path, "{\"entry\":").status == 400);
+  CHECK(mentor.post_raw(path, "[1,2]").status == 400);
+  CHECK(mentor.post(path, {{"entry", activity}, {"text", 5}}).status == 400);
+  HttpResponse unknown =
+      mentor.post(path, {{"entry", "0190b000-0000-7000-8000-00000000beef"}, {"text", "x"}});
+  CHECK(unknown.status == 404);
+  CHECK(error_code(unknown) == "not_found");
+  CHECK(mentor.post(path, {{"entry", elsewhere}, {"text", "x"}}).status == 404);
+  CHECK(mentor.post("/v1/staff/pupils/" + aisha + "/comments", {{"entry", activity}, {"text", "x"}})
+            .status == 404);
+}
+
 }  // namespace
 
 TEST_CASE("staff mentor: who may read which group and pupil, and every read is logged",
@@ -72,6 +136,7 @@ TEST_CASE("staff mentor: who may read which group and pupil, and every read is l
   json all = decaan.get_json("/v1/staff/groups");
   REQUIRE(all["groups"].size() == 2);
   const std::string g2a = group_named(all, "2A"), g2b = group_named(all, "2B");
+  Ids ids{g2a, g2b, sem_id, noah_id, ""};
   json mine = mentor.get_json("/v1/staff/groups");
   REQUIRE(mine["groups"].size() == 1);
   CHECK(mine["groups"][0]["id"] == g2a);
@@ -86,22 +151,13 @@ TEST_CASE("staff mentor: who may read which group and pupil, and every read is l
   CHECK(row["competencies"].size() == 2);
   CHECK(row["competencies"][0]["label"].get<std::string>() != "werkexploratie");
   CHECK(row_named(overview, "Aisha")["inactive"] == true);
+  ids.aisha = row_named(overview, "Aisha")["id"].get<std::string>();
   CHECK(overview["inactive_weeks"] == 6);
   CHECK(mentor.get_json("/v1/staff/groups/" + g2a + "?weeks=2")["inactive_weeks"] == 2);
   CHECK(mentor.get("/v1/staff/groups/" + g2a + "?weeks=0").status == 400);
   CHECK(reads_of(data, "pupil:" + sem_id) == before + 2);
 
-  // Another group, another pupil, unknown ids: 403, 403, 404.
-  HttpResponse other = mentor.get("/v1/staff/groups/" + g2b);
-  CHECK(other.status == 403);
-  CHECK(error_code(other) == "permission_denied");
-  CHECK(mentor.get("/v1/staff/pupils/" + noah_id).status == 403);
-  CHECK(mentor.get("/leerling/" + noah_id).status == 403);
-  CHECK(mentor.get("/groep?id=" + g2b).status == 403);
-  CHECK(mentor.get("/v1/staff/groups/0190b000-0000-7000-8000-00000000dead").status == 404);
-  CHECK(mentor.get("/v1/staff/groups/" + sem_id).status == 404);  // a pupil is no group
-  CHECK(mentor.get("/v1/staff/pupils/" + g2a).status == 404);     // a group is no pupil
-  CHECK(mentor.get("/v1/staff/pupils/nonsense").status == 404);
+  check_mentor_refusals(mentor, ids);
 
   json dossier = mentor.get_json("/v1/staff/pupils/" + sem_id);
   REQUIRE(dossier["cycles"].size() == 1);
@@ -111,22 +167,7 @@ TEST_CASE("staff mentor: who may read which group and pupil, and every read is l
   CHECK(mentor.get("/groep").status == 200);
   CHECK(reads_of(data, "pupil:" + sem_id) == before + 5);
 
-  // The counsellor sees every group and pupil; the manager no pupil at all.
-  CHECK(decaan.get_json("/v1/staff/groups/" + g2b)["pupils"].size() == 1);
-  CHECK(decaan.get("/v1/staff/pupils/" + noah_id).status == 200);
-  CHECK(directie.get("/v1/staff/groups").status == 403);
-  CHECK(directie.get("/v1/staff/groups/" + g2a).status == 403);
-  CHECK(directie.get("/v1/staff/pupils/" + sem_id).status == 403);
-  CHECK(directie.get("/leerling/" + sem_id).status == 403);
-  // The supervisor: the pupil of her running placement, not one whose placement ended.
-  CHECK(ans.get("/v1/staff/pupils/" + sem_id).status == 200);
-  CHECK(ans.get("/v1/staff/groups").status == 403);
-  json aisha_row = row_named(overview, "Aisha");
-  CHECK(ans.get("/v1/staff/pupils/" + aisha_row["id"].get<std::string>()).status == 403);
-  // Signed out: refused.
-  StaffClient nobody(server.url());
-  CHECK(nobody.get("/v1/staff/pupils/" + sem_id).status == 401);
-  CHECK(nobody.get("/leerling/" + sem_id).status == 303);
+  check_other_roles(server.url(), decaan, directie, ans, ids);
 }
 
 TEST_CASE("staff mentor: a comment from the web reaches the pupil's phone, bad ones write nothing",
@@ -150,26 +191,7 @@ TEST_CASE("staff mentor: a comment from the web reaches the pupil's phone, bad o
   const std::string path = "/v1/staff/pupils/" + sem_id + "/comments";
   const json good = {{"entry", activity}, {"text", "Goed gekozen, Sem! Wat wil je vragen?"}};
 
-  // Forged and bad requests first: each refused, nothing written.
-  CHECK(mentor.post(path, good, false).status == 403);
-  CHECK(mentor.post(path, good, true, "http://evil.example").status == 403);
-  CHECK(mentor.post(path, {{"entry", activity}, {"text", "  \n"}}).status == 400);
-  CHECK(mentor.post(path, {{"entry", activity}, {"text", std::string(4001, 'a')}}).status == 400);
-  CHECK(mentor.post(path, {{"entry", activity}, {"text", std::string(40000, 'a')}}).status == 413);
-  CHECK(mentor.post(path, {{"text", "zonder onderdeel"}}).status == 400);
-  CHECK(mentor.post(path, {{"entry", activity}, {"text", "x"}, {"admin", "1"}}).status == 400);
-  CHECK(mentor.post_raw(path, "{\"entry\":").status == 400);
-  CHECK(mentor.post_raw(path, "[1,2]").status == 400);
-  CHECK(mentor.post(path, {{"entry", activity}, {"text", 5}}).status == 400);
-  HttpResponse unknown =
-      mentor.post(path, {{"entry", "0190b000-0000-7000-8000-00000000beef"}, {"text", "x"}});
-  CHECK(unknown.status == 404);
-  CHECK(error_code(unknown) == "not_found");
-  CHECK(mentor.post(path, {{"entry", elsewhere}, {"text", "x"}}).status == 404);
-  CHECK(mentor
-            .post("/v1/staff/pupils/" + aisha.user() + "/comments",
-                  {{"entry", activity}, {"text", "x"}})
-            .status == 404);
+  check_bad_comments(mentor, path, good, elsewhere, aisha.user());
   sem.sync();
   CHECK(comments_on(sem, bucket).empty());
 
