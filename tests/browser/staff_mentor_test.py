@@ -11,6 +11,7 @@ Screenshots go to --screenshots; the group and pupil page's also to --docs (the 
 
 import argparse
 import datetime
+import glob
 import json
 import os
 import shutil
@@ -110,7 +111,7 @@ def check_group(checks, browser, server, ids):
     checks.check(drawn, "groep: three charts drawn with Chart.js")
 
 
-def check_pupil(checks, browser, ids):
+def check_pupil(checks, browser, data_dir):
     browser.js("""const img = document.querySelector('img.wx-thumb');
                   img.scrollIntoView();""")
     wait_for(browser, lambda d: browser.js(
@@ -121,6 +122,17 @@ def check_pupil(checks, browser, ids):
     full = browser.js("""return fetch(document.querySelector('.wx-photo a').href)
         .then(r => r.blob().then(b => [r.status, r.headers.get('Content-Type'), b.size]))""")
     checks.check(full[0] == 200 and full[1] == "image/jpeg", "leerling: the full size opens", full)
+    # Before the refusals below, which the console reports as failed loads.
+    checks.check(not browser.console_errors(), "leerling: no console error",
+                 browser.console_errors())
+    refused = browser.js("""const a = document.querySelector('.wx-photo a').href;
+        const other = a.replace(/photos\/[0-9a-f]{64}/, 'photos/' + 'ab'.repeat(32));
+        return Promise.all([fetch(other), fetch(a.replace('size=full', 'size=huge'))])
+          .then(rs => rs.map(r => r.status))""")
+    checks.check(refused == [404, 400], "leerling: a photo not in the dossier 404, a bad size 400",
+                 refused)
+    cached = glob.glob(os.path.join(data_dir, "thumbs", "*", "*-320.jpg"))
+    checks.check(len(cached) == 1, "leerling: the thumbnail is cached under <data>/thumbs", cached)
     stale = browser.js("""const s = document.querySelector('.wx-signoff-stale');
         return s ? s.textContent : ''""")
     checks.check("verouderd" in stale and "Ervaring (Verslag)" in stale,
@@ -157,9 +169,7 @@ def run(args):
                                             "a[href='/leerling/%s']" % ids["sem"]).click()
                 wait_for(browser, lambda d: "/leerling/" in d.current_url, "the pupil page")
                 browser.open(browser.driver.current_url)
-                check_pupil(checks, browser, ids)
-                checks.check(not browser.console_errors(), "leerling: no console error",
-                             browser.console_errors())
+                check_pupil(checks, browser, server.data_dir)
                 check_fits_phone(checks, browser, "staff-mentor-leerling", docs)
                 docs[-1] = browser.screenshot("staff-mentor-leerling")
 
