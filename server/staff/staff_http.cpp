@@ -6,8 +6,6 @@ namespace werkex::server::staff_http {
 
 namespace {
 
-constexpr size_t kMaxJsonBody = 4096;
-
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -74,9 +72,11 @@ bool is_form(const http::Request& req) {
 }
 
 Result<nlohmann::json> small_json_object(const http::Request& req,
-                                         std::initializer_list<std::string_view> allowed) {
-  if (req.body().size() > kMaxJsonBody)
-    return make_error(WX_TOO_LARGE, "the body is larger than 4 KiB");
+                                         std::initializer_list<std::string_view> allowed,
+                                         size_t max_bytes) {
+  if (req.body().size() > max_bytes)
+    return make_error(WX_TOO_LARGE,
+                      "the body is larger than " + std::to_string(max_bytes / 1024) + " KiB");
   auto type = req[http::bhttp::field::content_type];
   if (!type.empty() && !type.starts_with("application/json"))
     return make_error(WX_INVALID_ARGUMENT, "expected Content-Type application/json");

@@ -22,9 +22,11 @@ std::map<std::string, std::string> parse_form(std::string_view body);
 bool is_form(const http::Request& req);
 
 // The request body as a JSON object whose keys are all in `allowed` with string values:
-// WX_TOO_LARGE over 4 KiB, WX_INVALID_ARGUMENT for anything else (naming the problem).
+// WX_TOO_LARGE over `max_bytes` (4 KiB unless told), WX_INVALID_ARGUMENT for anything else
+// (naming the problem).
 Result<nlohmann::json> small_json_object(const http::Request& req,
-                                         std::initializer_list<std::string_view> allowed);
+                                         std::initializer_list<std::string_view> allowed,
+                                         size_t max_bytes = 4096);
 
 // text/html; charset=utf-8 with Content-Security-Policy (script-src 'self', nothing inline),
 // X-Content-Type-Options nosniff, Referrer-Policy same-origin, X-Frame-Options DENY and

@@ -19,7 +19,8 @@ StaffSite::StaffSite(App& app, StaffConfig config)
     : app_(app),
       config_(std::move(config)),
       signin_limiter_(config_.signin_limit),
-      login_limiter_(config_.login_limit) {
+      login_limiter_(config_.login_limit),
+      mentor_(std::make_unique<MentorService>(app)) {
   std::ifstream in(config_.chart_js_path, std::ios::binary);
   if (in) {
     std::ostringstream bytes;
@@ -31,6 +32,7 @@ StaffSite::StaffSite(App& app, StaffConfig config)
 void StaffSite::register_routes(http::Router& router) {
   register_api_routes(router);
   register_page_routes(router);
+  register_mentor_routes(router);
   register_asset_routes(router);
 }
 

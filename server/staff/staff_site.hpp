@@ -15,11 +15,13 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "app.hpp"
 #include "http/router.hpp"
+#include "mentor_service.hpp"
 #include "staff_pages.hpp"
 #include "staff_principal.hpp"
 
@@ -74,6 +76,10 @@ class StaffSite {
   void register_api_routes(http::Router& router);
   void register_page_routes(http::Router& router);
   void register_asset_routes(http::Router& router);
+  // The mentor side: Groep, Leerling and their /v1/staff/ routes (mentor_routes.cpp).
+  void register_mentor_routes(http::Router& router);
+  http::Response handle_photo(const http::Request& req, const http::RouteParams& params,
+                              http::RequestLog& log);
   http::Response handle_sign_in(const http::Request& req, http::RequestLog& log);
   http::Response handle_me(const http::Request& req, http::RequestLog& log);
   http::Response handle_password(const http::Request& req, http::RequestLog& log);
@@ -94,6 +100,7 @@ class StaffSite {
   RateLimiter signin_limiter_;  // per client address
   RateLimiter login_limiter_;   // per password login name
   std::string chart_js_;        // read at start; empty: not installed
+  std::unique_ptr<MentorService> mentor_;
 };
 
 // Whether `role` may sign in to the dashboard.

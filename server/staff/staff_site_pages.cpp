@@ -23,8 +23,6 @@ struct Placeholder {
 };
 const std::vector<Placeholder>& placeholders() {
   static const std::vector<Placeholder> list = {
-      {"/groep", "Groep", "/groep", {"teacher", "counsellor"}},
-      {"/leerling/{id}", "Leerling", "/groep", {"teacher", "counsellor", "supervisor"}},
       {"/netwerk", "Netwerk", "/netwerk", {"counsellor"}},
       {"/gesprek/{id}", "Loopbaangesprek", "/groep", {"teacher", "counsellor"}},
       {"/inzage", "Inzage", "/inzage", {"counsellor", "admin"}},
