@@ -109,6 +109,12 @@ class App {
   Status record_staff_read(const std::string& person, const std::string& page,
                            const std::string& bucket, size_t changes);
   uint64_t now_ms();
+  // Writes into the dossier store for a staff member (the dashboard's forms, staff_write.cpp):
+  // under the dossier lock, `body` runs as one transaction with the Replica acting as
+  // `identity` (so the schema's write roles apply, as they do to a device of that role), the
+  // server's identity is restored after it, and the call returns once what was written is
+  // durable. When `body` fails nothing is written and its error is returned.
+  Status write_as(const Identity& identity, const std::function<Status(Replica&)>& body);
 
  private:
   App(AppConfig config, http::Metrics& metrics)
