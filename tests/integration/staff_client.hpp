@@ -1,0 +1,53 @@
+// A staff member's browser as far as the server can tell, for the counsellor and management
+// integration tests: one cookie jar, the session's CSRF token, and the Origin its pages send.
+// (The same idea as the client in staff_session_test.cpp, shared by the tests that need it.)
+#pragma once
+
+#include "devices.hpp"
+
+namespace werkex::test {
+
+struct StaffClient {
+  std::string url;
+  std::string cookie;  // "wx_staff=..." or ""
+  std::string csrf;
+  CurlTransport transport;
+
+  explicit StaffClient(std::string u)
+      : url(std::move(u)), transport([] {
+          CurlOptions o = quick_curl();
+          o.max_attempts = 1;  // a retried POST must not count twice
+          return o;
+        }()) {}
+
+  HttpResponse send(const std::string& method, const std::string& path, const std::string& body,
+                    HttpHeaders headers = {}) {
+    if (!cookie.empty()) headers.emplace_back("Cookie", cookie);
+    HttpResponse r = expect_ok(transport.send({method, url + path, headers, body}));
+    std::string set = r.header("Set-Cookie");
+    if (!set.empty()) cookie = set.substr(0, set.find(';'));
+    if (cookie == "wx_staff=") cookie.clear();
+    return r;
+  }
+  HttpResponse get(const std::string& path) { return send("GET", path, ""); }
+  // A JSON POST as the site's script sends it: own Origin, and the token unless told.
+  HttpResponse post(const std::string& path, const json& body, bool with_csrf = true,
+                    const std::string& origin = "") {
+    HttpHeaders h = {{"Content-Type", "application/json"},
+                     {"Origin", origin.empty() ? url : origin}};
+    if (with_csrf && !csrf.empty()) h.emplace_back("X-CSRF-Token", csrf);
+    return send("POST", path, body.dump(), h);
+  }
+  // Signs in with the demo code of `name`; REQUIREs success.
+  void sign_in(const ServerProcess& server, const std::string& name) {
+    HttpResponse r = post("/v1/staff/session", {{"code", server.code(name)}}, false);
+    REQUIRE(r.status == 200);
+    csrf = json::parse(r.body)["csrf"];
+  }
+};
+
+inline json body_json(const HttpResponse& r) {
+  return json::parse(r.body, nullptr, false);
+}
+
+}  // namespace werkex::test
