@@ -11,17 +11,6 @@ using namespace werkex::test;
 
 namespace {
 
-std::string admin_all(const std::string& data, const std::string& args) {
-  std::string cmd = std::string(WERKEX_ADMIN) + " --data " + data + " " + args;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::string out;
-  char buf[512];
-  while (fgets(buf, sizeof buf, p)) out += buf;
-  REQUIRE(pclose(p) == 0);
-  return out;
-}
-
 std::string pupil_named(StaffClient& counsellor, const std::string& name) {
   const json net = body_json(counsellor.get("/v1/staff/network"));
   for (const json& p : net["pupils"])

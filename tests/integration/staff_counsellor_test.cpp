@@ -20,18 +20,6 @@ std::string day(int days) {
       .substr(0, 10);
 }
 
-// werkex-admin's whole stdout (the command must succeed).
-std::string admin_output(const std::string& data, const std::string& args) {
-  std::string cmd = std::string(WERKEX_ADMIN) + " --data " + data + " " + args;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::string out;
-  char buf[512];
-  while (fgets(buf, sizeof buf, p)) out += buf;
-  REQUIRE(pclose(p) == 0);
-  return out;
-}
-
 std::string id_named(const json& list, const std::string& name) {
   for (const json& e : list)
     if (e["name"] == name) return e["id"];
@@ -94,7 +82,7 @@ TEST_CASE("counsellor: adds and edits a company, bad input writes nothing",
       CHECK(co["offers"].size() == 2);
     }
   CHECK(c.get("/netwerk").body.find("Bakkerij Bol") != std::string::npos);
-  std::string audit = admin_output(dir.file("server"), "audit " + bol);
+  std::string audit = admin_all(dir.file("server"), "audit " + bol);
   CHECK(audit.find("company_added") != std::string::npos);
   CHECK(audit.find("company_edited") != std::string::npos);
 }
@@ -157,7 +145,7 @@ TEST_CASE("counsellor: a placement reaches the pupil's phone, ends early, gets s
   CHECK(page.body.find("Codes vernieuwen") != std::string::npos);
   CHECK(c.get("/netwerk/codes/" + garage).status == 404);
 
-  std::string audit = admin_output(dir.file("server"), "audit " + id);
+  std::string audit = admin_all(dir.file("server"), "audit " + id);
   for (const char* action : {"placement_added", "placement_ended", "pin_issued", "pin_reset"})
     CHECK(audit.find(action) != std::string::npos);
 }
