@@ -42,8 +42,9 @@ std::string checks(const char* legend, const std::string& name, const char* enum
 
 std::string experience_list(const std::vector<json>& list) {
   if (list.empty()) return "<p class=\"wx-muted\">Nog geen ervaringen in dit dossier.</p>";
-  std::string h = "<fieldset class=\"wx-checks\" data-name=\"experiences\"><legend>Over welke "
-                  "ervaringen ging het gesprek?</legend>";
+  std::string h =
+      "<fieldset class=\"wx-checks\" data-name=\"experiences\"><legend>Over welke "
+      "ervaringen ging het gesprek?</legend>";
   for (const json& e : list) {
     std::string note = s(e, "note");
     if (note.size() > 140) note = note.substr(0, 140) + "…";
@@ -56,11 +57,12 @@ std::string experience_list(const std::vector<json>& list) {
 }
 
 std::string form(const std::string& pupil, const std::vector<json>& experiences) {
-  std::string h = "<form id=\"wx-conversation-form\" class=\"wx-form wx-card wx-wide\" "
-                  "data-pupil=\"" + escape(pupil) + "\" novalidate><h2>Het gesprek</h2>";
+  std::string h =
+      "<form id=\"wx-conversation-form\" class=\"wx-form wx-card wx-wide\" "
+      "data-pupil=\"" +
+      escape(pupil) + "\" novalidate><h2>Het gesprek</h2>";
   h += experience_list(experiences);
-  h += checks("Met wie", "with_whom", "reflection_partner",
-              values_of("reflection", "with_whom"));
+  h += checks("Met wie", "with_whom", "reflection_partner", values_of("reflection", "with_whom"));
   h += "<label for=\"wx-qualities\">Kwaliteiten (één per regel)</label>"
        "<textarea id=\"wx-qualities\" name=\"qualities\" rows=\"3\"></textarea>"
        "<label for=\"wx-motives\">Motieven (één per regel)</label>"
@@ -99,8 +101,7 @@ std::string rules_panel() {
 
 }  // namespace
 
-Result<StaffPage> conversation_page(App& app, const StaffPrincipal& who,
-                                    const std::string& pupil) {
+Result<StaffPage> conversation_page(App& app, const StaffPrincipal& who, const std::string& pupil) {
   std::string name;
   std::vector<json> experiences;
   {
@@ -114,9 +115,8 @@ Result<StaffPage> conversation_page(App& app, const StaffPrincipal& who,
     q.bucket = "pupil:" + pupil;
     WX_ASSIGN_OR_RETURN(experiences, r.list(q));
   }
-  std::sort(experiences.begin(), experiences.end(), [](const json& a, const json& b) {
-    return s(a, "occurred_at") > s(b, "occurred_at");
-  });
+  std::sort(experiences.begin(), experiences.end(),
+            [](const json& a, const json& b) { return s(a, "occurred_at") > s(b, "occurred_at"); });
   if (experiences.size() > kExperiencesShown) experiences.resize(kExperiencesShown);
   WX_RETURN_IF_ERROR(
       app.record_staff_read(who.person, "web:/gesprek", "pupil:" + pupil, experiences.size()));

@@ -37,19 +37,21 @@ Status check_experiences(const Replica& r, const std::string& bucket, const json
 
 Status may_write_dossier(const StaffPrincipal& who, const std::string& pupil) {
   if (!who.access.write.count("pupil:" + pupil))
-    return make_error(WX_PERMISSION_DENIED, "je mag niet schrijven in het dossier van deze "
-                                            "leerling");
+    return make_error(WX_PERMISSION_DENIED,
+                      "je mag niet schrijven in het dossier van deze "
+                      "leerling");
   return Status::ok();
 }
 
 Result<json> record(App& app, const StaffPrincipal& who, const std::string& pupil,
                     const json& body) {
   WX_RETURN_IF_ERROR(may_write_dossier(who, pupil));
-  WX_ASSIGN_OR_RETURN(json reflection, (staff_input::schema_fields(
-                          body, "reflection",
-                          {"experiences", "with_whom", "qualities", "motives",
-                           "conversation_rules", "competencies", "summary", "red_thread"},
-                          {"summary"})));
+  WX_ASSIGN_OR_RETURN(
+      json reflection,
+      (staff_input::schema_fields(body, "reflection",
+                                  {"experiences", "with_whom", "qualities", "motives",
+                                   "conversation_rules", "competencies", "summary", "red_thread"},
+                                  {"summary"})));
   WX_ASSIGN_OR_RETURN(json step, next_step_fields(body));
   const std::string bucket = "pupil:" + pupil;
   reflection["type"] = "reflection";
@@ -57,15 +59,15 @@ Result<json> record(App& app, const StaffPrincipal& who, const std::string& pupi
   reflection["held_on"] = rfc3339_utc(app.now_ms()).substr(0, 10);
   step["type"] = "next_step";
   std::string rid, sid;
-  WX_RETURN_IF_ERROR((app.write_as({who.person, who.role, bucket, who.school_bucket},
-                                  [&](Replica& r) -> Status {
-                                    WX_RETURN_IF_ERROR(check_experiences(
-                                        r, bucket, reflection.value("experiences", json::array())));
-                                    WX_ASSIGN_OR_RETURN(rid, r.put(reflection));
-                                    step["reflection"] = rid;
-                                    WX_ASSIGN_OR_RETURN(sid, r.put(step));
-                                    return Status::ok();
-                                  })));
+  WX_RETURN_IF_ERROR(
+      (app.write_as({who.person, who.role, bucket, who.school_bucket}, [&](Replica& r) -> Status {
+        WX_RETURN_IF_ERROR(
+            check_experiences(r, bucket, reflection.value("experiences", json::array())));
+        WX_ASSIGN_OR_RETURN(rid, r.put(reflection));
+        step["reflection"] = rid;
+        WX_ASSIGN_OR_RETURN(sid, r.put(step));
+        return Status::ok();
+      })));
   WX_RETURN_IF_ERROR(app.auth().audit(app.now_ms(), who.person, "conversation_recorded", pupil,
                                       "reflection " + rid + ", next_step " + sid));
   return json{{"reflection", rid}, {"next_step", sid}};

@@ -21,8 +21,7 @@ const std::vector<std::string> kCounsellor = {"counsellor"};
 template <typename Service>
 StaffSite::JsonView body_view(App& app, std::vector<std::string> keys, Service service) {
   return [&app, keys, service](const StaffPrincipal& who, const http::Request& req,
-                               const http::RouteParams& params,
-                               http::RequestLog&) -> Result<json> {
+                               const http::RouteParams& params, http::RequestLog&) -> Result<json> {
     WX_ASSIGN_OR_RETURN(json body, staff_input::object_body(req, keys));
     return service(app, who, params, body);
   };
@@ -36,35 +35,37 @@ void register_network(StaffSite& site, http::Router& router) {
                   WX_ASSIGN_OR_RETURN(json model, network::network_json(app, who));
                   return network::network_page(who, model);
                 });
-  site.add_page(router, "/netwerk/codes/{placement}", kCounsellor,
-                [&app](const StaffPrincipal& who, const http::Request&,
-                       const http::RouteParams& p, http::RequestLog&) {
-                  return network::codes_page(app, who, p.at("placement"));
-                });
+  site.add_page(
+      router, "/netwerk/codes/{placement}", kCounsellor,
+      [&app](const StaffPrincipal& who, const http::Request&, const http::RouteParams& p,
+             http::RequestLog&) { return network::codes_page(app, who, p.at("placement")); });
   site.add_json(router, verb::get, "/v1/staff/network", kCounsellor,
                 [&app](const StaffPrincipal& who, const http::Request&, const http::RouteParams&,
                        http::RequestLog&) { return network::network_json(app, who); });
   const std::vector<std::string> company_keys = {"name",    "sector", "size",  "address", "offers",
-                             "website", "phone",  "email", "notes"};
+                                                 "website", "phone",  "email", "notes"};
   site.add_json(router, verb::post, "/v1/staff/companies", kCounsellor,
                 body_view(app, company_keys,
                           [](App& a, const StaffPrincipal& w, const http::RouteParams&,
                              const json& b) { return network::add_company(a, w, b); }));
-  site.add_json(router, verb::post, "/v1/staff/companies/{id}", kCounsellor,
-                body_view(app, company_keys,
-                          [](App& a, const StaffPrincipal& w, const http::RouteParams& p,
-                             const json& b) { return network::edit_company(a, w, p.at("id"), b); }));
+  site.add_json(
+      router, verb::post, "/v1/staff/companies/{id}", kCounsellor,
+      body_view(app, company_keys,
+                [](App& a, const StaffPrincipal& w, const http::RouteParams& p, const json& b) {
+                  return network::edit_company(a, w, p.at("id"), b);
+                }));
   site.add_json(
       router, verb::post, "/v1/staff/placements", kCounsellor,
-      body_view(app,
-                {"pupil", "company", "supervisor", "start_date", "end_date", "kind", "notes"},
+      body_view(app, {"pupil", "company", "supervisor", "start_date", "end_date", "kind", "notes"},
                 [](App& a, const StaffPrincipal& w, const http::RouteParams&, const json& b) {
                   return network::add_placement(a, w, b);
                 }));
-  site.add_json(router, verb::post, "/v1/staff/placements/{id}/end", kCounsellor,
-                body_view(app, {"end_date"},
-                          [](App& a, const StaffPrincipal& w, const http::RouteParams& p,
-                             const json& b) { return network::end_placement(a, w, p.at("id"), b); }));
+  site.add_json(
+      router, verb::post, "/v1/staff/placements/{id}/end", kCounsellor,
+      body_view(app, {"end_date"},
+                [](App& a, const StaffPrincipal& w, const http::RouteParams& p, const json& b) {
+                  return network::end_placement(a, w, p.at("id"), b);
+                }));
   site.add_json(router, verb::post, "/v1/staff/placements/{id}/codes", kCounsellor,
                 body_view(app, {},
                           [](App& a, const StaffPrincipal& w, const http::RouteParams& p,
@@ -74,16 +75,14 @@ void register_network(StaffSite& site, http::Router& router) {
 void register_conversation(StaffSite& site, http::Router& router) {
   App& app = site.app();
   const std::vector<std::string> roles = {"teacher", "counsellor"};
-  site.add_page(router, "/gesprek/{id}", roles,
-                [&app](const StaffPrincipal& who, const http::Request&,
-                       const http::RouteParams& p, http::RequestLog&) {
-                  return conversation::conversation_page(app, who, p.at("id"));
-                });
+  site.add_page(
+      router, "/gesprek/{id}", roles,
+      [&app](const StaffPrincipal& who, const http::Request&, const http::RouteParams& p,
+             http::RequestLog&) { return conversation::conversation_page(app, who, p.at("id")); });
   site.add_json(router, verb::post, "/v1/staff/pupils/{id}/conversation", roles,
                 body_view(app,
-                          {"experiences", "with_whom", "qualities", "motives",
-                           "conversation_rules", "competencies", "summary", "red_thread",
-                           "next_step"},
+                          {"experiences", "with_whom", "qualities", "motives", "conversation_rules",
+                           "competencies", "summary", "red_thread", "next_step"},
                           [](App& a, const StaffPrincipal& w, const http::RouteParams& p,
                              const json& b) { return conversation::record(a, w, p.at("id"), b); }));
 }
@@ -102,8 +101,8 @@ void register_inzage(StaffSite& site, http::Router& router) {
                   const std::string pupil = inzage::query_param(req.target(), "pupil");
                   if (pupil.empty()) return make_error(WX_INVALID_ARGUMENT, "?pupil= ontbreekt");
                   WX_ASSIGN_OR_RETURN(json out, inzage::audit_json(app, who, pupil));
-                  WX_RETURN_IF_ERROR(
-                      app.record_staff_read(who.person, "web:/v1/staff/audit", "pupil:" + pupil, 0));
+                  WX_RETURN_IF_ERROR(app.record_staff_read(who.person, "web:/v1/staff/audit",
+                                                           "pupil:" + pupil, 0));
                   return out;
                 });
 }
@@ -119,11 +118,10 @@ void register_directie(StaffSite& site, http::Router& router) {
                   WX_ASSIGN_OR_RETURN(json a, directie::aggregates_json(app, *cache, who));
                   return directie::directie_page(a);
                 });
-  site.add_json(router, verb::get, "/v1/staff/aggregates", roles,
-                [&app, cache](const StaffPrincipal& who, const http::Request&,
-                              const http::RouteParams&, http::RequestLog&) {
-                  return directie::aggregates_json(app, *cache, who);
-                });
+  site.add_json(
+      router, verb::get, "/v1/staff/aggregates", roles,
+      [&app, cache](const StaffPrincipal& who, const http::Request&, const http::RouteParams&,
+                    http::RequestLog&) { return directie::aggregates_json(app, *cache, who); });
 }
 
 }  // namespace

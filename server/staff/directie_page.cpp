@@ -37,7 +37,8 @@ std::string table(const char* first, const json& rows, const char* label_key) {
                   std::string(first) +
                   "</th><th>Leerlingen</th><th>Activiteiten dit jaar</th><th>Hele cyclus</th>"
                   "<th>Fasen bereikt (leerlingen)</th></tr></thead><tbody>";
-  for (const json& r : rows) h += "<tr><td>" + escape(text(r, label_key)) + "</td>" + figure_cells(r) + "</tr>";
+  for (const json& r : rows)
+    h += "<tr><td>" + escape(text(r, label_key)) + "</td>" + figure_cells(r) + "</tr>";
   return h + "</tbody></table></div>";
 }
 
@@ -56,15 +57,18 @@ StaffPage directie_page(const json& a) {
   json shown = json::array();
   for (const json& g : a["groups"])
     if (!g.value("hidden", true)) shown.push_back(g);
-  std::string b = "<p class=\"wx-lead\">Loopt de cyclus van werkexploratie? Cijfers van dit "
-                  "schooljaar, nooit over minder dan " + text(a, "min_pupils") +
-                  " leerlingen en nooit met namen.</p>";
+  std::string b =
+      "<p class=\"wx-lead\">Loopt de cyclus van werkexploratie? Cijfers van dit "
+      "schooljaar, nooit over minder dan " +
+      text(a, "min_pupils") + " leerlingen en nooit met namen.</p>";
   b += "<p id=\"wx-hidden-groups\" class=\"wx-muted\">" + text(a, "hidden_groups") +
        " groep(en) met minder dan " + text(a, "min_pupils") +
        " leerlingen worden niet getoond en tellen nergens mee.</p>";
   b += "<div class=\"wx-grid\"><section class=\"wx-card\"><h2>Hele cyclus per groep</h2>"
        "<canvas id=\"wx-chart-completion\" height=\"220\" aria-label=\"Percentage leerlingen met "
-       "een hele cyclus per groep\"></canvas></section><section class=\"wx-card\"><h2>Activiteiten "
+       "een hele cyclus per groep\"></canvas><p id=\"wx-completion-hidden\" class=\"wx-muted\" "
+       "hidden>Geen groep is groot genoeg om te tonen.</p></section><section "
+       "class=\"wx-card\"><h2>Activiteiten "
        "per maand</h2><canvas id=\"wx-chart-trend\" height=\"220\" aria-label=\"Activiteiten per "
        "maand\"></canvas><p id=\"wx-trend-hidden\" class=\"wx-muted\" hidden>Te weinig leerlingen "
        "om een trend te tonen.</p></section></div>";

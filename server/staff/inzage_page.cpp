@@ -54,18 +54,20 @@ json who_is(const Replica& r, const std::string& id) {
 std::string rows_reads(const json& reads) {
   std::string h;
   for (const json& r : reads)
-    h += "<tr><td>" + escape(s(r, "at_label")) + "</td><td>" + escape(s(r, "name")) + " <span "
-         "class=\"wx-muted\">" + escape(s(r, "role")) + "</span></td><td>" + escape(s(r, "via")) +
-         "</td><td>" + escape(s(r, "what")) + "</td></tr>";
+    h += "<tr><td>" + escape(s(r, "at_label")) + "</td><td>" + escape(s(r, "name")) +
+         " <span "
+         "class=\"wx-muted\">" +
+         escape(s(r, "role")) + "</span></td><td>" + escape(s(r, "via")) + "</td><td>" +
+         escape(s(r, "what")) + "</td></tr>";
   return h;
 }
 
 std::string rows_events(const json& events) {
   std::string h;
   for (const json& e : events)
-    h += "<tr><td>" + escape(s(e, "at_label")) + "</td><td>" + escape(s(e, "label")) +
-         "</td><td>" + escape(s(e, "actor_name").empty() ? s(e, "actor") : s(e, "actor_name")) +
-         "</td><td>" + escape(s(e, "detail")) + "</td></tr>";
+    h += "<tr><td>" + escape(s(e, "at_label")) + "</td><td>" + escape(s(e, "label")) + "</td><td>" +
+         escape(s(e, "actor_name").empty() ? s(e, "actor") : s(e, "actor_name")) + "</td><td>" +
+         escape(s(e, "detail")) + "</td></tr>";
   return h;
 }
 
@@ -137,15 +139,16 @@ Result<StaffPage> inzage_page(App& app, const StaffPrincipal& who, const std::st
   json pupils;
   {
     std::lock_guard lock(app.dossier_mutex());
-    WX_ASSIGN_OR_RETURN(auto list, app.dossiers().list(Query::where(
-                                       "person", who.school_bucket, "role", "pupil")));
+    WX_ASSIGN_OR_RETURN(
+        auto list, app.dossiers().list(Query::where("person", who.school_bucket, "role", "pupil")));
     pupils = std::move(list);
   }
   std::sort(pupils.begin(), pupils.end(),
             [](const json& a, const json& b) { return s(a, "name") < s(b, "name"); });
-  std::string b = "<form class=\"wx-form wx-card\" method=\"get\" action=\"/inzage\">"
-                  "<label for=\"wx-inzage-pupil\">Leerling</label><select id=\"wx-inzage-pupil\" "
-                  "name=\"pupil\">";
+  std::string b =
+      "<form class=\"wx-form wx-card\" method=\"get\" action=\"/inzage\">"
+      "<label for=\"wx-inzage-pupil\">Leerling</label><select id=\"wx-inzage-pupil\" "
+      "name=\"pupil\">";
   for (const json& p : pupils)
     b += "<option value=\"" + escape(s(p, "id")) + "\"" + (s(p, "id") == pupil ? " selected" : "") +
          ">" + escape(s(p, "name")) + "</option>";

@@ -23,7 +23,9 @@ std::string s(const json& j, const char* key) {
   return it->is_string() ? it->get<std::string>() : it->dump();
 }
 
-std::string e(const json& j, const char* key) { return escape(s(j, key)); }
+std::string e(const json& j, const char* key) {
+  return escape(s(j, key));
+}
 
 std::string option(const std::string& value, const std::string& label) {
   return "<option value=\"" + escape(value) + "\">" + escape(label) + "</option>";
@@ -47,7 +49,8 @@ Result<json> people(const Replica& r, const std::string& sb, const std::string& 
     out.push_back(std::move(row));
   }
   std::sort(out.begin(), out.end(), [](const json& a, const json& b) {
-    return std::tie(a["name"].get_ref<const std::string&>(), a["id"].get_ref<const std::string&>()) <
+    return std::tie(a["name"].get_ref<const std::string&>(),
+                    a["id"].get_ref<const std::string&>()) <
            std::tie(b["name"].get_ref<const std::string&>(), b["id"].get_ref<const std::string&>());
   });
   return out;
@@ -104,8 +107,9 @@ std::string company_table(const json& companies) {
          "</td><td>" + e(c, "placements_this_year") + "</td><td>" + e(c, "pupils_hosted") +
          "</td><td>" + e(c, "pupils_hosted_ever") + "</td><td>" + sups +
          "</td><td><button type=\"button\" class=\"wx-button wx-button-quiet wx-edit-company\" "
-         "data-id=\"" + e(c, "id") + "\" data-name=\"" + e(c, "name") + "\" data-sector=\"" +
-         e(c, "sector") + "\" data-size=\"" + e(c, "size") + "\">Wijzigen</button></td></tr>";
+         "data-id=\"" +
+         e(c, "id") + "\" data-name=\"" + e(c, "name") + "\" data-sector=\"" + e(c, "sector") +
+         "\" data-size=\"" + e(c, "size") + "\">Wijzigen</button></td></tr>";
   }
   return h + "</tbody></table></div>";
 }
@@ -128,20 +132,29 @@ std::string company_form() {
 std::string placement_form(const json& m) {
   std::string pupils, companies, sups = option("", "later"), kinds_html;
   for (const json& p : m["pupils"])
-    pupils += option(s(p, "id"), s(p, "name") + (s(p, "groups").empty() ? "" : " (" + s(p, "groups") + ")"));
+    pupils += option(s(p, "id"),
+                     s(p, "name") + (s(p, "groups").empty() ? "" : " (" + s(p, "groups") + ")"));
   for (const json& c : m["companies"]) companies += option(s(c, "id"), s(c, "name"));
   for (const json& p : m["supervisors"]) sups += option(s(p, "id"), s(p, "name"));
   for (const json& k : m["kinds"]) kinds_html += option(s(k, "id"), s(k, "label"));
   return "<form id=\"wx-placement-form\" class=\"wx-form wx-card\" novalidate>"
          "<h2>Plaatsing toevoegen</h2>"
          "<label for=\"wx-placement-pupil\">Leerling</label><select id=\"wx-placement-pupil\" "
-         "name=\"pupil\" required>" + pupils + "</select>"
+         "name=\"pupil\" required>" +
+         pupils +
+         "</select>"
          "<label for=\"wx-placement-company\">Bedrijf</label><select id=\"wx-placement-company\" "
-         "name=\"company\" required>" + companies + "</select>"
+         "name=\"company\" required>" +
+         companies +
+         "</select>"
          "<label for=\"wx-placement-supervisor\">Praktijkbegeleider</label><select "
-         "id=\"wx-placement-supervisor\" name=\"supervisor\">" + sups + "</select>"
+         "id=\"wx-placement-supervisor\" name=\"supervisor\">" +
+         sups +
+         "</select>"
          "<label for=\"wx-placement-kind\">Soort</label><select id=\"wx-placement-kind\" "
-         "name=\"kind\" required>" + kinds_html + "</select>"
+         "name=\"kind\" required>" +
+         kinds_html +
+         "</select>"
          "<label for=\"wx-placement-start\">Eerste dag</label><input id=\"wx-placement-start\" "
          "name=\"start_date\" type=\"date\" required>"
          "<label for=\"wx-placement-end\">Laatste dag</label><input id=\"wx-placement-end\" "
@@ -165,9 +178,11 @@ Result<json> network_json(App& app, const StaffPrincipal& who) {
 }
 
 StaffPage network_page(const StaffPrincipal&, const json& m) {
-  std::string b = "<p class=\"wx-lead\">Het bedrijvennetwerk van de school en de plaatsingen "
-                  "van schooljaar " + exporter::dutch_date(s(m["school_year"], "first")) + " – " +
-                  exporter::dutch_date(s(m["school_year"], "last")) + ".</p>";
+  std::string b =
+      "<p class=\"wx-lead\">Het bedrijvennetwerk van de school en de plaatsingen "
+      "van schooljaar " +
+      exporter::dutch_date(s(m["school_year"], "first")) + " – " +
+      exporter::dutch_date(s(m["school_year"], "last")) + ".</p>";
   b += "<section class=\"wx-card\" id=\"wx-ending-soon\"><h2>Loopt binnen " +
        e(m, "ending_within_days") + " dagen af</h2>" +
        placement_table(m["ending_soon"], false, "Geen plaatsing loopt binnenkort af.") +

@@ -48,8 +48,10 @@ Status check_placement_refs(const Replica& r, const std::string& sb, const json&
   for (const json& p : same)
     if (str(p, "company") == str(f, "company") && str(p, "start_date") <= str(f, "end_date") &&
         str(f, "start_date") <= str(p, "end_date"))
-      return make_error(WX_CONFLICT, "deze leerling heeft in die periode al een plaatsing bij dit "
-                                     "bedrijf (" + str(p, "id") + ")");
+      return make_error(WX_CONFLICT,
+                        "deze leerling heeft in die periode al een plaatsing bij dit "
+                        "bedrijf (" +
+                            str(p, "id") + ")");
   return Status::ok();
 }
 
@@ -66,11 +68,11 @@ Result<json> school_entity(const Replica& r, const std::string& school_bucket,
 
 Result<json> add_company(App& app, const StaffPrincipal& who, const json& body) {
   WX_RETURN_IF_ERROR(may_write(who));
-  WX_ASSIGN_OR_RETURN(json f, (staff_input::schema_fields(body, "company",
-                                                         {"name", "sector", "size", "address",
-                                                          "offers", "website", "phone", "email",
-                                                          "notes"},
-                                                         {"name"})));
+  WX_ASSIGN_OR_RETURN(
+      json f, (staff_input::schema_fields(body, "company",
+                                          {"name", "sector", "size", "address", "offers", "website",
+                                           "phone", "email", "notes"},
+                                          {"name"})));
   f["type"] = "company";
   std::string id;
   WX_RETURN_IF_ERROR((app.write_as(as(who), [&](Replica& r) -> Status {
@@ -84,11 +86,11 @@ Result<json> add_company(App& app, const StaffPrincipal& who, const json& body) 
 Result<json> edit_company(App& app, const StaffPrincipal& who, const std::string& id,
                           const json& body) {
   WX_RETURN_IF_ERROR(may_write(who));
-  WX_ASSIGN_OR_RETURN(json f, (staff_input::schema_fields(body, "company",
-                                                         {"name", "sector", "size", "address",
-                                                          "offers", "website", "phone", "email",
-                                                          "notes"},
-                                                         {})));
+  WX_ASSIGN_OR_RETURN(
+      json f, (staff_input::schema_fields(body, "company",
+                                          {"name", "sector", "size", "address", "offers", "website",
+                                           "phone", "email", "notes"},
+                                          {})));
   if (f.empty()) return make_error(WX_INVALID_ARGUMENT, "er is niets om te wijzigen");
   std::string changed;
   for (const auto& [k, v] : f.items()) changed += (changed.empty() ? "" : ",") + k;
@@ -126,16 +128,16 @@ Result<json> add_placement(App& app, const StaffPrincipal& who, const json& body
 Result<json> end_placement(App& app, const StaffPrincipal& who, const std::string& id,
                            const json& body) {
   WX_RETURN_IF_ERROR(may_write(who));
-  WX_ASSIGN_OR_RETURN(json f, (staff_input::schema_fields(body, "placement", {"end_date"},
-                                                         {"end_date"})));
+  WX_ASSIGN_OR_RETURN(json f,
+                      (staff_input::schema_fields(body, "placement", {"end_date"}, {"end_date"})));
   const std::string end = str(f, "end_date");
   std::string was;
   WX_RETURN_IF_ERROR((app.write_as(as(who), [&](Replica& r) -> Status {
     WX_ASSIGN_OR_RETURN(json p, school_entity(r, who.school_bucket, id, "placement"));
     was = str(p, "end_date");
     if (end < str(p, "start_date"))
-      return make_error(WX_INVALID_ARGUMENT, "'end_date' ligt voor de begindatum " +
-                                                 str(p, "start_date"));
+      return make_error(WX_INVALID_ARGUMENT,
+                        "'end_date' ligt voor de begindatum " + str(p, "start_date"));
     if (end >= was)
       return make_error(WX_CONFLICT, "de plaatsing eindigt al op " + was +
                                          "; vervroegen kan alleen naar een eerdere datum");
@@ -149,8 +151,8 @@ Result<json> issue_codes(App& app, const StaffPrincipal& who, const std::string&
   WX_RETURN_IF_ERROR(may_write(who));
   {
     std::lock_guard lock(app.dossier_mutex());
-    WX_RETURN_IF_ERROR(school_entity(app.dossiers(), who.school_bucket, placement, "placement")
-                           .status());
+    WX_RETURN_IF_ERROR(
+        school_entity(app.dossiers(), who.school_bucket, placement, "placement").status());
   }
   WX_ASSIGN_OR_RETURN(auto record, app.auth().pin(placement));
   const bool renew = record.has_value();

@@ -97,7 +97,8 @@ Result<json> schema_fields(const json& body, const std::string& type,
     const FieldSpec* spec = t->field(name);
     if (!spec) return make_error(WX_INTERNAL, "no field " + type + "." + name);
     auto it = body.find(name);
-    const bool given = it != body.end() && !it->is_null() && !(it->is_string() && trim(it->get<std::string>()).empty());
+    const bool given = it != body.end() && !it->is_null() &&
+                       !(it->is_string() && trim(it->get<std::string>()).empty());
     if (!given) {
       if (std::find(required.begin(), required.end(), f) != required.end())
         return bad(name, "ontbreekt");

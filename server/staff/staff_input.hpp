@@ -24,13 +24,14 @@ inline constexpr size_t kMaxBody = 64 * 1024;
 
 // The request body as a JSON object: WX_TOO_LARGE over kMaxBody, WX_INVALID_ARGUMENT when it
 // is not a JSON object, has another Content-Type, or has a key outside `allowed`.
-Result<nlohmann::json> object_body(const http::Request& req, const std::vector<std::string>& allowed);
+Result<nlohmann::json> object_body(const http::Request& req,
+                                   const std::vector<std::string>& allowed);
 
 // The fields `fields` of `body` checked against schema type `type` (see the invariants);
 // `required`: those that must be present. WX_INVALID_ARGUMENT names the first bad field.
 Result<nlohmann::json> schema_fields(const nlohmann::json& body, const std::string& type,
-                           std::initializer_list<std::string_view> fields,
-                           std::initializer_list<std::string_view> required);
+                                     std::initializer_list<std::string_view> fields,
+                                     std::initializer_list<std::string_view> required);
 
 // Whether `date` is YYYY-MM-DD and a real day.
 bool valid_date(const std::string& date);

@@ -49,11 +49,10 @@ TEST_CASE("conversation: the mentor records it and it reaches the pupil's phone"
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device phone(dir.file("sem.db"), server.url(), server.code("Sem"));
-  const std::string exp = expect_ok(phone.replica->put(
-      {{"type", "experience"},
-       {"occurred_at", "2026-11-30T10:00:00Z"},
-       {"note", "Taart versierd in de bakkerij"},
-       {"emotion", "trots"}}));
+  const std::string exp = expect_ok(phone.replica->put({{"type", "experience"},
+                                                        {"occurred_at", "2026-11-30T10:00:00Z"},
+                                                        {"note", "Taart versierd in de bakkerij"},
+                                                        {"emotion", "trots"}}));
   phone.sync();
   StaffClient mentor(server.url()), c(server.url()), manager(server.url());
   mentor.sign_in(server, "Mevrouw Jansen");
@@ -88,8 +87,7 @@ TEST_CASE("conversation: the mentor records it and it reaches the pupil's phone"
 
   // Access as sync: another group's pupil, the manager.
   CHECK(mentor.get("/gesprek/" + noah).status == 403);
-  CHECK(mentor.post("/v1/staff/pupils/" + noah + "/conversation", conversation(exp)).status ==
-        403);
+  CHECK(mentor.post("/v1/staff/pupils/" + noah + "/conversation", conversation(exp)).status == 403);
   CHECK(manager.get("/gesprek/" + sem).status == 403);
   CHECK(manager.post(url, conversation(exp)).status == 403);
   phone.sync();
@@ -141,7 +139,8 @@ TEST_CASE("inzage: who read a dossier, enrolments, revocations and codes, also i
   json audit = body_json(a);
   bool mentor_read = false, device_read = false;
   for (const json& r : audit["reads"]) {
-    mentor_read = mentor_read || (r["name"] == "Mevrouw Jansen" && r["via"] == "dashboard /gesprek");
+    mentor_read =
+        mentor_read || (r["name"] == "Mevrouw Jansen" && r["via"] == "dashboard /gesprek");
     device_read = device_read || r["via"].get<std::string>().starts_with("apparaat ");
   }
   CHECK(mentor_read);

@@ -16,7 +16,8 @@ namespace {
 std::string day(int days) {
   using namespace std::chrono;
   auto d = floor<std::chrono::days>(system_clock::now()) + std::chrono::days(days);
-  return rfc3339_utc(static_cast<uint64_t>(duration_cast<milliseconds>(d.time_since_epoch()).count()))
+  return rfc3339_utc(
+             static_cast<uint64_t>(duration_cast<milliseconds>(d.time_since_epoch()).count()))
       .substr(0, 10);
 }
 
@@ -59,13 +60,12 @@ TEST_CASE("counsellor: adds and edits a company, bad input writes nothing",
   CHECK(c.post("/v1/staff/companies", {{"name", std::string(201, 'x')}}).status == 400);
   CHECK(c.post("/v1/staff/companies", {{"name", "X"}, {"offers", {"vakantie"}}}).status == 400);
   CHECK(c.post("/v1/staff/companies", {{"name", std::string(70 * 1024, 'x')}}).status == 413);
-  HttpResponse malformed = c.send("POST", "/v1/staff/companies", "{\"name\":",
-                                  {{"Content-Type", "application/json"},
-                                   {"Origin", c.url},
-                                   {"X-CSRF-Token", c.csrf}});
+  HttpResponse malformed =
+      c.send("POST", "/v1/staff/companies", "{\"name\":",
+             {{"Content-Type", "application/json"}, {"Origin", c.url}, {"X-CSRF-Token", c.csrf}});
   CHECK(malformed.status == 400);
-  HttpResponse unknown = c.post("/v1/staff/companies/0190b000-0000-7000-8000-00000000abcd",
-                                {{"sector", "x"}});
+  HttpResponse unknown =
+      c.post("/v1/staff/companies/0190b000-0000-7000-8000-00000000abcd", {{"sector", "x"}});
   CHECK(unknown.status == 404);
   CHECK(error_code(unknown) == "not_found");
   // A placement's id is not a company.
@@ -100,8 +100,8 @@ TEST_CASE("counsellor: a placement reaches the pupil's phone, ends early, gets s
                     ans = id_named(net["supervisors"], "Ans Bakker"),
                     noah = id_named(net["pupils"], "Noah");
   const size_t placements = net["placements"].size();
-  json good = {{"pupil", sem},           {"company", garage},    {"supervisor", ans},
-               {"start_date", day(1)},   {"end_date", day(10)},  {"kind", "meeloopdag"}};
+  json good = {{"pupil", sem},         {"company", garage},   {"supervisor", ans},
+               {"start_date", day(1)}, {"end_date", day(10)}, {"kind", "meeloopdag"}};
   auto with = [&](const char* key, json value) {
     json b = good;
     b[key] = std::move(value);
@@ -169,6 +169,5 @@ TEST_CASE("counsellor: the manager and a mentor may not touch the network, forge
   StaffClient nobody(server.url());
   CHECK(nobody.post("/v1/staff/companies", company).status == 401);
   const json net = body_json(c.get("/v1/staff/network"));
-  for (const json& co : net["companies"])
-    CHECK(co["name"] != "Vervalst BV");
+  for (const json& co : net["companies"]) CHECK(co["name"] != "Vervalst BV");
 }

@@ -8,7 +8,10 @@
     if (!window.Chart) return;  // Chart.js not installed on this server: the tables remain
     var shown = data.groups.filter(function (g) { return !g.hidden && g.figures; });
     var completion = document.getElementById('wx-chart-completion');
-    if (completion) {
+    if (completion && !shown.length) {
+      completion.hidden = true;
+      document.getElementById('wx-completion-hidden').hidden = false;
+    } else if (completion) {
       new window.Chart(completion, {
         type: 'bar',
         data: {
