@@ -190,6 +190,12 @@ http::Response App::handle_enroll(const http::Request& req, http::RequestLog& lo
   if (!redeemed) return http::error_response(req, redeemed.error());
   auto [token, person] = *redeemed;
   log.user = person;
+  // Enrolments are in the audit log (Inzage): which device got a token for whom. A device
+  // enrolling again replaces its earlier tokens, so this line also marks their revocation.
+  if (Status s = auth_->audit(now_ms(), person, "device_enrolled", person,
+                              "device " + (*body)["replica"].get<std::string>());
+      !s)
+    return http::error_response(req, s.error());
   std::lock_guard lock(mu_);
   auto access = access_of(person);
   if (!access) return http::error_response(req, access.error());

@@ -120,6 +120,12 @@ class App {
   // The file of blob `sha` when `bucket` holds it completely (BlobHoldings), else
   // WX_NOT_FOUND: the staff dashboard serves a pupil's photo only from that pupil's dossier.
   Result<std::string> held_blob_file(const std::string& bucket, const std::string& sha);
+  // Writes into the dossier store for a staff member (the dashboard's forms, staff_write.cpp):
+  // under the dossier lock, `body` runs as one transaction with the Replica acting as
+  // `identity` (so the schema's write roles apply, as they do to a device of that role), the
+  // server's identity is restored after it, and the call returns once what was written is
+  // durable. When `body` fails nothing is written and its error is returned.
+  Status write_as(const Identity& identity, const std::function<Status(Replica&)>& body);
 
  private:
   App(AppConfig config, http::Metrics& metrics)

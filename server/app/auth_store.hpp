@@ -56,6 +56,15 @@ struct AuditEntry {
   std::string actor, action, target, detail;
 };
 
+// One row of the access log: who read which bucket when, through which device (its replica
+// id) or dashboard page ("web:/leerling"), and how much (field changes, or one blob).
+struct AccessRead {
+  uint64_t at_ms = 0;
+  std::string person, device, bucket;
+  size_t changes = 0;
+  std::string blob;
+};
+
 // A key revocation werkex-admin queued; the server writes it into the dossiers (the Replica
 // has one writer: the server process).
 struct KeyRevocation {
@@ -128,6 +137,9 @@ class AuthStore {
   size_t buffered_reads();
   ~AuthStore();
   Result<size_t> count_reads(const std::string& bucket);
+  // The access log of `bucket`, oldest first, at most `limit` rows (the newest ones) (0: all).
+  // Rows still buffered are written first (auth_store_reads.cpp).
+  Result<std::vector<AccessRead>> reads(const std::string& bucket, size_t limit = 0);
   // Retention (auth_store_admin.cpp): deletes access-log / audit-log rows older than
   // `before_ms`; returns how many went.
   Result<size_t> prune_access_log(uint64_t before_ms);

@@ -93,9 +93,13 @@ Result<std::vector<DemoPerson>> seed_demo_school(App& app) {
   }
   // Each start prints fresh codes, so the previous start's unused ones end now: at most one
   // set of demo codes is ever valid, however often the server restarts.
-  WX_RETURN_IF_ERROR(app.auth().revoke_invites("demo", app.now_ms()).status());
+  WX_ASSIGN_OR_RETURN(size_t revoked, app.auth().revoke_invites("demo", app.now_ms()));
+  if (revoked)
+    WX_RETURN_IF_ERROR(app.auth().audit(app.now_ms(), "demo", "invites_revoked", "",
+                                        std::to_string(revoked) + " unused demo codes"));
   for (auto& p : people) {
     WX_ASSIGN_OR_RETURN(p.code, app.auth().create_invite(p.id, 24 * 7, app.now_ms(), "demo"));
+    WX_RETURN_IF_ERROR(app.auth().audit(app.now_ms(), "demo", "invite_issued", p.id, "7 days"));
   }
   return people;
 }

@@ -71,6 +71,7 @@ Status App::erase_pupil(const json& person, uint64_t now_ms, const std::string& 
   WX_RETURN_IF_ERROR(dossiers_->set_identity(before));
   WX_RETURN_IF_ERROR(erased);
   WX_RETURN_IF_ERROR(auth_->revoke_person_devices(id, now_ms));
+  WX_RETURN_IF_ERROR(auth_->audit(now_ms, actor, "devices_revoked", id, "dossier erased"));
   json how_much = {{"entities", entities + placements.size() + 1}, {"blob_files", files}};
   WX_RETURN_IF_ERROR(auth_->audit(now_ms, actor, "dossier_erased", id, how_much.dump()));
   ++report.dossiers_erased;

@@ -2,6 +2,7 @@
 // dashboard views replace, and add_page / add_json, which put any view behind a session.
 #include <algorithm>
 
+#include "counsellor_pages.hpp"
 #include "staff_http.hpp"
 #include "staff_site.hpp"
 
@@ -23,10 +24,6 @@ struct Placeholder {
 };
 const std::vector<Placeholder>& placeholders() {
   static const std::vector<Placeholder> list = {
-      {"/netwerk", "Netwerk", "/netwerk", {"counsellor"}},
-      {"/gesprek/{id}", "Loopbaangesprek", "/groep", {"teacher", "counsellor"}},
-      {"/inzage", "Inzage", "/inzage", {"counsellor", "admin"}},
-      {"/directie", "Directie", "/directie", {"manager", "counsellor"}},
       {"/begeleider", "Mijn stagiairs", "/begeleider", {"supervisor"}},
   };
   return list;
@@ -107,6 +104,7 @@ void StaffSite::register_page_routes(http::Router& router) {
       [](const StaffPrincipal&, const http::Request&, const http::RouteParams&, http::RequestLog&) {
         return Result<StaffPage>(StaffPage{"Wachtwoord instellen", "", kPasswordForm, {}});
       });
+  register_counsellor_pages(*this, router);
   for (const Placeholder& ph : placeholders()) {
     StaffPage page{
         ph.title, ph.nav, "<p class=\"wx-placeholder\">Deze pagina wordt gebouwd.</p>", {}};

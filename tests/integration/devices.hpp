@@ -32,6 +32,18 @@ inline std::string admin(const std::string& data, const std::string& args) {
   return out;
 }
 
+// Runs werkex-admin (it must succeed) and returns all of its stdout.
+inline std::string admin_all(const std::string& data, const std::string& args) {
+  std::string cmd = std::string(WERKEX_ADMIN) + " --data " + data + " " + args;
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p);
+  std::string out;
+  char buf[512];
+  while (fgets(buf, sizeof buf, p)) out += buf;
+  REQUIRE(pclose(p) == 0);
+  return out;
+}
+
 struct Device {
   std::unique_ptr<Replica> replica;
   CurlTransport transport{quick_curl()};

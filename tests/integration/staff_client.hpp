@@ -48,6 +48,8 @@ struct StaffClient {
     REQUIRE(r.status == 200);
     csrf = json::parse(r.body)["csrf"];
   }
+  // Signs in with the demo code of `name`; REQUIREs success.
+  void sign_in(const ServerProcess& server, const std::string& name) { sign_in(server.code(name)); }
   json get_json(const std::string& path, int want = 200) {
     HttpResponse r = get(path);
     INFO(path << " -> " << r.status << " " << r.body);
@@ -55,5 +57,9 @@ struct StaffClient {
     return json::parse(r.body);
   }
 };
+
+inline json body_json(const HttpResponse& r) {
+  return json::parse(r.body, nullptr, false);
+}
 
 }  // namespace werkex::test

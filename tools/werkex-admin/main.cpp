@@ -1,7 +1,9 @@
 // werkex-admin --data DIR <command>: school IT's tool for the server's data directory.
 //   invite PERSON_ID [--hours N]   print a one-time enrolment code for a roster person
 //   revoke PERSON_ID               revoke every device token of that person
-//   reads BUCKET                   how many times a dossier was read (the access log)
+//   reads BUCKET                   who read a dossier (the access log): a first line "N reads of
+//                                  BUCKET", then one line per read, oldest first: time (UTC),
+//                                  person id, name, role, device id or dashboard page, what
 //   blobs BUCKET                   the bytes a dossier holds and is uploading (its quota)
 //   pin PLACEMENT_ID               print 10 new one-time sign-off codes (8 digits) for the
 //                                  placement's supervisor; every earlier code stops working
@@ -17,7 +19,8 @@
 //                                  epoch: devices send their newer changes again (backup.hpp)
 // werkex-admin nightly --server URL …: the nightly school sync against the running server
 // (nightly.hpp); it does not take --data.
-// The last four are logged in server.db's audit_log (actor "werkex-admin").
+// invite, revoke, pin, pin-reset, revoke-key, admin-token and revoke-admin-token are logged in
+// server.db's audit_log (actor "werkex-admin").
 // Works while the server runs (SQLite WAL). Exit codes: 2 usage, 10 + error code otherwise.
 #include <cstdio>
 #include <cstring>
@@ -28,14 +31,13 @@
 #include "blob_holdings.hpp"
 #include "nightly.hpp"
 #include "signing_keys.hpp"
+#include "signoff_codes.hpp"
 #include "werkex/clock.hpp"
 #include "werkex/store.hpp"
 
 using namespace werkex;
 
 namespace {
-
-constexpr int kCodesPerList = 10;
 
 int fail(const Error& e) {
   std::fprintf(stderr, "werkex-admin: %s: %s\n", error_code_name(e.code), e.message.c_str());
@@ -78,17 +80,9 @@ int signoff_command(const std::string& data, server::AuthStore& auth, const std:
     auto placement = (*dossiers)->get(target);
     if (!placement || placement->value("type", "") != "placement")
       return fail(make_error(WX_NOT_FOUND, "no placement " + target));
-    if (command == "pin-reset") {
-      auto record = auth.pin(target);
-      if (!record) return fail(record.error());
-      if (!*record) return fail(make_error(WX_NOT_FOUND, "placement " + target + " has no codes"));
-    }
-    // Never the old codes again: one seen on the pupil's phone must not sign twice.
-    auto codes = auth.issue_pin_codes(target, kCodesPerList, now);
+    auto codes = server::issue_signoff_codes(auth, target, "werkex-admin", command == "pin-reset",
+                                             now);
     if (!codes) return fail(codes.error());
-    Status s = auth.audit(now, "werkex-admin", command == "pin" ? "pin_issued" : "pin_reset",
-                          target, std::to_string(codes->size()) + " new one-time codes");
-    if (!s) return fail(s.error());
     for (const std::string& code : *codes) std::printf("%s\n", code.c_str());
     return 0;
   }
@@ -103,6 +97,26 @@ int signoff_command(const std::string& data, server::AuthStore& auth, const std:
   if (s) s = auth.audit(now, "werkex-admin", "key_revoked", target, reason);
   if (!s) return fail(s.error());
   std::printf("key %s revoked; devices see it after their next sync\n", target.c_str());
+  return 0;
+}
+
+// The access log of one bucket: the count first (scripts read the first number), then each
+// read with who (id, name and role from the roster, when the dossiers are there), when, and
+// through which device or dashboard page.
+int reads_command(const std::string& data, server::AuthStore& auth, const std::string& bucket) {
+  auto rows = auth.reads(bucket);
+  if (!rows) return fail(rows.error());
+  auto dossiers = Replica::open(data + "/dossiers.db");
+  std::printf("%zu reads of %s\n", rows->size(), bucket.c_str());
+  for (const server::AccessRead& r : *rows) {
+    json person = json::object();
+    if (dossiers)
+      if (auto doc = (*dossiers)->get(r.person)) person = *doc;
+    std::string what = r.blob.empty() ? std::to_string(r.changes) + " changes" : "blob " + r.blob;
+    std::printf("%s\t%s\t%s\t%s\t%s\t%s\n", rfc3339_utc(r.at_ms).c_str(), r.person.c_str(),
+                person.value("name", "?").c_str(), person.value("role", "?").c_str(),
+                r.device.c_str(), what.c_str());
+  }
   return 0;
 }
 
@@ -144,6 +158,9 @@ int main(int argc, char** argv) {
       return fail(make_error(WX_NOT_FOUND, "no person " + target + " on the roster"));
     auto code = (*auth)->create_invite(target, hours, now);
     if (!code) return fail(code.error());
+    Status s = (*auth)->audit(now, "werkex-admin", "invite_issued", target,
+                              std::to_string(hours) + " hours");
+    if (!s) return fail(s.error());
     std::printf("%s\n", code->c_str());
     return 0;
   }
@@ -162,6 +179,7 @@ int main(int argc, char** argv) {
   }
   if (command == "revoke") {
     Status s = (*auth)->revoke_person_devices(target, now);
+    if (s) s = (*auth)->audit(now, "werkex-admin", "devices_revoked", target);
     return s ? 0 : fail(s.error());
   }
   if (command == "pin" || command == "pin-reset" || command == "revoke-key" || command == "audit")
@@ -180,11 +198,6 @@ int main(int argc, char** argv) {
                             .c_str());
     return 0;
   }
-  if (command == "reads") {
-    auto n = (*auth)->count_reads(target);
-    if (!n) return fail(n.error());
-    std::printf("%zu\n", *n);
-    return 0;
-  }
+  if (command == "reads") return reads_command(data, **auth, target);
   return usage();
 }

@@ -1,0 +1,200 @@
+// The mentor's loopbaangesprek, the counsellor's Inzage, `werkex-admin reads` and the manager's
+// Directie (issue 12) through the real werkex-server: a conversation reaches the pupil's phone,
+// access is as sync's, the access and audit logs say who did what, aggregates carry no names.
+#include <cstdio>
+#include <set>
+
+#include "staff_client.hpp"
+
+using namespace werkex;
+using namespace werkex::test;
+
+namespace {
+
+std::string pupil_named(StaffClient& counsellor, const std::string& name) {
+  const json net = body_json(counsellor.get("/v1/staff/network"));
+  for (const json& p : net["pupils"])
+    if (p["name"] == name) return p["id"];
+  FAIL("no pupil " << name);
+  return "";
+}
+
+json conversation(const std::string& experience) {
+  return {{"experiences", {experience}},
+          {"with_whom", {"mentor"}},
+          {"qualities", {"nauwkeurig", "rustig"}},
+          {"motives", {"mensen helpen"}},
+          {"conversation_rules", {"ruimte_geven", "inzoomen"}},
+          {"competencies", {"kwaliteitenreflectie"}},
+          {"summary", "Sem was trots op de taart die hij alleen afmaakte."},
+          {"next_step",
+           {{"description", "Een dag meelopen bij een bakkerij"},
+            {"action", "uitproberen"},
+            {"direction", {"verdiepen"}},
+            {"feasible", true},
+            {"challenging", true}}}};
+}
+
+size_t count_of(Device& phone, const std::string& type) {
+  Query q;
+  q.type = type;
+  q.bucket = "pupil:" + phone.user();
+  return expect_ok(phone.replica->list(q)).size();
+}
+
+}  // namespace
+
+TEST_CASE("conversation: the mentor records it and it reaches the pupil's phone",
+          "[integration][staff][conversation]") {
+  TempDir dir;
+  ServerProcess server(dir.file("server"));
+  Device phone(dir.file("sem.db"), server.url(), server.code("Sem"));
+  const std::string exp = expect_ok(phone.replica->put({{"type", "experience"},
+                                                        {"occurred_at", "2026-11-30T10:00:00Z"},
+                                                        {"note", "Taart versierd in de bakkerij"},
+                                                        {"emotion", "trots"}}));
+  phone.sync();
+  StaffClient mentor(server.url()), c(server.url()), manager(server.url());
+  mentor.sign_in(server, "Mevrouw Jansen");
+  c.sign_in(server, "Meneer De Vries");
+  manager.sign_in(server, "Directie");
+  const std::string sem = phone.user(), noah = pupil_named(c, "Noah");
+  const std::string url = "/v1/staff/pupils/" + sem + "/conversation";
+
+  HttpResponse page = mentor.get("/gesprek/" + sem);
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("Taart versierd") != std::string::npos);
+  CHECK(page.body.find("1 ruimte geven") != std::string::npos);
+
+  // Bad input: nothing written.
+  json bad = conversation(exp);
+  bad.erase("summary");
+  CHECK(mentor.post(url, bad).status == 400);
+  bad = conversation(exp);
+  bad.erase("next_step");
+  CHECK(mentor.post(url, bad).status == 400);
+  bad = conversation(exp);
+  bad["conversation_rules"] = {"schreeuwen"};
+  CHECK(mentor.post(url, bad).status == 400);
+  bad = conversation(exp);
+  bad["next_step"]["action"] = "slapen";
+  CHECK(mentor.post(url, bad).status == 400);
+  bad = conversation(exp);
+  bad["held_by"] = "iemand";
+  CHECK(mentor.post(url, bad).status == 400);
+  CHECK(mentor.post(url, conversation("0190b000-0000-7000-8000-00000000abcd")).status == 404);
+  CHECK(mentor.post(url, conversation(exp), false).status == 403);  // no CSRF token
+
+  // Access as sync: another group's pupil, the manager.
+  CHECK(mentor.get("/gesprek/" + noah).status == 403);
+  CHECK(mentor.post("/v1/staff/pupils/" + noah + "/conversation", conversation(exp)).status == 403);
+  CHECK(manager.get("/gesprek/" + sem).status == 403);
+  CHECK(manager.post(url, conversation(exp)).status == 403);
+  phone.sync();
+  CHECK(count_of(phone, "reflection") == 0);
+  CHECK(count_of(phone, "next_step") == 0);
+
+  HttpResponse ok = mentor.post(url, conversation(exp));
+  REQUIRE(ok.status == 200);
+  const std::string rid = body_json(ok)["reflection"], sid = body_json(ok)["next_step"];
+  phone.sync();
+  json r = expect_ok(phone.replica->get(rid));
+  CHECK(r["summary"] == "Sem was trots op de taart die hij alleen afmaakte.");
+  CHECK(r["held_by"] == body_json(mentor.get("/v1/staff/me"))["person"]);
+  CHECK(r["experiences"] == json::array({exp}));
+  CHECK(r["conversation_rules"].size() == 2);
+  json step = expect_ok(phone.replica->get(sid));
+  CHECK(step["reflection"] == rid);
+  CHECK(step["action"] == "uitproberen");
+  CHECK(step["feasible"] == true);
+}
+
+TEST_CASE("inzage: who read a dossier, enrolments, revocations and codes, also in werkex-admin",
+          "[integration][staff][inzage]") {
+  TempDir dir;
+  ServerProcess server(dir.file("server"));
+  Device phone(dir.file("sem.db"), server.url(), server.code("Sem"));
+  expect_ok(phone.replica->put(
+      {{"type", "experience"}, {"occurred_at", "2026-11-30T10:00:00Z"}, {"note", "Brood"}}));
+  phone.sync();
+  const std::string sem = phone.user();
+  // Her second device pulls the dossier: a device read in the access log.
+  Device tablet(dir.file("tablet.db"), server.url(), admin(dir.file("server"), "invite " + sem));
+  tablet.sync();
+  StaffClient mentor(server.url()), c(server.url()), manager(server.url());
+  mentor.sign_in(server, "Mevrouw Jansen");
+  c.sign_in(server, "Meneer De Vries");
+  manager.sign_in(server, "Directie");
+  REQUIRE(mentor.get("/gesprek/" + sem).status == 200);
+  std::string placement;
+  const json net = body_json(c.get("/v1/staff/network"));
+  for (const json& p : net["placements"])
+    if (p["pupil"] == sem) placement = p["id"];
+  REQUIRE(!placement.empty());
+  REQUIRE(c.post("/v1/staff/placements/" + placement + "/codes", json::object()).status == 200);
+  admin_all(dir.file("server"), "revoke " + sem);
+
+  HttpResponse a = c.get("/v1/staff/audit?pupil=" + sem);
+  REQUIRE(a.status == 200);
+  json audit = body_json(a);
+  bool mentor_read = false, device_read = false;
+  for (const json& r : audit["reads"]) {
+    mentor_read =
+        mentor_read || (r["name"] == "Mevrouw Jansen" && r["via"] == "dashboard /gesprek");
+    device_read = device_read || r["via"].get<std::string>().starts_with("apparaat ");
+  }
+  CHECK(mentor_read);
+  CHECK(device_read);
+  std::set<std::string> actions;
+  for (const json& e : audit["events"]) actions.insert(e["action"]);
+  for (const char* action : {"invite_issued", "device_enrolled", "devices_revoked", "pin_issued"})
+    CHECK(actions.count(action) == 1);
+  HttpResponse page = c.get("/inzage?pupil=" + sem);
+  CHECK(page.status == 200);
+  CHECK(page.body.find("Mevrouw Jansen") != std::string::npos);
+  CHECK(page.body.find("apparaten ingetrokken") != std::string::npos);
+
+  CHECK(mentor.get("/v1/staff/audit?pupil=" + sem).status == 403);
+  CHECK(manager.get("/v1/staff/audit?pupil=" + sem).status == 403);
+  CHECK(manager.get("/inzage").status == 403);
+  CHECK(c.get("/v1/staff/audit?pupil=" + placement).status == 404);
+  CHECK(c.get("/v1/staff/audit").status == 400);
+
+  std::string reads = admin_all(dir.file("server"), "reads pupil:" + sem);
+  CHECK(reads.find(" reads of pupil:" + sem) != std::string::npos);
+  CHECK(std::stoul(reads) >= 3);  // the phone, the mentor's page, the Inzage looks
+  CHECK(reads.find("\tMevrouw Jansen\tteacher\tweb:/gesprek\t") != std::string::npos);
+  CHECK(reads.find("\tSem\tpupil\t") != std::string::npos);  // her phone's syncs
+}
+
+TEST_CASE("directie: the manager sees aggregates without names, small groups hidden",
+          "[integration][staff][directie]") {
+  TempDir dir;
+  ServerProcess server(dir.file("server"));
+  StaffClient manager(server.url()), mentor(server.url()), c(server.url());
+  manager.sign_in(server, "Directie");
+  mentor.sign_in(server, "Mevrouw Jansen");
+  c.sign_in(server, "Meneer De Vries");
+  HttpResponse a = manager.get("/v1/staff/aggregates");
+  REQUIRE(a.status == 200);
+  json agg = body_json(a);
+  CHECK(agg["min_pupils"] == 5);
+  CHECK(agg["hidden_groups"] == 2);  // 2A has 2 pupils, 2B one
+  for (const json& g : agg["groups"]) {
+    CHECK(g["hidden"] == true);
+    CHECK(!g.contains("figures"));
+  }
+  HttpResponse page = manager.get("/directie");
+  REQUIRE(page.status == 200);
+  for (const std::string& body : {a.body, page.body})
+    for (const char* name : {"Sem", "Aisha", "Noah"}) CHECK(body.find(name) == std::string::npos);
+  CHECK(page.body.find("Geen groep is groot genoeg") != std::string::npos);
+  CHECK(c.get("/v1/staff/aggregates").status == 200);
+  CHECK(mentor.get("/v1/staff/aggregates").status == 403);
+  CHECK(mentor.get("/directie").status == 403);
+  // The manager has no pupil data and no network.
+  const std::string sem = pupil_named(c, "Sem");
+  CHECK(manager.get("/gesprek/" + sem).status == 403);
+  CHECK(manager.get("/v1/staff/network").status == 403);
+  CHECK(manager.post("/v1/staff/placements", {{"pupil", sem}}).status == 403);
+}
