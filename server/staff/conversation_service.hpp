@@ -7,8 +7,8 @@
 // - Access is exactly as for a push through /v1/sync: the pupil's bucket must be in the
 //   principal's Access::write (a mentor of another group, the manager: WX_PERMISSION_DENIED),
 //   and the write runs as that person and role through App::write_as, so the schema's write
-//   roles apply (today reflection and next_step are written by pupil and teacher only: a
-//   counsellor is refused with the schema's reason, as her device would be).
+//   roles apply (reflection and next_step: pupil, teacher and counsellor — the decaan holds
+//   loopbaangesprekken too; anyone else is refused with the schema's reason).
 // - Everything is checked before or inside the one transaction: bad input (400), an
 //   experience that is not this pupil's (404) write nothing; both entities or neither.
 // - held_by is the principal, held_on today (server time); an audit line

@@ -107,6 +107,19 @@ TEST_CASE("conversation: the mentor records it and it reaches the pupil's phone"
   CHECK(step["reflection"] == rid);
   CHECK(step["action"] == "uitproberen");
   CHECK(step["feasible"] == true);
+
+  // The decaan holds loopbaangesprekken too, with any pupil of the school.
+  json by_counsellor = conversation(exp);
+  by_counsellor["with_whom"] = {"decaan"};
+  by_counsellor["summary"] = "Gesprek met de decaan over de bakkerij.";
+  HttpResponse theirs = c.post(url, by_counsellor);
+  REQUIRE(theirs.status == 200);
+  phone.sync();
+  CHECK(count_of(phone, "reflection") == 2);
+  CHECK(count_of(phone, "next_step") == 2);
+  json cr = expect_ok(phone.replica->get(body_json(theirs)["reflection"].get<std::string>()));
+  CHECK(cr["held_by"] == body_json(c.get("/v1/staff/me"))["person"]);
+  CHECK(cr["summary"] == "Gesprek met de decaan over de bakkerij.");
 }
 
 TEST_CASE("inzage: who read a dossier, enrolments, revocations and codes, also in werkex-admin",
