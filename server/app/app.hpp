@@ -113,10 +113,6 @@ class App {
   Status record_staff_read(const std::string& person, const std::string& page,
                            const std::string& bucket, size_t changes);
   uint64_t now_ms();
-  // For the staff dashboard's writes (app_staff.cpp): runs `body` under the dossier lock and
-  // answers once what it wrote is durable (as a sync push does); `body`'s error writes
-  // nothing more than it did itself.
-  Result<json> write_dossiers(const std::function<Result<json>(Replica&)>& body);
   // The file of blob `sha` when `bucket` holds it completely (BlobHoldings), else
   // WX_NOT_FOUND: the staff dashboard serves a pupil's photo only from that pupil's dossier.
   Result<std::string> held_blob_file(const std::string& bucket, const std::string& sha);

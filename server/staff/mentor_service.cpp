@@ -153,23 +153,20 @@ Result<json> MentorService::comment(const StaffPrincipal& who, const std::string
     return make_error(WX_INVALID_ARGUMENT,
                       "kies het onderdeel van het dossier waar de opmerking bij hoort (entry)");
   const std::string bucket = "pupil:" + pupil;
-  return app_.write_dossiers([&](Replica& r) -> Result<json> {
-    WX_ASSIGN_OR_RETURN(json timeline, timeline_locked(who, pupil));
-    if (!timeline_entry_ids(timeline).count(entry))
-      return make_error(WX_NOT_FOUND, "geen onderdeel '" + entry + "' in dit dossier");
-    const Identity before = r.identity();
-    WX_RETURN_IF_ERROR(r.set_identity({before.user, who.role, bucket, who.school_bucket}));
-    json doc = {{"type", "comment"},    {"bucket", bucket},
-                {"on", entry},          {"body", text},
-                {"author", who.person}, {"written_at", rfc3339_utc(app_.now_ms())}};
-    auto id = r.put(doc);
-    Status restored = r.set_identity(before);
-    if (!id) return id.error();
-    WX_RETURN_IF_ERROR(restored);
-    doc.erase("type");
-    doc["id"] = *id;
-    return doc;
-  });
+  json doc = {{"type", "comment"},    {"bucket", bucket},
+              {"on", entry},          {"body", text},
+              {"author", who.person}, {"written_at", rfc3339_utc(app_.now_ms())}};
+  WX_RETURN_IF_ERROR(
+      app_.write_as({who.person, who.role, bucket, who.school_bucket}, [&](Replica& r) -> Status {
+        WX_ASSIGN_OR_RETURN(json timeline, timeline_locked(who, pupil));
+        if (!timeline_entry_ids(timeline).count(entry))
+          return make_error(WX_NOT_FOUND, "geen onderdeel '" + entry + "' in dit dossier");
+        WX_ASSIGN_OR_RETURN(std::string id, r.put(doc));
+        doc["id"] = id;
+        return Status::ok();
+      }));
+  doc.erase("type");
+  return doc;
 }
 
 }  // namespace werkex::server
