@@ -1,6 +1,5 @@
 // A staff member's browser as far as the server can tell, for integration tests of the
 // staff dashboard: one cookie jar, the session's CSRF token, and the Origin its pages send.
-// (staff_session_test.cpp keeps its own copy from before this header.)
 #pragma once
 
 #include "devices.hpp"
@@ -13,10 +12,14 @@ struct StaffClient {
   std::string csrf;
   CurlTransport transport;
 
-  explicit StaffClient(std::string u)
-      : url(std::move(u)), transport([] {
+  // `ca_file`: the certificate to trust for an https:// server.
+  explicit StaffClient(std::string u, const std::string& ca_file = "")
+      : url(std::move(u)), transport([&] {
           CurlOptions o = quick_curl();
-          o.max_attempts = 1;  // a retried POST would be a second write
+          // A retried POST would be a second write, a retried sign-in a second try against
+          // the rate limits.
+          o.max_attempts = 1;
+          o.ca_file = ca_file;
           return o;
         }()) {}
 
@@ -41,6 +44,12 @@ struct StaffClient {
   HttpResponse post(const std::string& path, const json& body, bool with_csrf = true,
                     const std::string& origin = "") {
     return post_raw(path, body.dump(), with_csrf, origin);
+  }
+  // Signs in with `body` ({code} or {login, password}); keeps the CSRF token when it worked.
+  HttpResponse try_sign_in(const json& body) {
+    HttpResponse r = post("/v1/staff/session", body, false);
+    if (r.status == 200) csrf = json::parse(r.body)["csrf"];
+    return r;
   }
   // Signs in with an enrolment code; REQUIREs success.
   void sign_in(const std::string& code) {

@@ -7,54 +7,12 @@
 
 #include <sqlite3.h>
 
-#include "devices.hpp"
+#include "staff_client.hpp"
 
 using namespace werkex;
 using namespace werkex::test;
 
 namespace {
-
-// A browser as far as the server can tell: one cookie jar, the page's CSRF token, and the
-// Origin its pages send.
-struct Browser {
-  std::string url;
-  std::string cookie;  // "wx_staff=..." or ""
-  std::string csrf;
-  CurlTransport transport;
-
-  // `ca_file`: the certificate to trust for an https:// server.
-  explicit Browser(std::string u, const std::string& ca_file = "")
-      : url(std::move(u)), transport([&] {
-          CurlOptions o = quick_curl();
-          o.max_attempts = 1;  // a retried sign-in would count twice against the rate limits
-          o.ca_file = ca_file;
-          return o;
-        }()) {}
-
-  HttpResponse send(const std::string& method, const std::string& path, const std::string& body,
-                    HttpHeaders headers = {}) {
-    if (!cookie.empty()) headers.emplace_back("Cookie", cookie);
-    HttpResponse r = expect_ok(transport.send({method, url + path, headers, body}));
-    std::string set = r.header("Set-Cookie");
-    if (!set.empty()) cookie = set.substr(0, set.find(';'));
-    if (cookie == "wx_staff=") cookie.clear();
-    return r;
-  }
-  HttpResponse get(const std::string& path) { return send("GET", path, ""); }
-  // A JSON POST as the site's script sends it: own Origin, and the token unless told.
-  HttpResponse post(const std::string& path, const json& body, bool with_csrf = true,
-                    const std::string& origin = "") {
-    HttpHeaders h = {{"Content-Type", "application/json"},
-                     {"Origin", origin.empty() ? url : origin}};
-    if (with_csrf && !csrf.empty()) h.emplace_back("X-CSRF-Token", csrf);
-    return send("POST", path, body.dump(), h);
-  }
-  HttpResponse sign_in(const json& body) {
-    HttpResponse r = post("/v1/staff/session", body, false);
-    if (r.status == 200) csrf = json::parse(r.body)["csrf"];
-    return r;
-  }
-};
 
 json body_of(const HttpResponse& r) {
   return json::parse(r.body);
@@ -69,8 +27,8 @@ TEST_CASE("staff: a mentor signs in with her code, sets a password, signs out an
           "[integration][staff]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
-  Browser b(server.url());
-  HttpResponse in = b.sign_in({{"code", server.code("Mevrouw Jansen")}});
+  StaffClient b(server.url());
+  HttpResponse in = b.try_sign_in({{"code", server.code("Mevrouw Jansen")}});
   REQUIRE(in.status == 200);
   std::string set = in.header("Set-Cookie");
   CHECK(set.starts_with("wx_staff=wxs_"));
@@ -88,7 +46,8 @@ TEST_CASE("staff: a mentor signs in with her code, sets a password, signs out an
   HttpResponse front = b.get("/");
   CHECK(front.status == 303);
   CHECK(front.header("Location") == "/groep");
-  CHECK(Browser(server.url()).sign_in({{"code", server.code("Mevrouw Jansen")}}).status == 401);
+  CHECK(StaffClient(server.url()).try_sign_in({{"code", server.code("Mevrouw Jansen")}}).status ==
+        401);
 
   HttpResponse short_one = b.post("/v1/staff/password", {{"password", "kort"}});
   CHECK(short_one.status == 400);
@@ -99,11 +58,11 @@ TEST_CASE("staff: a mentor signs in with her code, sets a password, signs out an
   CHECK(b.cookie.empty());
   CHECK(b.get("/v1/staff/me").status == 401);
 
-  Browser again(server.url());
-  HttpResponse wrong = again.sign_in({{"login", person}, {"password", "herfst-in-2026!"}});
+  StaffClient again(server.url());
+  HttpResponse wrong = again.try_sign_in({{"login", person}, {"password", "herfst-in-2026!"}});
   CHECK(wrong.status == 401);
   CHECK(error_code(wrong) == "unauthenticated");
-  REQUIRE(again.sign_in({{"login", person}, {"password", "lente-in-2026!"}}).status == 200);
+  REQUIRE(again.try_sign_in({{"login", person}, {"password", "lente-in-2026!"}}).status == 200);
   CHECK(body_of(again.get("/v1/staff/me"))["person"] == person);
 }
 
@@ -111,11 +70,11 @@ TEST_CASE("staff: a supervisor signs in by the email the roster has, in any case
           "[integration][staff]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
-  Browser b(server.url());
-  REQUIRE(b.sign_in({{"code", server.code("Ans Bakker")}}).status == 200);
+  StaffClient b(server.url());
+  REQUIRE(b.try_sign_in({{"code", server.code("Ans Bakker")}}).status == 200);
   REQUIRE(b.post("/v1/staff/password", {{"password", "stage-bistro-noord"}}).status == 200);
-  Browser phone(server.url());
-  HttpResponse in = phone.sign_in(
+  StaffClient phone(server.url());
+  HttpResponse in = phone.try_sign_in(
       {{"login", "Ans.Bakker@Bistro-Noord.example"}, {"password", "stage-bistro-noord"}});
   REQUIRE(in.status == 200);
   CHECK(body_of(in)["role"] == "supervisor");
@@ -126,8 +85,8 @@ TEST_CASE("staff: a pupil's code is refused in Dutch and stays good for her phon
           "[integration][staff]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
-  Browser b(server.url());
-  HttpResponse r = b.sign_in({{"code", server.code("Sem")}});
+  StaffClient b(server.url());
+  HttpResponse r = b.try_sign_in({{"code", server.code("Sem")}});
   CHECK(r.status == 403);
   CHECK(body_of(r)["error"]["message"] == "Leerlingen gebruiken de app");
   CHECK(b.cookie.empty());
@@ -141,22 +100,22 @@ TEST_CASE("staff: wrong passwords are limited per login and sign-ins per address
   // Per address: 9 attempts, then one a minute (no refill while the test runs).
   ServerProcess server(dir.file("server"), "127.0.0.1:0",
                        {{"enroll_rate_limit_per_minute", 1}, {"enroll_rate_limit_burst", 9}});
-  Browser b(server.url());
-  REQUIRE(b.sign_in({{"code", server.code("Meneer De Vries")}}).status == 200);
+  StaffClient b(server.url());
+  REQUIRE(b.try_sign_in({{"code", server.code("Meneer De Vries")}}).status == 200);
   const std::string person = body_of(b.get("/v1/staff/me"))["person"];
   REQUIRE(b.post("/v1/staff/password", {{"password", "decaan-de-vries"}}).status == 200);
-  Browser guesser(server.url());
+  StaffClient guesser(server.url());
   for (int i = 0; i < 5; ++i)
-    CHECK(guesser.sign_in({{"login", person}, {"password", "raden-" + std::to_string(i)}}).status ==
-          401);
+    CHECK(guesser.try_sign_in({{"login", person}, {"password", "raden-" + std::to_string(i)}})
+              .status == 401);
   // The sixth guess is not even checked, however right it is.
-  HttpResponse limited = guesser.sign_in({{"login", person}, {"password", "decaan-de-vries"}});
+  HttpResponse limited = guesser.try_sign_in({{"login", person}, {"password", "decaan-de-vries"}});
   CHECK(limited.status == 429);
   CHECK(std::stoi(limited.header("Retry-After")) >= 1);
   CHECK(error_code(limited) == "rate_limited");
   // Per address (every browser here is 127.0.0.1): 7 attempts made, 2 left, then 429.
-  for (int i = 0; i < 2; ++i) CHECK(guesser.sign_in({{"code", "AAAAA-AAAAA"}}).status == 401);
-  HttpResponse by_address = guesser.sign_in({{"code", "AAAAA-AAAAB"}});
+  for (int i = 0; i < 2; ++i) CHECK(guesser.try_sign_in({{"code", "AAAAA-AAAAA"}}).status == 401);
+  HttpResponse by_address = guesser.try_sign_in({{"code", "AAAAA-AAAAB"}});
   CHECK(by_address.status == 429);
   CHECK(!by_address.header("Retry-After").empty());
 }
@@ -165,8 +124,8 @@ TEST_CASE("staff: a session ends after the idle time, not while it is used",
           "[integration][staff]") {
   TempDir dir;
   ServerProcess server(dir.file("server"), "127.0.0.1:0", {{"staff_session_idle_minutes", 0.04}});
-  Browser b(server.url());  // idle: 2.4 s
-  REQUIRE(b.sign_in({{"code", server.code("Directie")}}).status == 200);
+  StaffClient b(server.url());  // idle: 2.4 s
+  REQUIRE(b.try_sign_in({{"code", server.code("Directie")}}).status == 200);
   for (int i = 0; i < 3; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1200));
     REQUIRE(b.get("/v1/staff/me").status == 200);  // 3.6 s in all, kept alive by use
@@ -214,8 +173,8 @@ TEST_CASE("staff: a mentor who left the roster loses her session at once", "[int
   for (const json& p : report["roster"]["new_people"])
     if (p["external_id"] == "t-01") code = p["code"];
   REQUIRE(!code.empty());
-  Browser b(server.url());
-  REQUIRE(b.sign_in({{"code", code}}).status == 200);
+  StaffClient b(server.url());
+  REQUIRE(b.try_sign_in({{"code", code}}).status == 200);
   REQUIRE(b.get("/groep").status == 200);
 
   // The next roster no longer has her (t-01) nor her class enrolment.
@@ -238,8 +197,8 @@ TEST_CASE("staff: writes need the CSRF token and this site's origin, forged ones
           "[integration][staff]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
-  Browser b(server.url());
-  REQUIRE(b.sign_in({{"code", server.code("Meneer De Vries")}}).status == 200);
+  StaffClient b(server.url());
+  REQUIRE(b.try_sign_in({{"code", server.code("Meneer De Vries")}}).status == 200);
   const std::string person = body_of(b.get("/v1/staff/me"))["person"];
   const json pw = {{"password", "een-lang-wachtwoord"}};
   CHECK(b.post("/v1/staff/password", pw, false).status == 403);
@@ -252,8 +211,8 @@ TEST_CASE("staff: writes need the CSRF token and this site's origin, forged ones
   CHECK(forged.status == 403);
   CHECK(b.get("/v1/staff/me").status == 200);
   // Nothing was set: the password does not sign in.
-  CHECK(Browser(server.url())
-            .sign_in({{"login", person}, {"password", "een-lang-wachtwoord"}})
+  CHECK(StaffClient(server.url())
+            .try_sign_in({{"login", person}, {"password", "een-lang-wachtwoord"}})
             .status == 401);
   // No Origin but this site's Referer, with the token: allowed.
   HttpResponse by_referer = b.send("POST", "/v1/staff/password", pw.dump(),
@@ -273,11 +232,11 @@ TEST_CASE("staff: writes need the CSRF token and this site's origin, forged ones
 TEST_CASE("staff: a signed-out session's cookie is refused everywhere", "[integration][staff]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
-  Browser b(server.url());
-  REQUIRE(b.sign_in({{"code", server.code("Mevrouw Jansen")}}).status == 200);
+  StaffClient b(server.url());
+  REQUIRE(b.try_sign_in({{"code", server.code("Mevrouw Jansen")}}).status == 200);
   const std::string stolen = b.cookie;
   REQUIRE(b.post("/v1/staff/logout", json::object()).status == 200);
-  Browser thief(server.url());
+  StaffClient thief(server.url());
   thief.cookie = stolen;
   thief.csrf = b.csrf;
   CHECK(thief.get("/v1/staff/me").status == 401);
@@ -290,7 +249,7 @@ TEST_CASE("staff: malformed and oversized bodies are refused and write nothing",
           "[integration][staff]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
-  Browser b(server.url());
+  StaffClient b(server.url());
   auto raw = [&](const std::string& path, const std::string& body) {
     return b.send(
         "POST", path, body,
@@ -305,21 +264,21 @@ TEST_CASE("staff: malformed and oversized bodies are refused and write nothing",
   }
   CHECK(raw("/v1/staff/session", json{{"code", std::string(5000, 'A')}}.dump()).status == 413);
   // The code survived every malformed attempt; then a malformed password body sets nothing.
-  REQUIRE(b.sign_in({{"code", server.code("Mevrouw Jansen")}}).status == 200);
+  REQUIRE(b.try_sign_in({{"code", server.code("Mevrouw Jansen")}}).status == 200);
   const std::string person = body_of(b.get("/v1/staff/me"))["person"];
   CHECK(raw("/v1/staff/password", R"({"password":"goed-genoeg-123","admin":"true"})").status ==
         400);
   CHECK(raw("/v1/staff/password", R"({"password":1234567890123})").status == 400);
-  CHECK(
-      Browser(server.url()).sign_in({{"login", person}, {"password", "goed-genoeg-123"}}).status ==
-      401);
+  CHECK(StaffClient(server.url())
+            .try_sign_in({{"login", person}, {"password", "goed-genoeg-123"}})
+            .status == 401);
 }
 
 TEST_CASE("staff: pages need a session, carry the security headers, assets their types",
           "[integration][staff]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
-  Browser b(server.url());
+  StaffClient b(server.url());
   for (const char* page : {"/groep", "/leerling/x", "/netwerk", "/gesprek/x", "/inzage",
                            "/directie", "/begeleider", "/wachtwoord"}) {
     INFO(page);
@@ -337,7 +296,7 @@ TEST_CASE("staff: pages need a session, carry the security headers, assets their
   CHECK(sign_in.body.find("<script>") == std::string::npos);  // nothing inline
   CHECK(sign_in.body.find("Leerlingen gebruiken de app") != std::string::npos);
 
-  REQUIRE(b.sign_in({{"code", server.code("Mevrouw Jansen")}}).status == 200);
+  REQUIRE(b.try_sign_in({{"code", server.code("Mevrouw Jansen")}}).status == 200);
   HttpResponse groep = b.get("/groep");
   CHECK(groep.status == 200);
   CHECK(groep.body.find("Mevrouw Jansen") != std::string::npos);
@@ -369,8 +328,8 @@ TEST_CASE("staff: under TLS the cookie is Secure and writes need the https origi
   REQUIRE(std::system(cmd.c_str()) == 0);
   ServerProcess server(dir.file("server"), "127.0.0.1:0", {{"tls_cert", cert}, {"tls_key", key}});
   REQUIRE(server.url().starts_with("https://"));
-  Browser b(server.url(), cert);
-  HttpResponse in = b.sign_in({{"code", server.code("Mevrouw Jansen")}});
+  StaffClient b(server.url(), cert);
+  HttpResponse in = b.try_sign_in({{"code", server.code("Mevrouw Jansen")}});
   REQUIRE(in.status == 200);
   CHECK(in.header("Set-Cookie").find("; Secure") != std::string::npos);
   std::string plain_origin = "http://" + server.url().substr(8);
