@@ -29,15 +29,38 @@ constexpr int kLetterCodeHours = 14 * 24;  // two weeks to hand the letters out 
 Error bad(const std::string& why) {
   return make_error(WX_INVALID_ARGUMENT,
                     "expected {\"format\": \"oneroster\"|\"sis\", \"files\": {NAME: TEXT, ...}"
-                    "[, \"mapping\": {...}]}: " +
+                    "[, \"mapping\": {...}][, \"roles\": {\"administrator\": ROLE, "
+                    "\"managers\": [ID, ...]}]}: " +
                         why);
+}
+
+// OneRoster's role mapping (oneroster.hpp): {"administrator": "counsellor"|"manager",
+// "managers": [users.csv sourcedId, ...]}, both optional; read_oneroster judges the role.
+Result<school::RoleMapping> read_roles(const json& roles) {
+  school::RoleMapping m;
+  if (!roles.is_object()) return bad("'roles' is not an object");
+  for (auto& [k, v] : roles.items()) {
+    if (k == "administrator" && v.is_string()) {
+      m.administrator = v.get<std::string>();
+    } else if (k == "managers" && v.is_array()) {
+      for (const json& id : v) {
+        if (!id.is_string() || id.get<std::string>().empty())
+          return bad("'roles.managers' holds sourcedIds (non-empty strings)");
+        m.managers.insert(id.get<std::string>());
+      }
+    } else {
+      return bad("'roles." + k + "' is unknown or of the wrong kind");
+    }
+  }
+  return m;
 }
 
 // The request's shape, checked strictly; the readers judge the contents.
 Result<school::RosterRead> read_roster(const json& body) {
   if (!body.is_object()) return bad("the body is not an object");
   for (auto& [k, _] : body.items())
-    if (k != "format" && k != "files" && k != "mapping") return bad("unknown key '" + k + "'");
+    if (k != "format" && k != "files" && k != "mapping" && k != "roles")
+      return bad("unknown key '" + k + "'");
   const std::string format = body.value("format", "");
   auto files = body.find("files");
   if (files == body.end() || !files->is_object() || files->empty())
@@ -49,9 +72,14 @@ Result<school::RosterRead> read_roster(const json& body) {
   }
   if (format == "oneroster") {
     if (body.contains("mapping")) return bad("'mapping' goes with format \"sis\"");
-    return school::read_oneroster(texts, school::RoleMapping{});
+    school::RoleMapping roles;
+    if (body.contains("roles")) {
+      WX_ASSIGN_OR_RETURN(roles, read_roles(body["roles"]));
+    }
+    return school::read_oneroster(texts, roles);
   }
   if (format == "sis") {
+    if (body.contains("roles")) return bad("'roles' goes with format \"oneroster\"");
     if (!body.contains("mapping") || !body["mapping"].is_object())
       return bad("format \"sis\" needs a 'mapping' object");
     if (texts.size() != 1) return bad("format \"sis\" takes exactly one file");

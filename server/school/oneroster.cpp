@@ -114,6 +114,25 @@ size_t file_rank(const std::string& file) {
   return kFiles.size() + 1;
 }
 
+// Every sourcedId the school names as manager is a staff member of these files: a typo would
+// otherwise leave its directeur a teacher without a word. In delta mode users.csv holds only
+// who changed, so an absent id says nothing.
+void check_managers(const RoleMapping& roles, OneRosterRun& run) {
+  std::map<std::string, const RosterPerson*> persons;
+  for (const RosterPerson& p : run.roster.persons) persons[p.external_id] = &p;
+  for (const std::string& id : roles.managers) {
+    auto it = persons.find(id);
+    if (it == persons.end() && !run.roster.delta)
+      run.problems.push_back(
+          {"roles", 0, "managers", "no teacher or administrator \"" + id + "\" in users.csv"});
+    else if (it != persons.end() && it->second->role != "manager")
+      run.problems.push_back(
+          {"roles", 0, "managers",
+           "\"" + id + "\" is a " + it->second->role +
+               " in users.csv; only teachers and administrators can be manager"});
+  }
+}
+
 }  // namespace
 
 RosterRead read_oneroster(const std::map<std::string, std::string>& files,
@@ -148,6 +167,7 @@ RosterRead read_oneroster(const std::map<std::string, std::string>& files,
     spec.read(table, mode == "bulk", run);
   }
   settle_unsure_schools(run);
+  check_managers(roles, run);
   std::stable_sort(run.problems.begin(), run.problems.end(),
                    [](const RosterProblem& a, const RosterProblem& b) {
                      const auto ra = file_rank(a.file), rb = file_rank(b.file);

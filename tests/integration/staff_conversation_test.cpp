@@ -2,7 +2,11 @@
 // Directie (issue 12) through the real werkex-server: a conversation reaches the pupil's phone,
 // access is as sync's, the access and audit logs say who did what, aggregates carry no names.
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <set>
+
+#include <sys/wait.h>
 
 #include "staff_client.hpp"
 
@@ -210,4 +214,55 @@ TEST_CASE("directie: the manager sees aggregates without names, small groups hid
   CHECK(manager.get("/gesprek/" + sem).status == 403);
   CHECK(manager.get("/v1/staff/network").status == 403);
   CHECK(manager.post("/v1/staff/placements", {{"pupil", sem}}).status == 403);
+}
+
+TEST_CASE("directie: a school's manager from the roster sees its group of five, no names",
+          "[integration][staff][directie]") {
+  TempDir dir;
+  const std::string data = dir.file("server");
+  ServerProcess server(data);
+  const std::string token_file = dir.file("admin.token");
+  std::ofstream(token_file) << admin(data, "admin-token nightly") << "\n";
+  // day1 with a fifth pupil in 1KB-a; 2BB-b and 3TL-a keep four.
+  const std::string roster = dir.file("roster");
+  std::filesystem::copy(std::string(WERKEX_SCHOOL_FIXTURES) + "/day1", roster);
+  std::ofstream(roster + "/users.csv", std::ios::app)
+      << "p-1013,,,true,org-brug,student,tkok,,Tess,Kok,,1013,,,,,07,\n";
+  std::ofstream(roster + "/enrollments.csv", std::ios::app)
+      << "e-1013,cls-1kb,org-brug,p-1013,student,,,2026-08-17,,\n";
+  auto nightly = [&](const std::string& roles) {
+    std::string cmd = std::string(WERKEX_ADMIN) + " nightly --server " + server.admin_url() +
+                      " --token-file " + token_file + " --report " + dir.file("report.json") +
+                      " --roster " + roster + " " + roles + " >/dev/null 2>&1";
+    return WEXITSTATUS(std::system(cmd.c_str()));
+  };
+  // A manager the roster does not have is bad input: exit 3, nothing applied.
+  CHECK(nightly("--administrators-are manager --managers t-99") == 3);
+  REQUIRE(nightly("--administrators-are manager") == 0);
+  json report = json::parse(std::ifstream(dir.file("report.json")));
+  std::string code;
+  for (const json& p : report["roster"]["new_people"])
+    if (p["external_id"] == "a-01") code = p["code"];
+  REQUIRE(!code.empty());
+  StaffClient manager(server.url());
+  manager.sign_in(code);
+  CHECK(body_json(manager.get("/v1/staff/me"))["role"] == "manager");
+  json agg = manager.get_json("/v1/staff/aggregates");
+  CHECK(agg["hidden_groups"] == 2);
+  size_t shown = 0;
+  for (const json& g : agg["groups"]) {
+    if (g["hidden"] == true) continue;
+    ++shown;
+    CHECK(g["name"] == "1KB-a");
+    CHECK(g["figures"]["pupils"] == 5);
+  }
+  CHECK(shown == 1);
+  HttpResponse page = manager.get("/directie");
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("1KB-a") != std::string::npos);  // in the table of shown groups
+  CHECK(page.body.find("2BB-b") == std::string::npos);
+  for (const std::string& body : {manager.get("/v1/staff/aggregates").body, page.body})
+    for (const char* name : {"Sem", "Zoë", "Daan", "Jesse", "Tess", "Kok", "Berg"})
+      CHECK(body.find(name) == std::string::npos);
+  CHECK(manager.get("/v1/staff/groups").status == 403);
 }

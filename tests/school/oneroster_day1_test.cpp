@@ -107,6 +107,13 @@ TEST_CASE("oneroster: the role mapping makes administrators and named staff mana
   roles.administrator = "principal";
   CHECK(problem_strings(read_oneroster(fixture_dir("day1"), roles)) ==
         Strings{"roles: administrator: must be counsellor or manager, not \"principal\""});
+  // A manager the files do not have, or a pupil, is a problem, not silently a teacher.
+  roles.administrator = "counsellor";
+  roles.managers = {"t-2", "p-1001"};
+  CHECK(problem_strings(read_oneroster(fixture_dir("day1"), roles)) ==
+        Strings{"roles: managers: \"p-1001\" is a pupil in users.csv; only teachers and "
+                "administrators can be manager",
+                "roles: managers: no teacher or administrator \"t-2\" in users.csv"});
 }
 
 TEST_CASE("oneroster: a missing required column is a problem at line 1", "[oneroster]") {

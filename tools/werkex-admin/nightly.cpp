@@ -31,6 +31,10 @@ constexpr int kUsage = 2, kBadInput = 3, kPartlyFailed = 4, kUnreachable = 5;
 
 struct NightlyArgs {
   std::string server, token, roster_dir, sis_file, mapping_file, letters_dir, report_file;
+  // OneRoster's one `administrator` role: "counsellor" (the server's default) or "manager";
+  // `managers`: comma-separated users.csv sourcedIds of staff who are manager whatever their
+  // OneRoster role (a directeur the school system lists as teacher).
+  std::string administrators_are, managers;
   bool backup = false, retention = false, export_dossiers = false;
 };
 
@@ -39,6 +43,7 @@ int usage(const std::string& why) {
                "werkex-admin nightly: %s\n"
                "usage: werkex-admin nightly --server URL [--roster DIR | --sis FILE --mapping "
                "FILE]\n"
+               "         [--administrators-are counsellor|manager] [--managers ID,ID,...]\n"
                "         [--export] [--retention] [--backup] [--token-file FILE] [--letters DIR] "
                "[--report FILE]\n"
                "The admin token comes from --token-file or $WERKEX_ADMIN_TOKEN "
@@ -59,10 +64,15 @@ Result<std::string> read_file(const std::string& path) {
 std::optional<NightlyArgs> parse(int argc, char** argv, int& exit_code) {
   NightlyArgs a;
   const std::map<std::string, std::string NightlyArgs::*> flags = {
-      {"--server", &NightlyArgs::server},        {"--token-file", &NightlyArgs::token},
-      {"--roster", &NightlyArgs::roster_dir},    {"--sis", &NightlyArgs::sis_file},
-      {"--mapping", &NightlyArgs::mapping_file}, {"--letters", &NightlyArgs::letters_dir},
-      {"--report", &NightlyArgs::report_file}};
+      {"--server", &NightlyArgs::server},
+      {"--token-file", &NightlyArgs::token},
+      {"--roster", &NightlyArgs::roster_dir},
+      {"--sis", &NightlyArgs::sis_file},
+      {"--mapping", &NightlyArgs::mapping_file},
+      {"--letters", &NightlyArgs::letters_dir},
+      {"--report", &NightlyArgs::report_file},
+      {"--administrators-are", &NightlyArgs::administrators_are},
+      {"--managers", &NightlyArgs::managers}};
   for (int i = 0; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--backup" || flag == "--retention" || flag == "--export") {
@@ -86,6 +96,8 @@ std::optional<NightlyArgs> parse(int argc, char** argv, int& exit_code) {
   if (a.roster_dir.empty() && a.sis_file.empty() && !a.backup && !a.retention && !a.export_dossiers)
     why = "nothing to do: give --export, --roster DIR, --sis FILE, --retention or --backup";
   if (!a.sis_file.empty() && a.mapping_file.empty()) why = "--sis needs --mapping FILE";
+  if ((!a.administrators_are.empty() || !a.managers.empty()) && a.roster_dir.empty())
+    why = "--administrators-are and --managers go with --roster DIR (OneRoster)";
   if (!why.empty()) {
     exit_code = usage(why);
     return std::nullopt;
@@ -103,6 +115,16 @@ Result<std::string> admin_token(const NightlyArgs& a) {
   return make_error(WX_UNAUTHENTICATED, "no admin token: --token-file FILE or $WERKEX_ADMIN_TOKEN");
 }
 
+// {"administrator": ..., "managers": [...]}: the server checks the values.
+json role_mapping(const NightlyArgs& a) {
+  json roles = {{"managers", json::array()}};
+  if (!a.administrators_are.empty()) roles["administrator"] = a.administrators_are;
+  std::stringstream list(a.managers);
+  for (std::string id; std::getline(list, id, ',');)
+    if (!id.empty()) roles["managers"].push_back(id);
+  return roles;
+}
+
 // The request body: the roster folder's CSV files, or the SIS export with its mapping.
 Result<json> roster_request(const NightlyArgs& a) {
   json files = json::object();
@@ -115,7 +137,9 @@ Result<json> roster_request(const NightlyArgs& a) {
     }
     if (ec) return make_error(WX_NOT_FOUND, "cannot read folder " + a.roster_dir);
     if (files.empty()) return make_error(WX_NOT_FOUND, "no .csv files in " + a.roster_dir);
-    return json{{"format", "oneroster"}, {"files", files}};
+    json body = {{"format", "oneroster"}, {"files", files}};
+    if (!a.administrators_are.empty() || !a.managers.empty()) body["roles"] = role_mapping(a);
+    return body;
   }
   WX_ASSIGN_OR_RETURN(std::string mapping_text, read_file(a.mapping_file));
   json mapping = json::parse(mapping_text, nullptr, false);
