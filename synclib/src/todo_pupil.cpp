@@ -12,13 +12,14 @@ namespace {
 constexpr int64_t kPrepareWithinDays = 7;  // an activity this close needs its preparation
 constexpr int64_t kReflectAfterDays = 14;  // an experience this old needs its reflection
 
-struct Dossier {
+// One pupil's dossier as the gap finders read it, and the list they add to.
+struct Gaps {
   const Scope& s;
   std::string pupil, bucket, name;
   View view;
   std::vector<TodoItem>& out;
 
-  // The text for the pupil, or for staff prefixed by nothing but the pupil's name.
+  // The text in the pupil's words ("je") or in the third person for staff.
   std::string say(const std::string& to_pupil, const std::string& to_staff) const {
     return view == View::pupil ? to_pupil : to_staff;
   }
@@ -42,7 +43,7 @@ std::string title_of(const json& activity) {
   return "'" + (t.empty() ? str(activity, "kind") : t) + "'";
 }
 
-Status activity_gaps(Dossier& d) {
+Status activity_gaps(Gaps& d) {
   WX_ASSIGN_OR_RETURN(auto activities, d.all("activity"));
   for (const json& a : activities) {
     const std::string id = str(a, "id"), planned = str(a, "planned_date");
@@ -66,7 +67,7 @@ Status activity_gaps(Dossier& d) {
   return Status::ok();
 }
 
-Status experience_gaps(Dossier& d) {
+Status experience_gaps(Gaps& d) {
   WX_ASSIGN_OR_RETURN(auto experiences, d.all("experience"));
   for (const json& e : experiences) {
     const std::string id = str(e, "id"), when = str(e, "occurred_at").substr(0, 10);
@@ -81,7 +82,7 @@ Status experience_gaps(Dossier& d) {
   return Status::ok();
 }
 
-Status reflection_gaps(Dossier& d) {
+Status reflection_gaps(Gaps& d) {
   WX_ASSIGN_OR_RETURN(auto reflections, d.all("reflection"));
   for (const json& r : reflections) {
     const std::string id = str(r, "id"), held = str(r, "held_on");
@@ -95,7 +96,7 @@ Status reflection_gaps(Dossier& d) {
   return Status::ok();
 }
 
-Status comment_gaps(Dossier& d) {
+Status comment_gaps(Gaps& d) {
   WX_ASSIGN_OR_RETURN(auto comments, d.all("comment"));
   // Who replied under each comment: the pupil, someone else, or both.
   std::map<std::string, std::pair<bool, bool>> replied;
@@ -125,7 +126,7 @@ Status comment_gaps(Dossier& d) {
   return Status::ok();
 }
 
-Status signoff_gaps(Dossier& d) {
+Status signoff_gaps(Gaps& d) {
   WX_ASSIGN_OR_RETURN(auto signoffs, d.all("signoff"));
   WX_ASSIGN_OR_RETURN(auto current, signed_now(d.s.replica, d.bucket));
   for (const json& so : signoffs) {
@@ -158,7 +159,7 @@ Status signoff_gaps(Dossier& d) {
 
 Status pupil_gaps(const Scope& s, const std::string& pupil, const std::string& name, View view,
                   std::vector<TodoItem>& out) {
-  Dossier d{s, pupil, "pupil:" + pupil, name.empty() ? "De leerling" : name, view, out};
+  Gaps d{s, pupil, "pupil:" + pupil, name.empty() ? "De leerling" : name, view, out};
   WX_RETURN_IF_ERROR(activity_gaps(d));
   WX_RETURN_IF_ERROR(experience_gaps(d));
   WX_RETURN_IF_ERROR(reflection_gaps(d));

@@ -225,3 +225,24 @@ TEST_CASE("todo: today defaults to the replica's clock and must be a date", "[to
   CHECK(j[0]["entity"] == soon);
   CHECK(j[0]["due"] == "2026-12-07");
 }
+
+TEST_CASE("todo: a mentor's list holds only active pupils of the groups she mentors", "[todo]") {
+  TodoWorld w;
+  std::string soon = expect_ok(
+      w.pupil->put({{"type", "activity"}, {"kind", "interview"}, {"planned_date", "2026-12-02"}}));
+  test::send(*w.pupil, *w.mira);
+  CHECK(count(w.todo(*w.mira), "prepare_activity", soon) == 1);
+  // Another teacher's device holding the same dossier: not her group, not her list.
+  auto other = test::open_replica(
+      w.dir.file("other.db"), w.clock,
+      test::role_identity("teacher", "", "0190a000-0000-7000-8000-0000000000e1"));
+  test::send(*w.school, *other);
+  test::send(*w.pupil, *other);
+  CHECK(w.todo(*other).empty());
+  // Sem leaves the school: off the mentor's list.
+  expect_ok(w.school->set_identity(
+      test::role_identity("admin", "", "0190a000-0000-7000-8000-0000000000ad")));
+  expect_ok(w.school->put({{"id", w.pupil_id}, {"status", "left"}}));
+  test::send(*w.school, *w.mira);
+  CHECK(w.todo(*w.mira).empty());
+}
