@@ -357,6 +357,13 @@ WX_API wx_buffer* WX_NULLABLE wx_dossier_cycle(wx_replica* replica, const char* 
                                                wx_error* WX_NULLABLE out_error);
 WX_API wx_buffer* WX_NULLABLE wx_dossier_cycles(wx_replica* replica, const char* WX_NULLABLE bucket,
                                                 wx_error* WX_NULLABLE out_error);
+/* The to-do list of this device's person (werkex/todo.hpp), computed from what the replica
+ * holds, no server needed: a JSON array of {"kind","entity","pupil","due","text"}, items
+ * with a due date ("YYYY-MM-DD", else "") first. `today` is "YYYY-MM-DD" (NULL: the date
+ * of the replica's clock, UTC); a malformed one is WX_INVALID_ARGUMENT. Apps recompute it
+ * after each sync and once a day, and schedule local notifications for the due items. */
+WX_API wx_buffer* WX_NULLABLE wx_dossier_todo(wx_replica* replica, const char* WX_NULLABLE today,
+                                              wx_error* WX_NULLABLE out_error);
 
 /* ---- Sign-off by the workplace supervisor ---------------------------------------------------- */
 /* A statement, as JSON: {"covers": [entity ids], "date": "YYYY-MM-DD" (default today),

@@ -112,7 +112,10 @@ Result<std::string> Dossier::comment(const std::string& on, const std::string& b
       return make_error(WX_INVALID_ARGUMENT, "comment: no entity " + on + " on this replica");
     return target.error();
   }
-  json doc = {{"on", on}, {"body", body}};
+  // written_at is the writing replica's time, never the caller's: a reply cannot be dated
+  // before what it answers, and the dialogue reads in the order it was held.
+  json doc = {
+      {"on", on}, {"body", body}, {"written_at", rfc3339_utc(replica_.clock().physical_millis())}};
   if (target->contains("bucket")) doc["bucket"] = (*target)["bucket"];
   // The author is a person of the roster; a replica without the roster leaves it out.
   const std::string& me = replica_.identity().user;

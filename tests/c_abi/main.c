@@ -18,6 +18,7 @@ static const struct {
     {"entities", scenario_entities_and_queries},
     {"conflicts", scenario_export_import_conflicts},
     {"dossier", scenario_dossier_cycle},
+    {"todo", scenario_todo},
     {"observers", scenario_observers},
     {"transports", scenario_transports},
     {"threads", scenario_threads_writing},

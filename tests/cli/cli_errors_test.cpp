@@ -189,10 +189,13 @@ TEST_CASE_METHOD(PupilDevice,
   CHECK(json::parse(device.ok({"import", "-"}, with_input(bundle)))["applied"].get<int>() > 0);
 }
 
-TEST_CASE_METHOD(PupilDevice, "errors: a pupil may not comment or sign off",
+TEST_CASE_METHOD(PupilDevice, "errors: a pupil may not sign off or comment in another dossier",
                  "[cli][errors][roles]") {
-  expect_failure(refused({"comment", "--on", activity, "--body", "goed gedaan!"}), kDenied,
-                 "permission_denied", {"role 'pupil' may not write a comment"});
+  expect_failure(put({{"type", "comment"},
+                      {"on", activity},
+                      {"body", "goed gedaan!"},
+                      {"bucket", "pupil:0190a000-0000-7000-8000-0000000000e9"}}),
+                 kDenied, "permission_denied", {"own dossier"});
   expect_failure(put({{"type", "signoff"},
                       {"placement", "0190a000-0000-7000-8000-0000000000a1"},
                       {"covers", {activity}},

@@ -88,7 +88,6 @@ TEST_CASE("dossier: cross-entity rules are enforced", "[dossier][validation]") {
   ReflectionDraft on_activity;
   on_activity.experiences = {act};  // an activity is not an experience
   CHECK_THAT(dossier.reflect(on_activity).error().message, Catch::Contains("expected experience"));
-  CHECK(dossier.comment(act, "goed").error().code == WX_PERMISSION_DENIED);
   ExperienceDraft extra_twice;
   extra_twice.activity = act;
   extra_twice.note = "a";
@@ -114,4 +113,43 @@ TEST_CASE("dossier: a teacher's comment goes into the dossier of what it comment
   CHECK_FALSE(doc.contains("author"));  // no roster on this replica: no dangling author
   CHECK(Dossier(*teacher).comment("0190a000-0000-7000-8000-00000000dead", "x").error().code ==
         WX_INVALID_ARGUMENT);
+}
+
+TEST_CASE("dossier: a pupil answers a mentor's comment, threaded, dated by the library",
+          "[dossier][dialogue]") {
+  test::TempDir dir;
+  ManualClockSource clock(test::kStartMillis);
+  auto pupil = test::open_replica(dir.file("p.db"), clock, test::pupil_identity());
+  ActivityPlan p;
+  p.kind = "interview";
+  std::string act = expect_ok(Dossier(*pupil).plan_activity(p));
+  auto teacher = test::open_replica(
+      dir.file("t.db"), clock,
+      test::role_identity("teacher", "", "0190a000-0000-7000-8000-0000000000ee"));
+  expect_ok(teacher->apply(expect_ok(pupil->changes_since(0))));
+  std::string question = expect_ok(Dossier(*teacher).comment(act, "Wie ga je interviewen?"));
+  CHECK(expect_ok(teacher->get(question))["written_at"] == "2026-11-30T00:53:20Z");
+
+  expect_ok(pupil->apply(expect_ok(teacher->changes_since(0))));
+  clock.advance(3600 * 1000);
+  std::string answer = expect_ok(Dossier(*pupil).comment(question, "Mijn oom, hij is monteur."));
+  json doc = expect_ok(pupil->get(answer));
+  CHECK(doc["on"] == question);  // the reply threads under the mentor's comment
+  CHECK(doc["bucket"] == test::pupil_identity().bucket);
+  CHECK(doc["written_at"] == "2026-11-30T01:53:20Z");  // the replica's clock, an hour later
+}
+
+TEST_CASE("dossier: a pupil cannot comment in another pupil's dossier", "[dossier][dialogue]") {
+  test::TempDir dir;
+  ManualClockSource clock(test::kStartMillis);
+  auto other = test::open_replica(dir.file("o.db"), clock,
+                                  test::pupil_identity("0190a000-0000-7000-8000-000000000002"));
+  ActivityPlan p;
+  p.kind = "gastles";
+  std::string act = expect_ok(Dossier(*other).plan_activity(p));
+  auto pupil = test::open_replica(dir.file("p.db"), clock, test::pupil_identity());
+  expect_ok(pupil->apply(expect_ok(other->changes_since(0))));
+  auto refused = Dossier(*pupil).comment(act, "Ik schrijf in jouw dossier");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == WX_PERMISSION_DENIED);
 }

@@ -61,7 +61,10 @@ TEST_CASE("schema: roles follow the domain: supervisors write only comments and 
   CHECK_FALSE(Schema::may_write(*schema->type("signoff")->field("verified_at"), "pupil"));
   CHECK_FALSE(Schema::may_write(*schema->type("signoff")->field("revoked_at"), "pupil"));
   CHECK_FALSE(Schema::may_write(*schema->type("signing_key")->field("public_key"), "supervisor"));
-  CHECK_FALSE(Schema::may_write(*schema->type("comment")->field("body"), "pupil"));
+  // Comments are a dialogue: a pupil answers on their own dossier (the bucket rules keep them
+  // out of other dossiers); management reads aggregates and never comments.
+  CHECK(Schema::may_write(*schema->type("comment")->field("body"), "pupil"));
+  CHECK_FALSE(Schema::may_write(*schema->type("comment")->field("body"), "manager"));
   CHECK(Schema::may_write(*schema->type("experience")->field("note"), "pupil"));
 }
 

@@ -77,9 +77,12 @@ TEST_CASE_METHOD(Fixture, "store: roles and dossiers limit what a replica may wr
                  "[store][access]") {
   std::string a = activity();
   std::string e = experience(a);
-  Error comment = put_error({{"type", "comment"}, {"on", e}, {"body", "goed gedaan"}});
+  // A pupil comments (answers) in their own dossier, but writes nothing in another's.
+  expect_ok(replica->put({{"type", "comment"}, {"on", e}, {"body", "Dank je!"}}));
+  Error comment = put_error(
+      {{"type", "comment"}, {"on", e}, {"body", "goed gedaan"}, {"bucket", "pupil:someone-else"}});
   CHECK(comment.code == WX_PERMISSION_DENIED);
-  CHECK_THAT(comment.message, Catch::Contains("role 'pupil'"));
+  CHECK_THAT(comment.message, Catch::Contains("own dossier"));
   CHECK(put_error({{"type", "activity"}, {"kind", "interview"}, {"bucket", "pupil:someone-else"}})
             .code == WX_PERMISSION_DENIED);
   // A supervisor may comment, but not touch the pupil's own notes.

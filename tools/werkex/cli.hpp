@@ -99,6 +99,7 @@ struct Command {
 // The command groups, one per source file, in the order the usage text lists them.
 std::vector<Command> entity_commands();
 std::vector<Command> cycle_commands();
+std::vector<Command> todo_commands();
 std::vector<Command> sync_commands();
 std::vector<Command> server_commands();
 std::vector<Command> blob_commands();

@@ -1,5 +1,5 @@
 // The dossier cycle as verbs (werkex::Dossier): activity, prepare, experience, reflect,
-// next-step, contact, comment, and cycle to see where activities stand.
+// next-step, contact, comment, reply, and cycle to see where activities stand.
 #include <algorithm>
 
 #include "cli.hpp"
@@ -80,6 +80,19 @@ Outcome cmd_contact(Context& ctx, const Args& args) {
 
 Outcome cmd_comment(Context& ctx, const Args& args) {
   return print_id(ctx, Dossier(*ctx.replica).comment(args.value("on"), args.value("body")));
+}
+
+// A reply is a comment on a comment; naming something else is a slip worth saying so.
+Outcome cmd_reply(Context& ctx, const Args& args) {
+  const std::string& on = args.operands()[0];
+  auto target = ctx.replica->get(on);
+  if (!target && target.error().code == WX_NOT_FOUND)
+    return make_error(WX_INVALID_ARGUMENT, "reply: no comment " + on + " on this replica");
+  if (!target) return target.error();
+  if (target->value("type", "") != "comment")
+    return make_error(WX_INVALID_ARGUMENT,
+                      "reply: " + on + " is not a comment (use 'comment --on' for an entry)");
+  return print_id(ctx, Dossier(*ctx.replica).comment(on, args.operands()[1]));
 }
 
 Outcome cmd_cycle(Context& ctx, const Args& args) {
@@ -177,12 +190,20 @@ std::vector<Command> cycle_commands() {
        cmd_contact},
       {"comment",
        "--on ID --body X",
-       "Comment on a dossier entry (teachers, counsellors, supervisors), in the entry's dossier.",
+       "Comment on a dossier entry, in the entry's dossier (staff; pupils on their own).",
        {needed("on"), needed("body")},
        0,
        0,
        true,
        cmd_comment},
+      {"reply",
+       "COMMENT-ID TEXT",
+       "Answer a comment: the reply threads under it (pupils on their own dossier).",
+       {},
+       2,
+       2,
+       true,
+       cmd_reply},
       {"cycle",
        "[ID] [--bucket B]",
        "Print the cycle phases of one activity, or of every activity in a dossier (default:\n"

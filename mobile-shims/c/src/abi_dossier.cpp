@@ -1,9 +1,10 @@
-// The C ABI over the dossier cycle (werkex/dossier.hpp): each draft comes as the new
-// entity's fields; the ones the operation names are taken out and type-checked, the rest go
-// on as `extra` for the schema to judge.
+// The C ABI over the dossier cycle (werkex/dossier.hpp) and the to-do list (werkex/todo.hpp): each
+// draft comes as the new entity's fields; the ones the operation names are taken out and
+// type-checked, the rest go on as `extra` for the schema to judge.
 #include "abi_internal.hpp"
 #include "json_args.hpp"
 #include "werkex/dossier.hpp"
+#include "werkex/todo.hpp"
 
 using namespace werkex;
 using namespace werkex::abi;
@@ -138,6 +139,16 @@ wx_buffer* wx_dossier_cycles(wx_replica* replica, const char* bucket, wx_error* 
         for (const CyclePhase& p : phases) out.push_back(p.to_json());
         return out.dump();
       });
+}
+
+wx_buffer* wx_dossier_todo(wx_replica* replica, const char* today, wx_error* out_error) {
+  return text_call(replica, out_error, "wx_dossier_todo",
+                   [&](ReplicaCore& core) -> Result<std::string> {
+                     TodoOptions options;
+                     options.today = today ? today : "";
+                     WX_ASSIGN_OR_RETURN(auto items, todo_list(*core.replica, options));
+                     return todo_json(items).dump();
+                   });
 }
 
 }  // extern "C"

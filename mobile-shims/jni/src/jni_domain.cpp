@@ -62,6 +62,12 @@ JNIEXPORT jbyteArray JNICALL Java_nl_werkex_Native_dossierCycles(JNIEnv* env, jc
                    [&](const char* b, wx_error* e) { return wx_dossier_cycles(replica(h), b, e); });
 }
 
+JNIEXPORT jbyteArray JNICALL Java_nl_werkex_Native_dossierTodo(JNIEnv* env, jclass, jlong h,
+                                                               jbyteArray today) {
+  return text_call(env, today,
+                   [&](const char* t, wx_error* e) { return wx_dossier_todo(replica(h), t, e); });
+}
+
 // ---- Blobs ----------------------------------------------------------------------------------
 
 JNIEXPORT jbyteArray JNICALL Java_nl_werkex_Native_blobAttach(JNIEnv* env, jclass, jlong h,

@@ -83,6 +83,9 @@ class Dossier {
   Result<std::string> reflect(const ReflectionDraft& draft);
   Result<std::string> choose_next_step(const NextStepDraft& draft);
   Result<std::string> add_contact(const std::string& name, json extra = json::object());
+  // A comment on `on`, in the dossier `on` lives in; `on` may be a comment (a reply: staff
+  // answer pupils and pupils answer staff, on their own dossier only). written_at is set
+  // from this replica's clock.
   Result<std::string> comment(const std::string& on, const std::string& body);
 
   // Where the activity stands in the cycle, derived from the stored entities.

@@ -19,6 +19,18 @@ public struct CyclePhase: Codable, Equatable, Sendable {
     }
 }
 
+/// One item of a person's to-do list (werkex/todo.hpp): `kind` is a stable id
+/// ("prepare_activity", "answer_comment", "signoff_waiting", …), `due` is "YYYY-MM-DD" or ""
+/// and `text` is Dutch, ready to show or to put in a local notification.
+public struct TodoItem: Codable, Equatable, Sendable {
+    public let kind: String
+    public let entity: String
+    /// The pupil's person id.
+    public let pupil: String
+    public let due: String
+    public let text: String
+}
+
 /// The cycle of handvat 12 as operations on a replica. Each takes the new entity's fields (the
 /// schema's names; any further schema field of the type may be given) as JSON text or as an
 /// Encodable value, and returns the new entity's id. A view: as thread-safe as the replica.
@@ -107,6 +119,16 @@ public struct Dossier: Sendable {
             try checkData { wx_dossier_cycles(replica.handle, bucket, $0) }
         }
         return try decodeJSON([CyclePhase].self, from: data, code: .internal)
+    }
+
+    /// This device's person's to-do list, computed from the replica alone, items with a due
+    /// date first. `today` is "YYYY-MM-DD" (nil: the replica clock's date). Recompute it after
+    /// each sync and once a day; schedule local notifications for the items with a due date.
+    public func todo(today: String? = nil) throws -> [TodoItem] {
+        let data = try withOptionalCString(today) { today in
+            try checkData { wx_dossier_todo(replica.handle, today, $0) }
+        }
+        return try decodeJSON([TodoItem].self, from: data, code: .internal)
     }
 
     private typealias Create = (OpaquePointer, UnsafePointer<CChar>, ErrorPointer?)

@@ -54,6 +54,16 @@ public final class Dossier {
         h -> Native.text(Native.dossierCycles(h, Native.utf8(bucketOrNull))));
   }
 
+  /**
+   * This device's person's to-do list, computed from the replica alone: a JSON array of
+   * {"kind","entity","pupil","due","text"} (see wx_dossier_todo). {@code todayOrNull} is
+   * "YYYY-MM-DD"; null takes the replica clock's date. Recompute it after each sync and once a
+   * day, and schedule local notifications for the items with a due date.
+   */
+  public String todo(String todayOrNull) throws WerkexException {
+    return replica.handle.call(h -> Native.text(Native.dossierTodo(h, Native.utf8(todayOrNull))));
+  }
+
   private String create(int operation, String json) throws WerkexException {
     return replica.handle.call(
         h -> Native.text(Native.dossierCreate(h, operation, Native.utf8(json))));

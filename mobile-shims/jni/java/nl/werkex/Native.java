@@ -198,6 +198,8 @@ final class Native {
 
   static native byte[] dossierCycles(long replica, byte[] bucket) throws WerkexException;
 
+  static native byte[] dossierTodo(long replica, byte[] today) throws WerkexException;
+
   static native byte[] signoffSign(long replica, byte[] statement) throws WerkexException;
 
   static native byte[] signoffRequest(long replica, byte[] statement) throws WerkexException;

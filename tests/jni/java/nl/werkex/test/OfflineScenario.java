@@ -60,6 +60,7 @@ final class OfflineScenario {
       errors(phone, contact);
       throwingObserver(phone);
       bundles(dir, phone);
+      todo(phone.dossier());
     }
     closing(dir);
   }
@@ -95,6 +96,27 @@ final class OfflineScenario {
     List<Object> cycles = MiniJson.array(d.cycles(null));
     eq(1, cycles.size(), "one cycle in the own dossier");
     return activity;
+  }
+
+  // The to-do list on a fixed day: a day at the garage three days away asks for its
+  // preparation, and the preparation takes the item away.
+  private static void todo(Dossier d) throws Exception {
+    String garage = d.planActivity("{\"kind\": \"meeloopdag\", \"title\": \"Garage\","
+        + " \"planned_date\": \"2026-12-04\"}");
+    Map<String, Object> item = null;
+    for (Object o : MiniJson.array(d.todo("2026-12-01"))) {
+      Map<String, Object> i = Devices.asObject(o);
+      if (garage.equals(i.get("entity"))) item = i;
+    }
+    isTrue(item != null, "the garage day is on the list");
+    eq("prepare_activity", item.get("kind"), "kind");
+    eq("2026-12-04", item.get("due"), "due on the day itself");
+    eq("Bereid 'Garage' voor: het staat gepland op 2026-12-04.", item.get("text"), "Dutch text");
+    isTrue(!d.todo("2026-11-20").contains(garage), "a week before it is not close yet");
+    isTrue(d.todo(null).startsWith("["), "today from the replica clock");
+    fails(ErrorCode.INVALID_ARGUMENT, () -> d.todo("4 december"), "not a date");
+    d.prepare("{\"activity\": \"" + garage + "\", \"want_to_find_out\": \"wat doet een monteur\"}");
+    isTrue(!d.todo("2026-12-01").contains(garage), "prepared: off the list");
   }
 
   private static void queries(Replica r, String activity) throws Exception {
@@ -215,6 +237,7 @@ final class OfflineScenario {
     r.close();
     fails(ErrorCode.CLOSED, () -> r.get("x"), "get after close");
     fails(ErrorCode.CLOSED, () -> d.cycles(null), "a view after close");
+    fails(ErrorCode.CLOSED, () -> d.todo(null), "the to-do list after close");
     fails(ErrorCode.CLOSED, () -> r.blobs().status(), "blobs after close");
 
     Replica s = Replica.open(dir.resolve("closing2.db").toString());

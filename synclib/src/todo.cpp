@@ -1,0 +1,125 @@
+// The to-do list's entry point and shared helpers (werkex/todo.hpp).
+#include <algorithm>
+#include <cstdio>
+#include <tuple>
+
+#include "todo_detail.hpp"
+#include "werkex/signoff.hpp"
+
+namespace werkex {
+
+namespace todo_detail {
+
+std::string str(const json& doc, const char* key) {
+  auto it = doc.find(key);
+  return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+int64_t day_of(const std::string& d) {
+  if (d.size() < 10 || d[4] != '-' || d[7] != '-') return -1;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (d[i] < '0' || d[i] > '9') return -1;
+  int64_t y = std::stoi(d.substr(0, 4)), m = std::stoi(d.substr(5, 2));
+  int64_t day = std::stoi(d.substr(8, 2));
+  if (m < 1 || m > 12 || day < 1 || day > 31) return -1;
+  // Howard Hinnant's days_from_civil.
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+std::string date_of_day(int64_t z) {
+  // Howard Hinnant's civil_from_days.
+  z += 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  int64_t y = yoe + era * 400 + (m <= 2);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(y), static_cast<int>(m),
+                static_cast<int>(d));
+  return buf;
+}
+
+std::string excerpt(const std::string& text, size_t max) {
+  if (text.size() <= max) return text;
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut) + "…";
+}
+
+std::string name_of(const Replica& replica, const std::string& person) {
+  if (person.empty()) return "";
+  auto doc = replica.get(person);
+  return doc ? str(*doc, "name") : std::string();
+}
+
+Result<std::set<std::string>> signed_now(const Replica& replica, const std::string& bucket) {
+  Query q;
+  q.type = "signoff";
+  q.bucket = bucket;
+  WX_ASSIGN_OR_RETURN(auto signoffs, replica.list(q));
+  std::set<std::string> out;
+  for (const json& s : signoffs) {
+    WX_ASSIGN_OR_RETURN(SignoffStatus st, signoff_status(replica, str(s, "id")));
+    if (st.state != SignoffState::valid && st.state != SignoffState::pending) continue;
+    for (const json& c : s.value("covers", json::array()))
+      if (c.is_string()) out.insert(c.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace todo_detail
+
+namespace td = todo_detail;
+
+json TodoItem::to_json() const {
+  return {{"kind", kind}, {"entity", entity}, {"pupil", pupil}, {"due", due}, {"text", text}};
+}
+
+json todo_json(const std::vector<TodoItem>& items) {
+  json out = json::array();
+  for (const TodoItem& i : items) out.push_back(i.to_json());
+  return out;
+}
+
+Result<std::vector<TodoItem>> todo_list(Replica& replica, const TodoOptions& options) {
+  std::string today = options.today.empty()
+                          ? rfc3339_utc(replica.clock().physical_millis()).substr(0, 10)
+                          : options.today;
+  int64_t day = td::day_of(today);
+  if (day < 0 || today.size() != 10)
+    return make_error(WX_INVALID_ARGUMENT,
+                      "todo: today must be a date YYYY-MM-DD, got '" + today + "'");
+  const Identity& me = replica.identity();
+  std::string person = options.person.empty() ? me.user : options.person;
+  std::string role = options.role;
+  if (role.empty()) {
+    auto doc = replica.get(person);
+    role = person == me.user || !doc ? me.role : td::str(*doc, "role");
+  }
+  td::Scope scope{replica, today, day};
+  std::vector<TodoItem> items;
+  if (role == "pupil") {
+    WX_RETURN_IF_ERROR(td::pupil_gaps(scope, person, "", td::View::pupil, items));
+    if (person == me.user) WX_RETURN_IF_ERROR(td::refused_items(scope, person, items));
+  } else if (role == "teacher") {
+    WX_RETURN_IF_ERROR(td::mentor_items(scope, person, items));
+  } else if (role == "supervisor") {
+    WX_RETURN_IF_ERROR(td::supervisor_items(scope, person, items));
+  }
+  std::sort(items.begin(), items.end(), [](const TodoItem& a, const TodoItem& b) {
+    return std::tuple(a.due.empty(), a.due, a.pupil, a.kind, a.entity) <
+           std::tuple(b.due.empty(), b.due, b.pupil, b.kind, b.entity);
+  });
+  return items;
+}
+
+}  // namespace werkex
