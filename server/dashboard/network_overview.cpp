@@ -34,26 +34,6 @@ std::string name_in(const std::map<std::string, json>& docs, const std::string& 
   return it == docs.end() ? "" : text_of(it->second, "name");
 }
 
-json placement_json(const json& p, const std::map<std::string, json>& people,
-                    const std::map<std::string, json>& companies, const std::string& today) {
-  const std::string start = text_of(p, "start_date"), end = text_of(p, "end_date");
-  return {{"id", text_of(p, "id")},
-          {"pupil", text_of(p, "pupil")},
-          {"pupil_name", name_in(people, text_of(p, "pupil"))},
-          {"company", text_of(p, "company")},
-          {"company_name", name_in(companies, text_of(p, "company"))},
-          {"supervisor", text_of(p, "supervisor")},
-          {"supervisor_name", name_in(people, text_of(p, "supervisor"))},
-          {"start_date", start},
-          {"end_date", end},
-          {"start_label", exporter::dutch_date(start)},
-          {"end_label", exporter::dutch_date(end)},
-          {"kind", text_of(p, "kind")},
-          {"kind_label", exporter::enum_label("placement_kind", text_of(p, "kind"))},
-          {"running", start <= today && today <= end},
-          {"days_left", days_between(today, end)}};
-}
-
 struct CompanyTally {
   size_t placements = 0;
   std::set<std::string> pupils, pupils_ever, supervisors;
@@ -78,6 +58,25 @@ json company_json(const json& c, const CompanyTally& t, const std::map<std::stri
 
 }  // namespace
 
+json placement_json(const json& p, const NameOf& name_of, const std::string& today) {
+  const std::string start = text_of(p, "start_date"), end = text_of(p, "end_date");
+  return {{"id", text_of(p, "id")},
+          {"pupil", text_of(p, "pupil")},
+          {"pupil_name", name_of(text_of(p, "pupil"))},
+          {"company", text_of(p, "company")},
+          {"company_name", name_of(text_of(p, "company"))},
+          {"supervisor", text_of(p, "supervisor")},
+          {"supervisor_name", name_of(text_of(p, "supervisor"))},
+          {"start_date", start},
+          {"end_date", end},
+          {"start_label", exporter::dutch_date(start)},
+          {"end_label", exporter::dutch_date(end)},
+          {"kind", text_of(p, "kind")},
+          {"kind_label", exporter::enum_label("placement_kind", text_of(p, "kind"))},
+          {"running", start <= today && today <= end},
+          {"days_left", days_between(today, end)}};
+}
+
 Result<json> network_overview(const Replica& r, const DashboardScope& scope,
                               const std::string& today, int within) {
   WX_RETURN_IF_ERROR(scope.may_see_network());
@@ -86,6 +85,10 @@ Result<json> network_overview(const Replica& r, const DashboardScope& scope,
   WX_ASSIGN_OR_RETURN(auto companies, by_id(r, scope.school_bucket, "company"));
   WX_ASSIGN_OR_RETURN(auto people, by_id(r, scope.school_bucket, "person"));
   WX_ASSIGN_OR_RETURN(auto placements, by_id(r, scope.school_bucket, "placement"));
+  const NameOf name_of = [&](const std::string& id) {
+    std::string n = name_in(people, id);
+    return n.empty() ? name_in(companies, id) : n;
+  };
   std::map<std::string, CompanyTally> tally;
   json this_year = json::array(), ending = json::array();
   for (const auto& [id, p] : placements) {
@@ -95,7 +98,7 @@ Result<json> network_overview(const Replica& r, const DashboardScope& scope,
     if (text_of(p, "end_date") < year.first || text_of(p, "start_date") > year.last) continue;
     ++t.placements;
     t.pupils.insert(text_of(p, "pupil"));
-    json pj = placement_json(p, people, companies, today);
+    json pj = placement_json(p, name_of, today);
     if (pj["running"] == true && pj["days_left"].get<long>() <= within) ending.push_back(pj);
     this_year.push_back(std::move(pj));
   }

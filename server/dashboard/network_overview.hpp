@@ -17,12 +17,19 @@
 // `today` that is not a date. Reads the school bucket only (no dossier); one list per type.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "dashboard_scope.hpp"
 #include "werkex/store.hpp"
 
 namespace werkex::dashboard {
+
+// The name of a person or company entity by id ("" when unknown).
+using NameOf = std::function<std::string(const std::string&)>;
+
+// One placement as <placement> above, `today` deciding running and days_left.
+json placement_json(const json& placement, const NameOf& name_of, const std::string& today);
 
 Result<json> network_overview(const Replica& dossiers, const DashboardScope& scope,
                               const std::string& today, int ending_within_days);

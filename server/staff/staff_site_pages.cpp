@@ -1,10 +1,12 @@
-// StaffSite's pages: the front door (/, /inloggen), the password page, the placeholders the
-// dashboard views replace, and add_page / add_json, which put any view behind a session.
+// StaffSite's pages: the front door (/, /inloggen), the password page, the views' own pages
+// (counsellor_pages.hpp, supervisor_page.hpp), and add_page / add_json, which put any view behind a
+// session.
 #include <algorithm>
 
 #include "counsellor_pages.hpp"
 #include "staff_http.hpp"
 #include "staff_site.hpp"
+#include "supervisor_page.hpp"
 
 namespace werkex::server {
 
@@ -12,21 +14,6 @@ namespace {
 
 bool allowed(const std::vector<std::string>& roles, const std::string& role) {
   return roles.empty() || std::find(roles.begin(), roles.end(), role) != roles.end();
-}
-
-// Pages still to be built by the dashboard views (issue 12): pattern, title, nav, roles. A
-// view that is done registers its own page with add_page and leaves this list.
-struct Placeholder {
-  const char* pattern;
-  const char* title;
-  const char* nav;
-  std::vector<std::string> roles;
-};
-const std::vector<Placeholder>& placeholders() {
-  static const std::vector<Placeholder> list = {
-      {"/begeleider", "Mijn stagiairs", "/begeleider", {"supervisor"}},
-  };
-  return list;
 }
 
 const char* kPasswordForm = R"(<p>Met een wachtwoord log je voortaan in zonder nieuwe code: je
@@ -105,13 +92,7 @@ void StaffSite::register_page_routes(http::Router& router) {
         return Result<StaffPage>(StaffPage{"Wachtwoord instellen", "", kPasswordForm, {}});
       });
   register_counsellor_pages(*this, router);
-  for (const Placeholder& ph : placeholders()) {
-    StaffPage page{
-        ph.title, ph.nav, "<p class=\"wx-placeholder\">Deze pagina wordt gebouwd.</p>", {}};
-    add_page(router, ph.pattern, ph.roles,
-             [page](const StaffPrincipal&, const http::Request&, const http::RouteParams&,
-                    http::RequestLog&) { return Result<StaffPage>(page); });
-  }
+  register_supervisor_pages(*this, router);
 }
 
 }  // namespace werkex::server

@@ -2,7 +2,8 @@
 against the real werkex-server with the demo school: the counsellor signs in, sees the
 network, adds a company and a placement through the forms and issues the placement's
 sign-off codes; a forged cross-site POST from another page is refused and writes nothing;
-the manager sees the aggregates with no pupil's name and the demo's small groups hidden.
+the manager sees the aggregates with no pupil's name and the demo's small groups hidden;
+the supervisor sees her running placement on Mijn stagiairs, not the ended one.
 Every page: no console error, fits a phone, screenshots at both widths; the Netwerk and
 Directie screenshots are copied to docs/screenshots/ when --docs is given.
 """
@@ -96,6 +97,18 @@ def manager_part(checks, browser, server, docs):
     if docs:
         shutil.copy(os.path.join(browser.screenshot_dir, "staff-directie-desktop.png"),
                     os.path.join(docs, "directie.png"))
+    sh.sign_out(browser)
+
+
+def supervisor_part(checks, browser, server):
+    sh.sign_in(browser, server.url, server.codes["Ans Bakker"], "/begeleider")
+    text = sh.text_of(browser, "#wx-placements")
+    checks.check("Bistro Noord" in text and "Sem" in text,
+                 "the supervisor sees her running placement", text)
+    checks.check("Garage Van Dam" not in text, "not the placement that ended long ago", text)
+    status = browser.js("return fetch('/v1/staff/aggregates').then(r => r.status)")
+    checks.check(status == 403, "the supervisor gets no aggregates", status)
+    sh.check_page(checks, browser, "begeleider")
 
 
 def run(args):
@@ -108,6 +121,7 @@ def run(args):
                 wb.Browser(args.screenshots) as browser:
             counsellor_part(checks, browser, server, work, args.docs)
             manager_part(checks, browser, server, args.docs)
+            supervisor_part(checks, browser, server)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return checks.finish()
