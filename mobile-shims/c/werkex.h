@@ -350,9 +350,17 @@ WX_API wx_buffer* WX_NULLABLE wx_dossier_add_contact(wx_replica* replica, const 
  * an entity of this replica. */
 WX_API wx_buffer* WX_NULLABLE wx_dossier_comment(wx_replica* replica, const char* on,
                                                  const char* body, wx_error* WX_NULLABLE out_error);
-/* Where an activity stands: {"activity","kind","prepared","experiences","reflected",
- * "next_step_chosen","signed_off"}; wx_dossier_cycles: an array of those for every
- * activity of `bucket` (NULL: this replica's own dossier), oldest first. */
+/* Takes an experience (one recorded without an activity: it happened unplanned) into
+ * `activity_id` of the same dossier; WX_INVALID_ARGUMENT when either id is not what it says
+ * or the two are in different dossiers. */
+WX_API bool wx_dossier_link_experience(wx_replica* replica, const char* experience_id,
+                                       const char* activity_id, wx_error* WX_NULLABLE out_error);
+/* Where an activity stands: {"activity","kind","prepared","experiences","experience_ids",
+ * "reflected","next_step_chosen","signoff","signed_off"}: "signoff" is the best status of the
+ * sign-offs covering it (valid, pending, stale, refused, invalid, revoked; "" for none) and
+ * signed_off is true only for "valid". wx_dossier_cycles: an array of those for every
+ * activity of `bucket` (NULL: this replica's own dossier), oldest first, then one with
+ * "activity": null and "kind": "unplanned" for the experiences without an activity. */
 WX_API wx_buffer* WX_NULLABLE wx_dossier_cycle(wx_replica* replica, const char* activity_id,
                                                wx_error* WX_NULLABLE out_error);
 WX_API wx_buffer* WX_NULLABLE wx_dossier_cycles(wx_replica* replica, const char* WX_NULLABLE bucket,

@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "werkex/ids.hpp"
+#include "werkex/signoff.hpp"
 
 namespace werkex {
 
@@ -16,12 +17,25 @@ void set_if(json& doc, const char* key, const std::vector<std::string>& v) {
   if (!v.empty()) doc[key] = v;
 }
 
+// Lower is better: the status a cycle shows when several sign-offs cover it.
+int signoff_rank(const std::string& state) {
+  static const char* const order[] = {"valid", "pending", "stale", "refused", "invalid", "revoked"};
+  for (int i = 0; i < 6; ++i)
+    if (state == order[i]) return i;
+  return 6;
+}
+
 }  // namespace
 
 json CyclePhase::to_json() const {
-  return {{"activity", activity},    {"kind", kind},
-          {"prepared", prepared},    {"experiences", experiences},
-          {"reflected", reflected},  {"next_step_chosen", next_step_chosen},
+  return {{"activity", activity.empty() ? json() : json(activity)},
+          {"kind", kind},
+          {"prepared", prepared},
+          {"experiences", experiences},
+          {"experience_ids", experience_ids},
+          {"reflected", reflected},
+          {"next_step_chosen", next_step_chosen},
+          {"signoff", signoff},
           {"signed_off", signed_off}};
 }
 
@@ -67,12 +81,10 @@ Result<std::string> Dossier::prepare(const PreparationDraft& d) {
 }
 
 Result<std::string> Dossier::record_experience(const ExperienceDraft& d) {
-  if (d.activity.empty())
-    return make_error(WX_INVALID_ARGUMENT, "experience: name the activity it belongs to");
-  json doc = {
-      {"activity", d.activity},
-      {"occurred_at",
-       d.occurred_at.empty() ? rfc3339_utc(replica_.clock().physical_millis()) : d.occurred_at}};
+  json doc = {{"occurred_at", d.occurred_at.empty()
+                                  ? rfc3339_utc(replica_.clock().physical_millis())
+                                  : d.occurred_at}};
+  set_if(doc, "activity", d.activity);
   set_if(doc, "note", d.note);
   set_if(doc, "emotion", d.emotion);
   set_if(doc, "photos", d.photos);
@@ -126,6 +138,39 @@ Result<std::string> Dossier::comment(const std::string& on, const std::string& b
   return create("comment", doc, json::object());
 }
 
+// The cycle facts of `exps` (experiences of one bucket) into `c`.
+Status Dossier::follow_experiences(const std::string& bucket, const std::vector<json>& exps,
+                                   CyclePhase& c) {
+  c.experiences = exps.size();
+  std::vector<json> sigs;
+  for (const json& e : exps) {
+    c.experience_ids.push_back(e["id"]);
+    WX_ASSIGN_OR_RETURN(auto refl,
+                        replica_.list(Query::where("reflection", bucket, "experiences", e["id"])));
+    for (const json& r : refl) {
+      c.reflected = true;
+      WX_ASSIGN_OR_RETURN(auto steps,
+                          replica_.list(Query::where("next_step", bucket, "reflection", r["id"])));
+      if (!steps.empty()) c.next_step_chosen = true;
+    }
+    WX_ASSIGN_OR_RETURN(auto covering,
+                        replica_.list(Query::where("signoff", bucket, "covers", e["id"])));
+    sigs.insert(sigs.end(), covering.begin(), covering.end());
+  }
+  if (!c.activity.empty()) {
+    WX_ASSIGN_OR_RETURN(auto covering,
+                        replica_.list(Query::where("signoff", bucket, "covers", c.activity)));
+    sigs.insert(sigs.end(), covering.begin(), covering.end());
+  }
+  for (const json& so : sigs) {
+    WX_ASSIGN_OR_RETURN(SignoffStatus st, signoff_status(replica_, so["id"]));
+    const std::string state = signoff_state_name(st.state);
+    if (c.signoff.empty() || signoff_rank(state) < signoff_rank(c.signoff)) c.signoff = state;
+  }
+  c.signed_off = c.signoff == "valid";
+  return Status::ok();
+}
+
 Result<CyclePhase> Dossier::cycle(const std::string& activity) {
   WX_ASSIGN_OR_RETURN(json a, replica_.get(activity));
   if (a.value("type", "") != "activity")
@@ -139,20 +184,7 @@ Result<CyclePhase> Dossier::cycle(const std::string& activity) {
   c.prepared = !preps.empty();
   WX_ASSIGN_OR_RETURN(auto exps,
                       replica_.list(Query::where("experience", bucket, "activity", activity)));
-  c.experiences = exps.size();
-  for (const json& e : exps) {
-    WX_ASSIGN_OR_RETURN(auto refl,
-                        replica_.list(Query::where("reflection", bucket, "experiences", e["id"])));
-    for (const json& r : refl) {
-      c.reflected = true;
-      WX_ASSIGN_OR_RETURN(auto steps,
-                          replica_.list(Query::where("next_step", bucket, "reflection", r["id"])));
-      if (!steps.empty()) c.next_step_chosen = true;
-    }
-    WX_ASSIGN_OR_RETURN(auto sigs,
-                        replica_.list(Query::where("signoff", bucket, "covers", e["id"])));
-    if (!sigs.empty()) c.signed_off = true;
-  }
+  WX_RETURN_IF_ERROR(follow_experiences(bucket, exps, c));
   return c;
 }
 
@@ -167,7 +199,29 @@ Result<std::vector<CyclePhase>> Dossier::cycles(const std::string& bucket) {
     WX_ASSIGN_OR_RETURN(CyclePhase c, cycle(a["id"].get<std::string>()));
     out.push_back(std::move(c));
   }
+  q.type = "experience";
+  WX_ASSIGN_OR_RETURN(auto exps, replica_.list(q));
+  std::vector<json> unplanned;
+  for (json& e : exps)
+    if (e.value("activity", json()).is_null()) unplanned.push_back(std::move(e));
+  if (!unplanned.empty()) {
+    CyclePhase c;
+    c.kind = "unplanned";
+    WX_RETURN_IF_ERROR(follow_experiences(b, unplanned, c));
+    out.push_back(std::move(c));
+  }
   return out;
+}
+
+Status Dossier::link_experience(const std::string& experience, const std::string& activity) {
+  WX_ASSIGN_OR_RETURN(json e, replica_.get(experience));
+  if (e.value("type", "") != "experience")
+    return make_error(WX_INVALID_ARGUMENT, experience + " is not an experience");
+  WX_ASSIGN_OR_RETURN(json a, replica_.get(activity));
+  if (a.value("type", "") != "activity")
+    return make_error(WX_INVALID_ARGUMENT, activity + " is not an activity");
+  // The schema's same_bucket rule refuses an activity of another dossier.
+  return replica_.put({{"id", experience}, {"activity", activity}}).status();
 }
 
 }  // namespace werkex

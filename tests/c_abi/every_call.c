@@ -78,6 +78,7 @@ int every_replica_call(wx_replica* r, wx_transport* t, wx_error_code want, bool 
   BUF(wx_dossier_choose_next_step(r, "{\"reflection\":\"x\",\"description\":\"d\"}", e));
   BUF(wx_dossier_add_contact(r, "{\"name\":\"Piet\"}", e));
   BUF(wx_dossier_comment(r, id, "Mooi", e));
+  BOOL(wx_dossier_link_experience(r, id, id, e));
   BUF(wx_dossier_cycle(r, id, e));
   BUF(wx_dossier_cycles(r, NULL, e));
   BUF(wx_dossier_todo(r, NULL, e));

@@ -88,6 +88,26 @@ void scenario_dossier_cycle(void) {
   free(by_bucket);
   free(cycles);
 
+  /* An experience that happened unplanned: no activity, shown apart, then taken into one. */
+  char* loose = TAKE(
+      wx_dossier_record_experience(r, "{\"note\":\"De buurvrouw liet haar kapsalon zien\"}", &err));
+  cycles = TAKE(wx_dossier_cycles(r, NULL, &err));
+  CHECK_HAS(cycles, "\"activity\":null");
+  CHECK_HAS(cycles, "\"kind\":\"unplanned\"");
+  CHECK_HAS(cycles, loose);
+  free(cycles);
+  CHECK_FAILS(wx_dossier_link_experience(r, loose, prep, &err), WX_INVALID_ARGUMENT);
+  CHECK_FAILS(wx_dossier_link_experience(r, act, act2, &err), WX_INVALID_ARGUMENT);
+  CHECK_OK(wx_dossier_link_experience(r, loose, act2, &err));
+  cycles = TAKE(wx_dossier_cycles(r, NULL, &err));
+  CHECK_HASNT(cycles, "unplanned");
+  free(cycles);
+  cycle = TAKE(wx_dossier_cycle(r, act2, &err));
+  CHECK_HAS(cycle, loose);
+  CHECK_HAS(cycle, "\"signoff\":\"\"");
+  free(cycle);
+  free(loose);
+
   /* Contacts; refused input. */
   char* contact = TAKE(wx_dossier_add_contact(
       r, "{\"name\":\"Kok Ahmed\",\"role\":\"chef\",\"consent\":true}", &err));
@@ -96,8 +116,8 @@ void scenario_dossier_cycle(void) {
   free(doc);
   uint64_t n = 0, written = 0;
   CHECK_OK(wx_replica_count(r, NULL, &written, &err));
-  CHECK(written ==
-        8); /* 2 activities, preparation, 2 experiences, reflection, next step, contact */
+  /* 2 activities, preparation, 3 experiences, reflection, next step, contact */
+  CHECK(written == 9);
   /* "name" is required: a contact without one is refused, not stored with an empty name. */
   CHECK_FAILS_BUF(wx_dossier_add_contact(r, "{\"role\":\"chef\"}", &err), WX_INVALID_ARGUMENT);
   CHECK_FAILS_BUF(

@@ -204,3 +204,38 @@ TEST_CASE("cycle: an edit is kept as lost even when the other device edited twic
   CHECK(said["restored"]["replica"] == pick);
   CHECK_FALSE(pc.ok_json({"get", act}).contains("_conflicts"));
 }
+
+// Issue 13: "je elk moment overkomen" — an experience needs no planned activity. It shows in
+// `cycle` apart from the activities, can be reflected on as it is, and later taken into one.
+TEST_CASE("cycle: pupil records an unplanned experience and links it to an activity later",
+          "[cli][cycle]") {
+  werkex::test::TempDir dir;
+  Device d(dir.file("pupil.db"));
+  d.ok({"init", "--user", kPupil, "--role", "pupil"});
+  const std::string loose =
+      d.ok({"experience", "--note", "Mijn oom liet zien hoe hij een dak repareert", "--emotion",
+            "nieuwsgierig"});
+  json phases = d.ok_json({"cycle"});
+  REQUIRE(phases.size() == 1);
+  CHECK(phases[0]["activity"].is_null());
+  CHECK(phases[0]["kind"] == "unplanned");
+  CHECK(phases[0]["experience_ids"] == json::array({loose}));
+  CHECK(phases[0]["signoff"] == "");
+
+  // Taken into a reflection as it is.
+  d.ok({"reflect", "--experience", loose, "--quality", "handig"});
+  CHECK(d.ok_json({"cycle"})[0]["reflected"] == true);
+
+  // Then into an activity: the unplanned phase is gone, the activity holds it.
+  const std::string act = d.ok({"activity", "--kind", "meeloopdag", "--title", "Dakdekker"});
+  werkex::test::ProcessResult bad = d.run({"link", loose, "--activity", loose});
+  CHECK(bad.exit_code != 0);
+  CHECK(bad.err.find("not an activity") != std::string::npos);
+  CHECK(d.run({"link", loose}).exit_code != 0);  // --activity is required
+  CHECK(d.ok({"link", loose, "--activity", act}) == loose);
+  phases = d.ok_json({"cycle"});
+  REQUIRE(phases.size() == 1);
+  CHECK(phases[0]["activity"] == act);
+  CHECK(phases[0]["experiences"] == 1);
+  CHECK(phases[0]["reflected"] == true);
+}

@@ -21,7 +21,7 @@ const std::string kCounsellor = "0190a000-0000-7000-8000-0000000000c0";
 struct School {
   werkex::test::TempDir dir;
   Device school{dir.file("school.db")}, sem{dir.file("sem.db")}, ans{dir.file("ans.db")};
-  std::string pupil, supervisor, placement, exp1, exp2;
+  std::string pupil, supervisor, placement, act, exp1, exp2;
 
   std::string put(const Device& d, const json& doc) { return d.ok({"put", "--json", doc.dump()}); }
 
@@ -60,7 +60,7 @@ struct School {
       werkex::test::expect_ok(phone->set_setting("signing.secret_key", key.secret_key));
       werkex::test::expect_ok(phone->set_setting("signing.key_id", key.key_id));
     }
-    std::string act = sem.ok({"activity", "--kind", "snuffelstage", "--title", "Bakkerij"});
+    act = sem.ok({"activity", "--kind", "snuffelstage", "--title", "Bakkerij"});
     exp1 = sem.ok({"experience", "--activity", act, "--at", "2026-11-30T07:30:00Z", "--note",
                    "Deeg gekneed"});
     exp2 = sem.ok({"experience", "--activity", act, "--at", "2026-11-30T12:00:00Z", "--note",
@@ -100,6 +100,9 @@ TEST_CASE_METHOD(School, "signoff: QR hand-over offline, then both phones swap b
                     {"reason", ""},
                     {"changed", json::array()}}));
   CHECK(sem.ok_json({"get", id})["assessment"] == "Werkt netjes");
+  json cycle = sem.ok_json({"cycle", act});
+  CHECK(cycle["signoff"] == "valid");
+  CHECK(cycle["signed_off"] == true);
 
   swap_bundles();
   CHECK(ans.ok_json({"signoff-status", id}) == st);
@@ -110,6 +113,9 @@ TEST_CASE_METHOD(School, "signoff: QR hand-over offline, then both phones swap b
   json stale = sem.ok_json({"signoff-status", id});
   CHECK(stale["state"] == "stale");
   CHECK(stale["changed"] == json({exp2}));
+  cycle = sem.ok_json({"cycle", act});
+  CHECK(cycle["signoff"] == "stale");
+  CHECK(cycle["signed_off"] == false);  // a stale sign-off signs nothing off
   swap_bundles();
   CHECK(ans.ok_json({"signoff-status", id}) == stale);
 
@@ -119,6 +125,7 @@ TEST_CASE_METHOD(School, "signoff: QR hand-over offline, then both phones swap b
   REQUIRE(all.size() == 1);
   CHECK(all[0]["state"] == "revoked");
   CHECK_THAT(all[0]["reason"].get<std::string>(), Catch::Contains("verkeerde dag"));
+  CHECK(sem.ok_json({"cycle", act})["signoff"] == "revoked");
 }
 
 TEST_CASE_METHOD(School, "signoff: PIN sign-off on the pupil's phone is pending until verified",
@@ -133,6 +140,9 @@ TEST_CASE_METHOD(School, "signoff: PIN sign-off on the pupil's phone is pending 
   json doc = sem.ok_json({"get", id});
   CHECK(doc["hours"] == 4.5);
   CHECK_FALSE(doc.contains("pin_proof"));  // nothing derived from the code replicates
+  json cycle = sem.ok_json({"cycle", act});
+  CHECK(cycle["signoff"] == "pending");
+  CHECK(cycle["signed_off"] == false);  // not until the server has checked the code
 }
 
 TEST_CASE_METHOD(School, "signoff: tampered or mistyped payloads are refused clearly",

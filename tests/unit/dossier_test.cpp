@@ -76,9 +76,13 @@ TEST_CASE("dossier: cross-entity rules are enforced", "[dossier][validation]") {
   Dossier dossier(*replica);
   ReflectionDraft empty;
   CHECK(dossier.reflect(empty).error().code == WX_INVALID_ARGUMENT);
+  // An experience may happen unplanned (issue 13); linking it needs a real activity.
   ExperienceDraft loose;
   loose.note = "zonder activiteit";
-  CHECK(dossier.record_experience(loose).error().code == WX_INVALID_ARGUMENT);
+  const std::string unplanned = expect_ok(dossier.record_experience(loose));
+  CHECK(dossier.link_experience(unplanned, unplanned).error().code == WX_INVALID_ARGUMENT);
+  CHECK(dossier.link_experience("0190a000-0000-7000-8000-00000000ffff", unplanned).error().code ==
+        WX_NOT_FOUND);
   NextStepDraft orphan;
   orphan.description = "iets";
   CHECK_THAT(dossier.choose_next_step(orphan).error().message, Catch::Contains("reflection"));

@@ -51,6 +51,12 @@ Outcome cmd_experience(Context& ctx, const Args& args) {
   return print_id(ctx, Dossier(*ctx.replica).record_experience(d));
 }
 
+Outcome cmd_link(Context& ctx, const Args& args) {
+  WX_RETURN_IF_ERROR(
+      Dossier(*ctx.replica).link_experience(args.operands()[0], args.value("activity")));
+  return print_id(ctx, Result<std::string>(args.operands()[0]));
+}
+
 Outcome cmd_reflect(Context& ctx, const Args& args) {
   ReflectionDraft d;
   d.experiences = args.values("experience");
@@ -150,13 +156,23 @@ std::vector<Command> cycle_commands() {
        true,
        cmd_prepare},
       {"experience",
-       "--activity ID [--at RFC3339] [--note X] [--emotion E] [--photo SHA256]... [--json EXTRA]",
-       "Record an experience in an activity (--at defaults to now).",
-       {needed("activity"), {"at"}, {"note"}, {"emotion"}, many("photo"), extra},
+       "[--activity ID] [--at RFC3339] [--note X] [--emotion E] [--photo SHA256]... [--json "
+       "EXTRA]",
+       "Record an experience, in an activity or unplanned (link it later with 'link'; --at\n"
+       "      defaults to now).",
+       {{"activity"}, {"at"}, {"note"}, {"emotion"}, many("photo"), extra},
        0,
        0,
        true,
        cmd_experience},
+      {"link",
+       "EXPERIENCE-ID --activity ID",
+       "Take an experience (one that happened unplanned) into an activity of the same dossier.",
+       {needed("activity")},
+       1,
+       1,
+       true,
+       cmd_link},
       {"reflect",
        "--experience ID... [--with W]... [--quality Q]... [--motive M]... [--red-thread X]\n"
        "           [--rule R]... [--json EXTRA]",
@@ -207,7 +223,8 @@ std::vector<Command> cycle_commands() {
       {"cycle",
        "[ID] [--bucket B]",
        "Print the cycle phases of one activity, or of every activity in a dossier (default:\n"
-       "      this replica's own) as a JSON array.",
+       "      this replica's own) and its unplanned experiences as a JSON array; 'signoff'\n"
+       "      is the best sign-off status (valid, pending, stale, refused, invalid, revoked).",
        {{"bucket"}},
        0,
        1,

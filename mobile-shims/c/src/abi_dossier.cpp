@@ -122,6 +122,16 @@ wx_buffer* wx_dossier_comment(wx_replica* replica, const char* on, const char* b
   });
 }
 
+bool wx_dossier_link_experience(wx_replica* replica, const char* experience_id,
+                                const char* activity_id, wx_error* out_error) {
+  const char* fn = "wx_dossier_link_experience";
+  return status_call(replica, out_error, fn, [&](ReplicaCore& core) -> Status {
+    WX_RETURN_IF_ERROR(require(experience_id, fn, "experience_id"));
+    WX_RETURN_IF_ERROR(require(activity_id, fn, "activity_id"));
+    return Dossier(*core.replica).link_experience(experience_id, activity_id);
+  });
+}
+
 wx_buffer* wx_dossier_cycle(wx_replica* replica, const char* activity_id, wx_error* out_error) {
   const char* fn = "wx_dossier_cycle";
   return text_call(replica, out_error, fn, [&](ReplicaCore& core) -> Result<std::string> {

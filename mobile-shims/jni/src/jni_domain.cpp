@@ -50,6 +50,19 @@ JNIEXPORT jbyteArray JNICALL Java_nl_werkex_Native_dossierComment(JNIEnv* env, j
   });
 }
 
+JNIEXPORT void JNICALL Java_nl_werkex_Native_dossierLinkExperience(JNIEnv* env, jclass, jlong h,
+                                                                   jbyteArray experience,
+                                                                   jbyteArray activity) {
+  guarded(env, [&] {
+    Utf8 x(env, experience);
+    if (!x.ok()) return;
+    Utf8 a(env, activity);
+    if (!a.ok()) return;
+    wx_error error;
+    check(env, wx_dossier_link_experience(replica(h), x.c_str(), a.c_str(), &error), error);
+  });
+}
+
 JNIEXPORT jbyteArray JNICALL Java_nl_werkex_Native_dossierCycle(JNIEnv* env, jclass, jlong h,
                                                                 jbyteArray activity) {
   return text_call(env, activity,

@@ -37,7 +37,7 @@ struct PreparationDraft {
 };
 
 struct ExperienceDraft {
-  std::string activity;
+  std::string activity;     // empty: it happened unplanned; link it later (link_experience)
   std::string occurred_at;  // RFC 3339; empty: now
   std::string note;
   std::string emotion;              // trots, boos, geraakt, nieuwsgierig, onzeker, …
@@ -62,15 +62,21 @@ struct NextStepDraft {
   json extra = json::object();
 };
 
+// Where one activity stands in the cycle; or, with `activity` empty, the experiences that
+// happened without one ("je elk moment overkomen": kind "unplanned", never prepared).
 struct CyclePhase {
-  std::string activity;
-  std::string kind;
+  std::string activity;  // "" for the unplanned experiences
+  std::string kind;      // the activity's kind, or "unplanned"
   bool prepared = false;
   size_t experiences = 0;
+  std::vector<std::string> experience_ids;
   bool reflected = false;
   bool next_step_chosen = false;
-  bool signed_off = false;
-  json to_json() const;
+  // The best status among the sign-offs covering the activity or its experiences: valid,
+  // pending, stale, refused, invalid, revoked (in that order of preference); "" for none.
+  std::string signoff;
+  bool signed_off = false;  // signoff == "valid": a pending or stale one does not count
+  json to_json() const;     // activity is null for the unplanned experiences
 };
 
 class Dossier {
@@ -90,10 +96,16 @@ class Dossier {
 
   // Where the activity stands in the cycle, derived from the stored entities.
   Result<CyclePhase> cycle(const std::string& activity);
-  // Every activity of a dossier bucket (empty: this replica's own), oldest first.
+  // Every activity of a dossier bucket (empty: this replica's own), oldest first, then one
+  // phase for the experiences without an activity, if there are any.
   Result<std::vector<CyclePhase>> cycles(const std::string& bucket = "");
+  // Links an experience recorded without an activity (or with another) to `activity` of the
+  // same dossier: WX_INVALID_ARGUMENT when either is not what it says.
+  Status link_experience(const std::string& experience, const std::string& activity);
 
  private:
+  Status follow_experiences(const std::string& bucket, const std::vector<json>& experiences,
+                            CyclePhase& phase);
   Result<std::string> create(const std::string& type, json fields, const json& extra);
   Replica& replica_;
 };

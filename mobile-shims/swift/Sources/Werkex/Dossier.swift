@@ -1,19 +1,25 @@
 import CWerkex
 import Foundation
 
-/// Where one activity stands in the cycle (`wx_dossier_cycle`).
+/// Where one activity stands in the cycle (`wx_dossier_cycle`); `activity` is nil for the
+/// experiences that happened without one (kind "unplanned").
 public struct CyclePhase: Codable, Equatable, Sendable {
-    public let activity: String
+    public let activity: String?
     public let kind: String
     public let prepared: Bool
     /// How many experiences were recorded.
     public let experiences: Int
+    public let experienceIds: [String]
     public let reflected: Bool
     public let nextStepChosen: Bool
+    /// The best status of the sign-offs covering it ("valid", "pending", "stale", …; "" none).
+    public let signoff: String
+    /// True only for a valid sign-off.
     public let signedOff: Bool
 
     enum CodingKeys: String, CodingKey {
-        case activity, kind, prepared, experiences, reflected
+        case activity, kind, prepared, experiences, reflected, signoff
+        case experienceIds = "experience_ids"
         case nextStepChosen = "next_step_chosen"
         case signedOff = "signed_off"
     }
@@ -105,6 +111,11 @@ public struct Dossier: Sendable {
     /// A comment on any entity this replica may comment on; the comment's id.
     public func comment(on entityId: String, body: String) throws -> String {
         try checkString { wx_dossier_comment(replica.handle, entityId, body, $0) }
+    }
+
+    /// Takes an experience recorded without an activity (unplanned) into `activityId`.
+    public func linkExperience(_ experienceId: String, to activityId: String) throws {
+        try check { wx_dossier_link_experience(replica.handle, experienceId, activityId, $0) }
     }
 
     /// Where the activity stands.

@@ -43,7 +43,18 @@ public final class Dossier {
         h -> Native.text(Native.dossierComment(h, Native.utf8(on), Native.utf8(body))));
   }
 
-  /** Where an activity stands in the cycle (JSON). */
+  /** Takes an experience recorded without an activity (unplanned) into {@code activityId}. */
+  public void linkExperience(String experienceId, String activityId) throws WerkexException {
+    replica.handle.call(h -> {
+      Native.dossierLinkExperience(h, Native.utf8(experienceId), Native.utf8(activityId));
+      return null;
+    });
+  }
+
+  /**
+   * Where an activity stands in the cycle (JSON): "signoff" is the best sign-off status
+   * ("valid", "pending", "stale", …, "" for none); "signed_off" is true only when valid.
+   */
   public String cycle(String activityId) throws WerkexException {
     return replica.handle.call(h -> Native.text(Native.dossierCycle(h, Native.utf8(activityId))));
   }

@@ -194,6 +194,9 @@ final class Native {
 
   static native byte[] dossierComment(long replica, byte[] on, byte[] body) throws WerkexException;
 
+  static native void dossierLinkExperience(long replica, byte[] experience, byte[] activity)
+      throws WerkexException;
+
   static native byte[] dossierCycle(long replica, byte[] activity) throws WerkexException;
 
   static native byte[] dossierCycles(long replica, byte[] bucket) throws WerkexException;
