@@ -123,11 +123,17 @@ Status add_pupil(const Replica& dossiers, const json& me, Access& a) {
       if (!str(p, k).empty()) ids.insert(str(p, k));
     if (!str(p, "supervisor").empty()) supervisors.insert(str(p, "supervisor"));
   }
-  // And whoever signed in their dossier, though no longer their placement's supervisor: the
-  // sign-off stays verifiable on the phone, which purges what leaves its view.
+  // And the supervisors who signed in their dossier, though no longer their placement's: the
+  // sign-off stays verifiable on the phone, which purges what leaves its view. Only
+  // supervisors: a sign-off naming anyone else as signer shows the pupil nobody.
   WX_ASSIGN_OR_RETURN(auto signers, signers_in(dossiers, a.own_bucket()));
-  ids.insert(signers.begin(), signers.end());
-  supervisors.insert(signers.begin(), signers.end());
+  for (const std::string& s : signers) {
+    auto signer = dossiers.get(s);
+    if (!signer && signer.error().code != WX_NOT_FOUND) return signer.error();
+    if (!signer || str(*signer, "role") != "supervisor") continue;
+    ids.insert(s);
+    supervisors.insert(s);
+  }
   for (const std::string& s : supervisors) {
     WX_RETURN_IF_ERROR(add_signing_keys(dossiers, a.school_bucket, s, keys));
   }

@@ -253,3 +253,45 @@ TEST_CASE(
   s.put({{"id", child}, {"status", "left"}});
   CHECK_FALSE(reads("2026-12-05"));
 }
+
+TEST_CASE("access: a pupil sees who signed in their dossier, if a supervisor, and their keys",
+          "[access][signoff]") {
+  School s;
+  const std::string pupil = s.pupils[0], bucket = "pupil:" + pupil;
+  expect_ok(s.db->set_identity(School::as("pupil", pupil, bucket)));
+  const std::string act = s.put({{"type", "activity"}, {"kind", "snuffelstage"}});
+  s.as_admin();
+  const std::string key = s.put({{"type", "signing_key"},
+                                 {"person", s.supervisor},
+                                 {"public_key", std::string(64, 'a')},
+                                 {"key_id", "k1"},
+                                 {"registered_at", "2026-11-01T09:00:00Z"}});
+  s.as_counsellor();
+  const std::string elsewhere = s.put({{"type", "placement"},  // another pupil's placement
+                                       {"pupil", s.pupils[1]},
+                                       {"company", s.company},
+                                       {"supervisor", s.supervisor},
+                                       {"start_date", "2026-11-25"},
+                                       {"end_date", "2026-12-31"},
+                                       {"kind", "snuffelstage"}});
+  auto sees = [&](const std::string& id) {
+    auto a = expect_ok(server::compute_access(*s.db, pupil, s.today, 2));
+    return a.school_entities->count(id) == 1;
+  };
+  CHECK_FALSE(sees(s.supervisor));  // no placement with her, nothing signed
+  CHECK_FALSE(sees(key));
+  for (const std::string& signer : {s.supervisor, s.teachers[0]}) {
+    expect_ok(s.db->set_identity(School::as("supervisor", signer, bucket)));
+    s.put({{"type", "signoff"},
+           {"bucket", bucket},
+           {"placement", elsewhere},  // any placement: only the signer matters here
+           {"covers", {act}},
+           {"content_hash", std::string(64, 'c')},
+           {"statement_date", "2026-12-01"},
+           {"signer", signer},
+           {"method", "key"}});
+  }
+  CHECK(sees(s.supervisor));
+  CHECK(sees(key));
+  CHECK_FALSE(sees(s.teachers[0]));  // named as signer, but not a supervisor
+}
