@@ -4,7 +4,7 @@
 //
 //   pupil      own dossier (read, write) + of the school bucket only what concerns them
 //              (including the sign-off keys of their placements' supervisors and of the
-//              signers of the sign-offs in their dossier: signers_in())
+//              supervisors who signed sign-offs in their dossier: signers_in())
 //   teacher    the dossiers of the pupils in the groups they mentor + the school bucket
 //   counsellor every dossier of the school + the school bucket (read, write)
 //   supervisor of the dossiers of pupils placed with them only the part that belongs to
@@ -86,9 +86,9 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
 // Whether this person may push this change; the error says why not.
 Status authorize(const Access& access, const Schema& schema, const Change& change);
 
-// The signers of the sign-offs in a pupil's dossier `bucket`: a pupil's phone sees them and
-// their keys (not only their current placements' supervisors), so every sign-off in the
-// dossier stays verifiable there.
+// The signers of the sign-offs in a pupil's dossier `bucket`: a pupil's phone sees those who
+// are supervisors, and their keys (not only their current placements' supervisors), so every
+// sign-off in the dossier stays verifiable there.
 Result<std::set<std::string>> signers_in(const Replica& dossiers, const std::string& bucket);
 
 // YYYY-MM-DD `days` after (or before, if negative) `date`.
