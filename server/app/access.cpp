@@ -31,13 +31,15 @@ std::string view_digest(const std::set<std::string>& ids, const std::set<std::st
 }
 
 // The supervisor's placements that give her a dossier today: running, or ended and in the
-// grace days. A dossier with a running placement is hers whole; one with only ended
-// placements lists their days in `a.ended`.
+// grace days. A dossier with a running placement is hers for every day, one with only ended
+// placements lists their days in `a.ended`; of each she sees only the part that belongs to
+// these placements (`a.pupil_views`).
 Status add_supervised(const Replica& dossiers, const std::string& today, int grace_days, Access& a,
                       std::set<std::string>& ids) {
   WX_ASSIGN_OR_RETURN(auto placements, dossiers.list(Query::where("placement", a.school_bucket,
                                                                   "supervisor", a.person)));
   std::set<std::string> running;
+  std::map<std::string, std::set<std::string>> hers;  // bucket -> her placements there
   for (auto& p : placements) {
     std::string start = str(p, "start_date"), end = str(p, "end_date");
     if (start.empty() || end.empty() || today < start || today > add_days(end, grace_days))
@@ -45,6 +47,7 @@ Status add_supervised(const Replica& dossiers, const std::string& today, int gra
     const std::string bucket = "pupil:" + str(p, "pupil");
     a.read.insert(bucket);
     a.write.insert(bucket);
+    hers[bucket].insert(str(p, "id"));
     if (today <= end)
       running.insert(bucket);
     else
@@ -53,6 +56,37 @@ Status add_supervised(const Replica& dossiers, const std::string& today, int gra
       if (!str(p, k).empty()) ids.insert(str(p, k));
   }
   for (const std::string& b : running) a.ended.erase(b);
+  for (const auto& [bucket, ids_there] : hers) {
+    WX_ASSIGN_OR_RETURN(a.pupil_views[bucket], compute_pupil_view(dossiers, bucket, ids_there));
+  }
+  return Status::ok();
+}
+
+// Whether a parent's child `pupil` (a person document) lets them in today.
+bool parent_may_read(const json& pupil, const std::string& today) {
+  if (str(pupil, "role") != "pupil" || str(pupil, "status") == "left") return false;
+  if (pupil.value("parent_access", false) != true) return false;
+  const std::string born = str(pupil, "birth_date");
+  if (born.size() < 10) return true;  // unknown: the school's switch alone
+  const std::string sixteen = std::to_string(std::stoi(born.substr(0, 4)) + 16) + born.substr(4, 6);
+  return today < sixteen || pupil.value("parent_consent", false) == true;
+}
+
+// A parent (ouder/verzorger): each child's dossier while it lets them in; of the school
+// bucket only their own person and those children.
+Status add_children(const Replica& dossiers, const std::string& today, Access& a) {
+  a.read = {a.school_bucket};
+  std::set<std::string> ids = {a.person};
+  WX_ASSIGN_OR_RETURN(auto children,
+                      dossiers.list(Query::where("person", a.school_bucket, "parents", a.person)));
+  for (auto& c : children) {
+    if (!parent_may_read(c, today)) continue;
+    a.read.insert("pupil:" + str(c, "id"));
+    a.write.insert("pupil:" + str(c, "id"));  // the schema lets a parent write comments only
+    ids.insert(str(c, "id"));
+  }
+  a.school_view = view_digest(ids, {});
+  a.school_entities = std::move(ids);
   return Status::ok();
 }
 
@@ -72,7 +106,84 @@ Status add_manager_view(const Replica& dossiers, const std::string& school, Acce
   return Status::ok();
 }
 
+// A pupil: their own dossier, and of the school bucket their school, person, groups, their
+// placements with the companies and supervisors, the signers of their sign-offs, and those
+// people's sign-off keys (so the pupil's phone verifies sign-offs itself).
+Status add_pupil(const Replica& dossiers, const json& me, Access& a) {
+  a.read = {a.own_bucket(), a.school_bucket};
+  a.write = {a.own_bucket()};
+  std::set<std::string> ids = {str(me, "school"), a.person};
+  if (me.contains("groups"))
+    for (auto& g : me["groups"]) ids.insert(g.get<std::string>());
+  WX_ASSIGN_OR_RETURN(auto placements,
+                      dossiers.list(Query::where("placement", a.school_bucket, "pupil", a.person)));
+  std::set<std::string> supervisors, keys;
+  for (auto& p : placements) {
+    for (const char* k : {"id", "company", "supervisor"})
+      if (!str(p, k).empty()) ids.insert(str(p, k));
+    if (!str(p, "supervisor").empty()) supervisors.insert(str(p, "supervisor"));
+  }
+  // And the supervisors who signed in their dossier, though no longer their placement's: the
+  // sign-off stays verifiable on the phone, which purges what leaves its view. Only
+  // supervisors: a sign-off naming anyone else as signer shows the pupil nobody.
+  WX_ASSIGN_OR_RETURN(auto signers, signers_in(dossiers, a.own_bucket()));
+  for (const std::string& s : signers) {
+    auto signer = dossiers.get(s);
+    if (!signer && signer.error().code != WX_NOT_FOUND) return signer.error();
+    if (!signer || str(*signer, "role") != "supervisor") continue;
+    ids.insert(s);
+    supervisors.insert(s);
+  }
+  for (const std::string& s : supervisors) {
+    WX_RETURN_IF_ERROR(add_signing_keys(dossiers, a.school_bucket, s, keys));
+  }
+  a.school_view = view_digest(ids, keys);
+  ids.insert(keys.begin(), keys.end());
+  a.school_entities = std::move(ids);
+  return Status::ok();
+}
+
+// A teacher: the dossiers of the active pupils in the groups they mentor, and the school bucket.
+Status add_mentored(const Replica& dossiers, Access& a) {
+  a.read = {a.school_bucket};
+  WX_ASSIGN_OR_RETURN(auto groups,
+                      dossiers.list(Query::where("group", a.school_bucket, "mentors", a.person)));
+  for (auto& g : groups) {
+    WX_ASSIGN_OR_RETURN(auto pupils,
+                        dossiers.list(Query::where("person", a.school_bucket, "groups", g["id"])));
+    for (auto& p : pupils)
+      if (str(p, "role") == "pupil" && str(p, "status") != "left") {
+        a.read.insert("pupil:" + str(p, "id"));
+        a.write.insert("pupil:" + str(p, "id"));
+      }
+  }
+  return Status::ok();
+}
+
+// A counsellor: every active pupil's dossier of the school, and the school bucket.
+Status add_school_pupils(const Replica& dossiers, const std::string& school, Access& a) {
+  WX_ASSIGN_OR_RETURN(auto pupils,
+                      dossiers.list(Query::where("person", a.school_bucket, "role", "pupil")));
+  for (auto& p : pupils)
+    if (str(p, "school") == school && str(p, "status") != "left") {
+      a.read.insert("pupil:" + str(p, "id"));
+      a.write.insert("pupil:" + str(p, "id"));
+    }
+  return Status::ok();
+}
+
 }  // namespace
+
+Result<std::set<std::string>> signers_in(const Replica& dossiers, const std::string& bucket) {
+  Query signed_off;
+  signed_off.type = "signoff";
+  signed_off.bucket = bucket;
+  WX_ASSIGN_OR_RETURN(auto signoffs, dossiers.list(signed_off));
+  std::set<std::string> out;
+  for (auto& so : signoffs)
+    if (!str(so, "signer").empty()) out.insert(str(so, "signer"));
+  return out;
+}
 
 std::string add_days(const std::string& date, int days) {
   std::tm tm{};
@@ -100,55 +211,14 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
   a.role = str(*me, "role");
   a.school_bucket = str(*me, "bucket");
   const std::string school = str(*me, "school");
-  auto visible = [&](std::set<std::string> ids) { a.school_entities = std::move(ids); };
-
   if (a.role == "pupil") {
-    a.read = {a.own_bucket(), a.school_bucket};
-    a.write = {a.own_bucket()};
-    std::set<std::string> ids = {school, person};
-    if (me->contains("groups"))
-      for (auto& g : (*me)["groups"]) ids.insert(g.get<std::string>());
-    WX_ASSIGN_OR_RETURN(auto placements,
-                        dossiers.list(Query::where("placement", a.school_bucket, "pupil", person)));
-    std::set<std::string> supervisors;
-    for (auto& p : placements) {
-      for (const char* k : {"id", "company", "supervisor"})
-        if (!str(p, k).empty()) ids.insert(str(p, k));
-      if (!str(p, "supervisor").empty()) supervisors.insert(str(p, "supervisor"));
-    }
-    // Their supervisors' sign-off keys, so the pupil's phone can verify sign-offs itself.
-    std::set<std::string> keys;
-    for (const std::string& s : supervisors) {
-      WX_RETURN_IF_ERROR(add_signing_keys(dossiers, a.school_bucket, s, keys));
-    }
-    a.school_view = view_digest(ids, keys);
-    ids.insert(keys.begin(), keys.end());
-    visible(std::move(ids));
+    WX_RETURN_IF_ERROR(add_pupil(dossiers, *me, a));
   } else if (a.role == "teacher") {
-    a.read = {a.school_bucket};
-    WX_ASSIGN_OR_RETURN(auto groups,
-                        dossiers.list(Query::where("group", a.school_bucket, "mentors", person)));
-    for (auto& g : groups) {
-      WX_ASSIGN_OR_RETURN(
-          auto pupils, dossiers.list(Query::where("person", a.school_bucket, "groups", g["id"])));
-      for (auto& p : pupils)
-        if (str(p, "role") == "pupil" && str(p, "status") != "left") {
-          a.read.insert("pupil:" + str(p, "id"));
-          a.write.insert("pupil:" + str(p, "id"));
-        }
-    }
+    WX_RETURN_IF_ERROR(add_mentored(dossiers, a));
   } else if (a.role == "counsellor" || a.role == "admin") {
     a.read = {a.school_bucket};
     a.write = {a.school_bucket};
-    if (a.role == "counsellor") {
-      WX_ASSIGN_OR_RETURN(auto pupils,
-                          dossiers.list(Query::where("person", a.school_bucket, "role", "pupil")));
-      for (auto& p : pupils)
-        if (str(p, "school") == school && str(p, "status") != "left") {
-          a.read.insert("pupil:" + str(p, "id"));
-          a.write.insert("pupil:" + str(p, "id"));
-        }
-    }
+    if (a.role == "counsellor") WX_RETURN_IF_ERROR(add_school_pupils(dossiers, school, a));
   } else if (a.role == "supervisor") {
     std::set<std::string> ids = {school, person}, keys;
     WX_RETURN_IF_ERROR(add_supervised(dossiers, today, grace_days, a, ids));
@@ -156,16 +226,28 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
     WX_RETURN_IF_ERROR(add_signing_keys(dossiers, a.school_bucket, person, keys));
     a.school_view = view_digest(ids, keys);
     ids.insert(keys.begin(), keys.end());
-    visible(std::move(ids));
+    a.school_entities = std::move(ids);
   } else if (a.role == "manager") {
     WX_RETURN_IF_ERROR(add_manager_view(dossiers, school, a));
+  } else if (a.role == "parent") {
+    WX_RETURN_IF_ERROR(add_children(dossiers, today, a));
   }
-  // parent: no dossier access through sync.
   return a;
 }
 
+bool Access::sees(const std::string& bucket, const std::string& entity) const {
+  if (!read.count(bucket)) return false;
+  if (bucket == school_bucket) return !school_entities || school_entities->count(entity) > 0;
+  auto view = pupil_views.find(bucket);
+  return view == pupil_views.end() || view->second.entities.count(entity) > 0;
+}
+
 Status authorize(const Access& a, const Schema& schema, const Change& c) {
-  if (!a.write.count(c.bucket))
+  // A pupil's one write in the school bucket: their own person, in the fields the schema
+  // gives the pupil (parent_consent), so from 16 they decide on their parents' access.
+  const bool own_person = a.role == "pupil" && c.bucket == a.school_bucket && c.type == "person" &&
+                          c.entity == a.person && c.field != "deleted";
+  if (!a.write.count(c.bucket) && !own_person)
     return make_error(WX_PERMISSION_DENIED,
                       "bucket " + c.bucket + " is not one this " + a.role + " may write");
   const TypeSpec* t = schema.type(c.type);

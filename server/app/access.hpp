@@ -3,19 +3,35 @@
 // relation ends.
 //
 //   pupil      own dossier (read, write) + of the school bucket only what concerns them
-//              (including the sign-off keys of their placements' supervisors)
+//              (including the sign-off keys of their placements' supervisors and of the
+//              supervisors who signed sign-offs in their dossier: signers_in())
 //   teacher    the dossiers of the pupils in the groups they mentor + the school bucket
 //   counsellor every dossier of the school + the school bucket (read, write)
-//   supervisor the dossiers of pupils placed with them, only from the placement's start to
+//   supervisor of the dossiers of pupils placed with them only the part that belongs to
+//              those placements (pupil_view.hpp: the activities linked to a placement and
+//              their preparations, experiences, reflections, next steps, comments, sign-offs
+//              and photos, never e.g. a hobby experience), only from the placement's start to
 //              its end + grace days, and in the grace days only the entries about days
 //              within the placement (entry_days.hpp); of the school bucket only those
-//              placements and people and their own sign-off keys
+//              placements and people and their own sign-off keys. She writes comments and
+//              sign-offs (the schema) on entries of that part only (push_check.cpp).
+//   parent     the dossier of each child whose person lists them in `parents` while the
+//              school's `parent_access` is on and, from the child's 16th birthday (by
+//              `birth_date`; unknown: the school's switch alone), the child's own
+//              `parent_consent` too; reads it whole and writes only comments (the schema);
+//              of the school bucket only their own person and their children's
 //   admin      the school bucket (the roster)
 //   manager    of the school bucket only the school and its groups (names, year, level: to
 //              choose what the aggregates show); no person, no network, no dossier; writes
 //              nothing. The figures come from the server (dashboard/aggregates.hpp).
 //
-// What a role may write inside a bucket is the schema's business (authorize()).
+// What a role may write inside a bucket is the schema's business (authorize()); the one
+// write outside the `write` buckets is a pupil's own person (parent_consent).
+//
+// A filtered bucket (the school bucket for most roles, a pupil's for a supervisor) comes
+// with a view digest naming the entities in it. A device reports the digest it last pulled
+// with; a different one on the server makes it pull that bucket again from 0 (to get what
+// became visible behind its cursor) and purge what it held (to drop what left the view).
 #pragma once
 
 #include <map>
@@ -24,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "pupil_view.hpp"
 #include "werkex/store.hpp"
 
 namespace werkex::server {
@@ -50,6 +67,13 @@ struct Access {
   // Supervisor: the dossiers whose placements with her all ended (she is in the grace days),
   // each with the placements' days; only entries about those days reach her.
   std::map<std::string, std::vector<DayWindow>> ended;
+  // Supervisor: per dossier she reads, the part of it that belongs to her placements there
+  // (pupil_view.hpp). A readable dossier not named here is read whole.
+  std::map<std::string, PupilView> pupil_views;
+
+  // Whether `entity` of `bucket` is this person's to read: the bucket readable, and the
+  // entity in the bucket's view when it has one.
+  bool sees(const std::string& bucket, const std::string& entity) const;
 
   std::string own_bucket() const { return role == "pupil" ? "pupil:" + person : std::string(); }
 };
@@ -61,6 +85,11 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
 
 // Whether this person may push this change; the error says why not.
 Status authorize(const Access& access, const Schema& schema, const Change& change);
+
+// The signers of the sign-offs in a pupil's dossier `bucket`: a pupil's phone sees those who
+// are supervisors, and their keys (not only their current placements' supervisors), so every
+// sign-off in the dossier stays verifiable there.
+Result<std::set<std::string>> signers_in(const Replica& dossiers, const std::string& bucket);
 
 // YYYY-MM-DD `days` after (or before, if negative) `date`.
 std::string add_days(const std::string& date, int days);

@@ -8,8 +8,14 @@
 // with that bucket's Replica::bucket_seq() and is used only while the bucket's seq, `today`
 // and the grace days are the same; any write to the school bucket (a roster import, a
 // placement, a key) gives the bucket a new seq, so the next request computes afresh. So a
-// relation that ends ends for the very next request, as without the cache. Errors (someone
-// unknown or gone) are never kept.
+// relation that ends ends for the very next request, as without the cache. A supervisor's
+// answer also holds her view of each pupil's dossier (pupil_view.hpp), which follows the
+// links inside that dossier: it is kept with each such dossier's seq too, so an experience
+// linked to (or unlinked from) her placement's activity changes her view at the next request.
+// A pupil's answer names the signers of the sign-offs in their own dossier (signers_in()):
+// it is kept with that set, read again (one indexed query) at each request, so the pupil's
+// own entries do not make it recomputed.
+// Errors (someone unknown or gone) are never kept.
 // Memory: one Access per person asked for (a counsellor's lists every pupil's bucket);
 // dropped wholesale past kMaxEntries. Not thread-safe, like the Replica it reads: use it
 // under the dossier lock (App::dossier_mutex()).
@@ -17,6 +23,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 
 #include "access.hpp"
@@ -37,10 +44,14 @@ class AccessCache {
     std::string today;
     int grace_days = 0;
     uint64_t bucket_seq = 0;
+    std::map<std::string, uint64_t> view_seqs;  // dossier -> its seq, for each pupil view
+    std::set<std::string> signers;              // a pupil's: signers_in() their dossier
     Access access;
   };
   std::map<std::string, Entry> entries_;  // by person
   uint64_t computed_ = 0;
+
+  static Result<bool> still_exact(const Replica& dossiers, const Entry& e);
 };
 
 }  // namespace werkex::server

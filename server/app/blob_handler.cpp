@@ -4,7 +4,8 @@
 // entity's dossier (bucket); write access (bucket and the schema's write roles of `blob`) is
 // needed for PUT, exactly as /v1/sync decides who may write the entity. Bytes belong to the
 // dossier they were uploaded into (BlobHoldings): HEAD and GET need a readable bucket that
-// holds them, so naming someone else's hash in an entity of one's own gives nothing. HEAD
+// holds them (and, for a supervisor, a blob entity of that dossier in her view of it:
+// pupil_view.hpp), so naming someone else's hash in an entity of one's own gives nothing. HEAD
 // answers received=0 for a bucket that does not hold the bytes even if another does, and the
 // same 404 answers a hash that exists nowhere and one held only in someone else's dossier:
 // no existence oracle across pupils. Uploads in progress are per bucket, so a garbage upload

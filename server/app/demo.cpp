@@ -49,7 +49,10 @@ Result<std::vector<DemoPerson>> seed_demo_school(App& app) {
     WX_ASSIGN_OR_RETURN(
         std::string g2b,
         put_as(r, "admin", sb, {{"type", "group"}, {"name", "2B"}, {"school", school_id}}));
-    WX_ASSIGN_OR_RETURN(std::string sem, person("Sem", "pupil", {{"groups", {g2a}}}));
+    // Sem's parent: enrolled, but sees nothing until the school switches parent_access on.
+    WX_ASSIGN_OR_RETURN(std::string parent, person("Ouder van Sem", "parent"));
+    WX_ASSIGN_OR_RETURN(std::string sem,
+                        person("Sem", "pupil", {{"groups", {g2a}}, {"parents", {parent}}}));
     WX_ASSIGN_OR_RETURN(std::string aisha, person("Aisha", "pupil", {{"groups", {g2a}}}));
     WX_RETURN_IF_ERROR(person("Noah", "pupil", {{"groups", {g2b}}}).status());
     WX_RETURN_IF_ERROR(person("Meneer De Vries", "counsellor").status());

@@ -84,6 +84,7 @@ class Judge {
       return refuse(WX_CONFLICT, "field '" + c.field +
                                      "' is written once and the server "
                                      "already holds its first write");
+    if (Status s = within_view(c, push, held_fields); !s) return s;
     if (c.type == "comment") {
       WX_ASSIGN_OR_RETURN(Status s, judge_comment(c, push, held_fields));
       if (!s) return s;
@@ -93,6 +94,24 @@ class Judge {
       return refuse(WX_PERMISSION_DENIED,
                     "held_by names who held the conversation: only that person records it");
     if (held && c.state.rule == MergeRule::lww) return protect_staff_value(c, *held);
+    return Status::ok();
+  }
+
+  // Who reads a filtered view of a dossier (a supervisor: pupil_view.hpp) writes only within
+  // it: no change to an entry outside it, a new comment only on an entry in it, a sign-off
+  // covering only entries in it (else it would be hers and yet not shown to her, and her
+  // write would tell her what exists).
+  Status within_view(const Change& c, const std::vector<Change>& push,
+                     const HeldFields& held_fields) const {
+    if (!access_.pupil_views.count(c.bucket)) return Status::ok();
+    auto seen = [&](const json* id) {
+      return id && id->is_string() && access_.sees(c.bucket, id->get<std::string>());
+    };
+    const Status outside =
+        refuse(WX_PERMISSION_DENIED, "that entry is not part of this supervisor's placement");
+    if (!held_fields.empty()) return access_.sees(c.bucket, c.entity) ? Status::ok() : outside;
+    if (c.type == "comment" && !seen(pushed_value(push, c.entity, "on"))) return outside;
+    if (c.type == "signoff" && c.field == "covers" && !seen(&c.element)) return outside;
     return Status::ok();
   }
 
@@ -136,11 +155,7 @@ class Judge {
     return nullptr;
   }
 
-  bool may_read(const Change& c) const {
-    if (!access_.read.count(c.bucket)) return false;
-    return c.bucket != access_.school_bucket || !access_.school_entities ||
-           access_.school_entities->count(c.entity) > 0;
-  }
+  bool may_read(const Change& c) const { return access_.sees(c.bucket, c.entity); }
 
   Result<const HeldFields*> held(const std::string& entity) {
     auto [it, fresh] = held_.try_emplace(entity);

@@ -130,18 +130,23 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
 
   const size_t limit =
       sync.limit ? std::min(sync.limit, config_.max_page_limit) : config_.default_page_limit;
-  // A filtered bucket's view names the set of its entities this user sees. When it grows (a
-  // new placement brings a company, a supervisor and their key) the device's cursor is past
-  // those entities' seqs, so a changed view pulls that bucket again from 0.
-  const std::string& school_view = access->school_view;
+  // A filtered bucket's view names the set of its entities this user sees (access.hpp). When
+  // it grows (a new placement brings a company, a supervisor and their key; an experience is
+  // linked to her placement's activity) the device's cursor is past those entities' seqs, so
+  // a changed view pulls that bucket again from 0; the device then purges what it held of the
+  // bucket (sync_session.cpp), which is how what left the view leaves the device.
   for (const std::string& bucket : access->read) {
     auto cursor_it = sync.cursors.find(bucket);
     uint64_t cursor = cursor_it == sync.cursors.end() ? 0 : cursor_it->second;
-    const bool filter_school = bucket == access->school_bucket && access->school_entities;
+    const std::string* view = nullptr;
+    if (bucket == access->school_bucket && access->school_entities)
+      view = &access->school_view;
+    else if (auto pv = access->pupil_views.find(bucket); pv != access->pupil_views.end())
+      view = &pv->second.digest;
     bool view_changed = false;
-    if (filter_school) {
+    if (view) {
       auto seen = sync.views.find(bucket);
-      view_changed = seen == sync.views.end() || seen->second != school_view;
+      view_changed = seen == sync.views.end() || seen->second != *view;
       if (view_changed) cursor = 0;
     }
     ChangeFilter filter;
@@ -151,17 +156,19 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
     protocol::BucketPull pull;
     pull.cursor = changes->upto_seq;
     pull.more = changes->upto_seq < dossiers_->last_seq();
-    if (filter_school) pull.view = school_view;
+    if (view) pull.view = *view;
     auto& v = changes->changes;
     // In the grace days after her placements ended, a supervisor gets only the entries about
     // days within them (entry_days.hpp), not the pupil's new ones.
     if (auto ended = access->ended.find(bucket); ended != access->ended.end())
       if (Status s = keep_entries_within(*dossiers_, ended->second, v); !s)
         return http::error_response(req, s.error());
+    // A device whose view changed purges the bucket before taking this page: it gets its own
+    // writes back too.
     v.erase(std::remove_if(v.begin(), v.end(),
                            [&](const Change& c) {
-                             return (filter_school && !access->school_entities->count(c.entity)) ||
-                                    is_echo(c);
+                             return (view && !access->sees(bucket, c.entity)) ||
+                                    (!view_changed && is_echo(c));
                            }),
             v.end());
     if (cursor == pull.cursor && changes->changes.empty() && cursor_it != sync.cursors.end() &&

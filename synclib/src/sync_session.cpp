@@ -275,7 +275,25 @@ Status SyncSession::take_pulls(Progress& p, const protocol::SyncResponse& resp,
   if (!resp.revoked.empty() && options_.blobs) {
     WX_RETURN_IF_ERROR(options_.blobs->remove_unreferenced().status());
   }
+  bool purged = false;
   for (auto& [bucket, pull] : resp.buckets) {
+    // A bucket the server filters for this user came with another view: what this device
+    // holds of it may have left the view (an experience unlinked from a supervisor's
+    // placement), and the server sends the whole view from the start. So the device forgets
+    // the bucket and takes the view afresh - unless changes made here still wait to go up:
+    // then this page is left for a later round, after they went (the view comes again).
+    if (!pull.view.empty()) {
+      auto known = p.views.find(bucket);
+      if (known == p.views.end() || known->second != pull.view) {
+        ChangeFilter mine;
+        mine.bucket = bucket;
+        mine.skip_from_server = true;
+        WX_ASSIGN_OR_RETURN(Bundle waiting, replica_.changes_since(p.pushed_upto, 1, mine));
+        if (!waiting.changes.empty()) continue;
+        WX_RETURN_IF_ERROR(replica_.purge_bucket(bucket));
+        purged = true;
+      }
+    }
     ApplyOptions from_server;
     from_server.from_server = true;
     WX_ASSIGN_OR_RETURN(ApplyReport applied, replica_.apply(pull.changes, from_server));
@@ -288,6 +306,9 @@ Status SyncSession::take_pulls(Progress& p, const protocol::SyncResponse& resp,
     if (std::find(repull.begin(), repull.end(), bucket) == repull.end())
       p.cursors[bucket] = pull.cursor;
     if (!pull.view.empty()) p.views[bucket] = pull.view;
+  }
+  if (purged && options_.blobs) {
+    WX_RETURN_IF_ERROR(options_.blobs->remove_unreferenced().status());
   }
   return Status::ok();
 }

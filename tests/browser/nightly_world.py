@@ -94,6 +94,10 @@ def make_world(args):
         yesterday = (today - datetime.timedelta(days=1)).strftime("%Y-%m-%dT09:30:00Z")
         activity = sem.ok("activity", "--kind", "snuffelstage", "--title", TEXT["title"],
                           "--builds-on", TEXT["builds_on"])
+        # In his placement: what Ans sees of his dossier (server/app/pupil_view.hpp).
+        sem.ok_json("sync")
+        placement = sem.ok_json("list", "placement")[0]["id"]
+        sem.ok("put", "--json", json.dumps({"id": activity, "placement": placement}))
         sem.ok("prepare", "--activity", activity, "--want-to-find-out", TEXT["want_to_find_out"],
                "--verb", "uitproberen")
         experience = sem.ok("experience", "--activity", activity, "--at", yesterday,

@@ -42,7 +42,10 @@ def make_dossier(args, work, server):
     yesterday = (today - datetime.timedelta(days=1)).strftime("%Y-%m-%dT09:30:00Z")
     activity = sem.ok("activity", "--kind", "snuffelstage", "--title", "Keuken van Bistro Noord",
                       "--builds-on", "Ik kook thuis graag")
-    sem.ok("put", "--json", json.dumps({"id": activity,
+    # In his placement: what Ans sees of his dossier (server/app/pupil_view.hpp).
+    sem.ok_json("sync")
+    placement = sem.ok_json("list", "placement")[0]["id"]
+    sem.ok("put", "--json", json.dumps({"id": activity, "placement": placement,
                                         "competencies": ["werkexploratie", "netwerken"]}))
     sem.ok("prepare", "--activity", activity, "--want-to-find-out", "Hoe laat begint de dag?",
            "--verb", "uitproberen")

@@ -22,14 +22,23 @@ static void check_state(wx_replica* r, const char* id, const char* state, int li
 }
 #define CHECK_STATE(r, id, state) check_state((r), (id), (state), __LINE__)
 
+/* An activity in the pupil's placement (what its supervisor sees of the dossier) with one
+ * experience. The pupil's phone has synced, so it holds the placement. */
 static char* experience(wx_replica* sem, const char* note) {
   wx_error err;
-  char* act = TAKE(wx_dossier_plan_activity(
-      sem, "{\"kind\":\"snuffelstage\",\"title\":\"Bistro Noord\"}", &err));
+  char* placements = TAKE(wx_replica_list(sem, "{\"type\":\"placement\"}", &err));
+  char* placement = json_string(placements, "id");
+  char* plan =
+      str_printf("{\"kind\":\"snuffelstage\",\"title\":\"Bistro Noord\",\"placement\":\"%s\"}",
+                 placement ? placement : "?");
+  char* act = TAKE(wx_dossier_plan_activity(sem, plan, &err));
   char* j = str_printf("{\"activity\":\"%s\",\"note\":\"%s\"}", act, note);
   char* exp = TAKE(wx_dossier_record_experience(sem, j, &err));
   free(j);
   free(act);
+  free(plan);
+  free(placement);
+  free(placements);
   return exp;
 }
 
@@ -40,6 +49,7 @@ void scenario_signoff(void) {
   wx_replica* sem = enrolled(s, t, "sem.db", "Sem");
   wx_replica* ans = enrolled(s, t, "ans.db", "Ans Bakker");
   wx_replica* mentor = enrolled(s, t, "mentor.db", "Mevrouw Jansen");
+  free(sync_ok(sem, t));
   char* exp = experience(sem, "Ik heb de lunch voorbereid");
   free(sync_ok(sem, t));
   free(sync_ok(ans, t));

@@ -10,13 +10,14 @@
 #include "sync_support.h"
 
 static void check_demo_output(const test_server* s) {
-  CHECK(s->people_count == 7);
+  CHECK(s->people_count == 8); /* with Sem's parent (issue 13) */
   CHECK(strncmp(s->url, "http://127.0.0.1:", 17) == 0);
   CHECK_STREQ(server_role(s, "Sem"), "pupil");
   CHECK_STREQ(server_role(s, "Aisha"), "pupil");
   CHECK_STREQ(server_role(s, "Mevrouw Jansen"), "teacher");
   CHECK_STREQ(server_role(s, "Meneer De Vries"), "counsellor");
   CHECK_STREQ(server_role(s, "Ans Bakker"), "supervisor");
+  CHECK_STREQ(server_role(s, "Ouder van Sem"), "parent");
   CHECK(strlen(server_code(s, "Sem")) == 11);
 }
 

@@ -87,7 +87,16 @@ TEST_CASE("cli server: a refused change says whose it was and is retried or drop
   CliPhone ans{Device(dir.file("ans.db")), ""};
   std::string ans_replica = ans.ok({"init", "--server", server.url()});
   json ans_id = ans.ok_json({"enroll", server.code("Ans Bakker")});
-  std::string act = sem.ok({"activity", "--kind", "snuffelstage", "--title", "Bistro"});
+  // In Sem's placement: what Ans sees of his dossier (server/app/pupil_view.hpp).
+  sem.ok_json({"sync"});
+  json placements = sem.ok_json({"list", "placement"});
+  REQUIRE(placements.size() == 1);
+  std::string act = sem.ok({"put", "--json",
+                            json{{"type", "activity"},
+                                 {"kind", "snuffelstage"},
+                                 {"title", "Bistro"},
+                                 {"placement", placements[0]["id"]}}
+                                .dump()});
   sem.ok_json({"sync"});
   ans.ok_json({"sync"});
   // The supervisor's device pretends to be the pupil locally (the token still says who it

@@ -101,7 +101,9 @@ TEST_CASE(
   Device ans(dir.file("ans.db"), server.url(), server.code("Ans Bakker"));
   ActivityPlan plan;
   plan.kind = "snuffelstage";
+  plan.extra = at_placement(sem);  // what a supervisor sees of the dossier
   expect_ok(Dossier(*sem.replica).plan_activity(plan));
+  plan.extra = at_placement(aisha);
   expect_ok(Dossier(*aisha.replica).plan_activity(plan));
   sem.sync();
   aisha.sync();

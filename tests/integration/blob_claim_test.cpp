@@ -14,6 +14,7 @@ void claim(Device& pupil, const std::string& sha, uint64_t size) {
   ActivityPlan plan;
   plan.kind = "snuffelstage";
   plan.title = "geleend";
+  plan.extra = at_placement(pupil);
   std::string act = expect_ok(Dossier(*pupil.replica).plan_activity(plan));
   expect_ok(pupil.replica->put({{"type", "blob"},
                                 {"attached_to", act},

@@ -76,6 +76,7 @@ inline std::string push_blob_entity(Device& pupil, const std::string& bytes, uin
   ActivityPlan plan;
   plan.kind = "snuffelstage";
   plan.title = "met foto";
+  plan.extra = at_placement(pupil);
   std::string act = expect_ok(Dossier(*pupil.replica).plan_activity(plan));
   std::string sha = sha256_hex(bytes);
   expect_ok(pupil.replica->put({{"type", "blob"},

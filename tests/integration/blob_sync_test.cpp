@@ -36,6 +36,7 @@ Attached take_photo(Device& phone, const TempDir& dir, size_t size, uint32_t see
   ActivityPlan plan;
   plan.kind = "snuffelstage";
   plan.title = "Bistro Noord";
+  plan.extra = at_placement(phone);
   ExperienceDraft e;
   e.activity = expect_ok(Dossier(*phone.replica).plan_activity(plan));
   e.note = "foto van de keuken";

@@ -68,4 +68,18 @@ struct Device {
   }
 };
 
+// The placement of a demo pupil, as an activity's extra fields: a supervisor sees of the
+// dossier only what is linked to her placement (server/app/pupil_view.hpp), so tests where
+// she reads or signs the pupil's entries plan them in it. Empty for a pupil without one.
+inline json at_placement(Device& pupil) {
+  Query q = Query::where("placement", "", "pupil", pupil.user());
+  auto placements = expect_ok(pupil.replica->list(q));
+  if (placements.empty()) {
+    pupil.sync();  // a fresh device holds nothing of the school yet
+    placements = expect_ok(pupil.replica->list(q));
+  }
+  if (placements.empty()) return json::object();
+  return {{"placement", placements.at(0)["id"]}};
+}
+
 }  // namespace werkex::test

@@ -19,6 +19,7 @@ inline std::string record_experience(Device& pupil, const std::string& note) {
   ActivityPlan plan;
   plan.kind = "snuffelstage";
   plan.title = "Bistro Noord";
+  plan.extra = at_placement(pupil);
   ExperienceDraft e;
   e.activity = expect_ok(Dossier(*pupil.replica).plan_activity(plan));
   e.note = note;

@@ -21,6 +21,7 @@ TEST_CASE("sync: a pupil's three devices, their mentor and supervisor converge t
   ActivityPlan plan;
   plan.kind = "snuffelstage";
   plan.title = "Bistro Noord";
+  plan.extra = at_placement(phone);  // what the supervisor sees of the dossier
   std::string act = expect_ok(Dossier(*phone.replica).plan_activity(plan));
   phone.sync();
   for (Device* d : all) d->sync();

@@ -22,6 +22,7 @@ struct School {
     ActivityPlan plan;
     plan.kind = "snuffelstage";
     plan.title = "Bistro";
+    plan.extra = at_placement(sem);
     act = expect_ok(Dossier(*sem.replica).plan_activity(plan));
     sem.sync();
     mentor.sync();

@@ -19,9 +19,12 @@ std::string shown(const server::Access& a) {
   for (const auto& [bucket, days] : a.ended)
     for (const server::DayWindow& w : days) ended[bucket].push_back({w.first, w.last});
   json entities = a.school_entities ? json(*a.school_entities) : json("all");
+  json views = json::object();
+  for (const auto& [bucket, v] : a.pupil_views)
+    views[bucket] = {{"entities", v.entities}, {"digest", v.digest}};
   return json{{"person", a.person},    {"role", a.role},   {"bucket", a.school_bucket},
               {"read", a.read},        {"write", a.write}, {"entities", entities},
-              {"view", a.school_view}, {"ended", ended}}
+              {"view", a.school_view}, {"ended", ended},   {"pupil_views", views}}
       .dump();
 }
 
@@ -31,8 +34,9 @@ struct School {
   std::unique_ptr<Replica> db;
   std::string admin = "0190a000-0000-7000-8000-0000000000ad";
   std::string counsellor;
-  std::string school, company, supervisor;
+  std::string school, company, supervisor, parent;
   std::vector<std::string> groups, teachers, pupils, placements;
+  std::map<std::string, std::vector<std::string>> activities;  // by pupil
   std::string today = "2026-12-02";
 
   static Identity as(const std::string& role, const std::string& user,
@@ -52,6 +56,7 @@ struct School {
     school = put({{"type", "school"}, {"name", "Vmbo De Brug"}, {"brin", "12AB"}});
     counsellor = person("Carla Smit", "counsellor");
     supervisor = person("Ans de Vries", "supervisor");
+    parent = person("Ouder", "parent");
     for (int g = 0; g < 3; ++g) {
       teachers.push_back(person("Mentor " + std::to_string(g), "teacher"));
       as_admin();
@@ -69,17 +74,18 @@ struct School {
     put({{"id", pupils.back()}, {"groups", {groups[pupils.size() % groups.size()]}}});
   }
   std::vector<std::string> everyone() const {
-    std::vector<std::string> all = {counsellor, supervisor, "no-such-person"};
+    std::vector<std::string> all = {counsellor, supervisor, parent, "no-such-person"};
     all.insert(all.end(), teachers.begin(), teachers.end());
     all.insert(all.end(), pupils.begin(), pupils.end());
     return all;
   }
   std::string change(std::mt19937& rng);
+  std::string change_dossier(std::mt19937& rng, const std::string& pupil);
 };
 
 std::string School::change(std::mt19937& rng) {
   const std::string pupil = pupils[rng() % pupils.size()];
-  switch (rng() % 9) {
+  switch (rng() % 12) {
     case 0:
       as_admin();
       put({{"id", pupil}, {"groups", {groups[rng() % groups.size()]}}});
@@ -119,6 +125,17 @@ std::string School::change(std::mt19937& rng) {
     case 7:
       today = rng() % 2 ? "2026-12-09" : "2026-12-02";
       return "another day";
+    case 8:
+    case 9:
+      return change_dossier(rng, pupil);
+    case 10:
+      as_admin();
+      put({{"id", pupil},
+           {"parents", {parent}},
+           {"birth_date", rng() % 2 ? "2010-12-05" : "2012-01-01"}});
+      as_counsellor();
+      put({{"id", pupil}, {"parent_access", rng() % 3 != 0}});
+      return "parent's access switched";
     default:
       as_admin();
       put({{"type", "signing_key"},
@@ -128,6 +145,36 @@ std::string School::change(std::mt19937& rng) {
            {"registered_at", "2026-11-01T09:00:00Z"}});
       return "supervisor key registered";
   }
+}
+
+// A link inside a pupil's dossier: what a supervisor's view of it follows (pupil_view.hpp).
+std::string School::change_dossier(std::mt19937& rng, const std::string& pupil) {
+  auto& acts = activities[pupil];
+  if (!acts.empty() && !placements.empty() && rng() % 4 == 0) {
+    // Signed by whoever (the supervisor, or someone since cleared): the pupil sees the signer.
+    const std::string signer = rng() % 2 ? supervisor : teachers[rng() % teachers.size()];
+    expect_ok(db->set_identity(as("supervisor", signer, "pupil:" + pupil)));
+    put({{"type", "signoff"},
+         {"bucket", "pupil:" + pupil},
+         {"placement", placements[rng() % placements.size()]},
+         {"covers", {acts[rng() % acts.size()]}},
+         {"content_hash", std::string(64, 'c')},
+         {"statement_date", "2026-12-01"},
+         {"signer", signer},
+         {"method", "key"}});
+    return "a sign-off was made";
+  }
+  expect_ok(db->set_identity(as("pupil", pupil, "pupil:" + pupil)));
+  if (acts.empty() || rng() % 3 == 0) {
+    json act = {{"type", "activity"}, {"kind", "snuffelstage"}};
+    if (!placements.empty()) act["placement"] = placements[rng() % placements.size()];
+    acts.push_back(put(act));
+    return "pupil planned an activity";
+  }
+  put({{"type", "experience"},
+       {"occurred_at", "2026-12-01T10:00:00Z"},
+       {"activity", acts[rng() % acts.size()]}});
+  return "pupil linked an experience";
 }
 
 }  // namespace
@@ -170,4 +217,81 @@ TEST_CASE("access cache: nothing changed in the school bucket, nobody computed a
   auto gone = cache.get(*s.db, s.pupils[1], s.today, 2);
   REQUIRE_FALSE(gone);
   CHECK(gone.error().code == WX_UNAUTHENTICATED);
+}
+
+TEST_CASE(
+    "access: a parent reads their child's dossier while the school lets them and, from 16, "
+    "the child agrees",
+    "[access][parent]") {
+  School s;
+  const std::string child = s.pupils[0], other = s.pupils[1];
+  auto reads = [&](const std::string& today) {
+    auto a = expect_ok(server::compute_access(*s.db, s.parent, today, 2));
+    CHECK(a.read.count("pupil:" + other) == 0);
+    CHECK(a.school_entities.has_value());
+    return a.read.count("pupil:" + child) == 1;
+  };
+  s.as_admin();
+  s.put({{"id", child}, {"parents", {s.parent}}, {"birth_date", "2010-12-05"}});
+  CHECK_FALSE(reads("2026-12-02"));  // linked, but the school has not switched it on
+  s.as_counsellor();
+  s.put({{"id", child}, {"parent_access", true}});
+  CHECK(reads("2026-12-02"));
+  auto a = expect_ok(server::compute_access(*s.db, s.parent, "2026-12-02", 2));
+  CHECK(a.write == std::set<std::string>{"pupil:" + child});
+  CHECK(*a.school_entities == std::set<std::string>{s.parent, child});
+  CHECK(a.pupil_views.empty());      // the dossier whole
+  CHECK_FALSE(reads("2026-12-05"));  // sixteen: the child's own agreement is needed too
+  expect_ok(s.db->set_identity(School::as("pupil", child, "pupil:" + child)));
+  s.put({{"id", child}, {"parent_consent", true}});
+  CHECK(reads("2026-12-05"));
+  s.as_counsellor();
+  s.put({{"id", child}, {"parent_access", false}});
+  CHECK_FALSE(reads("2026-12-05"));  // the school's switch off ends it whatever the child says
+  s.put({{"id", child}, {"parent_access", true}});
+  s.as_admin();
+  s.put({{"id", child}, {"status", "left"}});
+  CHECK_FALSE(reads("2026-12-05"));
+}
+
+TEST_CASE("access: a pupil sees who signed in their dossier, if a supervisor, and their keys",
+          "[access][signoff]") {
+  School s;
+  const std::string pupil = s.pupils[0], bucket = "pupil:" + pupil;
+  expect_ok(s.db->set_identity(School::as("pupil", pupil, bucket)));
+  const std::string act = s.put({{"type", "activity"}, {"kind", "snuffelstage"}});
+  s.as_admin();
+  const std::string key = s.put({{"type", "signing_key"},
+                                 {"person", s.supervisor},
+                                 {"public_key", std::string(64, 'a')},
+                                 {"key_id", "k1"},
+                                 {"registered_at", "2026-11-01T09:00:00Z"}});
+  s.as_counsellor();
+  const std::string elsewhere = s.put({{"type", "placement"},  // another pupil's placement
+                                       {"pupil", s.pupils[1]},
+                                       {"company", s.company},
+                                       {"supervisor", s.supervisor},
+                                       {"start_date", "2026-11-25"},
+                                       {"end_date", "2026-12-31"},
+                                       {"kind", "snuffelstage"}});
+  auto sees = [&](const std::string& id) {
+    auto a = expect_ok(server::compute_access(*s.db, pupil, s.today, 2));
+    return a.school_entities->count(id) == 1;
+  };
+  CHECK_FALSE(sees(s.supervisor));  // no placement with her, nothing signed
+  CHECK_FALSE(sees(key));
+  for (const std::string& signer : {s.supervisor, s.teachers[0]}) {
+    expect_ok(s.db->set_identity(School::as("supervisor", signer, bucket)));
+    s.put({{"type", "signoff"},
+           {"bucket", bucket},
+           {"placement", elsewhere},  // any placement: only the signer matters here
+           {"covers", {act}},
+           {"content_hash", std::string(64, 'c')},
+           {"statement_date", "2026-12-01"},
+           {"signer", signer},
+           {"method", "key"}});
+  }
+  CHECK(sees(s.supervisor));
+  CHECK(sees(key));
+  CHECK_FALSE(sees(s.teachers[0]));  // named as signer, but not a supervisor
 }

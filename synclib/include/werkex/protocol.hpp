@@ -17,7 +17,7 @@
 //             message}]}, "revoked":["<bucket>", …], "more":false,
 //             "buckets":{"<bucket>":{"cursor":<seq>, "more":false, "view":"…", "bundle":<bundle>}}}
 //   ("views"/"view" only for buckets the server filters per user, such as a pupil's part of
-//   the school bucket)
+//   the school bucket or a supervisor's part of a pupil's dossier)
 //   enrol    POST /v1/enroll {"code":"…","replica":"<hex>"} ->
 //   {"token","user","role","bucket","school_bucket"}
 #pragma once
@@ -40,7 +40,8 @@ struct SyncRequest {
   std::map<std::string, uint64_t> cursors;
   size_t limit = 0;  // entity updates per bucket and response; 0: the server's default
   // The `view` each filtered bucket last came with; a different view on the server means
-  // the device may now see more of it, so that bucket is pulled again from 0.
+  // the device may now see more or less of it, so that bucket is pulled again from 0 and the
+  // device purges what it held of it before taking the pull.
   std::map<std::string, std::string> views;
   Bundle push;
   // PIN sign-offs in `push` typed on this device: id -> one-time code (signoff_flow.hpp).

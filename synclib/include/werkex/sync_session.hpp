@@ -3,7 +3,8 @@
 // run() repeats POST /v1/sync until nothing is left to push or pull: each round pushes the
 // changes made here (or imported from peers) since the last acknowledged push, and pulls
 // each visible bucket from its cursor. What the server refuses goes into the replica's
-// quarantine; buckets it revokes are purged. Cursors and the push mark are kept in the
+// quarantine; buckets it revokes are purged, and so is a filtered bucket whose view changed
+// (then pulled afresh: what left the view leaves the device). Cursors and the push mark are kept in the
 // replica and advance only after what they cover is stored, so a sync cut off at any point
 // (network, crash, battery) is simply run again. enroll() trades a one-time code for a
 // device token and the identity it belongs to.

@@ -35,8 +35,12 @@ final class BlobSignoffScenario {
              dir.resolve("ans.db"), server, "Ans Bakker", Transport.curl(Devices.QUICK_CURL))) {
       eq("supervisor", MiniJson.object(ans.replica.status()).get("role"), "Ans supervises");
 
+      // In Sem's placement: what its supervisor sees of his dossier.
+      sem.sync();
+      String placement = (String) ((Map<?, ?>) sem.list("placement").get(0)).get("id");
       String activity = sem.replica.dossier().planActivity(
-          "{\"kind\": \"snuffelstage\", \"title\": \"Bistro Noord\"}");
+          "{\"kind\": \"snuffelstage\", \"title\": \"Bistro Noord\", \"placement\": \""
+          + placement + "\"}");
       String experience = sem.replica.dossier().recordExperience(
           "{\"activity\": \"" + activity + "\", \"note\": \"foto van de keuken\"}");
       byte[] photo = new byte[300_000];
