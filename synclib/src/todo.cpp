@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <tuple>
 
+#include "signoff_util.hpp"
 #include "todo_detail.hpp"
 #include "werkex/signoff.hpp"
 
@@ -19,16 +20,9 @@ int64_t day_of(const std::string& d) {
   if (d.size() < 10 || d[4] != '-' || d[7] != '-') return -1;
   for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
     if (d[i] < '0' || d[i] > '9') return -1;
-  int64_t y = std::stoi(d.substr(0, 4)), m = std::stoi(d.substr(5, 2));
-  int64_t day = std::stoi(d.substr(8, 2));
+  const int m = std::stoi(d.substr(5, 2)), day = std::stoi(d.substr(8, 2));
   if (m < 1 || m > 12 || day < 1 || day > 31) return -1;
-  // Howard Hinnant's days_from_civil.
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
+  return signoff_detail::day_number(d);  // the sign-off checks' calendar
 }
 
 std::string date_of_day(int64_t z) {
