@@ -249,6 +249,7 @@ Result<std::shared_ptr<const Schema>> Schema::parse(std::string_view text) {
       if (f.max_length == 0 && f.value_kind() == FieldKind::string)
         f.max_length = kDefaultMaxString;
       if (f.max_length == 0 && f.value_kind() == FieldKind::text) f.max_length = kDefaultMaxText;
+      f.only_with = fdoc.value("only_with", "");
       if (fdoc.contains("min")) f.min = fdoc["min"].get<double>();
       if (fdoc.contains("max")) f.max = fdoc["max"].get<double>();
       t.fields.emplace(fname, std::move(f));
@@ -265,6 +266,11 @@ Result<std::shared_ptr<const Schema>> Schema::parse(std::string_view text) {
       for (auto& role : f.write_roles)
         if (!schema->is_role(role))
           return schema_error("type " + tname + " field " + fname, "unknown role '" + role + "'");
+      if (f.only_with.empty()) continue;
+      auto gate = t.fields.find(f.only_with);
+      if (gate == t.fields.end() || gate->second.kind != FieldKind::boolean)
+        return schema_error("type " + tname + " field " + fname,
+                            "only_with names '" + f.only_with + "', not a bool field of the type");
     }
   }
   return std::shared_ptr<const Schema>(std::move(schema));

@@ -165,6 +165,28 @@ class LocalWriter {
   const Identity& me_;
 };
 
+// The schema's only_with rule on the entity as this write leaves it: a field with a value
+// needs its gate field to be true (a contact's phone only with consent). Withdrawing the
+// gate while the value stays is refused the same way, so the value is cleared first.
+static Status check_only_with(const TypeSpec& t, const EntityHeader& h, const EntityFields& fields,
+                              bool creating) {
+  if (std::none_of(t.fields.begin(), t.fields.end(),
+                   [](auto& kv) { return !kv.second.only_with.empty(); }))
+    return Status::ok();
+  const json doc = json::parse(build_doc_text(h, fields));
+  for (auto& [name, f] : t.fields) {
+    if (f.only_with.empty()) continue;
+    auto v = doc.find(name);
+    const bool has_value = v != doc.end() && !v->is_null() && !(v->is_string() && v->empty()) &&
+                           !(v->is_array() && v->empty());
+    if (has_value && doc.value(f.only_with, false) != true)
+      return invalid_at(creating ? "new " + t.name : t.name + " " + h.id,
+                        "field '" + name + "' is stored only while '" + f.only_with +
+                            "' is true (clear '" + name + "' or set '" + f.only_with + "': true)");
+  }
+  return Status::ok();
+}
+
 static Status check_writer(const Identity& me, const TypeSpec& t, const std::string& bucket) {
   if (me.role.empty())
     return make_error(WX_PERMISSION_DENIED, "this replica has no identity yet: run init first");
@@ -260,6 +282,7 @@ Result<std::string> Replica::put(const json& doc) {
 
   for (auto& w : writes)
     WX_RETURN_IF_ERROR(merge_into(fields, w.field, w.element, w.state).status());
+  WX_RETURN_IF_ERROR(check_only_with(*t, h, fields, creating));
   WX_RETURN_IF_ERROR(impl.store_entity(h, fields));
   WX_RETURN_IF_ERROR(tx.commit());
   impl.notify({{h.id, h.type, h.bucket, false}});

@@ -218,3 +218,27 @@ TEST_CASE_METHOD(PupilDevice, "errors: a deleted entity cannot be updated or del
   expect_failure(refused({"prepare", "--activity", activity}), kConflict, "conflict",
                  {"was deleted"});
 }
+
+// Issue 13: a contact's phone number and e-mail are kept only with the contact's consent,
+// on creation and on every later edit, and withdrawing consent needs them cleared first.
+TEST_CASE_METHOD(PupilDevice, "errors: a contact's phone is stored only with consent",
+                 "[cli][errors][privacy]") {
+  expect_failure(
+      refused({"contact", "--name", "Kok Ahmed", "--json", R"({"phone": "0612345678"})"}), kInvalid,
+      "invalid_argument", {"new contact", "'phone' is stored only while 'consent' is true"});
+  expect_failure(refused({"contact", "--name", "Kok Ahmed", "--json",
+                          R"({"email": "ahmed@example.nl", "consent": false})"}),
+                 kInvalid, "invalid_argument", {"'email'"});
+  const std::string id = device.ok(
+      {"contact", "--name", "Kok Ahmed", "--json", R"({"phone": "0612345678", "consent": true})"});
+  expect_failure(put({{"id", id}, {"consent", false}}), kInvalid, "invalid_argument",
+                 {"'phone'", "clear"});
+  device.ok({"put", "--json", json{{"id", id}, {"phone", nullptr}, {"consent", false}}.dump()});
+  json doc = device.ok_json({"get", id});
+  CHECK(doc["consent"] == false);
+  CHECK(doc.value("phone", json()).is_null());
+  const std::string plain =
+      device.ok({"contact", "--name", "Sanne"});  // no number: no consent needed
+  expect_failure(put({{"id", plain}, {"email", "sanne@example.nl"}}), kInvalid, "invalid_argument",
+                 {"'email'"});
+}

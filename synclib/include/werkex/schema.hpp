@@ -51,6 +51,9 @@ struct FieldSpec {
   std::vector<std::string> write_roles;
   size_t max_length = 0;  // 0: no limit beyond the global one
   std::optional<double> min, max;
+  // A bool field of the same type that must be true while this field holds a value (a
+  // contact's phone and e-mail only with the contact's consent); "" for none.
+  std::string only_with;
 
   MergeRule rule() const {
     if (kind == FieldKind::set) return MergeRule::set;
