@@ -169,6 +169,7 @@ class App {
   http::Response durable(const http::Request& req, const std::function<http::Response()>& handler);
   // error_response, plus Retry-After when the device is over its rate limit.
   http::Response refuse(const http::Request& req, const Error& e);
+  http::Response refuse_device(const http::Request& req, const Error& e);
   // Blobs (blob_handler.cpp): HEAD/PUT/GET /v1/blobs/{sha}; the contract is in README.md.
   Status open_blobs();
   void register_blob_routes(http::Router& router);

@@ -22,7 +22,6 @@ std::string random_code(size_t n) {
   return out;
 }
 
-
 // Item 9 of issue 10: a replica id names one device of one person. Refuses (WX_CONFLICT)
 // an id already bound to another person, by any token, live or revoked, so the access log
 // never names one id for two people; the same person's earlier tokens for it are revoked,
@@ -44,6 +43,19 @@ Status bind_replica(sql::Db& db, const std::string& device_id, const std::string
                                          "UPDATE devices SET revoked_ms = ?2 WHERE device_id = ?1 "
                                          "AND revoked_ms IS NULL"));
   return replace.bind(1, device_id).bind(2, static_cast<int64_t>(now_ms)).run();
+}
+
+// Upgrades a server.db made by an older version: the column, empty, if the table lacks it.
+Status add_column_if_missing(sql::Db& db, const std::string& table, const std::string& column,
+                             const std::string& type) {
+  WX_ASSIGN_OR_RETURN(auto has, sql::Stmt::prepare(db, "SELECT count(*) FROM pragma_table_info('" +
+                                                           table + "') WHERE name = ?1"));
+  has.bind(1, column);
+  WX_ASSIGN_OR_RETURN(bool row, has.step());
+  const bool missing = row && has.int64(0) == 0;
+  has.reset();
+  if (!missing) return Status::ok();
+  return db.exec("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
 }
 
 }  // namespace
@@ -110,31 +122,17 @@ Result<std::unique_ptr<AuthStore>> AuthStore::open(const std::string& path) {
       key_id TEXT PRIMARY KEY, reason TEXT NOT NULL, requested_ms INTEGER NOT NULL,
       applied_ms INTEGER) WITHOUT ROWID;
   )sql"));
-  // server.db files from before blob downloads were logged lack the column.
-  WX_ASSIGN_OR_RETURN(auto has_blob,
-                      sql::Stmt::prepare(db,
-                                         "SELECT count(*) FROM pragma_table_info('access_log') "
-                                         "WHERE name = 'blob'"));
-  WX_ASSIGN_OR_RETURN(bool row, has_blob.step());
-  if (row && has_blob.int64(0) == 0) {
-    WX_RETURN_IF_ERROR(db.exec("ALTER TABLE access_log ADD COLUMN blob TEXT"));
-  }
-  has_blob.reset();
+  // server.db files from before blob downloads were logged lack the column, and from before
+  // remote wipes the devices' wipe order.
+  WX_RETURN_IF_ERROR(add_column_if_missing(db, "access_log", "blob", "TEXT"));
+  WX_RETURN_IF_ERROR(add_column_if_missing(db, "devices", "wipe_ms", "INTEGER"));
   WX_RETURN_IF_ERROR(create_staff_tables(db));
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   WX_RETURN_IF_ERROR(revoke_duplicate_devices(
       db,
       static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count())));
   // Nor the origin of invites (codes minted by --demo are revoked at the next start).
-  WX_ASSIGN_OR_RETURN(auto has_origin,
-                      sql::Stmt::prepare(db,
-                                         "SELECT count(*) FROM pragma_table_info('invites') "
-                                         "WHERE name = 'origin'"));
-  WX_ASSIGN_OR_RETURN(row, has_origin.step());
-  if (row && has_origin.int64(0) == 0) {
-    has_origin.reset();
-    WX_RETURN_IF_ERROR(db.exec("ALTER TABLE invites ADD COLUMN origin TEXT"));
-  }
+  WX_RETURN_IF_ERROR(add_column_if_missing(db, "invites", "origin", "TEXT"));
   return std::unique_ptr<AuthStore>(new AuthStore(std::move(db)));
 }
 

@@ -125,6 +125,13 @@ class AuthStore {
   // The device of a token that is known, not revoked, and used within `idle_expiry_ms`.
   Result<Device> authenticate(const std::string& token, uint64_t now_ms, uint64_t idle_expiry_ms);
   Status revoke_person_devices(const std::string& person, uint64_t now_ms);
+  // A lost or stolen phone (auth_store_wipe.cpp): revokes every device token of `person` and
+  // orders those devices to wipe their dossier and photos. The order is told to a device
+  // that presents its revoked token (sync answers 401 with "wipe": true in the error); a
+  // device enrolled later is not affected. Logged in the audit log by the caller.
+  Status order_wipe(const std::string& person, uint64_t now_ms);
+  // Whether `token` belongs to a device ordered to wipe (false for any unknown token).
+  Result<bool> wipe_ordered(const std::string& token);
   Status revoke_token(const std::string& token, uint64_t now_ms);
   // One read of a dossier: `changes` field changes pulled, or the blob with hash `blob`.
   // A row that cannot be written (disk full) is kept in memory, loudly, and written before

@@ -286,8 +286,10 @@ http::Response App::handle_blob_put(const http::Request& req, const std::string&
     }
   }
   if (!outcome) {
-    // Wrong bytes: the partial file is gone, and so is its reservation.
-    if (outcome.error().code == WX_CORRUPT) (void)holdings_->drop(entity.bucket, sha);
+    // Wrong bytes, or a photo with its metadata still in it: the partial file is gone.
+    const ErrorCode code = outcome.error().code;
+    if (code == WX_CORRUPT || (code == WX_INVALID_ARGUMENT && chunk->end == chunk->total))
+      (void)holdings_->drop(entity.bucket, sha);
     return blob_refuse(req, outcome.error(), log);
   }
   if (Status s =

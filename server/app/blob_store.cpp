@@ -11,6 +11,8 @@
 #include <cstring>
 #include <utility>
 
+#include "werkex/photo_metadata.hpp"
+
 #include "werkex/blob_store.hpp"  // sha256_hex
 
 namespace werkex::server {
@@ -112,6 +114,45 @@ Result<std::string> sha256_of_file(const Fd& f, const std::string& path) {
   char hex[2 * crypto_hash_sha256_BYTES + 1];
   sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
   return std::string(hex);
+}
+
+// Fills `buf` from offset `at`, less only at the end of the file; returns how much was read.
+Result<size_t> read_at(const Fd& f, std::string& buf, uint64_t at, const std::string& path) {
+  size_t got = 0;
+  while (got < buf.size()) {
+    ssize_t n = ::pread(f.get(), buf.data() + got, buf.size() - got, static_cast<off_t>(at + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return io_error("cannot read", path, errno);
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  return got;
+}
+
+// The apps strip a photo's EXIF, GPS and XMP before they hash it (werkex/photo_metadata.hpp);
+// bytes that still carry them come from a modified app and are not kept, so no position
+// reaches the server's disk, the exports or another device.
+Status refuse_photo_metadata(const std::string& path) {
+  std::string bytes;
+  {
+    WX_ASSIGN_OR_RETURN(Fd f, open_file(path, O_RDONLY));
+    std::string head(16, '\0');
+    WX_ASSIGN_OR_RETURN(size_t n, read_at(f, head, 0, path));
+    head.resize(n);
+    if (sniff_photo_format(head) == PhotoFormat::other) return Status::ok();
+    struct stat st;
+    if (::fstat(f.get(), &st) != 0) return io_error("cannot stat", path, errno);
+    bytes.resize(static_cast<size_t>(st.st_size));
+    WX_ASSIGN_OR_RETURN(n, read_at(f, bytes, 0, path));
+    bytes.resize(n);
+  }
+  auto stripped = strip_photo_metadata(std::move(bytes), "the uploaded photo");
+  if (stripped && stripped->removed_blocks == 0) return Status::ok();
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return io_error("cannot delete", path, errno);
+  if (!stripped) return stripped.error();
+  return make_error(WX_INVALID_ARGUMENT,
+                    "the uploaded photo still carries metadata (EXIF, GPS position, XMP or "
+                    "comments), which werkex apps remove before upload; it was not stored");
 }
 
 Status check_sha(const std::string& sha) {
@@ -233,6 +274,7 @@ Status BlobStore::finish_locked(const std::string& path, const std::string& sha)
     return make_error(WX_CORRUPT, "the uploaded bytes hash to " + actual + ", not to " + sha +
                                       "; the upload was discarded: send the blob again from 0");
   }
+  WX_RETURN_IF_ERROR(refuse_photo_metadata(path));
   const std::string target = complete_path(sha);
   struct stat st;
   if (::stat(target.c_str(), &st) == 0) {

@@ -85,6 +85,7 @@ class Judge {
                                      "' is written once and the server "
                                      "already holds its first write");
     if (Status s = within_view(c, push, held_fields); !s) return s;
+    if (Status s = within_consent(c, push, held_fields); !s) return s;
     if (c.type == "comment") {
       WX_ASSIGN_OR_RETURN(Status s, judge_comment(c, push, held_fields));
       if (!s) return s;
@@ -112,6 +113,33 @@ class Judge {
     if (!held_fields.empty()) return access_.sees(c.bucket, c.entity) ? Status::ok() : outside;
     if (c.type == "comment" && !seen(pushed_value(push, c.entity, "on"))) return outside;
     if (c.type == "signoff" && c.field == "covers" && !seen(&c.element)) return outside;
+    return Status::ok();
+  }
+
+  // The schema's only_with rule (a contact's phone and e-mail only with consent), checked on
+  // what the entity would hold after this push, as the library checks it on the device: a
+  // modified app cannot store a number without consent, nor withdraw consent and keep it.
+  Status within_consent(const Change& c, const std::vector<Change>& push,
+                        const HeldFields& held_fields) const {
+    const TypeSpec* t = dossiers_.schema().type(c.type);
+    if (!t) return Status::ok();
+    auto after = [&](const std::string& field) {
+      auto it = held_fields.find({field, ""});
+      json value = it == held_fields.end() ? json() : it->second.value;
+      for (const Change& p : push)
+        if (p.entity == c.entity && p.field == field)
+          value = it == held_fields.end() ? p.state.value : merge(it->second, p.state).value;
+      return value;
+    };
+    auto has_value = [](const json& v) {
+      return !v.is_null() && !(v.is_string() && v.get_ref<const std::string&>().empty());
+    };
+    for (const auto& [name, f] : t->fields) {
+      if (f.only_with.empty() || (c.field != name && c.field != f.only_with)) continue;
+      if (has_value(after(name)) && after(f.only_with) != true)
+        return refuse(WX_INVALID_ARGUMENT,
+                      "field '" + name + "' is stored only while '" + f.only_with + "' is true");
+    }
     return Status::ok();
   }
 

@@ -17,9 +17,26 @@
 
 namespace werkex::server {
 
+// A revoked device that was reported lost learns here that it must wipe what it holds.
+http::Response App::refuse_device(const http::Request& req, const Error& e) {
+  constexpr std::string_view kBearer = "Bearer ";
+  auto auth = req[boost::beast::http::field::authorization];
+  if (e.code != WX_UNAUTHENTICATED || auth.substr(0, kBearer.size()) != kBearer)
+    return refuse(req, e);
+  auto wipe = auth_->wipe_ordered(std::string(auth.substr(kBearer.size())));
+  if (!wipe) return refuse(req, wipe.error());
+  if (!*wipe) return refuse(req, e);
+  metrics_.add("werkex_device_wipes_told_total", "");
+  json err = {{"error",
+               {{"code", "unauthenticated"},
+                {"message", "this device was reported lost: it wipes the dossiers it holds"},
+                {"wipe", true}}}};
+  return http::json_response(req, 401, err);
+}
+
 http::Response App::handle_sync(const http::Request& req, http::RequestLog& log) {
   auto device = authenticate(req, log);
-  if (!device) return refuse(req, device.error());
+  if (!device) return refuse_device(req, device.error());
   http::DecodedBody body = http::decode_request(req);
   if (body.refusal) return std::move(*body.refusal);
   auto parsed = protocol::sync_request_from_json(body.value);

@@ -161,13 +161,22 @@ Result<json> Exporter::signoff(const json& doc, const std::string& roster_bucket
 
 json Exporter::photo(const json& blob) {
   const std::string sha = str(blob, "sha256");
+  const bool shows_others = blob.value("shows_others", false) == true;
+  if (shows_others && blob.value("allow_in_exports", false) != true)
+    return {{"blob", str(blob, "id")},
+            {"sha256", ""},
+            {"file", ""},
+            {"attached_to", str(blob, "attached_to")},
+            {"shows_others", true},
+            {"left_out", true}};
   return {{"blob", str(blob, "id")},
           {"sha256", sha},
           {"file", "photos/" + photo_file_name(sha, str(blob, "mime"))},
           {"mime", str(blob, "mime")},
           {"caption", str(blob, "caption")},
           {"attached_to", str(blob, "attached_to")},
-          {"shows_others", blob.value("shows_others", false)}};
+          {"shows_others", shows_others},
+          {"left_out", false}};
 }
 
 Result<json> Exporter::run(const std::string& pupil_id, uint64_t now_ms) {

@@ -19,7 +19,7 @@
 //                 "public_key", "content_hash", "covers", "covered_content",
 //                 "current_content_hash", "signed_message", "signature"}…],
 //    "photos":[{"blob", "sha256", "file":"photos/<sha>.<ext>", "mime", "caption",
-//               "attached_to", "shows_others"}…]}
+//               "attached_to", "shows_others", "left_out"}…]}
 // Verifying a key sign-off offline (werkex/signoff.hpp is the contract):
 //   - "signed_message" is the exact byte string the Ed25519 signature covers, encoded as
 //     standard base64 with padding (it holds a newline, so it is not given as text). It
@@ -37,8 +37,10 @@
 //   checked their one-time code and wrote verified_at; offline there is nothing to verify.
 // Photos: one entry per live blob entity; "file" is relative to the dossier's folder and
 // named by content, so a photo attached twice is one file. "shows_others" is false when the
-// pupil did not mark it. The JSON export keeps every photo; only the portfolio page leaves
-// out the ones that show other people.
+// pupil did not mark it. A photo that shows other people stays out of every export (the
+// JSON, its photos folder and the portfolio) unless the pupil set `allow_in_exports` on it:
+// its entry then says only {"blob", "attached_to", "shows_others": true, "left_out": true}
+// with "sha256", "file" and the caption empty, so readers can say that a photo was left out.
 //
 // Reads only (get, list, field_states through signoff_status), so it may run on a replica
 // another process writes (SQLite WAL). Not thread-safe: the Replica is not.

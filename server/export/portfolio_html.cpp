@@ -222,7 +222,7 @@ std::string photos_html(const PortfolioView& view, const std::string& id,
   std::string out;
   int left_out = 0;
   for (const json* p : view.photos_of(id)) {
-    if (flag_of(*p, "shows_others")) {
+    if (flag_of(*p, "left_out")) {
       ++left_out;
       continue;
     }

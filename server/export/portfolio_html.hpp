@@ -17,8 +17,8 @@
 //   inline (with a print stylesheet) and photos are data:image/jpeg;base64 URIs;
 // - every piece of text from the dossier is HTML-escaped: a note holding "<script>" shows
 //   those characters, a name like "Daan 't Hart" shows as written;
-// - a photo whose export entry has shows_others true is left out entirely (no image, no
-//   caption; one line says how many were left out); the JSON export keeps it;
+// - a photo whose export entry has left_out true (it shows others and the pupil did not
+//   allow it in exports) is left out entirely: one line says how many were left out;
 // - a photo for which thumbnail_jpeg gives nothing (a format this libvips cannot read, a
 //   file not on the server yet) shows as a placeholder box with its caption;
 // - any missing or mistyped field of the export reads as empty: the page is always made.

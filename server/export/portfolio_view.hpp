@@ -63,7 +63,7 @@ class PortfolioView {
 // experiences outside an activity; and one entry's comments.
 std::string timeline_html(const PortfolioView& view, const ThumbnailFn& thumbnail_jpeg);
 std::string comments_html(const PortfolioView& view, const std::string& on, int depth = 0);
-// The photos attached to `id`, as figures; photos marked shows_others are left out and
+// The photos attached to `id`, as figures; photos the export left out (left_out) are
 // counted in one line instead.
 std::string photos_html(const PortfolioView& view, const std::string& id,
                         const ThumbnailFn& thumbnail_jpeg);

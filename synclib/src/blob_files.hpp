@@ -37,6 +37,7 @@ class Fd {
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
   // Closes now, reporting the error close() may carry for a written file.
   Status close(const std::string& what) {
     int fd = std::exchange(fd_, -1);

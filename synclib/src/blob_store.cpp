@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "blob_copy.hpp"
 #include "blob_files.hpp"
 #include "werkex/schema.hpp"
 #include "werkex/sqlite.hpp"
@@ -142,55 +143,11 @@ Result<AttachedBlob> BlobStore::attach(const std::string& entity_id, const std::
                                                ", which takes no attachments; attach to " +
                                                allowed_list(allowed));
 
-  Fd in(::open(file_path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (in.get() < 0) {
-    if (errno == ENOENT) return make_error(WX_NOT_FOUND, "no file '" + file_path + "'");
-    return io_error("cannot open '" + file_path + "'", errno);
-  }
-  struct stat st;
-  if (::fstat(in.get(), &st) != 0) return io_error("cannot stat '" + file_path + "'", errno);
-  if (!S_ISREG(st.st_mode))
-    return make_error(WX_INVALID_ARGUMENT, "'" + file_path + "' is not a regular file");
-  const std::string too_large = "'" + file_path + "' is larger than the " +
-                                std::to_string(max_size_) + " bytes a blob may have";
-  if (static_cast<uint64_t>(st.st_size) > max_size_) return make_error(WX_TOO_LARGE, too_large);
-
-  // Copy while hashing, into a temporary name: the hash names the file only once known.
   WX_RETURN_IF_ERROR(ensure_dirs());
-  unsigned char rnd[12];
-  randombytes_buf(rnd, sizeof rnd);
-  char rnd_hex[sizeof rnd * 2 + 1];
-  sodium_bin2hex(rnd_hex, sizeof rnd_hex, rnd, sizeof rnd);
-  const std::string tmp = dir_ + "/tmp/" + rnd_hex;
-  struct Unlink {  // removes the temporary copy on every early return
-    std::string path;
-    ~Unlink() {
-      if (!path.empty()) ::unlink(path.c_str());
-    }
-  } cleanup{tmp};
-  Fd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (out.get() < 0) return io_error("cannot create '" + tmp + "'", errno);
-  crypto_hash_sha256_state hs;
-  crypto_hash_sha256_init(&hs);
-  std::string buf(kIoBuffer, '\0');
-  uint64_t size = 0;
-  for (;;) {
-    WX_ASSIGN_OR_RETURN(size_t n, read_some(in.get(), buf.data(), buf.size(), file_path));
-    if (n == 0) break;
-    if (size + n > max_size_) return make_error(WX_TOO_LARGE, too_large);  // it grew
-    crypto_hash_sha256_update(&hs, reinterpret_cast<const unsigned char*>(buf.data()), n);
-    WX_RETURN_IF_ERROR(write_all(out.get(), std::string_view(buf.data(), n), size, tmp));
-    size += n;
-  }
-  if (::fsync(out.get()) != 0) return io_error("cannot flush '" + tmp + "'", errno);
-  WX_RETURN_IF_ERROR(out.close(tmp));
-  const std::string sha = hex_of(hs);
-  const std::string final_path = path(sha);
-  const bool fresh = !has(sha);
-  if (::rename(tmp.c_str(), final_path.c_str()) != 0)
-    return io_error("cannot move the copy to '" + final_path + "'", errno);
-  cleanup.path.clear();
-  WX_RETURN_IF_ERROR(fsync_dir(dir_));
+  WX_ASSIGN_OR_RETURN(StoredCopy copy, copy_into_store(dir_, file_path, max_size_));
+  const std::string sha = copy.sha, final_path = path(copy.sha);
+  const uint64_t size = copy.size;
+  const bool fresh = copy.fresh;
 
   AttachedBlob result{"", sha, size, mime.empty() ? guess_mime(file_path) : mime};
   json doc = {{"type", "blob"},      {"bucket", target->value("bucket", "")},

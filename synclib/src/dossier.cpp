@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "werkex/ids.hpp"
+#include "werkex/people.hpp"
 #include "werkex/signoff.hpp"
 
 namespace werkex {
@@ -29,6 +30,9 @@ int signoff_rank(const std::string& state) {
 
 json CyclePhase::to_json() const {
   return {{"activity", activity.empty() ? json() : json(activity)},
+          {"title", title},
+          {"pupil", pupil},
+          {"pupil_name", pupil_name},
           {"kind", kind},
           {"prepared", prepared},
           {"experiences", experiences},
@@ -138,6 +142,14 @@ Result<std::string> Dossier::comment(const std::string& on, const std::string& b
   return create("comment", doc, json::object());
 }
 
+// Whose dossier `bucket` is, by id and by name (staff see several pupils' cycles).
+void Dossier::name_pupil(const std::string& bucket, CyclePhase& c) const {
+  constexpr std::string_view kPrefix = "pupil:";
+  if (bucket.rfind(kPrefix, 0) != 0) return;
+  c.pupil = bucket.substr(kPrefix.size());
+  c.pupil_name = person_name(replica_, c.pupil);
+}
+
 // The cycle facts of `exps` (experiences of one bucket) into `c`.
 Status Dossier::follow_experiences(const std::string& bucket, const std::vector<json>& exps,
                                    CyclePhase& c) {
@@ -178,7 +190,9 @@ Result<CyclePhase> Dossier::cycle(const std::string& activity) {
   CyclePhase c;
   c.activity = activity;
   c.kind = a.value("kind", "");
+  c.title = a.value("title", "");
   const std::string bucket = a.value("bucket", "");
+  name_pupil(bucket, c);
   WX_ASSIGN_OR_RETURN(auto preps,
                       replica_.list(Query::where("preparation", bucket, "activity", activity)));
   c.prepared = !preps.empty();
@@ -207,6 +221,7 @@ Result<std::vector<CyclePhase>> Dossier::cycles(const std::string& bucket) {
   if (!unplanned.empty()) {
     CyclePhase c;
     c.kind = "unplanned";
+    name_pupil(b, c);
     WX_RETURN_IF_ERROR(follow_experiences(b, unplanned, c));
     out.push_back(std::move(c));
   }

@@ -1,5 +1,7 @@
 #include "werkex/sync_session.hpp"
 
+#include "werkex/device_wipe.hpp"
+
 #include <algorithm>
 #include <map>
 #include <type_traits>
@@ -77,6 +79,7 @@ Result<json> SyncSession::post(const std::string& path, const json& body, bool a
       const json& e = (*answer)["error"];
       if (e.contains("server_clock") && e["server_clock"].is_number_unsigned())
         refused_at_server_clock_ = e["server_clock"].get<uint64_t>();
+      if (resp.status == 401 && e.value("wipe", false) == true) wipe_told_ = true;
       auto text = [&](const char* key, std::string otherwise) {
         return e.contains(key) && e[key].is_string() ? e[key].get<std::string>() : otherwise;
       };
@@ -183,6 +186,21 @@ Status SyncSession::save_progress(const Progress& p) {
 }
 
 Result<SyncReport> SyncSession::run() {
+  wipe_told_ = false;
+  Result<SyncReport> report = run_rounds();
+  if (report || !wipe_told_) return report;
+  // The server says this device was reported lost (device_wipe.hpp).
+  auto allowed = wipe_on_revoke(replica_);
+  if (!allowed) return allowed.error();
+  if (!*allowed)
+    return make_error(WX_UNAUTHENTICATED,
+                      report.error().message + " (wipe_on_revoke is off here: nothing was wiped)");
+  WX_RETURN_IF_ERROR(wipe_device(replica_, options_.blobs).status());
+  return make_error(WX_UNAUTHENTICATED,
+                    report.error().message + "; this device's dossiers and photos were wiped");
+}
+
+Result<SyncReport> SyncSession::run_rounds() {
   SyncReport report;
   Progress p;
   WX_RETURN_IF_ERROR(load_progress(p));

@@ -147,3 +147,25 @@ TEST_CASE("cli dialogue: reply answers a comment only, todo wants a real date",
                                {"YYYY-MM-DD"});
   CHECK(pupil.ok_json({"todo"}) == json::array());  // nothing planned, nothing to do
 }
+
+TEST_CASE("cli staff: a mentor names the pupil, and sees names and titles",
+          "[cli][server][staff]") {
+  Conversation c;
+  json phases = c.mentor.ok_json({"cycle", "--pupil", "sem"});
+  REQUIRE(phases.size() == 1);
+  CHECK(phases[0]["activity"] == c.act);
+  CHECK(phases[0]["title"] == "Bij de bakker");
+  CHECK(phases[0]["pupil"] == c.sem_id);
+  CHECK(phases[0]["pupil_name"] == "Sem");
+  CHECK(c.mentor.ok_json({"cycle", "--pupil", c.sem_id}) == phases);
+  json acts = c.mentor.ok_json({"list", "activity", "--pupil", "Sem"});
+  REQUIRE(acts.size() == 1);
+  CHECK(acts[0]["id"] == c.act);
+
+  werkex::test::ProcessResult r = c.mentor.run({"cycle", "--pupil", "Zoë"});
+  CHECK(r.exit_code == 12);  // not found
+  CHECK(r.err.find("no pupil 'Zoë' on this device") != std::string::npos);
+  r = c.mentor.run({"cycle", "--pupil", "Sem", "--bucket", "pupil:" + c.sem_id});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("not both") != std::string::npos);
+}

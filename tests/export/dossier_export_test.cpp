@@ -78,12 +78,17 @@ TEST_CASE("json: holds every live entity as get() gives it, and the roster aroun
   for (const json& p : x["people"]) people.insert(p["name"]);
   CHECK(people == std::set<std::string>{"Daan 't Hart", "Mevr. Jansen", "Ans de Vries"});
 
+  // The photo that shows others stays out (no hash, file or caption) until Daan allows it.
   REQUIRE(x["photos"].size() == 3);
   for (const json& p : x["photos"]) {
     std::string sha = p["sha256"];
     CHECK(p["attached_to"] == d.exp1);
-    CHECK(p["file"] == "photos/" + sha + (sha == d.photo_png ? ".png" : ".jpg"));
-    CHECK(p["shows_others"] == (sha == d.photo_others));
+    CHECK(p["left_out"] == sha.empty());
+    CHECK(p["shows_others"] == sha.empty());
+    if (sha.empty())
+      CHECK_FALSE(p.contains("caption"));
+    else
+      CHECK(p["file"] == "photos/" + sha + (sha == d.photo_png ? ".png" : ".jpg"));
   }
 
   // A deleted entry leaves the export.
@@ -93,6 +98,28 @@ TEST_CASE("json: holds every live entity as get() gives it, and the roster aroun
   CHECK(after["entities"].size() == x["entities"].size() - 1);
   CHECK(std::none_of(after["entities"].begin(), after["entities"].end(),
                      [&](const json& e) { return e["id"] == d.contact; }));
+}
+
+TEST_CASE("json: a photo that shows others is exported once the pupil allows it",
+          "[export][json][privacy]") {
+  test::ExportWorld w;
+  std::string pupil = w.add_pupil("Daan 't Hart", w.group);
+  test::FullDossier d = w.build_dossier(pupil);
+  w.as_pupil(pupil);
+  auto blobs = expect_ok(w.db->list(Query::where("blob", "", "sha256", d.photo_others)));
+  REQUIRE(blobs.size() == 1);
+  expect_ok(w.db->put({{"id", blobs[0]["id"]}, {"allow_in_exports", true}}).status());
+  json x = expect_ok(export_dossier(*w.db, pupil, test::kStartMillis));
+  size_t shown_with_others = 0;
+  for (const json& p : x["photos"]) {
+    CHECK(p["left_out"] == false);
+    if (p["sha256"] == d.photo_others) {
+      ++shown_with_others;
+      CHECK(p["shows_others"] == true);
+      CHECK(p["caption"] == "Met het hele team");
+    }
+  }
+  CHECK(shown_with_others == 1);
 }
 
 TEST_CASE("json: a key sign-off verifies offline with the exported public key",

@@ -83,13 +83,24 @@ TEST_CASE("run: writes every dossier, its photos, page and group CSVs, then noth
   CHECK(first.written == 3);
   CHECK(first.unchanged == 0);
   CHECK(first.failed.empty());
-  CHECK(first.photos_copied == 5);  // Daan's 3 (the JSON export keeps all) and Sem's 2
+  // Daan's 2 (his photo that shows others is left out: he did not allow it) and Sem's 2.
+  CHECK(first.photos_copied == 4);
   CHECK(first.csv_written == 2);
   fs::path daan = s.folder("3KB-a", "Daan 't Hart", s.daan);
   CHECK(daan.filename() == "Hart, Daan 't (" + s.daan.substr(s.daan.size() - 8) + ")");
   json x = json::parse(slurp(daan / "dossier.json"), nullptr, false);
   CHECK(x["pupil"]["id"] == s.daan);
-  for (const json& p : x["photos"]) CHECK(fs::exists(daan / p["file"].get<std::string>()));
+  size_t left_out = 0;
+  for (const json& p : x["photos"]) {
+    if (p["left_out"] == true) {
+      ++left_out;
+      CHECK(p["file"] == "");
+      continue;
+    }
+    CHECK(fs::exists(daan / p["file"].get<std::string>()));
+  }
+  CHECK(left_out == 1);
+  CHECK(std::distance(fs::directory_iterator(daan / "photos"), fs::directory_iterator()) == 2);
   CHECK(slurp(daan / "portfolio.html").find("Loopbaandossier van Daan &#39;t Hart") !=
         std::string::npos);
   CHECK(fs::exists(s.folder("3KB-a", "Sem van der Berg", s.sem) / "portfolio.html"));

@@ -41,15 +41,18 @@ inline std::string take_buffer(void* buffer, size_t length) {
   return out;
 }
 
+// Make/Model and a GPS position, as a phone's camera writes them into EXIF.
+inline void set_camera_exif(VipsImage* img) {
+  vips_image_set_string(img, "exif-ifd0-Make", "WerkexPhone");
+  vips_image_set_string(img, "exif-ifd0-Model", "Testmodel 3");
+  vips_image_set_string(img, "exif-ifd3-GPSLatitudeRef", "N");
+  vips_image_set_string(img, "exif-ifd3-GPSLatitude", "52/1 5/1 0/1");
+}
+
 // A JPEG; with `exif`, it carries Make/Model and a GPS position in its EXIF block.
 inline std::string make_jpeg(int w, int h, int seed, bool exif = false) {
   VipsImagePtr img = test_image(w, h, 3, seed);
-  if (exif) {
-    vips_image_set_string(img.get(), "exif-ifd0-Make", "WerkexPhone");
-    vips_image_set_string(img.get(), "exif-ifd0-Model", "Testmodel 3");
-    vips_image_set_string(img.get(), "exif-ifd3-GPSLatitudeRef", "N");
-    vips_image_set_string(img.get(), "exif-ifd3-GPSLatitude", "52/1 5/1 0/1");
-  }
+  if (exif) set_camera_exif(img.get());
   void* buffer = nullptr;
   size_t length = 0;
   REQUIRE(vips_jpegsave_buffer(img.get(), &buffer, &length, "Q", 85, nullptr) == 0);
@@ -65,9 +68,11 @@ inline std::string make_png(int w, int h, int seed) {
   return take_buffer(buffer, length);
 }
 
-// A HEIC (HEVC) image, or "" when this libvips/libheif cannot encode one.
-inline std::string make_heic(int w, int h, int seed) {
+// A HEIC (HEVC) image, or "" when this libvips/libheif cannot encode one; with `exif`, it
+// carries an Exif item with Make/Model and a GPS position.
+inline std::string make_heic(int w, int h, int seed, bool exif = false) {
   VipsImagePtr img = test_image(w, h, 3, seed);
+  if (exif) set_camera_exif(img.get());
   void* buffer = nullptr;
   size_t length = 0;
   if (vips_heifsave_buffer(img.get(), &buffer, &length, "compression",

@@ -1,6 +1,9 @@
 // werkex-admin --data DIR <command>: school IT's tool for the server's data directory.
 //   invite PERSON_ID [--hours N]   print a one-time enrolment code for a roster person
 //   revoke PERSON_ID               revoke every device token of that person
+//   wipe PERSON_ID                 a lost or stolen phone: revoke every device token of that
+//                                  person and order those devices to wipe the dossiers and
+//                                  photos they hold when they next reach the server
 //   reads BUCKET                   who read a dossier (the access log): a first line "N reads of
 //                                  BUCKET", then one line per read, oldest first: time (UTC),
 //                                  person id, name, role, device id or dashboard page, what
@@ -19,9 +22,9 @@
 //                                  epoch: devices send their newer changes again (backup.hpp)
 // werkex-admin nightly --server URL …: the nightly school sync against the running server
 // (nightly.hpp); it does not take --data.
-// invite, revoke, pin, pin-reset, revoke-key, admin-token and revoke-admin-token are logged in
-// server.db's audit_log (actor "werkex-admin").
-// Works while the server runs (SQLite WAL). Exit codes: 2 usage, 10 + error code otherwise.
+// invite, revoke, wipe, pin, pin-reset, revoke-key, admin-token and revoke-admin-token are logged
+// in server.db's audit_log (actor "werkex-admin"). Works while the server runs (SQLite WAL). Exit
+// codes: 2 usage, 10 + error code otherwise.
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -48,6 +51,7 @@ int usage() {
   std::fprintf(stderr,
                "usage: werkex-admin --data DIR invite PERSON_ID [--hours N]\n"
                "       werkex-admin --data DIR revoke PERSON_ID\n"
+               "       werkex-admin --data DIR wipe PERSON_ID\n"
                "       werkex-admin --data DIR reads BUCKET\n"
                "       werkex-admin --data DIR blobs BUCKET\n"
                "       werkex-admin --data DIR pin PLACEMENT_ID\n"
@@ -80,8 +84,8 @@ int signoff_command(const std::string& data, server::AuthStore& auth, const std:
     auto placement = (*dossiers)->get(target);
     if (!placement || placement->value("type", "") != "placement")
       return fail(make_error(WX_NOT_FOUND, "no placement " + target));
-    auto codes = server::issue_signoff_codes(auth, target, "werkex-admin", command == "pin-reset",
-                                             now);
+    auto codes =
+        server::issue_signoff_codes(auth, target, "werkex-admin", command == "pin-reset", now);
     if (!codes) return fail(codes.error());
     for (const std::string& code : *codes) std::printf("%s\n", code.c_str());
     return 0;
@@ -181,6 +185,14 @@ int main(int argc, char** argv) {
     Status s = (*auth)->revoke_person_devices(target, now);
     if (s) s = (*auth)->audit(now, "werkex-admin", "devices_revoked", target);
     return s ? 0 : fail(s.error());
+  }
+  if (command == "wipe") {
+    Status s = (*auth)->order_wipe(target, now);
+    if (s) s = (*auth)->audit(now, "werkex-admin", "devices_wiped", target);
+    if (!s) return fail(s.error());
+    std::printf("devices of %s revoked; they wipe their dossiers when they next sync\n",
+                target.c_str());
+    return 0;
   }
   if (command == "pin" || command == "pin-reset" || command == "revoke-key" || command == "audit")
     return signoff_command(data, **auth, command, target, reason, now);

@@ -7,6 +7,8 @@
 #include <iterator>
 #include <sstream>
 
+#include "werkex/people.hpp"
+
 namespace werkex::cli {
 
 namespace {
@@ -232,6 +234,17 @@ void print_json(Context& ctx, const json& value) {
 
 void print_line(Context& ctx, std::string_view line) {
   ctx.out << line << '\n';
+}
+
+Outcome dossier_option(Context& ctx, const Args& args, std::string& bucket) {
+  if (args.has("pupil") && args.has("bucket"))
+    return Outcome::usage("give --pupil or --bucket, not both");
+  if (!args.has("pupil")) {
+    bucket = args.value("bucket");
+    return Outcome();
+  }
+  WX_ASSIGN_OR_RETURN(bucket, pupil_bucket(*ctx.replica, args.value("pupil")));
+  return Outcome();
 }
 
 }  // namespace werkex::cli

@@ -111,6 +111,10 @@ std::vector<Command> signoff_commands();
 Outcome parse_network(const Args& args, NetworkKind& out);
 Outcome upload_blobs(Context& ctx, Transport& transport, NetworkKind network, json& out);
 
+// The dossier a staff command is about: --pupil NAME-OR-ID (werkex/people.hpp), or --bucket B
+// as it is stored; neither leaves `bucket` empty (the replica's own). Both: a usage error.
+Outcome dossier_option(Context& ctx, const Args& args, std::string& bucket);
+
 // Entities are flat and bundles a few levels deep; deeper JSON is refused before parsing,
 // because nlohmann copies and prints values recursively and a hostile file nested a million
 // levels deep would overflow the stack inside the library.

@@ -108,7 +108,9 @@ Outcome cmd_cycle(Context& ctx, const Args& args) {
     print_json(ctx, phase.to_json());
     return Outcome();
   }
-  WX_ASSIGN_OR_RETURN(auto phases, dossier.cycles(args.value("bucket")));
+  std::string bucket;
+  CLI_RETURN_IF_ERROR(dossier_option(ctx, args, bucket));
+  WX_ASSIGN_OR_RETURN(auto phases, dossier.cycles(bucket));
   json out = json::array();
   for (const CyclePhase& p : phases) out.push_back(p.to_json());
   print_json(ctx, out);
@@ -221,11 +223,12 @@ std::vector<Command> cycle_commands() {
        true,
        cmd_reply},
       {"cycle",
-       "[ID] [--bucket B]",
+       "[ID] [--pupil NAME-OR-ID | --bucket B]",
        "Print the cycle phases of one activity, or of every activity in a dossier (default:\n"
-       "      this replica's own) and its unplanned experiences as a JSON array; 'signoff'\n"
-       "      is the best sign-off status (valid, pending, stale, refused, invalid, revoked).",
-       {{"bucket"}},
+       "      this replica's own; staff name the pupil) and its unplanned experiences as a JSON\n"
+       "      array with the activity's title and the pupil's name; 'signoff' is the best\n"
+       "      sign-off status (valid, pending, stale, refused, invalid, revoked).",
+       {{"bucket"}, {"pupil"}},
        0,
        1,
        true,

@@ -80,7 +80,7 @@ Outcome cmd_list(Context& ctx, const Args& args) {
   Replica& r = *ctx.replica;
   Query q;
   q.type = args.operands()[0];
-  q.bucket = args.value("bucket");
+  CLI_RETURN_IF_ERROR(dossier_option(ctx, args, q.bucket));
   q.include_deleted = args.has("include-deleted");
   if (args.has("where")) {
     std::string where = args.value("where");
@@ -178,10 +178,12 @@ std::vector<Command> entity_commands() {
        true,
        cmd_get},
       {"list",
-       "TYPE [--bucket B] [--where FIELD=VALUE] [--order-by FIELD] [--limit N] [--include-deleted]",
+       "TYPE [--pupil NAME-OR-ID | --bucket B] [--where FIELD=VALUE] [--order-by FIELD] [--limit "
+       "N]\n"
+       "           [--include-deleted]",
        "Print the entities of a type as a JSON array, sorted by id or by FIELD. VALUE reads\n"
        "      true, false and integers as JSON; quote it (\"3\") to compare with a string.",
-       {{"bucket"}, {"where"}, {"order-by"}, {"limit"}, {"include-deleted", false}},
+       {{"bucket"}, {"pupil"}, {"where"}, {"order-by"}, {"limit"}, {"include-deleted", false}},
        1,
        1,
        true,

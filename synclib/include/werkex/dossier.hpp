@@ -65,8 +65,11 @@ struct NextStepDraft {
 // Where one activity stands in the cycle; or, with `activity` empty, the experiences that
 // happened without one ("je elk moment overkomen": kind "unplanned", never prepared).
 struct CyclePhase {
-  std::string activity;  // "" for the unplanned experiences
-  std::string kind;      // the activity's kind, or "unplanned"
+  std::string activity;    // "" for the unplanned experiences
+  std::string kind;        // the activity's kind, or "unplanned"
+  std::string title;       // the activity's title ("" for none and for the unplanned)
+  std::string pupil;       // whose dossier: the pupil's person id
+  std::string pupil_name;  // and name, "" when this device does not hold the pupil's person
   bool prepared = false;
   size_t experiences = 0;
   std::vector<std::string> experience_ids;
@@ -104,6 +107,7 @@ class Dossier {
   Status link_experience(const std::string& experience, const std::string& activity);
 
  private:
+  void name_pupil(const std::string& bucket, CyclePhase& c) const;
   Status follow_experiences(const std::string& bucket, const std::vector<json>& experiences,
                             CyclePhase& phase);
   Result<std::string> create(const std::string& type, json fields, const json& extra);

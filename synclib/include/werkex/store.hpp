@@ -245,6 +245,12 @@ class Replica {
 
   // Forgets every entity of a bucket this replica may no longer see (access ended).
   Status purge_bucket(const std::string& bucket);
+  // Forgets everything this device holds (a lost phone, device_wipe.hpp): every entity,
+  // change, refusal, upload row, peer mark, setting (token, signing key, PIN codes) and the
+  // identity, with SQLite's secure_delete on and the file vacuumed and its WAL truncated, so
+  // the bytes are gone from the file too. The replica id stays; the replica is then like a
+  // new one that was never enrolled. Blob files are the BlobStore's (remove_unreferenced).
+  Status wipe();
   // The buckets this replica holds entities of.
   Result<std::vector<std::string>> buckets() const;
 

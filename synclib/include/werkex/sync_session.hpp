@@ -4,8 +4,8 @@
 // changes made here (or imported from peers) since the last acknowledged push, and pulls
 // each visible bucket from its cursor. What the server refuses goes into the replica's
 // quarantine; buckets it revokes are purged, and so is a filtered bucket whose view changed
-// (then pulled afresh: what left the view leaves the device). Cursors and the push mark are kept in the
-// replica and advance only after what they cover is stored, so a sync cut off at any point
+// (then pulled afresh: what left the view leaves the device). Cursors and the push mark are kept in
+// the replica and advance only after what they cover is stored, so a sync cut off at any point
 // (network, crash, battery) is simply run again. enroll() trades a one-time code for a
 // device token and the identity it belongs to.
 //
@@ -54,6 +54,8 @@ class SyncSession {
   SyncSession(Replica& replica, Transport& transport, SyncOptions options = {})
       : replica_(replica), transport_(transport), options_(options) {}
 
+  // A device told it was reported lost wipes itself (device_wipe.hpp) and fails with
+  // WX_UNAUTHENTICATED saying whether it did.
   Result<SyncReport> run();
   // Trades an enrolment code for a token; stores token and identity in the replica. A
   // supervisor's device also makes its signing key and registers it (POST /v1/keys); a
@@ -71,6 +73,7 @@ class SyncSession {
   Status load_progress(Progress& p);
   Status save_progress(const Progress& p);
   // One request and its answer; returns whether another round is needed.
+  Result<SyncReport> run_rounds();
   Result<bool> round(Progress& p, SyncReport& report);
   Result<protocol::SyncRequest> next_request(const Progress& p);
   Status take_pulls(Progress& p, const protocol::SyncResponse& resp,
@@ -83,6 +86,7 @@ class SyncSession {
   Transport& transport_;
   SyncOptions options_;
   uint64_t refused_at_server_clock_ = 0;  // from a clock_skew refusal, else 0
+  bool wipe_told_ = false;                // a 401 said this device was reported lost
 };
 
 }  // namespace werkex
