@@ -218,6 +218,29 @@ SignoffStatus refused_status(const std::vector<QuarantinedChange>& refusals) {
   return st;
 }
 
+// A stale sign-off's status: which entries changed after signing, in stamps and in words.
+Result<SignoffStatus> stale_status(const Replica& replica, const json& doc,
+                                   std::vector<std::string> covers,
+                                   const std::vector<json>& contents, SignoffStatus st) {
+  const std::string signoff_id = so::str(doc, "id");
+  st.state = SignoffState::stale;
+  WX_ASSIGN_OR_RETURN(auto own, replica.field_states(signoff_id));
+  auto changes = so::changed_after(own, contents, replica);
+  for (auto& [id, fields] : changes) st.changed.push_back(id);
+  st.reason = so::describe_changes(changes);
+  auto words = so::explain_changes(replica, doc, changes);
+  st.explanation = changes_in_words(words);
+  for (const FieldChange& c : words) st.why.push_back(c.to_json());
+  if (st.changed.empty()) {
+    // Concurrent edits stamped before the sign-off, or a removed set element: the hash
+    // says something changed but the stamps cannot say what.
+    st.changed = covers;
+    st.reason = "the signed content changed (which entry cannot be told from the stamps)";
+    st.explanation = "De afgetekende inhoud is daarna gewijzigd.";
+  }
+  return st;
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> refused_signoffs(const Replica& replica) {
@@ -303,22 +326,7 @@ Result<SignoffStatus> signoff_detail::own_status(const Replica& replica,
     st.state = SignoffState::valid;
     return st;
   }
-  st.state = SignoffState::stale;
-  WX_ASSIGN_OR_RETURN(auto own, replica.field_states(signoff_id));
-  auto changes = so::changed_after(own, contents, replica);
-  for (auto& [id, fields] : changes) st.changed.push_back(id);
-  st.reason = so::describe_changes(changes);
-  auto words = so::explain_changes(replica, doc, changes);
-  st.explanation = changes_in_words(words);
-  for (const FieldChange& c : words) st.why.push_back(c.to_json());
-  if (st.changed.empty()) {
-    // Concurrent edits stamped before the sign-off, or a removed set element: the hash
-    // says something changed but the stamps cannot say what.
-    st.changed = covers;
-    st.reason = "the signed content changed (which entry cannot be told from the stamps)";
-    st.explanation = "De afgetekende inhoud is daarna gewijzigd.";
-  }
-  return st;
+  return stale_status(replica, doc, std::move(covers), contents, std::move(st));
 }
 
 }  // namespace werkex
