@@ -357,8 +357,8 @@ WX_API bool wx_dossier_link_experience(wx_replica* replica, const char* experien
                                        const char* activity_id, wx_error* WX_NULLABLE out_error);
 /* Where an activity stands: {"activity","kind","prepared","experiences","experience_ids",
  * "reflected","next_step_chosen","signoff","signed_off"}: "signoff" is the best status of the
- * sign-offs covering it (valid, pending, stale, refused, invalid, revoked; "" for none) and
- * signed_off is true only for "valid". wx_dossier_cycles: an array of those for every
+ * sign-offs covering it (valid, pending, stale, refused, invalid, superseded, revoked; "" for
+ * none) and signed_off is true only for "valid". wx_dossier_cycles: an array of those for every
  * activity of `bucket` (NULL: this replica's own dossier), oldest first, then one with
  * "activity": null and "kind": "unplanned" for the experiences without an activity. */
 WX_API wx_buffer* WX_NULLABLE wx_dossier_cycle(wx_replica* replica, const char* activity_id,
@@ -373,39 +373,7 @@ WX_API wx_buffer* WX_NULLABLE wx_dossier_cycles(wx_replica* replica, const char*
 WX_API wx_buffer* WX_NULLABLE wx_dossier_todo(wx_replica* replica, const char* WX_NULLABLE today,
                                               wx_error* WX_NULLABLE out_error);
 
-/* ---- Sign-off by the workplace supervisor ---------------------------------------------------- */
-/* A statement, as JSON: {"covers": [entity ids], "date": "YYYY-MM-DD" (default today),
- * "placement" (default: the one that fits), "hours": 6.5, "attendance": "aanwezig" |
- * "deels_aanwezig" | "afwezig", "assessment": "..."}. */
-
-/* Supervisor's phone, online: signs with the device key; returns the sign-off's id. */
-WX_API wx_buffer* WX_NULLABLE wx_signoff_sign(wx_replica* replica, const char* statement_json,
-                                              wx_error* WX_NULLABLE out_error);
-/* Pupil's phone, offline: a "werkex-sign:v1:" payload to show as a QR code. The statement
- * here is only {"covers", "date", "placement"}: the supervisor states the rest when signing. */
-WX_API wx_buffer* WX_NULLABLE wx_signoff_request(wx_replica* replica, const char* statement_json,
-                                                 wx_error* WX_NULLABLE out_error);
-/* Supervisor's phone, offline: signs a scanned request; returns a "werkex-sig:v1:" payload
- * for the pupil's phone to scan. statement_json (may be NULL) adds hours, attendance, ... */
-WX_API wx_buffer* WX_NULLABLE wx_signoff_sign_request(wx_replica* replica,
-                                                      const char* request_payload,
-                                                      const char* WX_NULLABLE statement_json,
-                                                      wx_error* WX_NULLABLE out_error);
-/* Pupil's phone: checks and stores a scanned signature; returns the sign-off's id. */
-WX_API wx_buffer* WX_NULLABLE wx_signoff_accept(wx_replica* replica, const char* signature_payload,
-                                                wx_error* WX_NULLABLE out_error);
-/* Pupil's phone, supervisor without the app: the supervisor types one of her placement's
-   one-time codes (`pin`: digits; spaces and dashes ignored). The sign-off carries no proof;
-   the code stays on this replica only until the next sync sends it to the server, which
-   checks and burns it (state "pending" until then). Returns the sign-off's id. */
-WX_API wx_buffer* WX_NULLABLE wx_signoff_sign_with_pin(wx_replica* replica,
-                                                       const char* statement_json, const char* pin,
-                                                       wx_error* WX_NULLABLE out_error);
-WX_API bool wx_signoff_revoke(wx_replica* replica, const char* signoff_id, const char* reason,
-                              wx_error* WX_NULLABLE out_error);
-/* {"state": "valid"|"stale"|"invalid"|"revoked"|"pending", "method", "reason", "changed"} */
-WX_API wx_buffer* WX_NULLABLE wx_signoff_status(wx_replica* replica, const char* signoff_id,
-                                                wx_error* WX_NULLABLE out_error);
+#include "werkex_signoff.h" /* sign-off by the workplace supervisor */
 
 WX_ASSUME_NONNULL_END
 #if defined(__clang__)

@@ -112,7 +112,7 @@ done
 # the module map in a folder named after the module (see mobile-shims/swift/CWerkex.modulemap).
 HEADERS="$BUILD/headers"
 rm -rf "$HEADERS" && mkdir -p "$HEADERS/CWerkex/werkex"
-cp "$ROOT/mobile-shims/c/werkex.h" "$HEADERS/CWerkex/"
+cp "$ROOT/mobile-shims/c/werkex.h" "$ROOT/mobile-shims/c/werkex_signoff.h" "$HEADERS/CWerkex/"
 cp "$ROOT/synclib/include/werkex/error_codes.h" "$HEADERS/CWerkex/werkex/"
 cp "$ROOT/mobile-shims/swift/CWerkex.modulemap" "$HEADERS/CWerkex/module.modulemap"
 

@@ -98,7 +98,8 @@ std::string date_words(int y, int m, int d) {
 std::string signoff_state_label(const std::string& state) {
   static const Labels labels = {{"valid", "geldig"},          {"stale", "verouderd"},
                                 {"invalid", "ongeldig"},      {"revoked", "ingetrokken"},
-                                {"pending", "in afwachting"}, {"refused", "geweigerd"}};
+                                {"pending", "in afwachting"}, {"refused", "geweigerd"},
+                                {"superseded", "vervangen"}};
   auto it = labels.find(state);
   return it == labels.end() ? state : it->second;
 }

@@ -10,6 +10,7 @@
 #include "dutch_text.hpp"
 #include "encoding.hpp"
 #include "portfolio_view.hpp"
+#include "werkex/signoff_count.hpp"
 
 namespace werkex::exporter {
 
@@ -133,10 +134,6 @@ std::string hours_text(double hours) {
 }
 
 std::string placements_html(const PortfolioView& view) {
-  std::map<std::string, double> valid_hours;
-  for (const json& s : array_of(view.doc(), "signoffs"))
-    if (text_of(s, "status") == "valid")
-      valid_hours[text_of(s, "placement")] += number_of(s, "hours").value_or(0);
   std::string out = "<section id=\"stages\">\n<h2>Stages</h2>\n";
   const json& placements = array_of(view.doc(), "placements");
   if (placements.empty()) return out + "<p class=\"leeg\">Geen stages.</p>\n</section>\n";
@@ -148,7 +145,9 @@ std::string placements_html(const PortfolioView& view) {
            cell("Periode", html_escape(dutch_date(text_of(p, "start_date"))) + " t/m " +
                                html_escape(dutch_date(text_of(p, "end_date")))) +
            cell("Praktijkbegeleider", html_escape(text_of(p, "supervisor_name"))) +
-           cell("Uren (geldig afgetekend)", hours_text(valid_hours[text_of(p, "id")])) + "</tr>\n";
+           cell("Uren (geldig afgetekend)",
+                hours_text(signed_hours(array_of(view.doc(), "signoffs"), text_of(p, "id")))) +
+           "</tr>\n";
   }
   return out + "</tbody>\n</table>\n</section>\n";
 }

@@ -5,6 +5,7 @@
 
 #include "dutch_text.hpp"
 #include "portfolio_view.hpp"
+#include "werkex/signoff_count.hpp"
 
 namespace werkex::exporter {
 
@@ -27,14 +28,10 @@ ProgressRow progress_row(const json& x) {
     for (const std::string& c : strings_of(e, "competencies")) row.competencies.insert(c);
     row.last = std::max(row.last, entry_date(e));
   }
-  std::map<std::string, double> valid;
-  for (const json& s : array_of(x, "signoffs")) {
-    const std::string status = text_of(s, "status");
-    ++row.signoffs[status];
-    if (status == "valid") valid[text_of(s, "placement")] += number_of(s, "hours").value_or(0);
-  }
+  for (const json& s : array_of(x, "signoffs")) ++row.signoffs[text_of(s, "status")];
   for (const json& p : array_of(x, "placements")) {
-    double h = valid[text_of(p, "id")];
+    // The one rule of what counts (superseded, stale, pending do not): signoff_count.hpp.
+    double h = signed_hours(array_of(x, "signoffs"), text_of(p, "id"));
     row.hours.push_back({text_of(p, "id"), text_of(p, "company_name"), h});
     row.total_hours += h;
   }

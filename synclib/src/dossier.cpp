@@ -20,10 +20,12 @@ void set_if(json& doc, const char* key, const std::vector<std::string>& v) {
 
 // Lower is better: the status a cycle shows when several sign-offs cover it.
 int signoff_rank(const std::string& state) {
-  static const char* const order[] = {"valid", "pending", "stale", "refused", "invalid", "revoked"};
-  for (int i = 0; i < 6; ++i)
+  // superseded: a newer sign-off of the same day covers the same entries and ranks itself.
+  static const char* const order[] = {"valid",   "pending",    "stale",  "refused",
+                                      "invalid", "superseded", "revoked"};
+  for (int i = 0; i < 7; ++i)
     if (state == order[i]) return i;
-  return 6;
+  return 7;
 }
 
 }  // namespace

@@ -101,6 +101,8 @@ class Replica::Impl {
   // Raises `seq` and the clock above the changes committed with a seq above `seq`.
   Status catch_up();
   Result<std::optional<std::string>> meta(const std::string& key);
+  // meta key: the highest seq given out when rows were removed (withdrawn, purged).
+  static constexpr const char* kSeqHigh = "seq_high";
   Status set_meta(const std::string& key, const std::string& value);
 
   Result<std::optional<EntityHeader>> load_header(const std::string& id);

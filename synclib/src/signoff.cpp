@@ -7,6 +7,7 @@
 
 #include "signoff_util.hpp"
 #include "werkex/blob_store.hpp"  // sha256_hex
+#include "werkex/signoff_count.hpp"
 
 namespace werkex {
 
@@ -26,15 +27,21 @@ const char* signoff_state_name(SignoffState state) {
       return "pending";
     case SignoffState::refused:
       return "refused";
+    case SignoffState::superseded:
+      return "superseded";
   }
   return "invalid";
 }
 
 json SignoffStatus::to_json() const {
-  return {{"state", signoff_state_name(state)},
-          {"method", method},
-          {"reason", reason},
-          {"changed", changed}};
+  json j = {{"state", signoff_state_name(state)},
+            {"method", method},
+            {"reason", reason},
+            {"changed", changed}};
+  if (!explanation.empty()) j["explanation"] = explanation;
+  if (!why.empty()) j["why"] = why;
+  if (!superseded_by.empty()) j["superseded_by"] = superseded_by;
+  return j;
 }
 
 Result<SigningKey> generate_signing_key() {
@@ -211,6 +218,29 @@ SignoffStatus refused_status(const std::vector<QuarantinedChange>& refusals) {
   return st;
 }
 
+// A stale sign-off's status: which entries changed after signing, in stamps and in words.
+Result<SignoffStatus> stale_status(const Replica& replica, const json& doc,
+                                   std::vector<std::string> covers,
+                                   const std::vector<json>& contents, SignoffStatus st) {
+  const std::string signoff_id = so::str(doc, "id");
+  st.state = SignoffState::stale;
+  WX_ASSIGN_OR_RETURN(auto own, replica.field_states(signoff_id));
+  auto changes = so::changed_after(own, contents, replica);
+  for (auto& [id, fields] : changes) st.changed.push_back(id);
+  st.reason = so::describe_changes(changes);
+  auto words = so::explain_changes(replica, doc, changes);
+  st.explanation = changes_in_words(words);
+  for (const FieldChange& c : words) st.why.push_back(c.to_json());
+  if (st.changed.empty()) {
+    // Concurrent edits stamped before the sign-off, or a removed set element: the hash
+    // says something changed but the stamps cannot say what.
+    st.changed = covers;
+    st.reason = "the signed content changed (which entry cannot be told from the stamps)";
+    st.explanation = "De afgetekende inhoud is daarna gewijzigd.";
+  }
+  return st;
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> refused_signoffs(const Replica& replica) {
@@ -225,7 +255,33 @@ Result<std::vector<std::string>> refused_signoffs(const Replica& replica) {
   return out;
 }
 
+Status remove_refused_signoff(Replica& replica, const std::string& signoff_id) {
+  WX_ASSIGN_OR_RETURN(auto refusals, refusals_of(replica, signoff_id));
+  if (refusals.empty())
+    return make_error(WX_NOT_FOUND, "no refused sign-off " + signoff_id + " on this device");
+  if (replica.get(signoff_id))
+    return make_error(WX_CONFLICT, "sign-off " + signoff_id + " is still stored on this device");
+  WX_ASSIGN_OR_RETURN(auto all, replica.quarantined());
+  for (const QuarantinedChange& q : all)
+    if (q.entity == signoff_id) WX_RETURN_IF_ERROR(replica.drop_quarantined(q.entity, q.field));
+  return Status::ok();
+}
+
 Result<SignoffStatus> signoff_status(const Replica& replica, const std::string& signoff_id) {
+  WX_ASSIGN_OR_RETURN(SignoffStatus st, so::own_status(replica, signoff_id));
+  if (st.state != SignoffState::valid && st.state != SignoffState::stale) return st;
+  WX_ASSIGN_OR_RETURN(auto by, superseding_signoff(replica, signoff_id));
+  if (!by) return st;
+  st.state = SignoffState::superseded;
+  st.superseded_by = *by;
+  st.reason = "replaced by the newer sign-off " + *by + " of the same day";
+  st.explanation = "Vervangen door een nieuwere aftekening van dezelfde dag.";
+  st.why = json::array();
+  return st;
+}
+
+Result<SignoffStatus> signoff_detail::own_status(const Replica& replica,
+                                                 const std::string& signoff_id) {
   WX_ASSIGN_OR_RETURN(auto refusals, refusals_of(replica, signoff_id));
   auto found = replica.get(signoff_id);
   if (!found && found.error().code == WX_NOT_FOUND && !refusals.empty())
@@ -270,18 +326,7 @@ Result<SignoffStatus> signoff_status(const Replica& replica, const std::string& 
     st.state = SignoffState::valid;
     return st;
   }
-  st.state = SignoffState::stale;
-  WX_ASSIGN_OR_RETURN(auto own, replica.field_states(signoff_id));
-  auto changes = so::changed_after(own, contents, replica);
-  for (auto& [id, fields] : changes) st.changed.push_back(id);
-  st.reason = so::describe_changes(changes);
-  if (st.changed.empty()) {
-    // Concurrent edits stamped before the sign-off, or a removed set element: the hash
-    // says something changed but the stamps cannot say what.
-    st.changed = covers;
-    st.reason = "the signed content changed (which entry cannot be told from the stamps)";
-  }
-  return st;
+  return stale_status(replica, doc, std::move(covers), contents, std::move(st));
 }
 
 }  // namespace werkex

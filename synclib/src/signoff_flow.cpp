@@ -220,6 +220,7 @@ Result<std::string> Signoffs::sign(const std::vector<std::string>& covers_in,
   s["key_id"] = *key_id;
   WX_ASSIGN_OR_RETURN(std::string sig, sign_message(*secret, signoff_message(s)));
   s["signature"] = sig;
+  s["signed_content"] = so::signed_content_text({contents.begin(), contents.end()});
   WX_RETURN_IF_ERROR(so::check_placement(replica_, s));
   return replica_.create(s);
 }
@@ -277,8 +278,12 @@ Result<std::string> Signoffs::accept(std::string_view payload) {
   if (so::str(s, "bucket") != replica_.identity().bucket)
     return make_error(WX_PERMISSION_DENIED,
                       "this sign-off is for " + so::str(s, "bucket") + ", not for this dossier");
-  WX_ASSIGN_OR_RETURN(std::string hash, content_hash(replica_, so::covers_of(s)));
-  if (hash != so::str(s, "content_hash"))
+  std::vector<json> contents;
+  for (const std::string& covered : so::covers_of(s)) {
+    WX_ASSIGN_OR_RETURN(json c, canonical_content(replica_, covered));
+    contents.push_back(std::move(c));
+  }
+  if (content_hash_of(contents) != so::str(s, "content_hash"))
     return make_error(WX_INVALID_ARGUMENT,
                       "signature payload: its content hash does not match the entries on this "
                       "phone (changed since the request, or the payload was altered)");
@@ -290,6 +295,9 @@ Result<std::string> Signoffs::accept(std::string_view payload) {
   } else {
     WX_RETURN_IF_ERROR(so::check_placement(replica_, s));
   }
+  // What was signed, kept beside the sign-off (outside the signed message) so a later edit
+  // can be shown with its old text.
+  s["signed_content"] = so::signed_content_text(contents);
   if (auto existing = replica_.get(id); existing) {
     if (signoff_message(*existing) == signoff_message(s) &&
         so::str(*existing, "signature") == so::str(s, "signature"))
@@ -348,6 +356,7 @@ Result<std::string> Signoffs::sign_with_pin(const std::vector<std::string>& cove
     return make_error(WX_NOT_FOUND, "placement " + placement + " has no supervisor yet");
   json s = new_signoff(placement, covers, content_hash_of(contents), date, signer, bucket, st);
   s["method"] = "pin";
+  s["signed_content"] = so::signed_content_text({contents.begin(), contents.end()});
   WX_RETURN_IF_ERROR(so::check_placement(replica_, s));
   std::string id;
   WX_RETURN_IF_ERROR(replica_.write_together([&]() -> Status {

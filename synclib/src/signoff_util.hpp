@@ -1,6 +1,7 @@
 // Private helpers of the sign-off code (signoff.cpp, signoff_checks.cpp, signoff_flow.cpp).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "werkex/signoff.hpp"
+#include "werkex/signoff_changes.hpp"
 
 namespace werkex::signoff_detail {
 
@@ -37,5 +39,20 @@ using ChangedFields = std::vector<std::pair<std::string, std::vector<std::string
 ChangedFields changed_after(const std::vector<Change>& signoff_states,
                             const std::vector<json>& canonical_contents, const Replica& replica);
 std::string describe_changes(const ChangedFields& changes);
+
+}  // namespace werkex::signoff_detail
+
+namespace werkex::signoff_detail {
+
+// The signed_content text stored with a sign-off: the canonical contents sorted by id.
+std::string signed_content_text(const std::vector<json>& canonical_contents);
+// The sign-off's signed_content as id -> canonical content, empty when it has none or its
+// hash is not the signed content_hash.
+std::map<std::string, json> trusted_signed_content(const json& signoff);
+// signoff_status() without the check for a newer sign-off that replaced it (superseded).
+Result<SignoffStatus> own_status(const Replica& replica, const std::string& signoff_id);
+// The field changes in words behind `changes` (see signoff_changes.hpp).
+std::vector<FieldChange> explain_changes(const Replica& replica, const json& signoff,
+                                         const ChangedFields& changes);
 
 }  // namespace werkex::signoff_detail

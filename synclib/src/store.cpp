@@ -260,6 +260,10 @@ Result<std::unique_ptr<Replica>> Replica::open(const std::string& path, ReplicaO
       impl->seq = st.uint64(0);
       impl->clock.restore_last(Hlc{st.uint64(1)});
     }
+    // Withdrawn or purged changes took their rows with them: a seq once given out is never
+    // given again (else new writes would hide below the push cursor and never go up).
+    WX_ASSIGN_OR_RETURN(auto high, impl->meta(Replica::Impl::kSeqHigh));
+    if (high) impl->seq = std::max<uint64_t>(impl->seq, std::strtoull(high->c_str(), nullptr, 10));
   }
   for (auto [key, member] : {std::pair{"user", &Identity::user},
                              {"role", &Identity::role},
@@ -330,6 +334,7 @@ Status Replica::purge_bucket(const std::string& bucket) {
   WX_ASSIGN_OR_RETURN(auto del,
                       sql::Stmt::prepare(impl_->db, "DELETE FROM entities WHERE bucket = ?1"));
   WX_RETURN_IF_ERROR(del.bind(1, bucket).run());
+  WX_RETURN_IF_ERROR(impl_->set_meta(Replica::Impl::kSeqHigh, std::to_string(impl_->seq)));
   return tx.commit();
 }
 

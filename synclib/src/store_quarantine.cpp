@@ -181,6 +181,8 @@ Result<std::vector<std::string>> Replica::withdraw_refused(
     buckets.insert(header->bucket);
     events.push_back({header->id, header->type, header->bucket, fields.empty() || header->deleted});
   }
+  // The withdrawn rows may have been the newest: keep their seqs from being given again.
+  WX_RETURN_IF_ERROR(impl.set_meta(Replica::Impl::kSeqHigh, std::to_string(impl.seq)));
   WX_RETURN_IF_ERROR(tx.commit());
   impl.notify(events);
   return std::vector<std::string>(buckets.begin(), buckets.end());

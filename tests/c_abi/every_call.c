@@ -89,6 +89,12 @@ int every_replica_call(wx_replica* r, wx_transport* t, wx_error_code want, bool 
   BUF(wx_signoff_sign_with_pin(r, "{\"covers\":[\"x\"]}", "123456", e));
   BOOL(wx_signoff_revoke(r, id, "verkeerd", e));
   BUF(wx_signoff_status(r, id, e));
+  BUF(wx_signoff_preview(r, "werkex-sign:v1:AAAA", NULL, e));
+  BUF(wx_signoff_signed_by(r, id, e));
+  BUF(wx_signoff_edit_warning(r, id, e));
+  BUF(wx_signoff_placement_hours(r, id, e));
+  BUF(wx_signoff_refused(r, e));
+  BOOL(wx_signoff_remove_refused(r, id, e));
   return n;
 }
 

@@ -29,6 +29,7 @@ static const struct {
     {"sync_while_writing", scenario_sync_while_writing},
     {"blobs", scenario_blobs},
     {"signoff", scenario_signoff},
+    {"signoff_story", scenario_signoff_story},
 };
 
 int main(int argc, char** argv) {

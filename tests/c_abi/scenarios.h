@@ -21,5 +21,6 @@ void scenario_sync_callback(void);
 void scenario_sync_while_writing(void);
 void scenario_blobs(void);
 void scenario_signoff(void);
+void scenario_signoff_story(void);
 
 #endif /* WX_TEST_SCENARIOS_H */

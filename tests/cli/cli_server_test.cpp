@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <set>
 
 #include "process.hpp"
 #include "server_process.hpp"
@@ -166,5 +167,40 @@ TEST_CASE("cli server: a PIN sign-off the server refuses shows as refused, not p
   CHECK(all[0]["id"] == id);
   CHECK(all[0]["state"] == "refused");
   expect_failure(sem.device.run({"get", id}), kNotFound, "not_found", {id});
+  CHECK(sem.ok_json({"sync"})["pushed"] == 0);
+}
+
+TEST_CASE("cli server: each refused code attempt shows once as refused and the pupil removes it",
+          "[cli][server][signoff]") {
+  werkex::test::TempDir dir;
+  ServerProcess server(dir.file("server"));
+  CliPhone sem = enrolled(dir.file("sem.db"), server, "Sem");
+  std::string act = sem.ok({"activity", "--kind", "snuffelstage", "--title", "Bistro"});
+  std::string exp = sem.ok({"experience", "--activity", act, "--note", "saus gemaakt"});
+  sem.ok_json({"sync"});
+  std::string today = sem.ok_json({"status"})["last_sync"].get<std::string>().substr(0, 10);
+  std::string first = sem.ok({"sign-pin", exp, "--pin", "00000001", "--date", today});
+  sem.ok_json({"sync"});
+  std::string second = sem.ok({"sign-pin", exp, "--pin", "00000002", "--date", today});
+  json r2 = sem.ok_json({"sync"});
+  json r3 = sem.ok_json({"sync"});  // a later sync neither repeats nor revives them
+  json listing = sem.ok_json({"signoffs"});
+  INFO(r2.dump() + r3.dump() + "\nfirst " + first + " second " + second);
+  REQUIRE(listing["signoffs"].size() == 2);
+  std::set<std::string> ids;
+  for (const json& r : listing["signoffs"]) {
+    ids.insert(r["id"].get<std::string>());
+    CHECK(r["state"] == "refused");  // not pending for ever
+    CHECK(r["counts"] == false);
+  }
+  CHECK(ids == std::set<std::string>{first, second});
+  // Removed by the pupil: gone from the lists, the other attempt stays.
+  sem.ok({"signoff-remove", first});
+  json after = sem.ok_json({"signoff-status"});
+  REQUIRE(after.size() == 1);
+  CHECK(after[0]["id"] == second);
+  expect_failure(sem.device.run({"signoff-remove", first}), kNotFound, "not_found", {first});
+  sem.ok({"signoff-remove", second});
+  CHECK(sem.ok_json({"signoffs"})["signoffs"].empty());
   CHECK(sem.ok_json({"sync"})["pushed"] == 0);
 }

@@ -25,7 +25,12 @@ if(ALLOWED)
 endif()
 
 if(HEADER)
-  file(READ ${HEADER} text)
+  # HEADER: werkex.h and the headers it includes (a list).
+  set(text "")
+  foreach(h IN LISTS HEADER)
+    file(READ ${h} part)
+    string(APPEND text "${part}")
+  endforeach()
   string(REGEX MATCHALL "WX_API[^;(]*[ *](wx_[a-z0-9_]+)\\(" decls "${text}")
   set(declared)
   foreach(d IN LISTS decls)

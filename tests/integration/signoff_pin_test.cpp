@@ -45,13 +45,15 @@ std::pair<std::string, SyncReport> pin_signoff(Device& sem, const std::string& e
 }
 
 // What replicates of a PIN sign-off: the statement, the entries' hash and the server's
-// marks. Nothing in it is a function of the code, so nothing can test a guess offline.
+// marks, and the signed entries' canonical content (signed_content: what the pupil's phone
+// already holds, kept to show a stale sign-off's old text). Nothing in it is a function of the
+// code, so nothing can test a guess offline.
 void holds_nothing_of_the_code(Device& d, const std::string& id,
                                const std::vector<std::string>& codes) {
   static const std::set<std::string> kFields = {
-      "placement",   "covers",     "content_hash",  "statement_date", "attendance",
-      "hours",       "assessment", "signer",        "method",         "signed_at",
-      "verified_at", "revoked_at", "revoked_reason"};
+      "placement",   "covers",     "content_hash",   "statement_date", "attendance",
+      "hours",       "assessment", "signer",         "method",         "signed_at",
+      "verified_at", "revoked_at", "revoked_reason", "signed_content"};
   json doc = expect_ok(d.replica->get(id));
   for (const Change& c : expect_ok(d.replica->field_states(id))) {
     INFO(c.field);

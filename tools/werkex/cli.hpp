@@ -134,5 +134,7 @@ Outcome parse_count(const Args& args, std::string_view option, uint64_t fallback
 
 void print_json(Context& ctx, const json& value);
 void print_line(Context& ctx, std::string_view line);
+// Before an edit of a signed entry: the warning of signoff_edit.hpp on stderr, if any.
+void warn_if_signed(Context& ctx, const std::string& entity_id);
 
 }  // namespace werkex::cli

@@ -52,6 +52,7 @@ Outcome cmd_experience(Context& ctx, const Args& args) {
 }
 
 Outcome cmd_link(Context& ctx, const Args& args) {
+  warn_if_signed(ctx, args.operands()[0]);
   WX_RETURN_IF_ERROR(
       Dossier(*ctx.replica).link_experience(args.operands()[0], args.value("activity")));
   return print_id(ctx, Result<std::string>(args.operands()[0]));

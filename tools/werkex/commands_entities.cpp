@@ -50,6 +50,8 @@ Outcome cmd_put(Context& ctx, const Args& args) {
   if (!doc.is_object())
     return make_error(WX_INVALID_ARGUMENT, "--json: expected an entity as a JSON object, got " +
                                                std::string(doc.type_name()));
+  if (doc.contains("id") && doc["id"].is_string())
+    warn_if_signed(ctx, doc["id"].get<std::string>());
   WX_ASSIGN_OR_RETURN(std::string id, ctx.replica->put(doc));
   print_line(ctx, id);
   return Outcome();
@@ -106,6 +108,7 @@ Outcome cmd_list(Context& ctx, const Args& args) {
 }
 
 Outcome cmd_delete(Context& ctx, const Args& args) {
+  warn_if_signed(ctx, args.operands()[0]);
   WX_ASSIGN_OR_RETURN(RemoveReport report, ctx.replica->delete_entity(args.operands()[0]));
   print_json(ctx, report.to_json());
   return Outcome();

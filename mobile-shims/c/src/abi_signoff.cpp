@@ -1,7 +1,10 @@
-// The C ABI over supervisor sign-off (werkex/signoff_flow.hpp): the statement comes as JSON.
+// The C ABI over supervisor sign-off (werkex_signoff.h): the statement comes as JSON.
 #include "abi_internal.hpp"
 #include "json_args.hpp"
+#include "werkex/signoff_count.hpp"
+#include "werkex/signoff_edit.hpp"
 #include "werkex/signoff_flow.hpp"
+#include "werkex/signoff_preview.hpp"
 
 using namespace werkex;
 using namespace werkex::abi;
@@ -112,6 +115,66 @@ wx_buffer* wx_signoff_status(wx_replica* replica, const char* signoff_id, wx_err
     WX_RETURN_IF_ERROR(require(signoff_id, fn, "signoff_id"));
     WX_ASSIGN_OR_RETURN(SignoffStatus status, signoff_status(*core.replica, signoff_id));
     return status.to_json().dump();
+  });
+}
+
+wx_buffer* wx_signoff_preview(wx_replica* replica, const char* request_payload,
+                              const char* statement_json, wx_error* out_error) {
+  const char* fn = "wx_signoff_preview";
+  return text_call(replica, out_error, fn, [&](ReplicaCore& core) -> Result<std::string> {
+    WX_RETURN_IF_ERROR(require(request_payload, fn, "request_payload"));
+    WX_ASSIGN_OR_RETURN(StatementArgs s,
+                        parse_statement(statement_json, fn, StatementUse::sign_request));
+    WX_ASSIGN_OR_RETURN(json preview,
+                        preview_sign_request(*core.replica, request_payload, s.statement));
+    return preview.dump();
+  });
+}
+
+wx_buffer* wx_signoff_signed_by(wx_replica* replica, const char* entity_id, wx_error* out_error) {
+  const char* fn = "wx_signoff_signed_by";
+  return text_call(replica, out_error, fn, [&](ReplicaCore& core) -> Result<std::string> {
+    WX_RETURN_IF_ERROR(require(entity_id, fn, "entity_id"));
+    WX_ASSIGN_OR_RETURN(auto by, signed_by(*core.replica, entity_id));
+    json out = json::array();
+    for (const SignedBy& b : by) out.push_back(b.to_json());
+    return out.dump();
+  });
+}
+
+wx_buffer* wx_signoff_edit_warning(wx_replica* replica, const char* entity_id,
+                                   wx_error* out_error) {
+  const char* fn = "wx_signoff_edit_warning";
+  return text_call(replica, out_error, fn, [&](ReplicaCore& core) -> Result<std::string> {
+    WX_RETURN_IF_ERROR(require(entity_id, fn, "entity_id"));
+    return edit_warning(*core.replica, entity_id);
+  });
+}
+
+wx_buffer* wx_signoff_placement_hours(wx_replica* replica, const char* placement_id,
+                                      wx_error* out_error) {
+  const char* fn = "wx_signoff_placement_hours";
+  return text_call(replica, out_error, fn, [&](ReplicaCore& core) -> Result<std::string> {
+    WX_RETURN_IF_ERROR(require(placement_id, fn, "placement_id"));
+    WX_ASSIGN_OR_RETURN(auto ids, counting_signoffs(*core.replica, placement_id));
+    WX_ASSIGN_OR_RETURN(double hours, placement_hours(*core.replica, placement_id));
+    return json{{"placement", placement_id}, {"hours", hours}, {"signoffs", ids}}.dump();
+  });
+}
+
+wx_buffer* wx_signoff_refused(wx_replica* replica, wx_error* out_error) {
+  return text_call(replica, out_error, "wx_signoff_refused",
+                   [&](ReplicaCore& core) -> Result<std::string> {
+                     WX_ASSIGN_OR_RETURN(auto ids, refused_signoffs(*core.replica));
+                     return json(ids).dump();
+                   });
+}
+
+bool wx_signoff_remove_refused(wx_replica* replica, const char* signoff_id, wx_error* out_error) {
+  const char* fn = "wx_signoff_remove_refused";
+  return status_call(replica, out_error, fn, [&](ReplicaCore& core) -> Status {
+    WX_RETURN_IF_ERROR(require(signoff_id, fn, "signoff_id"));
+    return remove_refused_signoff(*core.replica, signoff_id);
   });
 }
 

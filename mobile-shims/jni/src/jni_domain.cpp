@@ -199,4 +199,47 @@ JNIEXPORT jbyteArray JNICALL Java_nl_werkex_Native_signoffStatus(JNIEnv* env, jc
                    [&](const char* i, wx_error* e) { return wx_signoff_status(replica(h), i, e); });
 }
 
+// What she signs, what an edit would undo, the hours that count, refused attempts.
+JNIEXPORT jbyteArray JNICALL Java_nl_werkex_Native_signoffPreview(JNIEnv* env, jclass, jlong h,
+                                                                  jbyteArray payload,
+                                                                  jbyteArray statement) {
+  return text_call2(env, payload, statement, [&](const char* p, const char* s, wx_error* e) {
+    return wx_signoff_preview(replica(h), p, s, e);
+  });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_nl_werkex_Native_signoffSignedBy(JNIEnv* env, jclass, jlong h,
+                                                                   jbyteArray id) {
+  return text_call(
+      env, id, [&](const char* i, wx_error* e) { return wx_signoff_signed_by(replica(h), i, e); });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_nl_werkex_Native_signoffEditWarning(JNIEnv* env, jclass, jlong h,
+                                                                      jbyteArray id) {
+  return text_call(env, id, [&](const char* i, wx_error* e) {
+    return wx_signoff_edit_warning(replica(h), i, e);
+  });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_nl_werkex_Native_signoffPlacementHours(JNIEnv* env, jclass,
+                                                                         jlong h, jbyteArray id) {
+  return text_call(env, id, [&](const char* i, wx_error* e) {
+    return wx_signoff_placement_hours(replica(h), i, e);
+  });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_nl_werkex_Native_signoffRefused(JNIEnv* env, jclass, jlong h) {
+  return guarded(env, [&]() -> jbyteArray {
+    wx_error error;
+    return take_buffer(env, wx_signoff_refused(replica(h), &error), error);
+  });
+}
+
+JNIEXPORT void JNICALL Java_nl_werkex_Native_signoffRemoveRefused(JNIEnv* env, jclass, jlong h,
+                                                                  jbyteArray id) {
+  void_call(env, id, [&](const char* i, wx_error* e) {
+    return wx_signoff_remove_refused(replica(h), i, e);
+  });
+}
+
 }  // extern "C"

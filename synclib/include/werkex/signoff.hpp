@@ -43,6 +43,9 @@
 //            the entries with a state stamped after the sign-off's own write (the reason
 //            names their fields); when no stamp tells (an edit concurrent with the signing,
 //            a removed set element) it lists every covered entry;
+//   superseded  it would be valid or stale, but a newer sign-off replaced it: same placement,
+//            pupil, signer and statement_date, covering at least the same entries, signed
+//            later, itself valid or stale (signoff_count.hpp); it no longer counts;
 //   valid    otherwise.
 // An Ed25519 sign-off whose signing_key has not reached this replica yet (a pupil accepted a
 // QR hand-over before syncing) is `invalid` with reason "unknown key …" until the key syncs.
@@ -59,7 +62,8 @@ namespace werkex {
 
 // refused: the server refused the sign-off at sync (its wrong or used code, a date outside
 // the placement, …); the sign-off was withdrawn from this device and kept in its quarantine.
-enum class SignoffState { valid, stale, invalid, revoked, pending, refused };
+// superseded: replaced by a newer sign-off of the same day (signoff_count.hpp).
+enum class SignoffState { valid, stale, invalid, revoked, pending, refused, superseded };
 const char* signoff_state_name(SignoffState state);
 
 struct SignoffStatus {
@@ -67,7 +71,14 @@ struct SignoffStatus {
   std::string method;                // "key" or "pin": the UI shows which form it is
   std::string reason;                // why invalid / pending / revoked / refused
   std::vector<std::string> changed;  // stale: covered entities whose content changed
-  json to_json() const;              // {"state","method","reason","changed"}
+  // stale: the changes in words (entry title, Dutch field label, old and new text);
+  // superseded: which sign-off replaced it. Empty otherwise.
+  std::string explanation;
+  json why = json::array();   // stale: FieldChange::to_json() of each changed field
+  std::string superseded_by;  // superseded: the newer sign-off's id
+  // {"state","method","reason","changed"} and, when not empty, "explanation", "why",
+  // "superseded_by".
+  json to_json() const;
 };
 
 struct SigningKey {
@@ -115,6 +126,11 @@ Status check_signoff_authority(const Replica& replica, const json& signoff);
 Result<SignoffStatus> signoff_status(const Replica& replica, const std::string& signoff_id);
 // The sign-offs the server refused that were withdrawn from this device, from its
 // quarantine: listed with the stored ones so a refused sign-off does not just vanish.
+// Each refused attempt is its own sign-off (a new id), listed once.
 Result<std::vector<std::string>> refused_signoffs(const Replica& replica);
+// The pupil takes a refused sign-off away (she asks again, or gives up): its quarantine
+// entries go, so it is no longer listed. WX_NOT_FOUND if this replica holds no refusal of it;
+// WX_CONFLICT if the sign-off is still stored here (only a withdrawn one can go this way).
+Status remove_refused_signoff(Replica& replica, const std::string& signoff_id);
 
 }  // namespace werkex

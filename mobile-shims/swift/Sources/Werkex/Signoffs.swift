@@ -45,6 +45,8 @@ public struct SignoffStatus: Codable, Equatable, Sendable {
         /// The server refused it (`reason` says why); it was taken off this device and its
         /// values stay in `Replica.quarantine()`.
         case refused
+        /// A newer sign-off of the same day (same placement, signer, entries) replaced it.
+        case superseded
     }
 
     public let state: State
@@ -54,6 +56,39 @@ public struct SignoffStatus: Codable, Equatable, Sendable {
     public let reason: String
     /// Stale: the covered entities whose content changed.
     public let changed: [String]
+    /// Stale: the changes in Dutch words (entry title, field label, old and new text);
+    /// superseded: that it was replaced. nil otherwise.
+    public let explanation: String?
+    /// Superseded: the newer sign-off's id.
+    public let supersededBy: String?
+
+    enum CodingKeys: String, CodingKey {
+        case state, method, reason, changed, explanation
+        case supersededBy = "superseded_by"
+    }
+}
+
+/// A sign-off that an edit of an entry would make stale (`Signoffs.signedBy`).
+public struct SignedBy: Codable, Equatable, Sendable {
+    public let signoff: String
+    public let signer: String
+    public let signerName: String
+    public let statementDate: String
+    /// "valid" or "pending".
+    public let state: String
+
+    enum CodingKeys: String, CodingKey {
+        case signoff, signer, state
+        case signerName = "signer_name"
+        case statementDate = "statement_date"
+    }
+}
+
+/// The hours of a placement that count: only current valid sign-offs, a day once.
+public struct PlacementHours: Codable, Equatable, Sendable {
+    public let placement: String
+    public let hours: Double
+    public let signoffs: [String]
 }
 
 /// Supervisor sign-off on a replica: online with the device key, offline by QR hand-over
@@ -118,5 +153,42 @@ public struct Signoffs: Sendable {
     public func status(_ signoffId: String) throws -> SignoffStatus {
         let data = try checkData { wx_signoff_status(replica.handle, signoffId, $0) }
         return try decodeJSON(SignoffStatus.self, from: data, code: .internal)
+    }
+
+    /// Supervisor's phone, before signing a scanned request: what it signs, as the JSON of
+    /// `wx_signoff_preview` (pupil, placement, date, hours, entries with title and dates).
+    /// Signs and stores nothing.
+    public func preview(_ payload: String, adding statement: Statement? = nil) throws -> String {
+        let statementJSON = try statement.map { try encodeJSON($0) }
+        return try withOptionalCString(statementJSON) { json in
+            try checkString { wx_signoff_preview(replica.handle, payload, json, $0) }
+        }
+    }
+
+    /// Pupil's phone, before an edit: the sign-offs the edit would make stale.
+    public func signedBy(_ entityId: String) throws -> [SignedBy] {
+        let data = try checkData { wx_signoff_signed_by(replica.handle, entityId, $0) }
+        return try decodeJSON([SignedBy].self, from: data, code: .internal)
+    }
+
+    /// The Dutch warning to show before editing this entry; "" when nothing would be lost.
+    public func editWarning(_ entityId: String) throws -> String {
+        try checkString { wx_signoff_edit_warning(replica.handle, entityId, $0) }
+    }
+
+    public func placementHours(_ placementId: String) throws -> PlacementHours {
+        let data = try checkData { wx_signoff_placement_hours(replica.handle, placementId, $0) }
+        return try decodeJSON(PlacementHours.self, from: data, code: .internal)
+    }
+
+    /// The sign-offs the server refused from this device (a wrong code), one per attempt.
+    public func refused() throws -> [String] {
+        let data = try checkData { wx_signoff_refused(replica.handle, $0) }
+        return try decodeJSON([String].self, from: data, code: .internal)
+    }
+
+    /// Pupil: takes a refused sign-off away.
+    public func removeRefused(_ signoffId: String) throws {
+        try check { wx_signoff_remove_refused(replica.handle, signoffId, $0) }
     }
 }

@@ -218,4 +218,18 @@ final class Native {
   static native void signoffRevoke(long replica, byte[] id, byte[] reason) throws WerkexException;
 
   static native byte[] signoffStatus(long replica, byte[] id) throws WerkexException;
+
+  static native byte[] signoffPreview(long replica, byte[] payload, byte[] statement)
+      throws WerkexException;
+
+  static native byte[] signoffSignedBy(long replica, byte[] id) throws WerkexException;
+
+  static native byte[] signoffEditWarning(long replica, byte[] id) throws WerkexException;
+
+  static native byte[] signoffPlacementHours(long replica, byte[] placement)
+      throws WerkexException;
+
+  static native byte[] signoffRefused(long replica) throws WerkexException;
+
+  static native void signoffRemoveRefused(long replica, byte[] id) throws WerkexException;
 }

@@ -51,8 +51,48 @@ public final class Signoffs {
     });
   }
 
-  /** {@code {"state": "valid"|"stale"|"invalid"|"revoked"|"pending"|"refused", "method", ...}}. */
+  /**
+   * {@code {"state": "valid"|"stale"|"superseded"|"invalid"|"revoked"|"pending"|"refused",
+   * "method", "reason", "changed"}}, and for a stale one "explanation" (in Dutch words) and "why".
+   */
   public String status(String signoffId) throws WerkexException {
     return replica.handle.call(h -> Native.text(Native.signoffStatus(h, Native.utf8(signoffId))));
+  }
+
+  /** Supervisor's phone: what a scanned request would sign (werkex_signoff.h), signing nothing. */
+  public String preview(String payload, String statementJsonOrNull) throws WerkexException {
+    return replica.handle.call(h
+        -> Native.text(
+            Native.signoffPreview(h, Native.utf8(payload), Native.utf8(statementJsonOrNull))));
+  }
+
+  /** Pupil's phone, before an edit: the sign-offs it would make stale, as a JSON array. */
+  public String signedBy(String entityId) throws WerkexException {
+    return replica.handle.call(h -> Native.text(Native.signoffSignedBy(h, Native.utf8(entityId))));
+  }
+
+  /** The Dutch warning to show before editing this entry, or "" when nothing would be lost. */
+  public String editWarning(String entityId) throws WerkexException {
+    return replica.handle.call(
+        h -> Native.text(Native.signoffEditWarning(h, Native.utf8(entityId))));
+  }
+
+  /** {@code {"placement", "hours", "signoffs": [ids]}}: only current valid sign-offs count. */
+  public String placementHours(String placementId) throws WerkexException {
+    return replica.handle.call(
+        h -> Native.text(Native.signoffPlacementHours(h, Native.utf8(placementId))));
+  }
+
+  /** The ids of the sign-offs the server refused from this device, one per attempt. */
+  public String refused() throws WerkexException {
+    return replica.handle.call(h -> Native.text(Native.signoffRefused(h)));
+  }
+
+  /** Pupil: takes a refused sign-off away (NOT_FOUND if none such is refused here). */
+  public void removeRefused(String signoffId) throws WerkexException {
+    replica.handle.call(h -> {
+      Native.signoffRemoveRefused(h, Native.utf8(signoffId));
+      return null;
+    });
   }
 }

@@ -119,11 +119,24 @@ final class BlobSignoffScenario {
     String request = sem.replica.signoffs().request(
         "{\"covers\": [\"" + second + "\"], \"date\": \"" + today + "\"}");
     isTrue(request.startsWith("werkex-sign:v1:"), "a sign request payload");
+    String preview = ans.replica.signoffs().preview(request, "{\"hours\": 7.5}");
+    Map<String, Object> seen = MiniJson.object(preview);
+    eq(7.5, seen.get("hours"), "the supervisor sees the hours she states");
+    Check.contains(preview, "\"title\":\"Offline: kassa geteld\"", "and the entry she signs");
     String signature = ans.replica.signoffs().signRequest(
         request, "{\"hours\": 7.5, \"assessment\": \"Zelfstandig gewerkt.\"}");
     isTrue(signature.startsWith("werkex-sig:v1:"), "a signature payload");
     String qr = sem.replica.signoffs().accept(signature);
     eq("valid", state(sem, qr), "the accepted signature is valid");
+    Check.contains(sem.replica.signoffs().signedBy(second), qr, "an edit would undo it");
+    Check.contains(sem.replica.signoffs().editWarning(second),
+        "na deze wijziging is de aftekening niet meer geldig", "the pupil is warned first");
+    String placement = (String) MiniJson.object(sem.replica.get(qr)).get("placement");
+    Check.contains(sem.replica.signoffs().placementHours(placement), "\"hours\":14",
+        "both days count: 6.5 + 7.5");
+    eq("[]", sem.replica.signoffs().refused(), "nothing refused");
+    fails(ErrorCode.NOT_FOUND, () -> sem.replica.signoffs().removeRefused(qr),
+        "only a refused sign-off can be removed");
     fails(ErrorCode.INVALID_ARGUMENT,
         () -> sem.replica.signoffs().accept("werkex-sig:v1:xyz"), "a garbled signature");
     sem.sync();
