@@ -416,4 +416,6 @@ WX_ASSUME_NONNULL_END
 }
 #endif
 
+#include "werkex_trash.h" /* the trash: restore deleted entries */
+
 #endif /* WERKEX_H */

@@ -19,6 +19,7 @@ static const struct {
     {"conflicts", scenario_export_import_conflicts},
     {"dossier", scenario_dossier_cycle},
     {"todo", scenario_todo},
+    {"trash", scenario_trash},
     {"observers", scenario_observers},
     {"transports", scenario_transports},
     {"threads", scenario_threads_writing},

@@ -203,6 +203,10 @@ final class Native {
 
   static native byte[] dossierTodo(long replica, byte[] today) throws WerkexException;
 
+  static native byte[] trashList(long replica) throws WerkexException;
+
+  static native void trashRestore(long replica, byte[] id) throws WerkexException;
+
   static native byte[] signoffSign(long replica, byte[] statement) throws WerkexException;
 
   static native byte[] signoffRequest(long replica, byte[] statement) throws WerkexException;
