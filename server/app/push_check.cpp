@@ -145,7 +145,9 @@ class Judge {
     // New: it must be on at least one of her experiences, or she would write what she
     // never sees.
     for (const Change& p : push)
-      if (p.entity == c.entity && p.field == "experiences") return Status::ok();
+      if (p.entity == c.entity && p.field == "experiences" && p.element.is_string() &&
+          access_.sees(c.bucket, p.element.get<std::string>()))
+        return Status::ok();
     return outside;
   }
 

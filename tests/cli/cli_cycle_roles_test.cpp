@@ -165,7 +165,7 @@ TEST_CASE("cli cycle: pupil deletes a commented experience and restores it from 
   s.sem.ok({"delete", exp});
   werkex::test::expect_failure(
       s.sem.run({"put", "--json", json({{"id", exp}, {"deleted", false}}).dump()}),
-      10 + WX_INVALID_ARGUMENT, "invalid_argument", {"'deleted' is set by delete"});
+      10 + WX_CONFLICT, "conflict", {"was deleted"});  // the trash is the way back
   json bin = s.sem.ok_json({"trash"});
   REQUIRE(bin.size() == 1);
   CHECK(bin[0]["id"] == exp);
