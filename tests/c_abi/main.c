@@ -20,6 +20,7 @@ static const struct {
     {"dossier", scenario_dossier_cycle},
     {"todo", scenario_todo},
     {"trash", scenario_trash},
+    {"requests", scenario_requests},
     {"observers", scenario_observers},
     {"transports", scenario_transports},
     {"threads", scenario_threads_writing},
