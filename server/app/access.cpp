@@ -106,7 +106,24 @@ Status add_manager_view(const Replica& dossiers, const std::string& school, Acce
   return Status::ok();
 }
 
-// A pupil: their own dossier, and of the school bucket their school, person, groups, their
+// The company network a pupil may choose from (issue 13): every company of the school that
+// offers an activity kind, without the counsellor's notes on it (hidden_fields). Companies
+// only: no placement of another pupil, no supervisor.
+Status add_network(const Replica& dossiers, Access& a, std::set<std::string>& ids) {
+  Query companies;
+  companies.type = "company";
+  companies.bucket = a.school_bucket;
+  WX_ASSIGN_OR_RETURN(auto docs, dossiers.list(companies));
+  for (auto& c : docs) {
+    auto offers = c.find("offers");
+    if (offers != c.end() && offers->is_array() && !offers->empty()) ids.insert(str(c, "id"));
+  }
+  a.hidden_fields["company"] = {"notes"};
+  return Status::ok();
+}
+
+// A pupil: their own dossier, and of the school bucket their school, person, groups, the
+// company network (add_network), their
 // placements with the companies and supervisors, the signers of their sign-offs, and those
 // people's sign-off keys (so the pupil's phone verifies sign-offs itself).
 Status add_pupil(const Replica& dossiers, const json& me, Access& a) {
@@ -137,6 +154,7 @@ Status add_pupil(const Replica& dossiers, const json& me, Access& a) {
   for (const std::string& s : supervisors) {
     WX_RETURN_IF_ERROR(add_signing_keys(dossiers, a.school_bucket, s, keys));
   }
+  WX_RETURN_IF_ERROR(add_network(dossiers, a, ids));
   a.school_view = view_digest(ids, keys);
   ids.insert(keys.begin(), keys.end());
   a.school_entities = std::move(ids);
@@ -233,6 +251,11 @@ Result<Access> compute_access(const Replica& dossiers, const std::string& person
     WX_RETURN_IF_ERROR(add_children(dossiers, today, a));
   }
   return a;
+}
+
+bool Access::hides(const Change& c) const {
+  auto it = hidden_fields.find(c.type);
+  return it != hidden_fields.end() && it->second.count(c.field) > 0;
 }
 
 bool Access::sees(const std::string& bucket, const std::string& entity) const {

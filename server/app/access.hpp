@@ -4,7 +4,9 @@
 //
 //   pupil      own dossier (read, write) + of the school bucket only what concerns them
 //              (including the sign-off keys of their placements' supervisors and of the
-//              supervisors who signed sign-offs in their dossier: signers_in())
+//              supervisors who signed sign-offs in their dossier: signers_in()) and the
+//              company network they may ask a placement of (companies that offer activity
+//              kinds, without the counsellor's notes; no other pupil's placement)
 //   teacher    the dossiers of the pupils in the groups they mentor + the school bucket
 //   counsellor every dossier of the school + the school bucket (read, write)
 //   supervisor of the dossiers of pupils placed with them only the part that belongs to
@@ -71,9 +73,15 @@ struct Access {
   // (pupil_view.hpp). A readable dossier not named here is read whole.
   std::map<std::string, PupilView> pupil_views;
 
+  // Per type, the fields this person never receives though they see the entity (a pupil:
+  // the counsellor's notes on a company of the network).
+  std::map<std::string, std::set<std::string>> hidden_fields;
+
   // Whether `entity` of `bucket` is this person's to read: the bucket readable, and the
   // entity in the bucket's view when it has one.
   bool sees(const std::string& bucket, const std::string& entity) const;
+  // Whether the change is of a field hidden from this person (hidden_fields).
+  bool hides(const Change& c) const;
 
   std::string own_bucket() const { return role == "pupil" ? "pupil:" + person : std::string(); }
 };

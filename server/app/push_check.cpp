@@ -3,6 +3,7 @@
 #include <map>
 
 #include "werkex/ids.hpp"
+#include "werkex/trash.hpp"
 
 namespace werkex::server {
 
@@ -94,8 +95,20 @@ class Judge {
         c.state.value != access_.person && (!held || merge(*held, c.state).value != held->value))
       return refuse(WX_PERMISSION_DENIED,
                     "held_by names who held the conversation: only that person records it");
+    if (Status s = within_trash_days(c, held); !s) return s;
     if (held && c.state.rule == MergeRule::lww) return protect_staff_value(c, *held);
     return Status::ok();
+  }
+
+  // A restore (the tombstone written back to false, werkex/trash.hpp) only within the trash's
+  // days after the delete, measured between the two writes' stamps; after that the delete
+  // stays, whatever a device's clock says (a stamp far ahead is refused as clock skew).
+  static Status within_trash_days(const Change& c, const FieldState* held) {
+    if (c.field != "deleted" || !held || held->value != true) return Status::ok();
+    if (merge(*held, c.state).value != false) return Status::ok();
+    if (c.state.stamp.hlc.millis() <= held->stamp.hlc.millis() + kTrashMillis) return Status::ok();
+    return refuse(WX_CONFLICT, "it was deleted more than " + std::to_string(kTrashDays) +
+                                   " days before; it can no longer be restored");
   }
 
   // Who reads a filtered view of a dossier (a supervisor: pupil_view.hpp) writes only within
@@ -110,6 +123,7 @@ class Judge {
     };
     const Status outside =
         refuse(WX_PERMISSION_DENIED, "that entry is not part of this supervisor's placement");
+    if (c.type == "reflection") return reflection_in_view(c, push, held_fields, outside);
     if (!held_fields.empty()) return access_.sees(c.bucket, c.entity) ? Status::ok() : outside;
     if (c.type == "comment" && !seen(pushed_value(push, c.entity, "on"))) return outside;
     if (c.type == "signoff" && c.field == "covers" && !seen(&c.element)) return outside;
@@ -141,6 +155,28 @@ class Judge {
                       "field '" + name + "' is stored only while '" + f.only_with + "' is true");
     }
     return Status::ok();
+  }
+
+  // A reflection she records with the pupil (issue 13): on experiences in her view only, and
+  // she changes only the reflections she held herself, not the pupil's own or a mentor's.
+  Status reflection_in_view(const Change& c, const std::vector<Change>& push,
+                            const HeldFields& held_fields, const Status& outside) const {
+    if (c.field == "experiences" &&
+        !access_.sees(c.bucket,
+                      c.element.is_string() ? c.element.get<std::string>() : std::string()))
+      return outside;
+    if (!held_fields.empty()) {
+      auto by = held_fields.find({"held_by", ""});
+      const bool hers = by != held_fields.end() && by->second.value == access_.person;
+      return access_.sees(c.bucket, c.entity) && hers ? Status::ok() : outside;
+    }
+    // New: it must be on at least one of her experiences, or she would write what she
+    // never sees.
+    for (const Change& p : push)
+      if (p.entity == c.entity && p.field == "experiences" && p.element.is_string() &&
+          access_.sees(c.bucket, p.element.get<std::string>()))
+        return Status::ok();
+    return outside;
   }
 
   Result<Status> judge_comment(const Change& c, const std::vector<Change>& push,

@@ -184,7 +184,7 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
     // writes back too.
     v.erase(std::remove_if(v.begin(), v.end(),
                            [&](const Change& c) {
-                             return (view && !access->sees(bucket, c.entity)) ||
+                             return (view && !access->sees(bucket, c.entity)) || access->hides(c) ||
                                     (!view_changed && is_echo(c));
                            }),
             v.end());

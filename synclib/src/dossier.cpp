@@ -1,5 +1,6 @@
 #include "werkex/dossier.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include "werkex/ids.hpp"
@@ -16,6 +17,18 @@ void set_if(json& doc, const char* key, const std::string& v) {
 
 void set_if(json& doc, const char* key, const std::vector<std::string>& v) {
   if (!v.empty()) doc[key] = v;
+}
+
+bool is_staff_writer(const std::string& role) {
+  return role == "teacher" || role == "counsellor" || role == "supervisor";
+}
+
+// The conversation partner (reflection_partner) a staff role is.
+const char* partner_of(const std::string& role) {
+  if (role == "teacher") return "mentor";
+  if (role == "counsellor") return "decaan";
+  if (role == "supervisor") return "praktijkbegeleider";
+  return "";
 }
 
 // Lower is better: the status a cycle shows when several sign-offs cover it.
@@ -57,8 +70,46 @@ Result<std::string> Dossier::create(const std::string& type, json fields, const 
   return replica_.put(fields);
 }
 
+std::string Dossier::writer_person() const {
+  const std::string& me = replica_.identity().user;
+  if (!is_valid_entity_id(me)) return "";
+  auto person = replica_.get(me);
+  return person && person->value("type", "") == "person" ? me : "";
+}
+
+// What staff write in a pupil's dossier goes where the entry it builds on lives (a mentor's
+// replica has no dossier of its own); `ref` is that entry's id.
+void Dossier::in_bucket_of(const std::string& ref, json& doc, const json& extra) const {
+  if (!is_staff_writer(replica_.identity().role) || extra.contains("bucket") || ref.empty()) return;
+  auto target = replica_.get(ref);
+  if (target && target->contains("bucket")) doc["bucket"] = (*target)["bucket"];
+}
+
+// The staff member who holds the conversation is its partner: added to with_whom (unless the
+// caller gives with_whom in `extra`), held_on today and, on a reflection, held_by.
+void Dossier::held_with(json& doc, const json& extra, bool held_by) const {
+  const std::string& role = replica_.identity().role;
+  if (!is_staff_writer(role)) return;
+  if (!extra.contains("with_whom")) {
+    json with = doc.value("with_whom", json::array());
+    if (std::find(with.begin(), with.end(), partner_of(role)) == with.end())
+      with.push_back(partner_of(role));
+    doc["with_whom"] = with;
+  }
+  if (!extra.contains("held_on"))
+    doc["held_on"] = rfc3339_utc(replica_.clock().physical_millis()).substr(0, 10);
+  const std::string me = writer_person();
+  if (held_by && !me.empty() && !extra.contains("held_by")) doc["held_by"] = me;
+}
+
 Result<std::string> Dossier::plan_activity(const ActivityPlan& p) {
-  json doc = {{"kind", p.kind}, {"chosen_by_pupil", p.chosen_by_pupil}};
+  // An activity a mentor or the counsellor plans in a pupil's dossier is assigned, whatever
+  // the caller says: the pupil's to-do list then asks the pupil to prepare it.
+  const std::string& role = replica_.identity().role;
+  const bool assigned = role == "teacher" || role == "counsellor";
+  json doc = {{"kind", p.kind}, {"chosen_by_pupil", assigned ? false : p.chosen_by_pupil}};
+  if (assigned && !p.extra.contains("assigned_by")) set_if(doc, "assigned_by", writer_person());
+  if (assigned) in_bucket_of(p.from_next_step, doc, p.extra);
   set_if(doc, "title", p.title);
   set_if(doc, "builds_on", p.builds_on);
   set_if(doc, "expected_yield", p.expected_yield);
@@ -83,6 +134,8 @@ Result<std::string> Dossier::prepare(const PreparationDraft& d) {
   set_if(doc, "want_to_find_out", d.want_to_find_out);
   set_if(doc, "learning_goals", d.learning_goals);
   set_if(doc, "learning_verbs", d.learning_verbs);
+  in_bucket_of(d.activity, doc, d.extra);
+  held_with(doc, d.extra, false);
   return create("preparation", doc, d.extra);
 }
 
@@ -106,6 +159,8 @@ Result<std::string> Dossier::reflect(const ReflectionDraft& d) {
   set_if(doc, "motives", d.motives);
   set_if(doc, "red_thread", d.red_thread);
   set_if(doc, "conversation_rules", d.conversation_rules);
+  in_bucket_of(d.experiences.front(), doc, d.extra);
+  held_with(doc, d.extra, true);
   return create("reflection", doc, d.extra);
 }
 
@@ -113,6 +168,7 @@ Result<std::string> Dossier::choose_next_step(const NextStepDraft& d) {
   json doc = {{"reflection", d.reflection}, {"description", d.description}};
   set_if(doc, "action", d.action);
   set_if(doc, "direction", d.direction);
+  in_bucket_of(d.reflection, doc, d.extra);
   return create("next_step", doc, d.extra);
 }
 
@@ -136,11 +192,7 @@ Result<std::string> Dossier::comment(const std::string& on, const std::string& b
       {"on", on}, {"body", body}, {"written_at", rfc3339_utc(replica_.clock().physical_millis())}};
   if (target->contains("bucket")) doc["bucket"] = (*target)["bucket"];
   // The author is a person of the roster; a replica without the roster leaves it out.
-  const std::string& me = replica_.identity().user;
-  if (is_valid_entity_id(me)) {
-    auto person = replica_.get(me);
-    if (person && person->value("type", "") == "person") doc["author"] = me;
-  }
+  set_if(doc, "author", writer_person());
   return create("comment", doc, json::object());
 }
 

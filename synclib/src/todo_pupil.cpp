@@ -43,6 +43,15 @@ std::string title_of(const json& activity) {
   return "'" + (t.empty() ? str(activity, "kind") : t) + "'";
 }
 
+// Who assigned an activity, as the pupil says it: "Je decaan" when the assigner is known to
+// be the counsellor, else "Je mentor" (a pupil's phone may not hold the mentor's person).
+std::string assigner(const Gaps& d, const json& activity) {
+  const std::string by = str(activity, "assigned_by");
+  if (by.empty()) return "Je mentor";
+  auto person = d.s.replica.get(by);
+  return person && str(*person, "role") == "counsellor" ? "Je decaan" : "Je mentor";
+}
+
 Status activity_gaps(Gaps& d) {
   WX_ASSIGN_OR_RETURN(auto activities, d.all("activity"));
   for (const json& a : activities) {
@@ -54,7 +63,8 @@ Status activity_gaps(Gaps& d) {
     const std::string t = title_of(a);
     if (a.value("chosen_by_pupil", true) == false) {
       d.add("prepare_assigned", id, planned,
-            d.say("Er is een activiteit voor je gekozen: bereid " + t + " voor.",
+            d.say(assigner(d, a) + " heeft een activiteit voor je gepland: " + t +
+                      (planned.empty() ? "" : " op " + planned) + ". Bereid je voor.",
                   d.name + " heeft de toegewezen activiteit " + t + " nog niet voorbereid."));
       continue;
     }

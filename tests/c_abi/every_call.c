@@ -82,6 +82,12 @@ int every_replica_call(wx_replica* r, wx_transport* t, wx_error_code want, bool 
   BUF(wx_dossier_cycle(r, id, e));
   BUF(wx_dossier_cycles(r, NULL, e));
   BUF(wx_dossier_todo(r, NULL, e));
+  BUF(wx_trash_list(r, e));
+  BOOL(wx_trash_restore(r, id, e));
+  BUF(wx_placement_ask(r, "{\"company\":\"x\"}", e));
+  BUF(wx_placement_requests(r, true, e));
+  BUF(wx_placement_accept(r, id, "{}", e));
+  BOOL(wx_placement_decline(r, id, NULL, e));
   BUF(wx_signoff_sign(r, "{\"covers\":[\"x\"]}", e));
   BUF(wx_signoff_request(r, "{\"covers\":[\"x\"]}", e));
   BUF(wx_signoff_sign_request(r, "werkex-sign:v1:AAAA", NULL, e));

@@ -19,6 +19,8 @@ static const struct {
     {"conflicts", scenario_export_import_conflicts},
     {"dossier", scenario_dossier_cycle},
     {"todo", scenario_todo},
+    {"trash", scenario_trash},
+    {"requests", scenario_requests},
     {"observers", scenario_observers},
     {"transports", scenario_transports},
     {"threads", scenario_threads_writing},

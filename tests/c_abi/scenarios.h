@@ -11,6 +11,8 @@ void scenario_entities_and_queries(void);
 void scenario_export_import_conflicts(void);
 void scenario_dossier_cycle(void);
 void scenario_todo(void);
+void scenario_trash(void);
+void scenario_requests(void);
 void scenario_observers(void);
 void scenario_transports(void);
 void scenario_threads_writing(void);

@@ -162,6 +162,12 @@ TEST_CASE("cli staff: a mentor names the pupil, and sees names and titles",
   REQUIRE(acts.size() == 1);
   CHECK(acts[0]["id"] == c.act);
 
+  const std::string assigned =
+      c.mentor.ok({"activity", "--pupil", "sem", "--kind", "bedrijfsbezoek", "--title", "Haven"});
+  json doc = c.mentor.ok_json({"get", assigned});
+  CHECK(doc["bucket"] == "pupil:" + c.sem_id);
+  CHECK(doc["chosen_by_pupil"] == false);
+
   werkex::test::ProcessResult r = c.mentor.run({"cycle", "--pupil", "Zoë"});
   CHECK(r.exit_code == 12);  // not found
   CHECK(r.err.find("no pupil 'Zoë' on this device") != std::string::npos);

@@ -109,7 +109,13 @@ TEST_CASE("errors: the command line itself is checked before anything runs", "[c
   expect_failure(d.run({"activity", "--kind", "meeloopdag", "--kind", "interview"}), kUsage,
                  "usage", {"'--kind' given more than once"});
   expect_failure(d.run({"get"}), kUsage, "usage", {"get: got 0 operands", "get ID"});
-  expect_failure(d.run({"restore", "x"}), kUsage, "usage", {"restore: got 1 operand;"});
+  // `restore ID` brings an entry back from the trash (issue 13); ID FIELD restores a lost value.
+  expect_failure(d.run({"restore"}), kUsage, "usage", {"restore: got 0 operands;"});
+  expect_failure(d.run({"restore", "x", "title", "z"}), kUsage, "usage",
+                 {"restore: got 3 operands;"});
+  expect_failure(d.run({"restore", "x", "--from", "00000000000000aa"}), kUsage, "usage",
+                 {"--from goes with a FIELD"});
+  expect_failure(d.run({"restore", "x"}), kNotFound, "not_found", {"no entity with id 'x'"});
   expect_failure(d.run({"list", "activity", "--limit", "veel"}), kUsage, "usage",
                  {"--limit: expected a non-negative integer, got 'veel'"});
   expect_failure(d.run({"list", "activity", "--where", "kind"}), kUsage, "usage",

@@ -1,5 +1,5 @@
 # Checks what a shared library exports (nm -D): with HEADER, exactly the WX_API functions the
-# header declares; with ALLOWED, only symbols matching that regular expression. Run by ctest:
+# header (and the werkex_*.h headers it includes) declares; with ALLOWED, only symbols matching that regular expression. Run by ctest:
 #   cmake -DNM=nm -DLIB=libwerkex.so [-DHEADER=werkex.h] [-DALLOWED=regex] -P check_exports.cmake
 execute_process(COMMAND ${NM} -D --defined-only ${LIB} OUTPUT_VARIABLE nm_out RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
@@ -25,11 +25,14 @@ if(ALLOWED)
 endif()
 
 if(HEADER)
-  # HEADER: werkex.h and the headers it includes (a list).
-  set(text "")
-  foreach(h IN LISTS HEADER)
-    file(READ ${h} part)
-    string(APPEND text "${part}")
+  file(READ ${HEADER} text)
+  # And the headers it includes beside it (werkex_trash.h, …): the C ABI spread over files.
+  get_filename_component(header_dir ${HEADER} DIRECTORY)
+  string(REGEX MATCHALL "#include \"werkex_[a-z0-9_]+\\.h\"" includes "${text}")
+  foreach(inc IN LISTS includes)
+    string(REGEX REPLACE "#include \"(.*)\"" "\\1" inc_name "${inc}")
+    file(READ ${header_dir}/${inc_name} inc_text)
+    string(APPEND text "${inc_text}")
   endforeach()
   string(REGEX MATCHALL "WX_API[^;(]*[ *](wx_[a-z0-9_]+)\\(" decls "${text}")
   set(declared)

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "test_support.hpp"
+#include "werkex/trash.hpp"
 
 using namespace werkex;
 using test::expect_ok;
@@ -28,6 +29,7 @@ struct InFlight {
 
 struct Stats {
   size_t conflicts = 0, deleted = 0, refused_locally = 0, dropped = 0, duplicated = 0;
+  size_t restored = 0;  // entries brought back from the trash (werkex/trash.hpp)
 };
 
 class Network {
@@ -118,8 +120,14 @@ void random_edit(Replica& r, std::mt19937_64& rng, Stats& stats) {
     const char* c = kCompetencies[rng() % 3];
     json edit = (rng() % 2) ? json{{"add", {c}}} : json{{"remove", {c}}};
     result = r.put({{"id", pick(activities)}, {"competencies", edit}});
-  } else if (op < 75) {
+  } else if (op < 71) {
     Status s = r.remove(pick(activities));
+    if (!s) result = s.error();
+  } else if (op < 75) {
+    // Undo: a restore, concurrent with edits and deletes elsewhere (WX_CONFLICT when this
+    // replica does not see it deleted).
+    Status s = restore(r, pick(activities));
+    if (s) ++stats.restored;
     if (!s) result = s.error();
   } else {
     result = r.put({{"type", "experience"},
@@ -173,6 +181,7 @@ TEST_CASE("convergence: 5-6 replicas with random edits over a lossy network conv
   Stats stats;
   run_histories(base_seed(), 0, 250, stats);
   CHECK(stats.conflicts > 0);
+  CHECK(stats.restored > 0);
   CHECK(stats.deleted > 0);
   CHECK(stats.dropped > 0);
   CHECK(stats.duplicated > 0);

@@ -43,13 +43,18 @@ TEST_CASE("schema: the built-in schema has every entity type of the domain", "[s
   CHECK(schema->type("signoff")->field("signature")->rule() == MergeRule::once);
 }
 
-TEST_CASE("schema: roles follow the domain: supervisors write only comments and sign-offs",
-          "[schema][access]") {
+// Issue 13 (conversation roles): a supervisor also records the reflection she held with the
+// pupil; the server keeps her to her placement's experiences and her own reflections
+// (push_check.cpp, tests/integration/cycle_roles_test.cpp).
+TEST_CASE(
+    "schema: roles follow the domain: supervisors write only comments, sign-offs and "
+    "the reflections they hold",
+    "[schema][access]") {
   auto schema = builtin();
   for (auto& [tname, t] : schema->types()) {
     for (auto& [fname, f] : t.fields) {
       bool supervisor = Schema::may_write(f, "supervisor");
-      if (supervisor && tname != "comment" && tname != "signoff")
+      if (supervisor && tname != "comment" && tname != "signoff" && tname != "reflection")
         FAIL_CHECK(tname << "." << fname << " is writable by a supervisor");
       if (Schema::may_write(f, "manager"))
         FAIL_CHECK(tname << "." << fname << " is writable by a manager");

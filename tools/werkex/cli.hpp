@@ -104,6 +104,10 @@ std::vector<Command> sync_commands();
 std::vector<Command> server_commands();
 std::vector<Command> blob_commands();
 std::vector<Command> signoff_commands();
+std::vector<Command> trash_commands();
+std::vector<Command> request_commands();
+// restore with one operand (commands_trash.cpp): brings a deleted entry back from the trash.
+Outcome restore_from_trash(Context& ctx, const std::string& id);
 
 // Blobs in other commands (commands_blobs.cpp): sync's --network option (usage error when
 // unknown), the upload after a sync round (adds "blobs" to `out`; an error when the upload

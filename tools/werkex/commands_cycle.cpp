@@ -4,6 +4,7 @@
 
 #include "cli.hpp"
 #include "werkex/dossier.hpp"
+#include "werkex/people.hpp"
 
 namespace werkex::cli {
 
@@ -25,6 +26,13 @@ Outcome cmd_activity(Context& ctx, const Args& args) {
   p.from_next_step = args.value("from-next-step");
   p.chosen_by_pupil = !args.has("assigned");
   WX_ASSIGN_OR_RETURN(p.extra, read_extra_fields(args));
+  // Staff plan in a pupil's dossier: named, not given as a bucket.
+  if (args.has("pupil")) {
+    if (p.extra.contains("bucket"))
+      return Outcome::usage("activity: give --pupil or a bucket in --json, not both");
+    WX_ASSIGN_OR_RETURN(std::string bucket, pupil_bucket(*ctx.replica, args.value("pupil")));
+    p.extra["bucket"] = bucket;
+  }
   return print_id(ctx, Dossier(*ctx.replica).plan_activity(p));
 }
 
@@ -129,7 +137,7 @@ std::vector<Command> cycle_commands() {
   return {
       {"activity",
        "--kind K [--title T] [--builds-on X] [--expected-yield X] [--use-of-yield X]\n"
-       "           [--from-next-step ID] [--assigned] [--json EXTRA]",
+       "           [--from-next-step ID] [--assigned] [--pupil NAME-OR-ID] [--json EXTRA]",
        "Plan an activity with its why; --from-next-step links the next step that led to it.",
        {needed("kind"),
         {"title"},
@@ -138,6 +146,7 @@ std::vector<Command> cycle_commands() {
         {"use-of-yield"},
         {"from-next-step"},
         {"assigned", false},
+        {"pupil"},
         extra},
        0,
        0,

@@ -124,6 +124,10 @@ Outcome cmd_restore(Context& ctx, const Args& args) {
           "--from: expected a replica id of 16 hex digits, got '" + args.value("from") + "'");
   }
   const std::string& id = args.operands()[0];
+  if (args.operands().size() == 1) {
+    if (from) return Outcome::usage("restore: --from goes with a FIELD");
+    return restore_from_trash(ctx, id);
+  }
   const std::string& field = args.operands()[1];
   WX_ASSIGN_OR_RETURN(LostWrite restored, ctx.replica->restore_lost(id, field, from));
   print_json(ctx, {{"restored",
@@ -203,11 +207,12 @@ std::vector<Command> entity_commands() {
        true,
        cmd_delete},
       {"restore",
-       "ID FIELD [--from REPLICA]",
-       "Write a value FIELD lost to a concurrent write back as its newest value (the most\n"
-       "      recent one, or the one from REPLICA as \"_conflicts\" lists it); prints it.",
+       "ID [FIELD [--from REPLICA]]",
+       "ID alone: bring a deleted entry back from the trash (see trash); prints it. With\n"
+       "      FIELD: write a value FIELD lost to a concurrent write back as its newest value (the\n"
+       "      most recent one, or the one from REPLICA as \"_conflicts\" lists it); prints it.",
        {{"from"}},
-       2,
+       1,
        2,
        true,
        cmd_restore},

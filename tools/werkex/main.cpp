@@ -175,7 +175,7 @@ int report(const Outcome& o) {
 int run(int argc, char** argv) {
   std::vector<Command> commands;
   for (auto group : {entity_commands, cycle_commands, todo_commands, sync_commands, server_commands,
-                     blob_commands, signoff_commands})
+                     blob_commands, signoff_commands, trash_commands, request_commands})
     for (Command& c : group()) commands.push_back(std::move(c));
   commands.push_back({"help", "", "Print this text.", {}, 0, 0, false, nullptr});
 

@@ -8,6 +8,13 @@
 // same pupil; a next step comes out of a reflection, and when it becomes an activity both are
 // linked. `extra` carries any further schema fields of the entity (e.g. "competencies").
 // cycle() derives, from what is stored, which phases an activity has reached.
+//
+// Staff write with the pupil (issue 13, "conversation roles"): an entry a mentor, the
+// counsellor or a supervisor records goes into the dossier of what it builds on (the
+// activity prepared, the experiences reflected on) unless `extra` names a "bucket"; they
+// are named as conversation partner (with_whom, held_on today) and, on a reflection, as
+// held_by. An activity a mentor or the counsellor plans is assigned (chosen_by_pupil false,
+// assigned_by the writer), which puts it on the pupil's to-do list.
 #pragma once
 
 #include <optional>
@@ -111,6 +118,10 @@ class Dossier {
   Status follow_experiences(const std::string& bucket, const std::vector<json>& experiences,
                             CyclePhase& phase);
   Result<std::string> create(const std::string& type, json fields, const json& extra);
+  // This replica's user when it is a person on the replica (refs must resolve), else "".
+  std::string writer_person() const;
+  void in_bucket_of(const std::string& ref, json& doc, const json& extra) const;
+  void held_with(json& doc, const json& extra, bool held_by) const;
   Replica& replica_;
 };
 

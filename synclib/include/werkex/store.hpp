@@ -198,6 +198,10 @@ class Replica {
   // those writes is refused. remove() is delete_entity() without the report.
   Status remove(const std::string& id);
   Result<RemoveReport> delete_entity(const std::string& id);
+  // Writes the tombstone back to false: a deleted entity comes back with all its fields
+  // (store_trash.cpp). The same role checks as a delete; WX_CONFLICT if it is not deleted.
+  // Apps call restore() of werkex/trash.hpp, which keeps to the trash's 30 days.
+  Status undelete(const std::string& id);
   // Writes a value that lost a concurrent write back as the newest value of `field` (which
   // settles the conflict: the other lost values are cleared with it): the most recent one,
   // or the one written by `from_replica`. Returns what was restored; WX_NOT_FOUND if none.

@@ -3,7 +3,8 @@
 //
 // For a pupil, the gaps in their own dossier (kinds are stable ids, texts Dutch):
 //   prepare_activity    an activity planned within 7 days of today without a preparation
-//   prepare_assigned    an activity assigned by a teacher (chosen_by_pupil false), unprepared
+//   prepare_assigned    an activity assigned by a teacher (chosen_by_pupil false), unprepared:
+//                       "Je mentor heeft een activiteit voor je gepland: …"
 //   reflect_experience  an experience at least 14 days old that no reflection covers
 //   choose_next_step    a reflection without a next step
 //   answer_comment      a comment by someone else with no reply by the pupil under it

@@ -222,6 +222,10 @@ public final class Replica: @unchecked Sendable {  // the handle locks internall
     public var blobs: Blobs { Blobs(replica: self) }
     /// Supervisor sign-off.
     public var signoffs: Signoffs { Signoffs(replica: self) }
+    /// Deleted entries this device may restore (30 days after the delete).
+    public var trash: Trash { Trash(replica: self) }
+    /// Placement requests: the pupil asks, the counsellor answers.
+    public var placementRequests: PlacementRequests { PlacementRequests(replica: self) }
 }
 
 /// A registered observer. `cancel()` (or releasing the last reference) stops it: once that

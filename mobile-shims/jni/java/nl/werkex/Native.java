@@ -203,6 +203,20 @@ final class Native {
 
   static native byte[] dossierTodo(long replica, byte[] today) throws WerkexException;
 
+  static native byte[] trashList(long replica) throws WerkexException;
+
+  static native void trashRestore(long replica, byte[] id) throws WerkexException;
+
+  static native byte[] placementAsk(long replica, byte[] ask) throws WerkexException;
+
+  static native byte[] placementRequests(long replica, boolean openOnly) throws WerkexException;
+
+  static native byte[] placementAccept(long replica, byte[] request, byte[] answer)
+      throws WerkexException;
+
+  static native void placementDecline(long replica, byte[] request, byte[] answer)
+      throws WerkexException;
+
   static native byte[] signoffSign(long replica, byte[] statement) throws WerkexException;
 
   static native byte[] signoffRequest(long replica, byte[] statement) throws WerkexException;

@@ -146,6 +146,12 @@ public final class Replica implements AutoCloseable {
   /** The cycle of handvat 12 as operations, over this replica. */
   public Dossier dossier() { return new Dossier(this); }
 
+  /** Deleted entries this device may restore (30 days after the delete). */
+  public Trash trash() { return new Trash(this); }
+
+  /** Placement requests: the pupil asks, the counsellor answers. */
+  public PlacementRequests placementRequests() { return new PlacementRequests(this); }
+
   /** Photos and files of this replica. */
   public Blobs blobs() { return new Blobs(this); }
 

@@ -1,0 +1,38 @@
+// Replica::undelete: the tombstone written back to false (werkex/trash.hpp says why that
+// converges). The same checks as a delete (store_write.cpp): who may delete an entity may
+// bring it back.
+#include <algorithm>
+
+#include "replica_impl.hpp"
+
+namespace werkex {
+
+Status Replica::undelete(const std::string& id) {
+  Impl& impl = *impl_;
+  WX_ASSIGN_OR_RETURN(auto tx, impl.begin_write());
+  WX_ASSIGN_OR_RETURN(auto h, impl.load_header(id));
+  if (!h) return make_error(WX_NOT_FOUND, "no entity with id '" + id + "'");
+  if (!h->deleted) return make_error(WX_CONFLICT, h->type + " " + id + " is not deleted");
+  const TypeSpec* t = impl.schema->type(h->type);
+  const std::string& role = impl.identity.role;
+  if (!t || role.empty() ||
+      std::find(t->write_roles.begin(), t->write_roles.end(), role) == t->write_roles.end())
+    return make_error(WX_PERMISSION_DENIED, "role '" + role + "' may not restore a " + h->type);
+  if (role == "pupil" && t->bucket == BucketKind::pupil && h->bucket != impl.identity.bucket)
+    return make_error(WX_PERMISSION_DENIED,
+                      "a pupil restores only in their own dossier (" + impl.identity.bucket + ")");
+  WX_ASSIGN_OR_RETURN(auto fields, impl.load_fields(id));
+  auto it = fields.find({"deleted", ""});
+  FieldState current = it == fields.end() ? empty_state(MergeRule::lww) : it->second.state;
+  // A new write that has seen the delete: it wins over it everywhere (merge.hpp).
+  WX_RETURN_IF_ERROR(merge_into(fields, "deleted", json(),
+                                register_write(current, false, {impl.clock.now(), impl.replica_id}))
+                         .status());
+  h->deleted = is_deleted(fields);
+  WX_RETURN_IF_ERROR(impl.store_entity(*h, fields));
+  WX_RETURN_IF_ERROR(tx.commit());
+  impl.notify({{h->id, h->type, h->bucket, h->deleted}});
+  return Status::ok();
+}
+
+}  // namespace werkex
