@@ -155,7 +155,7 @@ std::string heic(const std::string& exif, const std::string& xmp, const std::str
 
 TEST_CASE("photos: a HEIC's Exif and XMP items are blanked in place", "[unit][photo]") {
   const std::string image = "hevc image bytes",
-                    exif = std::string("\0\0\0\6Exif\0\0", 12) + kSecret,
+                    exif = std::string("\0\0\0\6Exif\0\0", 10) + kSecret,
                     xmp = "<x:xmpmeta>" + kSecret + "</x:xmpmeta>";
   const std::string file = heic(exif, xmp, image);
   auto out = strip_photo_metadata(file, "IMG_0001.HEIC");
