@@ -5,33 +5,16 @@
 // commented experience and brings it back from the trash.
 #include <catch2/catch.hpp>
 
-#include "process.hpp"
-#include "server_process.hpp"
+#include "enrolled_device.hpp"
 
 using nlohmann::json;
 using werkex::test::Device;
+using werkex::test::enrolled;
 using werkex::test::ServerProcess;
+using werkex::test::synced;
+using werkex::test::todo_item;
 
 namespace {
-
-Device enrolled(const std::string& db, const ServerProcess& server, const std::string& who,
-                std::string* user = nullptr) {
-  Device d(db);
-  d.ok({"init", "--server", server.url()});
-  json me = d.ok_json({"enroll", server.code(who)});
-  if (user) *user = me["user"];
-  return d;
-}
-
-json item(const json& todo, const std::string& kind, const std::string& entity) {
-  for (const json& i : todo)
-    if (i["kind"] == kind && i["entity"] == entity) return i;
-  return json();
-}
-
-void synced(const Device& d) {
-  CHECK(d.ok_json({"sync"})["rejected"] == json::array());
-}
 
 std::string company_named(const Device& d, const std::string& name) {
   json found = d.ok_json({"list", "company", "--where", "name=" + name});
@@ -63,7 +46,7 @@ TEST_CASE("cli cycle: mentor assigns an activity and the pupil sees it in their 
   synced(s.mentor);
   synced(s.sem);
   json todo = s.sem.ok_json({"todo"});
-  json it = item(todo, "prepare_assigned", act);
+  json it = todo_item(todo, "prepare_assigned", act);
   REQUIRE(it.is_object());
   CHECK(it["text"] == "Je mentor heeft een activiteit voor je gepland: 'Haven'. Bereid je voor.");
 
@@ -75,7 +58,7 @@ TEST_CASE("cli cycle: mentor assigns an activity and the pupil sees it in their 
   CHECK(p["with_whom"] == json({"mentor"}));
   synced(s.mentor);
   synced(s.sem);
-  CHECK(item(s.sem.ok_json({"todo"}), "prepare_assigned", act).is_null());
+  CHECK(todo_item(s.sem.ok_json({"todo"}), "prepare_assigned", act).is_null());
   // The pupil adds to it: the preparation is theirs together.
   s.sem.ok({"put", "--json", json({{"id", prep}, {"known_about_work", "Er zijn kranen"}}).dump()});
   synced(s.sem);

@@ -5,35 +5,16 @@
 
 #include <algorithm>
 
-#include "process.hpp"
-#include "server_process.hpp"
+#include "enrolled_device.hpp"
 
 using nlohmann::json;
 using werkex::test::Device;
+using werkex::test::enrolled;
 using werkex::test::ServerProcess;
+using werkex::test::synced;
+using werkex::test::todo_item;
 
 namespace {
-
-// A device enrolled as `who`; `user` (if given) gets the person id the server names.
-Device enrolled(const std::string& db, const ServerProcess& server, const std::string& who,
-                std::string* user = nullptr) {
-  Device d(db);
-  d.ok({"init", "--server", server.url()});
-  json me = d.ok_json({"enroll", server.code(who)});
-  if (user) *user = me["user"];
-  return d;
-}
-
-// The to-do item of `kind` about `entity`, or null.
-json item(const json& todo, const std::string& kind, const std::string& entity) {
-  for (const json& i : todo)
-    if (i["kind"] == kind && i["entity"] == entity) return i;
-  return json();
-}
-
-void synced(const Device& d) {
-  CHECK(d.ok_json({"sync"})["rejected"] == json::array());
-}
 
 // Sem plans a day at the baker's; his mentor asks him something about it.
 struct Conversation {
@@ -61,19 +42,19 @@ TEST_CASE("cli dialogue: pupil replies to mentor's comment", "[cli][server][dial
   Conversation c;
   // Sem's to-do list asks him to answer, and to prepare the day (three days away).
   json todo = c.sem.ok_json({"todo", "--today", "2026-12-01"});
-  json ask = item(todo, "answer_comment", c.question);
+  json ask = todo_item(todo, "answer_comment", c.question);
   REQUIRE(ask.is_object());
   CHECK(ask["pupil"] == c.sem_id);
   CHECK(ask["due"] == "");
   CHECK(ask["text"] == "Nieuwe opmerking: 'Wat wil je daar leren?'. Geef antwoord.");
-  CHECK(item(todo, "prepare_activity", c.act)["due"] == "2026-12-04");
+  CHECK(todo_item(todo, "prepare_activity", c.act)["due"] == "2026-12-04");
 
   std::string reply = c.sem.ok({"reply", c.question, "Hoe je brood bakt."});
   json doc = c.sem.ok_json({"get", reply});
   CHECK(doc["on"] == c.question);
   CHECK(doc["author"] == c.sem_id);
   CHECK(doc["written_at"].get<std::string>().size() == 20);  // set by the library
-  CHECK(item(c.sem.ok_json({"todo", "--today", "2026-12-01"}), "answer_comment", c.question)
+  CHECK(todo_item(c.sem.ok_json({"todo", "--today", "2026-12-01"}), "answer_comment", c.question)
             .is_null());
   synced(c.sem);  // the server takes a pupil's reply in his own dossier
   synced(c.mentor);
@@ -90,20 +71,20 @@ TEST_CASE("cli dialogue: mentor sees pupil's unanswered comment in todo",
   synced(c.sem);
   synced(c.mentor);
   json todo = c.mentor.ok_json({"todo", "--today", "2026-12-01"});
-  CHECK(item(todo, "answer_pupil_comment", reply)["text"] ==
+  CHECK(todo_item(todo, "answer_pupil_comment", reply)["text"] ==
         "Sem schreef 'Hoe je brood bakt.'. Geef antwoord.");
-  CHECK(item(todo, "answer_pupil_comment", reply)["pupil"] == c.sem_id);
+  CHECK(todo_item(todo, "answer_pupil_comment", reply)["pupil"] == c.sem_id);
   // The pupil's gaps are on her list too, in the third person.
-  CHECK(item(todo, "prepare_activity", c.act)["text"] ==
+  CHECK(todo_item(todo, "prepare_activity", c.act)["text"] ==
         "Sem heeft 'Bij de bakker' op 2026-12-04 gepland en nog niet voorbereid.");
 
   c.mentor.ok({"reply", reply, "Mooi! Vraag of je mag helpen kneden."});
   todo = c.mentor.ok_json({"todo", "--today", "2026-12-01"});
-  CHECK(item(todo, "answer_pupil_comment", reply).is_null());
+  CHECK(todo_item(todo, "answer_pupil_comment", reply).is_null());
   c.sem.ok({"prepare", "--activity", c.act, "--want-to-find-out", "Hoe vroeg begint de dag?"});
   synced(c.sem);
   synced(c.mentor);
-  CHECK(item(c.mentor.ok_json({"todo", "--today", "2026-12-01"}), "prepare_activity", c.act)
+  CHECK(todo_item(c.mentor.ok_json({"todo", "--today", "2026-12-01"}), "prepare_activity", c.act)
             .is_null());
 }
 
@@ -122,7 +103,7 @@ TEST_CASE("cli dialogue: supervisor sees the day's work waiting for her signatur
   std::string exp = sem.ok({"experience", "--activity", act, "--note", "Groente gesneden"});
   synced(sem);
   synced(ans);
-  json waiting = item(ans.ok_json({"todo"}), "signoff_waiting", exp);
+  json waiting = todo_item(ans.ok_json({"todo"}), "signoff_waiting", exp);
   REQUIRE(waiting.is_object());
   CHECK(waiting["due"] == placements[0]["end_date"]);
   CHECK_THAT(waiting["text"].get<std::string>(), Catch::Contains("Groente gesneden"));

@@ -4,7 +4,7 @@
 // her placement's entries only; a restore after the trash's 30 days is refused.
 #include <set>
 
-#include "blob_client.hpp"
+#include "raw_pull.hpp"
 #include "werkex/dossier.hpp"
 #include "werkex/ids.hpp"
 #include "werkex/placement_request.hpp"
@@ -27,27 +27,6 @@ std::set<std::string> held_ids(const Device& d, const std::string& bucket, const
   std::set<std::string> out;
   for (const json& e : expect_ok(d.replica->list(q))) out.insert(str_of(e, "id"));
   return out;
-}
-
-// Every change the server sends `d` when asked for `bucket` from 0, as a modified app would.
-std::vector<Change> raw_pull(const ServerProcess& server, const Device& d,
-                             const std::string& bucket) {
-  protocol::SyncRequest req;
-  req.replica = d.replica->replica_id();
-  req.schema_version = d.replica->schema().version();
-  req.cursors[bucket] = 0;
-  req.push.from_replica = req.replica;
-  CurlTransport t(quick_curl());
-  HttpRequest http{
-      "POST",
-      server.url() + "/v1/sync",
-      {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token_of(d)}},
-      protocol::to_json(req).dump()};
-  HttpResponse r = expect_ok(t.send(http));
-  REQUIRE(r.status == 200);
-  auto resp = expect_ok(protocol::sync_response_from_json(json::parse(r.body)));
-  auto it = resp.buckets.find(bucket);
-  return it == resp.buckets.end() ? std::vector<Change>{} : it->second.changes.changes;
 }
 
 std::string company_named(const Device& d, const std::string& name) {
@@ -89,7 +68,7 @@ TEST_CASE("cycle: pupils see the company network, never another pupil's placemen
   CHECK(g["offers"] == json({"meeloopdag", "snuffelstage"}));
   CHECK_FALSE(g.contains("notes"));
   CHECK(held_ids(noah, school, "placement").empty());
-  for (const Change& c : raw_pull(server, noah, school)) {
+  for (const Change& c : raw_pull_changes(server, noah, school)) {
     INFO(c.type << " " << c.entity << " " << c.field);
     CHECK(c.type != "placement");
     CHECK(c.entity != bakery);
@@ -128,8 +107,8 @@ TEST_CASE("cycle: pupils see the company network, never another pupil's placemen
   noah.sync();
   CHECK_FALSE(bool(noah.replica->get(placement)));
   CHECK_FALSE(bool(noah.replica->get(request)));
-  CHECK(raw_pull(server, noah, "pupil:" + sem.user()).empty());
-  for (const Change& c : raw_pull(server, noah, school)) CHECK(c.entity != placement);
+  CHECK(raw_pull_changes(server, noah, "pupil:" + sem.user()).empty());
+  for (const Change& c : raw_pull_changes(server, noah, school)) CHECK(c.entity != placement);
 }
 
 TEST_CASE("cycle: supervisor records a reflection with the pupil on her placement only",

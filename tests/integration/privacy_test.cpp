@@ -4,7 +4,7 @@
 // child's dossier and comments while the school lets them, and nothing else.
 #include <set>
 
-#include "blob_client.hpp"
+#include "raw_pull.hpp"
 #include "werkex/dossier.hpp"
 #include "werkex/ids.hpp"
 
@@ -32,27 +32,11 @@ std::set<std::string> held_ids(const Device& d, const std::string& bucket) {
   return out;
 }
 
-// A hand-made pull of `bucket` from 0 without a view, as a modified app would send it: the
-// ids of the entities the server answers with.
+// The ids of the entities a hand-made pull of `bucket` (raw_pull.hpp) is answered with.
 std::set<std::string> raw_pull(const ServerProcess& server, const Device& d,
                                const std::string& bucket) {
-  protocol::SyncRequest req;
-  req.replica = d.replica->replica_id();
-  req.schema_version = d.replica->schema().version();
-  req.cursors[bucket] = 0;
-  req.push.from_replica = req.replica;
-  CurlTransport t(quick_curl());
-  HttpRequest http{
-      "POST",
-      server.url() + "/v1/sync",
-      {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token_of(d)}},
-      protocol::to_json(req).dump()};
-  HttpResponse r = expect_ok(t.send(http));
-  REQUIRE(r.status == 200);
-  auto resp = expect_ok(protocol::sync_response_from_json(json::parse(r.body)));
   std::set<std::string> out;
-  if (auto it = resp.buckets.find(bucket); it != resp.buckets.end())
-    for (const Change& c : it->second.changes.changes) out.insert(c.entity);
+  for (const Change& c : raw_pull_changes(server, d, bucket)) out.insert(c.entity);
   return out;
 }
 
