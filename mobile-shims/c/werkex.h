@@ -76,7 +76,7 @@ WX_ASSUME_NONNULL_BEGIN
 
 /* ---- Version, errors, buffers ------------------------------------------------------------ */
 
-#define WX_ABI_VERSION 1
+#define WX_ABI_VERSION 2 /* 2: wx_error carries the message key and the Dutch text */
 
 /* The library's version ("0.1.0"); a static string. */
 WX_API const char* wx_version(void);
@@ -84,13 +84,19 @@ WX_API const char* wx_version(void);
 WX_API int wx_abi_version(void);
 
 #define WX_ERROR_MESSAGE_MAX 1024
+#define WX_ERROR_KEY_MAX 64
 
-/* What went wrong: a code from error_codes.h and a message for a person, NUL-terminated
- * UTF-8, cut at a character boundary if longer than the array. Caller-owned (usually on
- * the stack); the library only writes it, and only on failure. */
+/* What went wrong: a code from error_codes.h, a stable key naming the message (the library's
+ * message catalogue, e.g. "role_may_not_write_type"; the code's name for an error outside it,
+ * e.g. "io"), and the message for a person in English and in Dutch: the app shows the one
+ * of its user's language and may match the key. Texts are NUL-terminated UTF-8, cut at a
+ * character boundary if longer than the array. Caller-owned (usually on the stack); the
+ * library only writes it, and only on failure. */
 typedef struct wx_error {
   wx_error_code code;
   char message[WX_ERROR_MESSAGE_MAX];
+  char key[WX_ERROR_KEY_MAX];
+  char message_nl[WX_ERROR_MESSAGE_MAX];
 } wx_error;
 
 /* Whether the same call may succeed later (no network, server busy, rate limited). */
@@ -176,6 +182,14 @@ WX_API bool wx_replica_count(wx_replica* replica, const char* WX_NULLABLE query_
                              uint64_t* out_count, wx_error* WX_NULLABLE out_error);
 /* Every entity, canonical (sorted by id, keys sorted): equal bytes on converged replicas. */
 WX_API wx_buffer* WX_NULLABLE wx_replica_dump(wx_replica* replica, wx_error* WX_NULLABLE out_error);
+/* The Dutch and English labels of the schema's enum values, which an app shows as choices
+ * (writes accept a label in place of the value's id): for enum_name NULL every enum,
+ * {"emotion": {"geergerd": {"nl": "geërgerd", "en": "annoyed"}, ...}, ...}, else that enum's
+ * object. The eight conversation rules also carry "rule_nl" and "explanation_nl" (the seed's
+ * text), the competencies "explanation_nl". An unknown enum_name is WX_NOT_FOUND. */
+WX_API wx_buffer* WX_NULLABLE wx_replica_labels(wx_replica* replica,
+                                                const char* WX_NULLABLE enum_name,
+                                                wx_error* WX_NULLABLE out_error);
 
 /* The changes the server refused, kept visible: [{"entity","field","code","message","at"}].
  * Clear them once the user has seen them. */

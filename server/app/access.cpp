@@ -1,4 +1,5 @@
 #include "access.hpp"
+#include "werkex/messages.hpp"
 
 #include <ctime>
 
@@ -271,24 +272,27 @@ Status authorize(const Access& a, const Schema& schema, const Change& c) {
   const bool own_person = a.role == "pupil" && c.bucket == a.school_bucket && c.type == "person" &&
                           c.entity == a.person && c.field != "deleted";
   if (!a.write.count(c.bucket) && !own_person)
-    return make_error(WX_PERMISSION_DENIED,
-                      "bucket " + c.bucket + " is not one this " + a.role + " may write");
+    return error_of(WX_PERMISSION_DENIED, Msg::bucket_not_writable,
+                    {{"role", a.role}, {"bucket", c.bucket}});
   const TypeSpec* t = schema.type(c.type);
-  if (!t) return make_error(WX_INVALID_ARGUMENT, "unknown type '" + c.type + "'");
+  if (!t) return error_of(WX_INVALID_ARGUMENT, Msg::unknown_type, {{"type", c.type}});
   const char* prefix = t->bucket == BucketKind::pupil ? "pupil:" : "school:";
   if (c.bucket.rfind(prefix, 0) != 0)
-    return make_error(WX_INVALID_ARGUMENT,
-                      "a " + c.type + " belongs in a " + prefix + " bucket, not " + c.bucket);
+    return error_of(WX_INVALID_ARGUMENT, Msg::wrong_bucket_kind,
+                    {{"type", c.type}, {"prefix", prefix}, {"bucket", c.bucket}});
   if (c.field == "deleted") {
     if (std::find(t->write_roles.begin(), t->write_roles.end(), a.role) == t->write_roles.end())
-      return make_error(WX_PERMISSION_DENIED, "role '" + a.role + "' may not delete a " + c.type);
+      return error_of(WX_PERMISSION_DENIED, Msg::role_may_not_delete,
+                      {{"role", a.role}, {"type", c.type}});
     return Status::ok();
   }
   const FieldSpec* f = t->field(c.field);
-  if (!f) return make_error(WX_INVALID_ARGUMENT, "unknown field '" + c.field + "' of " + c.type);
+  if (!f)
+    return error_of(WX_INVALID_ARGUMENT, Msg::unknown_field_of,
+                    {{"field", c.field}, {"type", c.type}});
   if (!Schema::may_write(*f, a.role))
-    return make_error(WX_PERMISSION_DENIED,
-                      "role '" + a.role + "' may not write field '" + c.field + "' of a " + c.type);
+    return error_of(WX_PERMISSION_DENIED, Msg::role_may_not_write_field_of,
+                    {{"role", a.role}, {"field", c.field}, {"type", c.type}});
   return Status::ok();
 }
 

@@ -17,6 +17,7 @@
 #include "roster_import.hpp"
 #include "school/oneroster.hpp"
 #include "school/sis_export.hpp"
+#include "werkex/messages.hpp"
 
 namespace werkex::server {
 
@@ -92,13 +93,12 @@ Result<school::RosterRead> read_roster(const json& body) {
 http::Response problems_response(const http::Request& req, const school::RosterRead& read) {
   json list = json::array();
   for (const auto& p : read.problems) list.push_back(p.to_string());
-  return http::json_response(
-      req, 422,
-      {{"error",
-        {{"code", "invalid_argument"},
-         {"message", "the roster has " + std::to_string(read.problems.size()) +
-                         " problem(s); nothing was applied"}}},
-       {"problems", list}});
+  json body = http::error_body(
+      error_of(WX_INVALID_ARGUMENT, Msg::roster_problems,
+               {{"count", std::to_string(read.problems.size())}}),
+      http::message_language(req));
+  body["problems"] = list;
+  return http::json_response(req, 422, body);
 }
 
 }  // namespace

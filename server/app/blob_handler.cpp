@@ -19,6 +19,7 @@
 
 #include "access.hpp"
 #include "app.hpp"
+#include "werkex/messages.hpp"
 
 namespace werkex::server {
 
@@ -115,12 +116,11 @@ http::Response put_answer(const http::Request& req, const std::string& sha, uint
 }
 
 http::Response gap_answer(const http::Request& req, const Chunk& chunk, uint64_t received) {
-  json err = {{"error",
-               {{"code", error_code_name(WX_CONFLICT)},
-                {"message", "the chunk starts at byte " + std::to_string(chunk.start) +
-                                " but the server holds only " + std::to_string(received) +
-                                ": resume from there"}}},
-              {"received", received}};
+  json err = http::error_body(error_of(WX_CONFLICT, Msg::upload_gap,
+                                       {{"start", std::to_string(chunk.start)},
+                                        {"received", std::to_string(received)}}),
+                              http::message_language(req));
+  err["received"] = received;
   http::Response res = http::json_response(req, 409, err);
   res.set(kReceivedHeader, std::to_string(received));
   return res;

@@ -14,6 +14,7 @@
 #include "signoff_check.hpp"
 #include "werkex/ids.hpp"
 #include "werkex/protocol.hpp"
+#include "werkex/messages.hpp"
 
 namespace werkex::server {
 
@@ -27,10 +28,9 @@ http::Response App::refuse_device(const http::Request& req, const Error& e) {
   if (!wipe) return refuse(req, wipe.error());
   if (!*wipe) return refuse(req, e);
   metrics_.add("werkex_device_wipes_told_total", "");
-  json err = {{"error",
-               {{"code", "unauthenticated"},
-                {"message", "this device was reported lost: it wipes the dossiers it holds"},
-                {"wipe", true}}}};
+  json err = http::error_body(error_of(WX_UNAUTHENTICATED, Msg::device_wiped),
+                              http::message_language(req));
+  err["error"]["wipe"] = true;
   return http::json_response(req, 401, err);
 }
 
@@ -60,13 +60,14 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
     if (c.state.max_stamp().replica == sync.replica && stamped > now + config_.max_clock_skew_ms) {
       metrics_.add("werkex_sync_changes_rejected_total", "reason=\"clock_skew\"",
                    double(sync.push.changes.size()));
-      json err = {{"error",
-                   {{"code", "clock_skew"},
-                    {"message", "entity " + c.entity + " field '" + c.field + "' is stamped " +
-                                    std::to_string((stamped - now) / 1000) +
-                                    " s ahead of the server; the allowed skew is " +
-                                    std::to_string(config_.max_clock_skew_ms / 1000) + " s"},
-                    {"server_clock", now}}}};
+      json err = http::error_body(
+          error_of(WX_CLOCK_SKEW, Msg::clock_ahead,
+                   {{"id", c.entity},
+                    {"field", c.field},
+                    {"ahead", std::to_string((stamped - now) / 1000)},
+                    {"allowed", std::to_string(config_.max_clock_skew_ms / 1000)}}),
+          http::message_language(req));
+      err["error"]["server_clock"] = now;
       return http::json_response(req, 409, err);
     }
   }

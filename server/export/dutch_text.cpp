@@ -1,6 +1,7 @@
 // Dutch labels and dates (dutch_text.hpp).
 #include "dutch_text.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -14,35 +15,13 @@ namespace {
 
 using Labels = std::map<std::string, std::string, std::less<>>;
 
-// Only the values whose label is more than the value with a capital and spaces.
-const std::map<std::string, Labels, std::less<>>& label_tables() {
-  static const std::map<std::string, Labels, std::less<>> tables = {
-      {"activity_kind",
-       {{"vakman_op_stap", "Vakman op stap"},
-        {"thuis_hobby", "Thuis of hobby"},
-        {"gastles", "Gastles"}}},
-      {"emotion", {{"geergerd", "geërgerd"}}},
-      {"attendance",
-       {{"aanwezig", "aanwezig"}, {"deels_aanwezig", "deels aanwezig"}, {"afwezig", "afwezig"}}},
-      {"learning_verb", {{"laten_zien", "laten zien"}}},
-      {"next_step_action", {{"laten_zien", "laten zien"}}},
-      {"conversation_rule",
-       {{"ruimte_geven", "1 ruimte geven"},
-        {"richting_geven", "2 richting geven"},
-        {"inzoomen", "3 inzoomen op ervaringen"},
-        {"woorden_geven", "4 woorden geven aan kwaliteiten en motieven"},
-        {"verbreden_rode_draad", "5 verbreden, de rode draad"},
-        {"werkexploratie", "6 werkexploratie"},
-        {"loopbaansturing", "7 loopbaansturing"},
-        {"netwerken", "8 netwerken"}}},
-      {"signoff_method", {{"key", "digitale handtekening"}, {"pin", "eenmalige code"}}},
-      {"vmbo_track",
-       {{"bb", "basisberoepsgerichte leerweg"},
-        {"kb", "kaderberoepsgerichte leerweg"},
-        {"gl", "gemengde leerweg"},
-        {"tl", "theoretische leerweg"}}},
-  };
-  return tables;
+// The schema compiled into the server, parsed once: its enum labels are the Dutch words.
+const Schema* builtin_schema() {
+  static const std::shared_ptr<const Schema> schema = [] {
+    auto parsed = Schema::builtin();
+    return parsed ? *parsed : nullptr;
+  }();
+  return schema.get();
 }
 
 // "vakman_op_stap" → "Vakman op stap": the fallback for values without a table entry.
@@ -105,15 +84,21 @@ std::string signoff_state_label(const std::string& state) {
 }
 
 std::string enum_label(const std::string& enum_name, const std::string& value) {
-  auto table = label_tables().find(enum_name);
-  if (table != label_tables().end()) {
-    auto it = table->second.find(value);
-    if (it != table->second.end()) return it->second;
+  const Schema* schema = builtin_schema();
+  std::string label = schema ? schema->enum_label(enum_name, value, Language::nl) : value;
+  // The conversation rules are numbered as in handvat 15 (1 ruimte geven … 8 netwerken).
+  if (enum_name == "conversation_rule" && schema) {
+    const TypeSpec* reflection = schema->type("reflection");
+    const FieldSpec* rules = reflection ? reflection->field("conversation_rules") : nullptr;
+    const std::vector<std::string> none;
+    const auto& order = rules ? rules->enum_values : none;  // the schema's order is the seed's
+    auto at = std::find(order.begin(), order.end(), value);
+    if (at != order.end()) return std::to_string(at - order.begin() + 1) + " " + label;
   }
   // Kinds and competencies read as names (capital); emotions and verbs as words in a line.
   bool capital =
       enum_name == "activity_kind" || enum_name == "placement_kind" || enum_name == "competency";
-  return plain(value, capital);
+  return plain(label, capital);
 }
 
 const std::vector<std::string>& competency_names() {

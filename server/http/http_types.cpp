@@ -1,4 +1,5 @@
 #include "http_types.hpp"
+#include "werkex/messages.hpp"
 
 #include <stdexcept>
 
@@ -23,12 +24,24 @@ Response json_response(const Request& req, unsigned status, const nlohmann::json
   return res;
 }
 
-nlohmann::json error_body(const werkex::Error& e) {
-  return {{"error", {{"code", error_code_name(e.code)}, {"message", e.message}}}};
+nlohmann::json error_body(const werkex::Error& e, werkex::Language lang) {
+  nlohmann::json err = {{"code", error_code_name(e.code)},
+                        {"key", werkex::error_key(e)},
+                        {"message", werkex::localized_message(e, lang)}};
+  if (!e.args.empty()) {
+    nlohmann::json args = nlohmann::json::object();
+    for (const auto& [name, value] : e.args) args[name] = value;
+    err["args"] = std::move(args);
+  }
+  return {{"error", std::move(err)}};
+}
+
+werkex::Language message_language(const Request& req) {
+  return werkex::language_from_tag(req[bhttp::field::accept_language], werkex::Language::en);
 }
 
 Response error_response(const Request& req, const werkex::Error& e) {
-  return json_response(req, http_status_for(e.code), error_body(e));
+  return json_response(req, http_status_for(e.code), error_body(e, message_language(req)));
 }
 
 unsigned http_status_for(werkex::ErrorCode code) {

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "werkex/error.hpp"
+#include "werkex/labels.hpp"
 
 namespace werkex::http {
 
@@ -56,7 +57,11 @@ Response json_response(const Request& req, unsigned status, const nlohmann::json
 // json_response(req, http_status_for(e.code), {"error":{"code":…,"message":…}}).
 Response error_response(const Request& req, const werkex::Error& e);
 // The body alone: {"error":{"code":…,"message":…}}.
-nlohmann::json error_body(const werkex::Error& e);
+// {"error": {"code", "key", "message", "args"}}: the message in `lang`, the key and arguments
+// so a device can render it in its own language (messages.hpp).
+nlohmann::json error_body(const werkex::Error& e, werkex::Language lang = werkex::Language::en);
+// The language of messages a request asked for (Accept-Language; English by default).
+werkex::Language message_language(const Request& req);
 
 // invalid_argument/corrupt 400, unauthenticated 401, permission_denied 403, not_found 404,
 // conflict 409, clock_skew 409, too_large 413, rate_limited 429, unavailable 503,

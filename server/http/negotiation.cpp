@@ -1,4 +1,5 @@
 #include "negotiation.hpp"
+#include "werkex/messages.hpp"
 
 namespace werkex::http {
 
@@ -14,12 +15,9 @@ DecodedBody decode_request(const Request& req) {
   DecodedBody out;
   auto format = wire_format_from_content_type(req[bhttp::field::content_type]);
   if (!format) {
-    nlohmann::json body = {
-        {"error",
-         {{"code", error_code_name(WX_INVALID_ARGUMENT)},
-          {"message", "unsupported Content-Type '" + std::string(req[bhttp::field::content_type]) +
-                          "'; send application/json, application/cbor or application/msgpack"}}}};
-    out.refusal = json_response(req, 415, body);
+    Error e = error_of(WX_INVALID_ARGUMENT, Msg::unsupported_content_type,
+                       {{"type", std::string(req[bhttp::field::content_type])}});
+    out.refusal = json_response(req, 415, error_body(e, message_language(req)));
     return out;
   }
   auto decoded = decode_body(req.body(), *format);

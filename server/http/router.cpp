@@ -1,4 +1,5 @@
 #include "router.hpp"
+#include "werkex/messages.hpp"
 
 #include <set>
 #include <stdexcept>
@@ -117,14 +118,12 @@ Response Router::handle(const Request& req, RequestLog& log) const {
     Match m = match(req);
     std::string path(path_of(req.target()));
     if (!m.path_match) {
-      res = error_response(req, make_error(WX_NOT_FOUND, "no route for " + path));
+      res = error_response(req, error_of(WX_NOT_FOUND, Msg::no_route, {{"path", path}}));
     } else if (!m.route) {
       std::string method(req.method_string());
-      res = json_response(req, 405,
-                          {{"error",
-                            {{"code", error_code_name(WX_INVALID_ARGUMENT)},
-                             {"message", "method " + method + " is not allowed on " + path +
-                                             "; allowed: " + m.allow}}}});
+      Error e = error_of(WX_INVALID_ARGUMENT, Msg::method_not_allowed,
+                         {{"method", method}, {"path", path}, {"allow", m.allow}});
+      res = json_response(req, 405, error_body(e, message_language(req)));
       res.set(bhttp::field::allow, m.allow);
     } else {
       RouteParams params;

@@ -11,6 +11,7 @@
 #include "blob_files.hpp"
 #include "werkex/schema.hpp"
 #include "werkex/sqlite.hpp"
+#include "werkex/messages.hpp"
 
 namespace werkex {
 
@@ -124,24 +125,22 @@ Result<AttachedBlob> BlobStore::attach(const std::string& entity_id, const std::
   if (!attached_to) return make_error(WX_INTERNAL, "the schema has no blob.attached_to");
   const auto& writers = blob_type->write_roles;
   if (std::find(writers.begin(), writers.end(), r.identity().role) == writers.end())
-    return make_error(WX_PERMISSION_DENIED, "role '" + r.identity().role +
-                                                "' may not attach files (blobs are written by " +
-                                                allowed_list(writers) + ")");
+    return error_of(WX_PERMISSION_DENIED, Msg::attach_role,
+                    {{"role", r.identity().role}, {"writers", allowed_list(writers)}});
   // Everything that can be checked before copying is, so a refusal leaves nothing behind.
   auto target = r.get(entity_id);
   if (!target) {
     if (target.error().code == WX_NOT_FOUND)
-      return make_error(WX_NOT_FOUND, "no entity '" + entity_id + "' to attach to");
+      return error_of(WX_NOT_FOUND, Msg::attach_target_missing, {{"id", entity_id}});
     return target.error();
   }
   const std::string type = target->value("type", "");
   if (target->value("deleted", false))
-    return make_error(WX_CONFLICT, type + " " + entity_id + " was deleted");
+    return error_of(WX_CONFLICT, Msg::entity_deleted, {{"type", type}, {"id", entity_id}});
   const auto& allowed = attached_to->ref_types;
   if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), type) == allowed.end())
-    return make_error(WX_INVALID_ARGUMENT, entity_id + " is a " + type +
-                                               ", which takes no attachments; attach to " +
-                                               allowed_list(allowed));
+    return error_of(WX_INVALID_ARGUMENT, Msg::attach_wrong_type,
+                    {{"id", entity_id}, {"type", type}, {"allowed", allowed_list(allowed)}});
 
   WX_RETURN_IF_ERROR(ensure_dirs());
   WX_ASSIGN_OR_RETURN(StoredCopy copy, copy_into_store(dir_, file_path, max_size_));

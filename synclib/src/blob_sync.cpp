@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "werkex/protocol.hpp"
 #include "werkex/schema.hpp"
 
 namespace werkex {
@@ -27,13 +28,8 @@ std::optional<uint64_t> parse_u64(std::string_view s) {
 Error server_error(const HttpResponse& resp) {
   json body = json::parse(resp.body, nullptr, false);
   if (body.is_object() && body.contains("error") && body["error"].is_object()) {
-    const json& e = body["error"];
-    std::string code =
-        e.contains("code") && e["code"].is_string() ? e["code"].get<std::string>() : "internal";
-    std::string msg = e.contains("message") && e["message"].is_string()
-                          ? e["message"].get<std::string>()
-                          : "HTTP " + std::to_string(resp.status);
-    return make_error(error_code_from_name(code), "server: " + msg);
+    return protocol::error_from_json(body["error"], "server: ",
+                                     "HTTP " + std::to_string(resp.status));
   }
   ErrorCode code = WX_INTERNAL;
   switch (resp.status) {

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "werkex/blob_store.hpp"
+#include "werkex/messages.hpp"
 
 namespace werkex {
 
@@ -11,8 +12,8 @@ Result<bool> wipe_on_revoke(const Replica& replica) {
   if (set == "on") return true;
   if (set == "off") return false;
   if (set)
-    return make_error(WX_INVALID_ARGUMENT, std::string("setting ") + kWipeOnRevokeSetting +
-                                               " is '" + *set + "', not 'on' or 'off'");
+    return error_of(WX_INVALID_ARGUMENT, Msg::setting_on_off,
+                    {{"setting", kWipeOnRevokeSetting}, {"value", *set}});
   const std::string& role = replica.identity().role;
   return role == "pupil" || role == "parent";
 }

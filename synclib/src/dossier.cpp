@@ -6,6 +6,7 @@
 #include "werkex/ids.hpp"
 #include "werkex/people.hpp"
 #include "werkex/signoff.hpp"
+#include "werkex/messages.hpp"
 
 namespace werkex {
 
@@ -60,10 +61,10 @@ json CyclePhase::to_json() const {
 
 Result<std::string> Dossier::create(const std::string& type, json fields, const json& extra) {
   if (!extra.is_object())
-    return make_error(WX_INVALID_ARGUMENT, type + ": extra fields must be an object");
+    return error_of(WX_INVALID_ARGUMENT, Msg::extra_not_object, {{"type", type}});
   for (auto& [k, v] : extra.items()) {
     if (fields.contains(k))
-      return make_error(WX_INVALID_ARGUMENT, type + ": field '" + k + "' given twice");
+      return error_of(WX_INVALID_ARGUMENT, Msg::field_given_twice, {{"type", type}, {"field", k}});
     fields[k] = v;
   }
   fields["type"] = type;
@@ -152,7 +153,7 @@ Result<std::string> Dossier::record_experience(const ExperienceDraft& d) {
 
 Result<std::string> Dossier::reflect(const ReflectionDraft& d) {
   if (d.experiences.empty())
-    return make_error(WX_INVALID_ARGUMENT, "reflection: reflect on at least one experience");
+    return error_of(WX_INVALID_ARGUMENT, Msg::reflect_needs_experience);
   json doc = {{"experiences", d.experiences}};
   set_if(doc, "with_whom", d.with_whom);
   set_if(doc, "qualities", d.qualities);
@@ -174,7 +175,7 @@ Result<std::string> Dossier::choose_next_step(const NextStepDraft& d) {
 
 Result<std::string> Dossier::add_contact(const std::string& name, json extra) {
   // A contact is someone to reach again: without a name there is nobody to find.
-  if (name.empty()) return make_error(WX_INVALID_ARGUMENT, "contact: 'name' is required");
+  if (name.empty()) return error_of(WX_INVALID_ARGUMENT, Msg::contact_needs_name);
   return create("contact", {{"name", name}}, extra);
 }
 
@@ -183,7 +184,7 @@ Result<std::string> Dossier::comment(const std::string& on, const std::string& b
   auto target = replica_.get(on);
   if (!target) {
     if (target.error().code == WX_NOT_FOUND)
-      return make_error(WX_INVALID_ARGUMENT, "comment: no entity " + on + " on this replica");
+      return error_of(WX_INVALID_ARGUMENT, Msg::comment_target_missing, {{"id", on}});
     return target.error();
   }
   // written_at is the writing replica's time, never the caller's: a reply cannot be dated
@@ -240,7 +241,7 @@ Status Dossier::follow_experiences(const std::string& bucket, const std::vector<
 Result<CyclePhase> Dossier::cycle(const std::string& activity) {
   WX_ASSIGN_OR_RETURN(json a, replica_.get(activity));
   if (a.value("type", "") != "activity")
-    return make_error(WX_INVALID_ARGUMENT, activity + " is not an activity");
+    return error_of(WX_INVALID_ARGUMENT, Msg::link_needs_activity, {{"id", activity}});
   CyclePhase c;
   c.activity = activity;
   c.kind = a.value("kind", "");
@@ -285,10 +286,10 @@ Result<std::vector<CyclePhase>> Dossier::cycles(const std::string& bucket) {
 Status Dossier::link_experience(const std::string& experience, const std::string& activity) {
   WX_ASSIGN_OR_RETURN(json e, replica_.get(experience));
   if (e.value("type", "") != "experience")
-    return make_error(WX_INVALID_ARGUMENT, experience + " is not an experience");
+    return error_of(WX_INVALID_ARGUMENT, Msg::link_needs_experience, {{"id", experience}});
   WX_ASSIGN_OR_RETURN(json a, replica_.get(activity));
   if (a.value("type", "") != "activity")
-    return make_error(WX_INVALID_ARGUMENT, activity + " is not an activity");
+    return error_of(WX_INVALID_ARGUMENT, Msg::link_needs_activity, {{"id", activity}});
   // The schema's same_bucket rule refuses an activity of another dossier.
   return replica_.put({{"id", experience}, {"activity", activity}}).status();
 }

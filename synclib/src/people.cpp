@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "werkex/ids.hpp"
+#include "werkex/messages.hpp"
 
 namespace werkex {
 
@@ -31,7 +32,7 @@ std::string listed(const std::vector<json>& pupils) {
 
 Result<std::string> find_pupil(const Replica& replica, std::string_view id_or_name) {
   const std::string wanted = folded(id_or_name);
-  if (wanted.empty()) return make_error(WX_INVALID_ARGUMENT, "name a pupil by name or id");
+  if (wanted.empty()) return error_of(WX_INVALID_ARGUMENT, Msg::pupil_name_needed);
   if (is_valid_entity_id(wanted)) {
     auto person = replica.get(wanted);
     if (person && person->value("role", "") == "pupil") return wanted;
@@ -49,11 +50,11 @@ Result<std::string> find_pupil(const Replica& replica, std::string_view id_or_na
   const std::vector<json>& found = exact.empty() ? partial : exact;
   if (found.size() == 1) return found.front().value("id", std::string());
   if (found.empty())
-    return make_error(WX_NOT_FOUND, "no pupil '" + std::string(id_or_name) +
-                                        "' on this device (a name, part of one, or an id)");
-  return make_error(WX_INVALID_ARGUMENT,
-                    "'" + std::string(id_or_name) + "' fits " + std::to_string(found.size()) +
-                        " pupils: " + listed(found) + "; give more of the name or the id");
+    return error_of(WX_NOT_FOUND, Msg::pupil_not_found, {{"name", std::string(id_or_name)}});
+  return error_of(WX_INVALID_ARGUMENT, Msg::pupil_ambiguous,
+                  {{"name", std::string(id_or_name)},
+                   {"count", std::to_string(found.size())},
+                   {"names", listed(found)}});
 }
 
 Result<std::string> pupil_bucket(const Replica& replica, std::string_view id_or_name) {

@@ -2,6 +2,7 @@
 #include "werkex/placement_request.hpp"
 
 #include "werkex/ids.hpp"
+#include "werkex/messages.hpp"
 
 namespace werkex {
 
@@ -15,13 +16,17 @@ void set_if(json& doc, const char* key, const std::string& v) {
 Result<json> open_request(const Replica& replica, const std::string& id) {
   auto doc = replica.get(id);
   if (!doc && doc.error().code == WX_NOT_FOUND)
-    return make_error(WX_NOT_FOUND, "no placement request " + id + " on this replica");
+    return error_of(WX_NOT_FOUND, Msg::request_not_found, {{"id", id}});
   if (!doc) return doc.error();
   if (doc->value("type", "") != "placement_request" || doc->value("deleted", false))
-    return make_error(WX_INVALID_ARGUMENT, id + " is not a placement request");
+    return error_of(WX_INVALID_ARGUMENT, Msg::request_not_request, {{"id", id}});
   if (doc->contains("status"))
-    return make_error(WX_CONFLICT, "placement request " + id + " was already " +
-                                       (*doc)["status"].get<std::string>());
+    return error_of(WX_CONFLICT, Msg::request_answered,
+                    {{"id", id},
+                     {"status", (*doc)["status"].get<std::string>()},
+                     {"status@nl", replica.schema().enum_label(
+                                       "request_status", (*doc)["status"].get<std::string>(),
+                                       Language::nl)}});
   return *doc;
 }
 
@@ -42,11 +47,10 @@ json answered(const Replica& replica, const std::string& id, const char* status,
 
 Result<std::string> ask_placement(Replica& replica, const PlacementAsk& ask) {
   if (ask.company.empty())
-    return make_error(WX_INVALID_ARGUMENT, "placement request: name the company");
+    return error_of(WX_INVALID_ARGUMENT, Msg::request_needs_company);
   auto company = replica.get(ask.company);
   if (!company || company->value("type", "") != "company")
-    return make_error(WX_INVALID_ARGUMENT, "placement request: " + ask.company +
-                                               " is not a company of the network on this device");
+    return error_of(WX_INVALID_ARGUMENT, Msg::request_company_unknown, {{"id", ask.company}});
   json doc = {{"type", "placement_request"},
               {"company", ask.company},
               {"asked_at", rfc3339_utc(replica.clock().physical_millis())}};
@@ -82,8 +86,7 @@ Result<std::string> accept_placement_request(Replica& replica, const std::string
                     {"end_date", a.end_date},
                     {"kind", a.kind.empty() ? r.value("kind", "") : a.kind}};
   if (placement["kind"] == "")
-    return make_error(WX_INVALID_ARGUMENT,
-                      "placement request " + request + ": give the kind of placement");
+    return error_of(WX_INVALID_ARGUMENT, Msg::request_needs_kind, {{"id", request}});
   set_if(placement, "supervisor", a.supervisor);
   std::string id;
   WX_RETURN_IF_ERROR(replica.write_together([&]() -> Status {

@@ -44,11 +44,14 @@ Result<Bundle> bundle_at(const json& j, const std::string& path) {
 
 json rejected_json(const std::vector<RejectedChange>& v) {
   json out = json::array();
-  for (auto& r : v)
-    out.push_back({{"entity", r.entity},
-                   {"field", r.field},
-                   {"code", error_code_name(r.error.code)},
-                   {"message", r.error.message}});
+  for (auto& r : v) {
+    json one = {{"entity", r.entity},
+                {"field", r.field},
+                {"code", error_code_name(r.error.code)},
+                {"message", r.error.message}};
+    add_error_key(one, r.error);
+    out.push_back(std::move(one));
+  }
   return out;
 }
 
@@ -205,8 +208,7 @@ Result<std::vector<RejectedChange>> rejected_from_json(const json& list) {
     WX_ASSIGN_OR_RETURN(std::string field, x.text("field"));
     WX_ASSIGN_OR_RETURN(std::string code, x.text("code"));
     WX_ASSIGN_OR_RETURN(std::string message, x.text("message"));
-    out.push_back({std::move(entity), std::move(field),
-                   make_error(error_code_from_name(code), std::move(message))});
+    out.push_back({std::move(entity), std::move(field), error_from_json(list[i], "", message)});
   }
   return out;
 }
@@ -280,6 +282,29 @@ Result<EnrollResponse> enroll_response_from_json(const json& j) {
   WX_ASSIGN_OR_RETURN(r.identity.bucket, f.text("bucket"));
   WX_ASSIGN_OR_RETURN(r.identity.school_bucket, f.text("school_bucket"));
   return r;
+}
+
+Error error_from_json(const json& e, const std::string& prefix, const std::string& otherwise) {
+  auto text = [&](const char* k) -> std::optional<std::string> {
+    auto it = e.find(k);
+    if (it == e.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+  };
+  Error out(error_code_from_name(text("code").value_or("internal")),
+            prefix + text("message").value_or(otherwise), text("key").value_or(""));
+  auto args = e.find("args");
+  if (args != e.end() && args->is_object())
+    for (auto& [name, value] : args->items())
+      if (value.is_string()) out.args.emplace_back(name, value.get<std::string>());
+  return out;
+}
+
+void add_error_key(json& out, const Error& e) {
+  if (e.key.empty()) return;
+  out["key"] = e.key;
+  json args = json::object();
+  for (const auto& [name, value] : e.args) args[name] = value;
+  if (!args.empty()) out["args"] = std::move(args);
 }
 
 }  // namespace werkex::protocol

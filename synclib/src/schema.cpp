@@ -1,6 +1,8 @@
 #include "werkex/schema.hpp"
 
+#include "schema_labels.hpp"
 #include "werkex/ids.hpp"
+#include "werkex/messages.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -38,6 +40,14 @@ std::string show(const json& v) {
   if (v.is_array() || v.is_object()) return v.is_array() ? "an array" : "an object";
   std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
   return s.size() > 80 ? s.substr(0, 77) + "..." : s;
+}
+
+// "trots, blij, …, geërgerd": what a Dutch reader may type for an enum field.
+std::string dutch_labels(const Schema& schema, const FieldSpec& f) {
+  std::string out;
+  for (const std::string& v : f.enum_values)
+    out += (out.empty() ? "" : ", ") + schema.enum_label(f.enum_name, v, Language::nl);
+  return out;
 }
 
 Error schema_error(const std::string& where, const std::string& what) {
@@ -196,6 +206,8 @@ Result<std::shared_ptr<const Schema>> Schema::parse(std::string_view text) {
   for (auto& [name, values] : enum_docs.items()) {
     WX_ASSIGN_OR_RETURN(enums[name], string_list(values, "enum " + name));
   }
+  schema->enum_labels_ = doc.value("enum_labels", json::object());
+  WX_RETURN_IF_ERROR(check_enum_labels(enums, schema->enum_labels_));
 
   const json types = doc.value("types", json::object());
   if (!types.is_object() || types.empty()) return schema_error("types", "missing or empty");
@@ -232,6 +244,7 @@ Result<std::shared_ptr<const Schema>> Schema::parse(std::string_view text) {
         std::string en = fdoc.value("enum", "");
         auto it = enums.find(en);
         if (it == enums.end()) return schema_error(fwhere, "unknown enum '" + en + "'");
+        f.enum_name = en;
         f.enum_values = it->second;
       }
       if (fdoc.contains("to")) {
@@ -277,71 +290,74 @@ Result<std::shared_ptr<const Schema>> Schema::parse(std::string_view text) {
 }
 
 Status Schema::validate_value(const FieldSpec& f, const json& v) const {
-  auto fail = [&](const std::string& expected) -> Status {
-    return make_error(WX_INVALID_ARGUMENT,
-                      "field '" + f.name + "': expected " + expected + "; got " + show(v));
+  auto fail = [&](Msg expected, MessageArgs more = {}) -> Status {
+    MessageArgs args = {{"field", f.name}, {"expected", message_key(expected)}, {"got", show(v)}};
+    args.insert(args.end(), more.begin(), more.end());
+    return error_of(WX_INVALID_ARGUMENT, Msg::value_invalid, std::move(args));
   };
   if (v.is_null()) {
-    if (f.kind == FieldKind::set) return fail("a set element, not null");
+    if (f.kind == FieldKind::set) return fail(Msg::expect_set_element);
     return Status::ok();
   }
   if (v.is_string() && !is_valid_utf8(v.get_ref<const std::string&>()))
-    return make_error(WX_INVALID_ARGUMENT, "field '" + f.name + "': text is not valid UTF-8");
+    return error_of(WX_INVALID_ARGUMENT, Msg::value_not_utf8, {{"field", f.name}});
   auto check_length = [&](const std::string& s) -> Status {
     if (f.max_length && s.size() > f.max_length)
-      return make_error(WX_TOO_LARGE, "field '" + f.name + "': " + std::to_string(s.size()) +
-                                          " bytes, at most " + std::to_string(f.max_length) +
-                                          " allowed");
+      return error_of(WX_TOO_LARGE, Msg::value_too_long,
+                      {{"field", f.name},
+                       {"size", std::to_string(s.size())},
+                       {"max", std::to_string(f.max_length)}});
     return Status::ok();
   };
   auto check_range = [&](double d) -> Status {
     if ((f.min && d < *f.min) || (f.max && d > *f.max)) {
-      std::string range = "a number";
-      if (f.min) range += " >= " + json(*f.min).dump();
-      if (f.max) range += std::string(f.min ? " and" : "") + " <= " + json(*f.max).dump();
-      return fail(range);
+      std::string range;
+      if (f.min) range += ">= " + json(*f.min).dump();
+      if (f.max) range += std::string(f.min ? ", " : "") + "<= " + json(*f.max).dump();
+      return fail(Msg::expect_range, {{"range", range}});
     }
     return Status::ok();
   };
   switch (f.value_kind()) {
     case FieldKind::string: {
-      if (!v.is_string()) return fail("a string");
+      if (!v.is_string()) return fail(Msg::expect_string);
       const auto& s = v.get_ref<const std::string&>();
-      if (s.find_first_of("\n\r") != std::string::npos) return fail("a single line of text");
+      if (s.find_first_of("\n\r") != std::string::npos) return fail(Msg::expect_single_line);
       return check_length(s);
     }
     case FieldKind::text:
-      if (!v.is_string()) return fail("text (a string)");
+      if (!v.is_string()) return fail(Msg::expect_text);
       return check_length(v.get_ref<const std::string&>());
     case FieldKind::integer:
-      if (!v.is_number_integer()) return fail("an integer");
+      if (!v.is_number_integer()) return fail(Msg::expect_integer);
       return check_range(v.get<double>());
     case FieldKind::number:
-      if (!v.is_number() || !std::isfinite(v.get<double>())) return fail("a number");
+      if (!v.is_number() || !std::isfinite(v.get<double>())) return fail(Msg::expect_number);
       return check_range(v.get<double>());
     case FieldKind::boolean:
-      if (!v.is_boolean()) return fail("true or false");
+      if (!v.is_boolean()) return fail(Msg::expect_boolean);
       return Status::ok();
     case FieldKind::date:
       if (!v.is_string() || !is_valid_date(v.get_ref<const std::string&>()))
-        return fail("a date YYYY-MM-DD");
+        return fail(Msg::expect_date);
       return Status::ok();
     case FieldKind::datetime:
       if (!v.is_string() || !is_valid_datetime(v.get_ref<const std::string&>()))
-        return fail("an RFC 3339 date-time such as 2026-11-28T14:09:59Z");
+        return fail(Msg::expect_datetime);
       return Status::ok();
     case FieldKind::enumeration:
       if (!v.is_string() || std::find(f.enum_values.begin(), f.enum_values.end(),
                                       v.get_ref<const std::string&>()) == f.enum_values.end())
-        return fail("one of " + join(f.enum_values));
+        return fail(Msg::expect_one_of, {{"values", join(f.enum_values)},
+                                         {"values@nl", dutch_labels(*this, f)}});
       return Status::ok();
     case FieldKind::ref:
       if (!v.is_string() || !is_valid_entity_id(v.get_ref<const std::string&>()))
-        return fail("an entity id (UUID)");
+        return fail(Msg::expect_entity_id);
       return Status::ok();
     case FieldKind::blob:
       if (!v.is_string() || !is_valid_sha256_hex(v.get_ref<const std::string&>()))
-        return fail("a blob reference (64 lowercase hex digits of SHA-256)");
+        return fail(Msg::expect_blob);
       return Status::ok();
     case FieldKind::set:
       break;

@@ -8,6 +8,7 @@
 #include "signoff_util.hpp"
 #include "werkex/ids.hpp"
 #include "werkex/wire_format.hpp"
+#include "werkex/messages.hpp"
 
 namespace werkex {
 
@@ -134,15 +135,15 @@ std::string Signoffs::today() {
 }
 
 Result<json> Signoffs::load_covers(const std::vector<std::string>& covers, std::string& bucket) {
-  if (covers.empty()) return make_error(WX_INVALID_ARGUMENT, "name at least one entry to sign");
+  if (covers.empty()) return error_of(WX_INVALID_ARGUMENT, Msg::sign_needs_entry);
   json contents = json::array();
   for (const std::string& id : covers) {
     WX_ASSIGN_OR_RETURN(json doc, replica_.get(id));
     if (doc.value("deleted", false))
-      return make_error(WX_CONFLICT, so::str(doc, "type") + " " + id + " was deleted");
+      return error_of(WX_CONFLICT, Msg::entity_deleted, {{"type", so::str(doc, "type")}, {"id", id}});
     std::string b = so::str(doc, "bucket");
     if (!bucket.empty() && b != bucket)
-      return make_error(WX_INVALID_ARGUMENT, "entries of one sign-off must be of one pupil");
+      return error_of(WX_INVALID_ARGUMENT, Msg::sign_one_pupil);
     bucket = b;
     WX_ASSIGN_OR_RETURN(json c, canonical_content(replica_, id));
     contents.push_back(std::move(c));
@@ -153,7 +154,7 @@ Result<json> Signoffs::load_covers(const std::vector<std::string>& covers, std::
 Result<std::string> Signoffs::pick_placement(const Statement& st, const std::string& pupil,
                                              const std::string& supervisor,
                                              const std::string& date) {
-  if (!is_valid_date(date)) return make_error(WX_INVALID_ARGUMENT, "not a date: " + date);
+  if (!is_valid_date(date)) return error_of(WX_INVALID_ARGUMENT, Msg::not_a_date, {{"date", date}});
   if (!st.placement.empty()) return st.placement;
   WX_ASSIGN_OR_RETURN(auto all, replica_.list(Query::where("placement", "", "pupil", pupil)));
   std::vector<std::string> fit;
@@ -165,9 +166,9 @@ Result<std::string> Signoffs::pick_placement(const Statement& st, const std::str
     if (d >= so::day_number(start) && d <= so::day_number(end)) fit.push_back(so::str(p, "id"));
   }
   if (fit.size() == 1) return fit.front();
-  return make_error(fit.empty() ? WX_NOT_FOUND : WX_INVALID_ARGUMENT,
-                    std::string(fit.empty() ? "no" : "more than one") + " placement of pupil " +
-                        pupil + " on " + date + " on this device; name it with --placement");
+  return error_of(fit.empty() ? WX_NOT_FOUND : WX_INVALID_ARGUMENT,
+                  fit.empty() ? Msg::placement_none_on : Msg::placement_several_on,
+                  {{"pupil", pupil}, {"date", date}});
 }
 
 json Signoffs::new_signoff(const std::string& placement, const std::vector<std::string>& covers,
@@ -206,10 +207,9 @@ Result<std::string> Signoffs::sign(const std::vector<std::string>& covers_in,
   WX_ASSIGN_OR_RETURN(auto secret, replica_.setting("signing.secret_key"));
   WX_ASSIGN_OR_RETURN(auto key_id, replica_.setting("signing.key_id"));
   if (!secret || !key_id)
-    return make_error(WX_PERMISSION_DENIED,
-                      "this device has no signing key (enrol it as a supervisor first)");
+    return error_of(WX_PERMISSION_DENIED, Msg::no_signing_key);
   if (!is_valid_date(st.date))
-    return make_error(WX_INVALID_ARGUMENT, "not a date: '" + st.date + "' (a sign-off needs one)");
+    return error_of(WX_INVALID_ARGUMENT, Msg::not_a_date, {{"date", st.date}});
   std::string bucket;
   WX_ASSIGN_OR_RETURN(json contents, load_covers(covers, bucket));
   const std::string me = replica_.identity().user;
@@ -229,14 +229,15 @@ Result<std::string> Signoffs::request(const std::vector<std::string>& covers, co
   SignRequest r;
   WX_ASSIGN_OR_RETURN(json contents, load_covers(covers, r.bucket));
   if (r.bucket != replica_.identity().bucket)
-    return make_error(WX_PERMISSION_DENIED, "a sign request covers only your own entries");
+    return error_of(WX_PERMISSION_DENIED, Msg::sign_own_entries);
   r.date = st.date.empty() ? today() : st.date;
-  if (!is_valid_date(r.date)) return make_error(WX_INVALID_ARGUMENT, "not a date: " + r.date);
+  if (!is_valid_date(r.date))
+    return error_of(WX_INVALID_ARGUMENT, Msg::not_a_date, {{"date", r.date}});
   WX_ASSIGN_OR_RETURN(r.placement, pick_placement(st, replica_.identity().user, "", r.date));
   WX_ASSIGN_OR_RETURN(json p, replica_.get(r.placement));
   r.signer = so::str(p, "supervisor");
   if (r.signer.empty())
-    return make_error(WX_NOT_FOUND, "placement " + r.placement + " has no supervisor yet");
+    return error_of(WX_NOT_FOUND, Msg::placement_no_supervisor, {{"id", r.placement}});
   for (json& c : contents) r.contents.push_back(std::move(c));
   return encode_sign_request(r);
 }
@@ -251,13 +252,11 @@ Result<std::string> Signoffs::sign_request(std::string_view payload, const State
                                                "from the request");
   const std::string me = replica_.identity().user;
   if (r.signer != me)
-    return make_error(WX_PERMISSION_DENIED,
-                      "the request asks " + r.signer + " to sign; this device belongs to " + me);
+    return error_of(WX_PERMISSION_DENIED, Msg::sign_other_signer, {{"signer", r.signer}, {"me", me}});
   WX_ASSIGN_OR_RETURN(auto secret, replica_.setting("signing.secret_key"));
   WX_ASSIGN_OR_RETURN(auto key_id, replica_.setting("signing.key_id"));
   if (!secret || !key_id)
-    return make_error(WX_PERMISSION_DENIED,
-                      "this device has no signing key (enrol it as a supervisor first)");
+    return error_of(WX_PERMISSION_DENIED, Msg::no_signing_key);
   json s =
       new_signoff(r.placement, r.covers(), content_hash_of(r.contents), r.date, me, r.bucket, st);
   // Nothing is stored here, so check the statement now rather than on the pupil's phone.
@@ -276,17 +275,15 @@ Result<std::string> Signoffs::accept(std::string_view payload) {
   WX_ASSIGN_OR_RETURN(json s, decode_signature_payload(payload));
   const std::string id = so::str(s, "id");
   if (so::str(s, "bucket") != replica_.identity().bucket)
-    return make_error(WX_PERMISSION_DENIED,
-                      "this sign-off is for " + so::str(s, "bucket") + ", not for this dossier");
+    return error_of(WX_PERMISSION_DENIED, Msg::sign_other_dossier,
+                    {{"bucket", so::str(s, "bucket")}});
   std::vector<json> contents;
   for (const std::string& covered : so::covers_of(s)) {
     WX_ASSIGN_OR_RETURN(json c, canonical_content(replica_, covered));
     contents.push_back(std::move(c));
   }
   if (content_hash_of(contents) != so::str(s, "content_hash"))
-    return make_error(WX_INVALID_ARGUMENT,
-                      "signature payload: its content hash does not match the entries on this "
-                      "phone (changed since the request, or the payload was altered)");
+    return error_of(WX_INVALID_ARGUMENT, Msg::sign_hash_mismatch);
   WX_ASSIGN_OR_RETURN(auto key, so::find_signing_key(replica_, so::str(s, "key_id")));
   if (key) {
     Status authority = check_signoff_authority(replica_, s);
@@ -337,23 +334,22 @@ Result<std::string> Signoffs::sign_with_pin(const std::vector<std::string>& cove
                                             const Statement& st, std::string_view typed) {
   const std::string code = normalise_pin_code(typed);
   if (code.empty())
-    return make_error(WX_INVALID_ARGUMENT,
-                      "the one-time code is 6 to 12 digits (spaces and dashes are ignored)");
+    return error_of(WX_INVALID_ARGUMENT, Msg::pin_format);
   std::vector<std::string> covers = covers_in;
   std::sort(covers.begin(), covers.end());
   covers.erase(std::unique(covers.begin(), covers.end()), covers.end());
   std::string bucket;
   WX_ASSIGN_OR_RETURN(json contents, load_covers(covers, bucket));
   if (bucket != replica_.identity().bucket)
-    return make_error(WX_PERMISSION_DENIED, "a PIN sign-off covers only this pupil's entries");
+    return error_of(WX_PERMISSION_DENIED, Msg::pin_own_entries);
   std::string date = st.date.empty() ? today() : st.date;
-  if (!is_valid_date(date)) return make_error(WX_INVALID_ARGUMENT, "not a date: " + date);
+  if (!is_valid_date(date)) return error_of(WX_INVALID_ARGUMENT, Msg::not_a_date, {{"date", date}});
   WX_ASSIGN_OR_RETURN(std::string placement,
                       pick_placement(st, replica_.identity().user, "", date));
   WX_ASSIGN_OR_RETURN(json p, replica_.get(placement));
   std::string signer = so::str(p, "supervisor");
   if (signer.empty())
-    return make_error(WX_NOT_FOUND, "placement " + placement + " has no supervisor yet");
+    return error_of(WX_NOT_FOUND, Msg::placement_no_supervisor, {{"id", placement}});
   json s = new_signoff(placement, covers, content_hash_of(contents), date, signer, bucket, st);
   s["method"] = "pin";
   s["signed_content"] = so::signed_content_text({contents.begin(), contents.end()});
@@ -371,10 +367,10 @@ Result<std::string> Signoffs::sign_with_pin(const std::vector<std::string>& cove
 Status Signoffs::revoke(const std::string& signoff_id, const std::string& reason) {
   WX_ASSIGN_OR_RETURN(json doc, replica_.get(signoff_id));
   if (so::str(doc, "type") != "signoff")
-    return make_error(WX_INVALID_ARGUMENT, signoff_id + " is not a signoff");
+    return error_of(WX_INVALID_ARGUMENT, Msg::not_a_signoff, {{"id", signoff_id}});
   if (doc.contains("revoked_at"))
-    return make_error(WX_CONFLICT, "sign-off " + signoff_id + " was revoked already");
-  if (reason.empty()) return make_error(WX_INVALID_ARGUMENT, "say why the sign-off is revoked");
+    return error_of(WX_CONFLICT, Msg::signoff_revoked_already, {{"id", signoff_id}});
+  if (reason.empty()) return error_of(WX_INVALID_ARGUMENT, Msg::revoke_needs_reason);
   return replica_
       .put({{"id", signoff_id},
             {"revoked_at", rfc3339_utc(replica_.clock().physical_millis())},

@@ -1,68 +1,14 @@
 // Dutch words for signed entries (signoff_words.hpp).
 #include "werkex/signoff_words.hpp"
 
+#include "werkex/labels.hpp"
+
 #include <map>
 #include <utility>
 
 namespace werkex {
 
 namespace {
-
-using Labels = std::map<std::string, std::string, std::less<>>;
-
-const Labels& type_labels() {
-  static const Labels labels = {
-      {"activity", "Activiteit"},  {"preparation", "Voorbereiding"}, {"experience", "Ervaring"},
-      {"reflection", "Reflectie"}, {"next_step", "Vervolgstap"},     {"contact", "Netwerkcontact"},
-      {"placement", "Stage"},      {"signoff", "Aftekening"},        {"comment", "Opmerking"}};
-  return labels;
-}
-
-const Labels& field_labels() {
-  // Keyed "type.field" first, then "field" for the names shared by several types.
-  static const Labels labels = {
-      {"title", "Titel"},
-      {"kind", "Soort"},
-      {"note", "Notitie"},
-      {"occurred_at", "Wanneer"},
-      {"photos", "Foto's"},
-      {"emotion", "Emotie"},
-      {"emotion_note", "Wat je voelde"},
-      {"observed_goals", "Doelen in het werk"},
-      {"observed_interaction", "Hoe mensen met elkaar omgaan"},
-      {"observed_problem_solving", "Hoe problemen worden opgelost"},
-      {"role_model", "Rolmodel"},
-      {"competencies", "Loopbaancompetenties"},
-      {"activity", "Activiteit"},
-      {"planned_date", "Geplande datum"},
-      {"builds_on", "Waar het op voortbouwt"},
-      {"expected_yield", "Verwachte opbrengst"},
-      {"use_of_yield", "Wat je met de opbrengst doet"},
-      {"sector", "Sector"},
-      {"company", "Bedrijf"},
-      {"placement", "Stage"},
-      {"known_about_self", "Wat je al weet over jezelf"},
-      {"known_about_work", "Wat je al weet over het werk"},
-      {"want_to_find_out", "Wat je wilt uitzoeken"},
-      {"learning_goals", "Leerdoelen"},
-      {"learning_verbs", "Leren, oefenen, uitproberen, laten zien"},
-      {"how_to_prepare", "Hoe je je voorbereidt"},
-      {"with_whom", "Met wie"},
-      {"held_on", "Datum"},
-      {"summary", "Samenvatting"},
-      {"qualities", "Kwaliteiten"},
-      {"motives", "Motieven"},
-      {"red_thread", "Rode draad"},
-      {"description", "Omschrijving"},
-      {"action", "Actie"},
-      {"direction", "Richting"},
-      {"name", "Naam"},
-      {"role", "Rol"},
-      {"notes", "Aantekeningen"},
-      {"deleted", "Verwijderd"},
-  };
-  return labels;
-}
 
 const char* title_field(const std::string& type) {
   if (type == "activity") return "title";
@@ -88,14 +34,13 @@ std::string short_line(const std::string& text, size_t max) {
 }  // namespace
 
 std::string entry_type_label(const std::string& type) {
-  auto it = type_labels().find(type);
-  return it == type_labels().end() ? type : it->second;
+  std::string word = type_word(type, Language::nl);
+  if (!word.empty() && word[0] >= 'a' && word[0] <= 'z') word[0] = char(word[0] - 'a' + 'A');
+  return word;
 }
 
 std::string field_label(const std::string& type, const std::string& field) {
-  auto it = field_labels().find(type + "." + field);
-  if (it == field_labels().end()) it = field_labels().find(field);
-  return it == field_labels().end() ? field : it->second;
+  return field_word(type, field, Language::nl);
 }
 
 std::string entry_title(const std::string& type, const json& fields) {

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "replica_impl.hpp"
+#include "werkex/messages.hpp"
 
 namespace werkex {
 
@@ -22,7 +23,7 @@ Result<json> Replica::get(const std::string& id) const {
   WX_ASSIGN_OR_RETURN(bool row, impl_->get_doc.step());
   if (!row) {
     impl_->get_doc.reset();
-    return make_error(WX_NOT_FOUND, "no entity with id '" + id + "'");
+    return error_of(WX_NOT_FOUND, Msg::entity_not_found, {{"id", id}});
   }
   json doc = json::parse(impl_->get_doc.text(0), nullptr, false);
   impl_->get_doc.reset();

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "replica_impl.hpp"
+#include "werkex/messages.hpp"
 
 namespace werkex {
 
@@ -11,16 +12,17 @@ Status Replica::undelete(const std::string& id) {
   Impl& impl = *impl_;
   WX_ASSIGN_OR_RETURN(auto tx, impl.begin_write());
   WX_ASSIGN_OR_RETURN(auto h, impl.load_header(id));
-  if (!h) return make_error(WX_NOT_FOUND, "no entity with id '" + id + "'");
-  if (!h->deleted) return make_error(WX_CONFLICT, h->type + " " + id + " is not deleted");
+  if (!h) return error_of(WX_NOT_FOUND, Msg::entity_not_found, {{"id", id}});
+  if (!h->deleted)
+    return error_of(WX_CONFLICT, Msg::entity_not_deleted, {{"type", h->type}, {"id", id}});
   const TypeSpec* t = impl.schema->type(h->type);
   const std::string& role = impl.identity.role;
   if (!t || role.empty() ||
       std::find(t->write_roles.begin(), t->write_roles.end(), role) == t->write_roles.end())
-    return make_error(WX_PERMISSION_DENIED, "role '" + role + "' may not restore a " + h->type);
+    return error_of(WX_PERMISSION_DENIED, Msg::role_may_not_restore,
+                    {{"role", role}, {"type", h->type}});
   if (role == "pupil" && t->bucket == BucketKind::pupil && h->bucket != impl.identity.bucket)
-    return make_error(WX_PERMISSION_DENIED,
-                      "a pupil restores only in their own dossier (" + impl.identity.bucket + ")");
+    return error_of(WX_PERMISSION_DENIED, Msg::pupil_restores_own);
   WX_ASSIGN_OR_RETURN(auto fields, impl.load_fields(id));
   auto it = fields.find({"deleted", ""});
   FieldState current = it == fields.end() ? empty_state(MergeRule::lww) : it->second.state;

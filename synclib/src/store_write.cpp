@@ -7,6 +7,7 @@
 
 #include "replica_impl.hpp"
 #include "werkex/ids.hpp"
+#include "werkex/messages.hpp"
 
 namespace werkex {
 
@@ -29,9 +30,10 @@ Result<bool> merge_into(EntityFields& fields, const std::string& name, const jso
     row.element = element;
     row.state.rule = incoming.rule;
   } else if (row.state.rule != incoming.rule) {
-    return make_error(WX_CONFLICT, "field '" + name + "' merges as " +
-                                       merge_rule_name(row.state.rule) + " here, the change says " +
-                                       merge_rule_name(incoming.rule));
+    return error_of(WX_CONFLICT, Msg::merge_rule_differs,
+                    {{"field", name},
+                     {"here", merge_rule_name(row.state.rule)},
+                     {"change", merge_rule_name(incoming.rule)}});
   }
   // Merging into the empty state also normalises a received state (e.g. drops a "lost"
   // write that does not pass the lost-write test).
@@ -65,57 +67,77 @@ struct LocalWrite {
 
 }  // namespace
 
+// What errors about an entry name it by: its type, and its id unless the id is one this
+// write made up (a new entry's id has not been seen by the person yet).
+MessageArgs entry_args(const EntityHeader& h, bool id_shown) {
+  return {{"type", h.type}, {"id", id_shown ? h.id : ""}};
+}
+
+MessageArgs with(MessageArgs args, MessageArgs more) {
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
 class LocalWriter {
  public:
-  LocalWriter(Replica::Impl& impl, const Identity& me) : impl_(impl), me_(me) {}
+  LocalWriter(Replica::Impl& impl, const Identity& me, bool id_shown)
+      : impl_(impl), me_(me), id_shown_(id_shown) {}
 
   Status check_ref(const FieldSpec& f, const json& target, const EntityHeader& h) {
     WX_ASSIGN_OR_RETURN(auto th, impl_.load_header(target.get<std::string>()));
-    std::string where = h.type + " " + h.id + ": field '" + f.name + "'";
+    MessageArgs at = with(entry_args(h, id_shown_), {{"field", f.name}});
     if (!th)
-      return invalid_at(where, "no entity " + target.get<std::string>() + " on this replica");
-    if (th->deleted)
-      return make_error(WX_CONFLICT, where + ": " + th->type + " " + th->id + " was deleted");
+      return error_of(WX_INVALID_ARGUMENT, Msg::ref_missing,
+                      with(at, {{"target", target.get<std::string>()}}));
+    at = with(at, {{"target", th->id}, {"target_type", th->type}});
+    if (th->deleted) return error_of(WX_CONFLICT, Msg::ref_deleted, at);
     if (!f.ref_types.empty() &&
         std::find(f.ref_types.begin(), f.ref_types.end(), th->type) == f.ref_types.end()) {
-      std::string expected;
-      for (auto& t : f.ref_types) expected += (expected.empty() ? "" : " or ") + t;
-      return invalid_at(where, th->id + " is a " + th->type + ", expected " + expected);
+      std::string expected, expected_nl;
+      for (auto& t : f.ref_types) {
+        expected += (expected.empty() ? "" : " or ") + type_with_article(t, Language::en);
+        expected_nl += (expected_nl.empty() ? "" : " of ") + type_with_article(t, Language::nl);
+      }
+      return error_of(WX_INVALID_ARGUMENT, Msg::ref_wrong_type,
+                      with(at, {{"expected", expected}, {"expected@nl", expected_nl}}));
     }
     if (f.same_bucket && th->bucket != h.bucket)
-      return make_error(WX_PERMISSION_DENIED,
-                        where + ": " + th->type + " " + th->id + " belongs to another dossier");
+      return error_of(WX_PERMISSION_DENIED, Msg::ref_other_dossier, at);
     return Status::ok();
   }
 
   Status check_value(const FieldSpec& f, const json& v, const EntityHeader& h) {
     Status s = impl_.schema->validate_value(f, v);
-    if (!s) return make_error(s.code(), h.type + " " + h.id + ": " + s.error().message);
+    if (!s) {
+      Error e = s.error();  // names the field; the entry is added here
+      if (e.key.empty()) return e;
+      return error_of(e.code, *message_from_key(e.key), with(entry_args(h, id_shown_), e.args));
+    }
     if (f.value_kind() == FieldKind::ref && !v.is_null()) return check_ref(f, v, h);
     return Status::ok();
   }
 
   // Turns one "field": value of a put into writes over the entity's current rows.
   Status plan(const TypeSpec& t, const EntityHeader& h, const EntityFields& fields,
-              const std::string& name, const json& value, Stamp now, std::vector<LocalWrite>& out) {
-    std::string where = h.type + " " + h.id;
-    if (name == "deleted") return invalid_at(where, "'deleted' is set by delete, not by put");
-    if (name == "_conflicts")
-      return invalid_at(where, "'_conflicts' is read-only; restore a lost value instead");
+              const std::string& name, const json& given, Stamp now, std::vector<LocalWrite>& out) {
+    MessageArgs at = with(entry_args(h, id_shown_), {{"field", name}});
+    if (name == "deleted") return error_of(WX_INVALID_ARGUMENT, Msg::deleted_by_delete, at);
+    if (name == "_conflicts") return error_of(WX_INVALID_ARGUMENT, Msg::conflicts_read_only, at);
     const FieldSpec* f = t.field(name);
     if (!f)
-      return invalid_at(where, "unknown field '" + name + "'; known fields: " + known_fields(t));
+      return error_of(WX_INVALID_ARGUMENT, Msg::unknown_field,
+                      with(at, {{"known", known_fields(t)}}));
     if (!Schema::may_write(*f, me_.role))
-      return make_error(WX_PERMISSION_DENIED,
-                        where + ": role '" + me_.role + "' may not write field '" + name + "'");
+      return error_of(WX_PERMISSION_DENIED, Msg::role_may_not_write_field,
+                      with(at, {{"role", me_.role}}));
+    const json value = impl_.schema->with_enum_ids(*f, given);  // "geërgerd" → "geergerd"
     if (f->kind != FieldKind::set) {
       WX_RETURN_IF_ERROR(check_value(*f, value, h));
       auto it = fields.find({name, ""});
       const FieldState* cur = it == fields.end() ? nullptr : &it->second.state;
       if (f->immutable && cur && !cur->stamp.is_zero()) {
         if (cur->value == value) return Status::ok();
-        return make_error(WX_CONFLICT,
-                          where + ": field '" + name + "' is written once and cannot change");
+        return error_of(WX_CONFLICT, Msg::field_written_once, at);
       }
       if (cur && cur->value == value && cur->lost.empty()) return Status::ok();  // no change
       // Writing the winning value again settles a conflict: the write has seen the losers.
@@ -134,14 +156,11 @@ class LocalWriter {
     } else if (value.is_object()) {
       for (auto& [k, v] : value.items()) {
         if ((k != "add" && k != "remove") || !v.is_array())
-          return invalid_at(
-              where,
-              "field '" + name + "': expected an array, or {\"add\": [...], \"remove\": [...]}");
+          return error_of(WX_INVALID_ARGUMENT, Msg::field_set_shape, at);
         (k == "add" ? add : remove).assign(v.begin(), v.end());
       }
     } else {
-      return invalid_at(
-          where, "field '" + name + "': expected an array, or {\"add\": [...], \"remove\": [...]}");
+      return error_of(WX_INVALID_ARGUMENT, Msg::field_set_shape, at);
     }
     for (const json& e : add) {
       WX_RETURN_IF_ERROR(check_value(*f, e, h));
@@ -152,7 +171,7 @@ class LocalWriter {
            set_add(it == fields.end() ? empty_state(MergeRule::set) : it->second.state, now)});
     }
     for (const json& e : remove) {
-      WX_RETURN_IF_ERROR(impl_.schema->validate_value(*f, e));
+      WX_RETURN_IF_ERROR(check_value(*f, e, h));
       auto it = fields.find({name, element_key(e)});
       if (it == fields.end() || !it->second.state.present()) continue;
       out.push_back({name, e, set_remove(it->second.state)});
@@ -163,13 +182,14 @@ class LocalWriter {
  private:
   Replica::Impl& impl_;
   const Identity& me_;
+  bool id_shown_;
 };
 
 // The schema's only_with rule on the entity as this write leaves it: a field with a value
 // needs its gate field to be true (a contact's phone only with consent). Withdrawing the
 // gate while the value stays is refused the same way, so the value is cleared first.
 static Status check_only_with(const TypeSpec& t, const EntityHeader& h, const EntityFields& fields,
-                              bool creating) {
+                              bool id_shown) {
   if (std::none_of(t.fields.begin(), t.fields.end(),
                    [](auto& kv) { return !kv.second.only_with.empty(); }))
     return Status::ok();
@@ -180,19 +200,17 @@ static Status check_only_with(const TypeSpec& t, const EntityHeader& h, const En
     const bool has_value = v != doc.end() && !v->is_null() && !(v->is_string() && v->empty()) &&
                            !(v->is_array() && v->empty());
     if (has_value && doc.value(f.only_with, false) != true)
-      return invalid_at(creating ? "new " + t.name : t.name + " " + h.id,
-                        "field '" + name + "' is stored only while '" + f.only_with +
-                            "' is true (clear '" + name + "' or set '" + f.only_with + "': true)");
+      return error_of(WX_INVALID_ARGUMENT, Msg::field_only_with,
+                      with(entry_args(h, id_shown), {{"field", name}, {"gate", f.only_with}}));
   }
   return Status::ok();
 }
 
 static Status check_writer(const Identity& me, const TypeSpec& t, const std::string& bucket) {
   if (me.role.empty())
-    return make_error(WX_PERMISSION_DENIED, "this replica has no identity yet: run init first");
+    return error_of(WX_PERMISSION_DENIED, Msg::no_identity);
   if (me.role == "pupil" && t.bucket == BucketKind::pupil && bucket != me.bucket)
-    return make_error(WX_PERMISSION_DENIED,
-                      "a pupil writes only in their own dossier (" + me.bucket + ")");
+    return error_of(WX_PERMISSION_DENIED, Msg::pupil_own_dossier, {{"bucket", me.bucket}});
   return Status::ok();
 }
 
@@ -209,19 +227,17 @@ static Status check_pupil_signoff(const Identity& me, const TypeSpec& t, const j
   if (creating && ((method == "key" && has("signature")) ||
                    (method == "pin" && !doc.contains("pin_proof") && !doc.contains("signature"))))
     return Status::ok();
-  return make_error(WX_PERMISSION_DENIED,
-                    "role 'pupil' may not write a signoff except one signed by the supervisor "
-                    "(sign-accept) or a PIN sign-off (sign-pin)");
+  return error_of(WX_PERMISSION_DENIED, Msg::pupil_signoff_only_flows);
 }
 
 Result<std::string> Replica::put(const json& doc) {
   Impl& impl = *impl_;
-  if (!doc.is_object()) return invalid_at("put", "expected a JSON object");
+  if (!doc.is_object()) return error_of(WX_INVALID_ARGUMENT, Msg::put_not_object);
   if (Status s = check_json_value(doc, kMaxJsonDepth); !s)
-    return invalid_at("put", s.error().message);
+    return error_of(WX_INVALID_ARGUMENT, Msg::put_bad_json_value, {{"detail", s.error().message}});
   for (const char* k : {"id", "type", "bucket"})
     if (doc.contains(k) && !doc[k].is_string())
-      return invalid_at("put", std::string("'") + k + "' must be a string");
+      return error_of(WX_INVALID_ARGUMENT, Msg::put_not_string, {{"field", k}});
   // Read, stamp and write under the write lock: another process on this file may have
   // written since this replica last looked.
   WX_ASSIGN_OR_RETURN(auto tx, impl.begin_write());
@@ -229,42 +245,46 @@ Result<std::string> Replica::put(const json& doc) {
   EntityFields fields;
   bool creating = !doc.contains("id") || impl.creating_with_id;
   if (creating) {
-    if (!doc.contains("type")) return invalid_at("put", "a new entity needs a 'type'");
+    if (!doc.contains("type")) return error_of(WX_INVALID_ARGUMENT, Msg::put_needs_type);
     h.type = doc["type"].get<std::string>();
     h.id = doc.contains("id") ? doc["id"].get<std::string>()
                               : new_uuid_v7(impl.clock.physical_millis());
   } else {
     h.id = doc["id"].get<std::string>();
-    if (!is_valid_entity_id(h.id)) return invalid_at("put", "'" + h.id + "' is not an entity id");
+    if (!is_valid_entity_id(h.id))
+      return error_of(WX_INVALID_ARGUMENT, Msg::bad_entity_id, {{"id", h.id}});
     WX_ASSIGN_OR_RETURN(auto found, impl.load_header(h.id));
-    if (!found)
-      return make_error(WX_NOT_FOUND, "no entity with id '" + h.id + "' (omit id to create one)");
+    if (!found) return error_of(WX_NOT_FOUND, Msg::entity_not_found_put, {{"id", h.id}});
     if (doc.contains("type") && doc["type"] != found->type)
-      return invalid_at(h.id, "is a " + found->type + ", not a " + doc["type"].get<std::string>());
+      return error_of(WX_INVALID_ARGUMENT, Msg::entity_other_type,
+                      {{"id", h.id}, {"type", found->type}, {"given", doc["type"].get<std::string>()}});
     if (doc.contains("bucket") && doc["bucket"] != found->bucket)
-      return invalid_at(h.id, "lives in bucket " + found->bucket + "; entities cannot move");
-    if (found->deleted) return make_error(WX_CONFLICT, found->type + " " + h.id + " was deleted");
+      return error_of(WX_INVALID_ARGUMENT, Msg::entity_cannot_move,
+                      {{"id", h.id}, {"bucket", found->bucket}});
+    if (found->deleted)
+      return error_of(WX_CONFLICT, Msg::entity_deleted, {{"type", found->type}, {"id", h.id}});
     h = *found;
     WX_ASSIGN_OR_RETURN(fields, impl.load_fields(h.id));
   }
   const TypeSpec* t = impl.schema->type(h.type);
-  if (!t) return invalid_at("put", "unknown type '" + h.type + "'");
+  if (!t) return error_of(WX_INVALID_ARGUMENT, Msg::unknown_type, {{"type", h.type}});
   if (creating) {
     const std::string& dflt =
         t->bucket == BucketKind::pupil ? impl.identity.bucket : impl.identity.school_bucket;
     h.bucket = doc.contains("bucket") ? doc["bucket"].get<std::string>() : dflt;
     if (h.bucket.empty())
-      return invalid_at("put", "no bucket given and this replica has no default for a " + h.type);
+      return error_of(WX_INVALID_ARGUMENT, Msg::no_default_bucket, {{"type", h.type}});
   }
   WX_RETURN_IF_ERROR(check_writer(impl.identity, *t, h.bucket));
   WX_RETURN_IF_ERROR(check_pupil_signoff(impl.identity, *t, doc, creating));
   if (std::none_of(t->fields.begin(), t->fields.end(),
                    [&](auto& kv) { return Schema::may_write(kv.second, impl.identity.role); }))
-    return make_error(WX_PERMISSION_DENIED,
-                      "role '" + impl.identity.role + "' may not write a " + t->name);
+    return error_of(WX_PERMISSION_DENIED, Msg::role_may_not_write_type,
+                    {{"role", impl.identity.role}, {"type", t->name}});
 
   Stamp now{impl.clock.now(), impl.replica_id};
-  LocalWriter writer(impl, impl.identity);
+  const bool id_shown = doc.contains("id");
+  LocalWriter writer(impl, impl.identity, id_shown);
   std::vector<LocalWrite> writes;
   for (auto& [name, value] : doc.items()) {
     if (name == "id" || name == "type" || name == "bucket") continue;
@@ -275,14 +295,15 @@ Result<std::string> Replica::put(const json& doc) {
       if (!f.required) continue;
       auto it = doc.find(name);
       if (it == doc.end() || it->is_null() || (f.kind == FieldKind::set && it->empty()))
-        return invalid_at(h.type + " " + h.id, "field '" + name + "' is required");
+        return error_of(WX_INVALID_ARGUMENT, Msg::field_required,
+                        with(entry_args(h, id_shown), {{"field", name}}));
     }
   }
   if (writes.empty() && !creating) return h.id;
 
   for (auto& w : writes)
     WX_RETURN_IF_ERROR(merge_into(fields, w.field, w.element, w.state).status());
-  WX_RETURN_IF_ERROR(check_only_with(*t, h, fields, creating));
+  WX_RETURN_IF_ERROR(check_only_with(*t, h, fields, id_shown));
   WX_RETURN_IF_ERROR(impl.store_entity(h, fields));
   WX_RETURN_IF_ERROR(tx.commit());
   impl.notify({{h.id, h.type, h.bucket, false}});
@@ -293,19 +314,18 @@ Status Replica::remove_one(const std::string& id) {
   Impl& impl = *impl_;
   WX_ASSIGN_OR_RETURN(auto tx, impl.begin_write());
   WX_ASSIGN_OR_RETURN(auto h, impl.load_header(id));
-  if (!h) return make_error(WX_NOT_FOUND, "no entity with id '" + id + "'");
-  if (h->deleted) return make_error(WX_CONFLICT, h->type + " " + id + " was already deleted");
+  if (!h) return error_of(WX_NOT_FOUND, Msg::entity_not_found, {{"id", id}});
+  if (h->deleted)
+    return error_of(WX_CONFLICT, Msg::entity_already_deleted, {{"type", h->type}, {"id", id}});
   const TypeSpec* t = impl.schema->type(h->type);
-  if (!t)
-    return make_error(WX_PERMISSION_DENIED,
-                      "cannot delete a " + h->type + " (unknown to this version)");
+  if (!t) return error_of(WX_PERMISSION_DENIED, Msg::type_unknown_here, {{"type", h->type}});
   WX_RETURN_IF_ERROR(check_writer(impl.identity, *t, h->bucket));
   if (h->type == "signoff")  // a statement someone signed is withdrawn, never erased
-    return make_error(WX_PERMISSION_DENIED, "a signoff is never deleted; revoke it instead");
+    return error_of(WX_PERMISSION_DENIED, Msg::signoff_never_deleted);
   if (std::find(t->write_roles.begin(), t->write_roles.end(), impl.identity.role) ==
       t->write_roles.end())
-    return make_error(WX_PERMISSION_DENIED,
-                      "role '" + impl.identity.role + "' may not delete a " + h->type);
+    return error_of(WX_PERMISSION_DENIED, Msg::role_may_not_delete,
+                    {{"role", impl.identity.role}, {"type", h->type}});
   WX_ASSIGN_OR_RETURN(auto fields, impl.load_fields(id));
   auto it = fields.find({"deleted", ""});
   FieldState current = it == fields.end() ? empty_state(MergeRule::lww) : it->second.state;
@@ -323,17 +343,17 @@ Result<LostWrite> Replica::restore_lost(const std::string& id, const std::string
                                         std::optional<uint64_t> from_replica) {
   WX_ASSIGN_OR_RETURN(auto fields, impl_->load_fields(id));
   auto it = fields.find({field, ""});
-  std::string where = "entity " + id + ": field '" + field + "'";
+  MessageArgs where = {{"id", id}, {"field", field}};
   if (it == fields.end() || it->second.state.lost.empty())
-    return make_error(WX_NOT_FOUND, where + " has no lost value to restore");
+    return error_of(WX_NOT_FOUND, Msg::no_lost_value, where);
   const std::vector<LostWrite>& lost = it->second.state.lost;
   const LostWrite* pick = &lost.back();  // the most recent, as "_conflicts" lists first
   if (from_replica) {
     auto l = std::find_if(lost.begin(), lost.end(),
                           [&](const LostWrite& w) { return w.stamp.replica == *from_replica; });
     if (l == lost.end())
-      return make_error(WX_NOT_FOUND,
-                        where + " has no lost value from replica " + replica_to_hex(*from_replica));
+      return error_of(WX_NOT_FOUND, Msg::no_lost_value_from,
+                      with(where, {{"replica", replica_to_hex(*from_replica)}}));
     pick = &*l;
   }
   LostWrite restored = *pick;

@@ -7,7 +7,9 @@
 #include <type_traits>
 
 #include "werkex/blob_store.hpp"
+#include "werkex/protocol.hpp"
 #include "werkex/ids.hpp"
+#include "werkex/messages.hpp"
 #include "werkex/signoff.hpp"
 #include "werkex/signoff_flow.hpp"
 
@@ -80,11 +82,7 @@ Result<json> SyncSession::post(const std::string& path, const json& body, bool a
       if (e.contains("server_clock") && e["server_clock"].is_number_unsigned())
         refused_at_server_clock_ = e["server_clock"].get<uint64_t>();
       if (resp.status == 401 && e.value("wipe", false) == true) wipe_told_ = true;
-      auto text = [&](const char* key, std::string otherwise) {
-        return e.contains(key) && e[key].is_string() ? e[key].get<std::string>() : otherwise;
-      };
-      return make_error(error_code_from_name(text("code", "internal")),
-                        "server: " + text("message", "HTTP " + std::to_string(resp.status)));
+      return protocol::error_from_json(e, "server: ", "HTTP " + std::to_string(resp.status));
     }
     return make_error(
         resp.status >= 500 || resp.status == 429 ? WX_UNAVAILABLE : WX_INTERNAL,
@@ -192,12 +190,9 @@ Result<SyncReport> SyncSession::run() {
   // The server says this device was reported lost (device_wipe.hpp).
   auto allowed = wipe_on_revoke(replica_);
   if (!allowed) return allowed.error();
-  if (!*allowed)
-    return make_error(WX_UNAUTHENTICATED,
-                      report.error().message + " (wipe_on_revoke is off here: nothing was wiped)");
+  if (!*allowed) return error_of(WX_UNAUTHENTICATED, Msg::device_wipe_off);
   WX_RETURN_IF_ERROR(wipe_device(replica_, options_.blobs).status());
-  return make_error(WX_UNAUTHENTICATED,
-                    report.error().message + "; this device's dossiers and photos were wiped");
+  return error_of(WX_UNAUTHENTICATED, Msg::device_wiped_here);
 }
 
 Result<SyncReport> SyncSession::run_rounds() {

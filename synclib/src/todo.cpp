@@ -6,6 +6,7 @@
 #include "signoff_util.hpp"
 #include "todo_detail.hpp"
 #include "werkex/signoff.hpp"
+#include "werkex/messages.hpp"
 
 namespace werkex {
 
@@ -90,8 +91,7 @@ Result<std::vector<TodoItem>> todo_list(Replica& replica, const TodoOptions& opt
                           : options.today;
   int64_t day = td::day_of(today);
   if (day < 0 || today.size() != 10)
-    return make_error(WX_INVALID_ARGUMENT,
-                      "todo: today must be a date YYYY-MM-DD, got '" + today + "'");
+    return error_of(WX_INVALID_ARGUMENT, Msg::todo_bad_today, {{"today", today}});
   const Identity& me = replica.identity();
   std::string person = options.person.empty() ? me.user : options.person;
   std::string role = options.role;

@@ -1,6 +1,7 @@
 // The trash (werkex/trash.hpp): deleted entries listed from their field states, restored by
 // Replica::undelete within kTrashDays of the delete.
 #include "werkex/trash.hpp"
+#include "werkex/messages.hpp"
 
 #include <algorithm>
 
@@ -91,11 +92,11 @@ Result<std::vector<TrashEntry>> trash(Replica& replica) {
 Status restore(Replica& replica, const std::string& id) {
   WX_ASSIGN_OR_RETURN(auto states, replica.field_states(id));
   auto stamp = deleted_stamp(states);
-  if (!stamp) return make_error(WX_CONFLICT, "entity " + id + " is not deleted");
+  const std::string type = states.empty() ? "" : states.front().type;
+  if (!stamp) return error_of(WX_CONFLICT, Msg::entity_not_deleted, {{"type", type}, {"id", id}});
   if (stamp->hlc.millis() + kTrashMillis < replica.clock().physical_millis())
-    return make_error(WX_CONFLICT, "entity " + id + " was deleted more than " +
-                                       std::to_string(kTrashDays) +
-                                       " days ago; it can no longer be restored");
+    return error_of(WX_CONFLICT, Msg::trash_too_old,
+                    {{"type", type}, {"id", id}, {"days", std::to_string(kTrashDays)}});
   return replica.undelete(id);
 }
 

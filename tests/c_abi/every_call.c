@@ -51,6 +51,7 @@ int every_replica_call(wx_replica* r, wx_transport* t, wx_error_code want, bool 
   BUF(wx_replica_list(r, NULL, e));
   BOOL(wx_replica_count(r, NULL, &count, e));
   BUF(wx_replica_dump(r, e));
+  BUF(wx_replica_labels(r, NULL, e));
   BUF(wx_replica_quarantine(r, e));
   BOOL(wx_replica_clear_quarantine(r, e));
   BUF(wx_replica_export(r, 0, 0, e));

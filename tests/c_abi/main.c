@@ -20,6 +20,7 @@ static const struct {
     {"dossier", scenario_dossier_cycle},
     {"todo", scenario_todo},
     {"trash", scenario_trash},
+    {"messages", scenario_messages},
     {"requests", scenario_requests},
     {"observers", scenario_observers},
     {"transports", scenario_transports},

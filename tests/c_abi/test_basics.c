@@ -32,7 +32,7 @@ void scenario_version_and_errors(void) {
   CHECK(wx_error_code_name((wx_error_code)-1) != NULL);
 
   /* Transient: only what may succeed later. */
-  wx_error e = {WX_OK, ""};
+  wx_error e = {0};
   for (int c = 0; c <= WX_ERROR_CODE_MAX; ++c) {
     e.code = (wx_error_code)c;
     bool want = c == WX_UNAVAILABLE || c == WX_RATE_LIMITED;

@@ -8,6 +8,7 @@
 #include "blob_client.hpp"
 #include "test_jpeg.hpp"
 #include "werkex/device_wipe.hpp"
+#include "werkex/messages.hpp"
 
 using namespace werkex;
 using namespace werkex::test;
@@ -64,6 +65,10 @@ TEST_CASE("privacy: a pupil's lost phone wipes its dossier and photos when told"
   CHECK(refused.error().code == WX_UNAUTHENTICATED);
   CHECK_THAT(refused.error().message, Catch::Contains("reported lost"));
   CHECK_THAT(refused.error().message, Catch::Contains("were wiped"));
+  // The app shows it in Dutch: the key names the message, whatever the language.
+  CHECK(refused.error().key == "device_wiped_here");
+  CHECK(localized_message(refused.error(), Language::nl) ==
+        "dit apparaat is als verloren gemeld: de dossiers en foto's op dit apparaat zijn gewist");
   CHECK(expect_ok(sem.replica->buckets()).empty());
   CHECK_FALSE(expect_ok(sem.replica->setting("token")).has_value());
   CHECK(sem.replica->identity().user.empty());

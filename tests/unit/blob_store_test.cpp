@@ -246,7 +246,7 @@ TEST_CASE("replica: write_together commits several puts at once or none of them"
   // The second put fails after the first succeeded: the first is rolled back with it.
   Status s = p.replica->write_together([&]() -> Status {
     WX_RETURN_IF_ERROR(p.replica->put({{"id", p.activity}, {"title", "Nieuw"}}).status());
-    return p.replica->put({{"id", p.experience}, {"emotion", "happy"}}).status();
+    return p.replica->put({{"id", p.experience}, {"emotion", "hongerig"}}).status();
   });
   REQUIRE_FALSE(s);
   CHECK(s.code() == WX_INVALID_ARGUMENT);
@@ -255,7 +255,7 @@ TEST_CASE("replica: write_together commits several puts at once or none of them"
   // A failing put inside a successful batch rolls back only itself.
   s = p.replica->write_together([&]() -> Status {
     WX_RETURN_IF_ERROR(p.replica->put({{"id", p.activity}, {"title", "Nieuw"}}).status());
-    CHECK_FALSE(p.replica->put({{"id", p.experience}, {"emotion", "happy"}}));
+    CHECK_FALSE(p.replica->put({{"id", p.experience}, {"emotion", "hongerig"}}));
     return p.replica->put({{"id", p.experience}, {"emotion", "trots"}}).status();
   });
   expect_ok(s);

@@ -83,7 +83,7 @@ TEST_CASE("schema: each kind of bad value gets a message naming field, expectati
   CHECK_THAT(message_for(*schema, "experience", "occurred_at", "2026-02-30T10:00:00Z"),
              Catch::Contains("RFC 3339"));
   CHECK_THAT(message_for(*schema, "experience", "activity", "not-an-id"),
-             Catch::Contains("entity id"));
+             Catch::Contains("entry id"));
   CHECK_THAT(message_for(*schema, "experience", "photos", "abc"), Catch::Contains("SHA-256"));
   CHECK_THAT(message_for(*schema, "activity", "chosen_by_pupil", "yes"),
              Catch::Contains("true or false"));

@@ -200,7 +200,7 @@ TEST_CASE("signoff: a pupil's phone stores only signed or PIN sign-offs", "[sign
                 {"method", "key"}};
   Error e = w.pupil->put(plain).error();
   CHECK(e.code == WX_PERMISSION_DENIED);
-  CHECK_THAT(e.message, Catch::Contains("role 'pupil' may not write a signoff"));
+  CHECK_THAT(e.message, Catch::Contains("a pupil may not write a sign-off"));
   plain["method"] = "pin";
   plain["pin_proof"] = std::string(64, 'a');  // the v1 proof, testable offline: never again
   CHECK(w.pupil->put(plain).error().code == WX_PERMISSION_DENIED);

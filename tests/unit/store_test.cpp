@@ -100,10 +100,10 @@ TEST_CASE_METHOD(Fixture,
                         {"activity", "0190a000-0000-7000-8000-00000000beef"},
                         {"occurred_at", "2026-11-28T09:00:00Z"}})
                  .message,
-             Catch::Contains("no entity"));
+             Catch::Contains("there is no entry"));
   std::string e = experience(a);
   CHECK_THAT(put_error({{"type", "preparation"}, {"activity", e}}).message,
-             Catch::Contains("is a experience, expected activity"));
+             Catch::Contains("is an experience, expected an activity"));
   // An activity in another pupil's dossier, written there by a teacher-like replica.
   expect_ok(replica->set_identity(test::role_identity("teacher", "pupil:other")));
   std::string other_reflection =

@@ -69,9 +69,14 @@ Outcome::Outcome(const Status& status) {
 Outcome::Outcome(const Error& error)
     : exit_code_(exit_code_for(error.code)),
       name_(error_code_name(error.code)),
-      message_(error.message) {
+      message_(error.message),
+      error_(error) {
   // An Error carrying WX_OK would read as success; it is a bug wherever it was made.
   if (error.code == WX_OK) exit_code_ = exit_code_for(WX_INTERNAL);
+}
+
+std::string Outcome::message_in(Language lang) const {
+  return error_ ? localized_message(*error_, lang) : message_;
 }
 
 Outcome Outcome::usage(std::string message) {

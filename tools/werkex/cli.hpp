@@ -17,6 +17,7 @@
 #include "werkex/blob_sync.hpp"
 #include "werkex/error.hpp"
 #include "werkex/merge.hpp"
+#include "werkex/messages.hpp"
 #include "werkex/store.hpp"
 
 namespace werkex::cli {
@@ -36,11 +37,15 @@ class [[nodiscard]] Outcome {
   int exit_code() const { return exit_code_; }
   const std::string& name() const { return name_; }
   const std::string& message() const { return message_; }
+  // The message in `lang`: a library error rendered from its catalogue key (messages.hpp);
+  // usage messages are the CLI's own and stay English.
+  std::string message_in(Language lang) const;
 
  private:
   int exit_code_ = 0;
   std::string name_;
   std::string message_;
+  std::optional<Error> error_;
 };
 
 #define CLI_RETURN_IF_ERROR(expr)                 \
@@ -106,6 +111,7 @@ std::vector<Command> blob_commands();
 std::vector<Command> signoff_commands();
 std::vector<Command> trash_commands();
 std::vector<Command> request_commands();
+std::vector<Command> label_commands();
 // restore with one operand (commands_trash.cpp): brings a deleted entry back from the trash.
 Outcome restore_from_trash(Context& ctx, const std::string& id);
 

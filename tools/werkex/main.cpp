@@ -51,8 +51,9 @@ const char* code_meaning(ErrorCode code) {
 
 std::string usage(const std::vector<Command>& commands) {
   std::ostringstream u;
-  u << "usage: werkex --db PATH <command> [options]\n"
-       "       (WERKEX_DB=PATH in the environment stands in for --db)\n\n"
+  u << "usage: werkex [--lang nl|en] --db PATH <command> [options]\n"
+       "       (WERKEX_DB=PATH in the environment stands in for --db)\n"
+       "       (--lang, else WERKEX_LANG, else the locale, chooses the language of errors)\n\n"
        "An entity is a flat JSON object: {\"id\": ..., \"type\": ..., \"<field>\": value, ...}.\n"
        "--json takes the JSON itself, @FILE to read it from a file, or - for stdin.\n"
        "Commands that create an entity print its id; get, list, cycle, status and import\n"
@@ -167,21 +168,34 @@ Outcome run_command(const Command& cmd, std::string db_path, std::span<char* con
   return cmd.run(ctx, args);
 }
 
-int report(const Outcome& o) {
-  if (!o.ok()) std::cerr << "werkex: " << o.name() << ": " << o.message() << '\n';
+// The language of messages: --lang, else WERKEX_LANG, else the locale (LC_ALL, LC_MESSAGES,
+// LANG) when it is Dutch or English; English otherwise.
+Language message_language(std::optional<std::string_view> flag) {
+  if (flag) return language_from_tag(*flag, Language::en);
+  for (const char* var : {"WERKEX_LANG", "LC_ALL", "LC_MESSAGES", "LANG"}) {
+    const char* v = std::getenv(var);
+    if (v && *v) return language_from_tag(v, Language::en);
+  }
+  return Language::en;
+}
+
+int report(const Outcome& o, Language lang = Language::en) {
+  if (!o.ok()) std::cerr << "werkex: " << o.name() << ": " << o.message_in(lang) << '\n';
   return o.exit_code();
 }
 
 int run(int argc, char** argv) {
   std::vector<Command> commands;
   for (auto group : {entity_commands, cycle_commands, todo_commands, sync_commands, server_commands,
-                     blob_commands, signoff_commands, trash_commands, request_commands})
+                     blob_commands, signoff_commands, trash_commands, request_commands,
+                     label_commands})
     for (Command& c : group()) commands.push_back(std::move(c));
   commands.push_back({"help", "", "Print this text.", {}, 0, 0, false, nullptr});
 
   std::span<char* const> rest(argv + 1, argc > 0 ? argc - 1 : 0);
   std::string db_path;
   std::optional<ShiftedClockSource> clock;
+  std::optional<std::string_view> lang_flag;
   while (!rest.empty()) {
     std::string_view a = rest.front();
     if (a == "--help" || a == "-h" || a == "help") {
@@ -198,6 +212,17 @@ int run(int argc, char** argv) {
       rest = rest.subspan(a == "--now" ? 2 : 1);
       Outcome parsed = parse_now(v, clock);
       if (!parsed.ok()) return report(parsed);
+      continue;
+    }
+    if (a == "--lang" || a.substr(0, 7) == "--lang=") {
+      if (lang_flag) return report(Outcome::usage("--lang given twice"));
+      if (a == "--lang" && rest.size() < 2)
+        return report(Outcome::usage("option '--lang' needs a value: nl or en"));
+      lang_flag = a == "--lang" ? std::string_view(rest[1]) : a.substr(7);
+      if (*lang_flag != "nl" && *lang_flag != "en")
+        return report(Outcome::usage("--lang: expected nl or en, got '" + std::string(*lang_flag) +
+                                     "'"));
+      rest = rest.subspan(a == "--lang" ? 2 : 1);
       continue;
     }
     if (a == "--db" || a.substr(0, 5) == "--db=") {
@@ -229,7 +254,7 @@ int run(int argc, char** argv) {
   Outcome o = run_command(*cmd, db_path, rest.subspan(1), clock ? &*clock : nullptr);
   std::cout.flush();
   if (o.ok() && !std::cout) o = make_error(WX_IO, "cannot write to standard output");
-  return report(o);
+  return report(o, message_language(lang_flag));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "abi_internal.hpp"
 #include "json_args.hpp"
 #include "werkex/device.hpp"
+#include "werkex/messages.hpp"
 
 using namespace werkex;
 using namespace werkex::abi;
@@ -47,15 +48,26 @@ int ReentrantLock::depth_held_by_this_thread() const {
   return owner_.load() == std::this_thread::get_id() ? depth_ : 0;
 }
 
+namespace {
+
+// Copies `text` into a fixed array, cut before a UTF-8 continuation byte so it stays text.
+template <size_t N>
+void copy_text(char (&out)[N], const std::string& text) {
+  size_t n = std::min(text.size(), N - 1);
+  if (n < text.size())
+    while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  std::memcpy(out, text.data(), n);
+  out[n] = 0;
+}
+
+}  // namespace
+
 void fill_error(wx_error* out, const Error& error) {
   if (!out) return;
   out->code = error.code;
-  size_t n = std::min(error.message.size(), sizeof(out->message) - 1);
-  // Cut before a UTF-8 continuation byte so the message stays valid text.
-  if (n < error.message.size())
-    while (n > 0 && (static_cast<unsigned char>(error.message[n]) & 0xC0) == 0x80) --n;
-  std::memcpy(out->message, error.message.data(), n);
-  out->message[n] = '\0';
+  copy_text(out->message, error.message);
+  copy_text(out->key, error_key(error));
+  copy_text(out->message_nl, localized_message(error, Language::nl));
 }
 
 wx_buffer* make_buffer(std::string_view bytes, wx_error* out) {

@@ -15,7 +15,9 @@ namespace {
 // A field or type the schema does not know is refused (device.hpp), named with the function.
 Status named(const char* function, Status status) {
   if (status) return status;
-  return make_error(status.code(), std::string(function) + ": " + status.error().message);
+  Error e = status.error();  // keeps its key, so the Dutch text is still rendered from it
+  e.message = std::string(function) + ": " + e.message;
+  return e;
 }
 
 Result<Query> checked_query(ReplicaCore& core, const char* query_json, const char* function) {
@@ -119,6 +121,15 @@ bool wx_replica_count(wx_replica* replica, const char* query_json, uint64_t* out
 wx_buffer* wx_replica_dump(wx_replica* replica, wx_error* out_error) {
   return text_call(replica, out_error, "wx_replica_dump",
                    [](ReplicaCore& core) { return core.replica->dump(); });
+}
+
+wx_buffer* wx_replica_labels(wx_replica* replica, const char* enum_name, wx_error* out_error) {
+  return text_call(replica, out_error, "wx_replica_labels",
+                   [&](ReplicaCore& core) -> Result<std::string> {
+                     WX_ASSIGN_OR_RETURN(json labels, core.replica->schema().enum_labels_of(
+                                                          enum_name ? enum_name : ""));
+                     return labels.dump();
+                   });
 }
 
 wx_buffer* wx_replica_quarantine(wx_replica* replica, wx_error* out_error) {

@@ -129,6 +129,13 @@ JNIEXPORT jbyteArray JNICALL Java_nl_werkex_Native_replicaDump(JNIEnv* env, jcla
                    [&](const char*, wx_error* e) { return wx_replica_dump(replica(h), e); });
 }
 
+JNIEXPORT jbyteArray JNICALL Java_nl_werkex_Native_replicaLabels(JNIEnv* env, jclass, jlong h,
+                                                                 jbyteArray enum_name) {
+  return text_call(env, enum_name, [&](const char* name, wx_error* e) {
+    return wx_replica_labels(replica(h), name, e);
+  });
+}
+
 JNIEXPORT jbyteArray JNICALL Java_nl_werkex_Native_replicaQuarantine(JNIEnv* env, jclass, jlong h) {
   return text_call(env, nullptr,
                    [&](const char*, wx_error* e) { return wx_replica_quarantine(replica(h), e); });

@@ -62,7 +62,7 @@ bool load_cache(JavaVM* vm, JNIEnv* env) {
   c.byte_array_class = global_class(env, "[B");
   if (!c.exception_class || !c.native_class || !c.send_result_class || !c.byte_array_class)
     return false;
-  c.exception_init = env->GetMethodID(c.exception_class, "<init>", "(I[BZ)V");
+  c.exception_init = env->GetMethodID(c.exception_class, "<init>", "(I[BZ[B[B)V");
   c.dispatch_change =
       env->GetStaticMethodID(c.native_class, "dispatchChange", "(Lnl/werkex/Observer;[B)V");
   c.dispatch_send =
@@ -84,21 +84,37 @@ void unload_cache(JNIEnv* env) {
   }
 }
 
-void throw_werkex(JNIEnv* env, wx_error_code code, const std::string& message, bool is_transient) {
+namespace {
+
+// The exception for a failure: key and Dutch text as the library's wx_error carries them.
+void throw_keyed(JNIEnv* env, wx_error_code code, const std::string& message, bool is_transient,
+                 const std::string& key, const std::string& message_nl) {
   if (env->ExceptionCheck()) return;
   jbyteArray bytes = to_bytes(env, message.data(), message.size());
-  if (!bytes) return;
-  auto exception = static_cast<jthrowable>(
-      env->NewObject(g_cache.exception_class, g_cache.exception_init, static_cast<jint>(code),
-                     bytes, static_cast<jboolean>(is_transient)));
-  env->DeleteLocalRef(bytes);
+  jbyteArray key_bytes = bytes ? to_bytes(env, key.data(), key.size()) : nullptr;
+  jbyteArray nl_bytes = key_bytes ? to_bytes(env, message_nl.data(), message_nl.size()) : nullptr;
+  jthrowable exception = nullptr;
+  if (nl_bytes)
+    exception = static_cast<jthrowable>(env->NewObject(
+        g_cache.exception_class, g_cache.exception_init, static_cast<jint>(code), bytes,
+        static_cast<jboolean>(is_transient), key_bytes, nl_bytes));
+  for (jbyteArray b : {bytes, key_bytes, nl_bytes})
+    if (b) env->DeleteLocalRef(b);
   if (!exception) return;  // its own exception (out of memory) is pending
   env->Throw(exception);
   env->DeleteLocalRef(exception);
 }
 
+}  // namespace
+
+void throw_werkex(JNIEnv* env, wx_error_code code, const std::string& message, bool is_transient) {
+  // The binding's own failures are outside the library's catalogue: the code names them.
+  throw_keyed(env, code, message, is_transient, wx_error_code_name(code), message);
+}
+
 void throw_error(JNIEnv* env, const wx_error& error) {
-  throw_werkex(env, error.code, error.message, wx_error_is_transient(&error));
+  throw_keyed(env, error.code, error.message, wx_error_is_transient(&error), error.key,
+              error.message_nl);
 }
 
 void set_error(wx_error* out, wx_error_code code, const std::string& message) {

@@ -3,7 +3,9 @@
 // synclib never lets an exception escape its public API: a call returns Status (success or
 // an Error) or Result<T> (a value or an Error). An Error is a code from error_codes.h plus a
 // message for a person, naming what was wrong ("experience 0190…: field 'emotion': expected
-// one of trots, boos, …; got \"happy\""). Success is cheap: no allocation.
+// one of trots, boos, …; got \"happy\""), and, for errors people see, a catalogue key and
+// arguments so the same message can be shown in Dutch (messages.hpp). Success is cheap: no
+// allocation.
 #pragma once
 
 #include <cassert>
@@ -11,6 +13,7 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include "werkex/error_codes.h"
 
@@ -23,9 +26,19 @@ const char* error_code_name(ErrorCode code);
 // The code with that name; WX_INTERNAL for a name this build does not know.
 ErrorCode error_code_from_name(std::string_view name);
 
+// Named values a message is built from ({"type", "experience"}, {"id", "0190…"}); see
+// messages.hpp, which renders them in Dutch or English.
+using MessageArgs = std::vector<std::pair<std::string, std::string>>;
+
 struct Error {
+  Error() = default;
+  Error(ErrorCode c, std::string m, std::string k = {}, MessageArgs a = {})
+      : code(c), message(std::move(m)), key(std::move(k)), args(std::move(a)) {}
+
   ErrorCode code = WX_INTERNAL;
-  std::string message;
+  std::string message;  // English, for people and logs
+  std::string key;      // the catalogue key (messages.def); "" for an error without one
+  MessageArgs args;     // what the message names, for rendering it in another language
 
   std::string to_string() const;
   // Whether retrying the same call later may succeed (network down, server busy).

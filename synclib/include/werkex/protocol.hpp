@@ -85,4 +85,12 @@ Result<SyncRequest> sync_request_from_json(const json& j);
 Result<SyncResponse> sync_response_from_json(const json& j);
 Result<EnrollResponse> enroll_response_from_json(const json& j);
 
+// An error as the server writes it ({"code", "key", "message", "args"}, the "error" object of
+// an answer or a rejected change), with `prefix` before its message. The key and arguments
+// come along, so the device renders the message in its own language (messages.hpp); a
+// missing code is WX_INTERNAL and a missing message `otherwise`.
+Error error_from_json(const json& e, const std::string& prefix, const std::string& otherwise);
+// The key and arguments of `e` added to an error object for the wire.
+void add_error_key(json& out, const Error& e);
+
 }  // namespace werkex::protocol

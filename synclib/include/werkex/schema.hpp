@@ -3,8 +3,10 @@
 //
 // One versioned JSON file (synclib/schema/werkex-schema.json) is compiled into the library
 // and the server, so both validate every change the same way. Validation messages name the
-// field and say what was expected and what was given. A Schema is immutable after parsing
-// and safe to share between threads.
+// field and say what was expected and what was given. Every enum value has a Dutch and an
+// English label in the schema ("enum_labels"; parse refuses a schema where one is missing),
+// which apps show as choices and which local writes accept in place of the value's id. A
+// Schema is immutable after parsing and safe to share between threads.
 #pragma once
 
 #include <map>
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "werkex/error.hpp"
+#include "werkex/labels.hpp"
 #include "werkex/merge.hpp"
 
 namespace werkex {
@@ -43,7 +46,8 @@ struct FieldSpec {
   std::string name;
   FieldKind kind = FieldKind::string;
   FieldKind element_kind = FieldKind::string;  // for sets
-  std::vector<std::string> enum_values;        // for enum (or set of enum)
+  std::string enum_name;                       // for enum (or set of enum): the schema's enum
+  std::vector<std::string> enum_values;        // ... and its values
   std::vector<std::string> ref_types;          // for ref (or set of ref); empty: any type
   bool same_bucket = false;
   bool required = false;
@@ -91,10 +95,28 @@ class Schema {
   Status validate_value(const FieldSpec& field, const json& value) const;
   static bool may_write(const FieldSpec& field, std::string_view role);
 
+  // The label of an enum value ("geërgerd" for emotion "geergerd"); the value itself when
+  // the enum or value is unknown.
+  std::string enum_label(std::string_view enum_name, std::string_view value, Language lang) const;
+  // The value whose id, or Dutch or English label (ASCII letters in any case), is `text`.
+  std::optional<std::string> enum_value_for(std::string_view enum_name,
+                                            std::string_view text) const;
+  // A value as a person typed it, with every enum label in it replaced by the value's id:
+  // a string, an array of them, or a set edit {"add": [...], "remove": [...]}. Anything that
+  // is not a known label is left alone, for validation to name.
+  json with_enum_ids(const FieldSpec& field, const json& value) const;
+  // {"emotion": {"geergerd": {"nl": "geërgerd", "en": "annoyed"}, ...}, ...}: every enum's
+  // labels, with the conversation rules' and competencies' Dutch texts.
+  const json& enum_labels() const { return enum_labels_; }
+  // The labels of one enum ({"geergerd": {"nl": ..., "en": ...}, ...}), or of all of them
+  // for ""; an unknown name is WX_NOT_FOUND listing the enums there are.
+  Result<json> enum_labels_of(std::string_view enum_name) const;
+
  private:
   int version_ = 0;
   std::vector<std::string> roles_;
   std::map<std::string, TypeSpec, std::less<>> types_;
+  json enum_labels_ = json::object();
 };
 
 // Value-format checks shared with the server and tools.

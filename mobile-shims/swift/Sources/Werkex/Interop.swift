@@ -4,7 +4,7 @@ import Foundation
 /// The library itself: its version, and the ABI check every handle-making call runs once.
 public enum WerkexLibrary {
     /// The `WX_ABI_VERSION` this binding was written against.
-    public static let bindingABIVersion = 1
+    public static let bindingABIVersion = 2
 
     /// The library's version ("0.1.0").
     public static var version: String { String(cString: wx_version()) }

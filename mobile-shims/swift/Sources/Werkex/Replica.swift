@@ -167,6 +167,18 @@ public final class Replica: @unchecked Sendable {  // the handle locks internall
         try checkString { wx_replica_dump(handle, $0) }
     }
 
+    /// The Dutch and English labels of the schema's choices, for pickers: for `enumName`
+    /// ("emotion") `{"geergerd": {"nl": "geërgerd", "en": "annoyed"}, ...}`, for nil every enum.
+    /// Writes accept a label in place of the id.
+    public func labels(_ enumName: String? = nil) throws -> String {
+        try checkString { error in
+            if let name = enumName {
+                return name.withCString { wx_replica_labels(handle, $0, error) }
+            }
+            return wx_replica_labels(handle, nil, error)
+        }
+    }
+
     /// The changes the server refused: `[{"entity","field","code","message","at"}]`.
     public func quarantine() throws -> String {
         try checkString { wx_replica_quarantine(handle, $0) }

@@ -34,28 +34,52 @@ public struct WerkexError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     public let code: Code
+    /// The message in English.
     public let message: String
     public let isTransient: Bool
+    /// The message's stable key in the library's catalogue ("role_may_not_write_type"), or the
+    /// code's name for a failure outside it: what an app matches on instead of the words.
+    public let key: String
+    /// The message in Dutch.
+    public let dutchMessage: String
 
     /// An error made on the Swift side; transient as the library counts it unless told.
     public init(code: Code, message: String, isTransient: Bool? = nil) {
+        self.init(code: code, message: message, isTransient: isTransient, key: nil,
+                  dutchMessage: nil)
+    }
+
+    init(code: Code, message: String, isTransient: Bool?, key: String?, dutchMessage: String?) {
         self.code = code
         self.message = message
         self.isTransient = isTransient ?? (code == .unavailable || code == .rateLimited)
+        self.key = key ?? code.name
+        self.dutchMessage = dutchMessage ?? message
+    }
+
+    /// The message for a person reading `language` ("nl" Dutch, anything else English).
+    public func message(in language: String) -> String {
+        language == "nl" ? dutchMessage : message
     }
 
     /// What the library wrote into `error` when a call failed.
     init(_ error: wx_error) {
         var copy = error
-        let message = withUnsafeBytes(of: &copy.message) { raw in
-            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        func text<T>(_ field: inout T) -> String {
+            withUnsafeBytes(of: &field) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
         }
+        let message = text(&copy.message)
+        let key = text(&copy.key)
+        let dutch = text(&copy.message_nl)
         if copy.code.rawValue == 0 {
             // A failed call always writes its error; an untouched one is a bug in the library.
             self.init(code: .internal, message: "the call failed without saying why")
         } else {
             self.init(code: Code(cValue: copy.code), message: message,
-                      isTransient: wx_error_is_transient(&copy))
+                      isTransient: wx_error_is_transient(&copy), key: key.isEmpty ? nil : key,
+                      dutchMessage: dutch.isEmpty ? nil : dutch)
         }
     }
 

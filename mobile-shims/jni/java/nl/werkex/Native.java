@@ -139,6 +139,7 @@ final class Native {
   static native long replicaCount(long replica, byte[] query) throws WerkexException;
 
   static native byte[] replicaDump(long replica) throws WerkexException;
+  static native byte[] replicaLabels(long replica, byte[] enumName) throws WerkexException;
 
   static native byte[] replicaQuarantine(long replica) throws WerkexException;
 

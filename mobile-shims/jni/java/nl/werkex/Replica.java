@@ -103,6 +103,15 @@ public final class Replica implements AutoCloseable {
     return handle.call(h -> Native.text(Native.replicaDump(h)));
   }
 
+  /**
+   * The Dutch and English labels of the schema's choices, for pickers: for {@code enumName}
+   * ("emotion") {@code {"geergerd": {"nl": "geërgerd", "en": "annoyed"}, ...}}, for null every
+   * enum. Writes accept a label in place of the id.
+   */
+  public String labels(String enumName) throws WerkexException {
+    return handle.call(h -> Native.text(Native.replicaLabels(h, Native.utf8(enumName))));
+  }
+
   /** The changes the server refused: {@code [{"entity","field","code","message","at"}]}. */
   public String quarantine() throws WerkexException {
     return handle.call(h -> Native.text(Native.replicaQuarantine(h)));

@@ -8,7 +8,7 @@ package nl.werkex;
  */
 public final class Werkex {
   /** The WX_ABI_VERSION of werkex.h this binding was written against. */
-  public static final int ABI_VERSION = 1;
+  public static final int ABI_VERSION = 2;
 
   private Werkex() {}
 

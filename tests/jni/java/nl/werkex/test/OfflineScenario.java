@@ -18,6 +18,7 @@ import nl.werkex.Query;
 import nl.werkex.Replica;
 import nl.werkex.Subscription;
 import nl.werkex.Werkex;
+import nl.werkex.WerkexException;
 
 /**
  * A pupil's phone without a server: the whole cycle through Dossier, queries, entity writes,
@@ -61,6 +62,9 @@ final class OfflineScenario {
       throwingObserver(phone);
       bundles(dir, phone);
       todo(phone.dossier());
+      contains(phone.labels("emotion"), "\"geergerd\":{\"en\":\"annoyed\",\"nl\":\"geërgerd\"}",
+          "the labels of a choice");
+      contains(phone.labels(null), "\"rule_nl\":\"Geef ruimte in het gesprek", "the rules' text");
     }
     closing(dir);
   }
@@ -115,6 +119,17 @@ final class OfflineScenario {
     isTrue(!d.todo("2026-11-20").contains(garage), "a week before it is not close yet");
     isTrue(d.todo(null).startsWith("["), "today from the replica clock");
     fails(ErrorCode.INVALID_ARGUMENT, () -> d.todo("4 december"), "not a date");
+    // A refusal carries its key and the Dutch text; the feeling is taken in her own words.
+    WerkexException wrong = fails(ErrorCode.INVALID_ARGUMENT,
+        () -> d.recordExperience("{\"note\": \"Föhnen\", \"emotion\": \"hongerig\"}"),
+        "an unknown feeling");
+    eq("value_invalid", wrong.key(), "the message key");
+    isTrue(wrong.messageIn("nl").startsWith("de nieuwe ervaring: veld 'Emotie': verwacht een van"),
+        "the Dutch text: " + wrong.messageIn("nl"));
+    isTrue(wrong.messageIn("en").startsWith("the new experience: field 'emotion'"),
+        "the English text: " + wrong.messageIn("en"));
+    String annoyed = d.recordExperience("{\"note\": \"Ze schreeuwde\", \"emotion\": \"geërgerd\"}");
+    isTrue(annoyed.length() == 36, "a Dutch label is taken for the choice");
     d.prepare("{\"activity\": \"" + garage + "\", \"want_to_find_out\": \"wat doet een monteur\"}");
     isTrue(!d.todo("2026-12-01").contains(garage), "prepared: off the list");
   }
