@@ -2,6 +2,9 @@
 // (0,2), (1,2), whole passes until every replica's dump() is the same. Timed: peer_seq,
 // changes_since, bundle_to_json + dump, bundle_from_text, apply. Not timed: counting the
 // changes the receiver already had, and the convergence check.
+//
+// The exchange is peer-bench's (werkex_peer.cpp): per pair, both sides export before either
+// applies, so neither sends back what it just received.
 #include <unordered_map>
 
 #include "peer_workload.hpp"
@@ -17,19 +20,33 @@ double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
-// How many changes of `b` the receiver holds exactly already (same field state).
-size_t already_held(const werkex::Replica& receiver, const werkex::Bundle& b) {
+// Whether `held` has seen every write `sent` carries (its winner, lost writes and context):
+// what a version vector would have kept from being sent. Other rules: the same state.
+bool seen_all(const werkex::FieldState& held, const werkex::FieldState& sent) {
+  if (sent.rule != werkex::MergeRule::lww || held.rule != werkex::MergeRule::lww)
+    return held == sent;
+  bool seen = werkex::has_seen(held, sent.stamp);
+  for (const werkex::Stamp& s : sent.context) seen = seen && werkex::has_seen(held, s);
+  for (const werkex::LostWrite& l : sent.lost) seen = seen && werkex::has_seen(held, l.stamp);
+  return seen;
+}
+
+// How many changes of `b` the receiver already had: every write in them seen (`had`), and
+// of those, the very same field state (`identical`).
+void count_already_had(const werkex::Replica& receiver, const werkex::Bundle& b, size_t& had,
+                       size_t& identical) {
   std::unordered_map<std::string, std::vector<const werkex::Change*>> by_entity;
   for (const werkex::Change& c : b.changes) by_entity[c.entity].push_back(&c);
-  size_t held = 0;
   for (const auto& [entity, changes] : by_entity) {
     auto states = receiver.field_states(entity);
     if (!states) continue;  // WX_NOT_FOUND: it has none of them
     for (const werkex::Change* c : changes)
-      for (const werkex::Change& s : *states)
-        if (s.field == c->field && s.element == c->element && s.state == c->state) ++held;
+      for (const werkex::Change& s : *states) {
+        if (s.field != c->field || s.element != c->element) continue;
+        had += seen_all(s.state, c->state);
+        identical += s.state == c->state;
+      }
   }
-  return held;
 }
 
 // One direction of a pair, exported before either side applies anything (so neither sends
@@ -37,7 +54,7 @@ size_t already_held(const werkex::Replica& receiver, const werkex::Bundle& b) {
 struct Outgoing {
   std::string text;
   uint64_t since = 0;
-  size_t changes = 0, already_held = 0;
+  size_t changes = 0, already_had = 0, identical = 0;
 };
 
 Outgoing export_to(werkex::Replica& from, const werkex::Replica& to, Figures& f) {
@@ -52,7 +69,7 @@ Outgoing export_to(werkex::Replica& from, const werkex::Replica& to, Figures& f)
   f.merge_changes_since_ms += std::chrono::duration<double, std::milli>(t2 - t1).count();
   f.merge_export_ms += ms_since(t1);
   out.changes = bundle.changes.size();
-  out.already_held = already_held(to, bundle);  // not timed
+  count_already_had(to, bundle, out.already_had, out.identical);  // not timed
   return out;
 }
 
@@ -68,15 +85,14 @@ json deliver(const Outgoing& out, werkex::Replica& to, Figures& f) {
   f.merge_bytes += out.text.size();
   f.messages++;
   f.changes_sent += out.changes;
-  f.redundant += out.already_held;
+  f.redundant += out.already_had;
+  f.identical += out.identical;
   f.applied += report.applied;
   f.unchanged += report.unchanged;
   f.rejected += report.rejected.size();
-  return {{"since", out.since},
-          {"changes", out.changes},
-          {"bytes", out.text.size()},
-          {"already_held", out.already_held},
-          {"applied", report.applied}};
+  return {{"since", out.since},         {"changes", out.changes},
+          {"bytes", out.text.size()},   {"already_had", out.already_had},
+          {"identical", out.identical}, {"applied", report.applied}};
 }
 
 bool all_equal(const Replicas& r) {

@@ -56,6 +56,7 @@ void add_json(nlohmann::ordered_json& j, const Report& r) {
   j["peer_merge_messages"] = r.full.messages;
   j["peer_changes_sent"] = r.full.changes_sent;
   j["peer_changes_redundant"] = r.full.redundant;
+  j["peer_changes_identical"] = r.full.identical;
   j["peer_changes_unchanged"] = r.full.unchanged;
   j["peer_changes_applied"] = r.full.applied;
   j["peer_changes_rejected"] = r.full.rejected;
@@ -83,7 +84,7 @@ void print(const Report& r) {
   const Figures& f = r.full;
   o << fmt("  merge (FULL): changes_since %.0f ms, export %.0f ms, parse %.0f ms, apply %.0f ms\n",
            f.merge_changes_since_ms, f.merge_export_ms, f.merge_parse_ms, f.merge_apply_ms);
-  o << fmt("  changes sent %zu, of them already held by the receiver %zu (%.0f%%), applied %zu\n",
+  o << fmt("  changes sent %zu, of them already had by the receiver %zu (%.0f%%), applied %zu\n",
            f.changes_sent, f.redundant,
            f.changes_sent
                ? 100.0 * static_cast<double>(f.redundant) / static_cast<double>(f.changes_sent)

@@ -100,7 +100,8 @@ struct Figures {
   int rounds = 0;
   bool converged = false;
   size_t merge_bytes = 0, messages = 0, changes_sent = 0, applied = 0, unchanged = 0;
-  size_t redundant = 0;  // sent to a replica whose state of that field was already exactly it
+  size_t redundant = 0;  // sent to a replica that had seen every write in it already
+  size_t identical = 0;  // of those, the receiver's state of the field was exactly it
   size_t rejected = 0;
   nlohmann::json pairs = nlohmann::json::array();  // per round and pair: changes, bytes
   double rss_start_mb = 0, hwm_after_writes_mb = 0, peak_rss_mb = 0;
