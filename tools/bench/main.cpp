@@ -1,7 +1,10 @@
 // werkex-bench: the performance figures of design.md ("Performance targets"), in one run.
 //
-//   werkex-bench [--json] [--quick] [--only device|server|nightly|dashboard] [--dir DIR]
+//   werkex-bench [--json] [--quick] [--only device|server|nightly|dashboard|peer] [--dir DIR]
 //
+// 0. The common peer workload of issue 14 (peer_workload.hpp): 3 replicas of 2,000 records,
+//    20,000 single-field updates each offline, then pairwise merges, in forked children; first,
+//    while this process is small.
 // 1. Local writes: N experiences (9 field rows each) through werkex::Dossier against the same
 //    values inserted as (entity, field, value) rows into a plain SQLite table, one transaction
 //    per action on both sides, same journal (WAL), same synchronous setting (FULL, werkex's
@@ -28,6 +31,7 @@
 #include "bench.hpp"
 #include "dashboard_bench.hpp"
 #include "nightly_bench.hpp"
+#include "peer_workload.hpp"
 
 namespace {
 
@@ -38,21 +42,27 @@ using bench::verdict;
 struct Options {
   bool json = false;
   bool quick = false;
-  std::string only;  // "", "device", "server", "nightly" or "dashboard"
+  std::string only;  // "", "device", "server", "nightly", "dashboard" or "peer"
   std::string dir;
 };
 
 void usage(std::FILE* to) {
   std::fputs(
-      "usage: werkex-bench [--json] [--quick] [--only device|server|nightly|dashboard] [--dir "
-      "DIR]\n"
+      "usage: werkex-bench [--json] [--quick] [--only device|server|nightly|dashboard|peer] "
+      "[--dir DIR]\n"
       "  --json   print the figures as one JSON object on stdout\n"
-      "  --quick  a tenth of the work (a smoke run; figures are noisier)\n"
+      "  --quick  a tenth of the work (a smoke run; figures are noisier); the peer workload:\n"
+      "           100 records, 500 updates per replica\n"
       "  --only   just the device workloads (writes, apply, memory), the server ones or the\n"
       "           nightly school sync's (roster import, exports, syncs during them) or the\n"
-      "           staff dashboard's (group and pupil pages while phones sync)\n"
+      "           staff dashboard's (group and pupil pages while phones sync) or the\n"
+      "           common peer workload's (3 replicas, 20,000 offline updates each, merged)\n"
       "  --dir    make the temporary databases under DIR (default $TMPDIR or /tmp)\n",
       to);
+}
+
+bool known_phase(const std::string& p) {
+  return p == "device" || p == "server" || p == "nightly" || p == "dashboard" || p == "peer";
 }
 
 Options parse_args(int argc, char** argv) {
@@ -63,9 +73,7 @@ Options parse_args(int argc, char** argv) {
       o.json = true;
     } else if (a == "--quick") {
       o.quick = true;
-    } else if (a == "--only" && i + 1 < argc &&
-               (std::string(argv[i + 1]) == "device" || std::string(argv[i + 1]) == "server" ||
-                std::string(argv[i + 1]) == "nightly" || std::string(argv[i + 1]) == "dashboard")) {
+    } else if (a == "--only" && i + 1 < argc && known_phase(argv[i + 1])) {
       o.only = argv[++i];
     } else if (a == "--dir" && i + 1 < argc) {
       o.dir = argv[++i];
@@ -111,6 +119,7 @@ struct Report {
   bench::ServerFigures server;
   bench::NightlyFigures nightly;
   bench::DashboardFigures dashboard;
+  bench::peer::Report peer;
   double peak_rss_mb = 0;
   double run_seconds = 0;
 
@@ -119,8 +128,8 @@ struct Report {
   double wire_target() const { return 2 * raw_per_change() + 40; }
 };
 
-// Whether this run measures `phase` ("device", "server", "nightly", "dashboard"): all, or the
-// --only one.
+// Whether this run measures `phase` ("device", "server", "nightly", "dashboard", "peer"): all,
+// or the --only one.
 bool wants(const Report& r, const char* phase) {
   return r.opt.only.empty() || r.opt.only == phase;
 }
@@ -136,6 +145,7 @@ void print_json(const Report& r) {
   if (wants(r, "server")) add_server_json(j, r.server);
   if (wants(r, "nightly")) bench::add_nightly_json(j, r.nightly);
   if (wants(r, "dashboard")) bench::add_dashboard_json(j, r.dashboard);
+  if (wants(r, "peer")) bench::peer::add_json(j, r.peer);
   j["run_seconds"] = rounded(r.run_seconds, 1);
   std::cout << j.dump() << std::endl;
 }
@@ -180,6 +190,7 @@ void print_human(const Report& r) {
   if (wants(r, "server")) print_server(r.server);
   if (wants(r, "nightly")) bench::print_nightly(r.nightly);
   if (wants(r, "dashboard")) bench::print_dashboard(r.dashboard);
+  if (wants(r, "peer")) bench::peer::print(r.peer);
   std::cout << fmt("\nRun took %.1f s\n", r.run_seconds);
 }
 
@@ -321,6 +332,9 @@ int main(int argc, char** argv) {
     r.dir = dir.path().string();
     const std::string source = dir.file("dossier.db");
 
+    // Phase 0, before anything else grows this process (the children are forked from it):
+    // the peer workload.
+    if (wants(r, "peer")) r.peer = bench::peer::bench_peer(dir, r.opt.quick);
     if (wants(r, "device")) {
       // Phase 1, while this process is still small: build the dossier in one child, measure
       // opening and listing it in another.
