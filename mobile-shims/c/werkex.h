@@ -398,7 +398,7 @@ WX_ASSUME_NONNULL_END
 }
 #endif
 
-#include "werkex_trash.h"    /* the trash: restore deleted entries */
 #include "werkex_requests.h" /* placement requests: pupil asks, counsellor answers */
+#include "werkex_trash.h"    /* the trash: restore deleted entries */
 
 #endif /* WERKEX_H */

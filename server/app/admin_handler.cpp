@@ -93,10 +93,9 @@ Result<school::RosterRead> read_roster(const json& body) {
 http::Response problems_response(const http::Request& req, const school::RosterRead& read) {
   json list = json::array();
   for (const auto& p : read.problems) list.push_back(p.to_string());
-  json body = http::error_body(
-      error_of(WX_INVALID_ARGUMENT, Msg::roster_problems,
-               {{"count", std::to_string(read.problems.size())}}),
-      http::message_language(req));
+  json body = http::error_body(error_of(WX_INVALID_ARGUMENT, Msg::roster_problems,
+                                        {{"count", std::to_string(read.problems.size())}}),
+                               http::message_language(req));
   body["problems"] = list;
   return http::json_response(req, 422, body);
 }

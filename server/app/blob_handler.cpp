@@ -116,10 +116,10 @@ http::Response put_answer(const http::Request& req, const std::string& sha, uint
 }
 
 http::Response gap_answer(const http::Request& req, const Chunk& chunk, uint64_t received) {
-  json err = http::error_body(error_of(WX_CONFLICT, Msg::upload_gap,
-                                       {{"start", std::to_string(chunk.start)},
-                                        {"received", std::to_string(received)}}),
-                              http::message_language(req));
+  json err = http::error_body(
+      error_of(WX_CONFLICT, Msg::upload_gap,
+               {{"start", std::to_string(chunk.start)}, {"received", std::to_string(received)}}),
+      http::message_language(req));
   err["received"] = received;
   http::Response res = http::json_response(req, 409, err);
   res.set(kReceivedHeader, std::to_string(received));

@@ -13,8 +13,8 @@
 #include "signing_keys.hpp"
 #include "signoff_check.hpp"
 #include "werkex/ids.hpp"
-#include "werkex/protocol.hpp"
 #include "werkex/messages.hpp"
+#include "werkex/protocol.hpp"
 
 namespace werkex::server {
 

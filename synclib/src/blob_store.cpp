@@ -9,9 +9,9 @@
 
 #include "blob_copy.hpp"
 #include "blob_files.hpp"
+#include "werkex/messages.hpp"
 #include "werkex/schema.hpp"
 #include "werkex/sqlite.hpp"
-#include "werkex/messages.hpp"
 
 namespace werkex {
 

@@ -28,8 +28,8 @@ std::optional<uint64_t> parse_u64(std::string_view s) {
 Error server_error(const HttpResponse& resp) {
   json body = json::parse(resp.body, nullptr, false);
   if (body.is_object() && body.contains("error") && body["error"].is_object()) {
-    return protocol::error_from_json(body["error"], "server: ",
-                                     "HTTP " + std::to_string(resp.status));
+    return protocol::error_from_json(body["error"],
+                                     "server: ", "HTTP " + std::to_string(resp.status));
   }
   ErrorCode code = WX_INTERNAL;
   switch (resp.status) {

@@ -4,9 +4,9 @@
 #include <ctime>
 
 #include "werkex/ids.hpp"
+#include "werkex/messages.hpp"
 #include "werkex/people.hpp"
 #include "werkex/signoff.hpp"
-#include "werkex/messages.hpp"
 
 namespace werkex {
 
@@ -152,8 +152,7 @@ Result<std::string> Dossier::record_experience(const ExperienceDraft& d) {
 }
 
 Result<std::string> Dossier::reflect(const ReflectionDraft& d) {
-  if (d.experiences.empty())
-    return error_of(WX_INVALID_ARGUMENT, Msg::reflect_needs_experience);
+  if (d.experiences.empty()) return error_of(WX_INVALID_ARGUMENT, Msg::reflect_needs_experience);
   json doc = {{"experiences", d.experiences}};
   set_if(doc, "with_whom", d.with_whom);
   set_if(doc, "qualities", d.qualities);

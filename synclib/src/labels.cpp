@@ -131,7 +131,9 @@ Language language_from_tag(std::string_view tag, Language fallback) {
   return fallback;
 }
 
-const char* language_name(Language lang) { return lang == Language::nl ? "nl" : "en"; }
+const char* language_name(Language lang) {
+  return lang == Language::nl ? "nl" : "en";
+}
 
 std::string type_word(std::string_view type, Language lang) {
   const TypeWords* t = find_type(type);

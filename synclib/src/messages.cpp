@@ -19,7 +19,9 @@ constexpr Texts kTexts[] = {
 #undef WX_MESSAGE
 };
 
-const Texts& texts(Msg msg) { return kTexts[static_cast<size_t>(msg)]; }
+const Texts& texts(Msg msg) {
+  return kTexts[static_cast<size_t>(msg)];
+}
 
 const std::string* find_arg(const MessageArgs& args, std::string_view name, Language lang) {
   std::string localized = std::string(name) + "@" + language_name(lang);
@@ -109,7 +111,9 @@ const char* dutch_sentence_for(ErrorCode code) {
 
 }  // namespace
 
-const char* message_key(Msg msg) { return texts(msg).key; }
+const char* message_key(Msg msg) {
+  return texts(msg).key;
+}
 
 std::optional<Msg> message_from_key(std::string_view key) {
   for (size_t i = 0; i < std::size(kTexts); ++i)

@@ -21,12 +21,12 @@ Result<json> open_request(const Replica& replica, const std::string& id) {
   if (doc->value("type", "") != "placement_request" || doc->value("deleted", false))
     return error_of(WX_INVALID_ARGUMENT, Msg::request_not_request, {{"id", id}});
   if (doc->contains("status"))
-    return error_of(WX_CONFLICT, Msg::request_answered,
-                    {{"id", id},
-                     {"status", (*doc)["status"].get<std::string>()},
-                     {"status@nl", replica.schema().enum_label(
-                                       "request_status", (*doc)["status"].get<std::string>(),
-                                       Language::nl)}});
+    return error_of(
+        WX_CONFLICT, Msg::request_answered,
+        {{"id", id},
+         {"status", (*doc)["status"].get<std::string>()},
+         {"status@nl", replica.schema().enum_label(
+                           "request_status", (*doc)["status"].get<std::string>(), Language::nl)}});
   return *doc;
 }
 
@@ -46,8 +46,7 @@ json answered(const Replica& replica, const std::string& id, const char* status,
 }  // namespace
 
 Result<std::string> ask_placement(Replica& replica, const PlacementAsk& ask) {
-  if (ask.company.empty())
-    return error_of(WX_INVALID_ARGUMENT, Msg::request_needs_company);
+  if (ask.company.empty()) return error_of(WX_INVALID_ARGUMENT, Msg::request_needs_company);
   auto company = replica.get(ask.company);
   if (!company || company->value("type", "") != "company")
     return error_of(WX_INVALID_ARGUMENT, Msg::request_company_unknown, {{"id", ask.company}});

@@ -348,8 +348,8 @@ Status Schema::validate_value(const FieldSpec& f, const json& v) const {
     case FieldKind::enumeration:
       if (!v.is_string() || std::find(f.enum_values.begin(), f.enum_values.end(),
                                       v.get_ref<const std::string&>()) == f.enum_values.end())
-        return fail(Msg::expect_one_of, {{"values", join(f.enum_values)},
-                                         {"values@nl", dutch_labels(*this, f)}});
+        return fail(Msg::expect_one_of,
+                    {{"values", join(f.enum_values)}, {"values@nl", dutch_labels(*this, f)}});
       return Status::ok();
     case FieldKind::ref:
       if (!v.is_string() || !is_valid_entity_id(v.get_ref<const std::string&>()))

@@ -99,7 +99,8 @@ Result<json> Schema::enum_labels_of(std::string_view enum_name) const {
   if (table != enum_labels_.end()) return *table;
   std::string names;
   for (auto& [name, _] : enum_labels_.items()) names += (names.empty() ? "" : ", ") + name;
-  return error_of(WX_NOT_FOUND, Msg::enum_unknown, {{"name", std::string(enum_name)}, {"names", names}});
+  return error_of(WX_NOT_FOUND, Msg::enum_unknown,
+                  {{"name", std::string(enum_name)}, {"names", names}});
 }
 
 }  // namespace werkex

@@ -7,8 +7,8 @@
 
 #include "signoff_util.hpp"
 #include "werkex/ids.hpp"
-#include "werkex/wire_format.hpp"
 #include "werkex/messages.hpp"
+#include "werkex/wire_format.hpp"
 
 namespace werkex {
 
@@ -140,10 +140,10 @@ Result<json> Signoffs::load_covers(const std::vector<std::string>& covers, std::
   for (const std::string& id : covers) {
     WX_ASSIGN_OR_RETURN(json doc, replica_.get(id));
     if (doc.value("deleted", false))
-      return error_of(WX_CONFLICT, Msg::entity_deleted, {{"type", so::str(doc, "type")}, {"id", id}});
+      return error_of(WX_CONFLICT, Msg::entity_deleted,
+                      {{"type", so::str(doc, "type")}, {"id", id}});
     std::string b = so::str(doc, "bucket");
-    if (!bucket.empty() && b != bucket)
-      return error_of(WX_INVALID_ARGUMENT, Msg::sign_one_pupil);
+    if (!bucket.empty() && b != bucket) return error_of(WX_INVALID_ARGUMENT, Msg::sign_one_pupil);
     bucket = b;
     WX_ASSIGN_OR_RETURN(json c, canonical_content(replica_, id));
     contents.push_back(std::move(c));
@@ -206,8 +206,7 @@ Result<std::string> Signoffs::sign(const std::vector<std::string>& covers_in,
   covers.erase(std::unique(covers.begin(), covers.end()), covers.end());
   WX_ASSIGN_OR_RETURN(auto secret, replica_.setting("signing.secret_key"));
   WX_ASSIGN_OR_RETURN(auto key_id, replica_.setting("signing.key_id"));
-  if (!secret || !key_id)
-    return error_of(WX_PERMISSION_DENIED, Msg::no_signing_key);
+  if (!secret || !key_id) return error_of(WX_PERMISSION_DENIED, Msg::no_signing_key);
   if (!is_valid_date(st.date))
     return error_of(WX_INVALID_ARGUMENT, Msg::not_a_date, {{"date", st.date}});
   std::string bucket;
@@ -252,11 +251,11 @@ Result<std::string> Signoffs::sign_request(std::string_view payload, const State
                                                "from the request");
   const std::string me = replica_.identity().user;
   if (r.signer != me)
-    return error_of(WX_PERMISSION_DENIED, Msg::sign_other_signer, {{"signer", r.signer}, {"me", me}});
+    return error_of(WX_PERMISSION_DENIED, Msg::sign_other_signer,
+                    {{"signer", r.signer}, {"me", me}});
   WX_ASSIGN_OR_RETURN(auto secret, replica_.setting("signing.secret_key"));
   WX_ASSIGN_OR_RETURN(auto key_id, replica_.setting("signing.key_id"));
-  if (!secret || !key_id)
-    return error_of(WX_PERMISSION_DENIED, Msg::no_signing_key);
+  if (!secret || !key_id) return error_of(WX_PERMISSION_DENIED, Msg::no_signing_key);
   json s =
       new_signoff(r.placement, r.covers(), content_hash_of(r.contents), r.date, me, r.bucket, st);
   // Nothing is stored here, so check the statement now rather than on the pupil's phone.
@@ -333,8 +332,7 @@ Status forget_pin_codes(Replica& replica, const std::vector<std::string>& signof
 Result<std::string> Signoffs::sign_with_pin(const std::vector<std::string>& covers_in,
                                             const Statement& st, std::string_view typed) {
   const std::string code = normalise_pin_code(typed);
-  if (code.empty())
-    return error_of(WX_INVALID_ARGUMENT, Msg::pin_format);
+  if (code.empty()) return error_of(WX_INVALID_ARGUMENT, Msg::pin_format);
   std::vector<std::string> covers = covers_in;
   std::sort(covers.begin(), covers.end());
   covers.erase(std::unique(covers.begin(), covers.end()), covers.end());

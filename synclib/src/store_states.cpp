@@ -2,12 +2,13 @@
 // and the JSON form of what apply() reports.
 #include "replica_impl.hpp"
 #include "werkex/ids.hpp"
+#include "werkex/messages.hpp"
 
 namespace werkex {
 
 Result<std::vector<Change>> Replica::field_states(const std::string& id) const {
   WX_ASSIGN_OR_RETURN(auto header, impl_->load_header(id));
-  if (!header) return make_error(WX_NOT_FOUND, "no entity with id '" + id + "'");
+  if (!header) return error_of(WX_NOT_FOUND, Msg::entity_not_found, {{"id", id}});
   WX_ASSIGN_OR_RETURN(EntityFields fields, impl_->load_fields(id));
   std::vector<Change> out;
   out.reserve(fields.size());

@@ -207,8 +207,7 @@ static Status check_only_with(const TypeSpec& t, const EntityHeader& h, const En
 }
 
 static Status check_writer(const Identity& me, const TypeSpec& t, const std::string& bucket) {
-  if (me.role.empty())
-    return error_of(WX_PERMISSION_DENIED, Msg::no_identity);
+  if (me.role.empty()) return error_of(WX_PERMISSION_DENIED, Msg::no_identity);
   if (me.role == "pupil" && t.bucket == BucketKind::pupil && bucket != me.bucket)
     return error_of(WX_PERMISSION_DENIED, Msg::pupil_own_dossier, {{"bucket", me.bucket}});
   return Status::ok();
@@ -256,8 +255,9 @@ Result<std::string> Replica::put(const json& doc) {
     WX_ASSIGN_OR_RETURN(auto found, impl.load_header(h.id));
     if (!found) return error_of(WX_NOT_FOUND, Msg::entity_not_found_put, {{"id", h.id}});
     if (doc.contains("type") && doc["type"] != found->type)
-      return error_of(WX_INVALID_ARGUMENT, Msg::entity_other_type,
-                      {{"id", h.id}, {"type", found->type}, {"given", doc["type"].get<std::string>()}});
+      return error_of(
+          WX_INVALID_ARGUMENT, Msg::entity_other_type,
+          {{"id", h.id}, {"type", found->type}, {"given", doc["type"].get<std::string>()}});
     if (doc.contains("bucket") && doc["bucket"] != found->bucket)
       return error_of(WX_INVALID_ARGUMENT, Msg::entity_cannot_move,
                       {{"id", h.id}, {"bucket", found->bucket}});

@@ -7,9 +7,9 @@
 #include <type_traits>
 
 #include "werkex/blob_store.hpp"
-#include "werkex/protocol.hpp"
 #include "werkex/ids.hpp"
 #include "werkex/messages.hpp"
+#include "werkex/protocol.hpp"
 #include "werkex/signoff.hpp"
 #include "werkex/signoff_flow.hpp"
 

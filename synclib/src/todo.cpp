@@ -5,8 +5,8 @@
 
 #include "signoff_util.hpp"
 #include "todo_detail.hpp"
-#include "werkex/signoff.hpp"
 #include "werkex/messages.hpp"
+#include "werkex/signoff.hpp"
 
 namespace werkex {
 

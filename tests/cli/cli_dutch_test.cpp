@@ -40,8 +40,8 @@ TEST_CASE_METHOD(Lotte, "cli dutch: pupil reads a wrong choice in Dutch, with th
   auto r = device.run({"--lang", "nl", "experience", "--activity", activity, "--note", "Föhnen",
                        "--emotion", "hongerig"});
   expect_failure(r, kInvalid, "invalid_argument",
-                 {"de nieuwe ervaring: veld 'Emotie': verwacht een van: trots, blij",
-                  "geërgerd", "gekregen: \"hongerig\""});
+                 {"de nieuwe ervaring: veld 'Emotie': verwacht een van: trots, blij", "geërgerd",
+                  "gekregen: \"hongerig\""});
   CHECK_FALSE(names_an_id(r.err));
   // The same refusal in English names the field by its id and lists the ids.
   r = device.run({"experience", "--activity", activity, "--emotion", "hongerig"});
@@ -50,8 +50,8 @@ TEST_CASE_METHOD(Lotte, "cli dutch: pupil reads a wrong choice in Dutch, with th
 }
 
 TEST_CASE_METHOD(Lotte, "cli dutch: pupil writes her feeling as she says it", "[cli][dutch]") {
-  std::string e = device.ok({"experience", "--activity", activity, "--note", "Ze schreeuwde",
-                             "--emotion", "geërgerd"});
+  std::string e = device.ok(
+      {"experience", "--activity", activity, "--note", "Ze schreeuwde", "--emotion", "geërgerd"});
   CHECK(device.ok_json({"get", e})["emotion"] == "geergerd");
   std::string p = device.ok({"put", "--json",
                              json({{"type", "preparation"},
@@ -63,11 +63,12 @@ TEST_CASE_METHOD(Lotte, "cli dutch: pupil writes her feeling as she says it", "[
 
 TEST_CASE_METHOD(Lotte, "cli dutch: WERKEX_LANG or the locale chooses, --lang wins",
                  "[cli][dutch]") {
-  auto r = device.run({"delete", "0190a000-0000-7000-8000-00000000dead"},
-                      with_env("WERKEX_LANG", "nl"));
+  auto r =
+      device.run({"delete", "0190a000-0000-7000-8000-00000000dead"}, with_env("WERKEX_LANG", "nl"));
   expect_failure(r, kNotFound, "not_found",
                  {"er is geen onderdeel met id '0190a000-0000-7000-8000-00000000dead'"});
-  r = device.run({"delete", "0190a000-0000-7000-8000-00000000dead"}, with_env("LANG", "nl_NL.UTF-8"));
+  r = device.run({"delete", "0190a000-0000-7000-8000-00000000dead"},
+                 with_env("LANG", "nl_NL.UTF-8"));
   expect_failure(r, kNotFound, "not_found", {"er is geen onderdeel met id"});
   r = device.run({"--lang", "en", "delete", "0190a000-0000-7000-8000-00000000dead"},
                  with_env("LANG", "nl_NL.UTF-8"));
@@ -76,8 +77,7 @@ TEST_CASE_METHOD(Lotte, "cli dutch: WERKEX_LANG or the locale chooses, --lang wi
   expect_failure(r, kUsage, "usage", {"--lang: expected nl or en, got 'de'"});
 }
 
-TEST_CASE("cli dutch: a supervisor is refused in words, with the right article",
-          "[cli][dutch]") {
+TEST_CASE("cli dutch: a supervisor is refused in words, with the right article", "[cli][dutch]") {
   werkex::test::TempDir dir;
   Device anna{dir.file("anna.db")};
   anna.ok({"init", "--user", "0190a000-0000-7000-8000-0000000000aa", "--role", "supervisor",

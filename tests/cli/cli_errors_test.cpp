@@ -115,7 +115,8 @@ TEST_CASE("errors: the command line itself is checked before anything runs", "[c
                  {"restore: got 3 operands;"});
   expect_failure(d.run({"restore", "x", "--from", "00000000000000aa"}), kUsage, "usage",
                  {"--from goes with a FIELD"});
-  expect_failure(d.run({"restore", "x"}), kNotFound, "not_found", {"there is no entry with id 'x'"});
+  expect_failure(d.run({"restore", "x"}), kNotFound, "not_found",
+                 {"there is no entry with id 'x'"});
   expect_failure(d.run({"list", "activity", "--limit", "veel"}), kUsage, "usage",
                  {"--limit: expected a non-negative integer, got 'veel'"});
   expect_failure(d.run({"list", "activity", "--where", "kind"}), kUsage, "usage",

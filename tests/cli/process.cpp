@@ -62,8 +62,8 @@ std::vector<std::string> child_environment(const ProcessOptions& options) {
     std::string name = entry.substr(0, entry.find('='));
     // The tests' own database and language: a developer's Dutch locale must not turn the
     // English messages the tests read into Dutch ones (a test asks for nl with --lang).
-    if (name == "WERKEX_DB" || name == "WERKEX_LANG" || name == "LC_ALL" ||
-        name == "LC_MESSAGES" || name == "LANG")
+    if (name == "WERKEX_DB" || name == "WERKEX_LANG" || name == "LC_ALL" || name == "LC_MESSAGES" ||
+        name == "LANG")
       return true;
     for (const auto& [k, v] : options.env)
       if (name == k) return true;

@@ -70,7 +70,8 @@ TEST_CASE("dialogue: a pupil cannot comment in another pupil's dossier, even pas
     if (rc.entity == intruder) {
       refused = true;
       CHECK(rc.error.code == WX_PERMISSION_DENIED);
-      CHECK_THAT(rc.error.message, Catch::Contains("bucket " + sem_bucket));  // not hers
+      CHECK_THAT(rc.error.message, Catch::Contains("in dossier " + sem_bucket));  // not hers
+      CHECK(rc.error.key == "bucket_not_writable");  // the server's key reaches the phone
     }
   CHECK(refused);
   c.sem.sync();

@@ -1,8 +1,8 @@
 // The server's refusals in the language the client asked for (Accept-Language), with the
 // message key and its arguments so a device renders them in its own language: checked
 // through the real server over HTTP, and through a device's sync.
-#include "blob_client.hpp"
 #include "werkex/messages.hpp"
+#include "blob_client.hpp"
 
 using namespace werkex;
 using namespace werkex::test;
@@ -40,7 +40,11 @@ TEST_CASE("messages: the server answers in Dutch when asked, with key and argume
   a = ask(server, "GET", "/v1/nope", {});  // no preference: English
   CHECK(a.error["message"] == "no route for /v1/nope");
 
-  a = ask(server, "POST", "/v1/sync", {{"Accept-Language", "nl"}, {"Content-Type", "text/plain"}},
+  Device sem{dir.file("sem.db"), server.url(), server.code("Sem")};
+  a = ask(server, "POST", "/v1/sync",
+          {{"Accept-Language", "nl"},
+           {"Content-Type", "text/plain"},
+           {"Authorization", "Bearer " + token_of(sem)}},
           "hallo");
   CHECK(a.status == 415);
   CHECK(a.error["key"] == "unsupported_content_type");

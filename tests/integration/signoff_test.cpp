@@ -144,7 +144,7 @@ TEST_CASE("signoff: a supervisor cannot sign for a placement that ended",
   // Pushed from Ans's phone: Aisha's dossier is closed to her since the placement ended.
   smuggle(ans, s);
   SyncReport r = ans.sync();
-  CHECK_THAT(refusal_of(r, s["id"]), Catch::Contains("not one this supervisor may write"));
+  CHECK_THAT(refusal_of(r, s["id"]), Catch::Contains("a supervisor may not write in dossier"));
 }
 
 TEST_CASE(

@@ -91,7 +91,8 @@ TEST_CASE("dossier: cross-entity rules are enforced", "[dossier][validation]") {
   std::string act = expect_ok(dossier.plan_activity(p));
   ReflectionDraft on_activity;
   on_activity.experiences = {act};  // an activity is not an experience
-  CHECK_THAT(dossier.reflect(on_activity).error().message, Catch::Contains("expected an experience"));
+  CHECK_THAT(dossier.reflect(on_activity).error().message,
+             Catch::Contains("expected an experience"));
   ExperienceDraft extra_twice;
   extra_twice.activity = act;
   extra_twice.note = "a";

@@ -101,9 +101,8 @@ TEST_CASE_METHOD(Pupil, "messages: an error about a new entry names no id the pu
         "de nieuwe activiteit: het veld 'Soort' is verplicht");
   CHECK_FALSE(std::regex_search(r.error().message, kUuid));
 
-  r = replica->put({{"type", "experience"},
-                    {"occurred_at", "2026-11-28T10:00:00Z"},
-                    {"emotion", "hongerig"}});
+  r = replica->put(
+      {{"type", "experience"}, {"occurred_at", "2026-11-28T10:00:00Z"}, {"emotion", "hongerig"}});
   REQUIRE_FALSE(r.is_ok());
   CHECK_FALSE(std::regex_search(r.error().message, kUuid));
   const std::string nl = localized_message(r.error(), Language::nl);
@@ -111,32 +110,29 @@ TEST_CASE_METHOD(Pupil, "messages: an error about a new entry names no id the pu
   CHECK(nl.find("geërgerd") != std::string::npos);  // the label a pupil types, not "geergerd"
 
   // An entry that exists is named by its id: the person has seen it.
-  std::string e = expect_ok(replica->put({{"type", "experience"},
-                                          {"occurred_at", "2026-11-28T10:00:00Z"}}));
+  std::string e =
+      expect_ok(replica->put({{"type", "experience"}, {"occurred_at", "2026-11-28T10:00:00Z"}}));
   auto bad = replica->put({{"id", e}, {"emotion", "hongerig"}});
   REQUIRE_FALSE(bad.is_ok());
   CHECK(bad.error().message.find("experience " + e + ": field 'emotion'") == 0);
 }
 
 TEST_CASE_METHOD(Pupil, "labels: a choice is written by its Dutch or English label", "[labels]") {
-  std::string e = expect_ok(replica->put({{"type", "experience"},
-                                          {"occurred_at", "2026-11-28T10:00:00Z"},
-                                          {"emotion", "geërgerd"}}));
+  std::string e = expect_ok(replica->put(
+      {{"type", "experience"}, {"occurred_at", "2026-11-28T10:00:00Z"}, {"emotion", "geërgerd"}}));
   CHECK(expect_ok(replica->get(e))["emotion"] == "geergerd");
   expect_ok(replica->put({{"id", e}, {"emotion", "Annoyed"}}));
   CHECK(expect_ok(replica->get(e))["emotion"] == "geergerd");
   std::string a = expect_ok(replica->put({{"type", "activity"}, {"kind", "Vakman op stap"}}));
-  std::string p = expect_ok(replica->put({{"type", "preparation"},
-                                          {"activity", a},
-                                          {"learning_verbs", {"laten zien", "oefenen"}}}));
+  std::string p = expect_ok(replica->put(
+      {{"type", "preparation"}, {"activity", a}, {"learning_verbs", {"laten zien", "oefenen"}}}));
   CHECK(expect_ok(replica->get(p))["learning_verbs"] == json({"laten_zien", "oefenen"}));
   expect_ok(replica->put({{"id", p}, {"learning_verbs", {{"remove", {"Laten zien"}}}}}));
   CHECK(expect_ok(replica->get(p))["learning_verbs"] == json({"oefenen"}));
   CHECK(expect_ok(replica->get(a))["kind"] == "vakman_op_stap");
 }
 
-TEST_CASE("labels: every enum value has Dutch and English, and the rules their text",
-          "[labels]") {
+TEST_CASE("labels: every enum value has Dutch and English, and the rules their text", "[labels]") {
   auto schema = expect_ok(Schema::builtin());
   for (auto& [type_name, type] : schema->types())
     for (auto& [field_name, field] : type.fields)

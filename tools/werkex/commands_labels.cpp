@@ -20,7 +20,8 @@ std::vector<Command> label_commands() {
       {"labels",
        "[ENUM]",
        "Print the labels of the schema's choices as JSON: for ENUM (emotion, activity_kind,\n"
-       "      competency, conversation_rule, ...) {\"<id>\": {\"nl\": ..., \"en\": ...}}, else every\n"
+       "      competency, conversation_rule, ...) {\"<id>\": {\"nl\": ..., \"en\": ...}}, else "
+       "every\n"
        "      enum. Conversation rules carry rule_nl and explanation_nl (handvat 15). Anywhere a\n"
        "      choice is written (put, experience --emotion, ...) its Dutch or English label may\n"
        "      stand for the id: 'geërgerd' is stored as geergerd.",

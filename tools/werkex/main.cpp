@@ -51,9 +51,10 @@ const char* code_meaning(ErrorCode code) {
 
 std::string usage(const std::vector<Command>& commands) {
   std::ostringstream u;
-  u << "usage: werkex [--lang nl|en] --db PATH <command> [options]\n"
-       "       (WERKEX_DB=PATH in the environment stands in for --db)\n"
-       "       (--lang, else WERKEX_LANG, else the locale, chooses the language of errors)\n\n"
+  u << "usage: werkex --db PATH <command> [options]\n"
+       "       (WERKEX_DB=PATH in the environment stands in for --db;\n"
+       "        --lang nl|en before the command, else WERKEX_LANG, else the locale, chooses\n"
+       "        the language of errors)\n\n"
        "An entity is a flat JSON object: {\"id\": ..., \"type\": ..., \"<field>\": value, ...}.\n"
        "--json takes the JSON itself, @FILE to read it from a file, or - for stdin.\n"
        "Commands that create an entity print its id; get, list, cycle, status and import\n"
@@ -186,9 +187,9 @@ int report(const Outcome& o, Language lang = Language::en) {
 
 int run(int argc, char** argv) {
   std::vector<Command> commands;
-  for (auto group : {entity_commands, cycle_commands, todo_commands, sync_commands, server_commands,
-                     blob_commands, signoff_commands, trash_commands, request_commands,
-                     label_commands})
+  for (auto group :
+       {entity_commands, cycle_commands, todo_commands, sync_commands, server_commands,
+        blob_commands, signoff_commands, trash_commands, request_commands, label_commands})
     for (Command& c : group()) commands.push_back(std::move(c));
   commands.push_back({"help", "", "Print this text.", {}, 0, 0, false, nullptr});
 
@@ -220,8 +221,8 @@ int run(int argc, char** argv) {
         return report(Outcome::usage("option '--lang' needs a value: nl or en"));
       lang_flag = a == "--lang" ? std::string_view(rest[1]) : a.substr(7);
       if (*lang_flag != "nl" && *lang_flag != "en")
-        return report(Outcome::usage("--lang: expected nl or en, got '" + std::string(*lang_flag) +
-                                     "'"));
+        return report(
+            Outcome::usage("--lang: expected nl or en, got '" + std::string(*lang_flag) + "'"));
       rest = rest.subspan(a == "--lang" ? 2 : 1);
       continue;
     }

@@ -124,12 +124,12 @@ wx_buffer* wx_replica_dump(wx_replica* replica, wx_error* out_error) {
 }
 
 wx_buffer* wx_replica_labels(wx_replica* replica, const char* enum_name, wx_error* out_error) {
-  return text_call(replica, out_error, "wx_replica_labels",
-                   [&](ReplicaCore& core) -> Result<std::string> {
-                     WX_ASSIGN_OR_RETURN(json labels, core.replica->schema().enum_labels_of(
-                                                          enum_name ? enum_name : ""));
-                     return labels.dump();
-                   });
+  return text_call(
+      replica, out_error, "wx_replica_labels", [&](ReplicaCore& core) -> Result<std::string> {
+        WX_ASSIGN_OR_RETURN(json labels,
+                            core.replica->schema().enum_labels_of(enum_name ? enum_name : ""));
+        return labels.dump();
+      });
 }
 
 wx_buffer* wx_replica_quarantine(wx_replica* replica, wx_error* out_error) {

@@ -114,7 +114,7 @@ Result<HttpResponse> send_through_callback(wx_send_fn send, void* ctx, const Htt
                             reinterpret_cast<const uint8_t*>(req.body.data()),
                             req.body.size()};
   wx_http_response response;
-  wx_error error{WX_OK, {0}};
+  wx_error error{};  // zeroed: the callback writes code and message only
   bool sent = send(ctx, &c_request, &response, &error);
   response.magic = 0;  // the callback's pointer is dead from here on
   if (!sent) {

@@ -95,9 +95,9 @@ void throw_keyed(JNIEnv* env, wx_error_code code, const std::string& message, bo
   jbyteArray nl_bytes = key_bytes ? to_bytes(env, message_nl.data(), message_nl.size()) : nullptr;
   jthrowable exception = nullptr;
   if (nl_bytes)
-    exception = static_cast<jthrowable>(env->NewObject(
-        g_cache.exception_class, g_cache.exception_init, static_cast<jint>(code), bytes,
-        static_cast<jboolean>(is_transient), key_bytes, nl_bytes));
+    exception = static_cast<jthrowable>(
+        env->NewObject(g_cache.exception_class, g_cache.exception_init, static_cast<jint>(code),
+                       bytes, static_cast<jboolean>(is_transient), key_bytes, nl_bytes));
   for (jbyteArray b : {bytes, key_bytes, nl_bytes})
     if (b) env->DeleteLocalRef(b);
   if (!exception) return;  // its own exception (out of memory) is pending

@@ -31,7 +31,7 @@ final class OfflineScenario {
   private static final String TITLE = "Bistro Noord \uD83C\uDF73 \"keuken\" \\ ñ";
 
   static void run(Path dir) throws Exception {
-    eq(1, Werkex.abiVersion(), "abi version");
+    eq(2, Werkex.abiVersion(), "abi version");
     isTrue(Werkex.version().matches("\\d+\\.\\d+\\.\\d+.*"), "version " + Werkex.version());
 
     try (Replica phone = Replica.open(dir.resolve("phone.db").toString())) {
