@@ -61,7 +61,8 @@ struct SyncOutcome {
 
 class SyncService {
  public:
-  // Every collaborator must outlive the service. `epoch` is AuthStore::epoch at start.
+  // Every collaborator must outlive the service. `access` is the server's one cache, shared
+  // with the other handlers (the same lock guards it); `epoch` is AuthStore::epoch at start.
   SyncService(Replica& dossiers, AuthStore& auth, AccessCache& access, http::Metrics& metrics,
               ClockSource& clock, SyncLimits limits, std::string epoch, SyncHooks hooks = {});
 
@@ -81,8 +82,10 @@ class SyncService {
   };
   class EchoFilter;  // sync_pull.cpp
 
-  // Push side (sync_push.cpp).
+  // What `person` may read and write on the server's day at `now`, through the cache.
   Result<Access> access_of(const std::string& person, uint64_t now);
+
+  // Push side (sync_push.cpp).
   // The refusal of a push this device stamped too far ahead of `now`, if it did.
   std::optional<Error> clock_skew(const protocol::SyncRequest& request, uint64_t now);
   Result<Pushed> push(const Access& access, const protocol::SyncRequest& request, uint64_t now,
