@@ -8,11 +8,14 @@
 
 #include "access_cache.hpp"
 #include "auth_store.hpp"
+#include "http/http_types.hpp"
 #include "http/metrics.hpp"
 #include "sync_service.hpp"
 #include "test_support.hpp"
 #include "werkex/clock.hpp"
 #include "werkex/ids.hpp"
+#include "werkex/sync_session.hpp"
+#include "werkex/transport.hpp"
 
 using namespace werkex;
 using werkex::test::expect_ok;
@@ -112,6 +115,34 @@ struct Phone {
     return expect_ok(replica->put(
         {{"type", "experience"}, {"occurred_at", "2026-11-27T10:00:00Z"}, {"note", note}}));
   }
+};
+
+// POST /v1/sync in-process: the body decoded, served by the service and encoded as
+// App::handle_sync does (the refusal's server_clock included), so the device's own
+// SyncSession runs against the service without a server process.
+class Loopback final : public Transport {
+ public:
+  Loopback(SyncServer& server, server::Device device)
+      : server_(server), device_(std::move(device)) {}
+
+  Result<HttpResponse> send(const HttpRequest& request) override {
+    REQUIRE(request.url == "http://loopback/v1/sync");
+    auto decoded = protocol::sync_request_from_json(json::parse(request.body));
+    REQUIRE(decoded);
+    server::SyncOutcome outcome = server_.service->sync(device_, *decoded);
+    if (outcome.response) return answer(200, protocol::to_json(*outcome.response));
+    json body = http::error_body(outcome.response.error());
+    if (outcome.refused_at_server_clock_ms)
+      body["error"]["server_clock"] = outcome.refused_at_server_clock_ms;
+    return answer(int(http::http_status_for(outcome.response.error().code)), body);
+  }
+
+ private:
+  static HttpResponse answer(int status, const json& body) {
+    return HttpResponse{status, {{"Content-Type", "application/json"}}, body.dump()};
+  }
+  SyncServer& server_;
+  server::Device device_;
 };
 
 protocol::SyncResponse expect_answer(server::SyncOutcome outcome) {
@@ -240,4 +271,23 @@ TEST_CASE("sync service: a pull is paged by the request's limit until nothing is
   }
   CHECK(pages >= 4);
   CHECK(received == written);
+}
+
+TEST_CASE("sync service: a phone a year ahead is corrected by its own SyncSession, in-process",
+          "[server][sync]") {
+  SyncServer server;
+  const uint64_t year = 365ull * 24 * 3600 * 1000;
+  ManualClockSource wrong{test::kStartMillis + year};
+  Phone phone(server, wrong, "phone");
+  expect_ok(phone.replica->set_setting("server", "http://loopback"));
+  expect_ok(phone.replica->set_setting("token", "not checked by the loopback"));
+  const std::string id = phone.write_experience("Een jaar te vroeg");
+
+  Loopback transport(server, phone.device);
+  SyncReport report = expect_ok(SyncSession(*phone.replica, transport).run());
+  CHECK(report.rejected.empty());  // refused as skewed, re-stamped, accepted
+  CHECK(phone.replica->clock().offset_millis() <= -int64_t(year));
+  json held = expect_ok(server.dossiers->get(id));
+  CHECK(held["note"] == "Een jaar te vroeg");
+  CHECK(server.metrics.render().find("reason=\"clock_skew\"") != std::string::npos);
 }
