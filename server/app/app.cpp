@@ -41,11 +41,8 @@ Result<std::unique_ptr<App>> App::open(AppConfig config, http::Metrics& metrics)
     app->mailer_ =
         std::make_unique<Mailer>(app->config_.mail, *app->auth_, [self] { return self->now_ms(); });
   }
-  metrics.set_help("werkex_sync_changes_applied_total", "counter",
-                   "Pushed field changes that changed the server's state");
-  metrics.set_help("werkex_sync_changes_rejected_total", "counter",
-                   "Pushed field changes refused, by reason");
-  metrics.set_help("werkex_sync_changes_pulled_total", "counter", "Field changes sent to devices");
+  app->open_sync_service();
+  SyncService::describe_metrics(metrics);
   metrics.set_help("werkex_rate_limited_total", "counter",
                    "Requests refused because their device was over its rate limit");
   metrics.set_help("werkex_access_log_buffered_rows", "gauge",
@@ -78,6 +75,21 @@ http::Response App::durable(const http::Request& req,
     }
   }
   return res;
+}
+
+void App::open_sync_service() {
+  SyncLimits limits;
+  limits.max_clock_skew_ms = config_.max_clock_skew_ms;
+  limits.default_page_limit = config_.default_page_limit;
+  limits.max_page_limit = config_.max_page_limit;
+  limits.supervisor_grace_days = config_.supervisor_grace_days;
+  SyncHooks hooks;
+  if (mailer_) hooks.wake_mailer = [this] { mailer_->wake(); };
+  hooks.forget_deleted_blobs = [this](const std::vector<Change>& stored) {
+    return forget_deleted_blobs(stored);
+  };
+  sync_ = std::make_unique<SyncService>(*dossiers_, *auth_, access_cache_, metrics_, clock_, limits,
+                                        epoch_, std::move(hooks));
 }
 
 Status App::record_read(const Device& device, const std::string& bucket, size_t changes,

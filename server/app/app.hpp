@@ -3,7 +3,8 @@
 //
 // Handlers run on the HTTP layer's worker threads; the Replica is not thread-safe, so one
 // mutex serialises every use of it (SQLite has one writer anyway). Handlers are pure
-// request -> response functions and are tested through the real server process.
+// request -> response functions and are tested through the real server process; the sync
+// itself is SyncService's (sync_service.hpp), tested in-process too.
 #pragma once
 
 #include <memory>
@@ -23,6 +24,7 @@
 #include "rate_limiter.hpp"
 #include "retention.hpp"
 #include "school/roster.hpp"
+#include "sync_service.hpp"
 #include "werkex/store.hpp"
 
 namespace werkex::server {
@@ -170,8 +172,12 @@ class App {
   // error_response, plus Retry-After when the device is over its rate limit.
   http::Response refuse(const http::Request& req, const Error& e);
   http::Response refuse_device(const http::Request& req, const Error& e);
+  // A sync the service refused, as the device reads it (sync_handler.cpp).
+  http::Response sync_refusal(const http::Request& req, const SyncOutcome& outcome);
   // Blobs (blob_handler.cpp): HEAD/PUT/GET /v1/blobs/{sha}; the contract is in README.md.
   Status open_blobs();
+  // The service behind POST /v1/sync, on this App's stores, cache, clock and hooks.
+  void open_sync_service();
   void register_blob_routes(http::Router& router);
   http::Response handle_blob_head(const http::Request& req, const std::string& sha,
                                   http::RequestLog& log);
@@ -215,9 +221,10 @@ class App {
   // (a last chunk's finish + holding; forget's drop + remove). Taken after mu_, never before.
   std::mutex blob_gc_mu_;
   std::mutex sweep_mu_;
-  uint64_t last_sweep_ms_ = 0;      // GUARDED_BY(sweep_mu_)
-  RateLimiter enroll_limiter_;      // per client address
-  std::unique_ptr<Mailer> mailer_;  // null without smtp_url; stops before auth_ closes
+  uint64_t last_sweep_ms_ = 0;         // GUARDED_BY(sweep_mu_)
+  RateLimiter enroll_limiter_;         // per client address
+  std::unique_ptr<Mailer> mailer_;     // null without smtp_url; stops before auth_ closes
+  std::unique_ptr<SyncService> sync_;  // POST /v1/sync without HTTP; used under mu_
   // Last: destroyed first, each waiting for the admin job it runs, which uses all the above.
   std::unique_ptr<AdminJobs> jobs_;
   std::unique_ptr<NightlyRunner> nightly_;  // when the config has a "nightly" entry

@@ -1,5 +1,7 @@
+#include "blob_client.hpp"
 #include "devices.hpp"
 #include "werkex/dossier.hpp"
+#include "werkex/protocol.hpp"
 
 using namespace werkex;
 using namespace werkex::test;
@@ -122,6 +124,46 @@ TEST_CASE("sync: a phone whose clock is a year ahead is corrected and cannot win
   phone.sync();
   CHECK(expect_ok(phone.replica->get(act))["title"] == "van de tablet");
   CHECK(phone.bucket_dump("pupil:" + phone.user()) == tablet.bucket_dump("pupil:" + phone.user()));
+}
+
+TEST_CASE(
+    "sync: a push stamped too far ahead is answered 409 with its key, arguments and the "
+    "server's clock",
+    "[integration][clock]") {
+  TempDir dir;
+  ServerProcess server(dir.file("server"));
+  SystemClockSource real;
+  ManualClockSource ahead(real.now_millis() + 3600 * 1000);  // the server allows 10 minutes
+  Device phone(dir.file("phone.db"), server.url(), server.code("Sem"), &ahead);
+  ActivityPlan plan;
+  plan.kind = "meeloopdag";
+  plan.title = "te vroeg";
+  std::string act = expect_ok(Dossier(*phone.replica).plan_activity(plan));
+  protocol::SyncRequest req;
+  req.replica = phone.replica->replica_id();
+  req.device_clock_ms = ahead.now_millis();
+  req.schema_version = phone.replica->schema().version();
+  req.push = expect_ok(phone.replica->changes_since(0));
+  const uint64_t before = real.now_millis();
+  HttpResponse r = expect_ok(phone.transport.send(
+      {"POST",
+       server.url() + "/v1/sync",
+       {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token_of(phone)}},
+       protocol::to_json(req).dump()}));
+  const uint64_t after = real.now_millis();
+  REQUIRE(r.status == 409);
+  json e = json::parse(r.body)["error"];
+  CHECK(e["code"] == "clock_skew");
+  CHECK(e["key"] == "clock_ahead");
+  CHECK(e["message"].get<std::string>().find("ahead") != std::string::npos);
+  CHECK(e["args"]["id"] == act);
+  CHECK(e["args"]["field"].is_string());
+  CHECK(e["args"]["allowed"] == "600");
+  const uint64_t ahead_s = std::stoull(e["args"]["ahead"].get<std::string>());
+  CHECK((ahead_s > 3500 && ahead_s <= 3600));
+  CHECK(
+      (e["server_clock"].get<uint64_t>() >= before && e["server_clock"].get<uint64_t>() <= after));
+  CHECK(e.size() == 5);  // code, key, message, args, server_clock: nothing else
 }
 
 TEST_CASE("sync: a device's own pushed changes are not sent back to it", "[integration][sync]") {
