@@ -191,8 +191,9 @@ WX_API wx_buffer* WX_NULLABLE wx_replica_labels(wx_replica* replica,
                                                 const char* WX_NULLABLE enum_name,
                                                 wx_error* WX_NULLABLE out_error);
 
-/* The changes the server refused, kept visible: [{"entity","field","code","message","at"}].
- * Clear them once the user has seen them. */
+/* The changes the server refused, kept visible:
+ * [{"entity","field","code","message","at","key","message_nl"}] (the refusal's message key
+ * and its Dutch text, as wx_error has them). Clear them once the user has seen them. */
 WX_API wx_buffer* WX_NULLABLE wx_replica_quarantine(wx_replica* replica,
                                                     wx_error* WX_NULLABLE out_error);
 WX_API bool wx_replica_clear_quarantine(wx_replica* replica, wx_error* WX_NULLABLE out_error);

@@ -5,6 +5,7 @@
 
 #include "replica_impl.hpp"
 #include "werkex/ids.hpp"
+#include "werkex/messages.hpp"
 
 namespace werkex {
 
@@ -28,6 +29,12 @@ json field_value(const EntityHeader& header, const EntityFields& fields, const s
   return doc.is_object() && doc.contains(field) ? doc[field] : json();
 }
 
+json args_json(const MessageArgs& args) {
+  json out = json::object();
+  for (const auto& [name, value] : args) out[name] = value;
+  return out;
+}
+
 // One quarantine row: the refusal, whose change it was, and the value it carried.
 class QuarantineWriter {
  public:
@@ -36,8 +43,8 @@ class QuarantineWriter {
                         sql::Stmt::prepare(impl.db,
                                            "INSERT OR REPLACE INTO quarantine(entity, field, "
                                            "code, message, at, replica, author, value, "
-                                           "withdrawn, type) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                                           "?8, ?9, ?10)"));
+                                           "withdrawn, type, key, args) VALUES(?1, ?2, ?3, ?4, "
+                                           "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
     return QuarantineWriter(impl, std::move(st));
   }
 
@@ -64,6 +71,8 @@ class QuarantineWriter {
         .bind(8, value.dump())
         .bind(9, withdrawn ? 1 : 0)
         .bind(10, header ? header->type : std::string())
+        .bind(11, r.error.key)
+        .bind(12, args_json(r.error.args).dump())
         .run();
   }
 
@@ -94,9 +103,21 @@ bool remove_pushed_rows(EntityFields& fields, const std::string& field,
 }  // namespace
 
 json QuarantinedChange::to_json() const {
-  return {{"id", id()},         {"entity", entity}, {"type", type},          {"field", field},
-          {"replica", replica}, {"author", author}, {"code", code},          {"message", message},
-          {"at", at},           {"value", value},   {"withdrawn", withdrawn}};
+  // The Dutch text rendered now, from the key and arguments the server gave (messages.hpp).
+  const Error refusal(error_code_from_name(code), message, key, args);
+  return {{"id", id()},
+          {"entity", entity},
+          {"type", type},
+          {"field", field},
+          {"replica", replica},
+          {"author", author},
+          {"code", code},
+          {"key", error_key(refusal)},
+          {"message", message},
+          {"message_nl", localized_message(refusal, Language::nl)},
+          {"at", at},
+          {"value", value},
+          {"withdrawn", withdrawn}};
 }
 
 Status Replica::Impl::upgrade_quarantine() {
@@ -107,7 +128,9 @@ Status Replica::Impl::upgrade_quarantine() {
                                                        {"author", "TEXT NOT NULL DEFAULT ''"},
                                                        {"value", "TEXT NOT NULL DEFAULT 'null'"},
                                                        {"withdrawn", "INTEGER NOT NULL DEFAULT 0"},
-                                                       {"type", "TEXT NOT NULL DEFAULT ''"}};
+                                                       {"type", "TEXT NOT NULL DEFAULT ''"},
+                                                       {"key", "TEXT NOT NULL DEFAULT ''"},
+                                                       {"args", "TEXT NOT NULL DEFAULT '{}'"}};
   for (auto [name, type] : later)
     if (!have.count(name))
       WX_RETURN_IF_ERROR(
@@ -191,8 +214,8 @@ Result<std::vector<std::string>> Replica::withdraw_refused(
 Result<std::vector<QuarantinedChange>> Replica::quarantined() const {
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl_->db,
                                                   "SELECT entity, field, code, message, at, "
-                                                  "replica, author, value, withdrawn, type "
-                                                  "FROM quarantine ORDER BY at, entity, field"));
+                                                  "replica, author, value, withdrawn, type, key, "
+                                                  "args FROM quarantine ORDER BY at, entity, field"));
   std::vector<QuarantinedChange> out;
   while (true) {
     WX_ASSIGN_OR_RETURN(bool row, st.step());
@@ -210,6 +233,11 @@ Result<std::vector<QuarantinedChange>> Replica::quarantined() const {
       return make_error(WX_CORRUPT, "quarantine entry " + q.id() + ": stored value is damaged");
     q.withdrawn = st.int64(8) != 0;
     q.type = st.text(9);
+    q.key = st.text(10);
+    json args = json::parse(st.text(11), nullptr, false);
+    if (args.is_object())
+      for (auto& [name, v] : args.items())
+        if (v.is_string()) q.args.emplace_back(name, v.get<std::string>());
     out.push_back(std::move(q));
   }
   return out;

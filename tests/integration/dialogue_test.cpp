@@ -74,6 +74,16 @@ TEST_CASE("dialogue: a pupil cannot comment in another pupil's dossier, even pas
       CHECK(rc.error.key == "bucket_not_writable");  // the server's key reaches the phone
     }
   CHECK(refused);
+  // The quarantine keeps the key, so the phone shows the refusal in Dutch days later.
+  bool kept = false;
+  for (const QuarantinedChange& q : expect_ok(c.aisha.replica->quarantined()))
+    if (q.entity == intruder) {
+      kept = true;
+      json shown = q.to_json();
+      CHECK(shown["key"] == "bucket_not_writable");
+      CHECK(shown["message_nl"] == "een leerling mag niet schrijven in dossier " + sem_bucket);
+    }
+  CHECK(kept);
   c.sem.sync();
   c.mentor.sync();
   CHECK(c.sem.replica->get(intruder).error().code == WX_NOT_FOUND);

@@ -142,7 +142,9 @@ wx_buffer* wx_replica_quarantine(wx_replica* replica, wx_error* out_error) {
                                       {"field", q.field},
                                       {"code", q.code},
                                       {"message", q.message},
-                                      {"at", q.at}});
+                                      {"at", q.at},
+                                      {"key", q.to_json()["key"]},
+                                      {"message_nl", q.to_json()["message_nl"]}});
                      return out.dump();
                    });
 }

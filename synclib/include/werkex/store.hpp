@@ -87,6 +87,10 @@ struct QuarantinedChange {
   json value;
   bool withdrawn = false;
   std::string type;  // the entity's type ("" if this device did not hold the entity)
+  // The refusal's catalogue key and arguments (messages.hpp), so the app shows it in its
+  // user's language long after the sync; "" and none for a refusal outside the catalogue.
+  std::string key;
+  MessageArgs args;
   // "<entity>/<field>": what drop_quarantined()/retry_quarantined() and the CLI take.
   std::string id() const { return entity + "/" + field; }
   // {"id","entity","type","field","replica","author","code","message","at","value",
