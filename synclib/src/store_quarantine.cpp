@@ -124,13 +124,11 @@ Status Replica::Impl::upgrade_quarantine() {
   WX_ASSIGN_OR_RETURN(auto cols, sql::Stmt::prepare(db, "PRAGMA table_info(quarantine)"));
   WX_ASSIGN_OR_RETURN(auto names, cols.column_texts(1));
   std::set<std::string> have(names.begin(), names.end());
-  const std::pair<const char*, const char*> later[] = {{"replica", "TEXT NOT NULL DEFAULT ''"},
-                                                       {"author", "TEXT NOT NULL DEFAULT ''"},
-                                                       {"value", "TEXT NOT NULL DEFAULT 'null'"},
-                                                       {"withdrawn", "INTEGER NOT NULL DEFAULT 0"},
-                                                       {"type", "TEXT NOT NULL DEFAULT ''"},
-                                                       {"key", "TEXT NOT NULL DEFAULT ''"},
-                                                       {"args", "TEXT NOT NULL DEFAULT '{}'"}};
+  const std::pair<const char*, const char*> later[] = {
+      {"replica", "TEXT NOT NULL DEFAULT ''"},   {"author", "TEXT NOT NULL DEFAULT ''"},
+      {"value", "TEXT NOT NULL DEFAULT 'null'"}, {"withdrawn", "INTEGER NOT NULL DEFAULT 0"},
+      {"type", "TEXT NOT NULL DEFAULT ''"},      {"key", "TEXT NOT NULL DEFAULT ''"},
+      {"args", "TEXT NOT NULL DEFAULT '{}'"}};
   for (auto [name, type] : later)
     if (!have.count(name))
       WX_RETURN_IF_ERROR(
@@ -212,10 +210,11 @@ Result<std::vector<std::string>> Replica::withdraw_refused(
 }
 
 Result<std::vector<QuarantinedChange>> Replica::quarantined() const {
-  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl_->db,
-                                                  "SELECT entity, field, code, message, at, "
-                                                  "replica, author, value, withdrawn, type, key, "
-                                                  "args FROM quarantine ORDER BY at, entity, field"));
+  WX_ASSIGN_OR_RETURN(auto st,
+                      sql::Stmt::prepare(impl_->db,
+                                         "SELECT entity, field, code, message, at, "
+                                         "replica, author, value, withdrawn, type, key, "
+                                         "args FROM quarantine ORDER BY at, entity, field"));
   std::vector<QuarantinedChange> out;
   while (true) {
     WX_ASSIGN_OR_RETURN(bool row, st.step());
