@@ -137,14 +137,16 @@ wx_buffer* wx_replica_quarantine(wx_replica* replica, wx_error* out_error) {
                    [](ReplicaCore& core) -> Result<std::string> {
                      WX_ASSIGN_OR_RETURN(auto entries, core.replica->quarantined());
                      json out = json::array();
-                     for (const QuarantinedChange& q : entries)
+                     for (const QuarantinedChange& q : entries) {
+                       json shown = q.to_json();  // renders the Dutch text once
                        out.push_back({{"entity", q.entity},
                                       {"field", q.field},
                                       {"code", q.code},
                                       {"message", q.message},
                                       {"at", q.at},
-                                      {"key", q.to_json()["key"]},
-                                      {"message_nl", q.to_json()["message_nl"]}});
+                                      {"key", shown["key"]},
+                                      {"message_nl", shown["message_nl"]}});
+                     }
                      return out.dump();
                    });
 }
