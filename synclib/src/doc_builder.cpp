@@ -25,25 +25,14 @@ void append_string(std::string& out, std::string_view s) {
   }
 }
 
-void append_value(std::string& out, const json& v) {
-  out += v.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-void append_stamp(std::string& out, Stamp s) {
-  out += '[';
-  out += std::to_string(s.hlc.value);
-  out += ',';
-  out += std::to_string(s.replica);
-  out += ']';
-}
-
-void append_stamps(std::string& out, const std::vector<Stamp>& v) {
-  out += '[';
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (i) out += ',';
-    append_stamp(out, v[i]);
-  }
-  out += ']';
+// Plain strings (the common field value) are copied between quotes; the rest is dumped.
+std::string value_text(const json& v) {
+  std::string out;
+  if (v.is_string())
+    append_string(out, v.get_ref<const std::string&>());
+  else
+    out = v.dump(-1, ' ', false, json::error_handler_t::replace);
+  return out;
 }
 
 // Members of a JSON object as (key, value text), printed in key order.
@@ -105,14 +94,13 @@ std::string build_doc_text(const EntityHeader& h, const EntityFields& fields) {
       continue;
     }
     if (name != "deleted") {
-      if (!s.value.is_null())
-        doc.add(name, s.value.dump(-1, ' ', false, json::error_handler_t::replace));
+      if (!s.value.is_null()) doc.add(name, value_text(s.value));
       if (!s.lost.empty()) {
         // Most recent first: what an app shows as "replaced by …", and restores by default.
         std::string list = "[";
         for (auto l = s.lost.rbegin(); l != s.lost.rend(); ++l) {
           ObjectText c;
-          c.add("value", l->value.dump(-1, ' ', false, json::error_handler_t::replace));
+          c.add("value", value_text(l->value));
           c.add("replica", json_quoted(replica_to_hex(l->stamp.replica)));
           c.add("at", json_quoted(hlc_to_string(l->stamp.hlc)));
           c.add("replaced_by", json_quoted(replica_to_hex(s.stamp.replica)));
@@ -127,54 +115,6 @@ std::string build_doc_text(const EntityHeader& h, const EntityFields& fields) {
   }
   if (any_conflict) doc.add("_conflicts", conflicts.str());
   return doc.str();
-}
-
-std::string encode_state(const EntityFields& fields) {
-  std::string out = "[";
-  bool first = true;
-  for (const auto& [key, row] : fields) {
-    if (!first) out += ',';
-    first = false;
-    const FieldState& s = row.state;
-    out += "{\"f\":";
-    append_string(out, key.first);
-    if (s.rule == MergeRule::set) {
-      out += ",\"k\":\"set\",\"x\":";
-      out += key.second;  // the element's JSON text
-      out += ",\"a\":";
-      append_stamps(out, s.adds);
-      if (!s.removed.empty()) {
-        out += ",\"r\":";
-        append_stamps(out, s.removed);
-      }
-    } else {
-      if (s.rule == MergeRule::once) out += ",\"k\":\"once\"";
-      out += ",\"v\":";
-      append_value(out, s.value);
-      out += ",\"s\":";
-      append_stamp(out, s.stamp);
-      if (!s.lost.empty()) {
-        out += ",\"l\":[";
-        for (size_t i = 0; i < s.lost.size(); ++i) {
-          out += i ? ",{\"v\":" : "{\"v\":";
-          append_value(out, s.lost[i].value);
-          out += ",\"s\":";
-          append_stamp(out, s.lost[i].stamp);
-          out += '}';
-        }
-        out += ']';
-      }
-      if (std::vector<Stamp> c = explicit_context(s); !c.empty()) {
-        out += ",\"c\":";
-        append_stamps(out, c);
-      }
-    }
-    out += ",\"q\":";
-    out += std::to_string(row.seq);
-    out += '}';
-  }
-  out += ']';
-  return out;
 }
 
 }  // namespace werkex

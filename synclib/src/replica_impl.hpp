@@ -35,11 +35,6 @@ using EntityFields = std::map<std::pair<std::string, std::string>, FieldRow>;
 
 // The entity document as list()/get()/dump() show it (see store.hpp), as canonical JSON text.
 std::string build_doc_text(const EntityHeader& header, const EntityFields& fields);
-// The stored form of an entity's field states: a JSON array of fields in the bundle's field
-// form, each with its seq "q".
-std::string encode_state(const EntityFields& fields);
-// Decodes what encode_state() stored (WX_CORRUPT, naming the entity, if it is damaged).
-Result<EntityFields> decode_state(std::string_view text, const std::string& id);
 
 // Shared by local writes (store_write.cpp) and received bundles (store_apply.cpp).
 Error invalid_at(const std::string& where, const std::string& what);  // WX_INVALID_ARGUMENT

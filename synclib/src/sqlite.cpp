@@ -103,6 +103,14 @@ Stmt& Stmt::bind(int i, std::string_view v) {
   return *this;
 }
 
+Stmt& Stmt::bind_blob(int i, std::string_view bytes) {
+  // A zero-length blob still binds as a blob, not NULL: data() of an empty view may be null.
+  static const char kEmpty = 0;
+  sqlite3_bind_blob(st_, i, bytes.empty() ? &kEmpty : bytes.data(), static_cast<int>(bytes.size()),
+                    SQLITE_TRANSIENT);
+  return *this;
+}
+
 Stmt& Stmt::bind_null(int i) {
   sqlite3_bind_null(st_, i);
   return *this;
@@ -149,6 +157,12 @@ std::string_view Stmt::text(int col) const {
   const unsigned char* p = sqlite3_column_text(st_, col);
   if (!p) return {};
   return {reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(st_, col))};
+}
+
+std::string_view Stmt::blob(int col) const {
+  const void* p = sqlite3_column_blob(st_, col);
+  if (!p) return {};
+  return {static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(st_, col))};
 }
 
 Result<Transaction> Transaction::begin(Db& db) {

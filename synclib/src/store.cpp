@@ -7,33 +7,11 @@
 #include <cctype>
 
 #include "replica_impl.hpp"
+#include "state_codec.hpp"
+#include "store_format.hpp"
 #include "werkex/ids.hpp"
 
 namespace werkex {
-
-namespace {
-
-constexpr int kStoreFormat = 1;
-
-}  // namespace
-
-Result<EntityFields> decode_state(std::string_view text, const std::string& id) {
-  json arr = json::parse(text, nullptr, false);
-  if (!arr.is_array())
-    return make_error(WX_CORRUPT, "entity " + id + ": stored state is not a JSON array");
-  EntityFields out;
-  for (const json& f : arr) {
-    Change c;
-    uint64_t seq = 0;
-    if (Status s = field_from_json(f, c, &seq); !s)
-      return make_error(WX_CORRUPT,
-                        "entity " + id + ": stored state is damaged: " + s.error().message);
-    std::string elem = c.state.rule == MergeRule::set ? element_key(c.element) : std::string();
-    out.emplace(std::make_pair(std::move(c.field), std::move(elem)),
-                FieldRow{std::move(c.element), std::move(c.state), seq, false});
-  }
-  return out;
-}
 
 Status Replica::Impl::init_schema_and_statements(bool durable) {
   WX_RETURN_IF_ERROR(db.exec("PRAGMA journal_mode=WAL"));
@@ -48,7 +26,7 @@ Status Replica::Impl::init_schema_and_statements(bool durable) {
     CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS entities(
       id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, bucket TEXT NOT NULL,
-      deleted INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL, doc TEXT NOT NULL);
+      deleted INTEGER NOT NULL DEFAULT 0, state BLOB NOT NULL, doc TEXT NOT NULL);
     CREATE INDEX IF NOT EXISTS entities_by_type ON entities(type, bucket, deleted);
     -- The links the cycle follows and the order lists show. Partial, so a document only
     -- pays for the indexes of its own type; list() names the type literally to use them.
@@ -141,7 +119,7 @@ Result<EntityFields> Replica::Impl::load_fields(const std::string& id) {
     get_state.reset();
     return EntityFields{};
   }
-  auto fields = decode_state(get_state.text(0), id);
+  auto fields = decode_state(get_state.blob(0), id);
   get_state.reset();
   return fields;
 }
@@ -164,14 +142,14 @@ Status Replica::Impl::store_entity(EntityHeader& header, EntityFields& fields) {
                            .bind(2, header.type)
                            .bind(3, header.bucket)
                            .bind(4, header.deleted ? 1 : 0)
-                           .bind(5, state)
+                           .bind_blob(5, state)
                            .bind(6, doc)
                            .run());
     header.rowid = sqlite3_last_insert_rowid(db.raw());
   } else {
     WX_RETURN_IF_ERROR(update_entity.bind(1, header.rowid)
                            .bind(2, header.deleted ? 1 : 0)
-                           .bind(3, state)
+                           .bind_blob(3, state)
                            .bind(4, doc)
                            .run());
   }
@@ -227,10 +205,7 @@ Result<std::unique_ptr<Replica>> Replica::open(const std::string& path, ReplicaO
   WX_ASSIGN_OR_RETURN(impl->db, sql::Db::open(path));
   WX_RETURN_IF_ERROR(impl->init_schema_and_statements(options.durable));
 
-  WX_ASSIGN_OR_RETURN(auto format, impl->meta("store_format"));
-  if (format && *format != std::to_string(kStoreFormat))
-    return make_error(WX_CORRUPT, "'" + path + "' has store format " + *format +
-                                      "; this build reads format " + std::to_string(kStoreFormat));
+  WX_RETURN_IF_ERROR(settle_store_format(*impl));
   WX_ASSIGN_OR_RETURN(auto replica_hex, impl->meta("replica_id"));
   if (!replica_hex) {
     // Another process may be creating the same file: whoever takes the lock first names it.
@@ -239,7 +214,6 @@ Result<std::unique_ptr<Replica>> Replica::open(const std::string& path, ReplicaO
     if (!replica_hex) {
       replica_hex = replica_to_hex(new_replica_id());
       WX_RETURN_IF_ERROR(impl->set_meta("replica_id", *replica_hex));
-      WX_RETURN_IF_ERROR(impl->set_meta("store_format", std::to_string(kStoreFormat)));
     }
     WX_RETURN_IF_ERROR(tx.commit());
   }

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "replica_impl.hpp"
+#include "state_codec.hpp"
 #include "werkex/ids.hpp"
 #include "werkex/messages.hpp"
 
@@ -162,7 +163,7 @@ static Status store_withdrawn(Replica::Impl& impl, EntityHeader& header,
     header.deleted = is_deleted(fields);
     WX_RETURN_IF_ERROR(impl.update_entity.bind(1, header.rowid)
                            .bind(2, header.deleted ? 1 : 0)
-                           .bind(3, encode_state(fields))
+                           .bind_blob(3, encode_state(fields))
                            .bind(4, build_doc_text(header, fields))
                            .run());
   }

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "replica_impl.hpp"
+#include "state_codec.hpp"
 #include "werkex/messages.hpp"
 
 namespace werkex {
@@ -151,7 +152,7 @@ Result<Bundle> Replica::changes_since(uint64_t since, size_t limit,
     ++rows;
     uint64_t q = st.uint64(0);
     std::string id(st.text(1));
-    WX_ASSIGN_OR_RETURN(EntityFields fields, decode_state(st.text(4), id));
+    WX_ASSIGN_OR_RETURN(EntityFields fields, decode_state(st.blob(4), id));
     for (auto& [key, f] : fields) {
       if (f.seq != q) continue;
       b.changes.push_back(Change{id, std::string(st.text(2)), std::string(st.text(3)), key.first,

@@ -54,6 +54,7 @@ class Stmt {
   Stmt& bind(int i, std::string_view v);
   Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
   Stmt& bind_null(int i);
+  Stmt& bind_blob(int i, std::string_view bytes);
 
   Result<bool> step();  // true: a row is ready
   Status run();         // steps to completion, then resets
@@ -64,6 +65,7 @@ class Stmt {
   int64_t int64(int col) const { return sqlite3_column_int64(st_, col); }
   uint64_t uint64(int col) const { return static_cast<uint64_t>(int64(col)); }
   std::string_view text(int col) const;
+  std::string_view blob(int col) const;
   bool is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
 
  private:

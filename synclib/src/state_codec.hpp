@@ -1,0 +1,34 @@
+// The stored form of an entity's field states (the `state` column): a compact binary
+// encoding read on every write of the entity, every change sent and every change applied.
+// One encoder, one decoder, both here. Invariants: decode(encode(f)) == f for every
+// EntityFields the store holds (rules, values, stamps, lost writes, full causal context, set
+// adds/removes, seqs); the bytes depend on the states alone (fields in map order), so equal
+// states are equal bytes; a damaged or truncated blob is WX_CORRUPT, never a crash.
+//
+// Layout (varint = LEB128, u64 = 8 bytes little-endian):
+//   state  := 0x02 varint(field count) field*
+//   field  := str(name) u8(rule) varint(seq) body
+//   body   := set: str(element key) stamps(adds) stamps(removed)
+//           | lww/once: value stamp varint(lost count) (value stamp)* stamps(context)
+//   value  := u8 tag (0 null, 1 false, 2 true, 3 str, 4 zigzag varint, 5 varint, 6 double
+//             u64, 7 str(JSON text) for arrays and objects)
+//   stamp  := u64(hlc) u64(replica);  stamps := varint(count) stamp*;  str := varint(n) bytes
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "replica_impl.hpp"
+
+namespace werkex {
+
+// The first byte of every binary state; a JSON state (store format 1) starts with '['.
+constexpr unsigned char kStateCodecVersion = 0x02;
+
+std::string encode_state(const EntityFields& fields);
+// Decodes what encode_state() made (WX_CORRUPT, naming the entity `id`, if it is damaged).
+Result<EntityFields> decode_state(std::string_view bytes, const std::string& id);
+// Decodes the JSON state of store format 1 (kept for the migration to format 2).
+Result<EntityFields> decode_json_state(std::string_view text, const std::string& id);
+
+}  // namespace werkex

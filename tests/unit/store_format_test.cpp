@@ -1,0 +1,210 @@
+// The store's format version: a file of format 1 (field states as JSON text) is migrated to
+// the binary state codec on open and reads exactly as before; a file from a newer build is
+// refused untouched; a damaged state is WX_CORRUPT wherever it is read, never a crash.
+#include <sqlite3.h>
+
+#include <random>
+
+#include "test_support.hpp"
+#include "werkex/bundle.hpp"
+
+using namespace werkex;
+using test::expect_ok;
+
+namespace {
+
+// Raw SQL on the file, beside (never during) the Replica.
+struct RawDb {
+  sqlite3* db = nullptr;
+  explicit RawDb(const std::string& path) { REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK); }
+  ~RawDb() { sqlite3_close(db); }
+  void exec(const std::string& sql) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+    INFO((err ? err : ""));
+    sqlite3_free(err);
+    REQUIRE(rc == SQLITE_OK);
+  }
+  std::string text(const std::string& sql) {
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+    std::string out;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return out;
+  }
+  void set_state(const std::string& id, std::string_view bytes, bool as_blob) {
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "UPDATE entities SET state = ?1 WHERE id = ?2", -1, &st,
+                               nullptr) == SQLITE_OK);
+    if (as_blob)
+      sqlite3_bind_blob(st, 1, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    else
+      sqlite3_bind_text(st, 1, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, id.c_str(), -1, SQLITE_TRANSIENT);
+    REQUIRE(sqlite3_step(st) == SQLITE_DONE);
+    sqlite3_finalize(st);
+  }
+  std::string state_bytes(const std::string& id) {
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT state FROM entities WHERE id = ?1", -1, &st, nullptr) ==
+            SQLITE_OK);
+    sqlite3_bind_text(st, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    std::string out(static_cast<const char*>(sqlite3_column_blob(st, 0)),
+                    static_cast<size_t>(sqlite3_column_bytes(st, 0)));
+    sqlite3_finalize(st);
+    return out;
+  }
+};
+
+// A dossier with every kind of field state: registers, a conflict (lost write), sets with
+// adds and removes, an enum, a deleted entity.
+struct Dossier {
+  test::TempDir dir;
+  ManualClockSource clock{test::kStartMillis};
+  std::string path = dir.file("a.db");
+  std::vector<std::string> ids;
+
+  void write() {
+    auto a = test::open_replica(path, clock, test::pupil_identity());
+    auto b = test::open_replica(dir.file("b.db"), clock, test::pupil_identity());
+    std::string act =
+        expect_ok(a->put({{"type", "activity"}, {"kind", "meeloopdag"}, {"title", "Bakkerij"}}));
+    std::string exp =
+        expect_ok(a->put({{"type", "experience"},
+                          {"activity", act},
+                          {"occurred_at", "2026-11-28T09:00:00Z"},
+                          {"note", "deeg kneden \"heet\" \n ✓"},
+                          {"competencies", {"werkexploratie", "motievenreflectie"}}}));
+    expect_ok(b->apply(expect_ok(a->changes_since(0))));
+    clock.advance(5);
+    expect_ok(a->put({{"id", exp}, {"note", "brood bakken"}}));
+    expect_ok(b->put({{"id", exp}, {"note", "taart versieren"}}));  // concurrent: one is lost
+    expect_ok(b->put({{"id", exp}, {"competencies", {"werkexploratie"}}}));
+    expect_ok(a->apply(expect_ok(b->changes_since(0))));
+    std::string gone =
+        expect_ok(a->put({{"type", "activity"}, {"kind", "bedrijfsbezoek"}, {"title", "Garage"}}));
+    expect_ok(a->remove(gone));
+    ids = {act, exp, gone};
+  }
+};
+
+// Every field state of the entities, in the bundle's JSON form (which shows all of a state).
+json all_states(Replica& r, const std::vector<std::string>& ids) {
+  json out = json::object();
+  for (const std::string& id : ids)
+    for (const Change& c : expect_ok(r.field_states(id))) out[id].push_back(field_to_json(c));
+  return out;
+}
+
+// The format-1 text of an entity's states, as builds before the binary codec stored them.
+std::string json_state(const std::vector<Change>& states, uint64_t seq) {
+  json arr = json::array();
+  for (const Change& c : states) {
+    json f = field_to_json(c);
+    f["q"] = seq;
+    arr.push_back(std::move(f));
+  }
+  return arr.dump();
+}
+
+}  // namespace
+
+TEST_CASE("store format: a format-1 file is migrated on open and reads exactly as before",
+          "[store][format]") {
+  Dossier d;
+  d.write();
+  std::string dump_before;
+  json before;
+  std::map<std::string, std::vector<Change>> changes;
+  {
+    auto a = test::open_replica(d.path, d.clock, test::pupil_identity());
+    dump_before = expect_ok(a->dump());
+    before = all_states(*a, d.ids);
+    for (const std::string& id : d.ids) changes[id] = expect_ok(a->field_states(id));
+  }
+  {
+    RawDb raw(d.path);
+    for (const std::string& id : d.ids) {
+      std::string seq = raw.text(
+          "SELECT max(c.seq) FROM changes c JOIN entities e ON e.rowid = "
+          "c.entity WHERE e.id = '" +
+          id + "'");
+      raw.set_state(id, json_state(changes[id], std::stoull(seq)), false);
+    }
+    raw.exec("UPDATE meta SET value = '1' WHERE key = 'store_format'");
+  }
+  auto a = test::open_replica(d.path, d.clock, test::pupil_identity());
+  CHECK(expect_ok(a->dump()) == dump_before);
+  CHECK(all_states(*a, d.ids) == before);
+  RawDb raw(d.path);
+  CHECK(raw.text("SELECT value FROM meta WHERE key = 'store_format'") == "2");
+  CHECK(raw.text("SELECT count(*) FROM entities WHERE typeof(state) <> 'blob'") == "0");
+  // And it goes on working: a write, and a full bundle another replica applies.
+  expect_ok(a->put({{"id", d.ids[1]}, {"note", "na de migratie"}}));
+  auto c = test::open_replica(d.dir.file("c.db"), d.clock, test::pupil_identity());
+  CHECK(expect_ok(c->apply(expect_ok(a->changes_since(0)))).rejected.empty());
+  CHECK(expect_ok(c->get(d.ids[1]))["note"] == "na de migratie");
+}
+
+TEST_CASE("store format: a file from a newer build is refused and left as it was",
+          "[store][format][validation]") {
+  Dossier d;
+  d.write();
+  {
+    RawDb raw(d.path);
+    raw.exec("UPDATE meta SET value = '3' WHERE key = 'store_format'");
+  }
+  ReplicaOptions o;
+  o.clock = &d.clock;
+  auto r = Replica::open(d.path, o);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == WX_CORRUPT);
+  CHECK_THAT(r.error().message, Catch::Contains("newer werkex") && Catch::Contains("format 3"));
+  RawDb raw(d.path);
+  CHECK(raw.text("SELECT value FROM meta WHERE key = 'store_format'") == "3");
+  raw.exec("UPDATE meta SET value = 'two' WHERE key = 'store_format'");
+  auto bad = Replica::open(d.path, o);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code == WX_CORRUPT);
+}
+
+TEST_CASE("store format: a damaged state is WX_CORRUPT wherever it is read, never a crash",
+          "[store][format][validation]") {
+  Dossier d;
+  d.write();
+  const std::string exp = d.ids[1];
+  std::string good;
+  {
+    RawDb raw(d.path);
+    good = raw.state_bytes(exp);
+  }
+  REQUIRE(good.size() > 20);
+  std::mt19937 rng(7);
+  auto try_damaged = [&](const std::string& bytes) {
+    {
+      RawDb raw(d.path);
+      raw.set_state(exp, bytes, true);
+    }
+    auto a = test::open_replica(d.path, d.clock, test::pupil_identity());
+    auto states = a->field_states(exp);
+    auto put = a->put({{"id", exp}, {"note", "nog een keer"}});
+    auto changes = a->changes_since(0);
+    // A flipped byte inside a text is still a state; anything else must be refused.
+    if (!states) CHECK(states.error().code == WX_CORRUPT);
+    if (!put) CHECK(put.error().code == WX_CORRUPT);
+    if (!changes) CHECK(changes.error().code == WX_CORRUPT);
+    return !states;
+  };
+  size_t refused = 0;
+  for (size_t n = 0; n < good.size(); n += 1 + n / 8) refused += try_damaged(good.substr(0, n));
+  CHECK(refused > 0);
+  for (int i = 0; i < 40; ++i) {
+    std::string flipped = good;
+    flipped[rng() % flipped.size()] ^= static_cast<char>(1 + rng() % 255);
+    try_damaged(flipped);
+  }
+  CHECK(try_damaged("[{\"f\":\"note\"}]"));  // JSON in a format-2 file is damage too
+}
