@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config ccache
-  libsqlite3-dev sqlite3 nlohmann-json3-dev libsodium-dev libcurl4-openssl-dev
+  libsqlite3-dev sqlite3 nlohmann-json3-dev libsodium-dev zlib1g-dev libcurl4-openssl-dev
   catch2 libboost1.81-dev libssl-dev openssl
   libvips-dev  # the nightly dossier exports: thumbnails (JPEG, PNG, HEIC through libheif)
   default-jdk-headless

@@ -121,11 +121,7 @@ Status field_from_json(const json& f, Change& c, uint64_t* seq) {
     c.element = *x;
     WX_RETURN_IF_ERROR(parse_stamps(member(f, "a"), "a", c.state.adds));
     WX_RETURN_IF_ERROR(parse_stamps(member(f, "r"), "r", c.state.removed));
-    if (c.state.adds.empty()) return bad("a", "a set element needs at least one add");
-    for (auto& s : c.state.removed)
-      if (!std::binary_search(c.state.adds.begin(), c.state.adds.end(), s))
-        return bad("r", "removes an add the element does not have");
-    return Status::ok();
+    return check_received_state(c);
   }
   if (x || member(f, "a") || member(f, "r"))
     return bad("", "x, a and r belong to set changes only");
@@ -154,7 +150,22 @@ Status field_from_json(const json& f, Change& c, uint64_t* seq) {
     }
   }
   if (const json* ctx = member(f, "c")) WX_RETURN_IF_ERROR(parse_stamps(ctx, "c", c.state.context));
-  if (Status s = normalise_register(c.state); !s) return bad("", s.error().message);
+  return check_received_state(c);
+}
+
+Status check_received_state(Change& c) {
+  FieldState& s = c.state;
+  if (s.rule == MergeRule::set) {
+    if (c.element.is_null()) return bad("x", "a set element cannot be null");
+    if (s.adds.empty()) return bad("a", "a set element needs at least one add");
+    for (auto& r : s.removed)
+      if (!std::binary_search(s.adds.begin(), s.adds.end(), r))
+        return bad("r", "removes an add the element does not have");
+    return Status::ok();
+  }
+  if (s.rule != MergeRule::lww && (!s.lost.empty() || !s.context.empty()))
+    return bad("", "only lww fields keep lost writes and a context");
+  if (Status n = normalise_register(s); !n) return bad("", n.error().message);
   return Status::ok();
 }
 
@@ -201,13 +212,26 @@ json bundle_to_json(const Bundle& b) {
           {{"id", c.entity}, {"type", c.type}, {"bucket", c.bucket}, {"fields", json::array()}});
     entities[it->second]["fields"].push_back(field_to_json(c));
   }
-  return {{"werkex", "bundle"},
-          {"v", 1},
-          {"schema", b.schema_version},
-          {"from", replica_to_hex(b.from_replica)},
-          {"since", b.since_seq},
-          {"upto", b.upto_seq},
-          {"entities", std::move(entities)}};
+  json out = {{"werkex", "bundle"},
+              {"v", 1},
+              {"schema", b.schema_version},
+              {"from", replica_to_hex(b.from_replica)},
+              {"since", b.since_seq},
+              {"upto", b.upto_seq},
+              {"entities", std::move(entities)}};
+  if (!b.knowledge.empty()) out["knows"] = stamps_json(b.knowledge);
+  return out;
+}
+
+// "knows": one [hlc, replica] per replica, sorted by replica.
+static Status parse_knowledge(const json* j, std::vector<Stamp>& out) {
+  if (!j) return Status::ok();
+  if (Status s = parse_stamps(j, "knows", out); !s) return bad("bundle", s.error().message);
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.replica < b.replica; });
+  for (size_t i = 1; i < out.size(); ++i)
+    if (out[i].replica == out[i - 1].replica)
+      return bad("bundle: knows", "names replica " + replica_to_hex(out[i].replica) + " twice");
+  return Status::ok();
 }
 
 Result<Bundle> bundle_from_json(const json& doc) {
@@ -216,8 +240,8 @@ Result<Bundle> bundle_from_json(const json& doc) {
     return bad("bundle", s.error().message);
   if (!doc.is_object() || !doc.contains("werkex") || doc["werkex"] != "bundle")
     return bad("bundle", "not a werkex bundle (missing \"werkex\": \"bundle\")");
-  WX_RETURN_IF_ERROR(
-      only_keys(doc, {"werkex", "v", "schema", "from", "since", "upto", "entities"}, "bundle"));
+  WX_RETURN_IF_ERROR(only_keys(
+      doc, {"werkex", "v", "schema", "from", "since", "upto", "entities", "knows"}, "bundle"));
   const json* v = member(doc, "v");
   if (!v || *v != 1) return bad("bundle: v", "unsupported bundle version (this build reads 1)");
   Bundle b;
@@ -237,6 +261,7 @@ Result<Bundle> bundle_from_json(const json& doc) {
     *out = n->get<uint64_t>();
   }
   if (b.upto_seq < b.since_seq) return bad("bundle: upto", "smaller than since");
+  WX_RETURN_IF_ERROR(parse_knowledge(member(doc, "knows"), b.knowledge));
   const json* entities = member(doc, "entities");
   if (!entities || !entities->is_array()) return bad("bundle: entities", "expected an array");
   size_t total = 0;

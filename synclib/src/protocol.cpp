@@ -39,6 +39,8 @@ Result<uint64_t> unsigned_at(const json& obj, const char* key, const std::string
 Result<Bundle> bundle_at(const json& j, const std::string& path) {
   auto b = bundle_from_json(j);
   if (!b) return make_error(b.error().code, path + ": " + b.error().message);
+  // Sync moves parts of buckets, never anyone's whole state: a knowledge claim is ignored.
+  b->knowledge.clear();
   return b;
 }
 
@@ -226,6 +228,7 @@ Result<BucketPull> bucket_from_json(const std::string& name, const json& b) {
   if (!bundle)
     return make_error(WX_CORRUPT, "sync response: bucket " + name + ": " + bundle.error().message);
   pull.changes = std::move(bundle).value();
+  pull.changes.knowledge.clear();  // as in bundle_at
   return pull;
 }
 

@@ -43,6 +43,9 @@ bool is_field_name(std::string_view s);  // lower-case letters, digits, '_'; 1..
 // is then marked dirty). WX_CONFLICT if the row merges by another rule.
 Result<bool> merge_into(EntityFields& fields, const std::string& name, const json& element,
                         const FieldState& incoming);
+// Whether the receiver whose knowledge is `knows` (Replica::knowledge) has seen every write
+// the state holds, so sending it would change nothing there (store_knowledge.cpp).
+bool known_to(const FieldState& state, const std::vector<Stamp>& knows);
 // Whether the entity's tombstone is set.
 bool is_deleted(const EntityFields& fields);
 
@@ -73,7 +76,7 @@ class Replica::Impl {
   bool storing_server_state = false;
   // Set by create(): put() creates the entity under the id the document gives.
   bool creating_with_id = false;
-  sql::Stmt get_meta, put_meta, get_peer, put_peer;
+  sql::Stmt get_meta, put_meta, get_peer, put_peer, put_knowledge;
 
   std::map<uint64_t, std::pair<Query, Observer>> observers;
   uint64_t next_observer = 1;
@@ -102,10 +105,18 @@ class Replica::Impl {
 
   Result<std::optional<EntityHeader>> load_header(const std::string& id);
   Result<EntityFields> load_fields(const std::string& id);
+  // An entity's header and field states in one lookup (nullopt: no such entity): the read
+  // every write and every applied change of an existing entity begins with.
+  Result<std::optional<std::pair<EntityHeader, EntityFields>>> load_entity(const std::string& id);
   // Stores the entity's field states and rebuilt document; the dirty fields get one new seq.
   // Call inside a transaction. Sets header.rowid for a new entity.
   Status store_entity(EntityHeader& header, EntityFields& fields);
   void notify(const std::vector<ChangeEvent>& events);
+  // Raises the knowledge entries of other replicas to `knows` (a complete bundle's sender's).
+  Status learn(const std::vector<Stamp>& knows);
+  // After states were dropped (withdrawn, purged, wiped): this replica no longer holds all it
+  // once saw, so it claims nothing and peers send it everything again.
+  Status forget_knowledge();
 };
 
 }  // namespace werkex

@@ -51,6 +51,9 @@ Status Replica::Impl::init_schema_and_statements(bool durable) {
       type TEXT NOT NULL DEFAULT '',
       PRIMARY KEY(entity, field)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS peers(replica INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
+    -- The version vector (store_knowledge.cpp): every write of `replica` up to `hlc` is
+    -- reflected here. This replica's own entry is not stored (see knowledge()).
+    CREATE TABLE IF NOT EXISTS knowledge(replica INTEGER PRIMARY KEY, hlc INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS blobs(
       hash TEXT PRIMARY KEY, size INTEGER NOT NULL, mime TEXT NOT NULL, state TEXT NOT NULL)
       WITHOUT ROWID;
@@ -63,7 +66,7 @@ Status Replica::Impl::init_schema_and_statements(bool durable) {
     return Status::ok();
   };
   WX_RETURN_IF_ERROR(
-      prep(get_header, "SELECT rowid, type, bucket, deleted FROM entities WHERE id = ?1"));
+      prep(get_header, "SELECT rowid, type, bucket, deleted, state FROM entities WHERE id = ?1"));
   WX_RETURN_IF_ERROR(prep(get_doc, "SELECT doc FROM entities WHERE id = ?1"));
   WX_RETURN_IF_ERROR(prep(get_state, "SELECT state FROM entities WHERE id = ?1"));
   WX_RETURN_IF_ERROR(prep(insert_entity,
@@ -84,6 +87,9 @@ Status Replica::Impl::init_schema_and_statements(bool durable) {
   WX_RETURN_IF_ERROR(prep(put_peer,
                           "INSERT INTO peers(replica, seq) VALUES(?1, ?2) "
                           "ON CONFLICT(replica) DO UPDATE SET seq = max(seq, excluded.seq)"));
+  WX_RETURN_IF_ERROR(prep(put_knowledge,
+                          "INSERT INTO knowledge(replica, hlc) VALUES(?1, ?2) "
+                          "ON CONFLICT(replica) DO UPDATE SET hlc = max(hlc, excluded.hlc)"));
   return Status::ok();
 }
 
@@ -107,6 +113,25 @@ Result<std::optional<EntityHeader>> Replica::Impl::load_header(const std::string
   if (row)
     out = EntityHeader{id, std::string(get_header.text(1)), std::string(get_header.text(2)),
                        get_header.int64(3) != 0, get_header.int64(0)};
+  get_header.reset();
+  return out;
+}
+
+Result<std::optional<std::pair<EntityHeader, EntityFields>>> Replica::Impl::load_entity(
+    const std::string& id) {
+  get_header.bind(1, id);
+  WX_ASSIGN_OR_RETURN(bool row, get_header.step());
+  std::optional<std::pair<EntityHeader, EntityFields>> out;
+  if (row) {
+    auto fields = decode_state(get_header.blob(4), id);
+    if (!fields) {
+      get_header.reset();
+      return fields.error();
+    }
+    out.emplace(EntityHeader{id, std::string(get_header.text(1)), std::string(get_header.text(2)),
+                             get_header.int64(3) != 0, get_header.int64(0)},
+                std::move(fields).value());
+  }
   get_header.reset();
   return out;
 }
@@ -308,6 +333,7 @@ Status Replica::purge_bucket(const std::string& bucket) {
   WX_ASSIGN_OR_RETURN(auto del,
                       sql::Stmt::prepare(impl_->db, "DELETE FROM entities WHERE bucket = ?1"));
   WX_RETURN_IF_ERROR(del.bind(1, bucket).run());
+  WX_RETURN_IF_ERROR(impl_->forget_knowledge());
   WX_RETURN_IF_ERROR(impl_->set_meta(Replica::Impl::kSeqHigh, std::to_string(impl_->seq)));
   return tx.commit();
 }

@@ -86,13 +86,11 @@ Result<ApplyReport> Replica::apply(const Bundle& bundle, const ApplyOptions& opt
              invalid_at("entity " + id, "needs a UUID id, a type and a bucket")});
       continue;
     }
-    WX_ASSIGN_OR_RETURN(auto found, impl.load_header(id));
-    EntityHeader h =
-        found ? *found : EntityHeader{id, changes.front()->type, changes.front()->bucket, false};
-    EntityFields fields;
-    if (found) {
-      WX_ASSIGN_OR_RETURN(fields, impl.load_fields(id));
-    }
+    WX_ASSIGN_OR_RETURN(auto found, impl.load_entity(id));
+    EntityHeader h = found
+                         ? std::move(found->first)
+                         : EntityHeader{id, changes.front()->type, changes.front()->bucket, false};
+    EntityFields fields = found ? std::move(found->second) : EntityFields{};
     bool changed = false;
     bool exactly_server_state = options.from_server;
     const size_t applied_before = report.applied, unchanged_before = report.unchanged;
@@ -147,8 +145,14 @@ Result<ApplyReport> Replica::apply(const Bundle& bundle, const ApplyOptions& opt
     WX_RETURN_IF_ERROR(stored);
     events.push_back({h.id, h.type, h.bucket, h.deleted});
   }
-  if (bundle.from_replica != 0 && bundle.from_replica != impl.replica_id)
+  if (bundle.from_replica != 0 && bundle.from_replica != impl.replica_id) {
+    WX_ASSIGN_OR_RETURN(uint64_t had, peer_seq(bundle.from_replica));
+    // The sender's whole state, all applied, with nothing missing before it: this replica
+    // now reflects everything the sender did.
+    if (report.rejected.empty() && bundle.since_seq <= had)
+      WX_RETURN_IF_ERROR(impl.learn(bundle.knowledge));
     WX_RETURN_IF_ERROR(impl.put_peer.bind(1, bundle.from_replica).bind(2, bundle.upto_seq).run());
+  }
   WX_RETURN_IF_ERROR(tx.commit());
   impl.notify(events);
   return report;

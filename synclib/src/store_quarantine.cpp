@@ -191,6 +191,7 @@ Result<std::vector<std::string>> Replica::withdraw_refused(
   std::set<std::string> buckets;
   std::vector<ChangeEvent> events;
   WX_ASSIGN_OR_RETURN(auto tx, impl.begin_write());
+  WX_RETURN_IF_ERROR(impl.forget_knowledge());
   WX_ASSIGN_OR_RETURN(auto writer, QuarantineWriter::prepare(impl));
   for (const RejectedChange& r : refused) {
     WX_ASSIGN_OR_RETURN(auto header, impl.load_header(r.entity));

@@ -140,6 +140,13 @@ Result<Bundle> Replica::changes_since(uint64_t since, size_t limit,
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl_->db, sql));
   st.bind(1, since);
   if (!filter.bucket.empty()) st.bind(2, filter.bucket);
+  // Read first: another process may commit while the rows are read, and a claim made before
+  // its writes only undersells what the bundle carries.
+  const bool whole_state = filter.bucket.empty() && !filter.skip_from_server;
+  std::vector<Stamp> knows;
+  if (whole_state) {
+    WX_ASSIGN_OR_RETURN(knows, knowledge());
+  }
   Bundle b;
   b.from_replica = impl_->replica_id;
   b.schema_version = impl_->schema->version();
@@ -154,13 +161,15 @@ Result<Bundle> Replica::changes_since(uint64_t since, size_t limit,
     std::string id(st.text(1));
     WX_ASSIGN_OR_RETURN(EntityFields fields, decode_state(st.blob(4), id));
     for (auto& [key, f] : fields) {
-      if (f.seq != q) continue;
+      if (f.seq != q || known_to(f.state, filter.known)) continue;
       b.changes.push_back(Change{id, std::string(st.text(2)), std::string(st.text(3)), key.first,
                                  std::move(f.element), std::move(f.state)});
     }
     b.upto_seq = q;
   }
-  if (!limit || rows < limit) b.upto_seq = std::max(b.upto_seq, impl_->seq);
+  const bool complete = !limit || rows < limit;
+  if (complete) b.upto_seq = std::max(b.upto_seq, impl_->seq);
+  if (complete && whole_state) b.knowledge = std::move(knows);
   return b;
 }
 

@@ -11,6 +11,7 @@ Status Replica::wipe() {
     WX_ASSIGN_OR_RETURN(auto tx, impl_->begin_write());
     WX_RETURN_IF_ERROR(db.exec(
         "DELETE FROM entities; DELETE FROM changes; DELETE FROM quarantine; DELETE FROM peers; "
+        "DELETE FROM knowledge; "
         "DELETE FROM blobs; DELETE FROM meta WHERE key LIKE 'setting.%' OR key LIKE "
         "'identity.%'"));
     // Made by BlobStore::open, so not in every file.

@@ -252,8 +252,9 @@ Result<std::string> Replica::put(const json& doc) {
     h.id = doc["id"].get<std::string>();
     if (!is_valid_entity_id(h.id))
       return error_of(WX_INVALID_ARGUMENT, Msg::bad_entity_id, {{"id", h.id}});
-    WX_ASSIGN_OR_RETURN(auto found, impl.load_header(h.id));
-    if (!found) return error_of(WX_NOT_FOUND, Msg::entity_not_found_put, {{"id", h.id}});
+    WX_ASSIGN_OR_RETURN(auto entity, impl.load_entity(h.id));
+    if (!entity) return error_of(WX_NOT_FOUND, Msg::entity_not_found_put, {{"id", h.id}});
+    const EntityHeader* found = &entity->first;
     if (doc.contains("type") && doc["type"] != found->type)
       return error_of(
           WX_INVALID_ARGUMENT, Msg::entity_other_type,
@@ -263,8 +264,8 @@ Result<std::string> Replica::put(const json& doc) {
                       {{"id", h.id}, {"bucket", found->bucket}});
     if (found->deleted)
       return error_of(WX_CONFLICT, Msg::entity_deleted, {{"type", found->type}, {"id", h.id}});
-    h = *found;
-    WX_ASSIGN_OR_RETURN(fields, impl.load_fields(h.id));
+    h = std::move(entity->first);
+    fields = std::move(entity->second);
   }
   const TypeSpec* t = impl.schema->type(h.type);
   if (!t) return error_of(WX_INVALID_ARGUMENT, Msg::unknown_type, {{"type", h.type}});

@@ -199,3 +199,26 @@ TEST_CASE("commands: help prints the usage and the exit-code table", "[cli]") {
   }
   CHECK_THAT(run_cli({"help"}).out, Catch::Contains("next-step --reflection ID --description X"));
 }
+
+TEST_CASE("commands: a binary bundle file imports like a JSON one, a damaged one changes nothing",
+          "[cli][bundle]") {
+  werkex::test::TempDir dir;
+  Device pupil(dir.file("pupil.db")), other(dir.file("other.db"));
+  pupil.ok({"init", "--user", kPupil, "--role", "pupil"});
+  other.ok({"init", "--user", kPupil, "--role", "pupil"});
+  pupil.ok({"activity", "--kind", "bedrijfsbezoek"});
+  const std::string file = dir.file("changes.wxb");
+  pupil.ok({"export", "--binary", "--out", file});
+  std::string bytes = read_file(file);
+  REQUIRE(bytes.rfind("WXB1", 0) == 0);
+  CHECK(bytes.size() * 2 < pupil.ok({"export"}).size());
+  // Damaged: cut short. Exit 16 (corrupt), the file named, nothing applied.
+  write_file(dir.file("cut.wxb"), bytes.substr(0, bytes.size() - 5));
+  auto r = other.run({"import", dir.file("cut.wxb")});
+  CHECK(r.exit_code == 16);
+  CHECK_THAT(r.err, Catch::Contains("cut.wxb") && Catch::Contains("binary bundle"));
+  CHECK(other.dump() == "[]\n");
+  json report = other.ok_json({"import", file});
+  CHECK(report["applied"].get<int>() > 0);
+  CHECK(other.dump() == pupil.dump());
+}

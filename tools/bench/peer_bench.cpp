@@ -11,6 +11,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Figures, sync, init_ms, init_bytes, writes, n
                                    write_syncs_per_op, merge_ms, merge_peer_seq_ms,
                                    merge_changes_since_ms, merge_export_ms, merge_parse_ms,
                                    merge_apply_ms, merge_sync_ms, rounds, converged, merge_bytes,
+                                   merge_bytes_json,
                                    messages, changes_sent, applied, unchanged, redundant, identical,
                                    rejected, pairs, rss_start_mb, hwm_after_writes_mb, peak_rss_mb)
 

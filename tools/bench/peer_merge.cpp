@@ -1,6 +1,7 @@
 // The merge of the peer workload: werkex's own device-to-device exchange, pairwise (0,1),
-// (0,2), (1,2), whole passes until every replica's dump() is the same. Timed: peer_seq,
-// changes_since, bundle_to_json + dump, bundle_from_text, apply. Not timed: counting the
+// (0,2), (1,2), whole passes until every replica's dump() is the same. Timed: peer_seq and
+// knowledge (the receiver's version vector), changes_since, bundle_to_binary,
+// bundle_from_bytes, apply. Not timed: the size of each bundle's JSON text, counting the
 // changes the receiver already had, and the convergence check.
 //
 // The exchange is peer-bench's (werkex_peer.cpp): per pair, both sides export before either
@@ -52,7 +53,8 @@ void count_already_had(const werkex::Replica& receiver, const werkex::Bundle& b,
 // One direction of a pair, exported before either side applies anything (so neither sends
 // back what it just received): what `to` has not seen of `from`.
 struct Outgoing {
-  std::string text;
+  std::string bytes;  // the binary form
+  size_t json_bytes = 0;
   uint64_t since = 0;
   size_t changes = 0, already_had = 0, identical = 0;
 };
@@ -61,14 +63,17 @@ Outgoing export_to(werkex::Replica& from, const werkex::Replica& to, Figures& f)
   Outgoing out;
   auto t0 = Clock::now();
   out.since = check(to.peer_seq(from.replica_id()), "peer_seq");
+  werkex::ChangeFilter filter;
+  filter.known = check(to.knowledge(), "knowledge");  // the receiver's version vector
   auto t1 = Clock::now();
-  werkex::Bundle bundle = check(from.changes_since(out.since), "changes_since");
+  werkex::Bundle bundle = check(from.changes_since(out.since, 0, filter), "changes_since");
   auto t2 = Clock::now();
-  out.text = werkex::bundle_to_json(bundle).dump();
+  out.bytes = check(werkex::bundle_to_binary(bundle), "bundle_to_binary");
   f.merge_peer_seq_ms += std::chrono::duration<double, std::milli>(t1 - t0).count();
   f.merge_changes_since_ms += std::chrono::duration<double, std::milli>(t2 - t1).count();
   f.merge_export_ms += ms_since(t1);
   out.changes = bundle.changes.size();
+  out.json_bytes = werkex::bundle_to_json(bundle).dump().size();  // not timed
   count_already_had(to, bundle, out.already_had, out.identical);  // not timed
   return out;
 }
@@ -76,13 +81,14 @@ Outgoing export_to(werkex::Replica& from, const werkex::Replica& to, Figures& f)
 json deliver(const Outgoing& out, werkex::Replica& to, Figures& f) {
   SyncTotals s0 = sync_totals();
   auto t0 = Clock::now();
-  werkex::Bundle parsed = check(werkex::bundle_from_text(out.text), "bundle_from_text");
+  werkex::Bundle parsed = check(werkex::bundle_from_bytes(out.bytes), "bundle_from_bytes");
   auto t1 = Clock::now();
   werkex::ApplyReport report = check(to.apply(parsed), "apply");
   f.merge_parse_ms += std::chrono::duration<double, std::milli>(t1 - t0).count();
   f.merge_apply_ms += ms_since(t1);
   f.merge_sync_ms += (sync_totals().seconds - s0.seconds) * 1000;
-  f.merge_bytes += out.text.size();
+  f.merge_bytes += out.bytes.size();
+  f.merge_bytes_json += out.json_bytes;
   f.messages++;
   f.changes_sent += out.changes;
   f.redundant += out.already_had;
@@ -91,7 +97,7 @@ json deliver(const Outgoing& out, werkex::Replica& to, Figures& f) {
   f.unchanged += report.unchanged;
   f.rejected += report.rejected.size();
   return {{"since", out.since},         {"changes", out.changes},
-          {"bytes", out.text.size()},   {"already_had", out.already_had},
+          {"bytes", out.bytes.size()},   {"already_had", out.already_had},
           {"identical", out.identical}, {"applied", report.applied}};
 }
 

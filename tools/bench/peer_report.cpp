@@ -53,6 +53,7 @@ void add_json(nlohmann::ordered_json& j, const Report& r) {
   add_merge(j, r.full, "");  // FULL, werkex's default
   add_merge(j, r.normal, "_normal");
   j["peer_merge_bytes"] = r.full.merge_bytes;
+  j["peer_merge_bytes_json"] = r.full.merge_bytes_json;
   j["peer_merge_messages"] = r.full.messages;
   j["peer_changes_sent"] = r.full.changes_sent;
   j["peer_changes_redundant"] = r.full.redundant;

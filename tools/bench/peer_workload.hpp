@@ -99,7 +99,9 @@ struct Figures {
   double merge_parse_ms = 0, merge_apply_ms = 0, merge_sync_ms = 0;
   int rounds = 0;
   bool converged = false;
-  size_t merge_bytes = 0, messages = 0, changes_sent = 0, applied = 0, unchanged = 0;
+  // merge_bytes: the binary bundles moved; merge_bytes_json: the same bundles as JSON text.
+  size_t merge_bytes = 0, merge_bytes_json = 0, messages = 0, changes_sent = 0, applied = 0,
+         unchanged = 0;
   size_t redundant = 0;  // sent to a replica that had seen every write in it already
   size_t identical = 0;  // of those, the receiver's state of the field was exactly it
   size_t rejected = 0;

@@ -60,7 +60,12 @@ Outcome cmd_export(Context& ctx, const Args& args) {
   CLI_RETURN_IF_ERROR(parse_count(args, "since", 0, since));
   CLI_RETURN_IF_ERROR(parse_count(args, "limit", 0, limit));
   WX_ASSIGN_OR_RETURN(Bundle bundle, ctx.replica->changes_since(since, static_cast<size_t>(limit)));
-  std::string text = bundle_to_json(bundle).dump() + "\n";
+  std::string text;
+  if (args.has("binary")) {
+    WX_ASSIGN_OR_RETURN(text, bundle_to_binary(bundle));
+  } else {
+    text = bundle_to_json(bundle).dump() + "\n";
+  }
   if (!args.has("out")) {
     ctx.out << text;
     return Outcome();
@@ -72,6 +77,11 @@ Outcome cmd_export(Context& ctx, const Args& args) {
 // the depth check keeps it from recursing off the stack, and should a shape it does not
 // expect still make nlohmann throw, that file is just as corrupt.
 Result<Bundle> parse_bundle(std::string_view text, const std::string& source) {
+  if (text.starts_with("WXB1")) {
+    auto binary = bundle_from_binary(text);
+    if (!binary) return make_error(WX_CORRUPT, source + ": " + binary.error().message);
+    return binary;
+  }
   WX_RETURN_IF_ERROR(check_json_depth(text, WX_CORRUPT, source));
   Result<Bundle> bundle = make_error(WX_INTERNAL, "unreachable");
   try {
@@ -105,16 +115,18 @@ Outcome cmd_import(Context& ctx, const Args& args) {
 std::vector<Command> sync_commands() {
   return {
       {"export",
-       "[--since N] [--limit N] [--out FILE]",
-       "Write the changes after local sequence N as a bundle (to stdout, or atomically to FILE).",
-       {{"since"}, {"limit"}, {"out"}},
+       "[--since N] [--limit N] [--binary] [--out FILE]",
+       "Write the changes after local sequence N as a bundle (to stdout, or atomically to FILE);\n"
+       "      --binary: the compact binary form (bundle.hpp) instead of JSON text.",
+       {{"since"}, {"limit"}, {"binary", false}, {"out"}},
        0,
        0,
        true,
        cmd_export},
       {"import",
        "FILE|-",
-       "Merge a bundle from another replica and print a report of what it changed.\n"
+       "Merge a bundle (JSON or binary) from another replica and print a report of what it\n"
+       "      changed.\n"
        "      A file that is not a complete bundle changes nothing and exits 16 (corrupt); single\n"
        "      changes the schema refuses are listed under \"rejected\", the rest applied (exit 0).",
        {},

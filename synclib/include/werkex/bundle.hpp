@@ -39,6 +39,9 @@ struct Bundle {
   uint64_t since_seq = 0;
   uint64_t upto_seq = 0;
   std::vector<Change> changes;
+  // The sender's knowledge() when the bundle carries its whole state after since_seq (no
+  // bucket filter, no limit cut); empty otherwise. JSON: "knows": [[hlc, replica], …].
+  std::vector<Stamp> knowledge;
 };
 
 json bundle_to_json(const Bundle& bundle);
@@ -52,6 +55,18 @@ Result<Bundle> bundle_from_text(std::string_view text);
 // "q" (how a replica stores its own states) and it is required.
 json field_to_json(const Change& change);
 Status field_from_json(const json& j, Change& change, uint64_t* seq = nullptr);
+// The rules every received field state must pass, whatever form it came in (set: an element
+// and at least one add, removes among the adds; registers: normalise_register). Sorts and
+// normalises the state in place; WX_CORRUPT with the part that is wrong.
+Status check_received_state(Change& change);
+
+// The compact binary form of a bundle (bundle_binary.cpp): the same content as the JSON
+// form, with names and replica ids in tables, stamps as varints, entity ids as 16 bytes,
+// deflated. It starts with "WXB1"; bundle_from_bytes() reads either form.
+Result<std::string> bundle_to_binary(const Bundle& bundle);
+Result<Bundle> bundle_from_binary(std::string_view bytes);
+// Reads a bundle in either form: binary if it starts with the binary magic, else JSON text.
+Result<Bundle> bundle_from_bytes(std::string_view bytes);
 
 // The key a set element is stored under: its canonical JSON text. The element must be valid
 // (check_json_value).

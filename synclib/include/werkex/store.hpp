@@ -62,6 +62,9 @@ struct ReplicaOptions {
 struct ChangeFilter {
   std::string bucket;             // only this bucket ("": all)
   bool skip_from_server = false;  // leave out updates that only took over the server's state
+  // The receiver's knowledge() (empty: unknown): states it has seen every write of are left
+  // out, so nobody receives what it already has, whichever way it got it.
+  std::vector<Stamp> known;
 };
 
 struct ApplyOptions {
@@ -250,6 +253,15 @@ class Replica {
   Result<size_t> restamp_ahead(uint64_t since_seq, uint64_t limit_millis);
   // The `upto` of the last bundle applied from `replica` (0 if none).
   Result<uint64_t> peer_seq(uint64_t replica) const;
+  // This replica's version vector, sorted by replica: for each replica, the stamp up to which
+  // every write of it is reflected in this replica's states. Its own entry covers every write
+  // committed to this file; another replica's entry rises when a bundle of that sender's
+  // whole state (Bundle::knowledge, a bundle with no bucket filter and no limit cut) is
+  // applied without a refusal and without a gap (its since at most this replica's peer_seq
+  // of the sender): the receiver then reflects all the sender reflected. Dropping states
+  // (purge_bucket, withdraw_refused, wipe) forgets the entries of others. Give it to a
+  // sender as ChangeFilter::known.
+  Result<std::vector<Stamp>> knowledge() const;
 
   // Forgets every entity of a bucket this replica may no longer see (access ended).
   Status purge_bucket(const std::string& bucket);
