@@ -3,8 +3,8 @@
 
 namespace werkex::server {
 
-Result<Access> AccessCache::get(const Replica& dossiers, const std::string& person,
-                                const std::string& today, int supervisor_grace_days) {
+Result<AccessPtr> AccessCache::get(const Replica& dossiers, const std::string& person,
+                                   const std::string& today, int supervisor_grace_days) {
   auto it = entries_.find(person);
   if (it != entries_.end() && it->second.today == today &&
       it->second.grace_days == supervisor_grace_days) {
@@ -21,32 +21,33 @@ Result<Access> AccessCache::get(const Replica& dossiers, const std::string& pers
     entries_.erase(person);
     return access.error();
   }
-  if (access->school_bucket != bucket) return access;  // not what was checked: keep nothing
+  auto shared = std::make_shared<const Access>(std::move(*access));
+  if (shared->school_bucket != bucket) return shared;  // not what was checked: keep nothing
   // The Replica is used under one lock, so nothing was written to these dossiers since the
   // views were read from them: their seqs now are the seqs the views were computed at.
   std::map<std::string, uint64_t> view_seqs;
-  for (const auto& [dossier, view] : access->pupil_views) {
+  for (const auto& [dossier, view] : shared->pupil_views) {
     WX_ASSIGN_OR_RETURN(view_seqs[dossier], dossiers.bucket_seq(dossier));
   }
   std::set<std::string> signers;
-  if (!access->own_bucket().empty()) {
-    WX_ASSIGN_OR_RETURN(signers, signers_in(dossiers, access->own_bucket()));
+  if (!shared->own_bucket().empty()) {
+    WX_ASSIGN_OR_RETURN(signers, signers_in(dossiers, shared->own_bucket()));
   }
   if (entries_.size() >= kMaxEntries) entries_.clear();
-  entries_[person] = {today,  supervisor_grace_days, seq, std::move(view_seqs), std::move(signers),
-                      *access};
-  return access;
+  entries_[person] = {today, supervisor_grace_days, seq, std::move(view_seqs), std::move(signers),
+                      shared};
+  return shared;
 }
 
 Result<bool> AccessCache::still_exact(const Replica& dossiers, const Entry& e) {
-  WX_ASSIGN_OR_RETURN(uint64_t seq, dossiers.bucket_seq(e.access.school_bucket));
+  WX_ASSIGN_OR_RETURN(uint64_t seq, dossiers.bucket_seq(e.access->school_bucket));
   if (seq != e.bucket_seq) return false;
   for (const auto& [dossier, at] : e.view_seqs) {
     WX_ASSIGN_OR_RETURN(uint64_t now, dossiers.bucket_seq(dossier));
     if (now != at) return false;
   }
-  if (e.access.own_bucket().empty()) return true;
-  WX_ASSIGN_OR_RETURN(auto signers, signers_in(dossiers, e.access.own_bucket()));
+  if (e.access->own_bucket().empty()) return true;
+  WX_ASSIGN_OR_RETURN(auto signers, signers_in(dossiers, e.access->own_bucket()));
   return signers == e.signers;
 }
 

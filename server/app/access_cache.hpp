@@ -15,7 +15,9 @@
 // A pupil's answer names the signers of the sign-offs in their own dossier (signers_in()):
 // it is kept with that set, read again (one indexed query) at each request, so the pupil's
 // own entries do not make it recomputed.
-// Errors (someone unknown or gone) are never kept.
+// Errors (someone unknown or gone) are never kept. An answer is handed out as a shared
+// pointer to the kept Access (no copy per request); a recomputed answer replaces the kept
+// pointer, so one already handed out stays what it was.
 // Memory: one Access per person asked for (a counsellor's lists every pupil's bucket);
 // dropped wholesale past kMaxEntries. Not thread-safe, like the Replica it reads: use it
 // under the dossier lock (App::dossier_mutex()).
@@ -23,6 +25,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 
@@ -30,12 +33,14 @@
 
 namespace werkex::server {
 
+using AccessPtr = std::shared_ptr<const Access>;
+
 class AccessCache {
  public:
   static constexpr size_t kMaxEntries = 20000;
 
-  Result<Access> get(const Replica& dossiers, const std::string& person, const std::string& today,
-                     int supervisor_grace_days);
+  Result<AccessPtr> get(const Replica& dossiers, const std::string& person,
+                        const std::string& today, int supervisor_grace_days);
 
   uint64_t computed() const { return computed_; }  // compute_access calls made (tests)
 
@@ -46,7 +51,7 @@ class AccessCache {
     uint64_t bucket_seq = 0;
     std::map<std::string, uint64_t> view_seqs;  // dossier -> its seq, for each pupil view
     std::set<std::string> signers;              // a pupil's: signers_in() their dossier
-    Access access;
+    AccessPtr access;
   };
   std::map<std::string, Entry> entries_;  // by person
   uint64_t computed_ = 0;

@@ -211,12 +211,12 @@ http::Response App::handle_enroll(const http::Request& req, http::RequestLog& lo
   std::lock_guard lock(mu_);
   auto access = access_of(person);
   if (!access) return http::error_response(req, access.error());
-  protocol::EnrollResponse out{token,
-                               {person, access->role, access->own_bucket(), access->school_bucket}};
+  const Access& a = **access;
+  protocol::EnrollResponse out{token, {person, a.role, a.own_bucket(), a.school_bucket}};
   return http::negotiated_response(req, 200, protocol::to_json(out));
 }
 
-Result<Access> App::access_of(const std::string& person) {
+Result<AccessPtr> App::access_of(const std::string& person) {
   return access_cache_.get(*dossiers_, person, rfc3339_utc(now_ms()).substr(0, 10),
                            config_.supervisor_grace_days);
 }

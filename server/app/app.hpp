@@ -109,7 +109,7 @@ class App {
   std::mutex& dossier_mutex() { return mu_; }
   // compute_access() for `person` on the server's today, through the cache
   // (access_cache.hpp). Call it holding dossier_mutex().
-  Result<Access> access_of(const std::string& person);
+  Result<AccessPtr> access_of(const std::string& person);
   // One read of `bucket` by a staff member through the dashboard (`page`: the page or JSON
   // route, e.g. "web:/leerling"), into the access log as record_read does for devices.
   Status record_staff_read(const std::string& person, const std::string& page,

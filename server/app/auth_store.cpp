@@ -224,23 +224,37 @@ namespace {
 constexpr uint64_t kLastSeenGranularityMs = 60 * 60 * 1000;
 }  // namespace
 
+Result<sql::Stmt*> AuthStore::cached_locked(std::optional<sql::Stmt>& slot, std::string_view sql) {
+  if (!slot) {
+    WX_ASSIGN_OR_RETURN(sql::Stmt st, sql::Stmt::prepare(db_, sql));
+    slot = std::move(st);
+  }
+  return &*slot;
+}
+
 Result<Device> AuthStore::authenticate(const std::string& token, uint64_t now_ms,
                                        uint64_t idle_expiry_ms) {
   std::lock_guard lock(mu_);
-  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
-                                                  "SELECT device_id, person, revoked_ms, "
-                                                  "coalesce(last_seen_ms, created_ms) "
-                                                  "FROM devices WHERE token_hash = ?1"));
-  st.bind(1, sha256_hex(token));
-  WX_ASSIGN_OR_RETURN(bool row, st.step());
-  if (!row) return make_error(WX_UNAUTHENTICATED, "unknown device token: enrol this device again");
-  if (!st.is_null(2))
+  WX_ASSIGN_OR_RETURN(sql::Stmt * found, cached_locked(find_device_st_,
+                                                       "SELECT device_id, person, revoked_ms, "
+                                                       "coalesce(last_seen_ms, created_ms) "
+                                                       "FROM devices WHERE token_hash = ?1"));
+  sql::Stmt& st = *found;
+  const std::string token_hash = sha256_hex(token);
+  st.bind(1, token_hash);
+  Result<bool> row = st.step();
+  if (!row || !*row || !st.is_null(2)) {
+    st.reset();
+    if (!row) return row.error();
+    if (!*row)
+      return make_error(WX_UNAUTHENTICATED, "unknown device token: enrol this device again");
     return make_error(WX_UNAUTHENTICATED, "this device's token was revoked: enrol again");
+  }
   Device d;
   d.device_id = std::string(st.text(0));
   d.replica = replica_from_hex(d.device_id).value_or(0);
   d.person = std::string(st.text(1));
-  d.token_key = sha256_hex(token).substr(0, 16);
+  d.token_key = token_hash.substr(0, 16);
   const uint64_t last_seen = st.uint64(3);
   st.reset();
   if (now_ms > last_seen + idle_expiry_ms)
@@ -255,7 +269,7 @@ Result<Device> AuthStore::authenticate(const std::string& token, uint64_t now_ms
       auto seen,
       sql::Stmt::prepare(db_, "UPDATE devices SET last_seen_ms = ?2 WHERE token_hash = ?1"));
   // Best effort: on a full disk the device is still who it is, and reads must go on.
-  (void)seen.bind(1, sha256_hex(token)).bind(2, static_cast<int64_t>(now_ms)).run();
+  (void)seen.bind(1, token_hash).bind(2, static_cast<int64_t>(now_ms)).run();
   return d;
 }
 

@@ -192,16 +192,21 @@ Status AuthStore::queue_key_revocation(const std::string& key_id, const std::str
 
 Result<std::vector<KeyRevocation>> AuthStore::pending_key_revocations() {
   std::lock_guard lock(mu_);
-  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
-                                                  "SELECT key_id, reason, requested_ms FROM "
-                                                  "key_revocations WHERE applied_ms IS NULL"));
+  WX_ASSIGN_OR_RETURN(sql::Stmt * pending,
+                      cached_locked(pending_revocations_st_,
+                                    "SELECT key_id, reason, requested_ms FROM "
+                                    "key_revocations WHERE applied_ms IS NULL"));
+  sql::Stmt& st = *pending;
   std::vector<KeyRevocation> out;
   while (true) {
-    WX_ASSIGN_OR_RETURN(bool row, st.step());
-    if (!row) break;
+    Result<bool> row = st.step();
+    if (!row || !*row) {
+      st.reset();  // a cached statement is left ready for the next call
+      if (!row) return row.error();
+      break;
+    }
     out.push_back({std::string(st.text(0)), std::string(st.text(1)), st.uint64(2)});
   }
-  st.reset();
   return out;
 }
 

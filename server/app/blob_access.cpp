@@ -20,7 +20,8 @@ Result<std::vector<BlobEntity>> App::find_blobs(const Device& device, const std:
     return make_error(WX_INVALID_ARGUMENT,
                       "a blob is named by its SHA-256 as 64 lowercase hex digits");
   std::lock_guard lock(mu_);
-  WX_ASSIGN_OR_RETURN(Access access, access_of(device.person));
+  WX_ASSIGN_OR_RETURN(AccessPtr shared, access_of(device.person));
+  const Access& access = *shared;
   std::optional<Error> refused;
   std::vector<BlobEntity> out;
   // Per readable dossier, so the lookup costs what this person can see: each query is a

@@ -98,13 +98,14 @@ http::Response App::handle_keys(const http::Request& req, http::RequestLog& log)
 
   std::lock_guard lock(mu_);
   const uint64_t now = now_ms();
-  auto access = access_of(device->person);
-  if (!access) return http::error_response(req, access.error());
-  if (access->role != "supervisor")
+  auto shared = access_of(device->person);
+  if (!shared) return http::error_response(req, shared.error());
+  const Access& access = **shared;
+  if (access.role != "supervisor")
     return http::error_response(
         req, make_error(WX_PERMISSION_DENIED,
-                        "only a supervisor registers a signing key; this is a " + access->role));
-  auto key_id = register_signing_key(*dossiers_, *auth_, *access, *public_key, now);
+                        "only a supervisor registers a signing key; this is a " + access.role));
+  auto key_id = register_signing_key(*dossiers_, *auth_, access, *public_key, now);
   if (!key_id) return http::error_response(req, key_id.error());
   log.note = "key " + *key_id;
   return http::negotiated_response(req, 200, {{"key_id", *key_id}});

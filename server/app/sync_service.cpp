@@ -30,21 +30,22 @@ SyncOutcome SyncService::sync(const Device& device, const protocol::SyncRequest&
   const uint64_t now = clock_.now_millis();
   // A key revoked by werkex-admin is in the dossiers before this push is judged against it.
   if (Status s = apply_key_revocations(dossiers_, auth_, now); !s) return {s.error()};
-  Result<Access> access = access_of(device.person, now);
-  if (!access) return {access.error()};
+  Result<AccessPtr> shared = access_of(device.person, now);
+  if (!shared) return {shared.error()};
+  const Access& access = **shared;  // kept alive by `shared` for the whole round trip
   if (std::optional<Error> skew = clock_skew(request, now)) return {std::move(*skew), now};
 
   protocol::SyncResponse out;
   out.server_clock_ms = now;
   out.epoch = epoch_;
   out.clock_offset_ms = static_cast<int64_t>(now) - static_cast<int64_t>(request.device_clock_ms);
-  Result<Pushed> pushed = push(*access, request, now, out);
+  Result<Pushed> pushed = push(access, request, now, out);
   if (!pushed) return {pushed.error()};
-  if (Status s = pull(device, *access, request, *pushed, out); !s) return {s.error()};
+  if (Status s = pull(device, access, request, *pushed, out); !s) return {s.error()};
   return {std::move(out)};
 }
 
-Result<Access> SyncService::access_of(const std::string& person, uint64_t now) {
+Result<AccessPtr> SyncService::access_of(const std::string& person, uint64_t now) {
   return access_.get(dossiers_, person, rfc3339_utc(now).substr(0, 10),
                      limits_.supervisor_grace_days);
 }

@@ -83,7 +83,7 @@ class SyncService {
   class EchoFilter;  // sync_pull.cpp
 
   // What `person` may read and write on the server's day at `now`, through the cache.
-  Result<Access> access_of(const std::string& person, uint64_t now);
+  Result<AccessPtr> access_of(const std::string& person, uint64_t now);
 
   // Push side (sync_push.cpp).
   // The refusal of a push this device stamped too far ahead of `now`, if it did.

@@ -38,17 +38,18 @@ void StaffSite::register_routes(http::Router& router) {
 
 Result<StaffPrincipal> StaffSite::principal_of(const std::string& person, const std::string& csrf) {
   std::lock_guard lock(app_.dossier_mutex());
-  auto access = app_.access_of(person);
-  if (!access) return access.error();
-  if (!is_staff_role(access->role))
+  auto shared = app_.access_of(person);
+  if (!shared) return shared.error();
+  const Access& access = **shared;
+  if (!is_staff_role(access.role))
     return make_error(WX_PERMISSION_DENIED, "Leerlingen gebruiken de app");
   StaffPrincipal p;
   p.person = person;
-  p.role = access->role;
-  p.school_bucket = access->school_bucket;
+  p.role = access.role;
+  p.school_bucket = access.school_bucket;
   p.csrf = csrf;
   if (auto doc = app_.dossiers().get(person)) p.name = doc->value("name", "");
-  p.access = std::move(*access);
+  p.access = access;  // a copy: the principal outlives the lock
   return p;
 }
 

@@ -192,7 +192,7 @@ TEST_CASE("access cache: always what compute_access gives now", "[access][cache]
         INFO("seed " << seed << " step " << step << " (" << what << "), person " << who);
         REQUIRE(bool(fresh) == bool(cached));
         if (fresh)
-          CHECK(shown(*cached) == shown(*fresh));
+          CHECK(shown(**cached) == shown(*fresh));
         else
           CHECK(cached.error().code == fresh.error().code);
       }

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <exception>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "access.hpp"
@@ -32,6 +34,19 @@ SyncBody split_body(const std::string& text) {
           text.substr(cursors_at + 2)};
 }
 
+// The views of the buckets the server filters for `person` (the answer to a catch-up carries
+// them; a SyncSession sends them back, so its next pull does not start again from 0).
+std::map<std::string, std::string> views_of(App& app, const std::string& person) {
+  std::lock_guard lock(app.dossier_mutex());
+  const std::string today = werkex::rfc3339_utc(app.now_ms()).substr(0, 10);
+  auto access = check(werkex::server::compute_access(app.dossiers(), person, today,
+                                                     app.config().supervisor_grace_days),
+                      "access of " + person);
+  std::map<std::string, std::string> views;
+  if (access.school_entities) views[access.school_bucket] = access.school_view;
+  return views;
+}
+
 struct PhoneResult {
   DeviceScript script;
   PhoneWork work;
@@ -53,6 +68,7 @@ PhoneResult prepare_phone(App& app, const BenchSchool& s, const std::string& pup
               "enrol");
     out.script.token = token;
     out.script.bucket = "pupil:" + person;
+    out.script.views = views_of(app, person);
     check(replica->set_identity({person, "pupil", out.script.bucket, s.bucket}), "identity");
     werkex::Dossier dossier(*replica);
     werkex::ChangeFilter mine;
@@ -121,13 +137,13 @@ BenchSchool seed_school(App& app, size_t pupils) {
   std::string company =
       put(r, json{{"type", "company"}, {"name", "Bistro Noord"}, {"sector", "horeca"}});
   const std::string today = werkex::rfc3339_utc(app.now_ms()).substr(0, 10);
-  put(r, json{{"type", "placement"},
-              {"pupil", s.dossier_pupil},
-              {"company", company},
-              {"supervisor", s.supervisor},
-              {"start_date", werkex::server::add_days(today, -7)},
-              {"end_date", werkex::server::add_days(today, 14)},
-              {"kind", "snuffelstage"}});
+  s.placement = put(r, json{{"type", "placement"},
+                            {"pupil", s.dossier_pupil},
+                            {"company", company},
+                            {"supervisor", s.supervisor},
+                            {"start_date", werkex::server::add_days(today, -7)},
+                            {"end_date", werkex::server::add_days(today, 14)},
+                            {"kind", "snuffelstage"}});
   check(r.set_identity({"server", "admin", "", ""}), "identity");
   werkex::Query q;
   q.bucket = s.bucket;

@@ -23,7 +23,8 @@ struct BenchSchool {
   std::vector<std::string> pupils;  // one simulated phone each
   std::string dossier_pupil;        // placed with the supervisor (the first-sync dossier)
   std::string supervisor;
-  size_t entities = 0;  // in the school bucket
+  std::string placement;  // dossier_pupil's with supervisor: the part of the dossier she sees
+  size_t entities = 0;    // in the school bucket
 };
 
 // `pupils` pupils in classes of 25, each class with its mentor; a counsellor; one more pupil

@@ -35,7 +35,8 @@ uint64_t wall_ms() {
 
 struct LoadClient::Impl {
   struct Device {
-    Device(net::io_context& ioc, DeviceScript s) : script(std::move(s)), socket(ioc), timer(ioc) {}
+    Device(net::io_context& ioc, DeviceScript s)
+        : script(std::move(s)), socket(ioc), timer(ioc), views(script.views) {}
     DeviceScript script;
     tcp::socket socket;
     net::steady_timer timer;
@@ -43,6 +44,7 @@ struct LoadClient::Impl {
     std::string request;
     std::optional<bhttp::response_parser<bhttp::string_body>> parser;
     std::map<std::string, uint64_t> cursors;
+    std::map<std::string, std::string> views;
     size_t round = 0, first = 0, last = 0;
     Clock::duration offset{};
     Clock::time_point sent;
@@ -81,7 +83,9 @@ struct LoadClient::Impl {
 
   void send(Device& d) {
     const SyncBody& b = d.script.rounds[d.round];
-    std::string body = b.head + std::to_string(wall_ms()) + b.mid + json(d.cursors).dump() + b.tail;
+    std::string body = b.head + std::to_string(wall_ms()) + b.mid + json(d.cursors).dump();
+    if (!d.views.empty()) body += ",\"views\":" + json(d.views).dump();
+    body += b.tail;
     // The headers CurlTransport sends for SyncSession (Host, User-Agent, Accept,
     // Content-Type, Authorization, Content-Length).
     d.request = "POST /v1/sync HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
@@ -119,10 +123,13 @@ struct LoadClient::Impl {
       return fail(d, "changes refused: " + j["push"]["rejected"].dump().substr(0, 300));
     for (auto& [bucket, pull] : j["buckets"].items()) {
       d.cursors[bucket] = pull["cursor"].get<uint64_t>();
+      if (pull.contains("view")) d.views[bucket] = pull["view"].get<std::string>();
       for (auto& e : pull["bundle"]["entities"]) phase.pulled += e["fields"].size();
     }
-    for (auto& bucket : j.value("revoked", json::array()))
+    for (auto& bucket : j.value("revoked", json::array())) {
       d.cursors.erase(bucket.get<std::string>());
+      d.views.erase(bucket.get<std::string>());
+    }
     ++d.round;
     schedule(d);
   }

@@ -3,16 +3,17 @@
 //
 // A device follows a script of pre-built request bodies, one per round (made from a real
 // synclib Replica by server_bench.cpp). What a real SyncSession learns from an answer and
-// sends back is filled in when the round is sent: the bucket cursors of the previous answer
-// and the device's clock. A device has at most one request in flight; with an interval it
-// starts round r at its own phase + r x interval (or at once, if the previous answer came
-// later), otherwise it sends the next round as soon as the answer is in (a closed loop).
+// sends back is filled in when the round is sent: the bucket cursors and filtered views of
+// the previous answer and the device's clock. A device has at most one request in flight; with an
+// interval it starts round r at its own phase + r x interval (or at once, if the previous answer
+// came later), otherwise it sends the next round as soon as the answer is in (a closed loop).
 // Latency is send -> whole answer read, per request, on the client.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct SyncBody {
 struct DeviceScript {
   std::string token;
   std::string bucket;  // the device's own dossier bucket
+  // The views of the buckets the server filters for this person (access.hpp), as the answer
+  // to its catch-up would carry them; a real SyncSession sends them back in every request.
+  std::map<std::string, std::string> views;
   std::vector<SyncBody> rounds;
 };
 

@@ -77,14 +77,27 @@ void bench_first_sync(BenchServer& server, const BenchSchool& s, const TempDir& 
     werkex::CurlTransport curl(bench_curl());
     std::string code = check(app.auth().create_invite(s.dossier_pupil, 24, app.now_ms()), "invite");
     check(werkex::SyncSession(*phone, curl).enroll(code), "enrol the pupil");
-    std::string activity = plan_activity(*phone, 0);
-    size_t planned = check(phone->changes_since(0), "changes").changes.size();
+    // The activity belongs to the supervisor's placement (first pulled with the school
+    // bucket): she sees only that part of the dossier (pupil_view.hpp).
+    check(werkex::SyncSession(*phone, curl).run(), "the pupil's first sync");
+    werkex::ActivityPlan plan;
+    plan.kind = "snuffelstage";
+    plan.title = "Snuffelstage bij Bistro Noord";
+    plan.builds_on = "Wat ik in de vorige stage over mezelf heb geleerd";
+    plan.expected_yield = "Weten of werken in de horeca bij mij past";
+    plan.use_of_yield = "Bespreken met mijn mentor bij het kiezen van een profiel";
+    plan.extra = {{"placement", s.placement}};
+    std::string activity =
+        check(werkex::Dossier(*phone).plan_activity(plan), "plan the placement's activity");
+    werkex::ChangeFilter own;
+    own.skip_from_server = true;  // what the phone pushes, not what it pulled
+    size_t planned = check(phone->changes_since(0, 0, own), "changes").changes.size();
     size_t experiences = (10000 - planned + 8) / 9;
     werkex::Dossier dossier(*phone);
     for (const Experience& e : make_experiences(experiences, 4))
       check(dossier.record_experience(draft_of(e, activity)), "record experience");
     entities = 1 + experiences;
-    size_t made = check(phone->changes_since(0), "changes").changes.size();
+    size_t made = check(phone->changes_since(0, 0, own), "changes").changes.size();
     werkex::SyncReport up = check(werkex::SyncSession(*phone, curl).run(), "push the dossier");
     if (up.pushed != made || !up.rejected.empty())
       throw Failure("the pupil pushed " + std::to_string(up.pushed) + " of " +
