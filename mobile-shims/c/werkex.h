@@ -400,6 +400,7 @@ WX_ASSUME_NONNULL_END
 #endif
 
 #include "werkex_requests.h" /* placement requests: pupil asks, counsellor answers */
+#include "werkex_schema.h"   /* a replica with the app's own entity types */
 #include "werkex_trash.h"    /* the trash: restore deleted entries */
 
 #endif /* WERKEX_H */

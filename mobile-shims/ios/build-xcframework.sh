@@ -113,7 +113,8 @@ done
 HEADERS="$BUILD/headers"
 rm -rf "$HEADERS" && mkdir -p "$HEADERS/CWerkex/werkex"
 cp "$ROOT/mobile-shims/c/werkex.h" "$ROOT/mobile-shims/c/werkex_signoff.h" "$HEADERS/CWerkex/"
-cp "$ROOT/mobile-shims/c/werkex_trash.h" "$ROOT/mobile-shims/c/werkex_requests.h" "$HEADERS/CWerkex/"
+cp "$ROOT/mobile-shims/c/werkex_trash.h" "$ROOT/mobile-shims/c/werkex_requests.h" \
+   "$ROOT/mobile-shims/c/werkex_schema.h" "$HEADERS/CWerkex/"
 cp "$ROOT/synclib/include/werkex/error_codes.h" "$HEADERS/CWerkex/werkex/"
 cp "$ROOT/mobile-shims/swift/CWerkex.modulemap" "$HEADERS/CWerkex/module.modulemap"
 

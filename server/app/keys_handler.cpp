@@ -40,12 +40,6 @@ Result<std::string> parse_key_request(const json& body) {
   return pk;
 }
 
-Result<json> find_signing_key(const Replica& dossiers, const std::string& key_id) {
-  WX_ASSIGN_OR_RETURN(auto keys, dossiers.list(Query::where("signing_key", "", "key_id", key_id)));
-  if (keys.empty()) return make_error(WX_NOT_FOUND, "no signing key " + key_id);
-  return keys.front();
-}
-
 Result<std::string> register_signing_key(Replica& dossiers, AuthStore& auth, const Access& access,
                                          const std::string& public_key, uint64_t now_ms) {
   const std::string key_id = signing_key_id(public_key);
@@ -70,22 +64,6 @@ Result<std::string> register_signing_key(Replica& dossiers, AuthStore& auth, con
   WX_RETURN_IF_ERROR(dossiers.put(doc).status());
   WX_RETURN_IF_ERROR(auth.audit(now_ms, access.person, "key_registered", key_id));
   return key_id;
-}
-
-Status apply_key_revocations(Replica& dossiers, AuthStore& auth, uint64_t now_ms) {
-  WX_ASSIGN_OR_RETURN(auto pending, auth.pending_key_revocations());
-  for (const KeyRevocation& r : pending) {
-    auto key = find_signing_key(dossiers, r.key_id);
-    if (!key && key.error().code != WX_NOT_FOUND) return key.error();
-    if (key && !key->contains("revoked_at")) {
-      json update = {{"id", (*key)["id"]}, {"revoked_at", rfc3339_utc(r.requested_ms)}};
-      if (!r.reason.empty()) update["revoked_reason"] = r.reason;
-      WX_RETURN_IF_ERROR(dossiers.put(update).status());
-    }
-    // A key unknown here (werkex-admin checked it existed) has nothing left to revoke.
-    WX_RETURN_IF_ERROR(auth.key_revocation_applied(r.key_id, now_ms));
-  }
-  return Status::ok();
 }
 
 http::Response App::handle_keys(const http::Request& req, http::RequestLog& log) {

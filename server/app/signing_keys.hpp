@@ -13,6 +13,7 @@
 
 #include "access.hpp"
 #include "auth_store.hpp"
+#include "key_revocations.hpp"  // apply_key_revocations, find_signing_key
 #include "werkex/store.hpp"
 
 namespace werkex::server {
@@ -27,12 +28,5 @@ Result<std::string> parse_key_request(const json& body);
 // key id) is registered to someone else. Call under the dossiers mutex.
 Result<std::string> register_signing_key(Replica& dossiers, AuthStore& auth, const Access& access,
                                          const std::string& public_key, uint64_t now_ms);
-
-// Writes the revocations werkex-admin queued in server.db into the dossiers (revoked_at =
-// when it was requested). Call under the dossiers mutex; cheap when nothing is queued.
-Status apply_key_revocations(Replica& dossiers, AuthStore& auth, uint64_t now_ms);
-
-// The signing_key entity with this key id; WX_NOT_FOUND if none.
-Result<json> find_signing_key(const Replica& dossiers, const std::string& key_id);
 
 }  // namespace werkex::server

@@ -20,6 +20,7 @@ static const struct {
     {"dossier", scenario_dossier_cycle},
     {"todo", scenario_todo},
     {"trash", scenario_trash},
+    {"extended_schema", scenario_extended_schema},
     {"messages", scenario_messages},
     {"requests", scenario_requests},
     {"observers", scenario_observers},

@@ -12,6 +12,7 @@ void scenario_export_import_conflicts(void);
 void scenario_dossier_cycle(void);
 void scenario_todo(void);
 void scenario_trash(void);
+void scenario_extended_schema(void);
 void scenario_messages(void);
 void scenario_requests(void);
 void scenario_observers(void);

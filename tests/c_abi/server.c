@@ -93,8 +93,10 @@ test_server* server_start(const char* name) {
   REQUIRE(pid >= 0);
   if (pid == 0) {
     if (!freopen(s->log_path, "a", stdout)) _exit(126);
+#ifdef WERKEX_SERVER /* not in a build without the server: its scenarios are not run */
     execl(WERKEX_SERVER, WERKEX_SERVER, "--data", data, "--listen", "127.0.0.1:0", "--demo",
           (char*)NULL);
+#endif
     _exit(127);
   }
   s->pid = pid;

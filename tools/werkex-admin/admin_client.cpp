@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <thread>
 
-#include "werkex/curl_transport.hpp"
+#include "http_transport.hpp"
 
 namespace werkex::admin {
 
@@ -58,10 +58,14 @@ class ProgressPrinter {
 
 Result<HttpResponse> AdminClient::send(const std::string& method, const std::string& path,
                                        const std::string& body) {
+#ifdef WERKEX_WITH_CURL
   CurlOptions curl;
   curl.timeout = std::chrono::minutes(30);  // a server that answers at once (no job)
   curl.max_attempts = 1;  // each step is safe to rerun, and cron runs it again tomorrow
   CurlTransport http(curl);
+#else
+  tools::HttpTransport http;  // refuses: this build has no libcurl
+#endif
   HttpHeaders headers = {{"Authorization", "Bearer " + token_}};
   if (method == "POST") {
     headers.push_back({"Content-Type", "application/json"});

@@ -3,9 +3,9 @@
 #include <filesystem>
 
 #include "cli.hpp"
+#include "http_transport.hpp"
 #include "werkex/blob_store.hpp"
 #include "werkex/blob_sync.hpp"
-#include "werkex/curl_transport.hpp"
 
 namespace werkex::cli {
 
@@ -41,7 +41,7 @@ Outcome cmd_blob_policy(Context& ctx, const Args& args) {
 
 Outcome cmd_fetch(Context& ctx, const Args& args) {
   WX_ASSIGN_OR_RETURN(BlobStore store, BlobStore::open(*ctx.replica));
-  CurlTransport transport;
+  tools::HttpTransport transport;
   BlobSync sync(store, transport);
   WX_ASSIGN_OR_RETURN(std::string path, sync.fetch(args.operands()[0]));
   if (args.has("out")) {

@@ -1,7 +1,7 @@
 // Talking to the sync server: enrol this device, sync, and see what the server refused.
 #include "cli.hpp"
+#include "http_transport.hpp"
 #include "werkex/blob_store.hpp"
-#include "werkex/curl_transport.hpp"
 #include "werkex/sync_session.hpp"
 
 namespace werkex::cli {
@@ -9,7 +9,7 @@ namespace werkex::cli {
 namespace {
 
 Outcome cmd_enroll(Context& ctx, const Args& args) {
-  CurlTransport transport;
+  tools::HttpTransport transport;
   SyncSession session(*ctx.replica, transport);
   WX_RETURN_IF_ERROR(session.enroll(args.operands()[0]));
   const Identity& me = ctx.replica->identity();
@@ -31,7 +31,7 @@ Outcome cmd_sync(Context& ctx, const Args& args) {
   options.wire = *format;
   WX_ASSIGN_OR_RETURN(BlobStore store, BlobStore::open(*ctx.replica));
   options.blobs = &store;  // a revoked dossier's photos go with it
-  CurlTransport transport;
+  tools::HttpTransport transport;
   SyncSession session(*ctx.replica, transport, options);
   WX_ASSIGN_OR_RETURN(SyncReport report, session.run());
   json out = report.to_json();

@@ -8,6 +8,7 @@
 #include "json_args.hpp"
 #include "werkex/device.hpp"
 #include "werkex/messages.hpp"
+#include "werkex/schema_extension.hpp"
 
 using namespace werkex;
 using namespace werkex::abi;
@@ -168,18 +169,31 @@ void wx_buffer_free(wx_buffer* buffer) {
   std::free(buffer);
 }
 
-wx_replica* wx_replica_open(const char* path, const char* options_json, wx_error* out_error) {
+namespace {
+
+// wx_replica_open and wx_replica_open_with_schema: the schema is checked before the file is
+// touched, so a bad extension opens and creates nothing.
+wx_replica* open_replica(const char* fn, const char* path, const char* options_json,
+                         const char* schema_json, bool with_schema, wx_error* out_error) {
   wx_replica* handle = nullptr;
-  Status s = guarded("wx_replica_open", [&]() -> Status {
-    WX_RETURN_IF_ERROR(require(path, "wx_replica_open", "path"));
+  Status s = guarded(fn, [&]() -> Status {
+    WX_RETURN_IF_ERROR(require(path, fn, "path"));
+    if (with_schema) WX_RETURN_IF_ERROR(require(schema_json, fn, "schema_json"));
     WX_ASSIGN_OR_RETURN(ObjectArgs args,
-                        ObjectArgs::parse(options_json, "wx_replica_open: options", true));
+                        ObjectArgs::parse(options_json, std::string(fn) + ": options", true));
     ReplicaOptions options;
     BlobStoreOptions blob_options;
     WX_RETURN_IF_ERROR(args.take("durable", options.durable));
     WX_RETURN_IF_ERROR(args.take("blob_dir", blob_options.dir));
     WX_RETURN_IF_ERROR(args.finish({"durable", "blob_dir"}));
-    if (*path == '\0') return make_error(WX_INVALID_ARGUMENT, "wx_replica_open: the path is empty");
+    if (*path == '\0')
+      return make_error(WX_INVALID_ARGUMENT, std::string(fn) + ": the path is empty");
+    if (with_schema) {
+      auto schema = schema_with_extension(schema_json);
+      if (!schema)
+        return make_error(schema.error().code, std::string(fn) + ": " + schema.error().message);
+      options.schema = std::move(*schema);
+    }
     auto core = std::make_shared<ReplicaCore>();
     WX_ASSIGN_OR_RETURN(core->replica, Replica::open(path, options));
     WX_ASSIGN_OR_RETURN(BlobStore blobs, BlobStore::open(*core->replica, blob_options));
@@ -190,6 +204,22 @@ wx_replica* wx_replica_open(const char* path, const char* options_json, wx_error
   });
   if (!finish(s, out_error)) return nullptr;
   return handle;
+}
+
+}  // namespace
+
+wx_replica* wx_replica_open(const char* path, const char* options_json, wx_error* out_error) {
+  return open_replica("wx_replica_open", path, options_json, nullptr, false, out_error);
+}
+
+wx_replica* wx_replica_open_with_schema(const char* path, const char* options_json,
+                                        const char* schema_json, wx_error* out_error) {
+  return open_replica("wx_replica_open_with_schema", path, options_json, schema_json, true,
+                      out_error);
+}
+
+wx_buffer* wx_schema_builtin(wx_error* out_error) {
+  return make_buffer(Schema::builtin_text(), out_error);
 }
 
 bool wx_replica_close(wx_replica* replica, wx_error* out_error) {
