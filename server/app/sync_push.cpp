@@ -84,7 +84,8 @@ Result<SyncService::Pushed> SyncService::push(const Access& access,
                         .schema_version = request.push.schema_version,
                         .since_seq = request.push.since_seq,
                         .upto_seq = request.push.upto_seq,
-                        .changes = std::move(judged.accepted)};
+                        .changes = std::move(judged.accepted),
+                        .knowledge = {}};  // sync never carries a knowledge claim
   plan.comments_without_author = std::move(judged.new_comments_without_author);
   out.rejected = std::move(judged.rejected);
   // Sign-offs (signoff_check.hpp): each is refused whole or accepted; an accepted sign-off

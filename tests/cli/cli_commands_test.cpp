@@ -209,11 +209,11 @@ TEST_CASE("commands: a binary bundle file imports like a JSON one, a damaged one
   pupil.ok({"activity", "--kind", "bedrijfsbezoek"});
   const std::string file = dir.file("changes.wxb");
   pupil.ok({"export", "--binary", "--out", file});
-  std::string bytes = read_file(file);
+  std::string bytes = werkex::test::read_file(file);
   REQUIRE(bytes.rfind("WXB1", 0) == 0);
   CHECK(bytes.size() * 2 < pupil.ok({"export"}).size());
   // Damaged: cut short. Exit 16 (corrupt), the file named, nothing applied.
-  write_file(dir.file("cut.wxb"), bytes.substr(0, bytes.size() - 5));
+  werkex::test::write_file(dir.file("cut.wxb"), bytes.substr(0, bytes.size() - 5));
   auto r = other.run({"import", dir.file("cut.wxb")});
   CHECK(r.exit_code == 16);
   CHECK_THAT(r.err, Catch::Contains("cut.wxb") && Catch::Contains("binary bundle"));
