@@ -99,7 +99,7 @@ TEST_CASE("knowledge: dropping states forgets what others sent, so they send it 
   CHECK(expect_ok(t.r[1]->dump()) == expect_ok(t.r[0]->dump()));
 }
 
-TEST_CASE("knowledge: the bundle carries it as \"knows\", strictly parsed; sync ignores it",
+TEST_CASE("knowledge: the bundle carries it under knows, strictly parsed",
           "[bundle][knowledge][validation]") {
   Three t;
   Bundle b = expect_ok(t.r[0]->changes_since(0));
