@@ -67,18 +67,23 @@ class BodyWriter {
     for (const Stamp& s : v) stamp(s);
   }
   void id(const std::string& id) {
-    bool packed = id.size() == 36 && is_valid_entity_id(id) &&
-                  std::all_of(id.begin(), id.end(), [](char c) { return c == '-' || hex(c) >= 0; });
-    if (!packed) {
+    // A valid id is a lower-case UUID (ids.hpp); anything else goes as text, for the reader
+    // to refuse as bundle_from_json would.
+    if (!is_valid_entity_id(id)) {
       w_.byte(1);
       return w_.str(id);
     }
     w_.byte(0);
-    std::string hexdigits;
-    for (char c : id)
-      if (c != '-') hexdigits += c;
-    for (size_t i = 0; i < 32; i += 2)
-      w_.byte(static_cast<unsigned char>(hex(hexdigits[i]) * 16 + hex(hexdigits[i + 1])));
+    int high = -1;  // the first digit of the byte being read
+    for (char c : id) {
+      if (c == '-') continue;
+      if (high < 0) {
+        high = hex(c);
+      } else {
+        w_.byte(static_cast<unsigned char>(high * 16 + hex(c)));
+        high = -1;
+      }
+    }
   }
   void field(const Change& c) {
     const FieldState& s = c.state;
