@@ -146,11 +146,12 @@ Result<ApplyReport> Replica::apply(const Bundle& bundle, const ApplyOptions& opt
     events.push_back({h.id, h.type, h.bucket, h.deleted});
   }
   if (bundle.from_replica != 0 && bundle.from_replica != impl.replica_id) {
-    WX_ASSIGN_OR_RETURN(uint64_t had, peer_seq(bundle.from_replica));
     // The sender's whole state, all applied, with nothing missing before it: this replica
-    // now reflects everything the sender did.
-    if (report.rejected.empty() && bundle.since_seq <= had)
-      WX_RETURN_IF_ERROR(impl.learn(bundle.knowledge));
+    // now reflects everything the sender did. (Sync bundles carry no claim: no extra read.)
+    if (!bundle.knowledge.empty() && report.rejected.empty()) {
+      WX_ASSIGN_OR_RETURN(uint64_t had, peer_seq(bundle.from_replica));
+      if (bundle.since_seq <= had) WX_RETURN_IF_ERROR(impl.learn(bundle.knowledge));
+    }
     WX_RETURN_IF_ERROR(impl.put_peer.bind(1, bundle.from_replica).bind(2, bundle.upto_seq).run());
   }
   WX_RETURN_IF_ERROR(tx.commit());
