@@ -15,7 +15,7 @@ std::string str(const json& doc, const char* key) {
 }
 
 // The ids of the signing_key entities of `owner` (issue 4: sign-off keys).
-Status add_signing_keys(const Replica& dossiers, const std::string& school_bucket,
+Status add_signing_keys(const DossierStore& dossiers, const std::string& school_bucket,
                         const std::string& owner, std::set<std::string>& ids) {
   WX_ASSIGN_OR_RETURN(auto keys,
                       dossiers.list(Query::where("signing_key", school_bucket, "person", owner)));
@@ -35,8 +35,8 @@ std::string view_digest(const std::set<std::string>& ids, const std::set<std::st
 // grace days. A dossier with a running placement is hers for every day, one with only ended
 // placements lists their days in `a.ended`; of each she sees only the part that belongs to
 // these placements (`a.pupil_views`).
-Status add_supervised(const Replica& dossiers, const std::string& today, int grace_days, Access& a,
-                      std::set<std::string>& ids) {
+Status add_supervised(const DossierStore& dossiers, const std::string& today, int grace_days,
+                      Access& a, std::set<std::string>& ids) {
   WX_ASSIGN_OR_RETURN(auto placements, dossiers.list(Query::where("placement", a.school_bucket,
                                                                   "supervisor", a.person)));
   std::set<std::string> running;
@@ -75,7 +75,7 @@ bool parent_may_read(const json& pupil, const std::string& today) {
 
 // A parent (ouder/verzorger): each child's dossier while it lets them in; of the school
 // bucket only their own person and those children.
-Status add_children(const Replica& dossiers, const std::string& today, Access& a) {
+Status add_children(const DossierStore& dossiers, const std::string& today, Access& a) {
   a.read = {a.school_bucket};
   std::set<std::string> ids = {a.person};
   WX_ASSIGN_OR_RETURN(auto children,
@@ -94,7 +94,7 @@ Status add_children(const Replica& dossiers, const std::string& today, Access& a
 // Management's device: the school and its groups, nothing else (no person, no company, no
 // placement, no dossier): what a manager needs to pick a group or year on the aggregates
 // page, which the server computes (dashboard/aggregates.hpp). Reads only.
-Status add_manager_view(const Replica& dossiers, const std::string& school, Access& a) {
+Status add_manager_view(const DossierStore& dossiers, const std::string& school, Access& a) {
   a.read = {a.school_bucket};
   std::set<std::string> ids = {school};
   Query groups;
@@ -110,7 +110,7 @@ Status add_manager_view(const Replica& dossiers, const std::string& school, Acce
 // The company network a pupil may choose from (issue 13): every company of the school that
 // offers an activity kind, without the counsellor's notes on it (hidden_fields). Companies
 // only: no placement of another pupil, no supervisor.
-Status add_network(const Replica& dossiers, Access& a, std::set<std::string>& ids) {
+Status add_network(const DossierStore& dossiers, Access& a, std::set<std::string>& ids) {
   Query companies;
   companies.type = "company";
   companies.bucket = a.school_bucket;
@@ -127,7 +127,7 @@ Status add_network(const Replica& dossiers, Access& a, std::set<std::string>& id
 // company network (add_network), their
 // placements with the companies and supervisors, the signers of their sign-offs, and those
 // people's sign-off keys (so the pupil's phone verifies sign-offs itself).
-Status add_pupil(const Replica& dossiers, const json& me, Access& a) {
+Status add_pupil(const DossierStore& dossiers, const json& me, Access& a) {
   a.read = {a.own_bucket(), a.school_bucket};
   a.write = {a.own_bucket()};
   std::set<std::string> ids = {str(me, "school"), a.person};
@@ -163,7 +163,7 @@ Status add_pupil(const Replica& dossiers, const json& me, Access& a) {
 }
 
 // A teacher: the dossiers of the active pupils in the groups they mentor, and the school bucket.
-Status add_mentored(const Replica& dossiers, Access& a) {
+Status add_mentored(const DossierStore& dossiers, Access& a) {
   a.read = {a.school_bucket};
   WX_ASSIGN_OR_RETURN(auto groups,
                       dossiers.list(Query::where("group", a.school_bucket, "mentors", a.person)));
@@ -180,7 +180,7 @@ Status add_mentored(const Replica& dossiers, Access& a) {
 }
 
 // A counsellor: every active pupil's dossier of the school, and the school bucket.
-Status add_school_pupils(const Replica& dossiers, const std::string& school, Access& a) {
+Status add_school_pupils(const DossierStore& dossiers, const std::string& school, Access& a) {
   WX_ASSIGN_OR_RETURN(auto pupils,
                       dossiers.list(Query::where("person", a.school_bucket, "role", "pupil")));
   for (auto& p : pupils)
@@ -193,7 +193,7 @@ Status add_school_pupils(const Replica& dossiers, const std::string& school, Acc
 
 }  // namespace
 
-Result<std::set<std::string>> signers_in(const Replica& dossiers, const std::string& bucket) {
+Result<std::set<std::string>> signers_in(const DossierStore& dossiers, const std::string& bucket) {
   Query signed_off;
   signed_off.type = "signoff";
   signed_off.bucket = bucket;
@@ -217,7 +217,7 @@ std::string add_days(const std::string& date, int days) {
   return buf;
 }
 
-Result<Access> compute_access(const Replica& dossiers, const std::string& person,
+Result<Access> compute_access(const DossierStore& dossiers, const std::string& person,
                               const std::string& today, int grace_days) {
   const Error unknown =
       make_error(WX_UNAUTHENTICATED, "this device's person is not an active member of the roster");

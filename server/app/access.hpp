@@ -42,8 +42,8 @@
 #include <string>
 #include <vector>
 
+#include "dossier_store.hpp"
 #include "pupil_view.hpp"
-#include "werkex/store.hpp"
 
 namespace werkex::server {
 
@@ -88,7 +88,7 @@ struct Access {
 
 // `today` is YYYY-MM-DD (server time). WX_UNAUTHENTICATED if the person is not (or no
 // longer) an active member of the roster.
-Result<Access> compute_access(const Replica& dossiers, const std::string& person,
+Result<Access> compute_access(const DossierStore& dossiers, const std::string& person,
                               const std::string& today, int supervisor_grace_days);
 
 // Whether this person may push this change; the error says why not.
@@ -97,7 +97,7 @@ Status authorize(const Access& access, const Schema& schema, const Change& chang
 // The signers of the sign-offs in a pupil's dossier `bucket`: a pupil's phone sees those who
 // are supervisors, and their keys (not only their current placements' supervisors), so every
 // sign-off in the dossier stays verifiable there.
-Result<std::set<std::string>> signers_in(const Replica& dossiers, const std::string& bucket);
+Result<std::set<std::string>> signers_in(const DossierStore& dossiers, const std::string& bucket);
 
 // YYYY-MM-DD `days` after (or before, if negative) `date`.
 std::string add_days(const std::string& date, int days);

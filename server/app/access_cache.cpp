@@ -3,7 +3,7 @@
 
 namespace werkex::server {
 
-Result<AccessPtr> AccessCache::get(const Replica& dossiers, const std::string& person,
+Result<AccessPtr> AccessCache::get(const DossierStore& dossiers, const std::string& person,
                                    const std::string& today, int supervisor_grace_days) {
   auto it = entries_.find(person);
   if (it != entries_.end() && it->second.today == today &&
@@ -23,7 +23,7 @@ Result<AccessPtr> AccessCache::get(const Replica& dossiers, const std::string& p
   }
   auto shared = std::make_shared<const Access>(std::move(*access));
   if (shared->school_bucket != bucket) return shared;  // not what was checked: keep nothing
-  // The Replica is used under one lock, so nothing was written to these dossiers since the
+  // The store is used under one lock, so nothing was written to these dossiers since the
   // views were read from them: their seqs now are the seqs the views were computed at.
   std::map<std::string, uint64_t> view_seqs;
   for (const auto& [dossier, view] : shared->pupil_views) {
@@ -39,7 +39,7 @@ Result<AccessPtr> AccessCache::get(const Replica& dossiers, const std::string& p
   return shared;
 }
 
-Result<bool> AccessCache::still_exact(const Replica& dossiers, const Entry& e) {
+Result<bool> AccessCache::still_exact(const DossierStore& dossiers, const Entry& e) {
   WX_ASSIGN_OR_RETURN(uint64_t seq, dossiers.bucket_seq(e.access->school_bucket));
   if (seq != e.bucket_seq) return false;
   for (const auto& [dossier, at] : e.view_seqs) {

@@ -5,7 +5,7 @@
 //
 // Why it stays exact: compute_access(person, today, grace) reads only the person's school
 // bucket (their person entity, groups, pupils, placements, signing keys). An answer is kept
-// with that bucket's Replica::bucket_seq() and is used only while the bucket's seq, `today`
+// with that bucket's DossierStore::bucket_seq() and is used only while the bucket's seq, `today`
 // and the grace days are the same; any write to the school bucket (a roster import, a
 // placement, a key) gives the bucket a new seq, so the next request computes afresh. So a
 // relation that ends ends for the very next request, as without the cache. A supervisor's
@@ -19,7 +19,7 @@
 // pointer to the kept Access (no copy per request); a recomputed answer replaces the kept
 // pointer, so one already handed out stays what it was.
 // Memory: one Access per person asked for (a counsellor's lists every pupil's bucket);
-// dropped wholesale past kMaxEntries. Not thread-safe, like the Replica it reads: use it
+// dropped wholesale past kMaxEntries. Not thread-safe, like the DossierStore it reads: use it
 // under the dossier lock (App::dossier_mutex()).
 #pragma once
 
@@ -39,7 +39,7 @@ class AccessCache {
  public:
   static constexpr size_t kMaxEntries = 20000;
 
-  Result<AccessPtr> get(const Replica& dossiers, const std::string& person,
+  Result<AccessPtr> get(const DossierStore& dossiers, const std::string& person,
                         const std::string& today, int supervisor_grace_days);
 
   uint64_t computed() const { return computed_; }  // compute_access calls made (tests)
@@ -56,7 +56,7 @@ class AccessCache {
   std::map<std::string, Entry> entries_;  // by person
   uint64_t computed_ = 0;
 
-  static Result<bool> still_exact(const Replica& dossiers, const Entry& e);
+  static Result<bool> still_exact(const DossierStore& dossiers, const Entry& e);
 };
 
 }  // namespace werkex::server

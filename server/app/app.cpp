@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "access.hpp"
+#include "auth_store_sqlite.hpp"
 #include "http/negotiation.hpp"
 #include "werkex/ids.hpp"
 #include "werkex/protocol.hpp"
@@ -29,11 +30,12 @@ Result<std::unique_ptr<App>> App::open(AppConfig config, http::Metrics& metrics)
   options.durable = false;
   const std::string path = app->config_.data_dir + "/dossiers.db";
   WX_ASSIGN_OR_RETURN(app->dossiers_, Replica::open(path, options));
+  app->store_ = std::make_unique<SqliteDossierStore>(*app->dossiers_);
   app->commits_ =
       std::make_unique<GroupCommit>(app->dossiers_->database(), app->mu_, path + "-wal");
   if (app->dossiers_->identity().role.empty())
     WX_RETURN_IF_ERROR(app->dossiers_->set_identity({"server", "admin", "", ""}));
-  WX_ASSIGN_OR_RETURN(app->auth_, AuthStore::open(app->config_.data_dir + "/server.db"));
+  WX_ASSIGN_OR_RETURN(app->auth_, SqliteAuthStore::open(app->config_.data_dir + "/server.db"));
   app->auth_->set_max_buffered_reads(app->config_.access_log_buffer_rows);
   WX_ASSIGN_OR_RETURN(app->epoch_, app->auth_->epoch());
   WX_RETURN_IF_ERROR(app->open_blobs());
@@ -88,7 +90,7 @@ void App::open_sync_service() {
   hooks.forget_deleted_blobs = [this](const std::vector<Change>& stored) {
     return forget_deleted_blobs(stored);
   };
-  sync_ = std::make_unique<SyncService>(*dossiers_, *auth_, access_cache_, metrics_, clock_, limits,
+  sync_ = std::make_unique<SyncService>(*store_, *auth_, access_cache_, metrics_, clock_, limits,
                                         epoch_, std::move(hooks));
 }
 
@@ -217,7 +219,7 @@ http::Response App::handle_enroll(const http::Request& req, http::RequestLog& lo
 }
 
 Result<AccessPtr> App::access_of(const std::string& person) {
-  return access_cache_.get(*dossiers_, person, rfc3339_utc(now_ms()).substr(0, 10),
+  return access_cache_.get(*store_, person, rfc3339_utc(now_ms()).substr(0, 10),
                            config_.supervisor_grace_days);
 }
 

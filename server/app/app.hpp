@@ -1,8 +1,12 @@
-// The werkex sync server's application: the dossier store (a synclib Replica holding every
-// bucket), the auth store, and the HTTP handlers registered on a Router.
+// The werkex sync server's application: the dossier store, the auth store, and the HTTP
+// handlers registered on a Router.
 //
-// Handlers run on the HTTP layer's worker threads; the Replica is not thread-safe, so one
-// mutex serialises every use of it (SQLite has one writer anyway). Handlers are pure
+// The dossier store is a synclib Replica holding every bucket (dossiers.db) behind the
+// DossierStore interface (dossier_store.hpp): the sync, access, push and sign-off checks, key
+// registration, disputes and blob lookups use store(); the staff pages, dashboard, exports,
+// roster import, retention and demo still use the Replica itself (dossiers()) for now.
+// Handlers run on the HTTP layer's worker threads; neither is thread-safe, so one mutex
+// serialises every use of both (SQLite has one writer anyway). Handlers are pure
 // request -> response functions and are tested through the real server process; the sync
 // itself is SyncService's (sync_service.hpp), tested in-process too.
 #pragma once
@@ -16,6 +20,7 @@
 #include "auth_store.hpp"
 #include "blob_holdings.hpp"
 #include "blob_store.hpp"
+#include "dossier_store_sqlite.hpp"
 #include "group_commit.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
@@ -83,6 +88,10 @@ class App {
   // The admin API (admin_handler.cpp), for the admin listener only: never on the public one.
   void register_admin_routes(http::Router& router);
 
+  // The dossiers as the sync path and the access rules use them (dossier_store.hpp).
+  DossierStore& store() { return *store_; }
+  // The same dossiers as the SQLite Replica, for what is not behind DossierStore yet (the
+  // staff pages, dashboard, exports, roster import, retention, demo). Under dossier_mutex().
   Replica& dossiers() { return *dossiers_; }
   AuthStore& auth() { return *auth_; }
   // The admin API's services (admin_handler.cpp), shared by its handlers and the in-server
@@ -212,6 +221,7 @@ class App {
   std::mutex mu_;
   AccessCache access_cache_;  // GUARDED_BY(mu_)
   std::unique_ptr<Replica> dossiers_;
+  std::unique_ptr<SqliteDossierStore> store_;  // over dossiers_: GUARDED_BY(mu_)
   std::unique_ptr<AuthStore> auth_;
   std::string epoch_;  // AuthStore::epoch at start: fixed while the server runs
   std::unique_ptr<GroupCommit> commits_;

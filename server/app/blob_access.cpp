@@ -29,7 +29,7 @@ Result<std::vector<BlobEntity>> App::find_blobs(const Device& device, const std:
   for (const std::string& bucket : access.read) {
     if (bucket.rfind("pupil:", 0) != 0) continue;  // blobs live in pupils' dossiers
     Query q = Query::where("blob", bucket, "sha256", sha);
-    WX_ASSIGN_OR_RETURN(auto found, dossiers_->list(q));
+    WX_ASSIGN_OR_RETURN(auto found, store_->list(q));
     for (const json& doc : found) {
       // A supervisor's photos are those of her placement's entries (pupil_view.hpp): a hash
       // named only outside her view is not hers, whoever tells her the hash.
@@ -42,7 +42,7 @@ Result<std::vector<BlobEntity>> App::find_blobs(const Device& device, const std:
         break;  // one entity per bucket is enough: access goes by bucket
       }
       Change probe{e.id, "blob", bucket, "sha256", json(), {}};
-      Status may = authorize(access, dossiers_->schema(), probe);
+      Status may = authorize(access, store_->schema(), probe);
       if (may) return std::vector<BlobEntity>{e};
       refused = may.error();
     }
@@ -65,7 +65,7 @@ Status App::forget_deleted_blobs(const std::vector<Change>& applied) {
   std::set<std::string> buckets;  // with a blob entity deleted by this push
   for (const Change& c : applied) {
     if (c.type != "blob" || c.field != "deleted") continue;
-    auto doc = dossiers_->get(c.entity);
+    auto doc = store_->get(c.entity);
     if (doc && doc->value("deleted", false)) buckets.insert(c.bucket);
   }
   // A deleted entity keeps no fields, so its hash is found the other way round: what the
@@ -73,7 +73,7 @@ Status App::forget_deleted_blobs(const std::vector<Change>& applied) {
   for (const std::string& bucket : buckets) {
     WX_ASSIGN_OR_RETURN(auto held, holdings_->hashes(bucket));
     for (const std::string& sha : held) {
-      WX_ASSIGN_OR_RETURN(auto named, dossiers_->list(Query::where("blob", bucket, "sha256", sha)));
+      WX_ASSIGN_OR_RETURN(auto named, store_->list(Query::where("blob", bucket, "sha256", sha)));
       if (!named.empty()) continue;
       WX_RETURN_IF_ERROR(forget_blob(bucket, sha));
       metrics_.add("werkex_blob_forgotten_total", "");
@@ -123,7 +123,7 @@ Status App::migrate_blob_holdings() {
     q.type = "blob";
     q.field = "sha256";
     q.equals = sha;
-    WX_ASSIGN_OR_RETURN(auto docs, dossiers_->list(q));
+    WX_ASSIGN_OR_RETURN(auto docs, store_->list(q));
     std::map<std::string, uint64_t> buckets;
     for (const json& d : docs)
       if (d.contains("size") && d["size"].is_number_unsigned())

@@ -10,7 +10,7 @@
 // same 404 answers a hash that exists nowhere and one held only in someone else's dossier:
 // no existence oracle across pupils. Uploads in progress are per bucket, so a garbage upload
 // under another pupil's hash cannot block her own. Quotas: per dossier (413) and per device
-// and day (429). Lookups run under mu_ (the Replica); file I/O runs outside it, on
+// and day (429). Lookups run under mu_ (the dossier store); file I/O runs outside it, on
 // BlobStore, which serialises the writes of one hash itself.
 #include <algorithm>
 #include <charconv>

@@ -34,7 +34,7 @@ bool is_day(const std::string& s) {
 
 class EntryDays {
  public:
-  explicit EntryDays(const Replica& dossiers) : dossiers_(dossiers) {}
+  explicit EntryDays(const DossierStore& dossiers) : dossiers_(dossiers) {}
 
   Result<std::string> day_of(const std::string& id, int depth = 0) {
     if (auto it = cache_.find(id); it != cache_.end()) return it->second;
@@ -60,7 +60,7 @@ class EntryDays {
   }
 
  private:
-  const Replica& dossiers_;
+  const DossierStore& dossiers_;
   std::map<std::string, std::string> cache_;
 };
 
@@ -77,7 +77,7 @@ std::string uuid_v7_day(const std::string& id) {
   return rfc3339_utc(millis).substr(0, 10);
 }
 
-Status keep_entries_within(const Replica& dossiers, const std::vector<DayWindow>& windows,
+Status keep_entries_within(const DossierStore& dossiers, const std::vector<DayWindow>& windows,
                            std::vector<Change>& changes) {
   EntryDays days(dossiers);
   std::map<std::string, bool> keep;

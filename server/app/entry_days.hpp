@@ -17,13 +17,13 @@
 #include <vector>
 
 #include "access.hpp"
-#include "werkex/store.hpp"
+#include "dossier_store.hpp"
 
 namespace werkex::server {
 
 // Removes from `changes` (one pull of a pupil's dossier) every change of an entry whose day
 // lies outside all `windows`. Reads the entries from `dossiers`; fails only if that fails.
-Status keep_entries_within(const Replica& dossiers, const std::vector<DayWindow>& windows,
+Status keep_entries_within(const DossierStore& dossiers, const std::vector<DayWindow>& windows,
                            std::vector<Change>& changes);
 
 // The day (YYYY-MM-DD) a UUIDv7 was made; empty for another kind of id.

@@ -40,8 +40,9 @@ Result<std::string> parse_key_request(const json& body) {
   return pk;
 }
 
-Result<std::string> register_signing_key(Replica& dossiers, AuthStore& auth, const Access& access,
-                                         const std::string& public_key, uint64_t now_ms) {
+Result<std::string> register_signing_key(DossierStore& dossiers, AuthStore& auth,
+                                         const Access& access, const std::string& public_key,
+                                         uint64_t now_ms) {
   const std::string key_id = signing_key_id(public_key);
   if (key_id.empty()) return make_error(WX_INTERNAL, "no key id for a checked public key");
   // The same key, or another key with the same id (a 64-bit prefix collision), held by
@@ -66,6 +67,22 @@ Result<std::string> register_signing_key(Replica& dossiers, AuthStore& auth, con
   return key_id;
 }
 
+Status apply_key_revocations(DossierStore& dossiers, AuthStore& auth, uint64_t now_ms) {
+  WX_ASSIGN_OR_RETURN(auto pending, auth.pending_key_revocations());
+  for (const KeyRevocation& r : pending) {
+    WX_ASSIGN_OR_RETURN(auto keys,
+                        dossiers.list(Query::where("signing_key", "", "key_id", r.key_id)));
+    if (!keys.empty() && !keys.front().contains("revoked_at")) {
+      json update = {{"id", keys.front()["id"]}, {"revoked_at", rfc3339_utc(r.requested_ms)}};
+      if (!r.reason.empty()) update["revoked_reason"] = r.reason;
+      WX_RETURN_IF_ERROR(dossiers.put(update).status());
+    }
+    // A key unknown here (werkex-admin checked it existed) has nothing left to revoke.
+    WX_RETURN_IF_ERROR(auth.key_revocation_applied(r.key_id, now_ms));
+  }
+  return Status::ok();
+}
+
 http::Response App::handle_keys(const http::Request& req, http::RequestLog& log) {
   auto device = authenticate(req, log);
   if (!device) return refuse(req, device.error());
@@ -83,7 +100,7 @@ http::Response App::handle_keys(const http::Request& req, http::RequestLog& log)
     return http::error_response(
         req, make_error(WX_PERMISSION_DENIED,
                         "only a supervisor registers a signing key; this is a " + access.role));
-  auto key_id = register_signing_key(*dossiers_, *auth_, access, *public_key, now);
+  auto key_id = register_signing_key(*store_, *auth_, access, *public_key, now);
   if (!key_id) return http::error_response(req, key_id.error());
   log.note = "key " + *key_id;
   return http::negotiated_response(req, 200, {{"key_id", *key_id}});

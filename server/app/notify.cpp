@@ -15,7 +15,7 @@ std::string str(const json& doc, const char* key) {
   return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-std::string name_of(const Replica& dossiers, const std::string& person) {
+std::string name_of(const DossierStore& dossiers, const std::string& person) {
   auto p = dossiers.get(person);
   return p ? str(*p, "name") : std::string();
 }
@@ -40,8 +40,8 @@ std::string statement_lines(const json& s) {
 
 }  // namespace
 
-Result<Notification> signoff_notification(const Replica& dossiers, const std::string& signoff_id,
-                                          uint64_t now_ms) {
+Result<Notification> signoff_notification(const DossierStore& dossiers,
+                                          const std::string& signoff_id, uint64_t now_ms) {
   WX_ASSIGN_OR_RETURN(json s, dossiers.get(signoff_id));
   if (str(s, "type") != "signoff") return make_error(WX_NOT_FOUND, signoff_id + " is no sign-off");
   Notification n;
@@ -69,7 +69,7 @@ Result<Notification> signoff_notification(const Replica& dossiers, const std::st
   return n;
 }
 
-Status queue_signoff_notifications(const Replica& dossiers, AuthStore& auth,
+Status queue_signoff_notifications(const DossierStore& dossiers, AuthStore& auth,
                                    const std::vector<std::string>& ids,
                                    const std::set<std::string>& skip, uint64_t now_ms) {
   for (const std::string& id : ids) {
@@ -118,7 +118,7 @@ http::Response App::handle_dispute(const http::Request& req, const std::string& 
   const std::string reason = "disputed by the supervisor: " + b["reason"].get<std::string>();
   std::lock_guard lock(mu_);
   const uint64_t now = now_ms();
-  auto s = dossiers_->get(id);
+  auto s = store_->get(id);
   // Someone else's sign-off gets the same answer as none at all.
   if (!s || str(*s, "type") != "signoff" || str(*s, "signer") != device->person)
     return http::error_response(
@@ -128,7 +128,7 @@ http::Response App::handle_dispute(const http::Request& req, const std::string& 
         req, make_error(WX_CONFLICT,
                         "sign-off " + id + " was revoked already: " + str(*s, "revoked_reason")));
   auto put =
-      dossiers_->put({{"id", id}, {"revoked_at", rfc3339_utc(now)}, {"revoked_reason", reason}});
+      store_->put({{"id", id}, {"revoked_at", rfc3339_utc(now)}, {"revoked_reason", reason}});
   if (!put) return http::error_response(req, put.error());
   Status noted = auth_->notification_disputed(id, now);
   if (noted)

@@ -14,17 +14,17 @@
 #include <vector>
 
 #include "auth_store.hpp"
-#include "werkex/store.hpp"
+#include "dossier_store.hpp"
 
 namespace werkex::server {
 
 // The note for one stored sign-off: addressed to its signer (her roster e-mail, "" if none),
 // naming the pupil, day, method and statement. WX_NOT_FOUND if the sign-off is not stored.
-Result<Notification> signoff_notification(const Replica& dossiers, const std::string& signoff_id,
-                                          uint64_t now_ms);
+Result<Notification> signoff_notification(const DossierStore& dossiers,
+                                          const std::string& signoff_id, uint64_t now_ms);
 
 // Queues the notes of `ids` except those in `skip` (refused when applied).
-Status queue_signoff_notifications(const Replica& dossiers, AuthStore& auth,
+Status queue_signoff_notifications(const DossierStore& dossiers, AuthStore& auth,
                                    const std::vector<std::string>& ids,
                                    const std::set<std::string>& skip, uint64_t now_ms);
 

@@ -59,7 +59,7 @@ std::set<std::string> placement_view(const std::vector<json>& docs,
   return in;
 }
 
-Result<PupilView> compute_pupil_view(const Replica& dossiers, const std::string& bucket,
+Result<PupilView> compute_pupil_view(const DossierStore& dossiers, const std::string& bucket,
                                      const std::set<std::string>& placements) {
   Query all;
   all.bucket = bucket;

@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "werkex/store.hpp"
+#include "dossier_store.hpp"
 
 namespace werkex::server {
 
@@ -35,12 +35,12 @@ struct PupilView {
   std::string digest;  // 16 hex digits naming `entities`
 };
 
-// The view over `docs` (the live entities of one pupil's bucket, as Replica::list gives them).
+// The view over `docs` (the live entities of one pupil's bucket, as DossierStore::list gives them).
 std::set<std::string> placement_view(const std::vector<json>& docs,
                                      const std::set<std::string>& placements);
 
 // The view of `bucket` for `placements`, read from `dossiers`.
-Result<PupilView> compute_pupil_view(const Replica& dossiers, const std::string& bucket,
+Result<PupilView> compute_pupil_view(const DossierStore& dossiers, const std::string& bucket,
                                      const std::set<std::string>& placements);
 
 // 16 hex digits of SHA-256 over the sorted ids: what a device reports back as its view.

@@ -42,7 +42,7 @@ std::vector<Stamp> new_writes(const FieldState& pushed, const FieldState* held) 
 
 class Judge {
  public:
-  Judge(const Replica& dossiers, AuthStore& auth, const Access& access)
+  Judge(const DossierStore& dossiers, AuthStore& auth, const Access& access)
       : dossiers_(dossiers), auth_(auth), access_(access) {}
 
   Result<PushVerdict> run(const std::vector<Change>& push) {
@@ -249,7 +249,7 @@ class Judge {
     return doc.error();
   }
 
-  const Replica& dossiers_;
+  const DossierStore& dossiers_;
   AuthStore& auth_;
   const Access& access_;
   std::map<std::string, HeldFields> held_;
@@ -258,12 +258,12 @@ class Judge {
 
 }  // namespace
 
-Result<PushVerdict> judge_push(const Replica& dossiers, AuthStore& auth, const Access& access,
+Result<PushVerdict> judge_push(const DossierStore& dossiers, AuthStore& auth, const Access& access,
                                const std::vector<Change>& push) {
   return Judge(dossiers, auth, access).run(push);
 }
 
-Status fill_comment_authors(Replica& dossiers, const std::set<std::string>& ids,
+Status fill_comment_authors(DossierStore& dossiers, const std::set<std::string>& ids,
                             const std::string& person) {
   for (const std::string& id : ids) {
     auto doc = dossiers.get(id);

@@ -25,7 +25,7 @@
 
 #include "access.hpp"
 #include "auth_store.hpp"
-#include "werkex/store.hpp"
+#include "dossier_store.hpp"
 
 namespace werkex::server {
 
@@ -36,11 +36,11 @@ struct PushVerdict {
   std::set<std::string> new_comments_without_author;  // the server writes their author
 };
 
-Result<PushVerdict> judge_push(const Replica& dossiers, AuthStore& auth, const Access& access,
+Result<PushVerdict> judge_push(const DossierStore& dossiers, AuthStore& auth, const Access& access,
                                const std::vector<Change>& push);
 
 // Writes author = the pusher on new comments that came without one, as the server.
-Status fill_comment_authors(Replica& dossiers, const std::set<std::string>& ids,
+Status fill_comment_authors(DossierStore& dossiers, const std::set<std::string>& ids,
                             const std::string& person);
 
 }  // namespace werkex::server

@@ -13,8 +13,7 @@
 
 #include "access.hpp"
 #include "auth_store.hpp"
-#include "key_revocations.hpp"  // apply_key_revocations, find_signing_key
-#include "werkex/store.hpp"
+#include "dossier_store.hpp"
 
 namespace werkex::server {
 
@@ -26,7 +25,13 @@ Result<std::string> parse_key_request(const json& body);
 // Writes the signing_key entity for `access.person` (a supervisor) as the server, or finds
 // it if this person registered it before; returns the key id. WX_CONFLICT if the key (or its
 // key id) is registered to someone else. Call under the dossiers mutex.
-Result<std::string> register_signing_key(Replica& dossiers, AuthStore& auth, const Access& access,
-                                         const std::string& public_key, uint64_t now_ms);
+Result<std::string> register_signing_key(DossierStore& dossiers, AuthStore& auth,
+                                         const Access& access, const std::string& public_key,
+                                         uint64_t now_ms);
+
+// Writes the revocations werkex-admin queued in server.db (AuthStore::queue_key_revocation,
+// key_revocations.hpp) into the dossiers as the server, revoked_at = when it was requested.
+// Call under the dossiers mutex; cheap when nothing is queued.
+Status apply_key_revocations(DossierStore& dossiers, AuthStore& auth, uint64_t now_ms);
 
 }  // namespace werkex::server

@@ -46,7 +46,7 @@ void overlay(json& flat, const Change& c) {
 
 class Checker {
  public:
-  Checker(const Replica& dossiers, AuthStore& auth, const Access& access,
+  Checker(const DossierStore& dossiers, AuthStore& auth, const Access& access,
           const std::map<std::string, std::string>& codes, uint64_t now_ms)
       : dossiers_(dossiers), auth_(auth), a_(access), codes_(codes), now_(now_ms) {}
 
@@ -94,7 +94,7 @@ class Checker {
     // Judged as it stands now: a verified_at it may already carry vouches for nothing new.
     json unverified = flat;
     unverified.erase("verified_at");
-    WX_RETURN_IF_ERROR(check_signoff_authority(dossiers_, unverified));
+    WX_RETURN_IF_ERROR(dossiers_.check_signoff_authority(unverified));
     // The authority check knows the placement's supervisor; the dossier is ours to check.
     auto placement = dossiers_.get(str(flat, "placement"));
     if (!placement) return placement.error();
@@ -156,7 +156,7 @@ class Checker {
     return denied(why);
   }
 
-  const Replica& dossiers_;
+  const DossierStore& dossiers_;
   AuthStore& auth_;
   const Access& a_;
   const std::map<std::string, std::string>& codes_;
@@ -165,7 +165,7 @@ class Checker {
 
 }  // namespace
 
-Result<SignoffVerdicts> verify_pushed_signoffs(const Replica& dossiers, AuthStore& auth,
+Result<SignoffVerdicts> verify_pushed_signoffs(const DossierStore& dossiers, AuthStore& auth,
                                                const Access& access,
                                                const std::vector<Change>& changes,
                                                const std::map<std::string, std::string>& pin_codes,
@@ -192,7 +192,8 @@ Result<SignoffVerdicts> verify_pushed_signoffs(const Replica& dossiers, AuthStor
   return out;
 }
 
-Status stamp_verified(Replica& dossiers, const std::vector<std::string>& ids, uint64_t now_ms) {
+Status stamp_verified(DossierStore& dossiers, const std::vector<std::string>& ids,
+                      uint64_t now_ms) {
   for (const std::string& id : ids) {
     WX_ASSIGN_OR_RETURN(json doc, dossiers.get(id));
     if (doc.contains("verified_at")) continue;

@@ -37,7 +37,7 @@
 
 #include "access.hpp"
 #include "auth_store.hpp"
-#include "werkex/store.hpp"
+#include "dossier_store.hpp"
 
 namespace werkex::server {
 
@@ -53,13 +53,13 @@ struct SignoffVerdicts {
 // `changes`: the push, after the bucket and role checks; `pin_codes`: the request's codes
 // (sign-off id -> code as typed). Burned codes, failed attempts and locks are recorded in
 // `auth` (and its audit log) as they happen.
-Result<SignoffVerdicts> verify_pushed_signoffs(const Replica& dossiers, AuthStore& auth,
+Result<SignoffVerdicts> verify_pushed_signoffs(const DossierStore& dossiers, AuthStore& auth,
                                                const Access& access,
                                                const std::vector<Change>& changes,
                                                const std::map<std::string, std::string>& pin_codes,
                                                uint64_t now_ms);
 
 // Writes verified_at = now (RFC 3339) on each sign-off, as the server ("admin").
-Status stamp_verified(Replica& dossiers, const std::vector<std::string>& ids, uint64_t now_ms);
+Status stamp_verified(DossierStore& dossiers, const std::vector<std::string>& ids, uint64_t now_ms);
 
 }  // namespace werkex::server

@@ -33,22 +33,18 @@ struct PushPlan {
 // comments, the accepted sign-offs' verified_at, and the notes to their signers. The notes
 // are queued before the push commits, so a stored sign-off always has its note (a failed
 // commit leaves at most a note whose retried push stores the sign-off).
-Result<ApplyReport> store_push(Replica& dossiers, AuthStore& auth, const Access& access,
+Result<ApplyReport> store_push(DossierStore& dossiers, AuthStore& auth, const Access& access,
                                const PushPlan& plan, uint64_t now) {
-  Result<ApplyReport> applied = ApplyReport{};
   // A pull alone writes nothing to the dossiers (not even an empty transaction), so it is
   // served on a full disk too (issue 10 item 8).
-  if (plan.allowed.changes.empty() && plan.signoffs.verified.empty()) return applied;
-  WX_RETURN_IF_ERROR(dossiers.write_together([&]() -> Status {
-    applied = dossiers.apply(plan.allowed);
-    if (!applied) return applied.status();
+  if (plan.allowed.changes.empty() && plan.signoffs.verified.empty()) return ApplyReport{};
+  return dossiers.apply_push(plan.allowed, [&](const ApplyReport& applied) -> Status {
     WX_RETURN_IF_ERROR(fill_comment_authors(dossiers, plan.comments_without_author, access.person));
     WX_RETURN_IF_ERROR(stamp_verified(dossiers, plan.signoffs.verified, now));
     std::set<std::string> refused;
-    for (const RejectedChange& r : applied->rejected) refused.insert(r.entity);
+    for (const RejectedChange& r : applied.rejected) refused.insert(r.entity);
     return queue_signoff_notifications(dossiers, auth, plan.signoffs.notify, refused, now);
-  }));
-  return applied;
+  });
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 
 namespace werkex::server {
 
-SyncService::SyncService(Replica& dossiers, AuthStore& auth, AccessCache& access,
+SyncService::SyncService(DossierStore& dossiers, AuthStore& auth, AccessCache& access,
                          http::Metrics& metrics, ClockSource& clock, SyncLimits limits,
                          std::string epoch, SyncHooks hooks)
     : dossiers_(dossiers),

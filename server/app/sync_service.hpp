@@ -16,7 +16,7 @@
 // Invariants: a request is idempotent — the same request again applies nothing new and
 // answers the same pages; a push is stored whole or not at all; a pull alone writes nothing
 // to the dossiers (so it is served on a full disk); every time comes from the clock.
-// Not thread-safe, like the Replica it writes: call sync() under the dossier lock.
+// Not thread-safe, like the DossierStore it writes: call sync() under the dossier lock.
 #pragma once
 
 #include <cstdint>
@@ -27,10 +27,10 @@
 
 #include "access_cache.hpp"
 #include "auth_store.hpp"
+#include "dossier_store.hpp"
 #include "http/metrics.hpp"
 #include "werkex/clock.hpp"
 #include "werkex/protocol.hpp"
-#include "werkex/store.hpp"
 
 namespace werkex::server {
 
@@ -61,9 +61,10 @@ struct SyncOutcome {
 
 class SyncService {
  public:
-  // Every collaborator must outlive the service. `access` is the server's one cache, shared
+  // Every collaborator must outlive the service. `dossiers` is any engine of the dossier
+  // store (dossier_store.hpp: SQLite's today); `access` is the server's one cache, shared
   // with the other handlers (the same lock guards it); `epoch` is AuthStore::epoch at start.
-  SyncService(Replica& dossiers, AuthStore& auth, AccessCache& access, http::Metrics& metrics,
+  SyncService(DossierStore& dossiers, AuthStore& auth, AccessCache& access, http::Metrics& metrics,
               ClockSource& clock, SyncLimits limits, std::string epoch, SyncHooks hooks = {});
 
   // One round trip for `device`. `request.replica` must be the device's own (the handler
@@ -101,7 +102,7 @@ class SyncService {
                      const EchoFilter& echoes, size_t limit, protocol::SyncResponse& out);
   Status log_read(const Device& device, const std::string& bucket, size_t changes);
 
-  Replica& dossiers_;
+  DossierStore& dossiers_;
   AuthStore& auth_;
   AccessCache& access_;
   http::Metrics& metrics_;

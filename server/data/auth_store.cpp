@@ -1,4 +1,4 @@
-#include "auth_store.hpp"
+#include "auth_store_sqlite.hpp"
 
 #include <sodium.h>
 
@@ -77,7 +77,7 @@ std::string random_token(const char* prefix) {
   return std::string(prefix) + hex;
 }
 
-Result<std::unique_ptr<AuthStore>> AuthStore::open(const std::string& path) {
+Result<std::unique_ptr<SqliteAuthStore>> SqliteAuthStore::open(const std::string& path) {
   if (sodium_init() < 0) return make_error(WX_INTERNAL, "libsodium failed to initialise");
   WX_ASSIGN_OR_RETURN(sql::Db db, sql::Db::open(path));
   WX_RETURN_IF_ERROR(db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"));
@@ -133,10 +133,10 @@ Result<std::unique_ptr<AuthStore>> AuthStore::open(const std::string& path) {
       static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count())));
   // Nor the origin of invites (codes minted by --demo are revoked at the next start).
   WX_RETURN_IF_ERROR(add_column_if_missing(db, "invites", "origin", "TEXT"));
-  return std::unique_ptr<AuthStore>(new AuthStore(std::move(db)));
+  return std::unique_ptr<SqliteAuthStore>(new SqliteAuthStore(std::move(db)));
 }
 
-Status AuthStore::revoke_duplicate_devices(sql::Db& db, uint64_t now_ms) {
+Status SqliteAuthStore::revoke_duplicate_devices(sql::Db& db, uint64_t now_ms) {
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db, R"sql(
     UPDATE devices SET revoked_ms = ?1 WHERE revoked_ms IS NULL AND person <> (
       SELECT f.person FROM devices f WHERE f.device_id = devices.device_id
@@ -145,15 +145,15 @@ Status AuthStore::revoke_duplicate_devices(sql::Db& db, uint64_t now_ms) {
   return st.bind(1, static_cast<int64_t>(now_ms)).run();
 }
 
-Result<std::string> AuthStore::create_invite(const std::string& person, int valid_hours,
-                                             uint64_t now_ms, const std::string& origin) {
+Result<std::string> SqliteAuthStore::create_invite(const std::string& person, int valid_hours,
+                                                   uint64_t now_ms, const std::string& origin) {
   WX_ASSIGN_OR_RETURN(auto codes, create_invites({person}, valid_hours, now_ms, origin));
   return codes.front();
 }
 
-Result<std::vector<std::string>> AuthStore::create_invites(const std::vector<std::string>& persons,
-                                                           int valid_hours, uint64_t now_ms,
-                                                           const std::string& origin) {
+Result<std::vector<std::string>> SqliteAuthStore::create_invites(
+    const std::vector<std::string>& persons, int valid_hours, uint64_t now_ms,
+    const std::string& origin) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(db_));
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
@@ -175,7 +175,7 @@ Result<std::vector<std::string>> AuthStore::create_invites(const std::vector<std
   return out;
 }
 
-Result<size_t> AuthStore::revoke_invites(const std::string& origin, uint64_t now_ms) {
+Result<size_t> SqliteAuthStore::revoke_invites(const std::string& origin, uint64_t now_ms) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
                                                   "UPDATE invites SET expires_ms = ?2 WHERE "
@@ -185,9 +185,8 @@ Result<size_t> AuthStore::revoke_invites(const std::string& origin, uint64_t now
   return static_cast<size_t>(db_.changes());
 }
 
-Result<std::pair<std::string, std::string>> AuthStore::redeem_invite(const std::string& code,
-                                                                     const std::string& device_id,
-                                                                     uint64_t now_ms) {
+Result<std::pair<std::string, std::string>> SqliteAuthStore::redeem_invite(
+    const std::string& code, const std::string& device_id, uint64_t now_ms) {
   std::lock_guard lock(mu_);
   const Error refused =
       make_error(WX_UNAUTHENTICATED, "this enrolment code is unknown, used or expired");
@@ -224,7 +223,8 @@ namespace {
 constexpr uint64_t kLastSeenGranularityMs = 60 * 60 * 1000;
 }  // namespace
 
-Result<sql::Stmt*> AuthStore::cached_locked(std::optional<sql::Stmt>& slot, std::string_view sql) {
+Result<sql::Stmt*> SqliteAuthStore::cached_locked(std::optional<sql::Stmt>& slot,
+                                                  std::string_view sql) {
   if (!slot) {
     WX_ASSIGN_OR_RETURN(sql::Stmt st, sql::Stmt::prepare(db_, sql));
     slot = std::move(st);
@@ -232,8 +232,8 @@ Result<sql::Stmt*> AuthStore::cached_locked(std::optional<sql::Stmt>& slot, std:
   return &*slot;
 }
 
-Result<Device> AuthStore::authenticate(const std::string& token, uint64_t now_ms,
-                                       uint64_t idle_expiry_ms) {
+Result<Device> SqliteAuthStore::authenticate(const std::string& token, uint64_t now_ms,
+                                             uint64_t idle_expiry_ms) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(sql::Stmt * found, cached_locked(find_device_st_,
                                                        "SELECT device_id, person, revoked_ms, "
@@ -273,7 +273,7 @@ Result<Device> AuthStore::authenticate(const std::string& token, uint64_t now_ms
   return d;
 }
 
-Status AuthStore::revoke_person_devices(const std::string& person, uint64_t now_ms) {
+Status SqliteAuthStore::revoke_person_devices(const std::string& person, uint64_t now_ms) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(
       auto st,
@@ -282,7 +282,7 @@ Status AuthStore::revoke_person_devices(const std::string& person, uint64_t now_
   return st.bind(1, person).bind(2, static_cast<int64_t>(now_ms)).run();
 }
 
-Status AuthStore::revoke_token(const std::string& token, uint64_t now_ms) {
+Status SqliteAuthStore::revoke_token(const std::string& token, uint64_t now_ms) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(
       auto st,
@@ -291,8 +291,9 @@ Status AuthStore::revoke_token(const std::string& token, uint64_t now_ms) {
   return st.bind(1, sha256_hex(token)).bind(2, static_cast<int64_t>(now_ms)).run();
 }
 
-Status AuthStore::log_read(uint64_t now_ms, const std::string& person, const std::string& device,
-                           const std::string& bucket, size_t changes, const std::string& blob) {
+Status SqliteAuthStore::log_read(uint64_t now_ms, const std::string& person,
+                                 const std::string& device, const std::string& bucket,
+                                 size_t changes, const std::string& blob) {
   std::lock_guard lock(mu_);
   const bool was_buffering = !unwritten_.empty();
   unwritten_.push_back({now_ms, person, device, bucket, changes, blob});
@@ -319,7 +320,7 @@ Status AuthStore::log_read(uint64_t now_ms, const std::string& person, const std
   return Status::ok();
 }
 
-Status AuthStore::write_reads_locked() {
+Status SqliteAuthStore::write_reads_locked() {
   WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(db_));
   WX_ASSIGN_OR_RETURN(
       auto st, sql::Stmt::prepare(db_,
@@ -339,17 +340,17 @@ Status AuthStore::write_reads_locked() {
   return Status::ok();
 }
 
-void AuthStore::set_max_buffered_reads(size_t rows) {
+void SqliteAuthStore::set_max_buffered_reads(size_t rows) {
   std::lock_guard lock(mu_);
   max_buffered_reads_ = rows;
 }
 
-size_t AuthStore::buffered_reads() {
+size_t SqliteAuthStore::buffered_reads() {
   std::lock_guard lock(mu_);
   return unwritten_.size();
 }
 
-AuthStore::~AuthStore() {
+SqliteAuthStore::~SqliteAuthStore() {
   std::lock_guard lock(mu_);
   if (unwritten_.empty() || write_reads_locked()) return;
   for (const Read& r : unwritten_)
@@ -365,7 +366,7 @@ AuthStore::~AuthStore() {
                      .c_str());
 }
 
-Result<size_t> AuthStore::count_reads(const std::string& bucket) {
+Result<size_t> SqliteAuthStore::count_reads(const std::string& bucket) {
   std::lock_guard lock(mu_);
   if (!unwritten_.empty()) WX_RETURN_IF_ERROR(write_reads_locked());
   WX_ASSIGN_OR_RETURN(auto st,
@@ -375,7 +376,7 @@ Result<size_t> AuthStore::count_reads(const std::string& bucket) {
   return row ? static_cast<size_t>(st.int64(0)) : 0;
 }
 
-Result<std::vector<std::string>> AuthStore::persons_of_device(const std::string& device_id) {
+Result<std::vector<std::string>> SqliteAuthStore::persons_of_device(const std::string& device_id) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(
       auto st, sql::Stmt::prepare(db_, "SELECT DISTINCT person FROM devices WHERE device_id = ?1"));

@@ -1,11 +1,11 @@
-// AuthStore's admin side: bearer tokens for the admin API (the nightly school sync), made
+// SqliteAuthStore's admin side: bearer tokens for the admin API (the nightly school sync), made
 // offline by werkex-admin on the server's machine, never by a request; and the epoch.
-#include "auth_store.hpp"
+#include "auth_store_sqlite.hpp"
 #include "werkex/blob_store.hpp"  // sha256_hex
 
 namespace werkex::server {
 
-Result<std::string> AuthStore::create_admin_token(const std::string& label, uint64_t now_ms) {
+Result<std::string> SqliteAuthStore::create_admin_token(const std::string& label, uint64_t now_ms) {
   if (label.empty() || label.size() > 64)
     return make_error(WX_INVALID_ARGUMENT, "an admin token needs a label of 1 to 64 characters");
   std::lock_guard lock(mu_);
@@ -24,7 +24,7 @@ Result<std::string> AuthStore::create_admin_token(const std::string& label, uint
   return token;
 }
 
-Result<std::string> AuthStore::authenticate_admin(const std::string& token) {
+Result<std::string> SqliteAuthStore::authenticate_admin(const std::string& token) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
                                                   "SELECT label FROM admin_tokens WHERE "
@@ -35,7 +35,7 @@ Result<std::string> AuthStore::authenticate_admin(const std::string& token) {
   return labels.front();
 }
 
-Status AuthStore::revoke_admin_tokens(const std::string& label, uint64_t now_ms) {
+Status SqliteAuthStore::revoke_admin_tokens(const std::string& label, uint64_t now_ms) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
                                                   "UPDATE admin_tokens SET revoked_ms = ?2 "
@@ -45,21 +45,21 @@ Status AuthStore::revoke_admin_tokens(const std::string& label, uint64_t now_ms)
   return Status::ok();
 }
 
-Result<size_t> AuthStore::prune_access_log(uint64_t before_ms) {
+Result<size_t> SqliteAuthStore::prune_access_log(uint64_t before_ms) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_, "DELETE FROM access_log WHERE at_ms < ?1"));
   WX_RETURN_IF_ERROR(st.bind(1, static_cast<int64_t>(before_ms)).run());
   return static_cast<size_t>(db_.changes());
 }
 
-Result<size_t> AuthStore::prune_audit_log(uint64_t before_ms) {
+Result<size_t> SqliteAuthStore::prune_audit_log(uint64_t before_ms) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_, "DELETE FROM audit_log WHERE at_ms < ?1"));
   WX_RETURN_IF_ERROR(st.bind(1, static_cast<int64_t>(before_ms)).run());
   return static_cast<size_t>(db_.changes());
 }
 
-Result<std::string> AuthStore::epoch() {
+Result<std::string> SqliteAuthStore::epoch() {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
                                                   "SELECT value FROM server_meta WHERE "
@@ -74,7 +74,7 @@ Result<std::string> AuthStore::epoch() {
   return made;
 }
 
-Status AuthStore::renew_epoch() {
+Status SqliteAuthStore::renew_epoch() {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto put, sql::Stmt::prepare(db_,
                                                    "INSERT OR REPLACE INTO server_meta(key, value) "

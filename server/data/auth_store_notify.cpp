@@ -1,7 +1,7 @@
-// AuthStore's outbox (issue 10 item 11): one note per sign-off made in a supervisor's name,
+// SqliteAuthStore's outbox (issue 10 item 11): one note per sign-off made in a supervisor's name,
 // listed for her (GET /v1/notifications) and mailed by the Mailer when the server has an
 // SMTP server configured. Rows are never deleted: the list is her record of what was signed.
-#include "auth_store.hpp"
+#include "auth_store_sqlite.hpp"
 
 namespace werkex::server {
 
@@ -41,7 +41,7 @@ Result<std::vector<Notification>> read_all(sql::Stmt& st) {
 
 }  // namespace
 
-Status AuthStore::queue_notification(const Notification& n) {
+Status SqliteAuthStore::queue_notification(const Notification& n) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(
       auto st, sql::Stmt::prepare(db_,
@@ -58,7 +58,7 @@ Status AuthStore::queue_notification(const Notification& n) {
       .run();
 }
 
-Result<std::vector<Notification>> AuthStore::notifications_for(const std::string& person) {
+Result<std::vector<Notification>> SqliteAuthStore::notifications_for(const std::string& person) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_, std::string("SELECT ") + kColumns +
                                                            " FROM notifications WHERE person = "
@@ -67,7 +67,8 @@ Result<std::vector<Notification>> AuthStore::notifications_for(const std::string
   return read_all(st);
 }
 
-Result<std::vector<Notification>> AuthStore::due_notifications(uint64_t now_ms, size_t limit) {
+Result<std::vector<Notification>> SqliteAuthStore::due_notifications(uint64_t now_ms,
+                                                                     size_t limit) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_, std::string("SELECT ") + kColumns +
                                                            " FROM notifications WHERE sent_ms IS "
@@ -77,7 +78,7 @@ Result<std::vector<Notification>> AuthStore::due_notifications(uint64_t now_ms, 
   return read_all(st);
 }
 
-Status AuthStore::notification_sent(int64_t id, uint64_t now_ms) {
+Status SqliteAuthStore::notification_sent(int64_t id, uint64_t now_ms) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
                                                   "UPDATE notifications SET sent_ms = ?2, "
@@ -86,7 +87,8 @@ Status AuthStore::notification_sent(int64_t id, uint64_t now_ms) {
   return st.bind(1, id).bind(2, now_ms).run();
 }
 
-Status AuthStore::notification_failed(int64_t id, const std::string& error, uint64_t retry_at_ms) {
+Status SqliteAuthStore::notification_failed(int64_t id, const std::string& error,
+                                            uint64_t retry_at_ms) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
                                                   "UPDATE notifications SET attempts = attempts "
@@ -95,7 +97,7 @@ Status AuthStore::notification_failed(int64_t id, const std::string& error, uint
   return st.bind(1, id).bind(2, error).bind(3, retry_at_ms).run();
 }
 
-Status AuthStore::notification_disputed(const std::string& signoff, uint64_t now_ms) {
+Status SqliteAuthStore::notification_disputed(const std::string& signoff, uint64_t now_ms) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
                                                   "UPDATE notifications SET disputed_ms = ?2 "

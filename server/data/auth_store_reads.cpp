@@ -1,11 +1,11 @@
-// AuthStore::reads (auth_store.hpp): the access log's rows of one bucket.
+// SqliteAuthStore::reads (auth_store.hpp): the access log's rows of one bucket.
 #include <algorithm>
 
-#include "auth_store.hpp"
+#include "auth_store_sqlite.hpp"
 
 namespace werkex::server {
 
-Result<std::vector<AccessRead>> AuthStore::reads(const std::string& bucket, size_t limit) {
+Result<std::vector<AccessRead>> SqliteAuthStore::reads(const std::string& bucket, size_t limit) {
   std::lock_guard lock(mu_);
   if (!unwritten_.empty()) WX_RETURN_IF_ERROR(write_reads_locked());
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,

@@ -1,4 +1,4 @@
-// AuthStore's part of supervisor sign-off (issues 4 and 10): per-placement one-time codes
+// SqliteAuthStore's part of supervisor sign-off (issues 4 and 10): per-placement one-time codes
 // (kept as HMACs under a per-placement secret, burned at first use) with their failure count
 // and lock, the audit log of security events, and the queue of key revocations werkex-admin
 // hands to the server.
@@ -10,7 +10,7 @@
 
 #include <set>
 
-#include "auth_store.hpp"
+#include "auth_store_sqlite.hpp"
 
 namespace werkex::server {
 
@@ -40,8 +40,8 @@ std::string code_hash(const std::string& secret_hex, const std::string& code) {
 
 }  // namespace
 
-Result<std::vector<std::string>> AuthStore::issue_pin_codes(const std::string& placement, int count,
-                                                            uint64_t now_ms) {
+Result<std::vector<std::string>> SqliteAuthStore::issue_pin_codes(const std::string& placement,
+                                                                  int count, uint64_t now_ms) {
   std::lock_guard lock(mu_);
   unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
   randombytes_buf(key, sizeof key);
@@ -75,7 +75,7 @@ Result<std::vector<std::string>> AuthStore::issue_pin_codes(const std::string& p
   return std::vector<std::string>(codes.begin(), codes.end());
 }
 
-Result<std::optional<PinRecord>> AuthStore::pin(const std::string& placement) {
+Result<std::optional<PinRecord>> SqliteAuthStore::pin(const std::string& placement) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
                                                   "SELECT key_hex, failed, coalesce(locked_ms, 0), "
@@ -89,8 +89,8 @@ Result<std::optional<PinRecord>> AuthStore::pin(const std::string& placement) {
   return std::optional<PinRecord>(std::move(r));
 }
 
-Result<CodeUse> AuthStore::use_pin_code(const std::string& placement, const std::string& code,
-                                        const std::string& used_for, uint64_t now_ms) {
+Result<CodeUse> SqliteAuthStore::use_pin_code(const std::string& placement, const std::string& code,
+                                              const std::string& used_for, uint64_t now_ms) {
   WX_ASSIGN_OR_RETURN(auto record, pin(placement));
   if (!record) return CodeUse::unknown;
   const std::string hash = code_hash(record->secret_hex, code);
@@ -114,8 +114,8 @@ Result<CodeUse> AuthStore::use_pin_code(const std::string& placement, const std:
   return out;
 }
 
-Result<bool> AuthStore::attempt_seen(const std::string& attempt_hash, const std::string& placement,
-                                     uint64_t now_ms) {
+Result<bool> SqliteAuthStore::attempt_seen(const std::string& attempt_hash,
+                                           const std::string& placement, uint64_t now_ms) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st,
                       sql::Stmt::prepare(db_,
@@ -125,8 +125,8 @@ Result<bool> AuthStore::attempt_seen(const std::string& attempt_hash, const std:
   return db_.changes() == 0;
 }
 
-Result<PinRecord> AuthStore::pin_failed(const std::string& placement, int max_failures,
-                                        uint64_t now_ms) {
+Result<PinRecord> SqliteAuthStore::pin_failed(const std::string& placement, int max_failures,
+                                              uint64_t now_ms) {
   {
     std::lock_guard lock(mu_);
     WX_ASSIGN_OR_RETURN(
@@ -142,7 +142,7 @@ Result<PinRecord> AuthStore::pin_failed(const std::string& placement, int max_fa
   return *r;
 }
 
-Status AuthStore::pin_succeeded(const std::string& placement) {
+Status SqliteAuthStore::pin_succeeded(const std::string& placement) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st,
                       sql::Stmt::prepare(db_,
@@ -151,8 +151,8 @@ Status AuthStore::pin_succeeded(const std::string& placement) {
   return st.bind(1, placement).run();
 }
 
-Status AuthStore::audit(uint64_t now_ms, const std::string& actor, const std::string& action,
-                        const std::string& target, const std::string& detail) {
+Status SqliteAuthStore::audit(uint64_t now_ms, const std::string& actor, const std::string& action,
+                              const std::string& target, const std::string& detail) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st,
                       sql::Stmt::prepare(db_,
@@ -161,7 +161,7 @@ Status AuthStore::audit(uint64_t now_ms, const std::string& actor, const std::st
   return st.bind(1, now_ms).bind(2, actor).bind(3, action).bind(4, target).bind(5, detail).run();
 }
 
-Result<std::vector<AuditEntry>> AuthStore::audit_entries(const std::string& target) {
+Result<std::vector<AuditEntry>> SqliteAuthStore::audit_entries(const std::string& target) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st,
                       sql::Stmt::prepare(db_,
@@ -179,8 +179,8 @@ Result<std::vector<AuditEntry>> AuthStore::audit_entries(const std::string& targ
   return out;
 }
 
-Status AuthStore::queue_key_revocation(const std::string& key_id, const std::string& reason,
-                                       uint64_t now_ms) {
+Status SqliteAuthStore::queue_key_revocation(const std::string& key_id, const std::string& reason,
+                                             uint64_t now_ms) {
   std::lock_guard lock(mu_);
   // A second request for the same key keeps the first time and reason: revocation is
   // written once (revoked_at is immutable).
@@ -190,7 +190,7 @@ Status AuthStore::queue_key_revocation(const std::string& key_id, const std::str
   return st.bind(1, key_id).bind(2, reason).bind(3, now_ms).run();
 }
 
-Result<std::vector<KeyRevocation>> AuthStore::pending_key_revocations() {
+Result<std::vector<KeyRevocation>> SqliteAuthStore::pending_key_revocations() {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(sql::Stmt * pending,
                       cached_locked(pending_revocations_st_,
@@ -210,7 +210,7 @@ Result<std::vector<KeyRevocation>> AuthStore::pending_key_revocations() {
   return out;
 }
 
-Status AuthStore::key_revocation_applied(const std::string& key_id, uint64_t now_ms) {
+Status SqliteAuthStore::key_revocation_applied(const std::string& key_id, uint64_t now_ms) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(
       auto st,

@@ -1,11 +1,11 @@
-// AuthStore's staff side: browser sessions and passwords for the staff dashboard
+// SqliteAuthStore's staff side: browser sessions and passwords for the staff dashboard
 // (server/staff/). Session tokens are kept only as SHA-256 hashes, passwords only as
 // libsodium Argon2id strings; enrolment codes used to sign in are burned as for devices.
 #include <sodium.h>
 
 #include <algorithm>
 
-#include "auth_store.hpp"
+#include "auth_store_sqlite.hpp"
 #include "werkex/blob_store.hpp"  // sha256_hex
 
 namespace werkex::server {
@@ -22,7 +22,7 @@ Error refused_code() {
 }
 }  // namespace
 
-Status AuthStore::create_staff_tables(sql::Db& db) {
+Status SqliteAuthStore::create_staff_tables(sql::Db& db) {
   return db.exec(R"sql(
     CREATE TABLE IF NOT EXISTS staff_sessions(
       token_hash TEXT PRIMARY KEY, person TEXT NOT NULL, csrf TEXT NOT NULL,
@@ -33,7 +33,7 @@ Status AuthStore::create_staff_tables(sql::Db& db) {
   )sql");
 }
 
-Result<std::string> AuthStore::invite_person(const std::string& code, uint64_t now_ms) {
+Result<std::string> SqliteAuthStore::invite_person(const std::string& code, uint64_t now_ms) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto find, sql::Stmt::prepare(db_,
                                                     "SELECT person FROM invites WHERE code_hash = "
@@ -44,8 +44,8 @@ Result<std::string> AuthStore::invite_person(const std::string& code, uint64_t n
   return persons.front();
 }
 
-Result<StaffSessionTokens> AuthStore::insert_staff_session_locked(const std::string& person,
-                                                                  uint64_t now_ms) {
+Result<StaffSessionTokens> SqliteAuthStore::insert_staff_session_locked(const std::string& person,
+                                                                        uint64_t now_ms) {
   StaffSessionTokens out{random_token("wxs_"), random_token("")};
   WX_ASSIGN_OR_RETURN(auto add, sql::Stmt::prepare(db_,
                                                    "INSERT INTO staff_sessions(token_hash, person, "
@@ -56,8 +56,8 @@ Result<StaffSessionTokens> AuthStore::insert_staff_session_locked(const std::str
   return out;
 }
 
-Result<StaffSessionTokens> AuthStore::redeem_staff_invite(const std::string& code,
-                                                          uint64_t now_ms) {
+Result<StaffSessionTokens> SqliteAuthStore::redeem_staff_invite(const std::string& code,
+                                                                uint64_t now_ms) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(db_));
   const std::string hash = sha256_hex(normalise_code(code));
@@ -75,14 +75,14 @@ Result<StaffSessionTokens> AuthStore::redeem_staff_invite(const std::string& cod
   return out;
 }
 
-Result<StaffSessionTokens> AuthStore::create_staff_session(const std::string& person,
-                                                           uint64_t now_ms) {
+Result<StaffSessionTokens> SqliteAuthStore::create_staff_session(const std::string& person,
+                                                                 uint64_t now_ms) {
   std::lock_guard lock(mu_);
   return insert_staff_session_locked(person, now_ms);
 }
 
-Result<StaffSession> AuthStore::staff_session(const std::string& token, uint64_t now_ms,
-                                              uint64_t idle_ms, uint64_t max_age_ms) {
+Result<StaffSession> SqliteAuthStore::staff_session(const std::string& token, uint64_t now_ms,
+                                                    uint64_t idle_ms, uint64_t max_age_ms) {
   std::lock_guard lock(mu_);
   const std::string hash = sha256_hex(token);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
@@ -109,21 +109,21 @@ Result<StaffSession> AuthStore::staff_session(const std::string& token, uint64_t
   return s;
 }
 
-Status AuthStore::end_staff_session(const std::string& token) {
+Status SqliteAuthStore::end_staff_session(const std::string& token) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto drop,
                       sql::Stmt::prepare(db_, "DELETE FROM staff_sessions WHERE token_hash = ?1"));
   return drop.bind(1, sha256_hex(token)).run();
 }
 
-Status AuthStore::end_person_staff_sessions(const std::string& person) {
+Status SqliteAuthStore::end_person_staff_sessions(const std::string& person) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto drop,
                       sql::Stmt::prepare(db_, "DELETE FROM staff_sessions WHERE person = ?1"));
   return drop.bind(1, person).run();
 }
 
-Result<size_t> AuthStore::prune_staff_sessions(uint64_t created_before_ms) {
+Result<size_t> SqliteAuthStore::prune_staff_sessions(uint64_t created_before_ms) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st,
                       sql::Stmt::prepare(db_, "DELETE FROM staff_sessions WHERE created_ms < ?1"));
@@ -131,8 +131,8 @@ Result<size_t> AuthStore::prune_staff_sessions(uint64_t created_before_ms) {
   return static_cast<size_t>(db_.changes());
 }
 
-Status AuthStore::set_staff_password(const std::string& person, const std::string& password,
-                                     uint64_t now_ms) {
+Status SqliteAuthStore::set_staff_password(const std::string& person, const std::string& password,
+                                           uint64_t now_ms) {
   if (password.size() < kMinPassword)
     return make_error(WX_INVALID_ARGUMENT, "een wachtwoord heeft minstens 10 tekens");
   if (password.size() > kMaxPassword)
@@ -149,8 +149,8 @@ Status AuthStore::set_staff_password(const std::string& person, const std::strin
   return put.bind(1, person).bind(2, std::string_view(hashed)).bind(3, now_ms).run();
 }
 
-Result<bool> AuthStore::check_staff_password(const std::string& person,
-                                             const std::string& password) {
+Result<bool> SqliteAuthStore::check_staff_password(const std::string& person,
+                                                   const std::string& password) {
   std::string stored;
   {
     std::lock_guard lock(mu_);

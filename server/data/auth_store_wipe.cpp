@@ -1,10 +1,10 @@
 // Remote wipe orders of lost devices (auth_store.hpp: order_wipe, wipe_ordered).
-#include "auth_store.hpp"
+#include "auth_store_sqlite.hpp"
 #include "werkex/blob_store.hpp"
 
 namespace werkex::server {
 
-Status AuthStore::order_wipe(const std::string& person, uint64_t now_ms) {
+Status SqliteAuthStore::order_wipe(const std::string& person, uint64_t now_ms) {
   std::lock_guard lock(mu_);
   // Devices of the person not yet wiped: the live ones, and ones revoked before (a phone
   // revoked on Monday and reported stolen on Tuesday still has the dossier on it).
@@ -15,7 +15,7 @@ Status AuthStore::order_wipe(const std::string& person, uint64_t now_ms) {
   return st.bind(1, person).bind(2, static_cast<int64_t>(now_ms)).run();
 }
 
-Result<bool> AuthStore::wipe_ordered(const std::string& token) {
+Result<bool> SqliteAuthStore::wipe_ordered(const std::string& token) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
                                                   "SELECT wipe_ms IS NOT NULL FROM devices "

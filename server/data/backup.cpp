@@ -11,7 +11,7 @@
 #include <iterator>
 #include <vector>
 
-#include "auth_store.hpp"
+#include "auth_store_sqlite.hpp"
 #include "werkex/clock.hpp"
 #include "werkex/sqlite.hpp"
 
@@ -178,7 +178,7 @@ Status restore_backup(const std::string& backup_folder, const std::string& data_
   BackupReport ignored;
   WX_RETURN_IF_ERROR(
       copy_blobs(from.parent_path() / "blobs", to / "blobs", BackupOptions{}, ignored));
-  WX_ASSIGN_OR_RETURN(auto auth, AuthStore::open(data_dir + "/server.db"));
+  WX_ASSIGN_OR_RETURN(auto auth, SqliteAuthStore::open(data_dir + "/server.db"));
   return auth->renew_epoch();
 }
 

@@ -7,6 +7,7 @@
 #include "access.hpp"
 #include "dashboard/dashboard_scope.hpp"
 #include "dashboard/summary_cache.hpp"
+#include "dossier_store_sqlite.hpp"
 #include "export_world.hpp"
 
 namespace werkex::test {
@@ -22,7 +23,8 @@ struct DashWorld : ExportWorld {
   }
 
   dashboard::DashboardScope scope_of(const std::string& who, const std::string& today = kToday) {
-    auto access = expect_ok(server::compute_access(*db, who, today, 7));
+    const server::SqliteDossierStore store(*db);
+    auto access = expect_ok(server::compute_access(store, who, today, 7));
     return expect_ok(dashboard::dashboard_scope(*db, access));
   }
 

@@ -44,7 +44,8 @@ TEST_CASE("scope: a manager's device syncs the school and its groups only, and w
           "[dashboard][scope][access]") {
   DashWorld w;
   w.add_pupil("Sem", w.group);
-  auto a = expect_ok(server::compute_access(*w.db, w.directie, kToday, 7));
+  const server::SqliteDossierStore store(*w.db);
+  auto a = expect_ok(server::compute_access(store, w.directie, kToday, 7));
   CHECK(a.role == "manager");
   CHECK(a.read == std::set<std::string>{"school:demo"});
   CHECK(a.write.empty());

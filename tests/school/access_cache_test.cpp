@@ -6,6 +6,7 @@
 #include <random>
 
 #include "access_cache.hpp"
+#include "dossier_store_sqlite.hpp"
 #include "test_support.hpp"
 #include "werkex/clock.hpp"
 
@@ -32,6 +33,7 @@ struct School {
   test::TempDir dir;
   ManualClockSource clock{test::kStartMillis};
   std::unique_ptr<Replica> db;
+  std::unique_ptr<server::SqliteDossierStore> store;  // over db, as the server reads it
   std::string admin = "0190a000-0000-7000-8000-0000000000ad";
   std::string counsellor;
   std::string school, company, supervisor, parent;
@@ -53,6 +55,7 @@ struct School {
 
   School() {
     db = test::open_replica(dir.file("dossiers.db"), clock, as("admin", admin), false);
+    store = std::make_unique<server::SqliteDossierStore>(*db);
     school = put({{"type", "school"}, {"name", "Vmbo De Brug"}, {"brin", "12AB"}});
     counsellor = person("Carla Smit", "counsellor");
     supervisor = person("Ans de Vries", "supervisor");
@@ -187,8 +190,8 @@ TEST_CASE("access cache: always what compute_access gives now", "[access][cache]
     for (int step = 0; step < 40; ++step) {
       const std::string what = s.change(rng);
       for (const std::string& who : s.everyone()) {
-        auto fresh = server::compute_access(*s.db, who, s.today, 2);
-        auto cached = cache.get(*s.db, who, s.today, 2);
+        auto fresh = server::compute_access(*s.store, who, s.today, 2);
+        auto cached = cache.get(*s.store, who, s.today, 2);
         INFO("seed " << seed << " step " << step << " (" << what << "), person " << who);
         REQUIRE(bool(fresh) == bool(cached));
         if (fresh)
@@ -204,17 +207,17 @@ TEST_CASE("access cache: nothing changed in the school bucket, nobody computed a
           "[access][cache]") {
   School s;
   server::AccessCache cache;
-  for (const std::string& who : s.everyone()) (void)cache.get(*s.db, who, s.today, 2);
+  for (const std::string& who : s.everyone()) (void)cache.get(*s.store, who, s.today, 2);
   const uint64_t first = cache.computed();
-  for (const std::string& who : s.everyone()) (void)cache.get(*s.db, who, s.today, 2);
+  for (const std::string& who : s.everyone()) (void)cache.get(*s.store, who, s.today, 2);
   CHECK(cache.computed() == first + 1);  // only the unknown person, whose error is not kept
   expect_ok(s.db->set_identity(School::as("pupil", s.pupils[0], "pupil:" + s.pupils[0])));
   s.put({{"type", "experience"}, {"occurred_at", "2026-12-01T10:00:00Z"}, {"note", "Dag"}});
-  for (const std::string& who : s.everyone()) (void)cache.get(*s.db, who, s.today, 2);
+  for (const std::string& who : s.everyone()) (void)cache.get(*s.store, who, s.today, 2);
   CHECK(cache.computed() == first + 2);  // a dossier entry is not the roster
   s.as_admin();
   s.put({{"id", s.pupils[1]}, {"status", "left"}});
-  auto gone = cache.get(*s.db, s.pupils[1], s.today, 2);
+  auto gone = cache.get(*s.store, s.pupils[1], s.today, 2);
   REQUIRE_FALSE(gone);
   CHECK(gone.error().code == WX_UNAUTHENTICATED);
 }
@@ -226,7 +229,7 @@ TEST_CASE(
   School s;
   const std::string child = s.pupils[0], other = s.pupils[1];
   auto reads = [&](const std::string& today) {
-    auto a = expect_ok(server::compute_access(*s.db, s.parent, today, 2));
+    auto a = expect_ok(server::compute_access(*s.store, s.parent, today, 2));
     CHECK(a.read.count("pupil:" + other) == 0);
     CHECK(a.school_entities.has_value());
     return a.read.count("pupil:" + child) == 1;
@@ -237,7 +240,7 @@ TEST_CASE(
   s.as_counsellor();
   s.put({{"id", child}, {"parent_access", true}});
   CHECK(reads("2026-12-02"));
-  auto a = expect_ok(server::compute_access(*s.db, s.parent, "2026-12-02", 2));
+  auto a = expect_ok(server::compute_access(*s.store, s.parent, "2026-12-02", 2));
   CHECK(a.write == std::set<std::string>{"pupil:" + child});
   CHECK(*a.school_entities == std::set<std::string>{s.parent, child});
   CHECK(a.pupil_views.empty());      // the dossier whole
@@ -275,7 +278,7 @@ TEST_CASE("access: a pupil sees who signed in their dossier, if a supervisor, an
                                        {"end_date", "2026-12-31"},
                                        {"kind", "snuffelstage"}});
   auto sees = [&](const std::string& id) {
-    auto a = expect_ok(server::compute_access(*s.db, pupil, s.today, 2));
+    auto a = expect_ok(server::compute_access(*s.store, pupil, s.today, 2));
     return a.school_entities->count(id) == 1;
   };
   CHECK_FALSE(sees(s.supervisor));  // no placement with her, nothing signed

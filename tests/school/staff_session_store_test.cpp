@@ -3,7 +3,7 @@
 // to end it; a person who left loses every session at once.
 #include <catch2/catch.hpp>
 
-#include "auth_store.hpp"
+#include "auth_store_sqlite.hpp"
 #include "test_support.hpp"
 
 using namespace werkex;
@@ -17,7 +17,7 @@ constexpr uint64_t kIdle = 30 * 60 * 1000;
 
 TEST_CASE("staff sessions: retention deletes the ones past their absolute age", "[staff][store]") {
   test::TempDir dir;
-  auto auth = expect_ok(server::AuthStore::open(dir.file("server.db")));
+  auto auth = expect_ok(server::SqliteAuthStore::open(dir.file("server.db")));
   auto old_one = expect_ok(auth->create_staff_session("mentor-a", kT0));
   auto new_one = expect_ok(auth->create_staff_session("mentor-b", kT0 + 13 * kHour));
   const uint64_t now = kT0 + 13 * kHour + 1;
@@ -33,7 +33,7 @@ TEST_CASE("staff sessions: retention deletes the ones past their absolute age", 
 TEST_CASE("staff sessions: a person who left loses all of them, others keep theirs",
           "[staff][store]") {
   test::TempDir dir;
-  auto auth = expect_ok(server::AuthStore::open(dir.file("server.db")));
+  auto auth = expect_ok(server::SqliteAuthStore::open(dir.file("server.db")));
   auto laptop = expect_ok(auth->create_staff_session("mentor-a", kT0));
   auto phone = expect_ok(auth->create_staff_session("mentor-a", kT0));
   auto other = expect_ok(auth->create_staff_session("mentor-b", kT0));

@@ -39,7 +39,7 @@ SyncBody split_body(const std::string& text) {
 std::map<std::string, std::string> views_of(App& app, const std::string& person) {
   std::lock_guard lock(app.dossier_mutex());
   const std::string today = werkex::rfc3339_utc(app.now_ms()).substr(0, 10);
-  auto access = check(werkex::server::compute_access(app.dossiers(), person, today,
+  auto access = check(werkex::server::compute_access(app.store(), person, today,
                                                      app.config().supervisor_grace_days),
                       "access of " + person);
   std::map<std::string, std::string> views;

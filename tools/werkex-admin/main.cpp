@@ -29,7 +29,7 @@
 #include <cstring>
 #include <string>
 
-#include "auth_store.hpp"
+#include "auth_store_sqlite.hpp"
 #include "backup.hpp"
 #include "blob_holdings.hpp"
 #include "key_revocations.hpp"
@@ -151,7 +151,7 @@ int main(int argc, char** argv) {
   }
   SystemClockSource clock;
   uint64_t now = clock.now_millis();
-  auto auth = server::AuthStore::open(data + "/server.db");
+  auto auth = server::SqliteAuthStore::open(data + "/server.db");
   if (!auth) return fail(auth.error());
   if (command == "invite") {
     // Only a person on the roster can be invited: the code grants exactly their access.

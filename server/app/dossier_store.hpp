@@ -1,0 +1,85 @@
+// DossierStore: the server's store of every school's dossiers, as the sync path and the
+// access rules use it (issue 14: storage behind interfaces). SyncService, compute_access and
+// its cache, the push and sign-off checks, POST /v1/keys, the dispute and the blob lookups
+// take this interface, so a second engine (PostgreSQL, issue 15) comes without touching them.
+// SqliteDossierStore (dossier_store_sqlite.hpp) is today's engine, over a synclib Replica.
+//
+// What it holds is synclib's model: entities of the schema's types in buckets ("school:…",
+// "pupil:…"), each field a state merged by its rule (merge.hpp); a document as get() gives
+// it is the merged values plus "id", "type" and "bucket" (Replica::get's form).
+//
+// Invariants every engine keeps:
+//   - Every stored field change gets a cursor from one increasing sequence, and a reader
+//     that has seen cursor N has seen every change at or below N: no change becomes
+//     visible with a cursor lower than one already handed out (a pull never misses a change
+//     that committed late).
+//   - bucket_seq(b) changes whenever anything in bucket b is written (AccessCache keeps an
+//     answer only while the buckets it read keep their seq).
+//   - apply_push stores the push and the server's own writes in one transaction: all of it
+//     or none of it. Merging what the store already holds changes nothing (a retried push
+//     applies nothing new), and merges give what synclib's merge() gives, on any engine.
+//   - The server's own writes (put, and those inside apply_push) carry replica_id() and
+//     the server's clock, under the server's identity (role "admin").
+//   - Nothing here is thread-safe: callers serialise every call (App's dossier mutex). An
+//     engine shared by several processes makes each call atomic against the others.
+//
+// Not behind it yet (they use the Replica directly, App::dossiers(), SQLite only): the staff
+// pages and their writes (App::write_as), the dashboard read models, the exports, the roster
+// import, retention, the demo school and GroupCommit (which fsyncs SQLite's WAL). They move
+// behind an interface with the PostgreSQL engine (issue 15).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "werkex/store.hpp"
+
+namespace werkex::server {
+
+class DossierStore {
+ public:
+  virtual ~DossierStore() = default;
+
+  // Who the server is: the replica id its own writes carry, and the schema it judges with.
+  virtual uint64_t replica_id() const = 0;
+  virtual const Schema& schema() const = 0;
+
+  // Lookups (the access rules, the push and sign-off checks). get(): the live or deleted
+  // entity's document; WX_NOT_FOUND if the store never held it. field_states(): its fields'
+  // states as changes (WX_NOT_FOUND likewise). list(): the live entities matching `query`,
+  // as get() gives them, by id; the callers set only type, bucket and field/equals (a set
+  // field matches when it contains the value), and an engine may refuse the rest
+  // (WX_INVALID_ARGUMENT).
+  virtual Result<json> get(const std::string& id) const = 0;
+  virtual Result<std::vector<Change>> field_states(const std::string& id) const = 0;
+  virtual Result<std::vector<json>> list(const Query& query) const = 0;
+  // A number that changes whenever anything in `bucket` is written (0 for an empty bucket).
+  virtual Result<uint64_t> bucket_seq(const std::string& bucket) const = 0;
+  // synclib's check_signoff_authority (signoff.hpp) against this store: key known, the
+  // signer's, not revoked, signature valid; placement, supervisor and date.
+  virtual Status check_signoff_authority(const json& signoff) const = 0;
+
+  // The changes after `cursor` that `filter` lets through (the server sets only its
+  // bucket), at most `limit` entity updates (0: all), as a bundle whose upto_seq is the
+  // cursor to continue from; last_seq() is the newest cursor of the whole store, so a page
+  // with upto_seq below it may have more.
+  virtual Result<Bundle> changes_since(uint64_t cursor, size_t limit,
+                                       const ChangeFilter& filter) const = 0;
+  virtual uint64_t last_seq() const = 0;
+
+  // What apply_push runs inside its transaction once the push is merged: the server's own
+  // writes (get() and put() on this store see and join the transaction). `applied` says
+  // what the merge did. An error rolls back the push with them.
+  using ServerWrites = std::function<Status(const ApplyReport& applied)>;
+  // Merges the push and runs `then` (may be empty) in one transaction; on any error nothing
+  // is stored and the error is returned. The caller skips it for an empty push with no
+  // server writes: a pull alone opens no transaction (so it is served on a full disk).
+  virtual Result<ApplyReport> apply_push(const Bundle& push, const ServerWrites& then) = 0;
+  // One write as the server: `doc` names an existing entity by "id" and the fields to set,
+  // or a new one by "type" and "bucket" (without "id": the id is made). Returns the id.
+  virtual Result<std::string> put(const json& doc) = 0;
+};
+
+}  // namespace werkex::server
