@@ -11,7 +11,7 @@ using namespace werkex;
 using namespace werkex::sync_world;
 using werkex::test::expect_ok;
 
-TEST_CASE("dossier store: a push is merged once; the same push again changes nothing",
+TEST_CASE("dossier store: a push is merged once, and the same push again changes nothing",
           "[server][store]") {
   SyncServer server;
   server::DossierStore& store = *server.sqlite;
@@ -34,7 +34,7 @@ TEST_CASE("dossier store: a push is merged once; the same push again changes not
   CHECK(store.last_seq() == seq);
 }
 
-TEST_CASE("dossier store: when the server's writes fail, the push goes with them",
+TEST_CASE("dossier store: when the server writes fail, the push goes with them",
           "[server][store]") {
   SyncServer server;
   server::DossierStore& store = *server.sqlite;
