@@ -17,6 +17,7 @@
 #include "roster_import.hpp"
 #include "school/oneroster.hpp"
 #include "school/sis_export.hpp"
+#include "werkex/json_object.hpp"
 #include "werkex/messages.hpp"
 
 namespace werkex::server {
@@ -27,12 +28,13 @@ namespace {
 
 constexpr int kLetterCodeHours = 14 * 24;  // two weeks to hand the letters out in class
 
+constexpr std::string_view kRosterShape =
+    "expected {\"format\": \"oneroster\"|\"sis\", \"files\": {NAME: TEXT, ...}"
+    "[, \"mapping\": {...}][, \"roles\": {\"administrator\": ROLE, "
+    "\"managers\": [ID, ...]}]}";
+
 Error bad(const std::string& why) {
-  return make_error(WX_INVALID_ARGUMENT,
-                    "expected {\"format\": \"oneroster\"|\"sis\", \"files\": {NAME: TEXT, ...}"
-                    "[, \"mapping\": {...}][, \"roles\": {\"administrator\": ROLE, "
-                    "\"managers\": [ID, ...]}]}: " +
-                        why);
+  return json_object::invalid(kRosterShape, why);
 }
 
 // OneRoster's role mapping (oneroster.hpp): {"administrator": "counsellor"|"manager",
@@ -58,10 +60,8 @@ Result<school::RoleMapping> read_roles(const json& roles) {
 
 // The request's shape, checked strictly; the readers judge the contents.
 Result<school::RosterRead> read_roster(const json& body) {
-  if (!body.is_object()) return bad("the body is not an object");
-  for (auto& [k, _] : body.items())
-    if (k != "format" && k != "files" && k != "mapping" && k != "roles")
-      return bad("unknown key '" + k + "'");
+  WX_RETURN_IF_ERROR(
+      json_object::require_object(body, {"format", "files", "mapping", "roles"}, kRosterShape));
   const std::string format = body.value("format", "");
   auto files = body.find("files");
   if (files == body.end() || !files->is_object() || files->empty())

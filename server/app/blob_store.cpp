@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "werkex/photo_metadata.hpp"
+#include "werkex/posix_file.hpp"
 
 #include "werkex/blob_store.hpp"  // sha256_hex
 
@@ -19,60 +20,25 @@ namespace werkex::server {
 
 namespace {
 
-// An open file descriptor, closed when it goes out of scope.
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  Fd& operator=(Fd&& o) noexcept {
-    if (this != &o) {
-      reset();
-      fd_ = std::exchange(o.fd_, -1);
-    }
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { reset(); }
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
-
-Error io_error(const std::string& what, const std::string& path, int err) {
-  return make_error(WX_IO, what + " " + path + ": " + std::strerror(err));
-}
+// Files are posix_file.hpp's: its Fd, reads and writes, directory fsync and errno mapping
+// (ENOENT is WX_NOT_FOUND, the rest WX_IO); errors read "<what> <path>: <reason>".
+using posix::Fd;
+using posix::fsync_dir;
+using posix::sys_error;
 
 Result<Fd> open_file(const std::string& path, int flags, mode_t mode = 0640) {
-  int fd;
-  do {
-    fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
-  } while (fd < 0 && errno == EINTR);
+  const int fd = posix::open_retry(path, flags, mode);
   if (fd < 0) {
     if (errno == ENOENT) return make_error(WX_NOT_FOUND, "no file " + path);
-    return io_error("cannot open", path, errno);
+    return sys_error("cannot open", path, errno);
   }
   return Fd(fd);
 }
 
 Result<uint64_t> file_size(const Fd& f, const std::string& path) {
   struct stat st;
-  if (::fstat(f.get(), &st) != 0) return io_error("cannot stat", path, errno);
+  if (::fstat(f.get(), &st) != 0) return sys_error("cannot stat", path, errno);
   return static_cast<uint64_t>(st.st_size);
-}
-
-// A rename or a new file is durable only once its directory is synced.
-Status sync_dir(const std::string& dir) {
-  WX_ASSIGN_OR_RETURN(Fd d, open_file(dir, O_RDONLY | O_DIRECTORY));
-  if (::fsync(d.get()) != 0) return io_error("cannot fsync directory", dir, errno);
-  return Status::ok();
 }
 
 Status make_dir(const std::string& path, bool* created = nullptr) {
@@ -81,18 +47,7 @@ Status make_dir(const std::string& path, bool* created = nullptr) {
     return Status::ok();
   }
   if (errno == EEXIST) return Status::ok();
-  return io_error("cannot create directory", path, errno);
-}
-
-Status write_all(const Fd& f, std::string_view bytes, uint64_t at, const std::string& path) {
-  while (!bytes.empty()) {
-    ssize_t n = ::pwrite(f.get(), bytes.data(), bytes.size(), static_cast<off_t>(at));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return io_error("cannot write", path, n < 0 ? errno : EIO);
-    bytes.remove_prefix(static_cast<size_t>(n));
-    at += static_cast<uint64_t>(n);
-  }
-  return Status::ok();
+  return sys_error("cannot create directory", path, errno);
 }
 
 Result<std::string> sha256_of_file(const Fd& f, const std::string& path) {
@@ -101,13 +56,11 @@ Result<std::string> sha256_of_file(const Fd& f, const std::string& path) {
   std::string buf(256 * 1024, '\0');
   uint64_t at = 0;
   while (true) {
-    ssize_t n = ::pread(f.get(), buf.data(), buf.size(), static_cast<off_t>(at));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return io_error("cannot read", path, errno);
+    WX_ASSIGN_OR_RETURN(
+        size_t n, posix::read_full_at(f.get(), buf.data(), buf.size(), at, "cannot read", path));
     if (n == 0) break;
-    crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buf.data()),
-                              static_cast<unsigned long long>(n));
-    at += static_cast<uint64_t>(n);
+    crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buf.data()), n);
+    at += n;
   }
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&state, digest);
@@ -118,15 +71,7 @@ Result<std::string> sha256_of_file(const Fd& f, const std::string& path) {
 
 // Fills `buf` from offset `at`, less only at the end of the file; returns how much was read.
 Result<size_t> read_at(const Fd& f, std::string& buf, uint64_t at, const std::string& path) {
-  size_t got = 0;
-  while (got < buf.size()) {
-    ssize_t n = ::pread(f.get(), buf.data() + got, buf.size() - got, static_cast<off_t>(at + got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return io_error("cannot read", path, errno);
-    if (n == 0) break;
-    got += static_cast<size_t>(n);
-  }
-  return got;
+  return posix::read_full_at(f.get(), buf.data(), buf.size(), at, "cannot read", path);
 }
 
 // The apps strip a photo's EXIF, GPS and XMP before they hash it (werkex/photo_metadata.hpp);
@@ -141,14 +86,15 @@ Status refuse_photo_metadata(const std::string& path) {
     head.resize(n);
     if (sniff_photo_format(head) == PhotoFormat::other) return Status::ok();
     struct stat st;
-    if (::fstat(f.get(), &st) != 0) return io_error("cannot stat", path, errno);
+    if (::fstat(f.get(), &st) != 0) return sys_error("cannot stat", path, errno);
     bytes.resize(static_cast<size_t>(st.st_size));
     WX_ASSIGN_OR_RETURN(n, read_at(f, bytes, 0, path));
     bytes.resize(n);
   }
   auto stripped = strip_photo_metadata(std::move(bytes), "the uploaded photo");
   if (stripped && stripped->removed_blocks == 0) return Status::ok();
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return io_error("cannot delete", path, errno);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    return sys_error("cannot delete", path, errno);
   if (!stripped) return stripped.error();
   return make_error(WX_INVALID_ARGUMENT,
                     "the uploaded photo still carries metadata (EXIF, GPS position, XMP or "
@@ -197,7 +143,7 @@ Result<uint64_t> BlobStore::partial_size(const std::string& bucket, const std::s
   struct stat st;
   const std::string path = partial_path(bucket, sha);
   if (::stat(path.c_str(), &st) == 0) return static_cast<uint64_t>(st.st_size);
-  if (errno != ENOENT) return io_error("cannot stat", path, errno);
+  if (errno != ENOENT) return sys_error("cannot stat", path, errno);
   return uint64_t{0};
 }
 
@@ -205,7 +151,7 @@ Result<bool> BlobStore::has(const std::string& sha) {
   WX_RETURN_IF_ERROR(check_sha(sha));
   struct stat st;
   if (::stat(complete_path(sha).c_str(), &st) == 0) return true;
-  if (errno != ENOENT) return io_error("cannot stat", complete_path(sha), errno);
+  if (errno != ENOENT) return sys_error("cannot stat", complete_path(sha), errno);
   return false;
 }
 
@@ -227,12 +173,12 @@ Result<AppendOutcome> BlobStore::append(const std::string& bucket, const std::st
     return out;
   } else {
     WX_ASSIGN_OR_RETURN(f, open_file(path, O_RDWR | O_CREAT));
-    WX_RETURN_IF_ERROR(sync_dir(root_ + "/partial"));
+    WX_RETURN_IF_ERROR(fsync_dir(root_ + "/partial"));
   }
   WX_ASSIGN_OR_RETURN(out.received, file_size(f, path));
   if (out.received > total) {
     // Left by an upload that declared another size for this hash: not a prefix of this blob.
-    if (::ftruncate(f.get(), 0) != 0) return io_error("cannot truncate", path, errno);
+    if (::ftruncate(f.get(), 0) != 0) return sys_error("cannot truncate", path, errno);
     out.received = 0;
   }
   if (offset > out.received) {
@@ -242,8 +188,8 @@ Result<AppendOutcome> BlobStore::append(const std::string& bucket, const std::st
   const uint64_t skip = out.received - offset;
   if (skip < bytes.size()) {
     std::string_view fresh = bytes.substr(static_cast<size_t>(skip));
-    Status written = write_all(f, fresh, out.received, path);
-    if (written && ::fsync(f.get()) != 0) written = io_error("cannot fsync", path, errno);
+    Status written = posix::write_all_at(f.get(), fresh, out.received, "cannot write", path);
+    if (written && ::fsync(f.get()) != 0) written = sys_error("cannot fsync", path, errno);
     if (!written) {
       // Keep the invariant: the file holds only acknowledged bytes.
       if (::ftruncate(f.get(), static_cast<off_t>(out.received)) == 0) (void)::fsync(f.get());
@@ -270,7 +216,7 @@ Status BlobStore::finish_locked(const std::string& path, const std::string& sha)
   }
   if (actual != sha) {
     if (::unlink(path.c_str()) != 0 && errno != ENOENT)
-      return io_error("cannot delete", path, errno);
+      return sys_error("cannot delete", path, errno);
     return make_error(WX_CORRUPT, "the uploaded bytes hash to " + actual + ", not to " + sha +
                                       "; the upload was discarded: send the blob again from 0");
   }
@@ -279,25 +225,26 @@ Status BlobStore::finish_locked(const std::string& path, const std::string& sha)
   struct stat st;
   if (::stat(target.c_str(), &st) == 0) {
     // Another dossier uploaded the same bytes: they are stored once.
-    if (::unlink(path.c_str()) != 0) return io_error("cannot delete", path, errno);
-    return sync_dir(root_ + "/partial");
+    if (::unlink(path.c_str()) != 0) return sys_error("cannot delete", path, errno);
+    return fsync_dir(root_ + "/partial");
   }
   const std::string dir = root_ + "/" + sha.substr(0, 2);
   bool created = false;
   WX_RETURN_IF_ERROR(make_dir(dir, &created));
   if (created) {
-    WX_RETURN_IF_ERROR(sync_dir(root_));
+    WX_RETURN_IF_ERROR(fsync_dir(root_));
   }
-  if (::rename(path.c_str(), target.c_str()) != 0) return io_error("cannot move", path, errno);
-  WX_RETURN_IF_ERROR(sync_dir(dir));
-  return sync_dir(root_ + "/partial");
+  if (::rename(path.c_str(), target.c_str()) != 0) return sys_error("cannot move", path, errno);
+  WX_RETURN_IF_ERROR(fsync_dir(dir));
+  return fsync_dir(root_ + "/partial");
 }
 
 Status BlobStore::discard_partial(const std::string& bucket, const std::string& sha) {
   WX_RETURN_IF_ERROR(check_sha(sha));
   std::lock_guard lock(stripe(sha));
   const std::string path = partial_path(bucket, sha);
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return io_error("cannot delete", path, errno);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    return sys_error("cannot delete", path, errno);
   return Status::ok();
 }
 
@@ -305,14 +252,15 @@ Status BlobStore::remove(const std::string& sha) {
   WX_RETURN_IF_ERROR(check_sha(sha));
   std::lock_guard lock(stripe(sha));
   const std::string path = complete_path(sha);
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return io_error("cannot delete", path, errno);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    return sys_error("cannot delete", path, errno);
   return Status::ok();
 }
 
 Result<size_t> BlobStore::discard_all_partials() {
   const std::string dir = root_ + "/partial";
   DIR* d = ::opendir(dir.c_str());
-  if (!d) return io_error("cannot list", dir, errno);
+  if (!d) return sys_error("cannot list", dir, errno);
   size_t n = 0;
   while (dirent* e = ::readdir(d)) {
     std::string name = e->d_name;
@@ -332,15 +280,7 @@ Result<std::string> BlobStore::read(const std::string& sha, uint64_t offset, uin
   if (offset >= size) return std::string();
   length = std::min(length, size - offset);
   std::string out(static_cast<size_t>(length), '\0');
-  size_t got = 0;
-  while (got < out.size()) {
-    ssize_t n =
-        ::pread(f.get(), out.data() + got, out.size() - got, static_cast<off_t>(offset + got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return io_error("cannot read", path, errno);
-    if (n == 0) break;  // cannot happen for an immutable file; never loop forever
-    got += static_cast<size_t>(n);
-  }
+  WX_ASSIGN_OR_RETURN(size_t got, read_at(f, out, offset, path));
   out.resize(got);
   return out;
 }

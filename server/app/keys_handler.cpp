@@ -4,6 +4,7 @@
 #include "app.hpp"
 #include "http/negotiation.hpp"
 #include "signing_keys.hpp"
+#include "werkex/json_object.hpp"
 #include "werkex/signoff.hpp"
 
 namespace werkex::server {
@@ -15,21 +16,17 @@ bool is_lower_hex(std::string_view s) {
                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
+constexpr std::string_view kExpected = "expected {\"public_key\": \"<64 lowercase hex>\"}";
+
 Error bad(const std::string& why) {
-  return make_error(WX_INVALID_ARGUMENT,
-                    "expected {\"public_key\": \"<64 lowercase hex>\"}: " + why);
+  return json_object::invalid(kExpected, why);
 }
 
 }  // namespace
 
 Result<std::string> parse_key_request(const json& body) {
-  if (!body.is_object()) return bad("the body is not an object");
-  for (auto& [k, _] : body.items())
-    if (k != "public_key") return bad("unknown key '" + k + "'");
-  auto it = body.find("public_key");
-  if (it == body.end()) return bad("'public_key' is missing");
-  if (!it->is_string()) return bad("'public_key' is not a string");
-  const std::string pk = it->get<std::string>();
+  WX_RETURN_IF_ERROR(json_object::require_object(body, {"public_key"}, kExpected));
+  WX_ASSIGN_OR_RETURN(const std::string pk, json_object::text(body, "public_key", kExpected));
   if (pk.size() != 2 * crypto_sign_PUBLICKEYBYTES)
     return bad("'public_key' has " + std::to_string(pk.size()) + " characters");
   if (!is_lower_hex(pk)) return bad("'public_key' is not lowercase hex");

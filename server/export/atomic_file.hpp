@@ -3,11 +3,12 @@
 // POSIX makes atomic. A reader (or the next run) sees the old file or the new one.
 //
 // Invariants:
-// - the temporary file is ".<name>.tmp-<pid>-<n>" beside the target (same file system, so
-//   rename is atomic) and is removed again on every failure;
+// - the temporary file is ".<name>.tmp-<random>" beside the target (same file system, so
+//   rename is atomic) and is removed again on every failure (posix::write_file_atomically);
 // - with `durable`, the file is fsync'ed before the rename and the folder after it, so the
 //   new content also survives a power cut, not only a killed process;
-// - no function throws: failures are WX_IO naming the path and the system's reason.
+// - no function throws: failures name the path and the system's reason, WX_IO (WX_NOT_FOUND
+//   when write_file_atomically's folder does not exist; see posix_file.hpp).
 // Safe to call from several threads for different targets.
 #pragma once
 

@@ -71,25 +71,25 @@ bool is_form(const http::Request& req) {
   return type.starts_with("application/x-www-form-urlencoded");
 }
 
+Result<nlohmann::json> json_object_body(const http::Request& req, json_object::Keys allowed,
+                                        size_t max_bytes, Language lang,
+                                        json_object::Values values) {
+  const bool nl = lang == Language::nl;
+  if (req.body().size() > max_bytes)
+    return make_error(WX_TOO_LARGE,
+                      (nl ? "het verzoek is groter dan " : "the body is larger than ") +
+                          std::to_string(max_bytes / 1024) + " KiB");
+  auto type = req[http::bhttp::field::content_type];
+  if (!type.empty() && !type.starts_with("application/json"))
+    return make_error(WX_INVALID_ARGUMENT,
+                      std::string(nl ? "verwacht" : "expected") + " Content-Type application/json");
+  return json_object::parse_object(req.body(), allowed, "", lang, values);
+}
+
 Result<nlohmann::json> small_json_object(const http::Request& req,
                                          std::initializer_list<std::string_view> allowed,
                                          size_t max_bytes) {
-  if (req.body().size() > max_bytes)
-    return make_error(WX_TOO_LARGE,
-                      "the body is larger than " + std::to_string(max_bytes / 1024) + " KiB");
-  auto type = req[http::bhttp::field::content_type];
-  if (!type.empty() && !type.starts_with("application/json"))
-    return make_error(WX_INVALID_ARGUMENT, "expected Content-Type application/json");
-  nlohmann::json body = nlohmann::json::parse(req.body(), nullptr, false);
-  if (body.is_discarded() || !body.is_object())
-    return make_error(WX_INVALID_ARGUMENT, "the body is not a JSON object");
-  for (const auto& [key, value] : body.items()) {
-    bool known = false;
-    for (std::string_view a : allowed) known = known || key == a;
-    if (!known) return make_error(WX_INVALID_ARGUMENT, "unknown key '" + key + "'");
-    if (!value.is_string()) return make_error(WX_INVALID_ARGUMENT, "'" + key + "' is not a string");
-  }
-  return body;
+  return json_object_body(req, allowed, max_bytes, Language::en, json_object::Values::strings);
 }
 
 http::Response html_response(const http::Request& req, unsigned status, std::string body) {

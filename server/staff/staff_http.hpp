@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "http/http_types.hpp"
+#include "werkex/json_object.hpp"
 
 namespace werkex::server::staff_http {
 
@@ -20,6 +21,14 @@ std::map<std::string, std::string> parse_form(std::string_view body);
 
 // Whether the request body is an HTML form post (x-www-form-urlencoded).
 bool is_form(const http::Request& req);
+
+// The request body as a JSON object whose keys are all in `allowed` (json_object.hpp): in
+// `lang`, WX_TOO_LARGE "the body is larger than N KiB" over `max_bytes`, WX_INVALID_ARGUMENT
+// for another Content-Type than JSON, a body that is not a JSON object, an unknown key (or,
+// with Values::strings, a value that is not a string).
+Result<nlohmann::json> json_object_body(const http::Request& req, json_object::Keys allowed,
+                                        size_t max_bytes, Language lang,
+                                        json_object::Values values = json_object::Values::any);
 
 // The request body as a JSON object whose keys are all in `allowed` with string values:
 // WX_TOO_LARGE over `max_bytes` (4 KiB unless told), WX_INVALID_ARGUMENT for anything else

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <set>
 
+#include "staff_http.hpp"
 #include "werkex/schema.hpp"
 
 namespace werkex::server::staff_input {
@@ -69,18 +70,7 @@ bool valid_date(const std::string& date) {
 }
 
 Result<json> object_body(const http::Request& req, const std::vector<std::string>& allowed) {
-  if (req.body().size() > kMaxBody)
-    return make_error(WX_TOO_LARGE, "het verzoek is groter dan 64 KiB");
-  auto type = req[http::bhttp::field::content_type];
-  if (!type.empty() && !type.starts_with("application/json"))
-    return make_error(WX_INVALID_ARGUMENT, "verwacht Content-Type application/json");
-  json body = json::parse(req.body(), nullptr, false);
-  if (body.is_discarded() || !body.is_object())
-    return make_error(WX_INVALID_ARGUMENT, "het verzoek is geen JSON-object");
-  for (const auto& [key, value] : body.items())
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-      return make_error(WX_INVALID_ARGUMENT, "onbekend veld '" + key + "'");
-  return body;
+  return staff_http::json_object_body(req, allowed, kMaxBody, Language::nl);
 }
 
 Result<json> schema_fields(const json& body, const std::string& type,

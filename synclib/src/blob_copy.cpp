@@ -18,7 +18,7 @@ class TmpCopy {
     sodium_bin2hex(rnd_hex, sizeof rnd_hex, rnd, sizeof rnd);
     const std::string path = dir + "/tmp/" + rnd_hex;
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) return io_error("cannot create '" + path + "'", errno);
+    if (fd < 0) return sys_error("cannot create '" + path + "'", errno);
     return TmpCopy(dir, path, fd);
   }
   TmpCopy(TmpCopy&& o) noexcept
@@ -35,21 +35,21 @@ class TmpCopy {
   Status append(std::string_view bytes) {
     crypto_hash_sha256_update(&hs_, reinterpret_cast<const unsigned char*>(bytes.data()),
                               bytes.size());
-    WX_RETURN_IF_ERROR(write_all(fd_.get(), bytes, size_, path_));
+    WX_RETURN_IF_ERROR(posix::write_all_at(fd_.get(), bytes, size_, "cannot write", path_));
     size_ += bytes.size();
     return Status::ok();
   }
 
   // Flushes the copy and renames it to "<dir>/<sha>" (durably).
   Result<StoredCopy> install() {
-    if (::fsync(fd_.get()) != 0) return io_error("cannot flush '" + path_ + "'", errno);
+    if (::fsync(fd_.get()) != 0) return sys_error("cannot flush '" + path_ + "'", errno);
     WX_RETURN_IF_ERROR(fd_.close(path_));
     StoredCopy out{hex_of(hs_), size_, false};
     const std::string final_path = dir_ + "/" + out.sha;
     struct stat st;
     out.fresh = ::stat(final_path.c_str(), &st) != 0;
     if (::rename(path_.c_str(), final_path.c_str()) != 0)
-      return io_error("cannot move the copy to '" + final_path + "'", errno);
+      return sys_error("cannot move the copy to '" + final_path + "'", errno);
     path_.clear();
     WX_RETURN_IF_ERROR(fsync_dir(dir_));
     return out;
@@ -70,7 +70,8 @@ class TmpCopy {
 Status read_rest(int fd, const std::string& file_path, uint64_t limit, std::string& bytes) {
   std::string buf(kIoBuffer, '\0');
   while (bytes.size() <= limit) {
-    WX_ASSIGN_OR_RETURN(size_t n, read_some(fd, buf.data(), buf.size(), file_path));
+    WX_ASSIGN_OR_RETURN(size_t n,
+                        posix::read_some(fd, buf.data(), buf.size(), "cannot read", file_path));
     if (n == 0) break;
     bytes.append(buf.data(), n);
   }
@@ -82,7 +83,8 @@ Status stream_rest(int fd, const std::string& file_path, uint64_t limit, const E
                    TmpCopy& copy) {
   std::string buf(kIoBuffer, '\0');
   for (;;) {
-    WX_ASSIGN_OR_RETURN(size_t n, read_some(fd, buf.data(), buf.size(), file_path));
+    WX_ASSIGN_OR_RETURN(size_t n,
+                        posix::read_some(fd, buf.data(), buf.size(), "cannot read", file_path));
     if (n == 0) return Status::ok();
     if (copy.size() + n > limit) return too_large;  // it grew
     WX_RETURN_IF_ERROR(copy.append(std::string_view(buf.data(), n)));
@@ -96,10 +98,10 @@ Result<StoredCopy> copy_into_store(const std::string& dir, const std::string& fi
   Fd in(::open(file_path.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) {
     if (errno == ENOENT) return make_error(WX_NOT_FOUND, "no file '" + file_path + "'");
-    return io_error("cannot open '" + file_path + "'", errno);
+    return sys_error("cannot open '" + file_path + "'", errno);
   }
   struct stat st;
-  if (::fstat(in.get(), &st) != 0) return io_error("cannot stat '" + file_path + "'", errno);
+  if (::fstat(in.get(), &st) != 0) return sys_error("cannot stat '" + file_path + "'", errno);
   if (!S_ISREG(st.st_mode))
     return make_error(WX_INVALID_ARGUMENT, "'" + file_path + "' is not a regular file");
   const Error too_large =

@@ -1,5 +1,5 @@
-// File helpers of the blob store (private to synclib): POSIX descriptors owned by RAII,
-// complete writes and reads that survive EINTR, directory fsync, streaming SHA-256.
+// File helpers of the blob store (private to synclib): the states of its queue and streaming
+// SHA-256 of a file, on posix_file.hpp.
 #pragma once
 
 #include <fcntl.h>
@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "werkex/error.hpp"
+#include "werkex/posix_file.hpp"
 
 namespace werkex::blobfs {
 
@@ -23,59 +24,11 @@ inline constexpr const char* kBlobPending = "local_pending_upload";
 inline constexpr const char* kBlobUploaded = "uploaded";
 inline constexpr const char* kBlobFailed = "failed";
 
-inline Error io_error(const std::string& what, int err) {
-  return make_error(err == ENOENT ? WX_NOT_FOUND : WX_IO, what + ": " + std::strerror(err));
-}
-
-// Owns a file descriptor.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-  // Closes now, reporting the error close() may carry for a written file.
-  Status close(const std::string& what) {
-    int fd = std::exchange(fd_, -1);
-    if (fd >= 0 && ::close(fd) != 0) return io_error("cannot close " + what, errno);
-    return Status::ok();
-  }
-
- private:
-  int fd_;
-};
-
-inline Status write_all(int fd, std::string_view bytes, uint64_t offset, const std::string& what) {
-  while (!bytes.empty()) {
-    ssize_t n = ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return io_error("cannot write " + what, errno);
-    bytes.remove_prefix(static_cast<size_t>(n));
-    offset += static_cast<uint64_t>(n);
-  }
-  return Status::ok();
-}
-
-// read() that retries on EINTR; 0 at the end of the file.
-inline Result<size_t> read_some(int fd, char* buf, size_t len, const std::string& what) {
-  for (;;) {
-    ssize_t n = ::read(fd, buf, len);
-    if (n >= 0) return static_cast<size_t>(n);
-    if (errno != EINTR) return io_error("cannot read " + what, errno);
-  }
-}
-
-// A rename is durable only once the directory holding the new name is flushed.
-inline Status fsync_dir(const std::string& dir) {
-  Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (d.get() < 0) return io_error("cannot open directory '" + dir + "'", errno);
-  if (::fsync(d.get()) != 0) return io_error("cannot flush directory '" + dir + "'", errno);
-  return Status::ok();
-}
+// The file work itself is posix_file.hpp's: Fd, complete reads and writes, fsync_dir, and the
+// one errno mapping (ENOENT is WX_NOT_FOUND, the rest WX_IO).
+using posix::Fd;
+using posix::fsync_dir;
+using posix::sys_error;
 
 struct Hashed {
   std::string sha;
@@ -92,13 +45,14 @@ inline std::string hex_of(crypto_hash_sha256_state& st) {
 
 inline Result<Hashed> hash_file(const std::string& path) {
   Fd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (in.get() < 0) return io_error("cannot open '" + path + "'", errno);
+  if (in.get() < 0) return sys_error("cannot open '" + path + "'", errno);
   crypto_hash_sha256_state st;
   crypto_hash_sha256_init(&st);
   std::string buf(kIoBuffer, '\0');
   Hashed out;
   for (;;) {
-    WX_ASSIGN_OR_RETURN(size_t n, read_some(in.get(), buf.data(), buf.size(), "'" + path + "'"));
+    WX_ASSIGN_OR_RETURN(size_t n, posix::read_some(in.get(), buf.data(), buf.size(), "cannot read",
+                                                   "'" + path + "'"));
     if (n == 0) break;
     crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(buf.data()), n);
     out.size += n;

@@ -112,7 +112,7 @@ Status BlobStore::ensure_dirs() const {
     const std::string d = dir_ + sub;
     struct stat st;
     if (::stat(d.c_str(), &st) == 0 && (st.st_mode & 077) != 0 && ::chmod(d.c_str(), 0700) != 0)
-      return io_error("cannot make '" + d + "' private", errno);
+      return sys_error("cannot make '" + d + "' private", errno);
   }
   return Status::ok();
 }
@@ -183,16 +183,10 @@ Result<AttachedBlob> BlobStore::attach(const std::string& entity_id, const std::
 Result<std::string> BlobStore::read(const std::string& sha, uint64_t offset, size_t length) const {
   const std::string p = path(sha);
   Fd in(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
-  if (in.get() < 0) return io_error("cannot open blob file '" + p + "'", errno);
+  if (in.get() < 0) return sys_error("cannot open blob file '" + p + "'", errno);
   std::string out(length, '\0');
-  size_t got = 0;
-  while (got < length) {
-    ssize_t n = ::pread(in.get(), out.data() + got, length - got, static_cast<off_t>(offset + got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return io_error("cannot read blob file '" + p + "'", errno);
-    if (n == 0) break;
-    got += static_cast<size_t>(n);
-  }
+  WX_ASSIGN_OR_RETURN(size_t got, posix::read_full_at(in.get(), out.data(), length, offset,
+                                                      "cannot read blob file", "'" + p + "'"));
   out.resize(got);
   return out;
 }
@@ -205,7 +199,7 @@ Result<uint64_t> BlobStore::partial_size(const std::string& sha) const {
   struct stat st;
   if (::stat(partial_path(dir_, sha).c_str(), &st) == 0) return static_cast<uint64_t>(st.st_size);
   if (errno == ENOENT) return uint64_t{0};
-  return io_error("cannot stat the partial download of " + sha, errno);
+  return sys_error("cannot stat the partial download of " + sha, errno);
 }
 
 Status BlobStore::write_partial(const std::string& sha, uint64_t offset, std::string_view bytes) {
@@ -213,23 +207,23 @@ Status BlobStore::write_partial(const std::string& sha, uint64_t offset, std::st
   WX_RETURN_IF_ERROR(ensure_dirs());
   const std::string p = partial_path(dir_, sha);
   Fd f(::open(p.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
-  if (f.get() < 0) return io_error("cannot open '" + p + "'", errno);
+  if (f.get() < 0) return sys_error("cannot open '" + p + "'", errno);
   struct stat st;
-  if (::fstat(f.get(), &st) != 0) return io_error("cannot stat '" + p + "'", errno);
+  if (::fstat(f.get(), &st) != 0) return sys_error("cannot stat '" + p + "'", errno);
   if (offset > static_cast<uint64_t>(st.st_size))
     return make_error(WX_INTERNAL, "write at " + std::to_string(offset) + " beyond the " +
                                        std::to_string(st.st_size) + " bytes of '" + p + "'");
   if (offset < static_cast<uint64_t>(st.st_size) &&
       ::ftruncate(f.get(), static_cast<off_t>(offset)) != 0)
-    return io_error("cannot cut '" + p + "'", errno);
-  WX_RETURN_IF_ERROR(write_all(f.get(), bytes, offset, p));
-  if (::fsync(f.get()) != 0) return io_error("cannot flush '" + p + "'", errno);
+    return sys_error("cannot cut '" + p + "'", errno);
+  WX_RETURN_IF_ERROR(posix::write_all_at(f.get(), bytes, offset, "cannot write", p));
+  if (::fsync(f.get()) != 0) return sys_error("cannot flush '" + p + "'", errno);
   return f.close(p);
 }
 
 Status BlobStore::discard_partial(const std::string& sha) {
   if (::unlink(partial_path(dir_, sha).c_str()) != 0 && errno != ENOENT)
-    return io_error("cannot remove the partial download of " + sha, errno);
+    return sys_error("cannot remove the partial download of " + sha, errno);
   return Status::ok();
 }
 
@@ -242,7 +236,7 @@ Status BlobStore::install_partial(const std::string& sha, const std::string& mim
                                       "; they were discarded");
   }
   if (::rename(p.c_str(), path(sha).c_str()) != 0)
-    return io_error("cannot move the download to '" + path(sha) + "'", errno);
+    return sys_error("cannot move the download to '" + path(sha) + "'", errno);
   WX_RETURN_IF_ERROR(fsync_dir(dir_));
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(replica_->database(),
                                                   "INSERT INTO blobs(hash, size, mime, state) "

@@ -27,11 +27,6 @@ namespace werkex {
 namespace {
 
 constexpr std::string_view kMagic = "WXB1";
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
 
 // Tables built while encoding: each name and replica once.
 class Tables {
@@ -69,21 +64,13 @@ class BodyWriter {
   void id(const std::string& id) {
     // A valid id is a lower-case UUID (ids.hpp); anything else goes as text, for the reader
     // to refuse as bundle_from_json would.
-    if (!is_valid_entity_id(id)) {
+    unsigned char bytes[16];
+    if (!uuid_to_bytes(id, bytes)) {
       w_.byte(1);
       return w_.str(id);
     }
     w_.byte(0);
-    int high = -1;  // the first digit of the byte being read
-    for (char c : id) {
-      if (c == '-') continue;
-      if (high < 0) {
-        high = hex(c);
-      } else {
-        w_.byte(static_cast<unsigned char>(high * 16 + hex(c)));
-        high = -1;
-      }
-    }
+    for (unsigned char b : bytes) w_.byte(b);
   }
   void field(const Change& c) {
     const FieldState& s = c.state;

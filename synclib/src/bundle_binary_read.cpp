@@ -80,16 +80,10 @@ class BodyReader {
 };
 
 Result<std::string> read_id(Reader& r) {
-  static const char* digits = "0123456789abcdef";
   if (r.byte() == 1) return std::string(r.str());
-  std::string id;
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) id += '-';
-    unsigned char b = r.byte();
-    id += digits[b >> 4];
-    id += digits[b & 15];
-  }
-  return id;
+  unsigned char bytes[16];
+  for (unsigned char& b : bytes) b = r.byte();
+  return uuid_from_bytes(bytes);
 }
 
 Status read_field(BodyReader& br, const std::vector<std::string>& names, Change& c) {

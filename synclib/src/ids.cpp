@@ -41,15 +41,30 @@ std::string new_uuid_v7(uint64_t unix_millis) {
   for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(unix_millis >> (8 * (5 - i)));
   b[6] = static_cast<unsigned char>(0x70 | (b[6] & 0x0f));  // version 7
   b[8] = static_cast<unsigned char>(0x80 | (b[8] & 0x3f));  // variant 10
-  static const char* digits = "0123456789abcdef";
+  return uuid_from_bytes(b);
+}
+
+std::string uuid_from_bytes(const unsigned char (&bytes)[16]) {
+  static constexpr char kDigits[] = "0123456789abcdef";
   std::string s;
   s.reserve(36);
   for (int i = 0; i < 16; ++i) {
     if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
-    s.push_back(digits[b[i] >> 4]);
-    s.push_back(digits[b[i] & 0xf]);
+    s.push_back(kDigits[bytes[i] >> 4]);
+    s.push_back(kDigits[bytes[i] & 0xf]);
   }
   return s;
+}
+
+bool uuid_to_bytes(std::string_view id, unsigned char (&out)[16]) {
+  if (!is_valid_entity_id(id)) return false;
+  size_t at = 0;
+  for (unsigned char& b : out) {
+    if (id[at] == '-') ++at;
+    b = static_cast<unsigned char>(hex_value(id[at]) * 16 + hex_value(id[at + 1]));
+    at += 2;
+  }
+  return true;
 }
 
 bool is_valid_entity_id(std::string_view id) {

@@ -4,6 +4,7 @@
 #include <climits>
 
 #include "werkex/ids.hpp"
+#include "werkex/json_object.hpp"
 
 namespace werkex::protocol {
 
@@ -17,16 +18,6 @@ bool fits_int(const json& v) {
 
 Error bad(const std::string& path, const std::string& what) {
   return make_error(WX_INVALID_ARGUMENT, path + ": " + what);
-}
-
-Status only_keys(const json& obj, std::initializer_list<const char*> keys,
-                 const std::string& path) {
-  for (const auto& item : obj.items()) {  // not a structured binding: clang < 16 cannot
-    const std::string& k = item.key();    // capture one in the lambda (the fuzz build)
-    if (std::none_of(keys.begin(), keys.end(), [&](const char* a) { return k == a; }))
-      return bad(path, "unknown key '" + k + "'");
-  }
-  return Status::ok();
 }
 
 Result<uint64_t> unsigned_at(const json& obj, const char* key, const std::string& path) {
@@ -74,7 +65,7 @@ json to_json(const SyncRequest& r) {
 
 Result<SyncRequest> sync_request_from_json(const json& j) {
   if (!j.is_object()) return bad("request", "expected a JSON object");
-  WX_RETURN_IF_ERROR(only_keys(
+  WX_RETURN_IF_ERROR(json_object::only_keys(
       j, {"v", "replica", "clock", "schema", "cursors", "views", "limit", "push", "pin_codes"},
       "request"));
   if (!j.contains("v") || j["v"] != kVersion)

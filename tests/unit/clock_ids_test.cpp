@@ -93,3 +93,23 @@ TEST_CASE("ids: entity id and replica id syntax is checked strictly", "[ids]") {
   REQUIRE(sodium_init() >= 0);
   CHECK(new_replica_id() != 0);
 }
+
+TEST_CASE("ids: UUID bytes and text round-trip, and anything else is refused", "[ids]") {
+  REQUIRE(sodium_init() >= 0);
+  const std::string id = "0190a000-0000-7000-8000-00000000abcd";
+  unsigned char bytes[16] = {};
+  REQUIRE(uuid_to_bytes(id, bytes));
+  CHECK(bytes[0] == 0x01);
+  CHECK(bytes[1] == 0x90);
+  CHECK(bytes[6] == 0x70);
+  CHECK(bytes[15] == 0xcd);
+  CHECK(uuid_from_bytes(bytes) == id);
+  const std::string fresh = new_uuid_v7(test::kStartMillis);
+  REQUIRE(uuid_to_bytes(fresh, bytes));
+  CHECK(uuid_from_bytes(bytes) == fresh);
+  unsigned char untouched[16] = {9};
+  for (std::string_view bad : {"0190A000-0000-7000-8000-00000000abcd", "not a uuid", "",
+                               "0190a000-0000-7000-8000-00000000abc"})
+    CHECK_FALSE(uuid_to_bytes(bad, untouched));
+  CHECK(untouched[0] == 9);
+}

@@ -24,7 +24,7 @@
 // (nightly.hpp); it does not take --data.
 // invite, revoke, wipe, pin, pin-reset, revoke-key, admin-token and revoke-admin-token are logged
 // in server.db's audit_log (actor "werkex-admin"). Works while the server runs (SQLite WAL). Exit
-// codes: 2 usage, 10 + error code otherwise.
+// codes (tools/common/exit_codes.hpp): 2 usage, 10 + error code otherwise.
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -32,6 +32,7 @@
 #include "auth_store_sqlite.hpp"
 #include "backup.hpp"
 #include "blob_holdings.hpp"
+#include "exit_codes.hpp"
 #include "key_revocations.hpp"
 #include "nightly.hpp"
 #include "signoff_codes.hpp"
@@ -44,7 +45,7 @@ namespace {
 
 int fail(const Error& e) {
   std::fprintf(stderr, "werkex-admin: %s: %s\n", error_code_name(e.code), e.message.c_str());
-  return 10 + static_cast<int>(e.code);
+  return tools::exit_code_for(e.code);
 }
 
 int usage() {
@@ -63,7 +64,7 @@ int usage() {
                "       werkex-admin --data NEW_DIR restore BACKUP_FOLDER\n"
                "       werkex-admin nightly --server URL (--roster DIR | --sis FILE --mapping "
                "FILE) …\n");
-  return 2;
+  return tools::kExitUsage;
 }
 
 // Sign-off administration (issue 4). The dossiers are only read here: while the server runs

@@ -7,7 +7,7 @@
 // their access ends), --retention, --backup.
 // Exit codes: 0 done; 2 usage; 3 bad input, nothing applied (every problem on stderr and in
 // the report); 4 partly failed export (the other steps ran; the report names each failed
-// dossier); 5 server unreachable; 10 + error code for any other refusal.
+// dossier); 5 server unreachable; 10 + error code for any other refusal (exit_codes.hpp).
 #include "nightly.hpp"
 
 #include <chrono>
@@ -20,14 +20,20 @@
 #include <sstream>
 
 #include "admin_client.hpp"
+#include "exit_codes.hpp"
 #include "export/letters.hpp"
 #include "werkex/clock.hpp"
+#include "werkex/protocol.hpp"
 
 namespace werkex::admin {
 
 namespace {
 
-constexpr int kUsage = 2, kBadInput = 3, kPartlyFailed = 4, kUnreachable = 5;
+using tools::exit_code_for;
+using tools::kExitBadInput;
+using tools::kExitPartlyFailed;
+using tools::kExitUnreachable;
+using tools::kExitUsage;
 
 struct NightlyArgs {
   std::string server, token, roster_dir, sis_file, mapping_file, letters_dir, report_file;
@@ -49,7 +55,7 @@ int usage(const std::string& why) {
                "The admin token comes from --token-file or $WERKEX_ADMIN_TOKEN "
                "(werkex-admin --data DIR admin-token LABEL makes one).\n",
                why.c_str());
-  return kUsage;
+  return kExitUsage;
 }
 
 Result<std::string> read_file(const std::string& path) {
@@ -188,13 +194,13 @@ struct Call {
     return exit_code;
   }
 
-  // The server's refusal as an Error and its exit code (10 + code).
+  // The server's refusal as an Error (its error body, read as the devices read it) and its
+  // exit code (10 + code).
   int refused(int status, const json& r) {
     Error e = r.is_object() && r.contains("error") && r["error"].is_object()
-                  ? make_error(error_code_from_name(r["error"].value("code", "internal")),
-                               r["error"].value("message", ""))
+                  ? protocol::error_from_json(r["error"], "", "")
                   : make_error(WX_INTERNAL, "HTTP " + std::to_string(status));
-    return fail(e, 10 + static_cast<int>(e.code));
+    return fail(e, exit_code_for(e.code));
   }
 };
 
@@ -205,12 +211,12 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 // The roster step: 0, or the exit code it failed with.
 int roster_step(Call& call) {
   auto body = roster_request(call.args);
-  if (!body) return call.fail(body.error(), kBadInput);
+  if (!body) return call.fail(body.error(), kExitBadInput);
   std::fprintf(stderr, "nightly: roster: sending %zu file(s) to %s\n", (*body)["files"].size(),
                call.args.server.c_str());
   const auto t0 = std::chrono::steady_clock::now();
   auto answer = call.post("/v1/admin/roster", *body);
-  if (!answer) return call.fail(answer.error(), kUnreachable);
+  if (!answer) return call.fail(answer.error(), kExitUnreachable);
   auto& [status, r] = *answer;
   call.report["roster"] = r;
   call.report["roster_seconds"] = seconds_since(t0);
@@ -218,21 +224,21 @@ int roster_step(Call& call) {
     for (const json& p : r.value("problems", json::array()))
       if (p.is_string()) std::fprintf(stderr, "%s\n", p.get<std::string>().c_str());
     return call.fail(make_error(WX_INVALID_ARGUMENT, r["error"].value("message", "bad roster")),
-                     kBadInput);
+                     kExitBadInput);
   }
   if (status != 200 || !r.is_object()) return call.refused(status, r);
   std::fprintf(stderr, "nightly: roster: applied in %.1f s\n", seconds_since(t0));
   print_summary(r);
   if (!call.args.letters_dir.empty() && !r["new_people"].empty()) {
     auto written = exporter::write_letters(call.args.letters_dir, r["new_people"]);
-    if (!written) return call.fail(written.error(), 10 + static_cast<int>(written.error().code));
+    if (!written) return call.fail(written.error(), exit_code_for(written.error().code));
     std::printf("  letters: %zu page(s) in %s\n", *written, call.args.letters_dir.c_str());
     call.report["letters"] = {{"dir", call.args.letters_dir}, {"pages", *written}};
   }
   return 0;
 }
 
-// The export step: 0, kPartlyFailed when some dossiers could not be written (the run went
+// The export step: 0, kExitPartlyFailed when some dossiers could not be written (the run went
 // on), or the exit code it failed with.
 int export_step(Call& call, const json& only, const char* key) {
   std::fprintf(stderr, "nightly: export: %s\n",
@@ -240,7 +246,7 @@ int export_step(Call& call, const json& only, const char* key) {
   json body = json::object();
   if (!only.empty()) body["only"] = only;
   auto answer = call.post("/v1/admin/export", body);
-  if (!answer) return call.fail(answer.error(), kUnreachable);
+  if (!answer) return call.fail(answer.error(), kExitUnreachable);
   auto& [status, r] = *answer;
   call.report[key] = r;
   if (status != 200 || !r.is_object()) return call.refused(status, r);
@@ -251,13 +257,13 @@ int export_step(Call& call, const json& only, const char* key) {
   for (const json& f : failed)
     std::fprintf(stderr, "nightly: export failed: %s: %s\n", f.value("folder", "").c_str(),
                  f.value("reason", "").c_str());
-  return failed.empty() ? 0 : kPartlyFailed;
+  return failed.empty() ? 0 : kExitPartlyFailed;
 }
 
 int retention_step(Call& call) {
   std::fprintf(stderr, "nightly: retention: starting\n");
   auto answer = call.post("/v1/admin/retention", json::object());
-  if (!answer) return call.fail(answer.error(), kUnreachable);
+  if (!answer) return call.fail(answer.error(), kExitUnreachable);
   auto& [status, r] = *answer;
   call.report["retention"] = r;
   if (status != 200 || !r.is_object()) return call.refused(status, r);
@@ -272,7 +278,7 @@ int retention_step(Call& call) {
 int backup_step(Call& call) {
   std::fprintf(stderr, "nightly: backup: starting\n");
   auto answer = call.post("/v1/admin/backup", json::object());
-  if (!answer) return call.fail(answer.error(), kUnreachable);
+  if (!answer) return call.fail(answer.error(), kExitUnreachable);
   auto& [status, r] = *answer;
   call.report["backup"] = r;
   if (status != 200 || !r.is_object()) return call.refused(status, r);
@@ -295,8 +301,8 @@ int nightly_main(int argc, char** argv) {
   Call call{*args, client, report};
   int partly = 0;  // a partly failed export lets the other steps run, and is the exit code
   auto exported = [&](int code) {
-    if (code == kPartlyFailed) partly = code;
-    return code == 0 || code == kPartlyFailed;
+    if (code == kExitPartlyFailed) partly = code;
+    return code == 0 || code == kExitPartlyFailed;
   };
   if (args->export_dossiers)
     if (int code = export_step(call, json::array(), "export"); !exported(code)) return code;

@@ -57,10 +57,6 @@ std::string without_exception_tag(std::string_view what) {
 
 }  // namespace
 
-int exit_code_for(ErrorCode code) {
-  return kExitLibraryBase + static_cast<int>(code);
-}
-
 Outcome::Outcome(const Status& status) {
   if (status.is_ok()) return;
   *this = Outcome(status.error());

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "exit_codes.hpp"
 #include "werkex/blob_sync.hpp"
 #include "werkex/error.hpp"
 #include "werkex/merge.hpp"
@@ -22,8 +23,9 @@
 
 namespace werkex::cli {
 
-inline constexpr int kExitUsage = 2;
-inline constexpr int kExitLibraryBase = 10;
+// Exit codes (0, 2, 10 + error code) are the tools' shared table (exit_codes.hpp).
+using tools::exit_code_for;
+using tools::kExitUsage;
 
 // Success, or an exit code with the message main() prints as "werkex: <name>: <message>".
 class [[nodiscard]] Outcome {
@@ -53,8 +55,6 @@ class [[nodiscard]] Outcome {
     ::werkex::cli::Outcome cli_outcome_ = (expr); \
     if (!cli_outcome_.ok()) return cli_outcome_;  \
   } while (0)
-
-int exit_code_for(ErrorCode code);
 
 struct OptionSpec {
   std::string_view name;  // without the leading "--"

@@ -1,59 +1,14 @@
 // Bundles by file: export what this replica holds, import what another replica exported.
 // Together they are sync without a server (two phones, a USB stick, a test).
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
 #include <iostream>
 
 #include "cli.hpp"
 #include "werkex/ids.hpp"
+#include "werkex/posix_file.hpp"
 
 namespace werkex::cli {
 
 namespace {
-
-Error io_error(const std::string& what, int err) {
-  return make_error(WX_IO, what + ": " + std::strerror(err));
-}
-
-Status write_all(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return io_error("cannot write '" + path + "'", errno);
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return Status::ok();
-}
-
-// Writes `text` to `path` so that a reader sees the old file or the whole new one, never a
-// part: a temporary file beside it, flushed to disk, then renamed over it.
-Status write_file_atomically(const std::string& path, std::string_view text) {
-  std::string tmp = path + ".tmp-XXXXXX";
-  int fd = ::mkstemp(tmp.data());
-  if (fd < 0) return io_error("cannot create a temporary file beside '" + path + "'", errno);
-  Status s = write_all(fd, text, tmp);
-  if (s && ::fsync(fd) != 0) s = io_error("cannot flush '" + tmp + "'", errno);
-  if (::close(fd) != 0 && s) s = io_error("cannot close '" + tmp + "'", errno);
-  if (s && ::rename(tmp.c_str(), path.c_str()) != 0)
-    s = io_error("cannot rename to '" + path + "'", errno);
-  if (!s) {
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  // The rename itself is durable only once the directory is flushed; best effort, since
-  // the data is already safe under one name or the other.
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    (void)::fsync(dfd);
-    ::close(dfd);
-  }
-  return Status::ok();
-}
 
 Outcome cmd_export(Context& ctx, const Args& args) {
   uint64_t since = 0, limit = 0;
@@ -70,7 +25,8 @@ Outcome cmd_export(Context& ctx, const Args& args) {
     ctx.out << text;
     return Outcome();
   }
-  return write_file_atomically(args.value("out"), text);
+  // A reader of the file sees the old one or the whole new one, never a part (posix_file.hpp).
+  return posix::write_file_atomically(args.value("out"), text);
 }
 
 // A bundle file is untrusted input. bundle_from_text reports malformed ones as WX_CORRUPT;

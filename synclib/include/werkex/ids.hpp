@@ -21,4 +21,11 @@ std::string new_uuid_v7(uint64_t unix_millis);
 // Whether `id` is a canonical lowercase UUID string (any version): 8-4-4-4-12 hex digits.
 bool is_valid_entity_id(std::string_view id);
 
+// A UUID's 16 bytes and its canonical text. uuid_to_bytes packs an id that
+// is_valid_entity_id accepts into `out` and returns true; for any other string it returns
+// false and leaves `out` as it was. uuid_from_bytes is its inverse: lowercase 8-4-4-4-12.
+// Neither allocates beyond the returned string.
+bool uuid_to_bytes(std::string_view id, unsigned char (&out)[16]);
+std::string uuid_from_bytes(const unsigned char (&bytes)[16]);
+
 }  // namespace werkex
