@@ -77,6 +77,12 @@ class Replica::Impl {
   // Set by create(): put() creates the entity under the id the document gives.
   bool creating_with_id = false;
   sql::Stmt get_meta, put_meta, get_peer, put_peer, put_knowledge;
+  sql::Stmt get_state_by_rowid, get_change_entity, sweep_changes;  // store_stale.cpp
+  // Seqs of `changes` rows that store_entity() found no field carries any more, waiting to
+  // be dropped together (store_stale.cpp); kStaleSweep rows more are checked per batch.
+  std::vector<uint64_t> stale_changes;
+  static constexpr size_t kStaleBatch = 256;
+  static constexpr size_t kStaleSweep = 64;
 
   std::map<uint64_t, std::pair<Query, Observer>> observers;
   uint64_t next_observer = 1;
@@ -108,10 +114,21 @@ class Replica::Impl {
   // An entity's header and field states in one lookup (nullopt: no such entity): the read
   // every write and every applied change of an existing entity begins with.
   Result<std::optional<std::pair<EntityHeader, EntityFields>>> load_entity(const std::string& id);
+  // What store_entity() does with the change rows no field carries any more: a single local
+  // write leaves them for the next batch (store_stale.cpp: two fewer pages per commit); a
+  // batch (apply, restamp) touches many rows in one transaction and deletes them at once.
+  enum class StaleRows { drop_now, defer };
   // Stores the entity's field states and rebuilt document; the dirty fields get one new seq.
   // Call inside a transaction. Sets header.rowid for a new entity.
-  Status store_entity(EntityHeader& header, EntityFields& fields);
+  Status store_entity(EntityHeader& header, EntityFields& fields,
+                      StaleRows stale = StaleRows::drop_now);
   void notify(const std::vector<ChangeEvent>& events);
+  // Notes change rows that may have become stale; drops the waiting ones once kStaleBatch
+  // wait. Call inside a write transaction.
+  Status note_stale(const std::vector<uint64_t>& seqs);
+  // Deletes the waiting rows (and the sweep's) that no field of their entity carries.
+  Status drop_stale_changes();
+  Result<std::vector<uint64_t>> sweep_next();
   // Raises the knowledge entries of other replicas to `knows` (a complete bundle's sender's).
   Status learn(const std::vector<Stamp>& knows);
   // After states were dropped (withdrawn, purged, wiped): this replica no longer holds all it

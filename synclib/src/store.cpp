@@ -21,7 +21,8 @@ Status Replica::Impl::init_schema_and_statements(bool durable) {
   WX_RETURN_IF_ERROR(db.exec("PRAGMA cache_size=-4096"));
   // One row per entity: its replicated field states and the document derived from them.
   // `changes` holds, for every seq still carried by some field, the entity it is in, so
-  // changes_since() is a range scan; rows no field carries any more are deleted.
+  // changes_since() is a range scan; rows no field carries any more are deleted in batches
+  // (store_stale.cpp).
   WX_RETURN_IF_ERROR(db.exec(R"sql(
     CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS entities(
@@ -81,6 +82,10 @@ Status Replica::Impl::init_schema_and_statements(bool durable) {
   WX_RETURN_IF_ERROR(prep(get_newer_changes,
                           "SELECT coalesce(max(seq), 0), coalesce(max(hlc), 0) FROM changes "
                           "WHERE seq > ?1"));
+  WX_RETURN_IF_ERROR(prep(get_state_by_rowid, "SELECT id, state FROM entities WHERE rowid = ?1"));
+  WX_RETURN_IF_ERROR(prep(get_change_entity, "SELECT entity FROM changes WHERE seq = ?1"));
+  WX_RETURN_IF_ERROR(
+      prep(sweep_changes, "SELECT seq FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2"));
   WX_RETURN_IF_ERROR(prep(get_meta, "SELECT value FROM meta WHERE key = ?1"));
   WX_RETURN_IF_ERROR(prep(put_meta, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)"));
   WX_RETURN_IF_ERROR(prep(get_peer, "SELECT seq FROM peers WHERE replica = ?1"));
@@ -149,7 +154,7 @@ Result<EntityFields> Replica::Impl::load_fields(const std::string& id) {
   return fields;
 }
 
-Status Replica::Impl::store_entity(EntityHeader& header, EntityFields& fields) {
+Status Replica::Impl::store_entity(EntityHeader& header, EntityFields& fields, StaleRows stale) {
   const uint64_t q = ++seq;
   std::vector<uint64_t> replaced;  // seqs the dirty fields carried before this change
   Hlc top;
@@ -187,11 +192,12 @@ Status Replica::Impl::store_entity(EntityHeader& header, EntityFields& fields) {
   // A seq no field carries any more has nothing left to send.
   std::sort(replaced.begin(), replaced.end());
   replaced.erase(std::unique(replaced.begin(), replaced.end()), replaced.end());
-  for (uint64_t old : replaced) {
-    bool still_carried =
-        std::any_of(fields.begin(), fields.end(), [&](auto& kv) { return kv.second.seq == old; });
-    if (!still_carried) WX_RETURN_IF_ERROR(delete_change.bind(1, old).run());
-  }
+  std::erase_if(replaced, [&](uint64_t old) {
+    return std::any_of(fields.begin(), fields.end(),
+                       [&](auto& kv) { return kv.second.seq == old; });
+  });
+  if (stale == StaleRows::defer) return note_stale(replaced);
+  for (uint64_t old : replaced) WX_RETURN_IF_ERROR(delete_change.bind(1, old).run());
   return Status::ok();
 }
 
@@ -214,7 +220,14 @@ void Replica::Impl::notify(const std::vector<ChangeEvent>& events) {
 }
 
 Replica::Replica(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Replica::~Replica() = default;
+Replica::~Replica() {
+  // Rows noted stale but not dropped yet go now. A failure (another process holds the write
+  // lock) leaves only rows changes_since() skips, which the sweep drops later; there is no
+  // one to report it to in a destructor.
+  if (!impl_ || impl_->stale_changes.empty()) return;
+  auto tx = impl_->begin_write();
+  if (tx && impl_->drop_stale_changes()) (void)tx->commit();
+}
 
 Result<std::unique_ptr<Replica>> Replica::open(const std::string& path, ReplicaOptions options) {
   if (sodium_init() < 0) return make_error(WX_INTERNAL, "libsodium failed to initialise");

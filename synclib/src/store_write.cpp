@@ -305,7 +305,7 @@ Result<std::string> Replica::put(const json& doc) {
   for (auto& w : writes)
     WX_RETURN_IF_ERROR(merge_into(fields, w.field, w.element, w.state).status());
   WX_RETURN_IF_ERROR(check_only_with(*t, h, fields, id_shown));
-  WX_RETURN_IF_ERROR(impl.store_entity(h, fields));
+  WX_RETURN_IF_ERROR(impl.store_entity(h, fields, Impl::StaleRows::defer));
   WX_RETURN_IF_ERROR(tx.commit());
   impl.notify({{h.id, h.type, h.bucket, false}});
   return h.id;
