@@ -80,6 +80,10 @@ class DossierStore {
   // One write as the server: `doc` names an existing entity by "id" and the fields to set,
   // or a new one by "type" and "bucket" (without "id": the id is made). Returns the id.
   virtual Result<std::string> put(const json& doc) = 0;
+  // One write under the server's replica id but judged as `writer` would be (the schema's
+  // write roles, a pupil only in her own dossier): for what the server fills in on a
+  // person's behalf, such as the author of a comment she pushed without one.
+  virtual Result<std::string> put_as(const Identity& writer, const json& doc) = 0;
 };
 
 }  // namespace werkex::server

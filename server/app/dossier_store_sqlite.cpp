@@ -58,4 +58,23 @@ Result<std::string> SqliteDossierStore::put(const json& doc) {
   return r_.put(doc);
 }
 
+Result<std::string> SqliteDossierStore::put_as(const Identity& writer, const json& doc) {
+  const Identity server = r_.identity();
+  std::string id;
+  Status s = r_.write_together([&]() -> Status {
+    WX_RETURN_IF_ERROR(r_.set_identity(writer));
+    auto written = r_.put(doc);
+    WX_RETURN_IF_ERROR(r_.set_identity(server));
+    if (!written) return written.error();
+    id = std::move(written).value();
+    return Status::ok();
+  });
+  if (!s) {
+    // Rolled back, the identity with it; set again in case the store kept it in memory.
+    (void)r_.set_identity(server);
+    return s.error();
+  }
+  return id;
+}
+
 }  // namespace werkex::server

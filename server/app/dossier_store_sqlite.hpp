@@ -33,6 +33,7 @@ class SqliteDossierStore final : public DossierStore {
 
   Result<ApplyReport> apply_push(const Bundle& push, const ServerWrites& then) override;
   Result<std::string> put(const json& doc) override;
+  Result<std::string> put_as(const Identity& writer, const json& doc) override;
 
   // The Replica itself, for what is not behind the interface yet (dossier_store.hpp).
   Replica& replica() { return r_; }

@@ -264,7 +264,7 @@ Result<PushVerdict> judge_push(const DossierStore& dossiers, AuthStore& auth, co
 }
 
 Status fill_comment_authors(DossierStore& dossiers, const std::set<std::string>& ids,
-                            const std::string& person) {
+                            const Access& access) {
   for (const std::string& id : ids) {
     auto doc = dossiers.get(id);
     if (!doc) {
@@ -272,7 +272,11 @@ Status fill_comment_authors(DossierStore& dossiers, const std::set<std::string>&
       return doc.status();
     }
     if (doc->contains("author") || doc->value("deleted", false)) continue;
-    WX_RETURN_IF_ERROR(dossiers.put({{"id", id}, {"author", person}}).status());
+    // Written as the pusher (who may write comments, the server's own role may not), under
+    // the server's replica id.
+    const Identity writer{access.person, access.role, doc->value("bucket", ""),
+                          access.school_bucket};
+    WX_RETURN_IF_ERROR(dossiers.put_as(writer, {{"id", id}, {"author", access.person}}).status());
   }
   return Status::ok();
 }

@@ -39,8 +39,9 @@ struct PushVerdict {
 Result<PushVerdict> judge_push(const DossierStore& dossiers, AuthStore& auth, const Access& access,
                                const std::vector<Change>& push);
 
-// Writes author = the pusher on new comments that came without one, as the server.
+// Writes author = the pusher on new comments that came without one: judged as the pusher
+// (DossierStore::put_as), stamped by the server.
 Status fill_comment_authors(DossierStore& dossiers, const std::set<std::string>& ids,
-                            const std::string& person);
+                            const Access& access);
 
 }  // namespace werkex::server

@@ -39,7 +39,7 @@ Result<ApplyReport> store_push(DossierStore& dossiers, AuthStore& auth, const Ac
   // served on a full disk too (issue 10 item 8).
   if (plan.allowed.changes.empty() && plan.signoffs.verified.empty()) return ApplyReport{};
   return dossiers.apply_push(plan.allowed, [&](const ApplyReport& applied) -> Status {
-    WX_RETURN_IF_ERROR(fill_comment_authors(dossiers, plan.comments_without_author, access.person));
+    WX_RETURN_IF_ERROR(fill_comment_authors(dossiers, plan.comments_without_author, access));
     WX_RETURN_IF_ERROR(stamp_verified(dossiers, plan.signoffs.verified, now));
     std::set<std::string> refused;
     for (const RejectedChange& r : applied.rejected) refused.insert(r.entity);

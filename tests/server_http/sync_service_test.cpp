@@ -143,3 +143,27 @@ TEST_CASE("sync service: a phone a year ahead is corrected by its own SyncSessio
   CHECK(held["note"] == "Een jaar te vroeg");
   CHECK(server.metrics.render().find("reason=\"clock_skew\"") != std::string::npos);
 }
+
+TEST_CASE("sync service: a comment pushed without an author is stored with the pusher as author",
+          "[server][sync]") {
+  // A raw push (an app not using the dossier layer) leaves the author out; the server fills
+  // it in. It once wrote it as its own role, which may not write comments, and refused the
+  // whole sync with 403 every time the phone tried again.
+  SyncServer server;
+  Phone a(server, server.clock, "a");
+  const std::string exp = a.write_experience("Bij de bakker");
+  const std::string comment =
+      expect_ok(a.replica->put({{"type", "comment"}, {"on", exp}, {"body", "Mijn eigen reactie"}}));
+  REQUIRE_FALSE(expect_ok(a.replica->get(comment)).contains("author"));
+
+  protocol::SyncResponse pushed = expect_answer(server.service->sync(a.device, a.request()));
+  CHECK(pushed.rejected.empty());
+  json stored = expect_ok(server.dossiers->get(comment));
+  CHECK(stored["author"] == a.device.person);
+  CHECK(stored["body"] == "Mijn eigen reactie");
+  // The author comes back to the phone (the server wrote it), and nothing else is refused.
+  a.take(pushed);
+  server.clock.advance(kMinute);
+  a.take(expect_answer(server.service->sync(a.device, a.request())));
+  CHECK(expect_ok(a.replica->get(comment))["author"] == a.device.person);
+}

@@ -63,6 +63,9 @@ class RecordingStore final : public server::DossierStore {
     });
   }
   Result<std::string> put(const json& doc) override { return inner_.put(doc); }
+  Result<std::string> put_as(const Identity& writer, const json& doc) override {
+    return inner_.put_as(writer, doc);
+  }
 
  private:
   server::DossierStore& inner_;
