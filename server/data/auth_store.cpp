@@ -223,22 +223,12 @@ namespace {
 constexpr uint64_t kLastSeenGranularityMs = 60 * 60 * 1000;
 }  // namespace
 
-Result<sql::Stmt*> SqliteAuthStore::cached_locked(std::optional<sql::Stmt>& slot,
-                                                  std::string_view sql) {
-  if (!slot) {
-    WX_ASSIGN_OR_RETURN(sql::Stmt st, sql::Stmt::prepare(db_, sql));
-    slot = std::move(st);
-  }
-  return &*slot;
-}
-
 Result<Device> SqliteAuthStore::authenticate(const std::string& token, uint64_t now_ms,
                                              uint64_t idle_expiry_ms) {
   std::lock_guard lock(mu_);
-  WX_ASSIGN_OR_RETURN(sql::Stmt * found, cached_locked(find_device_st_,
-                                                       "SELECT device_id, person, revoked_ms, "
-                                                       "coalesce(last_seen_ms, created_ms) "
-                                                       "FROM devices WHERE token_hash = ?1"));
+  WX_ASSIGN_OR_RETURN(auto found, db_.cached("SELECT device_id, person, revoked_ms, "
+                                             "coalesce(last_seen_ms, created_ms) "
+                                             "FROM devices WHERE token_hash = ?1"));
   sql::Stmt& st = *found;
   const std::string token_hash = sha256_hex(token);
   st.bind(1, token_hash);
@@ -378,10 +368,10 @@ Result<size_t> SqliteAuthStore::count_reads(const std::string& bucket) {
 
 Result<std::vector<std::string>> SqliteAuthStore::persons_of_device(const std::string& device_id) {
   std::lock_guard lock(mu_);
-  WX_ASSIGN_OR_RETURN(
-      auto st, sql::Stmt::prepare(db_, "SELECT DISTINCT person FROM devices WHERE device_id = ?1"));
-  st.bind(1, device_id);
-  return st.column_texts();
+  WX_ASSIGN_OR_RETURN(auto st,
+                      db_.cached("SELECT DISTINCT person FROM devices WHERE device_id = ?1"));
+  st->bind(1, device_id);
+  return st->column_texts();
 }
 
 }  // namespace werkex::server

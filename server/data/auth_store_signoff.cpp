@@ -192,16 +192,13 @@ Status SqliteAuthStore::queue_key_revocation(const std::string& key_id, const st
 
 Result<std::vector<KeyRevocation>> SqliteAuthStore::pending_key_revocations() {
   std::lock_guard lock(mu_);
-  WX_ASSIGN_OR_RETURN(sql::Stmt * pending,
-                      cached_locked(pending_revocations_st_,
-                                    "SELECT key_id, reason, requested_ms FROM "
-                                    "key_revocations WHERE applied_ms IS NULL"));
+  WX_ASSIGN_OR_RETURN(auto pending, db_.cached("SELECT key_id, reason, requested_ms FROM "
+                                               "key_revocations WHERE applied_ms IS NULL"));
   sql::Stmt& st = *pending;
   std::vector<KeyRevocation> out;
   while (true) {
     Result<bool> row = st.step();
     if (!row || !*row) {
-      st.reset();  // a cached statement is left ready for the next call
       if (!row) return row.error();
       break;
     }

@@ -107,13 +107,8 @@ class SqliteAuthStore final : public AuthStore {
   Result<StaffSessionTokens> insert_staff_session_locked(const std::string& person,
                                                          uint64_t now_ms);
   Status write_reads_locked();
-  // The statement in `slot`, prepared at its first use and reused after (the queries every
-  // sync makes: parsing SQL cost more than running it). Call with mu_ held.
-  Result<sql::Stmt*> cached_locked(std::optional<sql::Stmt>& slot, std::string_view sql);
   std::mutex mu_;
-  sql::Db db_;
-  // GUARDED_BY(mu_); after db_, so they are finalised before it closes.
-  std::optional<sql::Stmt> find_device_st_, pending_revocations_st_;
+  sql::Db db_;  // GUARDED_BY(mu_), with its kept statements (the queries every sync makes)
   std::deque<Read> unwritten_;          // GUARDED_BY(mu_): oldest first
   size_t max_buffered_reads_ = 100000;  // ~10 MB of memory
 };

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 
 namespace werkex::sql {
@@ -23,16 +24,67 @@ int wait_for_lock(void*, int attempt) {
 
 }  // namespace
 
+// The kept statements, by SQL text. Entries are never removed while the connection lives, so
+// a leased statement's address stays valid.
+struct Db::StmtCache {
+  struct Entry {
+    Stmt stmt;
+    bool leased = false;
+  };
+  std::unordered_map<std::string, std::unique_ptr<Entry>> entries;
+};
+
+Db::Db() = default;
+Db::Db(sqlite3* db) : db_(db), cache_(std::make_unique<StmtCache>()) {}
+
+Db::Db(Db&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), cache_(std::move(other.cache_)) {}
+
 Db::~Db() {
+  cache_.reset();  // statements are finalized before their connection closes
   if (db_) sqlite3_close_v2(db_);
 }
 
 Db& Db::operator=(Db&& other) noexcept {
   if (this != &other) {
+    cache_.reset();
     if (db_) sqlite3_close_v2(db_);
     db_ = std::exchange(other.db_, nullptr);
+    cache_ = std::move(other.cache_);
   }
   return *this;
+}
+
+Result<CachedStmt> Db::cached(std::string_view sql) const {
+  if (!cache_) return make_error(WX_INVALID_ARGUMENT, "no database connection");
+  auto it = cache_->entries.find(std::string(sql));
+  if (it == cache_->entries.end()) {
+    WX_ASSIGN_OR_RETURN(Stmt fresh, Stmt::prepare(*this, sql));
+    if (cache_->entries.size() >= kCachedStatements) return CachedStmt(std::move(fresh));
+    auto entry = std::make_unique<StmtCache::Entry>();
+    entry->stmt = std::move(fresh);
+    it = cache_->entries.emplace(std::string(sql), std::move(entry)).first;
+  }
+  StmtCache::Entry& e = *it->second;
+  if (e.leased) {
+    WX_ASSIGN_OR_RETURN(Stmt fresh, Stmt::prepare(*this, sql));
+    return CachedStmt(std::move(fresh));
+  }
+  e.leased = true;
+  return CachedStmt(&e.stmt, &e.leased);
+}
+
+CachedStmt::CachedStmt(CachedStmt&& other) noexcept
+    : own_(std::move(other.own_)),
+      stmt_(other.stmt_ == &other.own_ ? &own_ : other.stmt_),
+      leased_(std::exchange(other.leased_, nullptr)) {
+  other.stmt_ = nullptr;
+}
+
+CachedStmt::~CachedStmt() {
+  if (!leased_) return;  // its own statement finalizes with it
+  stmt_->reset();
+  *leased_ = false;
 }
 
 Result<Db> Db::open(const std::string& path) {

@@ -41,9 +41,9 @@ bool known_to(const FieldState& s, const std::vector<Stamp>& knows) {
 Result<std::vector<Stamp>> Replica::knowledge() const {
   Impl& impl = *impl_;
   std::vector<Stamp> out;
-  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl.db,
-                                                  "SELECT replica, hlc FROM knowledge UNION ALL "
+  WX_ASSIGN_OR_RETURN(auto cached, impl.db.cached("SELECT replica, hlc FROM knowledge UNION ALL "
                                                   "SELECT ?1, coalesce(max(hlc), 0) FROM changes"));
+  sql::Stmt& st = *cached;
   // Its own writes: every one committed so far, by any process on this file, is at or below
   // the greatest hlc of the changes rows, and every later one is stamped above it (catch_up).
   st.bind(1, impl.replica_id);

@@ -33,8 +33,9 @@ Result<json> Replica::get(const std::string& id) const {
   return doc;
 }
 
-// The SQL for a query over `entities`, selecting `what`, with ?2 = bucket and ?3 = the value.
-static Result<sql::Stmt> prepare_query(const sql::Db& db, const Query& q, const char* what) {
+// The SQL for a query over `entities`, selecting `what`, with ?2 = bucket, ?3 = the value,
+// ?4 and ?5 the limit and offset (bound, so one statement serves every page).
+static Result<sql::CachedStmt> prepare_query(const sql::Db& db, const Query& q, const char* what) {
   for (const std::string* f : {&q.type, &q.field, &q.order_by})
     if (!f->empty() && !is_identifier(*f))
       return make_error(WX_INVALID_ARGUMENT, "'" + *f + "' is not a plain identifier");
@@ -53,18 +54,20 @@ static Result<sql::Stmt> prepare_query(const sql::Db& db, const Query& q, const 
     sql += " ORDER BY json_extract(doc, '$." + q.order_by + "'), id";
   else
     sql += " ORDER BY id";
-  if (q.limit || q.offset)
-    sql += " LIMIT " + (q.limit ? std::to_string(q.limit) : std::string("-1"));
-  if (q.offset) sql += " OFFSET " + std::to_string(q.offset);
-  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db, sql));
-  if (!q.bucket.empty()) st.bind(2, q.bucket);
+  const bool paged = q.limit || q.offset;
+  if (paged) sql += " LIMIT ?4 OFFSET ?5";
+  WX_ASSIGN_OR_RETURN(auto st, db.cached(sql));
+  if (!q.bucket.empty()) st->bind(2, q.bucket);
+  if (paged)
+    st->bind(4, q.limit ? static_cast<int64_t>(q.limit) : -1)
+        .bind(5, static_cast<int64_t>(q.offset));
   if (!q.field.empty()) {
     if (q.equals.is_string())
-      st.bind(3, q.equals.get<std::string>());
+      st->bind(3, q.equals.get<std::string>());
     else if (q.equals.is_boolean())
-      st.bind(3, q.equals.get<bool>() ? 1 : 0);
+      st->bind(3, q.equals.get<bool>() ? 1 : 0);
     else if (q.equals.is_number_integer())
-      st.bind(3, q.equals.get<int64_t>());
+      st->bind(3, q.equals.get<int64_t>());
     else
       return make_error(WX_INVALID_ARGUMENT,
                         "a list filter compares with a string, integer or boolean");
@@ -75,8 +78,8 @@ static Result<sql::Stmt> prepare_query(const sql::Db& db, const Query& q, const 
 Status Replica::scan(const Query& q, const std::function<bool(std::string_view)>& visit) const {
   WX_ASSIGN_OR_RETURN(auto st, prepare_query(impl_->db, q, "doc"));
   while (true) {
-    WX_ASSIGN_OR_RETURN(bool row, st.step());
-    if (!row || !visit(st.text(0))) break;
+    WX_ASSIGN_OR_RETURN(bool row, st->step());
+    if (!row || !visit(st->text(0))) break;
   }
   return Status::ok();
 }
@@ -85,16 +88,15 @@ Result<size_t> Replica::count(const Query& q) const {
   Query unordered = q;
   unordered.order_by.clear();
   WX_ASSIGN_OR_RETURN(auto st, prepare_query(impl_->db, unordered, "count(*)"));
-  WX_ASSIGN_OR_RETURN(bool row, st.step());
-  return row ? static_cast<size_t>(st.int64(0)) : 0;
+  WX_ASSIGN_OR_RETURN(bool row, st->step());
+  return row ? static_cast<size_t>(st->int64(0)) : 0;
 }
 
 Result<uint64_t> Replica::bucket_seq(const std::string& bucket) const {
-  WX_ASSIGN_OR_RETURN(
-      auto st, sql::Stmt::prepare(impl_->db, "SELECT max(seq) FROM changes WHERE bucket = ?1"));
-  st.bind(1, bucket);
-  WX_ASSIGN_OR_RETURN(bool row, st.step());
-  return row ? static_cast<uint64_t>(st.int64(0)) : 0;
+  WX_ASSIGN_OR_RETURN(auto st, impl_->db.cached("SELECT max(seq) FROM changes WHERE bucket = ?1"));
+  st->bind(1, bucket);
+  WX_ASSIGN_OR_RETURN(bool row, st->step());
+  return row ? static_cast<uint64_t>(st->int64(0)) : 0;
 }
 
 Result<std::vector<json>> Replica::list(const Query& q) const {
@@ -136,9 +138,10 @@ Result<Bundle> Replica::changes_since(uint64_t since, size_t limit,
   if (!filter.bucket.empty()) sql += " AND c.bucket = ?2";
   if (filter.skip_from_server) sql += " AND c.from_server = 0";
   sql += " ORDER BY c.seq";
-  if (limit) sql += " LIMIT " + std::to_string(limit);
-  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(impl_->db, sql));
-  st.bind(1, since);
+  sql += " LIMIT ?3";
+  WX_ASSIGN_OR_RETURN(auto cached, impl_->db.cached(sql));
+  sql::Stmt& st = *cached;
+  st.bind(1, since).bind(3, limit ? static_cast<int64_t>(limit) : -1);
   if (!filter.bucket.empty()) st.bind(2, filter.bucket);
   // Read first: another process may commit while the rows are read, and a claim made before
   // its writes only undersells what the bundle carries.

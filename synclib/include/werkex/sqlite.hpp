@@ -1,12 +1,13 @@
 // RAII over the SQLite C API, used by synclib and the server (apps go through Replica): a
-// connection, prepared statements that reset themselves, and a transaction that rolls back
-// unless committed. Every failure comes back as a werkex Error carrying SQLite's message.
-// Not thread-safe: one connection per thread, or a lock around it.
+// connection, prepared statements (kept per connection for SQL that runs again and again),
+// and a transaction that rolls back unless committed. Every failure comes back as a werkex Error
+// carrying SQLite's message. Not thread-safe: one connection per thread, or a lock around it.
 #pragma once
 
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,11 +16,13 @@
 
 namespace werkex::sql {
 
+class CachedStmt;
+
 class Db {
  public:
-  Db() = default;
+  Db();
   ~Db();
-  Db(Db&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Db(Db&& other) noexcept;
   Db& operator=(Db&& other) noexcept;
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
@@ -29,10 +32,18 @@ class Db {
   sqlite3* raw() const { return db_; }
   Error error(std::string_view what) const;
   int64_t changes() const { return sqlite3_changes64(db_); }
+  // The statement for `sql`, prepared on first use and kept with the connection (up to
+  // kCachedStatements of them): preparing is a large part of a short query's cost. The lease
+  // resets it when it ends, so no read snapshot outlives the caller; a statement already
+  // leased (a query run inside its own loop) is prepared afresh for the second caller.
+  Result<CachedStmt> cached(std::string_view sql) const;
+  static constexpr size_t kCachedStatements = 64;
 
  private:
-  explicit Db(sqlite3* db) : db_(db) {}
+  struct StmtCache;
+  explicit Db(sqlite3* db);
   sqlite3* db_ = nullptr;
+  std::unique_ptr<StmtCache> cache_;
 };
 
 // A prepared statement. step() returns true while there is a row. Columns and binds are
@@ -71,6 +82,26 @@ class Stmt {
  private:
   sqlite3* db_ = nullptr;
   sqlite3_stmt* st_ = nullptr;
+};
+
+// A statement leased from Db::cached(): use it as a Stmt; it is reset (bindings cleared)
+// and handed back when the lease ends. Must not outlive its Db.
+class CachedStmt {
+ public:
+  CachedStmt(CachedStmt&& other) noexcept;
+  CachedStmt& operator=(CachedStmt&&) = delete;
+  CachedStmt(const CachedStmt&) = delete;
+  ~CachedStmt();
+  Stmt& operator*() { return *stmt_; }
+  Stmt* operator->() { return stmt_; }
+
+ private:
+  friend class Db;
+  CachedStmt(Stmt* kept, bool* leased) : stmt_(kept), leased_(leased) {}
+  explicit CachedStmt(Stmt own) : own_(std::move(own)), stmt_(&own_) {}
+  Stmt own_;                // a statement of this lease alone (cache full, or already leased)
+  Stmt* stmt_ = nullptr;    // &own_ or the cache's
+  bool* leased_ = nullptr;  // the cache's flag for its statement, cleared on release
 };
 
 // BEGIN IMMEDIATE on construction (via begin()); rolls back on destruction unless commit().
