@@ -16,8 +16,9 @@
 //   - bucket_seq(b) changes whenever anything in bucket b is written (AccessCache keeps an
 //     answer only while the buckets it read keep their seq).
 //   - apply_push stores the push and the server's own writes in one transaction: all of it
-//     or none of it. Merging what the store already holds changes nothing (a retried push
-//     applies nothing new), and merges give what synclib's merge() gives, on any engine.
+//     or none of it; inside together() that transaction is part of the unit's. Merging what the
+//     store already holds changes nothing (a retried push applies nothing new), and merges give
+//     what synclib's merge() gives, on any engine.
 //   - The server's own writes (put, and those inside apply_push) carry replica_id() and
 //     the server's clock, under the server's identity (role "admin").
 //   - Nothing here is thread-safe: callers serialise every call (App's dossier mutex). An
@@ -84,6 +85,14 @@ class DossierStore {
   // write roles, a pupil only in her own dossier): for what the server fills in on a
   // person's behalf, such as the author of a comment she pushed without one.
   virtual Result<std::string> put_as(const Identity& writer, const json& doc) = 0;
+
+  // Runs `body` (the calls above, at most one apply_push in it) as one unit: its reads see
+  // one state of the store, and what it writes is stored when it returns OK and the unit
+  // commits, or not at all (its error, or the commit's, is returned). A body that writes
+  // nothing writes nothing to disk. One sync round trip is one unit: a dozen lookups, the
+  // push and the pages share one transaction instead of one each (SQLite: its file locks
+  // taken once, not per statement).
+  virtual Status together(const std::function<Status()>& body) = 0;
 };
 
 }  // namespace werkex::server

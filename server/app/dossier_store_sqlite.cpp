@@ -77,4 +77,8 @@ Result<std::string> SqliteDossierStore::put_as(const Identity& writer, const jso
   return id;
 }
 
+Status SqliteDossierStore::together(const std::function<Status()>& body) {
+  return r_.write_together(body);
+}
+
 }  // namespace werkex::server

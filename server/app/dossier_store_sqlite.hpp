@@ -34,6 +34,10 @@ class SqliteDossierStore final : public DossierStore {
   Result<ApplyReport> apply_push(const Bundle& push, const ServerWrites& then) override;
   Result<std::string> put(const json& doc) override;
   Result<std::string> put_as(const Identity& writer, const json& doc) override;
+  // One BEGIN IMMEDIATE transaction (Replica::write_together): the write lock is taken at
+  // once, so a later write in it never finds the file changed under a read; committing one
+  // that wrote nothing writes no WAL frame.
+  Status together(const std::function<Status()>& body) override;
 
   // The Replica itself, for what is not behind the interface yet (dossier_store.hpp).
   Replica& replica() { return r_; }

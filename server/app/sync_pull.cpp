@@ -101,7 +101,6 @@ Status SyncService::pull_bucket(const Device& device, const Access& access,
     return Status::ok();
   if (bucket.starts_with("pupil:") && !page.changes.empty())
     WX_RETURN_IF_ERROR(log_read(device, bucket, page.changes.size()));
-  metrics_.add("werkex_sync_changes_pulled_total", "", double(page.changes.size()));
   out.more = out.more || pull.more;
   pull.changes = std::move(page);
   out.buckets.emplace(bucket, std::move(pull));

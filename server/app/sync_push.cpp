@@ -91,19 +91,18 @@ Result<SyncService::Pushed> SyncService::push(const Access& access,
                                              request.pin_codes, now));
   drop_refused_signoffs(plan.signoffs, plan.allowed.changes, out.rejected);
   WX_ASSIGN_OR_RETURN(ApplyReport applied, store_push(dossiers_, auth_, access, plan, now));
-  if (hooks_.wake_mailer && !plan.signoffs.notify.empty()) hooks_.wake_mailer();
-  forget_deleted_blobs(plan.allowed.changes);
 
   out.push_upto = request.push.upto_seq;
   out.applied = applied.applied;
   out.unchanged = applied.unchanged + judged.held.size();
   out.rejected.insert(out.rejected.end(), applied.rejected.begin(), applied.rejected.end());
-  count_push(out);
-  return Pushed{std::move(plan.allowed.changes), std::move(judged.held)};
+  return Pushed{std::move(plan.allowed.changes), std::move(judged.held),
+                !plan.signoffs.notify.empty()};
 }
 
 // A deleted blob entity takes its dossier's upload and holding with it; the push itself is
-// stored, so a failure here only leaves bytes behind: counted and logged, not answered.
+// stored (committed), so a failure here only leaves bytes behind: counted and logged, not
+// answered.
 void SyncService::forget_deleted_blobs(const std::vector<Change>& stored) {
   if (!hooks_.forget_deleted_blobs) return;
   if (Status s = hooks_.forget_deleted_blobs(stored); !s) {
@@ -113,11 +112,14 @@ void SyncService::forget_deleted_blobs(const std::vector<Change>& stored) {
   }
 }
 
-void SyncService::count_push(const protocol::SyncResponse& out) {
+void SyncService::count(const protocol::SyncResponse& out) {
   metrics_.add("werkex_sync_changes_applied_total", "", double(out.applied));
   for (const RejectedChange& r : out.rejected)
     metrics_.add("werkex_sync_changes_rejected_total",
                  std::string("reason=\"") + error_code_name(r.error.code) + "\"");
+  size_t pulled = 0;
+  for (const auto& [bucket, page] : out.buckets) pulled += page.changes.changes.size();
+  metrics_.add("werkex_sync_changes_pulled_total", "", double(pulled));
 }
 
 }  // namespace werkex::server

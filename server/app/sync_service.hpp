@@ -14,8 +14,11 @@
 // pupil's dossier is written to the access log.
 //
 // Invariants: a request is idempotent — the same request again applies nothing new and
-// answers the same pages; a push is stored whole or not at all; a pull alone writes nothing
-// to the dossiers (so it is served on a full disk); every time comes from the clock.
+// answers the same pages; a round trip is one unit of the store (its reads one snapshot, its
+// push stored whole or not at all, with the pages it answered); a pull alone writes nothing
+// to the dossiers (so it is served on a full disk); every time comes from the clock. Only
+// the access log and the notes to signers (server.db) are written before the unit commits:
+// a rolled-back round trip may leave a logged read or a note whose retry stores the rest.
 // Not thread-safe, like the DossierStore it writes: call sync() under the dossier lock.
 #pragma once
 
@@ -67,9 +70,10 @@ class SyncService {
   SyncService(DossierStore& dossiers, AuthStore& auth, AccessCache& access, http::Metrics& metrics,
               ClockSource& clock, SyncLimits limits, std::string epoch, SyncHooks hooks = {});
 
-  // One round trip for `device`. `request.replica` must be the device's own (the handler
-  // checks it against the token). Errors are the first failure met; a push already stored
-  // stays stored (a retry finds it held and applies nothing).
+  // One round trip for `device`, one unit of the store (DossierStore::together): an error
+  // (the first failure met, or the commit's) leaves nothing of it stored, and a retry
+  // starts afresh. `request.replica` must be the device's own (the handler checks it
+  // against the token).
   SyncOutcome sync(const Device& device, const protocol::SyncRequest& request);
 
   // Registers the HELP lines of the counters sync() adds to.
@@ -78,10 +82,15 @@ class SyncService {
  private:
   // The device's changes the server now holds exactly as sent, for the pull's echo filter.
   struct Pushed {
-    std::vector<Change> stored;  // accepted by the checks and handed to apply
-    std::vector<Change> held;    // already held by the server before this push
+    std::vector<Change> stored;     // accepted by the checks and handed to apply
+    std::vector<Change> held;       // already held by the server before this push
+    bool notified_signers = false;  // notes to signers were queued with it
   };
   class EchoFilter;  // sync_pull.cpp
+
+  SyncOutcome round_trip(const Device& device, const protocol::SyncRequest& request, uint64_t now,
+                         Pushed& pushed);
+  void after_commit(const protocol::SyncResponse& out, const Pushed& pushed);
 
   // What `person` may read and write on the server's day at `now`, through the cache.
   Result<AccessPtr> access_of(const std::string& person, uint64_t now);
@@ -92,7 +101,7 @@ class SyncService {
   Result<Pushed> push(const Access& access, const protocol::SyncRequest& request, uint64_t now,
                       protocol::SyncResponse& out);
   void forget_deleted_blobs(const std::vector<Change>& stored);
-  void count_push(const protocol::SyncResponse& out);
+  void count(const protocol::SyncResponse& out);  // applied, rejected, pulled
 
   // Pull side (sync_pull.cpp).
   Status pull(const Device& device, const Access& access, const protocol::SyncRequest& request,

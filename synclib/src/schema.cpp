@@ -148,7 +148,21 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+namespace {
+
+Status check_scalar(const json& v) {
+  if (v.is_string() && !is_valid_utf8(v.get_ref<const std::string&>()))
+    return make_error(WX_INVALID_ARGUMENT, "a string is not valid UTF-8");
+  if (v.is_number_float() && !std::isfinite(v.get<double>()))
+    return make_error(WX_INVALID_ARGUMENT, "a number is not finite (NaN or infinity)");
+  return Status::ok();
+}
+
+}  // namespace
+
 Status check_json_value(const json& value, size_t max_depth) {
+  // Most values are one string or number: checked without the walk's stack.
+  if (!value.is_structured() && max_depth >= 1) return check_scalar(value);
   std::vector<std::pair<const json*, size_t>> stack{{&value, 1}};
   while (!stack.empty()) {
     auto [v, depth] = stack.back();
@@ -156,10 +170,7 @@ Status check_json_value(const json& value, size_t max_depth) {
     if (depth > max_depth)
       return make_error(WX_INVALID_ARGUMENT,
                         "JSON nested deeper than " + std::to_string(max_depth) + " levels");
-    if (v->is_string() && !is_valid_utf8(v->get_ref<const std::string&>()))
-      return make_error(WX_INVALID_ARGUMENT, "a string is not valid UTF-8");
-    if (v->is_number_float() && !std::isfinite(v->get<double>()))
-      return make_error(WX_INVALID_ARGUMENT, "a number is not finite (NaN or infinity)");
+    WX_RETURN_IF_ERROR(check_scalar(*v));
     if (v->is_object()) {
       for (auto it = v->begin(); it != v->end(); ++it) {
         if (!is_valid_utf8(it.key()))

@@ -15,36 +15,37 @@ namespace {
 // Checks a received change against the schema. Types and fields unknown to this build come
 // from a newer schema: they are kept and passed on, never dropped.
 Status validate_change(const Schema& schema, const Change& c) {
-  std::string where = "entity " + c.entity + " field '" + c.field + "'";
-  if (!is_field_name(c.field)) return invalid_at(where, "not a valid field name");
+  // Built only when a change is refused: most pass, and it showed in apply profiles.
+  auto where = [&c] { return "entity " + c.entity + " field '" + c.field + "'"; };
+  if (!is_field_name(c.field)) return invalid_at(where(), "not a valid field name");
   if (c.field == "deleted") {
     if (c.state.rule != MergeRule::lww || !(c.state.value.is_boolean() || c.state.value.is_null()))
-      return invalid_at(where, "a tombstone is an lww boolean");
+      return invalid_at(where(), "a tombstone is an lww boolean");
     return Status::ok();
   }
-  if (is_reserved_field_name(c.field)) return invalid_at(where, "reserved name");
+  if (is_reserved_field_name(c.field)) return invalid_at(where(), "reserved name");
   // Whatever the schema says, every value must be storable as it came: valid UTF-8, finite
   // numbers, not too deep, and a set element must read back from its stored key as itself.
   for (const json* v : {&c.state.value, &c.element}) {
     Status s = check_json_value(*v);
-    if (!s) return invalid_at(where, s.error().message);
+    if (!s) return invalid_at(where(), s.error().message);
   }
   for (const LostWrite& l : c.state.lost) {
     Status s = check_json_value(l.value);
-    if (!s) return invalid_at(where, s.error().message);
+    if (!s) return invalid_at(where(), s.error().message);
   }
   if (c.state.rule == MergeRule::set) {
-    if (c.element.is_null()) return invalid_at(where, "a set element cannot be null");
+    if (c.element.is_null()) return invalid_at(where(), "a set element cannot be null");
     if (!element_key_round_trips(c.element))
-      return invalid_at(where, "the set element " + element_key(c.element) +
-                                   " does not read back as itself from its JSON text");
+      return invalid_at(where(), "the set element " + element_key(c.element) +
+                                     " does not read back as itself from its JSON text");
   }
   const TypeSpec* t = schema.type(c.type);
   const FieldSpec* f = t ? t->field(c.field) : nullptr;
   if (!f) return Status::ok();  // not ours to interpret, but safe to store and pass on
   if (f->rule() != c.state.rule)
-    return invalid_at(where, std::string("merges as ") + merge_rule_name(f->rule()) +
-                                 ", the change says " + merge_rule_name(c.state.rule));
+    return invalid_at(where(), std::string("merges as ") + merge_rule_name(f->rule()) +
+                                   ", the change says " + merge_rule_name(c.state.rule));
   auto check = [&](const json& v) -> Status {
     Status s = schema.validate_value(*f, v);
     if (!s) return make_error(s.code(), "entity " + c.entity + ": " + s.error().message);

@@ -5,6 +5,7 @@
 // cursor the last one gave. A second engine (PostgreSQL, issue 15) runs the same tests.
 #include <catch2/catch.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sync_world.hpp"
@@ -27,9 +28,11 @@ class RecordingStore final : public server::DossierStore {
 
   explicit RecordingStore(server::DossierStore& inner) : inner_(inner) {}
 
-  size_t pushes = 0;                // apply_push calls (each one transaction)
-  bool fail_next_push = false;      // the next push fails once its server writes are done
-  mutable std::vector<Page> pages;  // changes_since is const: the log is not the store's state
+  size_t pushes = 0;                    // apply_push calls (each one transaction)
+  size_t units = 0;                     // together() calls
+  bool fail_next_push = false;          // the next push fails once its server writes are done
+  mutable bool fail_next_page = false;  // the next changes_since fails (after the push)
+  mutable std::vector<Page> pages;      // changes_since is const: the log is not the store's state
 
   uint64_t replica_id() const override { return inner_.replica_id(); }
   const Schema& schema() const override { return inner_.schema(); }
@@ -46,6 +49,8 @@ class RecordingStore final : public server::DossierStore {
   }
   Result<Bundle> changes_since(uint64_t cursor, size_t limit,
                                const ChangeFilter& filter) const override {
+    if (std::exchange(fail_next_page, false))
+      return make_error(WX_IO, "disk I/O error (injected into a page read)");
     auto page = inner_.changes_since(cursor, limit, filter);
     if (page) pages.push_back({filter.bucket, cursor, page->upto_seq, limit});
     return page;
@@ -65,6 +70,10 @@ class RecordingStore final : public server::DossierStore {
   Result<std::string> put(const json& doc) override { return inner_.put(doc); }
   Result<std::string> put_as(const Identity& writer, const json& doc) override {
     return inner_.put_as(writer, doc);
+  }
+  Status together(const std::function<Status()>& body) override {
+    ++units;
+    return inner_.together(body);
   }
 
  private:
@@ -168,4 +177,34 @@ TEST_CASE("sync store: each page is asked for after the cursor the previous page
     if (i > 0) CHECK(mine[i].cursor == mine[i - 1].upto);
   }
   CHECK(mine.back().upto <= store.last_seq());
+}
+
+TEST_CASE("sync store: a round trip is one unit - a page that fails leaves its push unstored",
+          "[server][sync][store]") {
+  SyncServer server(recording());
+  RecordingStore& store = recorder(server);
+  Phone phone(server, server.clock, "phone");
+  const std::string entry = phone.write_experience("Op de bouwplaats");
+  const protocol::SyncRequest request = phone.request();
+
+  store.fail_next_page = true;  // the push is applied, then the first page read fails
+  server::SyncOutcome failed = server.service->sync(phone.device, request);
+  REQUIRE_FALSE(failed.response);
+  CHECK(failed.response.error().code == WX_IO);
+  CHECK(store.pushes == 1);
+  CHECK(store.units == 1);
+  // Nothing of the round trip is stored, and nothing of it is counted as applied or pulled.
+  CHECK(notes_held(server, "Op de bouwplaats") == 0);
+  CHECK(server.sqlite->get(entry).error().code == WX_NOT_FOUND);
+  CHECK(server.metrics.render().find("\nwerkex_sync_changes_applied_total ") == std::string::npos);
+
+  // The device was answered an error, so it sends the same request again: all of it lands.
+  server.clock.advance(kMinute);
+  protocol::SyncResponse stored = expect_answer(server.service->sync(phone.device, request));
+  CHECK(stored.applied == request.push.changes.size());
+  CHECK(notes_held(server, "Op de bouwplaats") == 1);
+  CHECK(store.units == 2);
+  CHECK(server.metrics.render().find("\nwerkex_sync_changes_applied_total " +
+                                     std::to_string(request.push.changes.size())) !=
+        std::string::npos);
 }

@@ -117,17 +117,24 @@ struct DossierMemory {
 // In a forked child: open the replica, list every entity of the pupil's dossier.
 DossierMemory measure_dossier_in_child(const std::string& path);
 
+// One way of receiving a bundle: medians over rounds, each on a fresh durable replica.
+struct ApplyTimes {
+  double parse_s = 0, apply_s = 0;
+  double changes_per_s = 0;             // parse + apply
+  double apply_only_changes_per_s = 0;  // apply alone
+};
 struct ApplyFigures {
   size_t changes = 0;
   size_t entities = 0;
-  size_t bundle_bytes = 0;
-  double raw_value_bytes = 0;  // all values' JSON text, summed
+  size_t bundle_bytes = 0;         // JSON text
+  size_t binary_bundle_bytes = 0;  // bundle_to_binary
+  double raw_value_bytes = 0;      // all values' JSON text, summed
   double export_changes_per_s = 0;
-  double apply_changes_per_s = 0;       // parse + apply, median over rounds
-  double apply_only_changes_per_s = 0;  // apply alone, median over rounds
-  double parse_s = 0, apply_s = 0;      // medians
+  ApplyTimes json;    // bundle_from_text + apply
+  ApplyTimes binary;  // bundle_from_bytes + apply
 };
-// Exports everything of `source` as JSON text, then parses and applies it on fresh targets.
+// Exports everything of `source` as JSON text and as the binary bundle, then parses and
+// applies each on fresh targets.
 ApplyFigures bench_apply(const std::string& source, const TempDir& dir, int rounds);
 
 // ---- server_bench.cpp ---------------------------------------------------------------------

@@ -217,9 +217,44 @@ DossierMemory measure_dossier_in_child(const std::string& path) {
 
 // ---- applying a received bundle -----------------------------------------------------------
 
+namespace {
+
+// Parses `bytes` with `parse` and applies the bundle to a fresh durable replica, `rounds`
+// times; medians of the parse, the apply and the two together.
+template <class Parse>
+ApplyTimes time_parse_and_apply(const std::string& bytes, Parse parse, size_t expected,
+                                const TempDir& dir, int rounds, const std::string& label) {
+  std::vector<double> parse_s, apply_s, total_s;
+  for (int r = 0; r < rounds; ++r) {
+    std::string path = dir.file("target-" + label + "-" + std::to_string(r) + ".db");
+    {
+      auto target = check(werkex::Replica::open(path), "open " + path);  // default: durable
+      auto t0 = Clock::now();
+      werkex::Bundle b = check(parse(bytes), "parse bundle (" + label + ")");
+      auto t1 = Clock::now();
+      werkex::ApplyReport report = check(target->apply(b), "apply");
+      auto t2 = Clock::now();
+      if (report.applied != expected || !report.rejected.empty())
+        throw Failure("apply: " + std::to_string(report.applied) + " of " +
+                      std::to_string(expected) + " changes applied, " +
+                      std::to_string(report.rejected.size()) + " rejected");
+      parse_s.push_back(std::chrono::duration<double>(t1 - t0).count());
+      apply_s.push_back(std::chrono::duration<double>(t2 - t1).count());
+      total_s.push_back(std::chrono::duration<double>(t2 - t0).count());
+    }
+    remove_db(path);
+    progress("apply round " + std::to_string(r + 1) + " (" + label + "): parse " +
+             std::to_string(parse_s.back()) + " s, apply " + std::to_string(apply_s.back()) + " s");
+  }
+  const double n = static_cast<double>(expected);
+  return {median(parse_s), median(apply_s), n / median(total_s), n / median(apply_s)};
+}
+
+}  // namespace
+
 ApplyFigures bench_apply(const std::string& source, const TempDir& dir, int rounds) {
   ApplyFigures f;
-  std::string text;
+  std::string text, binary;
   {
     werkex::ReplicaOptions quick;
     quick.durable = false;
@@ -228,6 +263,7 @@ ApplyFigures bench_apply(const std::string& source, const TempDir& dir, int roun
     werkex::Bundle b = check(src->changes_since(0), "changes_since(0)");
     text = werkex::bundle_to_json(b).dump();
     double export_s = seconds_since(start);
+    binary = check(werkex::bundle_to_binary(b), "bundle_to_binary");
     f.changes = b.changes.size();
     f.export_changes_per_s = static_cast<double>(f.changes) / export_s;
     std::unordered_set<std::string> entities;
@@ -238,34 +274,10 @@ ApplyFigures bench_apply(const std::string& source, const TempDir& dir, int roun
     f.entities = entities.size();
   }
   f.bundle_bytes = text.size();
-
-  std::vector<double> parse_s, apply_s, total_s;
-  for (int r = 0; r < rounds; ++r) {
-    std::string path = dir.file("target-" + std::to_string(r) + ".db");
-    {
-      auto target = check(werkex::Replica::open(path), "open " + path);  // default: durable
-      auto t0 = Clock::now();
-      werkex::Bundle b = check(werkex::bundle_from_text(text), "parse bundle");
-      auto t1 = Clock::now();
-      werkex::ApplyReport report = check(target->apply(b), "apply");
-      auto t2 = Clock::now();
-      if (report.applied != f.changes || !report.rejected.empty())
-        throw Failure("apply: " + std::to_string(report.applied) + " of " +
-                      std::to_string(f.changes) + " changes applied, " +
-                      std::to_string(report.rejected.size()) + " rejected");
-      parse_s.push_back(std::chrono::duration<double>(t1 - t0).count());
-      apply_s.push_back(std::chrono::duration<double>(t2 - t1).count());
-      total_s.push_back(std::chrono::duration<double>(t2 - t0).count());
-    }
-    remove_db(path);
-    progress("apply round " + std::to_string(r + 1) + ": parse " + std::to_string(parse_s.back()) +
-             " s, apply " + std::to_string(apply_s.back()) + " s");
-  }
-  const double n = static_cast<double>(f.changes);
-  f.parse_s = median(parse_s);
-  f.apply_s = median(apply_s);
-  f.apply_changes_per_s = n / median(total_s);
-  f.apply_only_changes_per_s = n / f.apply_s;
+  f.binary_bundle_bytes = binary.size();
+  f.json = time_parse_and_apply(text, werkex::bundle_from_text, f.changes, dir, rounds, "json");
+  f.binary =
+      time_parse_and_apply(binary, werkex::bundle_from_bytes, f.changes, dir, rounds, "binary");
   return f;
 }
 
