@@ -67,14 +67,17 @@ http::Response App::durable(const http::Request& req,
     std::lock_guard lock(mu_);
     after = commits_->mark();
   }
+  return once_durable(req, std::move(res), before, after);
+}
+
+http::Response App::once_durable(const http::Request& req, http::Response res, int64_t before,
+                                 int64_t after) {
   // Unchanged: nothing was written meanwhile, by this request or any other.
-  if (after != before) {
-    if (Status s = commits_->wait_durable(after); !s) {
-      metrics_.add("werkex_durability_failures_total", "");
-      return http::error_response(req, make_error(WX_IO,
-                                                  "the server could not make the "
-                                                  "write durable; send it again"));
-    }
+  if (after == before) return res;
+  if (Status s = commits_->wait_durable(after); !s) {
+    metrics_.add("werkex_durability_failures_total", "");
+    return http::error_response(
+        req, make_error(WX_IO, "the server could not make the write durable; send it again"));
   }
   return res;
 }
@@ -116,7 +119,7 @@ void App::register_routes(http::Router& router) {
   register_blob_routes(router);
   router.add(bhttp::verb::post, "/v1/sync",
              [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
-               return durable(r, [&] { return handle_sync(r, l); });
+               return handle_sync(r, l);  // durable: it waits for its own marks
              });
   router.add(bhttp::verb::post, "/v1/enroll",
              [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {

@@ -178,6 +178,11 @@ class App {
                      const std::string& blob = "");
   // Runs a handler that may write dossiers and answers only once its writes are on disk.
   http::Response durable(const http::Request& req, const std::function<http::Response()>& handler);
+  // `res`, once what was written between GroupCommit marks `before` and `after` is on disk;
+  // an error answer if it cannot be made so. For handlers that read the marks under the
+  // dossier lock they hold anyway (the sync), instead of durable()'s two more.
+  http::Response once_durable(const http::Request& req, http::Response res, int64_t before,
+                              int64_t after);
   // error_response, plus Retry-After when the device is over its rate limit.
   http::Response refuse(const http::Request& req, const Error& e);
   http::Response refuse_device(const http::Request& req, const Error& e);

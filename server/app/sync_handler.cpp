@@ -1,6 +1,7 @@
 // POST /v1/sync: push and pull in one idempotent round trip (protocol.hpp).
 // The sync itself is SyncService's (sync_service.hpp); this is its HTTP side: who asks, in
-// which encoding, and how the answer or refusal is written.
+// which encoding, and how the answer or refusal is written — once what the sync wrote (the
+// key revocations too) is on disk (GroupCommit).
 #include "app.hpp"
 #include "http/negotiation.hpp"
 #include "sync_service.hpp"
@@ -37,13 +38,16 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
         req, make_error(WX_PERMISSION_DENIED, "this token belongs to another device"));
 
   std::unique_lock lock(mu_);
+  const int64_t before = commits_->mark();
   SyncOutcome outcome = sync_->sync(*device, *request);
-  lock.unlock();  // what follows only encodes
-  if (!outcome.response) return sync_refusal(req, outcome);
+  const int64_t after = commits_->mark();
+  lock.unlock();  // what follows only encodes and waits for the fsync
+  if (!outcome.response) return once_durable(req, sync_refusal(req, outcome), before, after);
   const protocol::SyncResponse& out = *outcome.response;
   log.note = "pushed " + std::to_string(request->push.changes.size()) + ", rejected " +
              std::to_string(out.rejected.size());
-  return http::negotiated_response(req, 200, protocol::to_json(out));
+  return once_durable(req, http::negotiated_response(req, 200, protocol::to_json(out)), before,
+                      after);
 }
 
 // The error body every refusal has; a clock-skew refusal adds the server's clock, which the
