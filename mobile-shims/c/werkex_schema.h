@@ -19,7 +19,7 @@ WX_ASSUME_NONNULL_BEGIN
 /* wx_replica_open with the built-in schema extended by schema_json, an object in the form of
  * the built-in schema document (wx_schema_builtin):
  *   {"types": {"<name>": {"bucket": "pupil"|"school", "write": [roles], "fields": {...}}},
- *    "enums": {...}, "enum_labels": {...}}      ("enums" and "enum_labels" optional)
+ *    "enums": {...}, "enum_labels": {...}}   ("enums" optional; each enum needs its labels)
  * It only adds: a type or enum werkex has is refused, and so is any other key. The app's
  * types are written, read, queried and observed like werkex's; a werkex server refuses them
  * in a sync (its schema is the built-in one). Open the same file with the same extension

@@ -47,6 +47,32 @@ JNIEXPORT jlong JNICALL Java_nl_werkex_Native_replicaOpen(JNIEnv* env, jclass, j
   });
 }
 
+JNIEXPORT jlong JNICALL Java_nl_werkex_Native_replicaOpenWithSchema(JNIEnv* env, jclass,
+                                                                    jbyteArray path,
+                                                                    jbyteArray options,
+                                                                    jbyteArray schema) {
+  return guarded(env, [&]() -> jlong {
+    Utf8 p(env, path);
+    if (!p.ok()) return 0;
+    Utf8 o(env, options);
+    if (!o.ok()) return 0;
+    Utf8 s(env, schema);
+    if (!s.ok()) return 0;
+    wx_error error;
+    wx_replica* r = wx_replica_open_with_schema(p.c_str(), o.c_str(), s.c_str(), &error);
+    if (!r) throw_error(env, error);
+    return to_handle(r);
+  });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_nl_werkex_Native_schemaBuiltin(JNIEnv* env, jclass) {
+  return guarded(env, [&]() -> jbyteArray {
+    wx_error error;
+    wx_buffer* out = wx_schema_builtin(&error);
+    return take_buffer(env, out, error);
+  });
+}
+
 JNIEXPORT void JNICALL Java_nl_werkex_Native_replicaRelease(JNIEnv*, jclass, jlong h) {
   wx_replica_release(replica(h));
 }

@@ -71,6 +71,26 @@ public final class Replica: @unchecked Sendable {  // the handle locks internall
         }
     }
 
+    /// Opens (or creates) the replica with the built-in schema extended by the app's own
+    /// entity types (`wx_replica_open_with_schema`): `schemaJSON` is an object in the form of
+    /// `Replica.builtinSchema()`, `{"types": {...}, "enums": {...}, "enum_labels": {...}}`. It
+    /// only adds: a type or enum werkex has, or any other key, throws `.invalidArgument`
+    /// naming what is wrong, and nothing is opened or created. Open the same file with the
+    /// same extension every time.
+    public init(path: String, optionsJSON: String?, schemaJSON: String) throws {
+        try WerkexLibrary.checkABI()
+        handle = try withOptionalCString(optionsJSON) { options in
+            try checkHandle { wx_replica_open_with_schema(path, options, schemaJSON, $0) }
+        }
+    }
+
+    /// The built-in schema document (JSON): the form an extension follows, and the names it
+    /// may not take.
+    public static func builtinSchema() throws -> String {
+        try WerkexLibrary.checkABI()
+        return try checkString { wx_schema_builtin($0) }
+    }
+
     deinit {
         wx_replica_release(handle)
     }

@@ -110,6 +110,11 @@ final class Native {
 
   static native long replicaOpen(byte[] path, byte[] options) throws WerkexException;
 
+  static native long replicaOpenWithSchema(byte[] path, byte[] options, byte[] schema)
+      throws WerkexException;
+
+  static native byte[] schemaBuiltin() throws WerkexException;
+
   static native void replicaRelease(long replica);
 
   /**

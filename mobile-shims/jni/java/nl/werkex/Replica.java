@@ -35,6 +35,20 @@ public final class Replica implements AutoCloseable {
     return new Replica(Native.replicaOpen(Native.utf8(path), Native.utf8(optionsJson)));
   }
 
+  /**
+   * Opens (or creates) the replica at {@code path} with the built-in schema extended by the
+   * app's own entity types: {@code schemaJson} is an object in the form of {@link
+   * Werkex#schemaBuiltin()}, {@code {"types": {...}, "enums": {...}, "enum_labels": {...}}}
+   * (werkex_schema.h). It only adds: a type or enum werkex has, or any other key, is refused
+   * ({@link ErrorCode#INVALID_ARGUMENT}, naming what is wrong; nothing is opened or created).
+   * Open the same file with the same extension every time.
+   */
+  public static Replica openWithSchema(String path, String optionsJson, String schemaJson)
+      throws WerkexException {
+    return new Replica(Native.replicaOpenWithSchema(
+        Native.utf8(path), Native.utf8(optionsJson), Native.utf8(schemaJson)));
+  }
+
   /** Closes the database and frees the native handle; idempotent and thread-safe. */
   @Override
   public void close() {

@@ -17,4 +17,12 @@ public final class Werkex {
 
   /** The C ABI version of the loaded native library (equal to {@link #ABI_VERSION}). */
   public static int abiVersion() { return Native.abiVersion(); }
+
+  /**
+   * The built-in schema document (JSON): the form an extension for {@link
+   * Replica#openWithSchema} follows, and the names it may not take.
+   */
+  public static String schemaBuiltin() throws WerkexException {
+    return Native.text(Native.schemaBuiltin());
+  }
 }

@@ -67,6 +67,47 @@ final class OfflineScenario {
       contains(phone.labels(null), "\"rule_nl\":\"Geef ruimte in het gesprek", "the rules' text");
     }
     closing(dir);
+    extendedSchema(dir);
+  }
+
+  // The app's logbook: hours per placement day, with a mood of its own enum (werkex_schema.h).
+  private static final String LOGBOOK = "{\"types\": {\"stage_log\": {\"bucket\": \"pupil\","
+      + " \"write\": [\"pupil\"], \"fields\": {\"day\": {\"kind\": \"date\", \"required\": true},"
+      + " \"hours\": {\"kind\": \"int\"}, \"mood\": {\"kind\": \"enum\", \"enum\": \"app_mood\"}}}},"
+      + " \"enums\": {\"app_mood\": [\"goed\", \"zwaar\"]}, \"enum_labels\": {\"app_mood\":"
+      + " {\"goed\": {\"nl\": \"goed\", \"en\": \"good\"}, \"zwaar\": {\"nl\": \"zwaar\","
+      + " \"en\": \"hard\"}}}}";
+
+  // A replica with the app's own type: written, read, counted and checked like werkex's; a
+  // bad extension is refused by name and leaves no file.
+  private static void extendedSchema(Path dir) throws Exception {
+    contains(Werkex.schemaBuiltin(), "\"experience\"", "the built-in schema document");
+    String path = dir.resolve("app.db").toString();
+    try (Replica app = Replica.openWithSchema(path, "{\"durable\": false}", LOGBOOK)) {
+      app.setIdentity(PUPIL);
+      String id = app.put("{\"type\": \"stage_log\", \"day\": \"2026-03-02\", \"hours\": 6,"
+          + " \"mood\": \"zwaar\"}");
+      Map<String, Object> log = MiniJson.object(app.get(id));
+      eq("stage_log", log.get("type"), "the app's type");
+      eq("zwaar", log.get("mood"), "its enum value");
+      eq(1L, app.count(Query.all().type("stage_log")), "counted by its type");
+      contains(app.labels("app_mood"), "\"en\":\"hard\"", "the app's enum labels");
+      fails(ErrorCode.INVALID_ARGUMENT,
+          () -> app.put("{\"type\": \"stage_log\", \"hours\": 6}"), "a required field missing");
+      fails(ErrorCode.INVALID_ARGUMENT,
+          () -> app.put("{\"type\": \"stage_log\", \"day\": \"2026-03-03\", \"mood\": \"blij\"}"),
+          "a value outside the app's enum");
+    }
+    String taken = "{\"types\": {\"experience\": {\"bucket\": \"pupil\", \"write\": [\"pupil\"],"
+        + " \"fields\": {}}}}";
+    WerkexException e = fails(ErrorCode.INVALID_ARGUMENT,
+        () -> Replica.openWithSchema(dir.resolve("taken.db").toString(), null, taken),
+        "an extension that redefines a werkex type");
+    contains(e.getMessage(), "experience", "the refusal names the type");
+    isTrue(!java.nio.file.Files.exists(dir.resolve("taken.db")), "nothing was created");
+    fails(ErrorCode.INVALID_ARGUMENT,
+        () -> Replica.openWithSchema(dir.resolve("none.db").toString(), null, null),
+        "no extension at all");
   }
 
   // plan -> prepare -> experience -> reflection -> next step, with cycle() after each.
