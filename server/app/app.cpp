@@ -31,6 +31,7 @@ Result<std::unique_ptr<App>> App::open(AppConfig config, http::Metrics& metrics)
   const std::string path = app->config_.data_dir + "/dossiers.db";
   WX_ASSIGN_OR_RETURN(app->dossiers_, Replica::open(path, options));
   app->store_ = std::make_unique<SqliteDossierStore>(*app->dossiers_);
+  app->mu_.attach(*app->dossiers_);
   app->commits_ =
       std::make_unique<GroupCommit>(app->dossiers_->database(), app->mu_, path + "-wal");
   if (app->dossiers_->identity().role.empty())
@@ -71,10 +72,14 @@ http::Response App::durable(const http::Request& req,
 }
 
 http::Response App::once_durable(const http::Request& req, http::Response res, int64_t before,
-                                 int64_t after) {
+                                 int64_t after, std::optional<uint64_t> batch) {
   // Unchanged: nothing was written meanwhile, by this request or any other.
   if (after == before) return res;
-  if (Status s = commits_->wait_durable(after); !s) {
+  Status s = commits_->wait_durable(after);
+  // Durable past its mark, the batch it wrote in was committed or rolled back (dossier_mutex.hpp).
+  if (s && batch && mu_.failed(*batch))
+    s = make_error(WX_IO, "the server could not store the push together with others");
+  if (!s) {
     metrics_.add("werkex_durability_failures_total", "");
     return http::error_response(
         req, make_error(WX_IO, "the server could not make the write durable; send it again"));
@@ -93,6 +98,7 @@ void App::open_sync_service() {
   hooks.forget_deleted_blobs = [this](const std::vector<Change>& stored) {
     return forget_deleted_blobs(stored);
   };
+  hooks.commit_others_writes = [this] { return mu_.commit_batch(); };  // under mu_ already
   sync_ = std::make_unique<SyncService>(*store_, *auth_, access_cache_, metrics_, clock_, limits,
                                         epoch_, std::move(hooks));
 }

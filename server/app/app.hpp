@@ -115,7 +115,7 @@ class App {
   const AppConfig& config() const { return config_; }
   // Starts the in-server nightly timer, if the config names one (nightly_run.hpp).
   void start_nightly(std::function<void(const std::string&)> log);
-  std::mutex& dossier_mutex() { return mu_; }
+  DossierMutex& dossier_mutex() { return mu_; }
   // compute_access() for `person` on the server's today, through the cache
   // (access_cache.hpp). Call it holding dossier_mutex().
   Result<AccessPtr> access_of(const std::string& person);
@@ -182,7 +182,7 @@ class App {
   // an error answer if it cannot be made so. For handlers that read the marks under the
   // dossier lock they hold anyway (the sync), instead of durable()'s two more.
   http::Response once_durable(const http::Request& req, http::Response res, int64_t before,
-                              int64_t after);
+                              int64_t after, std::optional<uint64_t> batch = std::nullopt);
   // error_response, plus Retry-After when the device is over its rate limit.
   http::Response refuse(const http::Request& req, const Error& e);
   http::Response refuse_device(const http::Request& req, const Error& e);
@@ -223,7 +223,7 @@ class App {
   http::Metrics& metrics_;
   SystemClockSource clock_;
   RateLimiter limiter_;
-  std::mutex mu_;
+  DossierMutex mu_;           // the dossier connection's lock, and its batch of syncs
   AccessCache access_cache_;  // GUARDED_BY(mu_)
   std::unique_ptr<Replica> dossiers_;
   std::unique_ptr<SqliteDossierStore> store_;  // over dossiers_: GUARDED_BY(mu_)

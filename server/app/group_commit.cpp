@@ -23,8 +23,8 @@ Status GroupCommit::wait_durable(int64_t mark) {
     lock.unlock();
     int64_t target;
     {
-      // Under the dossier mutex no transaction is half-written, so every change counted in
-      // `target` is committed to the WAL before the fsync below starts.
+      // lock() commits the open batch of syncs (dossier_mutex.hpp), so every change counted
+      // in `target` is committed to the WAL (or its batch failed) before the fsync starts.
       std::lock_guard db_lock(db_mutex_);
       target = this->mark();
     }

@@ -8,7 +8,8 @@
 // acknowledged change survives a power cut exactly as with synchronous=FULL.
 //
 // The progress mark is SQLite's total_changes on the dossier connection, read under the
-// dossier mutex (so no transaction is half-done when it is read). Checkpoints are SQLite's:
+// dossier mutex; the leader reads it after lock() committed the open batch of syncs
+// (dossier_mutex.hpp), so no transaction is half-done when it is read. Checkpoints are SQLite's:
 // it fsyncs the WAL before copying it into the database file. Thread-safe.
 #pragma once
 
@@ -18,6 +19,7 @@
 #include <mutex>
 #include <string>
 
+#include "dossier_mutex.hpp"
 #include "werkex/error.hpp"
 #include "werkex/sqlite.hpp"
 
@@ -25,7 +27,7 @@ namespace werkex::server {
 
 class GroupCommit {
  public:
-  GroupCommit(const sql::Db& db, std::mutex& db_mutex, std::string wal_path)
+  GroupCommit(const sql::Db& db, DossierMutex& db_mutex, std::string wal_path)
       : db_(db), db_mutex_(db_mutex), wal_path_(std::move(wal_path)) {}
 
   // The progress mark now; call with the dossier mutex held, after the handler's writes.
@@ -40,7 +42,7 @@ class GroupCommit {
   Status fsync_wal();
 
   const sql::Db& db_;
-  std::mutex& db_mutex_;
+  DossierMutex& db_mutex_;  // lock() commits the open batch of syncs (dossier_mutex.hpp)
   std::string wal_path_;
   std::mutex mu_;
   std::condition_variable synced_;

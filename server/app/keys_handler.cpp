@@ -64,8 +64,10 @@ Result<std::string> register_signing_key(DossierStore& dossiers, AuthStore& auth
   return key_id;
 }
 
-Status apply_key_revocations(DossierStore& dossiers, AuthStore& auth, uint64_t now_ms) {
+Status apply_key_revocations(DossierStore& dossiers, AuthStore& auth, uint64_t now_ms,
+                             const std::function<Status()>& before_writing) {
   WX_ASSIGN_OR_RETURN(auto pending, auth.pending_key_revocations());
+  if (!pending.empty() && before_writing) WX_RETURN_IF_ERROR(before_writing());
   for (const KeyRevocation& r : pending) {
     WX_ASSIGN_OR_RETURN(auto keys,
                         dossiers.list(Query::where("signing_key", "", "key_id", r.key_id)));

@@ -32,6 +32,8 @@ Result<std::string> register_signing_key(DossierStore& dossiers, AuthStore& auth
 // Writes the revocations werkex-admin queued in server.db (AuthStore::queue_key_revocation,
 // key_revocations.hpp) into the dossiers as the server, revoked_at = when it was requested.
 // Call under the dossiers mutex; cheap when nothing is queued.
-Status apply_key_revocations(DossierStore& dossiers, AuthStore& auth, uint64_t now_ms);
+// `before_writing` (may be empty) runs once before the first revocation is written.
+Status apply_key_revocations(DossierStore& dossiers, AuthStore& auth, uint64_t now_ms,
+                             const std::function<Status()>& before_writing = {});
 
 }  // namespace werkex::server

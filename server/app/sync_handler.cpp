@@ -37,17 +37,23 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
     return http::error_response(
         req, make_error(WX_PERMISSION_DENIED, "this token belongs to another device"));
 
-  std::unique_lock lock(mu_);
+  // The sync's writes join the open batch of syncs, committed by the next fsync's leader
+  // (dossier_mutex.hpp).
+  mu_.lock_for_sync();
+  std::unique_lock lock(mu_, std::adopt_lock);
+  Result<uint64_t> batch = mu_.join_batch();
+  if (!batch) return http::error_response(req, batch.error());
   const int64_t before = commits_->mark();
   SyncOutcome outcome = sync_->sync(*device, *request);
   const int64_t after = commits_->mark();
-  lock.unlock();  // what follows only encodes and waits for the fsync
-  if (!outcome.response) return once_durable(req, sync_refusal(req, outcome), before, after);
+  lock.unlock();  // what follows only encodes and waits for the commit and fsync
+  if (!outcome.response)
+    return once_durable(req, sync_refusal(req, outcome), before, after, *batch);
   const protocol::SyncResponse& out = *outcome.response;
   log.note = "pushed " + std::to_string(request->push.changes.size()) + ", rejected " +
              std::to_string(out.rejected.size());
   return once_durable(req, http::negotiated_response(req, 200, protocol::to_json(out)), before,
-                      after);
+                      after, *batch);
 }
 
 // The error body every refusal has; a clock-skew refusal adds the server's clock, which the

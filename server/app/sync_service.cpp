@@ -31,7 +31,8 @@ SyncOutcome SyncService::sync(const Device& device, const protocol::SyncRequest&
   // A key revoked by werkex-admin is in the dossiers before this push is judged against it.
   // Outside the round trip's unit: the auth store marks a revocation applied only once the
   // dossiers hold it, which a later rollback of the unit must not undo.
-  if (Status s = apply_key_revocations(dossiers_, auth_, now); !s) return {s.error()};
+  if (Status s = apply_key_revocations(dossiers_, auth_, now, hooks_.commit_others_writes); !s)
+    return {s.error()};
   SyncOutcome outcome{make_error(WX_INTERNAL, "the sync did not run")};
   Pushed pushed;
   Status unit = dossiers_.together([&]() -> Status {

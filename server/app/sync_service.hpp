@@ -52,6 +52,10 @@ struct SyncHooks {
   // The push is stored: the blobs whose entity it deleted are forgotten (blob_access.cpp).
   // A failure only leaves bytes behind; it is counted and logged, never answered.
   std::function<Status(const std::vector<Change>& stored)> forget_deleted_blobs;
+  // Other requests' writes held uncommitted (the batch of syncs, dossier_mutex.hpp) are
+  // committed now: called before the key revocations are written, which the auth store
+  // marks applied at once and so must not be rolled back with a failing batch.
+  std::function<Status()> commit_others_writes;
 };
 
 // sync()'s answer: the response, or why not. A clock-skew refusal (WX_CLOCK_SKEW) also

@@ -382,6 +382,10 @@ Status Replica::write_together(const std::function<Status()>& body) {
   return Status::ok();
 }
 
+Result<sql::Transaction> Replica::begin_transaction() {
+  return impl_->begin_write();
+}
+
 sql::Db& Replica::database() {
   return impl_->db;
 }

@@ -85,11 +85,21 @@ TEST_CASE("disk full: pulls are still served and their reads recorded once space
   CHECK(expect_ok(mentor.replica->get(second))["title"] == "Garage Van Dam");
   CHECK(buffered_rows(server.url()) == 1);
 
+  // A push on the full disk is stored or refused, never acknowledged and lost: refused, the
+  // phone keeps it and sends it again once space returns (its batch rolled back whole).
+  ActivityPlan farm;
+  farm.kind = "snuffelstage";
+  farm.title = "Op de boerderij";
+  const std::string fourth = expect_ok(Dossier(*sem.replica).plan_activity(farm));
+  auto pushed = sem.try_sync();
+  INFO("push on a full disk: " << (pushed ? std::string("stored") : pushed.error().to_string()));
+
   // Space returns: the next read writes the waiting row first.
   REQUIRE(::unlink((disk.path + "/filler").c_str()) == 0);
   const std::string third = plan(sem, "Bakkerij");
   mentor.sync();
   CHECK(expect_ok(mentor.replica->get(third))["title"] == "Bakkerij");
+  CHECK(expect_ok(mentor.replica->get(fourth))["title"] == "Op de boerderij");
   CHECK(buffered_rows(server.url()) == 0);
   CHECK(std::stoul(admin(data, "reads " + bucket)) == reads_before + 2);
 }

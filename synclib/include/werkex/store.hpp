@@ -29,7 +29,8 @@ namespace werkex {
 
 namespace sql {
 class Db;
-}
+class Transaction;
+}  // namespace sql
 
 // Who writes on this replica: a person id, their role, the bucket their own entities go to
 // (a pupil's dossier "pupil:<id>") and their school's shared bucket ("school:<id>").
@@ -308,6 +309,13 @@ class Replica {
   // at all. Observers hear of the changes after the commit. For one user action that is
   // several writes (attaching a photo: the blob entity, the experience's photos, the queue).
   Status write_together(const std::function<Status()>& body);
+  // A write transaction the caller keeps open across calls and ends (commit(), or rollback
+  // when dropped): for a server storing many requests' writes with one commit (one WAL write
+  // and one fsync for all of them). Begun like every write (the write lock taken, caught up
+  // with other processes). The writes made while it is open nest in it, each fails alone,
+  // and they are stored only when it commits. Observers hear of each write when it is
+  // released into the transaction, before that commit: use it where none rely on durability.
+  Result<sql::Transaction> begin_transaction();
   // The SQLite connection, for synclib components that keep tables of their own next to the
   // entities (the blob store's upload queue). Entities go through put()/get() only.
   sql::Db& database();

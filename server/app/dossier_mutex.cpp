@@ -1,0 +1,50 @@
+// The dossier lock and its batch of syncs (dossier_mutex.hpp).
+#include "dossier_mutex.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace werkex::server {
+
+void DossierMutex::lock() {
+  m_.lock();
+  // A failure is the batch's: remembered for its syncs, and this caller starts clean.
+  (void)commit_batch();
+}
+
+Result<uint64_t> DossierMutex::join_batch() {
+  if (open_) return batch_;
+  if (!replica_) return make_error(WX_INTERNAL, "the dossier lock has no store attached");
+  WX_ASSIGN_OR_RETURN(sql::Transaction tx, replica_->begin_transaction());
+  open_.emplace(std::move(tx));
+  return ++batch_;
+}
+
+Status DossierMutex::commit_batch() {
+  if (!open_) return Status::ok();
+  sql::Transaction tx = std::move(*open_);
+  open_.reset();
+  Status s = tx.commit();  // rolled back if it fails
+  std::lock_guard lock(failures_mu_);
+  if (s) {
+    ++committed_;
+    return s;
+  }
+  std::fprintf(stderr, "werkex-server: a batch of syncs could not be committed: %s\n",
+               s.error().to_string().c_str());
+  failed_.push_back(batch_);
+  if (failed_.size() > kFailuresKept) failed_.pop_front();
+  return s;
+}
+
+bool DossierMutex::failed(uint64_t batch) const {
+  std::lock_guard lock(failures_mu_);
+  return std::find(failed_.begin(), failed_.end(), batch) != failed_.end();
+}
+
+uint64_t DossierMutex::batches_committed() const {
+  std::lock_guard lock(failures_mu_);
+  return committed_;
+}
+
+}  // namespace werkex::server
