@@ -17,7 +17,13 @@ Result<uint64_t> DossierMutex::join_batch() {
   if (!replica_) return make_error(WX_INTERNAL, "the dossier lock has no store attached");
   WX_ASSIGN_OR_RETURN(sql::Transaction tx, replica_->begin_transaction());
   open_.emplace(std::move(tx));
+  opened_at_ = sqlite3_total_changes64(replica_->database().raw());
   return ++batch_;
+}
+
+void DossierMutex::close_if_unwritten() {
+  if (open_ && sqlite3_total_changes64(replica_->database().raw()) == opened_at_)
+    (void)commit_batch();  // nothing written: nothing to fail but the lock's release
 }
 
 Status DossierMutex::commit_batch() {

@@ -45,6 +45,11 @@ class DossierMutex {
   Result<uint64_t> join_batch();
   // Under the lock: commits the open batch now (nothing if none). Its error is the batch's.
   Status commit_batch();
+  // Under the lock, at the end of a sync: a batch nobody has written in yet is closed (an
+  // empty COMMIT, no I/O). A written batch has syncs waiting for GroupCommit, whose leader
+  // commits it; an unwritten one would otherwise hold SQLite's write lock, and pin the WAL,
+  // until the next request.
+  void close_if_unwritten();
   // Whether batch `batch` was rolled back instead of committed. Any thread.
   bool failed(uint64_t batch) const;
   uint64_t batches_committed() const;  // for tests and metrics
@@ -56,6 +61,7 @@ class DossierMutex {
   Replica* replica_ = nullptr;
   std::optional<sql::Transaction> open_;  // GUARDED_BY(m_)
   uint64_t batch_ = 0;                    // the open (or last) batch's number; GUARDED_BY(m_)
+  int64_t opened_at_ = 0;  // the connection's total_changes when it opened; GUARDED_BY(m_)
   mutable std::mutex failures_mu_;
   std::deque<uint64_t> failed_;  // the last kFailuresKept failed batches; GUARDED_BY(failures_mu_)
   uint64_t committed_ = 0;       // GUARDED_BY(failures_mu_)

@@ -46,6 +46,7 @@ http::Response App::handle_sync(const http::Request& req, http::RequestLog& log)
   const int64_t before = commits_->mark();
   SyncOutcome outcome = sync_->sync(*device, *request);
   const int64_t after = commits_->mark();
+  mu_.close_if_unwritten();
   lock.unlock();  // what follows only encodes and waits for the commit and fsync
   if (!outcome.response)
     return once_durable(req, sync_refusal(req, outcome), before, after, *batch);

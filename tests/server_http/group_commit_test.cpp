@@ -122,6 +122,34 @@ TEST_CASE("dossier lock: syncs share a batch that the next plain lock commits",
   CHECK(sync_writes(m, *r, "INSERT INTO t VALUES(3)") == first + 1);  // a new batch
 }
 
+TEST_CASE("dossier lock: a batch nobody wrote in is closed at the end of its sync",
+          "[server][commit]") {
+  test::TempDir dir;
+  const std::string path = dir.file("d.db");
+  auto r = dossiers(path);
+  server::DossierMutex m;
+  m.attach(*r);
+  {
+    m.lock_for_sync();  // a pull alone
+    std::unique_lock lock(m, std::adopt_lock);
+    REQUIRE(m.join_batch());
+    m.close_if_unwritten();
+    CHECK(sqlite3_get_autocommit(r->database().raw()) != 0);  // the write lock is free
+  }
+  // Another process can write at once (no 30 s wait for a lock an idle server holds).
+  auto other = sql::Db::open(path);
+  REQUIRE(other);
+  REQUIRE(other->exec("PRAGMA busy_timeout=0; INSERT INTO t VALUES(9)"));
+  // A batch with a write stays open for GroupCommit's leader.
+  sync_writes(m, *r, "INSERT INTO t VALUES(1)");
+  {
+    m.lock_for_sync();
+    std::unique_lock lock(m, std::adopt_lock);
+    m.close_if_unwritten();
+    CHECK(sqlite3_get_autocommit(r->database().raw()) == 0);
+  }
+}
+
 TEST_CASE("dossier lock: a batch whose commit fails is rolled back whole, its syncs are told",
           "[server][commit]") {
   test::TempDir dir;
