@@ -223,9 +223,11 @@ class App {
   http::Metrics& metrics_;
   SystemClockSource clock_;
   RateLimiter limiter_;
-  DossierMutex mu_;           // the dossier connection's lock, and its batch of syncs
-  AccessCache access_cache_;  // GUARDED_BY(mu_)
   std::unique_ptr<Replica> dossiers_;
+  // The dossier connection's lock, and its batch of syncs: declared after dossiers_, so a
+  // batch still open is ended before the connection closes.
+  DossierMutex mu_;
+  AccessCache access_cache_;                   // GUARDED_BY(mu_)
   std::unique_ptr<SqliteDossierStore> store_;  // over dossiers_: GUARDED_BY(mu_)
   std::unique_ptr<AuthStore> auth_;
   std::string epoch_;  // AuthStore::epoch at start: fixed while the server runs

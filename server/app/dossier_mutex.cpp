@@ -6,6 +6,11 @@
 
 namespace werkex::server {
 
+DossierMutex::~DossierMutex() {
+  std::lock_guard lock(m_);
+  (void)commit_batch();  // a failure is logged; there is nobody left to answer
+}
+
 void DossierMutex::lock() {
   m_.lock();
   // A failure is the batch's: remembered for its syncs, and this caller starts clean.

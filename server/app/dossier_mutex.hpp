@@ -34,6 +34,13 @@ namespace werkex::server {
 
 class DossierMutex {
  public:
+  DossierMutex() = default;
+  // A batch still open is committed: its writes are valid merges that nobody was answered
+  // for yet. Must run before the attached replica closes.
+  ~DossierMutex();
+  DossierMutex(const DossierMutex&) = delete;
+  DossierMutex& operator=(const DossierMutex&) = delete;
+
   // The replica whose connection the lock guards; before it, the lock only locks.
   void attach(Replica& replica) { replica_ = &replica; }
 

@@ -213,3 +213,18 @@ TEST_CASE("dossier lock: concurrent syncs are durable through shared batches and
   CHECK(m.batches_committed() >= 1);
   CHECK(m.batches_committed() <= uint64_t(kThreads * kWrites));
 }
+
+TEST_CASE("dossier lock: a batch still open when the server stops is committed",
+          "[server][commit]") {
+  test::TempDir dir;
+  const std::string path = dir.file("d.db");
+  auto r = dossiers(path);
+  {
+    server::DossierMutex m;
+    m.attach(*r);
+    sync_writes(m, *r, "INSERT INTO t VALUES(1)");
+    CHECK(rows(path, "t") == 0);
+  }
+  CHECK(rows(path, "t") == 1);
+  CHECK(sqlite3_get_autocommit(r->database().raw()) != 0);
+}
