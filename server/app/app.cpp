@@ -75,11 +75,8 @@ http::Response App::once_durable(const http::Request& req, http::Response res, i
                                  int64_t after, std::optional<uint64_t> batch) {
   // Unchanged: nothing was written meanwhile, by this request or any other.
   if (after == before) return res;
-  Status s = commits_->wait_durable(after);
   // Durable past its mark, the batch it wrote in was committed or rolled back (dossier_mutex.hpp).
-  if (s && batch && mu_.failed(*batch))
-    s = make_error(WX_IO, "the server could not store the push together with others");
-  if (!s) {
+  if (!commits_->wait_durable(after) || (batch && mu_.failed(*batch))) {
     metrics_.add("werkex_durability_failures_total", "");
     return http::error_response(
         req, make_error(WX_IO, "the server could not make the write durable; send it again"));

@@ -59,7 +59,7 @@ class DossierMutex {
   void close_if_unwritten();
   // Whether batch `batch` was rolled back instead of committed. Any thread.
   bool failed(uint64_t batch) const;
-  uint64_t batches_committed() const;  // for tests and metrics
+  uint64_t batches_committed() const;  // for tests
 
  private:
   static constexpr size_t kFailuresKept = 4096;

@@ -90,6 +90,16 @@ std::unique_ptr<Replica> dossiers(const std::string& path) {
   return r;
 }
 
+// The replica above with a DossierMutex attached, as App has them (the lock declared after
+// the replica, so it goes first).
+struct BatchedStore {
+  test::TempDir dir;
+  std::string path = dir.file("d.db");
+  std::unique_ptr<Replica> replica = dossiers(path);
+  server::DossierMutex lock;
+  BatchedStore() { lock.attach(*replica); }
+};
+
 // One sync's writes, as App::handle_sync makes them: the lock for a sync, the open batch.
 uint64_t sync_writes(server::DossierMutex& m, Replica& r, const std::string& sql) {
   m.lock_for_sync();
@@ -103,11 +113,10 @@ uint64_t sync_writes(server::DossierMutex& m, Replica& r, const std::string& sql
 
 TEST_CASE("dossier lock: syncs share a batch that the next plain lock commits",
           "[server][commit]") {
-  test::TempDir dir;
-  const std::string path = dir.file("d.db");
-  auto r = dossiers(path);
-  server::DossierMutex m;
-  m.attach(*r);
+  BatchedStore store;
+  const std::string& path = store.path;
+  auto& r = store.replica;
+  server::DossierMutex& m = store.lock;
   const uint64_t first = sync_writes(m, *r, "INSERT INTO t VALUES(1)");
   const uint64_t second = sync_writes(m, *r, "INSERT INTO t VALUES(2)");
   CHECK(first == second);       // one batch
@@ -124,11 +133,10 @@ TEST_CASE("dossier lock: syncs share a batch that the next plain lock commits",
 
 TEST_CASE("dossier lock: a batch nobody wrote in is closed at the end of its sync",
           "[server][commit]") {
-  test::TempDir dir;
-  const std::string path = dir.file("d.db");
-  auto r = dossiers(path);
-  server::DossierMutex m;
-  m.attach(*r);
+  BatchedStore store;
+  const std::string& path = store.path;
+  auto& r = store.replica;
+  server::DossierMutex& m = store.lock;
   {
     m.lock_for_sync();  // a pull alone
     std::unique_lock lock(m, std::adopt_lock);
@@ -152,11 +160,10 @@ TEST_CASE("dossier lock: a batch nobody wrote in is closed at the end of its syn
 
 TEST_CASE("dossier lock: a batch whose commit fails is rolled back whole, its syncs are told",
           "[server][commit]") {
-  test::TempDir dir;
-  const std::string path = dir.file("d.db");
-  auto r = dossiers(path);
-  server::DossierMutex m;
-  m.attach(*r);
+  BatchedStore store;
+  const std::string& path = store.path;
+  auto& r = store.replica;
+  server::DossierMutex& m = store.lock;
   const uint64_t batch = sync_writes(m, *r, "INSERT INTO t VALUES(1)");
   sync_writes(m, *r, "INSERT INTO child VALUES(7)");  // an orphan: the COMMIT will refuse it
   { std::lock_guard plain(m); }
@@ -173,11 +180,10 @@ TEST_CASE("dossier lock: a batch whose commit fails is rolled back whole, its sy
 
 TEST_CASE("dossier lock: concurrent syncs are durable through shared batches and fsyncs",
           "[server][commit]") {
-  test::TempDir dir;
-  const std::string path = dir.file("d.db");
-  auto r = dossiers(path);
-  server::DossierMutex m;
-  m.attach(*r);
+  BatchedStore store;
+  const std::string& path = store.path;
+  auto& r = store.replica;
+  server::DossierMutex& m = store.lock;
   server::GroupCommit commits(r->database(), m, path + "-wal");
   constexpr int kThreads = 6, kWrites = 30;
   std::atomic<int> failures{0};
