@@ -71,11 +71,6 @@ class Replica::Impl {
 
   sql::Stmt get_header, get_state, insert_entity, update_entity, get_doc;
   sql::Stmt insert_change, delete_change, get_newer_changes;
-  // Set by apply() for the entity update being stored: whether it only took over the
-  // server's state (see ApplyOptions).
-  bool storing_server_state = false;
-  // Set by create(): put() creates the entity under the id the document gives.
-  bool creating_with_id = false;
   sql::Stmt get_meta, put_meta, get_peer, put_peer, put_knowledge;
   sql::Stmt get_state_by_rowid, get_change_entity, sweep_changes;  // store_stale.cpp
   // Seqs of `changes` rows that store_entity() found no field carries any more, waiting to
@@ -118,10 +113,17 @@ class Replica::Impl {
   // write leaves them for the next batch (store_stale.cpp: two fewer pages per commit); a
   // batch (apply, restamp) touches many rows in one transaction and deletes them at once.
   enum class StaleRows { drop_now, defer };
+  // Whether the stored update only takes over the server's state (see ApplyOptions): its
+  // change row is then marked as nothing to push.
+  enum class Origin { here_or_merged, server_state };
   // Stores the entity's field states and rebuilt document; the dirty fields get one new seq.
   // Call inside a transaction. Sets header.rowid for a new entity.
   Status store_entity(EntityHeader& header, EntityFields& fields,
-                      StaleRows stale = StaleRows::drop_now);
+                      StaleRows stale = StaleRows::drop_now,
+                      Origin origin = Origin::here_or_merged);
+  // put() (create_with_id false: a document without an id creates an entity with a fresh
+  // one, with an id updates it) and create() (true: creates the entity under the id given).
+  Result<std::string> write_doc(const json& doc, bool create_with_id);
   void notify(const std::vector<ChangeEvent>& events);
   // Notes change rows that may have become stale; drops the waiting ones once kStaleBatch
   // wait. Call inside a write transaction.

@@ -154,7 +154,8 @@ Result<EntityFields> Replica::Impl::load_fields(const std::string& id) {
   return fields;
 }
 
-Status Replica::Impl::store_entity(EntityHeader& header, EntityFields& fields, StaleRows stale) {
+Status Replica::Impl::store_entity(EntityHeader& header, EntityFields& fields, StaleRows stale,
+                                   Origin origin) {
   const uint64_t q = ++seq;
   std::vector<uint64_t> replaced;  // seqs the dirty fields carried before this change
   Hlc top;
@@ -187,7 +188,7 @@ Status Replica::Impl::store_entity(EntityHeader& header, EntityFields& fields, S
                          .bind(2, header.rowid)
                          .bind(3, top.value)
                          .bind(4, header.bucket)
-                         .bind(5, storing_server_state ? 1 : 0)
+                         .bind(5, origin == Origin::server_state ? 1 : 0)
                          .run());
   // A seq no field carries any more has nothing left to send.
   std::sort(replaced.begin(), replaced.end());

@@ -140,10 +140,10 @@ Result<ApplyReport> Replica::apply(const Bundle& bundle, const ApplyOptions& opt
         report.rejected.push_back({c->entity, c->field, whole.error()});
       continue;
     }
-    impl.storing_server_state = exactly_server_state;
-    Status stored = impl.store_entity(h, fields);
-    impl.storing_server_state = false;
-    WX_RETURN_IF_ERROR(stored);
+    WX_RETURN_IF_ERROR(impl.store_entity(h, fields, Replica::Impl::StaleRows::drop_now,
+                                         exactly_server_state
+                                             ? Replica::Impl::Origin::server_state
+                                             : Replica::Impl::Origin::here_or_merged));
     events.push_back({h.id, h.type, h.bucket, h.deleted});
   }
   if (bundle.from_replica != 0 && bundle.from_replica != impl.replica_id) {

@@ -46,10 +46,7 @@ Result<std::string> Replica::create(const json& doc) {
   const std::string id = doc["id"].get<std::string>();
   WX_ASSIGN_OR_RETURN(auto found, impl_->load_header(id));
   if (found) return make_error(WX_CONFLICT, found->type + " " + id + " exists already");
-  impl_->creating_with_id = true;
-  auto created = put(doc);
-  impl_->creating_with_id = false;
-  return created;
+  return impl_->write_doc(doc, true);
 }
 
 }  // namespace werkex

@@ -230,7 +230,46 @@ static Status check_pupil_signoff(const Identity& me, const TypeSpec& t, const j
 }
 
 Result<std::string> Replica::put(const json& doc) {
-  Impl& impl = *impl_;
+  return impl_->write_doc(doc, false);
+}
+
+namespace {
+
+// The entity a put() writes: a new one (its id from the document when `create_with_id`, else
+// fresh) or the stored one the document's id names, which must exist and not be deleted.
+Status resolve_entity(Replica::Impl& impl, const json& doc, bool creating, EntityHeader& h,
+                      EntityFields& fields) {
+  if (creating) {
+    if (!doc.contains("type")) return error_of(WX_INVALID_ARGUMENT, Msg::put_needs_type);
+    h.type = doc["type"].get<std::string>();
+    h.id = doc.contains("id") ? doc["id"].get<std::string>()
+                              : new_uuid_v7(impl.clock.physical_millis());
+    return Status::ok();
+  }
+  h.id = doc["id"].get<std::string>();
+  if (!is_valid_entity_id(h.id))
+    return error_of(WX_INVALID_ARGUMENT, Msg::bad_entity_id, {{"id", h.id}});
+  WX_ASSIGN_OR_RETURN(auto entity, impl.load_entity(h.id));
+  if (!entity) return error_of(WX_NOT_FOUND, Msg::entity_not_found_put, {{"id", h.id}});
+  const EntityHeader* found = &entity->first;
+  if (doc.contains("type") && doc["type"] != found->type)
+    return error_of(
+        WX_INVALID_ARGUMENT, Msg::entity_other_type,
+        {{"id", h.id}, {"type", found->type}, {"given", doc["type"].get<std::string>()}});
+  if (doc.contains("bucket") && doc["bucket"] != found->bucket)
+    return error_of(WX_INVALID_ARGUMENT, Msg::entity_cannot_move,
+                    {{"id", h.id}, {"bucket", found->bucket}});
+  if (found->deleted)
+    return error_of(WX_CONFLICT, Msg::entity_deleted, {{"type", found->type}, {"id", h.id}});
+  h = std::move(entity->first);
+  fields = std::move(entity->second);
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<std::string> Replica::Impl::write_doc(const json& doc, bool create_with_id) {
+  Impl& impl = *this;
   if (!doc.is_object()) return error_of(WX_INVALID_ARGUMENT, Msg::put_not_object);
   if (Status s = check_json_value(doc, kMaxJsonDepth); !s)
     return error_of(WX_INVALID_ARGUMENT, Msg::put_bad_json_value, {{"detail", s.error().message}});
@@ -242,31 +281,8 @@ Result<std::string> Replica::put(const json& doc) {
   WX_ASSIGN_OR_RETURN(auto tx, impl.begin_write());
   EntityHeader h;
   EntityFields fields;
-  bool creating = !doc.contains("id") || impl.creating_with_id;
-  if (creating) {
-    if (!doc.contains("type")) return error_of(WX_INVALID_ARGUMENT, Msg::put_needs_type);
-    h.type = doc["type"].get<std::string>();
-    h.id = doc.contains("id") ? doc["id"].get<std::string>()
-                              : new_uuid_v7(impl.clock.physical_millis());
-  } else {
-    h.id = doc["id"].get<std::string>();
-    if (!is_valid_entity_id(h.id))
-      return error_of(WX_INVALID_ARGUMENT, Msg::bad_entity_id, {{"id", h.id}});
-    WX_ASSIGN_OR_RETURN(auto entity, impl.load_entity(h.id));
-    if (!entity) return error_of(WX_NOT_FOUND, Msg::entity_not_found_put, {{"id", h.id}});
-    const EntityHeader* found = &entity->first;
-    if (doc.contains("type") && doc["type"] != found->type)
-      return error_of(
-          WX_INVALID_ARGUMENT, Msg::entity_other_type,
-          {{"id", h.id}, {"type", found->type}, {"given", doc["type"].get<std::string>()}});
-    if (doc.contains("bucket") && doc["bucket"] != found->bucket)
-      return error_of(WX_INVALID_ARGUMENT, Msg::entity_cannot_move,
-                      {{"id", h.id}, {"bucket", found->bucket}});
-    if (found->deleted)
-      return error_of(WX_CONFLICT, Msg::entity_deleted, {{"type", found->type}, {"id", h.id}});
-    h = std::move(entity->first);
-    fields = std::move(entity->second);
-  }
+  const bool creating = !doc.contains("id") || create_with_id;
+  WX_RETURN_IF_ERROR(resolve_entity(impl, doc, creating, h, fields));
   const TypeSpec* t = impl.schema->type(h.type);
   if (!t) return error_of(WX_INVALID_ARGUMENT, Msg::unknown_type, {{"type", h.type}});
   if (creating) {
