@@ -43,7 +43,11 @@ class ObjectText {
   }
   std::string str() {
     std::sort(members_.begin(), members_.end(), [](auto& a, auto& b) { return a.first < b.first; });
-    std::string out = "{";
+    size_t size = 2;
+    for (auto& [key, text] : members_) size += key.size() + text.size() + 4;
+    std::string out;
+    out.reserve(size);
+    out += '{';
     for (size_t i = 0; i < members_.size(); ++i) {
       if (i) out += ',';
       append_string(out, members_[i].first);
@@ -57,6 +61,19 @@ class ObjectText {
  private:
   std::vector<std::pair<std::string, std::string>> members_;
 };
+
+// {"at":…,"replaced_by":…,"replica":…,"value":…}, its keys written in sorted order.
+void append_lost_write(std::string& out, const LostWrite& l, uint64_t replaced_by) {
+  out += "{\"at\":\"";
+  out += hlc_to_string(l.stamp.hlc);
+  out += "\",\"replaced_by\":\"";
+  out += replica_to_hex(replaced_by);
+  out += "\",\"replica\":\"";
+  out += replica_to_hex(l.stamp.replica);
+  out += "\",\"value\":";
+  out += value_text(l.value);
+  out += '}';
+}
 
 std::string json_quoted(std::string_view s) {
   std::string out;
@@ -99,13 +116,8 @@ std::string build_doc_text(const EntityHeader& h, const EntityFields& fields) {
         // Most recent first: what an app shows as "replaced by …", and restores by default.
         std::string list = "[";
         for (auto l = s.lost.rbegin(); l != s.lost.rend(); ++l) {
-          ObjectText c;
-          c.add("value", value_text(l->value));
-          c.add("replica", json_quoted(replica_to_hex(l->stamp.replica)));
-          c.add("at", json_quoted(hlc_to_string(l->stamp.hlc)));
-          c.add("replaced_by", json_quoted(replica_to_hex(s.stamp.replica)));
           list += list.size() > 1 ? "," : "";
-          list += c.str();
+          append_lost_write(list, *l, s.stamp.replica);
         }
         conflicts.add(name, list + "]");
         any_conflict = true;

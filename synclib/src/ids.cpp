@@ -13,9 +13,10 @@ uint64_t new_replica_id() {
 }
 
 std::string replica_to_hex(uint64_t replica) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(replica));
-  return buf;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, replica >>= 4) out[static_cast<size_t>(i)] = kHex[replica & 15];
+  return out;
 }
 
 static int hex_value(char c) {
