@@ -53,10 +53,6 @@ bool is_deleted(const EntityFields& fields);
 // its -wal/-shm) before SQLite opens it (store_file.cpp).
 Status restrict_to_owner(const std::string& path);
 
-// Rules over a whole received entity, checked after its changes merged and before it is
-// stored (store_blobs.cpp): a blob entity that would exist without its sha256 is refused.
-Status check_received_entity(const EntityHeader& header, const EntityFields& fields);
-
 class Replica::Impl {
  public:
   sql::Db db;

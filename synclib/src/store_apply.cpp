@@ -5,6 +5,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "dossier_rules.hpp"
 #include "replica_impl.hpp"
 #include "werkex/ids.hpp"
 

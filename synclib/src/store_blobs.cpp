@@ -1,22 +1,9 @@
-// The store's rules for blob entities: deleting one takes its hash out of the entries that
-// list it (same transaction), and a received one must name its content.
+// Deleting a blob entity takes its hash out of the entries that list it (same transaction).
 #include <set>
 
 #include "replica_impl.hpp"
 
 namespace werkex {
-
-Status check_received_entity(const EntityHeader& h, const EntityFields& fields) {
-  if (h.type != "blob" || h.deleted) return Status::ok();
-  // Partial bundles carry only changed fields: other fields of a blob this replica holds
-  // are fine, but one that would come into existence without its content hash is not.
-  auto it = fields.find({"sha256", ""});
-  if (it != fields.end() && it->second.state.value.is_string()) return Status::ok();
-  return make_error(WX_INVALID_ARGUMENT,
-                    "blob " + h.id +
-                        ": field 'sha256' is required (the changes would create "
-                        "the blob without naming its content)");
-}
 
 json RemoveReport::to_json() const {
   json refs = json::array();

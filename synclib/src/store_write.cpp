@@ -5,6 +5,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "dossier_rules.hpp"
 #include "replica_impl.hpp"
 #include "werkex/ids.hpp"
 #include "werkex/messages.hpp"
@@ -206,29 +207,6 @@ static Status check_only_with(const TypeSpec& t, const EntityHeader& h, const En
   return Status::ok();
 }
 
-static Status check_writer(const Identity& me, const TypeSpec& t, const std::string& bucket) {
-  if (me.role.empty()) return error_of(WX_PERMISSION_DENIED, Msg::no_identity);
-  if (me.role == "pupil" && t.bucket == BucketKind::pupil && bucket != me.bucket)
-    return error_of(WX_PERMISSION_DENIED, Msg::pupil_own_dossier, {{"bucket", me.bucket}});
-  return Status::ok();
-}
-
-// A pupil's phone stores sign-offs only as the sign-off flows make them (signoff.hpp): a
-// supervisor's Ed25519 sign-off handed over by QR, or a PIN sign-off typed by the supervisor.
-// The signature, or the one-time code the server checks, is the real authorisation (checked
-// by every replica's status and by the server); this rule keeps a pupil from amending one.
-static Status check_pupil_signoff(const Identity& me, const TypeSpec& t, const json& doc,
-                                  bool creating) {
-  if (me.role != "pupil" || t.name != "signoff") return Status::ok();
-  auto has = [&](const char* k) { return doc.contains(k) && doc[k].is_string(); };
-  std::string method = has("method") ? doc["method"].get<std::string>() : "";
-  // A PIN sign-off carries no proof (its one-time code goes to the server only, signoff.hpp).
-  if (creating && ((method == "key" && has("signature")) ||
-                   (method == "pin" && !doc.contains("pin_proof") && !doc.contains("signature"))))
-    return Status::ok();
-  return error_of(WX_PERMISSION_DENIED, Msg::pupil_signoff_only_flows);
-}
-
 Result<std::string> Replica::put(const json& doc) {
   return impl_->write_doc(doc, false);
 }
@@ -337,8 +315,7 @@ Status Replica::remove_one(const std::string& id) {
   const TypeSpec* t = impl.schema->type(h->type);
   if (!t) return error_of(WX_PERMISSION_DENIED, Msg::type_unknown_here, {{"type", h->type}});
   WX_RETURN_IF_ERROR(check_writer(impl.identity, *t, h->bucket));
-  if (h->type == "signoff")  // a statement someone signed is withdrawn, never erased
-    return error_of(WX_PERMISSION_DENIED, Msg::signoff_never_deleted);
+  WX_RETURN_IF_ERROR(check_may_delete(*t));
   if (std::find(t->write_roles.begin(), t->write_roles.end(), impl.identity.role) ==
       t->write_roles.end())
     return error_of(WX_PERMISSION_DENIED, Msg::role_may_not_delete,
