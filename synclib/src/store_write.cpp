@@ -211,6 +211,16 @@ Result<std::string> Replica::put(const json& doc) {
   return impl_->write_doc(doc, false);
 }
 
+Result<std::string> Replica::create(const json& doc) {
+  if (!doc.is_object() || !doc.contains("id") || !doc["id"].is_string() ||
+      !is_valid_entity_id(doc["id"].get<std::string>()))
+    return make_error(WX_INVALID_ARGUMENT, "create: needs an 'id' that is an entity id (UUID)");
+  const std::string id = doc["id"].get<std::string>();
+  WX_ASSIGN_OR_RETURN(auto found, impl_->load_header(id));
+  if (found) return make_error(WX_CONFLICT, found->type + " " + id + " exists already");
+  return impl_->write_doc(doc, true);
+}
+
 namespace {
 
 // The entity a put() writes: a new one (its id from the document when `create_with_id`, else
