@@ -75,9 +75,77 @@ void append_lost_write(std::string& out, const LostWrite& l, uint64_t replaced_b
   out += '}';
 }
 
-std::string json_quoted(std::string_view s) {
+// One member of an entity's document, as views into the header and the field rows.
+struct DocMember {
+  enum class Kind { quoted, raw, json_value, set_items };
+  std::string_view key;
+  Kind kind = Kind::raw;
+  std::string_view text;        // quoted: a string to quote; raw: JSON text as it is
+  const json* value = nullptr;  // json_value: a register's value
+  EntityFields::const_iterator first{}, last{};  // set_items: the set's element rows
+
+  static DocMember quoted(std::string_view key, std::string_view s) {
+    return {key, Kind::quoted, s};
+  }
+  static DocMember raw(std::string_view key, std::string_view text) {
+    return {key, Kind::raw, text};
+  }
+  static DocMember of_value(std::string_view key, const json& v) {
+    DocMember m{key, Kind::json_value, {}};
+    m.value = &v;
+    return m;
+  }
+  static DocMember of_set(std::string_view key, EntityFields::const_iterator first,
+                          EntityFields::const_iterator last) {
+    DocMember m{key, Kind::set_items, {}};
+    m.first = first;
+    m.last = last;
+    return m;
+  }
+};
+
+void append_member_value(std::string& out, const DocMember& m) {
+  switch (m.kind) {
+    case DocMember::Kind::quoted:
+      append_string(out, m.text);
+      return;
+    case DocMember::Kind::raw:
+      out += m.text;
+      return;
+    case DocMember::Kind::json_value:
+      if (m.value->is_string())
+        append_string(out, m.value->get_ref<const std::string&>());
+      else
+        out += m.value->dump(-1, ' ', false, json::error_handler_t::replace);
+      return;
+    case DocMember::Kind::set_items: {
+      char sep = '[';
+      for (auto it = m.first; it != m.last; ++it) {
+        if (!it->second.state.present()) continue;
+        out += sep;
+        sep = ',';
+        out += it->first.second;
+      }
+      out += ']';
+      return;
+    }
+  }
+}
+
+// {"key":value,...} with the members sorted by key, as json::dump() prints an object.
+std::string write_members(std::vector<DocMember>& members) {
+  std::sort(members.begin(), members.end(),
+            [](const DocMember& a, const DocMember& b) { return a.key < b.key; });
   std::string out;
-  append_string(out, s);
+  out.reserve(256);
+  out += '{';
+  for (size_t i = 0; i < members.size(); ++i) {
+    if (i) out += ',';
+    append_string(out, members[i].key);
+    out += ':';
+    append_member_value(out, members[i]);
+  }
+  out += '}';
   return out;
 }
 
@@ -85,15 +153,17 @@ std::string json_quoted(std::string_view s) {
 
 // Deterministic in the field states alone, so replicas holding the same states hold the
 // same bytes: fields come in (name, element key) order and members are sorted by key.
+// Members are collected as views and written straight into the text: no string per member.
 std::string build_doc_text(const EntityHeader& h, const EntityFields& fields) {
-  ObjectText doc;
-  doc.add("id", json_quoted(h.id));
-  doc.add("type", json_quoted(h.type));
+  std::vector<DocMember> members;
+  members.reserve(fields.size() + 4);
+  members.push_back(DocMember::quoted("id", h.id));
+  members.push_back(DocMember::quoted("type", h.type));
   if (h.deleted) {
-    doc.add("deleted", "true");
-    return doc.str();
+    members.push_back(DocMember::raw("deleted", "true"));
+    return write_members(members);
   }
-  doc.add("bucket", json_quoted(h.bucket));
+  members.push_back(DocMember::quoted("bucket", h.bucket));
   ObjectText conflicts;
   bool any_conflict = false;
   for (auto it = fields.begin(); it != fields.end();) {
@@ -101,17 +171,14 @@ std::string build_doc_text(const EntityHeader& h, const EntityFields& fields) {
     const FieldState& s = it->second.state;
     if (s.rule == MergeRule::set) {
       // All elements of one set are adjacent and ordered by their key, their JSON text.
-      std::string items;
-      for (; it != fields.end() && it->first.first == name; ++it) {
-        if (!it->second.state.present()) continue;
-        items += items.empty() ? "[" : ",";
-        items += it->first.second;
-      }
-      if (!items.empty() && name != "deleted") doc.add(name, items + "]");
+      const auto first = it;
+      bool any = false;
+      for (; it != fields.end() && it->first.first == name; ++it) any |= it->second.state.present();
+      if (any && name != "deleted") members.push_back(DocMember::of_set(name, first, it));
       continue;
     }
     if (name != "deleted") {
-      if (!s.value.is_null()) doc.add(name, value_text(s.value));
+      if (!s.value.is_null()) members.push_back(DocMember::of_value(name, s.value));
       if (!s.lost.empty()) {
         // Most recent first: what an app shows as "replaced by …", and restores by default.
         std::string list = "[";
@@ -125,8 +192,12 @@ std::string build_doc_text(const EntityHeader& h, const EntityFields& fields) {
     }
     ++it;
   }
-  if (any_conflict) doc.add("_conflicts", conflicts.str());
-  return doc.str();
+  std::string conflicts_text;
+  if (any_conflict) {
+    conflicts_text = conflicts.str();
+    members.push_back(DocMember::raw("_conflicts", conflicts_text));
+  }
+  return write_members(members);
 }
 
 }  // namespace werkex

@@ -1,6 +1,7 @@
 #include "test_support.hpp"
 #include "werkex/ids.hpp"
 #include "werkex/schema.hpp"
+#include "werkex/sqlite.hpp"
 
 using namespace werkex;
 using test::expect_ok;
@@ -382,4 +383,55 @@ TEST_CASE_METHOD(Fixture, "store: scan streams documents, count counts them, off
   CHECK(expect_ok(replica->list(q)).size() == 1);
   q.type = "experience";
   CHECK(expect_ok(replica->count(q)) == 0);
+}
+
+// The document text is written by hand (doc_builder.cpp), not by nlohmann::json; it must be
+// exactly what json::dump() prints for the same content (keys sorted byte-wise, the same
+// escapes), so replicas with equal states hold equal bytes and signed content hashes agree.
+TEST_CASE("store: every stored document is the canonical JSON text json::dump prints",
+          "[store][doc]") {
+  test::TempDir dir;
+  ManualClockSource clock(test::kStartMillis);
+  auto a = test::open_replica(dir.file("a.db"), clock, test::pupil_identity());
+  auto b = test::open_replica(dir.file("b.db"), clock, test::pupil_identity());
+  const std::string awkward =
+      "quote \" backslash \\ tab \t newline \n ctrl \x01 \xc3\xa9 \xe2\x98\x95";
+  const std::string line = "quote \" backslash \\ \xc3\xa9 \xe2\x98\x95 </script>";
+  std::string act =
+      expect_ok(a->put({{"type", "activity"}, {"kind", "snuffelstage"}, {"title", line}}));
+  std::string exp = expect_ok(a->put({{"type", "experience"},
+                                      {"activity", act},
+                                      {"occurred_at", "2026-11-28T09:00:00Z"},
+                                      {"note", awkward}}));
+  std::string exp2 = expect_ok(
+      a->put({{"type", "experience"}, {"activity", act}, {"occurred_at", "2026-11-29T09:00:00Z"}}));
+  expect_ok(a->put({{"type", "reflection"}, {"experiences", {exp2, exp}}}));
+  expect_ok(b->apply(expect_ok(a->changes_since(0))));
+  // Concurrent writes of one field on both sides: after the exchange both list a conflict.
+  expect_ok(a->put({{"id", act}, {"title", "van a"}}));
+  expect_ok(b->put({{"id", act}, {"title", "van b " + line}}));
+  const uint64_t a_seq = a->last_seq(), b_seq = b->last_seq();
+  auto from_a = expect_ok(a->changes_since(0));
+  auto from_b = expect_ok(b->changes_since(0));
+  expect_ok(a->apply(from_b));
+  expect_ok(b->apply(from_a));
+  CHECK(a->last_seq() > a_seq);
+  CHECK(b->last_seq() > b_seq);
+
+  for (const char* file : {"a.db", "b.db"}) {
+    INFO(file);
+    auto db = expect_ok(sql::Db::open(dir.file(file)));
+    auto q = expect_ok(sql::Stmt::prepare(db, "SELECT doc FROM entities"));
+    int docs = 0, with_conflicts = 0;
+    while (expect_ok(q.step())) {
+      const std::string doc(q.text(0));
+      INFO(doc);
+      CHECK(json::parse(doc).dump() == doc);
+      ++docs;
+      with_conflicts += doc.find("\"_conflicts\":") != std::string::npos;
+    }
+    CHECK(docs == 4);
+    CHECK(with_conflicts == 1);
+  }
+  CHECK(expect_ok(a->dump()) == expect_ok(b->dump()));
 }
