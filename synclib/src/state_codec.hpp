@@ -5,14 +5,19 @@
 // adds/removes, seqs); the bytes depend on the states alone (fields in map order), so equal
 // states are equal bytes; a damaged or truncated blob is WX_CORRUPT, never a crash.
 //
-// Layout (varint = LEB128, u64 = 8 bytes little-endian):
-//   state  := 0x02 varint(field count) field*
+// Layout (varint = LEB128, u64 = 8 bytes little-endian), codec 3 (store format 3):
+//   state  := 0x03 varint(replica count) u64(replica)* u64(top) varint(field count) field*
 //   field  := str(name) u8(rule) varint(seq) body
 //   body   := set: str(element key) stamps(adds) stamps(removed)
 //           | lww/once: value stamp varint(lost count) (value stamp)* stamps(context)
 //   value  := u8 tag (0 null, 1 false, 2 true, 3 str, 4 zigzag varint, 5 varint, 6 double
 //             u64, 7 str(JSON text) for arrays and objects)
-//   stamp  := u64(hlc) u64(replica);  stamps := varint(count) stamp*;  str := varint(n) bytes
+//   stamp  := varint(top - hlc) varint(index into the replica table)
+//   stamps := varint(count) stamp*;  str := varint(n) bytes
+// `top` is the highest clock of any stamp in the state; the replica table lists each replica
+// a stamp names once, in the order the fields first name them. Codec 2 (store format 2) had
+// no table and wrote each stamp as u64(hlc) u64(replica); decode_state() still reads it, for
+// the migration.
 #pragma once
 
 #include <string>
@@ -22,11 +27,13 @@
 
 namespace werkex {
 
-// The first byte of every binary state; a JSON state (store format 1) starts with '['.
-constexpr unsigned char kStateCodecVersion = 0x02;
+// The first byte of every binary state this build writes; codec 2's began 0x02 and a JSON
+// state (store format 1) begins with '['.
+constexpr unsigned char kStateCodecVersion = 0x03;
 
 std::string encode_state(const EntityFields& fields);
-// Decodes what encode_state() made (WX_CORRUPT, naming the entity `id`, if it is damaged).
+// Decodes what encode_state() made, or codec 2 (WX_CORRUPT, naming the entity `id`, if it is
+// damaged).
 Result<EntityFields> decode_state(std::string_view bytes, const std::string& id);
 // Decodes the JSON state of store format 1 (kept for the migration to format 2).
 Result<EntityFields> decode_json_state(std::string_view text, const std::string& id);

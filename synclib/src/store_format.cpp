@@ -7,8 +7,9 @@ namespace werkex {
 
 namespace {
 
-// 1 → 2: every entity's JSON state re-encoded in the binary codec.
-Status states_to_binary(Replica::Impl& impl) {
+// Reads every entity's state with `decode` and writes it back as encode_state() does today.
+Status reencode_states(Replica::Impl& impl,
+                       Result<EntityFields> (*decode)(std::string_view, const std::string&)) {
   WX_ASSIGN_OR_RETURN(auto read,
                       sql::Stmt::prepare(impl.db, "SELECT rowid, id, state FROM entities"));
   WX_ASSIGN_OR_RETURN(
@@ -17,17 +18,28 @@ Status states_to_binary(Replica::Impl& impl) {
     WX_ASSIGN_OR_RETURN(bool row, read.step());
     if (!row) break;
     const std::string id(read.text(1));
-    WX_ASSIGN_OR_RETURN(EntityFields fields, decode_json_state(read.text(2), id));
+    WX_ASSIGN_OR_RETURN(EntityFields fields, decode(read.text(2), id));
     WX_RETURN_IF_ERROR(write.bind(1, read.int64(0)).bind_blob(2, encode_state(fields)).run());
   }
   return Status::ok();
+}
+
+// 1 → 2: every entity's JSON state re-encoded in the binary codec (written as codec 3 now:
+// step 2 → 3 then reads it as it is).
+Status states_to_binary(Replica::Impl& impl) {
+  return reencode_states(impl, decode_json_state);
+}
+
+// 2 → 3: each state's stamps as distances and replica indexes (state_codec.hpp).
+Status states_to_stamp_table(Replica::Impl& impl) {
+  return reencode_states(impl, decode_state);
 }
 
 struct Migration {
   int from;
   Status (*run)(Replica::Impl&);
 };
-constexpr Migration kMigrations[] = {{1, states_to_binary}};
+constexpr Migration kMigrations[] = {{1, states_to_binary}, {2, states_to_stamp_table}};
 
 Result<int> stored_format(Replica::Impl& impl) {
   WX_ASSIGN_OR_RETURN(auto text, impl.meta("store_format"));
