@@ -168,6 +168,28 @@ class Reader {
         return fail(), nullptr;
     }
   }
+  // Reads past a value() without building it.
+  void skip_value() {
+    switch (byte()) {
+      case kNull:
+      case kFalse:
+      case kTrue:
+        return;
+      case kString:
+      case kJsonText:
+        str();
+        return;
+      case kInt:
+      case kUnsigned:
+        varint();
+        return;
+      case kDouble:
+        u64();
+        return;
+      default:
+        fail();
+    }
+  }
   void fail() { ok_ = false; }
 
  private:

@@ -63,6 +63,18 @@ class StampTable {
     }
     return {Hlc{top_ - below}, replicas_[static_cast<size_t>(index)]};
   }
+  void skip(Reader& r) const {
+    if (whole_) {
+      r.u64();
+      r.u64();
+    } else {
+      r.varint();
+      r.varint();
+    }
+  }
+  void skip_all(Reader& r) const {
+    for (size_t n = r.count(whole_ ? 16 : 2); n > 0; --n) skip(r);
+  }
   std::vector<Stamp> read_all(Reader& r) const {
     std::vector<Stamp> v(r.count(whole_ ? 16 : 2));
     for (Stamp& s : v) s = read(r);
@@ -108,14 +120,37 @@ void encode_field(Writer& w, const StampTable& t, const std::pair<std::string, s
   t.write_all(w, s.context);
 }
 
-// One field; false if the bytes are not a field.
-bool decode_field(Reader& r, const StampTable& t, EntityFields& out) {
-  std::string name(r.str());
+// Reads past a field's body (after its seq) without building it.
+void skip_body(Reader& r, const StampTable& t, MergeRule rule) {
+  if (rule == MergeRule::set) {
+    r.str();
+    t.skip_all(r);
+    t.skip_all(r);
+    return;
+  }
+  r.skip_value();
+  t.skip(r);
+  for (size_t n = r.count(3); n > 0; --n) {
+    r.skip_value();
+    t.skip(r);
+  }
+  t.skip_all(r);
+}
+
+// One field, kept in `out` unless `only_seq` is set and the field carries another seq; false
+// if the bytes are not a field.
+bool decode_field(Reader& r, const StampTable& t, uint64_t only_seq, EntityFields& out) {
+  std::string_view name_bytes = r.str();
   const unsigned char rule = r.byte();
   if (rule > static_cast<unsigned char>(MergeRule::set)) return false;
   FieldRow row;
   row.state.rule = static_cast<MergeRule>(rule);
   row.seq = r.varint();
+  if (only_seq != 0 && row.seq != only_seq) {
+    skip_body(r, t, row.state.rule);
+    return r.ok();
+  }
+  std::string name(name_bytes);
   std::string element_text;
   if (row.state.rule == MergeRule::set) {
     element_text = std::string(r.str());
@@ -153,7 +188,8 @@ std::string encode_state(const EntityFields& fields) {
   return out;
 }
 
-Result<EntityFields> decode_state(std::string_view bytes, const std::string& id) {
+Result<EntityFields> decode_state(std::string_view bytes, const std::string& id,
+                                  uint64_t only_seq) {
   auto damaged = [&](const char* why) {
     return make_error(WX_CORRUPT, "entity " + id + ": stored state is damaged (" + why + ")");
   };
@@ -165,7 +201,7 @@ Result<EntityFields> decode_state(std::string_view bytes, const std::string& id)
   const size_t n = r.count(5);
   EntityFields out;
   for (size_t i = 0; i < n; ++i)
-    if (!decode_field(r, table, out)) return damaged("a field cannot be read");
+    if (!decode_field(r, table, only_seq, out)) return damaged("a field cannot be read");
   if (!r.ok() || !r.at_end()) return damaged("wrong length");
   return out;
 }

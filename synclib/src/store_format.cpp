@@ -32,7 +32,8 @@ Status states_to_binary(Replica::Impl& impl) {
 
 // 2 → 3: each state's stamps as distances and replica indexes (state_codec.hpp).
 Status states_to_stamp_table(Replica::Impl& impl) {
-  return reencode_states(impl, decode_state);
+  return reencode_states(
+      impl, [](std::string_view bytes, const std::string& id) { return decode_state(bytes, id); });
 }
 
 struct Migration {
