@@ -223,8 +223,9 @@ Result<std::string> Replica::create(const json& doc) {
 
 namespace {
 
-// The entity a put() writes: a new one (its id from the document when `create_with_id`, else
-// fresh) or the stored one the document's id names, which must exist and not be deleted.
+// The entity a put() writes: when `creating`, a new one (under the document's id if it gives
+// one, create()'s case, else a fresh one); otherwise the stored one the document's id names,
+// which must exist and not be deleted.
 Status resolve_entity(Replica::Impl& impl, const json& doc, bool creating, EntityHeader& h,
                       EntityFields& fields) {
   if (creating) {
