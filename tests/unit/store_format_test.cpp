@@ -111,6 +111,27 @@ std::string json_state(const std::vector<Change>& states, uint64_t seq) {
   return arr.dump();
 }
 
+// What a dossier reads as before its file is rewritten in an older format.
+struct Snapshot {
+  std::string dump;
+  json states;
+  std::map<std::string, std::vector<Change>> changes;
+};
+Snapshot snapshot(Dossier& d) {
+  auto a = test::open_replica(d.path, d.clock, test::pupil_identity());
+  Snapshot out{expect_ok(a->dump()), all_states(*a, d.ids), {}};
+  for (const std::string& id : d.ids) out.changes[id] = expect_ok(a->field_states(id));
+  return out;
+}
+
+// A migrated replica goes on working: a write, and a full bundle another replica applies.
+void goes_on_working(Replica& a, Dossier& d) {
+  expect_ok(a.put({{"id", d.ids[1]}, {"note", "na de migratie"}}));
+  auto c = test::open_replica(d.dir.file("c.db"), d.clock, test::pupil_identity());
+  CHECK(expect_ok(c->apply(expect_ok(a.changes_since(0)))).rejected.empty());
+  CHECK(expect_ok(c->get(d.ids[1]))["note"] == "na de migratie");
+}
+
 // Codec 2's bytes of an entity's states (store format 2), written here from its documented
 // layout rather than by synclib, which now writes codec 3 only.
 class Codec2 {
@@ -189,51 +210,32 @@ TEST_CASE("store format: a format-2 file gets the stamp table on open and reads 
           "[store][format]") {
   Dossier d;
   d.write();
-  std::string dump_before;
-  json before;
-  std::map<std::string, std::vector<Change>> changes;
-  {
-    auto a = test::open_replica(d.path, d.clock, test::pupil_identity());
-    dump_before = expect_ok(a->dump());
-    before = all_states(*a, d.ids);
-    for (const std::string& id : d.ids) changes[id] = expect_ok(a->field_states(id));
-  }
+  const Snapshot was = snapshot(d);
   std::string format2_bytes;
   {
     RawDb raw(d.path);
     for (const std::string& id : d.ids)
-      raw.set_state(id, Codec2().state(changes[id], entity_seq(raw, id)), true);
+      raw.set_state(id, Codec2().state(was.changes.at(id), entity_seq(raw, id)), true);
     raw.exec("UPDATE meta SET value = '2' WHERE key = 'store_format'");
     format2_bytes = raw.text("SELECT sum(length(state)) FROM entities");
   }
   auto a = test::open_replica(d.path, d.clock, test::pupil_identity());
-  CHECK(expect_ok(a->dump()) == dump_before);
-  CHECK(all_states(*a, d.ids) == before);
+  CHECK(expect_ok(a->dump()) == was.dump);
+  CHECK(all_states(*a, d.ids) == was.states);
   RawDb raw(d.path);
   CHECK(raw.text("SELECT value FROM meta WHERE key = 'store_format'") == "3");
   CHECK(raw.text("SELECT count(*) FROM entities WHERE substr(state, 1, 1) <> x'03'") == "0");
   // What the format is for: the rows a merge rewrites are smaller.
   CHECK(std::stoull(raw.text("SELECT sum(length(state)) FROM entities")) <
         std::stoull(format2_bytes));
-  expect_ok(a->put({{"id", d.ids[1]}, {"note", "na de migratie"}}));
-  auto c = test::open_replica(d.dir.file("c.db"), d.clock, test::pupil_identity());
-  CHECK(expect_ok(c->apply(expect_ok(a->changes_since(0)))).rejected.empty());
-  CHECK(expect_ok(c->get(d.ids[1]))["note"] == "na de migratie");
+  goes_on_working(*a, d);
 }
 
 TEST_CASE("store format: a format-1 file is migrated on open and reads exactly as before",
           "[store][format]") {
   Dossier d;
   d.write();
-  std::string dump_before;
-  json before;
-  std::map<std::string, std::vector<Change>> changes;
-  {
-    auto a = test::open_replica(d.path, d.clock, test::pupil_identity());
-    dump_before = expect_ok(a->dump());
-    before = all_states(*a, d.ids);
-    for (const std::string& id : d.ids) changes[id] = expect_ok(a->field_states(id));
-  }
+  const Snapshot was = snapshot(d);
   {
     RawDb raw(d.path);
     for (const std::string& id : d.ids) {
@@ -241,21 +243,18 @@ TEST_CASE("store format: a format-1 file is migrated on open and reads exactly a
           "SELECT max(c.seq) FROM changes c JOIN entities e ON e.rowid = "
           "c.entity WHERE e.id = '" +
           id + "'");
-      raw.set_state(id, json_state(changes[id], std::stoull(seq)), false);
+      raw.set_state(id, json_state(was.changes.at(id), std::stoull(seq)), false);
     }
     raw.exec("UPDATE meta SET value = '1' WHERE key = 'store_format'");
   }
   auto a = test::open_replica(d.path, d.clock, test::pupil_identity());
-  CHECK(expect_ok(a->dump()) == dump_before);
-  CHECK(all_states(*a, d.ids) == before);
+  CHECK(expect_ok(a->dump()) == was.dump);
+  CHECK(all_states(*a, d.ids) == was.states);
   RawDb raw(d.path);
   CHECK(raw.text("SELECT value FROM meta WHERE key = 'store_format'") == "3");
   CHECK(raw.text("SELECT count(*) FROM entities WHERE typeof(state) <> 'blob'") == "0");
   // And it goes on working: a write, and a full bundle another replica applies.
-  expect_ok(a->put({{"id", d.ids[1]}, {"note", "na de migratie"}}));
-  auto c = test::open_replica(d.dir.file("c.db"), d.clock, test::pupil_identity());
-  CHECK(expect_ok(c->apply(expect_ok(a->changes_since(0)))).rejected.empty());
-  CHECK(expect_ok(c->get(d.ids[1]))["note"] == "na de migratie");
+  goes_on_working(*a, d);
 }
 
 TEST_CASE("store format: a file from a newer build is refused and left as it was",
