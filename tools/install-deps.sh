@@ -29,6 +29,9 @@ packages=(
   # headless Chromium, driven from Debian's python3 through Selenium and chromedriver.
   chromium chromium-driver python3-selenium
   libjs-chart.js  # the staff dashboard's charts, served by werkex-server at /static/chart.js
+  # The server's PostgreSQL engine (issue 15, docs/design.md): libpq to build it; the server
+  # itself so ctest can start a throwaway cluster (initdb + pg_ctl) for the tests that need one.
+  libpq-dev postgresql
 )
 if [ "$cross" = 1 ]; then
   # synclib's libraries for arm64 (nlohmann-json is headers only, the native one serves).

@@ -93,6 +93,7 @@ class [[nodiscard]] Result {
     return std::get<1>(v_);
   }
   Status status() const { return is_ok() ? Status() : Status(error()); }
+  ErrorCode code() const { return is_ok() ? WX_OK : error().code; }
 
  private:
   std::variant<T, Error> v_;
