@@ -13,7 +13,7 @@ constexpr int64_t kMigrateLock = 0x7765726b6578;
 constexpr const char* kDossiers = R"sql(
   CREATE TABLE entities(
     id text PRIMARY KEY, type text NOT NULL, bucket text NOT NULL,
-    deleted boolean NOT NULL DEFAULT false, state bytea NOT NULL, doc jsonb NOT NULL);
+    deleted boolean NOT NULL DEFAULT false, state bytea NOT NULL, doc text NOT NULL);
   CREATE INDEX entities_by_type ON entities(type, bucket) WHERE NOT deleted;
   CREATE TABLE changes(
     cursor bigint PRIMARY KEY, entity text NOT NULL REFERENCES entities(id),
@@ -23,6 +23,7 @@ constexpr const char* kDossiers = R"sql(
   CREATE TABLE cursor_counter(one boolean PRIMARY KEY DEFAULT true CHECK (one),
                               last bigint NOT NULL);
   INSERT INTO cursor_counter(last) VALUES (0);
+  -- A push's placeholder for an entity it creates has an empty state (pg_entity_rows.hpp).
   -- Every server process's own replica id (§5): its writes' stamps carry it.
   CREATE TABLE server_processes(
     replica bigint PRIMARY KEY, started_at timestamptz NOT NULL DEFAULT now(),

@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "replica_impl.hpp"
+#include "werkex/entity_engine.hpp"
 #include "werkex/schema.hpp"
 
 namespace werkex {

@@ -169,4 +169,9 @@ std::string error_key(const Error& error) {
   return error.key.empty() ? error_code_name(error.code) : error.key;
 }
 
+MessageArgs with_args(MessageArgs args, MessageArgs more) {
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
 }  // namespace werkex

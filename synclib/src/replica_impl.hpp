@@ -8,52 +8,17 @@
 #include <string>
 #include <utility>
 
+#include "entity_rows.hpp"
 #include "werkex/sqlite.hpp"
 #include "werkex/store.hpp"
 
 namespace werkex {
 
-struct EntityHeader {
-  std::string id;
-  std::string type;
-  std::string bucket;
-  bool deleted = false;
-  int64_t rowid = 0;  // 0: not stored yet
-};
-
-// The replicated state of one field of an entity (a register, element key empty) or of one
-// element of a set field, with the local sequence number of its last change.
-struct FieldRow {
-  json element;  // the set element (null for registers)
-  FieldState state;
-  uint64_t seq = 0;
-  bool dirty = false;
-};
-
-// All rows of one entity, keyed by (field name, element key): the order `docs` lists them in.
-using EntityFields = std::map<std::pair<std::string, std::string>, FieldRow>;
-
-// The entity document as list()/get()/dump() show it (see store.hpp), as canonical JSON text.
-std::string build_doc_text(const EntityHeader& header, const EntityFields& fields);
-
-// Shared by local writes (store_write.cpp) and received bundles (store_apply.cpp).
-Error invalid_at(const std::string& where, const std::string& what);  // WX_INVALID_ARGUMENT
-bool is_field_name(std::string_view s);  // lower-case letters, digits, '_'; 1..64 long
-// Merges `incoming` into the entity's row for (name, element); true if the row changed (it
-// is then marked dirty). WX_CONFLICT if the row merges by another rule.
-Result<bool> merge_into(EntityFields& fields, const std::string& name, const json& element,
-                        const FieldState& incoming);
-// Whether the receiver whose knowledge is `knows` (Replica::knowledge) has seen every write
-// the state holds, so sending it would change nothing there (store_knowledge.cpp).
-bool known_to(const FieldState& state, const std::vector<Stamp>& knows);
-// Whether the entity's tombstone is set.
-bool is_deleted(const EntityFields& fields);
-
 // Creates the database file 0600 (or takes group/other access away from an existing one and
 // its -wal/-shm) before SQLite opens it (store_file.cpp).
 Status restrict_to_owner(const std::string& path);
 
-class Replica::Impl {
+class Replica::Impl : public EntityLookup {
  public:
   sql::Db db;
   std::string path;
@@ -100,11 +65,11 @@ class Replica::Impl {
   static constexpr const char* kSeqHigh = "seq_high";
   Status set_meta(const std::string& key, const std::string& value);
 
-  Result<std::optional<EntityHeader>> load_header(const std::string& id);
+  Result<std::optional<EntityHeader>> load_header(const std::string& id) override;
   Result<EntityFields> load_fields(const std::string& id);
   // An entity's header and field states in one lookup (nullopt: no such entity): the read
   // every write and every applied change of an existing entity begins with.
-  Result<std::optional<std::pair<EntityHeader, EntityFields>>> load_entity(const std::string& id);
+  Result<std::optional<StoredEntity>> load_entity(const std::string& id) override;
   // What store_entity() does with the change rows no field carries any more: a single local
   // write leaves them for the next batch (store_stale.cpp: two fewer pages per commit); a
   // batch (apply, restamp) touches many rows in one transaction and deletes them at once.

@@ -64,7 +64,7 @@ std::string signing_key_id(std::string_view public_key_hex) {
       .substr(0, 16);
 }
 
-Result<json> canonical_content(const Replica& replica, const std::string& entity_id) {
+Result<json> canonical_content(const EntityReader& replica, const std::string& entity_id) {
   WX_ASSIGN_OR_RETURN(auto states, replica.field_states(entity_id));
   json fields = json::object();
   std::string type;
@@ -120,7 +120,7 @@ std::string content_hash_of(const std::vector<json>& canonical_contents) {
   return werkex::sha256_hex(text);
 }
 
-Result<std::string> content_hash(const Replica& replica,
+Result<std::string> content_hash(const EntityReader& replica,
                                  const std::vector<std::string>& entity_ids) {
   std::vector<json> contents;
   for (const std::string& id : entity_ids) {
@@ -178,7 +178,7 @@ std::string normalise_pin_code(std::string_view typed) {
   return digits.size() >= 6 && digits.size() <= 12 ? digits : std::string();
 }
 
-Status check_signoff_authority(const Replica& replica, const json& signoff) {
+Status check_signoff_authority(const EntityReader& replica, const json& signoff) {
   if (!signoff.is_object()) return make_error(WX_INVALID_ARGUMENT, "a sign-off is an object");
   std::string method = so::str(signoff, "method");
   if (method == "key") {

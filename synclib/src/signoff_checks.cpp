@@ -60,7 +60,8 @@ int64_t day_number(std::string_view d) {
   return era * 146097 + doe - 719468;
 }
 
-Result<std::optional<json>> find_signing_key(const Replica& replica, const std::string& key_id) {
+Result<std::optional<json>> find_signing_key(const EntityReader& replica,
+                                             const std::string& key_id) {
   Query q = Query::where("signing_key", "", "key_id", key_id);
   WX_ASSIGN_OR_RETURN(auto keys, replica.list(q));
   // A key id is a hash prefix: a second entity with the same id would be a server bug; the
@@ -69,7 +70,7 @@ Result<std::optional<json>> find_signing_key(const Replica& replica, const std::
   return std::optional<json>(keys.front());
 }
 
-Status check_key_signature(const Replica& replica, const json& signoff) {
+Status check_key_signature(const EntityReader& replica, const json& signoff) {
   auto denied = [](std::string m) { return make_error(WX_PERMISSION_DENIED, std::move(m)); };
   std::string key_id = str(signoff, "key_id");
   std::string signature = str(signoff, "signature");
@@ -96,7 +97,7 @@ Status check_key_signature(const Replica& replica, const json& signoff) {
   return Status::ok();
 }
 
-Status check_placement(const Replica& replica, const json& signoff) {
+Status check_placement(const EntityReader& replica, const json& signoff) {
   auto denied = [](std::string m) { return make_error(WX_PERMISSION_DENIED, std::move(m)); };
   std::string placement_id = str(signoff, "placement");
   std::string signer = str(signoff, "signer");
@@ -132,7 +133,8 @@ Status check_placement(const Replica& replica, const json& signoff) {
 }
 
 ChangedFields changed_after(const std::vector<Change>& signoff_states,
-                            const std::vector<json>& canonical_contents, const Replica& replica) {
+                            const std::vector<json>& canonical_contents,
+                            const EntityReader& replica) {
   // The sign-off was written after its writer had seen the signed states (the supervisor's
   // replica held them, or the pupil's replica checked the hash when accepting), so a covered
   // state stamped after the sign-off's own write is a change made after signing.

@@ -26,18 +26,20 @@ int64_t day_number(std::string_view date);
 
 // The Ed25519 part of check_signoff_authority: key known, the signer's, not revoked,
 // signature over signoff_message() valid.
-Status check_key_signature(const Replica& replica, const json& signoff);
+Status check_key_signature(const EntityReader& replica, const json& signoff);
 // The signing_key entity with this key id, or nullopt if this replica does not hold one.
-Result<std::optional<json>> find_signing_key(const Replica& replica, const std::string& key_id);
+Result<std::optional<json>> find_signing_key(const EntityReader& replica,
+                                             const std::string& key_id);
 // The placement part: the placement exists, is this pupil's (when the sign-off names its
 // bucket), the signer is its supervisor and statement_date lies in start..end; the last two
 // are skipped for a sign-off the server verified (verified_at), judged when it was made.
-Status check_placement(const Replica& replica, const json& signoff);
+Status check_placement(const EntityReader& replica, const json& signoff);
 
 // Which covered entities (and fields) carry a stamp newer than the sign-off's own write.
 using ChangedFields = std::vector<std::pair<std::string, std::vector<std::string>>>;
 ChangedFields changed_after(const std::vector<Change>& signoff_states,
-                            const std::vector<json>& canonical_contents, const Replica& replica);
+                            const std::vector<json>& canonical_contents,
+                            const EntityReader& replica);
 std::string describe_changes(const ChangedFields& changes);
 
 }  // namespace werkex::signoff_detail

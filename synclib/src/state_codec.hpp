@@ -31,12 +31,10 @@ namespace werkex {
 // state (store format 1) begins with '['.
 constexpr unsigned char kStateCodecVersion = 0x03;
 
-std::string encode_state(const EntityFields& fields);
-// Decodes what encode_state() made, or codec 2 (WX_CORRUPT, naming the entity `id`, if it is
-// damaged). With `only_seq`, only the fields carrying that seq: the others are read past, not
-// built (what changes_since needs of each change row).
-Result<EntityFields> decode_state(std::string_view bytes, const std::string& id,
-                                  uint64_t only_seq = 0);
+// encode_state() and decode_state() are declared in werkex/entity_engine.hpp. decode_state
+// reads what encode_state() made, or codec 2 (WX_CORRUPT, naming the entity `id`, if it is
+// damaged); with `only_seq`, only the fields carrying that seq are built, the others are read
+// past (what changes_since needs of each change row).
 // Decodes the JSON state of store format 1 (kept for the migration to format 2).
 Result<EntityFields> decode_json_state(std::string_view text, const std::string& id);
 

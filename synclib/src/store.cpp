@@ -165,15 +165,7 @@ Result<EntityFields> Replica::Impl::load_fields(const std::string& id) {
 Status Replica::Impl::store_entity(EntityHeader& header, EntityFields& fields, StaleRows stale,
                                    Origin origin) {
   const uint64_t q = ++seq;
-  std::vector<uint64_t> replaced;  // seqs the dirty fields carried before this change
-  Hlc top;
-  for (auto& [key, row] : fields) {
-    if (!row.dirty) continue;
-    if (row.seq) replaced.push_back(row.seq);
-    row.seq = q;
-    row.dirty = false;
-    top = std::max(top, row.state.max_stamp().hlc);
-  }
+  SeqTaken taken = take_seq(fields, q);
   std::string state = encode_state(fields);
   std::string doc = build_doc_text(header, fields);
   if (header.rowid == 0) {
@@ -194,17 +186,12 @@ Status Replica::Impl::store_entity(EntityHeader& header, EntityFields& fields, S
   }
   WX_RETURN_IF_ERROR(insert_change.bind(1, q)
                          .bind(2, header.rowid)
-                         .bind(3, top.value)
+                         .bind(3, taken.top.value)
                          .bind(4, header.bucket)
                          .bind(5, origin == Origin::server_state ? 1 : 0)
                          .run());
   // A seq no field carries any more has nothing left to send.
-  std::sort(replaced.begin(), replaced.end());
-  replaced.erase(std::unique(replaced.begin(), replaced.end()), replaced.end());
-  std::erase_if(replaced, [&](uint64_t old) {
-    return std::any_of(fields.begin(), fields.end(),
-                       [&](auto& kv) { return kv.second.seq == old; });
-  });
+  const std::vector<uint64_t>& replaced = taken.no_longer_carried;
   if (stale == StaleRows::defer) return note_stale(replaced);
   for (uint64_t old : replaced) WX_RETURN_IF_ERROR(delete_change.bind(1, old).run());
   return Status::ok();

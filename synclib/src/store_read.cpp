@@ -161,13 +161,9 @@ Result<Bundle> Replica::changes_since(uint64_t since, size_t limit,
     if (!row) break;
     ++rows;
     uint64_t q = st.uint64(0);
-    std::string id(st.text(1));
-    WX_ASSIGN_OR_RETURN(EntityFields fields, decode_state(st.blob(4), id, q));
-    for (auto& [key, f] : fields) {
-      if (known_to(f.state, filter.known)) continue;
-      b.changes.push_back(Change{id, std::string(st.text(2)), std::string(st.text(3)), key.first,
-                                 std::move(f.element), std::move(f.state)});
-    }
+    EntityHeader h{std::string(st.text(1)), std::string(st.text(2)), std::string(st.text(3))};
+    WX_ASSIGN_OR_RETURN(EntityFields fields, decode_state(st.blob(4), h.id, q));
+    append_changes(h, std::move(fields), filter.known, b.changes);
     b.upto_seq = q;
   }
   const bool complete = !limit || rows < limit;

@@ -12,9 +12,7 @@ Result<std::vector<Change>> Replica::field_states(const std::string& id) const {
   WX_ASSIGN_OR_RETURN(EntityFields fields, impl_->load_fields(id));
   std::vector<Change> out;
   out.reserve(fields.size());
-  for (auto& [key, row] : fields)
-    out.push_back(Change{header->id, header->type, header->bucket, key.first, row.element,
-                         std::move(row.state)});
+  append_changes(*header, std::move(fields), {}, out);
   return out;
 }
 

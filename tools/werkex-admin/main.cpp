@@ -22,6 +22,7 @@
 //                                  epoch: devices send their newer changes again (backup.hpp)
 // werkex-admin nightly --server URL …: the nightly school sync against the running server
 // (nightly.hpp); it does not take --data.
+// werkex-admin migrate --postgres CONNINFO: the PostgreSQL engine's schema (migrate.hpp).
 // invite, revoke, wipe, pin, pin-reset, revoke-key, admin-token and revoke-admin-token are logged
 // in server.db's audit_log (actor "werkex-admin"). Works while the server runs (SQLite WAL). Exit
 // codes (tools/common/exit_codes.hpp): 2 usage, 10 + error code otherwise.
@@ -34,6 +35,7 @@
 #include "blob_holdings.hpp"
 #include "exit_codes.hpp"
 #include "key_revocations.hpp"
+#include "migrate.hpp"
 #include "nightly.hpp"
 #include "signoff_codes.hpp"
 #include "werkex/clock.hpp"
@@ -63,7 +65,8 @@ int usage() {
                "       werkex-admin --data DIR revoke-admin-token LABEL\n"
                "       werkex-admin --data NEW_DIR restore BACKUP_FOLDER\n"
                "       werkex-admin nightly --server URL (--roster DIR | --sis FILE --mapping "
-               "FILE) …\n");
+               "FILE) …\n"
+               "       werkex-admin migrate --postgres CONNINFO\n");
   return tools::kExitUsage;
 }
 
@@ -130,6 +133,8 @@ int reads_command(const std::string& data, server::AuthStore& auth, const std::s
 int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "nightly") == 0)
     return admin::nightly_main(argc - 2, argv + 2);
+  if (argc >= 2 && std::strcmp(argv[1], "migrate") == 0)
+    return admin::migrate_main(argc - 2, argv + 2);
   if (argc < 5 || std::strcmp(argv[1], "--data") != 0) return usage();
   std::string data = argv[2], command = argv[3], target = argv[4];
   int hours = 24 * 7;

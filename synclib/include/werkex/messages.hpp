@@ -34,6 +34,8 @@ std::vector<Msg> all_messages();
 // The text of `msg` in `lang` with `args` filled in (see messages.def for placeholders).
 std::string render_message(Msg msg, const MessageArgs& args, Language lang);
 
+// `args` followed by `more`.
+MessageArgs with_args(MessageArgs args, MessageArgs more);
 // An error whose message is `msg` in English, carrying its key and arguments.
 Error error_of(ErrorCode code, Msg msg, MessageArgs args = {});
 // The error's message for a person reading `lang`: its key rendered again, or for an error

@@ -90,10 +90,10 @@ Result<SigningKey> generate_signing_key();
 std::string signing_key_id(std::string_view public_key_hex);
 
 // Canonical content of an entity as held by `replica` (see above); WX_NOT_FOUND if absent.
-Result<json> canonical_content(const Replica& replica, const std::string& entity_id);
+Result<json> canonical_content(const EntityReader& replica, const std::string& entity_id);
 // The content hash over canonical contents given in any order (sorted by id here).
 std::string content_hash_of(const std::vector<json>& canonical_contents);
-Result<std::string> content_hash(const Replica& replica,
+Result<std::string> content_hash(const EntityReader& replica,
                                  const std::vector<std::string>& entity_ids);
 
 // The exact bytes signed / MACed for a sign-off given as a flat entity JSON.
@@ -120,7 +120,7 @@ std::string normalise_pin_code(std::string_view typed);
 // sign-off without its verified_at.
 // For method pin the sign-off must carry no proof, signature or key (the server checks the
 // one-time code).
-Status check_signoff_authority(const Replica& replica, const json& signoff);
+Status check_signoff_authority(const EntityReader& replica, const json& signoff);
 // Full derived status of a stored sign-off, or `refused` for one the server refused from
 // this device (withdrawn, kept in the quarantine).
 Result<SignoffStatus> signoff_status(const Replica& replica, const std::string& signoff_id);

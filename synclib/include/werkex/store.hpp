@@ -168,12 +168,26 @@ struct ChangeEvent {
 
 using Observer = std::function<void(const std::vector<ChangeEvent>&)>;
 
-class Replica {
+// What reads entities as documents and field states: a Replica, and the server's dossier
+// stores on any engine. The sign-off checks (signoff.hpp) judge against it, so the server
+// judges the same way on SQLite and on PostgreSQL.
+class EntityReader {
+ public:
+  virtual ~EntityReader() = default;
+  // The entity's document; WX_NOT_FOUND if the store has never held it.
+  virtual Result<json> get(const std::string& id) const = 0;
+  // The entity's replicated field states, one Change per field or set element in (field,
+  // element) order. WX_NOT_FOUND if the store has never held it.
+  virtual Result<std::vector<Change>> field_states(const std::string& id) const = 0;
+  virtual Result<std::vector<json>> list(const Query& query) const = 0;
+};
+
+class Replica : public EntityReader {
  public:
   // Opens or creates the replica at `path`. A new replica gets a fresh random replica id.
   static Result<std::unique_ptr<Replica>> open(const std::string& path,
                                                ReplicaOptions options = {});
-  ~Replica();
+  ~Replica() override;
   Replica(const Replica&) = delete;
   Replica& operator=(const Replica&) = delete;
 
@@ -217,12 +231,12 @@ class Replica {
                                  std::optional<uint64_t> from_replica = std::nullopt);
 
   // The entity's document; WX_NOT_FOUND if this replica has never seen it.
-  Result<json> get(const std::string& id) const;
+  Result<json> get(const std::string& id) const override;
   // The entity's replicated field states, one Change per field or set element in (field,
   // element) order, for readers that need the stamps (sign-off content hashes).
   // WX_NOT_FOUND if this replica has never seen it.
-  Result<std::vector<Change>> field_states(const std::string& id) const;
-  Result<std::vector<json>> list(const Query& query) const;
+  Result<std::vector<Change>> field_states(const std::string& id) const override;
+  Result<std::vector<json>> list(const Query& query) const override;
   // Streams the matching documents' JSON text to `visit` without holding them all: what a
   // long list should use on a phone. `visit` returns false to stop early.
   Status scan(const Query& query, const std::function<bool(std::string_view doc)>& visit) const;

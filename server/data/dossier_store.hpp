@@ -2,7 +2,8 @@
 // access rules use it (issue 14: storage behind interfaces). SyncService, compute_access and
 // its cache, the push and sign-off checks, POST /v1/keys, the dispute and the blob lookups
 // take this interface, so a second engine (PostgreSQL, issue 15) comes without touching them.
-// SqliteDossierStore (dossier_store_sqlite.hpp) is today's engine, over a synclib Replica.
+// SqliteDossierStore (app/dossier_store_sqlite.hpp) is the embedded engine, over a synclib
+// Replica; PgDossierStore (pg/dossier_store_pg.hpp) the PostgreSQL one (docs/design.md).
 //
 // What it holds is synclib's model: entities of the schema's types in buckets ("school:…",
 // "pupil:…"), each field a state merged by its rule (merge.hpp); a document as get() gives
@@ -39,23 +40,19 @@
 
 namespace werkex::server {
 
-class DossierStore {
+class DossierStore : public EntityReader {
  public:
-  virtual ~DossierStore() = default;
-
   // Who the server is: the replica id its own writes carry, and the schema it judges with.
   virtual uint64_t replica_id() const = 0;
   virtual const Schema& schema() const = 0;
 
-  // Lookups (the access rules, the push and sign-off checks). get(): the live or deleted
-  // entity's document; WX_NOT_FOUND if the store never held it. field_states(): its fields'
-  // states as changes (WX_NOT_FOUND likewise). list(): the live entities matching `query`,
-  // as get() gives them, by id; the callers set only type, bucket and field/equals (a set
-  // field matches when it contains the value), and an engine may refuse the rest
-  // (WX_INVALID_ARGUMENT).
-  virtual Result<json> get(const std::string& id) const = 0;
-  virtual Result<std::vector<Change>> field_states(const std::string& id) const = 0;
-  virtual Result<std::vector<json>> list(const Query& query) const = 0;
+  // Lookups (the access rules, the push and sign-off checks), EntityReader's: get(), the live
+  // or deleted entity's document; WX_NOT_FOUND if the store never held it. field_states():
+  // its fields' states as changes (WX_NOT_FOUND likewise). list(): the live entities
+  // matching `query`, as get() gives them, by id; the callers set only type, bucket and
+  // field/equals (a set field matches when it contains the value), and an engine may refuse
+  // the rest (WX_INVALID_ARGUMENT).
+
   // A number that changes whenever anything in `bucket` is written (0 for an empty bucket).
   virtual Result<uint64_t> bucket_seq(const std::string& bucket) const = 0;
   // synclib's check_signoff_authority (signoff.hpp) against this store: key known, the
