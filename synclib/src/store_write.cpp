@@ -1,9 +1,8 @@
-// Local writes (put, create, remove, restore_lost). Like received bundles (store_apply.cpp)
-// they end in one place: states merged into an entity's rows by merge(), changed rows stored
-// with new sequence numbers, the entity's document rebuilt, all in one transaction.
+// The Replica's local writes (put, create, remove, restore_lost). The entity engine judges
+// and merges a put (entity_write.cpp: write_local); here the result is stored with a new
+// sequence number and the entity's document rebuilt, in one transaction, as received bundles
+// are (store_apply.cpp).
 #include <algorithm>
-#include <map>
-#include <unordered_map>
 
 #include "dossier_rules.hpp"
 #include "replica_impl.hpp"
@@ -11,44 +10,6 @@
 #include "werkex/messages.hpp"
 
 namespace werkex {
-
-Error invalid_at(const std::string& where, const std::string& what) {
-  return make_error(WX_INVALID_ARGUMENT, where + ": " + what);
-}
-
-bool is_field_name(std::string_view s) {
-  return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
-
-Result<bool> merge_into(EntityFields& fields, const std::string& name, const json& element,
-                        const FieldState& incoming) {
-  std::string elem = incoming.rule == MergeRule::set ? element_key(element) : std::string();
-  auto [it, fresh] = fields.try_emplace({name, elem});
-  FieldRow& row = it->second;
-  if (fresh) {
-    row.element = element;
-    row.state.rule = incoming.rule;
-  } else if (row.state.rule != incoming.rule) {
-    return error_of(WX_CONFLICT, Msg::merge_rule_differs,
-                    {{"field", name},
-                     {"here", merge_rule_name(row.state.rule)},
-                     {"change", merge_rule_name(incoming.rule)}});
-  }
-  // Merging into the empty state also normalises a received state (e.g. drops a "lost"
-  // write that does not pass the lost-write test).
-  FieldState merged = merge(row.state, incoming);
-  if (!fresh && merged == row.state) return false;
-  row.state = std::move(merged);
-  row.dirty = true;
-  return true;
-}
-
-bool is_deleted(const EntityFields& fields) {
-  auto it = fields.find({"deleted", ""});
-  return it != fields.end() && it->second.state.value == true;
-}
 
 Result<std::string> Replica::put(const json& doc) {
   return impl_->write_doc(doc, false);
