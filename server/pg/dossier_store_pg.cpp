@@ -16,13 +16,6 @@ namespace werkex::server {
 
 namespace {
 
-bool is_plain_identifier(const std::string& s) {
-  if (s.empty() || s.size() > 64) return false;
-  for (char c : s)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  return true;
-}
-
 Result<json> parse_doc(std::string_view text, const std::string& id) {
   json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded())
@@ -109,7 +102,7 @@ Result<std::vector<json>> PgDossierStore::list(const Query& q) const {
   if (!q.bucket.empty()) sql += " AND bucket = " + param(q.bucket);
   if (!q.include_deleted) sql += " AND NOT deleted";
   if (!q.field.empty()) {
-    if (!is_plain_identifier(q.field))
+    if (!is_field_name(q.field))
       return make_error(WX_INVALID_ARGUMENT, "'" + q.field + "' is not a plain identifier");
     if (!q.equals.is_string() && !q.equals.is_boolean() && !q.equals.is_number_integer())
       return make_error(WX_INVALID_ARGUMENT,

@@ -10,7 +10,6 @@
 namespace werkex {
 
 Error invalid_at(const std::string& where, const std::string& what);  // WX_INVALID_ARGUMENT
-bool is_field_name(std::string_view s);  // lower-case letters, digits, '_'; 1..64 long
 // Merges `incoming` into the entity's row for (name, element); true if the row changed (it
 // is then marked dirty). WX_CONFLICT if the row merges by another rule.
 Result<bool> merge_into(EntityFields& fields, const std::string& name, const json& element,

@@ -1,23 +1,12 @@
 // Reads of a replica: documents by id and by query (streamed or listed), the canonical dump,
 // and the change feed (changes_since) that bundles and pushes are cut from.
 #include <algorithm>
-#include <cctype>
 
 #include "replica_impl.hpp"
 #include "state_codec.hpp"
 #include "werkex/messages.hpp"
 
 namespace werkex {
-
-namespace {
-
-bool is_identifier(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::islower(c) || std::isdigit(c) || c == '_';
-  });
-}
-
-}  // namespace
 
 Result<json> Replica::get(const std::string& id) const {
   impl_->get_doc.bind(1, id);
@@ -37,7 +26,7 @@ Result<json> Replica::get(const std::string& id) const {
 // ?4 and ?5 the limit and offset (bound, so one statement serves every page).
 static Result<sql::CachedStmt> prepare_query(const sql::Db& db, const Query& q, const char* what) {
   for (const std::string* f : {&q.type, &q.field, &q.order_by})
-    if (!f->empty() && !is_identifier(*f))
+    if (!f->empty() && !is_field_name(*f))
       return make_error(WX_INVALID_ARGUMENT, "'" + *f + "' is not a plain identifier");
   // Type and field names are checked identifiers, so they can be literals in the SQL, which
   // lets SQLite use the partial expression indexes on docs.

@@ -102,18 +102,20 @@ Writer start(const std::string& db, const std::string& target, long first,
   return w;
 }
 
+// A new dossier at `db` holding one activity, whose title the writers overwrite; its id.
+std::string make_activity(const std::string& db) {
+  SystemClockSource clock;
+  auto r = test::open_replica(db, clock, test::pupil_identity());
+  return expect_ok(r->put({{"type", "activity"}, {"kind", "beroepsstage"}}));
+}
+
 }  // namespace
 
 TEST_CASE("crash: writes acknowledged before SIGKILL survive and the database stays intact",
           "[crash][durability]") {
   test::TempDir dir;
   std::string db = dir.file("dossier.db");
-  std::string activity;
-  {
-    SystemClockSource clock;
-    auto r = test::open_replica(db, clock, test::pupil_identity());
-    activity = expect_ok(r->put({{"type", "activity"}, {"kind", "beroepsstage"}}));
-  }
+  const std::string activity = make_activity(db);
   std::mt19937_64 rng(std::random_device{}());
   std::set<long> acknowledged;
   long next = 0;
@@ -196,12 +198,7 @@ TEST_CASE("crash: two processes writing one database at once both succeed, nothi
           "[crash][writers]") {
   test::TempDir dir;
   std::string db = dir.file("dossier.db");
-  std::string activity;
-  {
-    SystemClockSource clock;
-    auto r = test::open_replica(db, clock, test::pupil_identity());
-    activity = expect_ok(r->put({{"type", "activity"}, {"kind", "beroepsstage"}}));
-  }
+  const std::string activity = make_activity(db);
   // An app and its widget: two long-lived replicas on one file, writing as fast as they can,
   // each until it has 20 writes acknowledged while the other keeps writing too.
   Writer app = start(db, activity, 0);

@@ -101,6 +101,11 @@ TEST_CASE("store contract: the server's own writes read back alike on both engin
           WX_INVALID_ARGUMENT);  // a ref to nothing
     CHECK(s.put_as(test::pupil_identity(), {{"id", zoe}, {"name", "hacked"}}).code() ==
           WX_PERMISSION_DENIED);
+    // A filter's field is named in the SQL: anything but a plain name is refused.
+    CHECK(s.list(Query::where("person", "school:s1", "name') OR 1=1 --", "x")).code() ==
+          WX_INVALID_ARGUMENT);
+    CHECK(s.list(Query::where("person", "school:s1", "role", json::array())).code() ==
+          WX_INVALID_ARGUMENT);
     CHECK(s.last_seq() == expect_ok(s.changes_since(0, 0, {})).upto_seq);
     CHECK(expect_ok(s.get(zoe))["name"] == "Zoë B.");
   }

@@ -54,6 +54,9 @@ Result<EntityFields> decode_state(std::string_view bytes, const std::string& id,
                                   uint64_t only_seq = 0);
 // The entity document as get()/list()/dump() show it (store.hpp), as canonical JSON text.
 std::string build_doc_text(const EntityHeader& header, const EntityFields& fields);
+// A name of a field or type: lower-case letters, digits and '_', 1 to 64 long (so it can be
+// named literally in SQL).
+bool is_field_name(std::string_view s);
 // Whether the entity's tombstone is set.
 bool is_deleted(const EntityFields& fields);
 // Whether the receiver whose knowledge is `knows` (Replica::knowledge) has seen every write
