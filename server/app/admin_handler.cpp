@@ -125,7 +125,7 @@ Result<json> App::import_roster(const school::Roster& roster, const std::string&
     // the import's own commit fails after that, the codes exist only as hashes no one was
     // ever shown.)
     WX_ASSIGN_OR_RETURN(
-        outcome, apply_roster(*dossiers_, roster, rfc3339_utc(now).substr(0, 10), now, make_codes));
+        outcome, apply_roster(*store_, roster, rfc3339_utc(now).substr(0, 10), now, make_codes));
     written = commits_->mark();
   }
   WX_RETURN_IF_ERROR(commits_->wait_durable(written));

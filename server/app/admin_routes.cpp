@@ -37,6 +37,18 @@ bool prefers_async(const http::Request& req) {
 
 }  // namespace
 
+// The exports, retention and the nightly run still work on the SQLite Replica itself, and a
+// backup copies the SQLite files (on PostgreSQL: pg_dump, README): on PostgreSQL they answer
+// 501. The roster import runs on either engine.
+http::Response App::not_on_this_engine(const http::Request& req) {
+  json body = {{"error",
+                {{"code", "not_implemented"},
+                 {"key", "not_implemented"},
+                 {"message", "this step does not run on the '" + config_.store.engine +
+                                 "' store engine yet (docs/design.md, Status)"}}}};
+  return http::json_response(req, 501, body);
+}
+
 http::Response App::admin_step(const http::Request& req, const std::string& kind,
                                AdminJobs::Work work, http::RequestLog& log) {
   if (prefers_async(req)) {
@@ -69,15 +81,22 @@ http::Response App::handle_jobs(const http::Request& req, const std::string& id,
 
 void App::register_admin_routes(http::Router& router) {
   using Handler = http::Response (App::*)(const http::Request&, http::RequestLog&);
-  const std::pair<const char*, Handler> steps[] = {{"/v1/admin/nightly", &App::handle_nightly},
-                                                   {"/v1/admin/export", &App::handle_export},
-                                                   {"/v1/admin/retention", &App::handle_retention},
-                                                   {"/v1/admin/backup", &App::handle_backup},
-                                                   {"/v1/admin/roster", &App::handle_roster}};
-  for (const auto& [path, handler] : steps) {
-    router.add(bhttp::verb::post, path,
-               [this, handler](const http::Request& r, const http::RouteParams&,
-                               http::RequestLog& l) { return (this->*handler)(r, l); });
+  struct Step {
+    const char* path;
+    Handler handler;
+    bool sqlite_only;  // works on the Replica itself still (not_on_this_engine)
+  };
+  const Step steps[] = {{"/v1/admin/nightly", &App::handle_nightly, true},
+                        {"/v1/admin/export", &App::handle_export, true},
+                        {"/v1/admin/retention", &App::handle_retention, true},
+                        {"/v1/admin/backup", &App::handle_backup, true},
+                        {"/v1/admin/roster", &App::handle_roster, false}};
+  for (const Step& step : steps) {
+    router.add(bhttp::verb::post, step.path,
+               [this, step](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
+                 if (step.sqlite_only && !on_sqlite()) return not_on_this_engine(r);
+                 return (this->*step.handler)(r, l);
+               });
   }
   router.add(bhttp::verb::get, "/v1/admin/jobs",
              [this](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
@@ -89,7 +108,7 @@ void App::register_admin_routes(http::Router& router) {
              });
   router.add(bhttp::verb::get, "/healthz",
              [this](const http::Request& r, const http::RouteParams&, http::RequestLog&) {
-               return http::json_response(r, 200, {{"status", "ok"}, {"server_clock", now_ms()}});
+               return health(r);
              });
 }
 

@@ -5,7 +5,6 @@
 #include <filesystem>
 
 #include "access.hpp"
-#include "auth_store_sqlite.hpp"
 #include "http/negotiation.hpp"
 #include "werkex/ids.hpp"
 #include "werkex/protocol.hpp"
@@ -23,20 +22,7 @@ Result<std::unique_ptr<App>> App::open(AppConfig config, http::Metrics& metrics)
   std::unique_ptr<App> app(new App(std::move(config), metrics));
   App* self = app.get();
   app->jobs_ = std::make_unique<AdminJobs>([self] { return self->now_ms(); });
-  ReplicaOptions options;
-  options.clock = &app->clock_;
-  options.max_clock_skew_ms = app->config_.max_clock_skew_ms;
-  // NORMAL: commits only write the WAL; GroupCommit fsyncs it before any answer goes out.
-  options.durable = false;
-  const std::string path = app->config_.data_dir + "/dossiers.db";
-  WX_ASSIGN_OR_RETURN(app->dossiers_, Replica::open(path, options));
-  app->store_ = std::make_unique<SqliteDossierStore>(*app->dossiers_);
-  app->mu_.attach(*app->dossiers_);
-  app->commits_ =
-      std::make_unique<GroupCommit>(app->dossiers_->database(), app->mu_, path + "-wal");
-  if (app->dossiers_->identity().role.empty())
-    WX_RETURN_IF_ERROR(app->dossiers_->set_identity({"server", "admin", "", ""}));
-  WX_ASSIGN_OR_RETURN(app->auth_, SqliteAuthStore::open(app->config_.data_dir + "/server.db"));
+  WX_RETURN_IF_ERROR(app->open_stores());
   app->auth_->set_max_buffered_reads(app->config_.access_log_buffer_rows);
   WX_ASSIGN_OR_RETURN(app->epoch_, app->auth_->epoch());
   WX_RETURN_IF_ERROR(app->open_blobs());
@@ -142,7 +128,7 @@ void App::register_routes(http::Router& router) {
              });
   router.add(bhttp::verb::get, "/healthz",
              [this](const http::Request& r, const http::RouteParams&, http::RequestLog&) {
-               return http::json_response(r, 200, {{"status", "ok"}, {"server_clock", now_ms()}});
+               return health(r);
              });
   router.add(bhttp::verb::get, "/metrics",
              [this](const http::Request& r, const http::RouteParams&, http::RequestLog&) {
@@ -153,6 +139,24 @@ void App::register_routes(http::Router& router) {
                res.prepare_payload();
                return res;
              });
+}
+
+// 200 while the dossier store answers; 503 with the reason when it does not (a load balancer
+// then sends devices to another process).
+http::Response App::health(const http::Request& req) {
+  Status reachable = Status::ok();
+  {
+    std::lock_guard lock(mu_);
+    reachable = store_->check_connection();
+  }
+  if (!reachable) {
+    json body = http::error_body(reachable.error(), http::message_language(req));
+    body["status"] = "unavailable";
+    body["store"] = config_.store.engine;
+    return http::json_response(req, 503, body);
+  }
+  return http::json_response(
+      req, 200, {{"status", "ok"}, {"store", config_.store.engine}, {"server_clock", now_ms()}});
 }
 
 Result<Device> App::authenticate(const http::Request& req, http::RequestLog& log) {

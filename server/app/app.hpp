@@ -1,10 +1,11 @@
 // The werkex sync server's application: the dossier store, the auth store, and the HTTP
 // handlers registered on a Router.
 //
-// The dossier store is a synclib Replica holding every bucket (dossiers.db) behind the
-// DossierStore interface (dossier_store.hpp): the sync, access, push and sign-off checks, key
-// registration, disputes and blob lookups use store(); the staff pages, dashboard, exports,
-// roster import, retention and demo still use the Replica itself (dossiers()) for now.
+// The dossier store is DossierStore (dossier_store.hpp), on the engine the config names
+// (app_stores.cpp): a synclib Replica holding every bucket (dossiers.db), or PostgreSQL. The
+// sync, access, push and sign-off checks, key registration, disputes, blob lookups, roster
+// import and demo use store(); the staff pages, dashboard, exports and retention still use
+// the Replica itself (dossiers(), SQLite only: on PostgreSQL they are not served yet).
 // Handlers run on the HTTP layer's worker threads; neither is thread-safe, so one mutex
 // serialises every use of both (SQLite has one writer anyway). Handlers are pure
 // request -> response functions and are tested through the real server process; the sync
@@ -20,7 +21,8 @@
 #include "auth_store.hpp"
 #include "blob_holdings.hpp"
 #include "blob_store.hpp"
-#include "dossier_store_sqlite.hpp"
+#include "dossier_store.hpp"
+#include "durability.hpp"
 #include "group_commit.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
@@ -34,8 +36,20 @@
 
 namespace werkex::server {
 
+// Where the dossiers and the server's records live (docs/design.md §1–2).
+struct StoreConfig {
+  // "sqlite": dossiers.db and server.db in the data folder, one process (the default).
+  // "postgres": the database `conninfo` names (a libpq connection string), migrated by
+  // `werkex-admin migrate --postgres`; several processes may share it.
+  std::string engine = "sqlite";
+  std::string conninfo;
+};
+
 struct AppConfig {
+  // The data folder: the SQLite files (engine "sqlite"), and for every engine the blobs,
+  // thumbnails, exports and backups; processes sharing a PostgreSQL database share it too.
   std::string data_dir;
+  StoreConfig store;
   int supervisor_grace_days = 14;
   uint64_t max_clock_skew_ms = 10 * 60 * 1000;
   size_t default_page_limit = 500;
@@ -83,6 +97,8 @@ struct BlobEntity {
 class App {
  public:
   static Result<std::unique_ptr<App>> open(AppConfig config, http::Metrics& metrics);
+  // Whether the dossiers are the embedded SQLite Replica (dossiers() may be called).
+  bool on_sqlite() const { return dossiers_ != nullptr; }
 
   void register_routes(http::Router& router);
   // The admin API (admin_handler.cpp), for the admin listener only: never on the public one.
@@ -90,8 +106,10 @@ class App {
 
   // The dossiers as the sync path and the access rules use them (dossier_store.hpp).
   DossierStore& store() { return *store_; }
-  // The same dossiers as the SQLite Replica, for what is not behind DossierStore yet (the
-  // staff pages, dashboard, exports, roster import, retention, demo). Under dossier_mutex().
+  // The same dossiers as the SQLite Replica (engine "sqlite" only: on_sqlite()), for what is
+  // not behind DossierStore yet: the staff pages and dashboard read models (they run synclib's
+  // sign-off and to-do functions, which read a Replica), the exports, retention. Under
+  // dossier_mutex().
   Replica& dossiers() { return *dossiers_; }
   AuthStore& auth() { return *auth_; }
   // The admin API's services (admin_handler.cpp), shared by its handlers and the in-server
@@ -131,7 +149,7 @@ class App {
   // under the dossier lock, `body` runs as one transaction with the Replica acting as
   // `identity` (so the schema's write roles apply, as they do to a device of that role), the
   // server's identity is restored after it, and the call returns once what was written is
-  // durable. When `body` fails nothing is written and its error is returned.
+  // durable. When `body` fails nothing is written and its error is returned. SQLite only.
   Status write_as(const Identity& identity, const std::function<Status(Replica&)>& body);
 
  private:
@@ -141,6 +159,8 @@ class App {
         limiter_(config_.rate_limit),
         enroll_limiter_(config_.enroll_limit) {}
   http::Response handle_sync(const http::Request& req, http::RequestLog& log);
+  http::Response health(const http::Request& req);              // GET /healthz
+  http::Response not_on_this_engine(const http::Request& req);  // 501 (admin_routes.cpp)
   http::Response handle_enroll(const http::Request& req, http::RequestLog& log);
   // POST /v1/keys (keys_handler.cpp): a supervisor registers a sign-off public key.
   http::Response handle_keys(const http::Request& req, http::RequestLog& log);
@@ -190,6 +210,10 @@ class App {
   http::Response sync_refusal(const http::Request& req, const SyncOutcome& outcome);
   // Blobs (blob_handler.cpp): HEAD/PUT/GET /v1/blobs/{sha}; the contract is in README.md.
   Status open_blobs();
+  // The dossier and auth stores of config_.store's engine (app_stores.cpp).
+  Status open_stores();
+  Status open_sqlite_stores();
+  Status open_postgres_stores();
   // The service behind POST /v1/sync, on this App's stores, cache, clock and hooks.
   void open_sync_service();
   void register_blob_routes(http::Router& router);
@@ -223,23 +247,25 @@ class App {
   http::Metrics& metrics_;
   SystemClockSource clock_;
   RateLimiter limiter_;
-  std::unique_ptr<Replica> dossiers_;
+  std::unique_ptr<Replica> dossiers_;  // engine "sqlite" only; null on PostgreSQL
   // The dossier connection's lock, and its batch of syncs: declared after dossiers_, so a
   // batch still open is ended before the connection closes.
   DossierMutex mu_;
-  AccessCache access_cache_;                   // GUARDED_BY(mu_)
-  std::unique_ptr<SqliteDossierStore> store_;  // over dossiers_: GUARDED_BY(mu_)
+  AccessCache access_cache_;             // GUARDED_BY(mu_)
+  std::unique_ptr<DossierStore> store_;  // GUARDED_BY(mu_)
   std::unique_ptr<AuthStore> auth_;
   std::string epoch_;  // AuthStore::epoch at start: fixed while the server runs
-  std::unique_ptr<GroupCommit> commits_;
+  std::unique_ptr<Durability> commits_;
   std::unique_ptr<BlobStore> blobs_;        // thread-safe itself: used outside mu_
   std::unique_ptr<BlobHoldings> holdings_;  // thread-safe itself
   // Serialises the steps that create or delete a complete blob file against each other
   // (a last chunk's finish + holding; forget's drop + remove). Taken after mu_, never before.
   std::mutex blob_gc_mu_;
   std::mutex sweep_mu_;
-  uint64_t last_sweep_ms_ = 0;         // GUARDED_BY(sweep_mu_)
-  RateLimiter enroll_limiter_;         // per client address
+  uint64_t last_sweep_ms_ = 0;  // GUARDED_BY(sweep_mu_)
+  RateLimiter enroll_limiter_;  // per client address
+  // Both limiters' buckets, when the store is shared by several processes (PostgreSQL).
+  std::unique_ptr<SharedBuckets> shared_buckets_;
   std::unique_ptr<Mailer> mailer_;     // null without smtp_url; stops before auth_ closes
   std::unique_ptr<SyncService> sync_;  // POST /v1/sync without HTTP; used under mu_
   // Last: destroyed first, each waiting for the admin job it runs, which uses all the above.

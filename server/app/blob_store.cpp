@@ -120,7 +120,8 @@ Result<std::unique_ptr<BlobStore>> BlobStore::open(const std::string& root) {
   if (sodium_init() < 0) return make_error(WX_INTERNAL, "libsodium failed to initialise");
   WX_RETURN_IF_ERROR(make_dir(root));
   WX_RETURN_IF_ERROR(make_dir(root + "/partial"));
-  return std::unique_ptr<BlobStore>(new BlobStore(root));
+  WX_ASSIGN_OR_RETURN(auto locks, BlobLocks::open(root + "/locks"));
+  return std::unique_ptr<BlobStore>(new BlobStore(root, std::move(locks)));
 }
 
 std::string BlobStore::complete_path(const std::string& sha) const {
@@ -131,15 +132,9 @@ std::string BlobStore::partial_path(const std::string& bucket, const std::string
   return root_ + "/partial/" + sha + "." + sha256_hex(bucket).substr(0, 32) + ".part";
 }
 
-std::mutex& BlobStore::stripe(const std::string& sha) {
-  // The hash is uniformly distributed, so its first byte spreads the stripes evenly.
-  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  return stripes_[static_cast<size_t>(nibble(sha[0]) * 16 + nibble(sha[1])) % stripes_.size()];
-}
-
 Result<uint64_t> BlobStore::partial_size(const std::string& bucket, const std::string& sha) {
   WX_RETURN_IF_ERROR(check_sha(sha));
-  std::lock_guard lock(stripe(sha));
+  WX_ASSIGN_OR_RETURN(BlobLocks::Guard lock, locks_->lock(sha));
   struct stat st;
   const std::string path = partial_path(bucket, sha);
   if (::stat(path.c_str(), &st) == 0) return static_cast<uint64_t>(st.st_size);
@@ -160,7 +155,7 @@ Result<AppendOutcome> BlobStore::append(const std::string& bucket, const std::st
   WX_RETURN_IF_ERROR(check_sha(sha));
   if (offset > total || bytes.size() > total - offset)
     return make_error(WX_INVALID_ARGUMENT, "the chunk reaches past the blob's size");
-  std::lock_guard lock(stripe(sha));
+  WX_ASSIGN_OR_RETURN(BlobLocks::Guard lock, locks_->lock(sha));
   AppendOutcome out;
   const std::string path = partial_path(bucket, sha);
   auto existing = open_file(path, O_RDWR);
@@ -241,7 +236,7 @@ Status BlobStore::finish_locked(const std::string& path, const std::string& sha)
 
 Status BlobStore::discard_partial(const std::string& bucket, const std::string& sha) {
   WX_RETURN_IF_ERROR(check_sha(sha));
-  std::lock_guard lock(stripe(sha));
+  WX_ASSIGN_OR_RETURN(BlobLocks::Guard lock, locks_->lock(sha));
   const std::string path = partial_path(bucket, sha);
   if (::unlink(path.c_str()) != 0 && errno != ENOENT)
     return sys_error("cannot delete", path, errno);
@@ -250,7 +245,7 @@ Status BlobStore::discard_partial(const std::string& bucket, const std::string& 
 
 Status BlobStore::remove(const std::string& sha) {
   WX_RETURN_IF_ERROR(check_sha(sha));
-  std::lock_guard lock(stripe(sha));
+  WX_ASSIGN_OR_RETURN(BlobLocks::Guard lock, locks_->lock(sha));
   const std::string path = complete_path(sha);
   if (::unlink(path.c_str()) != 0 && errno != ENOENT)
     return sys_error("cannot delete", path, errno);

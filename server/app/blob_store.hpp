@@ -15,17 +15,17 @@
 // - a partial file holds the first bytes of its blob contiguously: bytes are only ever
 //   written at its end and fsync'ed before append() returns, so what it reports as received
 //   survives a crash.
-// Thread-safety: every member may be called concurrently. Calls that look at or change the
-// same hash's files are serialised by a lock stripe chosen by the hash.
+// Thread- and process-safety: every member may be called concurrently, also by several
+// server processes sharing the folder. Calls that look at or change the same hash's files are
+// serialised by that hash's stripe of BlobLocks (blob_locks.hpp: a mutex and an flock).
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 
+#include "blob_locks.hpp"
 #include "werkex/error.hpp"
 
 namespace werkex::server {
@@ -74,14 +74,14 @@ class BlobStore {
   Result<std::string> read(const std::string& sha, uint64_t offset, uint64_t length);
 
  private:
-  explicit BlobStore(std::string root) : root_(std::move(root)) {}
+  BlobStore(std::string root, std::unique_ptr<BlobLocks> locks)
+      : root_(std::move(root)), locks_(std::move(locks)) {}
   std::string complete_path(const std::string& sha) const;
   std::string partial_path(const std::string& bucket, const std::string& sha) const;
-  std::mutex& stripe(const std::string& sha);
   Status finish_locked(const std::string& path, const std::string& sha);
 
   const std::string root_;
-  std::array<std::mutex, 64> stripes_;
+  std::unique_ptr<BlobLocks> locks_;
 };
 
 }  // namespace werkex::server

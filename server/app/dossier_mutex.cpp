@@ -19,7 +19,9 @@ void DossierMutex::lock() {
 
 Result<uint64_t> DossierMutex::join_batch() {
   if (open_) return batch_;
-  if (!replica_) return make_error(WX_INTERNAL, "the dossier lock has no store attached");
+  // No replica attached (engine "postgres"): each store call commits its own transaction,
+  // durable when it returns, so there is nothing to batch; the number only names the sync.
+  if (!replica_) return ++batch_;
   WX_ASSIGN_OR_RETURN(sql::Transaction tx, replica_->begin_transaction());
   open_.emplace(std::move(tx));
   opened_at_ = sqlite3_total_changes64(replica_->database().raw());

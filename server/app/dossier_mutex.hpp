@@ -41,7 +41,8 @@ class DossierMutex {
   DossierMutex(const DossierMutex&) = delete;
   DossierMutex& operator=(const DossierMutex&) = delete;
 
-  // The replica whose connection the lock guards; before it, the lock only locks.
+  // The replica whose connection the lock guards and whose syncs it batches; without one
+  // (PostgreSQL), the lock only locks and join_batch() opens no transaction.
   void attach(Replica& replica) { replica_ = &replica; }
 
   void lock();  // the lock, with the open batch committed (BasicLockable)

@@ -20,21 +20,22 @@
 #include <string>
 
 #include "dossier_mutex.hpp"
+#include "durability.hpp"
 #include "werkex/error.hpp"
 #include "werkex/sqlite.hpp"
 
 namespace werkex::server {
 
-class GroupCommit {
+class GroupCommit final : public Durability {
  public:
   GroupCommit(const sql::Db& db, DossierMutex& db_mutex, std::string wal_path)
       : db_(db), db_mutex_(db_mutex), wal_path_(std::move(wal_path)) {}
 
   // The progress mark now; call with the dossier mutex held, after the handler's writes.
-  int64_t mark() const;
+  int64_t mark() const override;
   // Returns once everything up to `mark` is on disk; call without the dossier mutex.
   // WX_IO if the fsync failed: the answer must then not claim success.
-  Status wait_durable(int64_t mark);
+  Status wait_durable(int64_t mark) override;
   // How many fsyncs ran: fewer than the waits when requests shared them.
   uint64_t fsyncs() const { return fsyncs_.load(); }
 

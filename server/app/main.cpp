@@ -5,12 +5,13 @@
 // body_limit_bytes, read_timeout_s, write_timeout_s, idle_timeout_s, rate_limit_per_minute,
 // rate_limit_burst, max_blob_bytes, token_idle_days, blob_dossier_quota_bytes,
 // blob_device_daily_bytes, blob_partial_max_age_s, enroll_rate_limit_per_minute,
-// enroll_rate_limit_burst, access_log_buffer_rows, admin_listen, backup_dir, backup_keep,
-// export_dir, retention_left_days, access_log_days, audit_log_days, nightly (an object: at
-// "HH:MM", roster_dir, letters_dir, export, retention, backup), and for the supervisors'
-// outbox smtp_url, smtp_from, smtp_user, smtp_password, smtp_starttls, smtp_retry_s, and for
-// the staff dashboard staff_session_idle_minutes (default 30; fractions allowed). Flags win
-// over the file.
+// enroll_rate_limit_burst, access_log_buffer_rows, store (an object: engine "sqlite", the
+// default, or "postgres" with conninfo, a libpq connection string), admin_listen, backup_dir,
+// backup_keep, export_dir, retention_left_days, access_log_days, audit_log_days, nightly (an
+// object: at "HH:MM", roster_dir, letters_dir, export, retention, backup), and for the
+// supervisors' outbox smtp_url, smtp_from, smtp_user, smtp_password, smtp_starttls,
+// smtp_retry_s, and for the staff dashboard staff_session_idle_minutes (default 30; fractions
+// allowed). Flags win over the file.
 // admin_listen (ADDR:PORT, or "off") is where the admin API listens (the nightly school
 // sync, `werkex-admin nightly`): by default loopback on the sync port + 1 (port 0 when the
 // sync port is 0), never on the sync listener itself.
@@ -47,6 +48,27 @@ uint64_t whole_number(const json& config, const char* key, uint64_t fallback, ui
     throw std::invalid_argument(std::string(key) + " must be a whole number >= " +
                                 std::to_string(min) + ", not " + it->dump());
   return it->get<uint64_t>();
+}
+
+// "store": where the dossiers live (app.hpp StoreConfig). Unknown keys are refused: a typo
+// must not start a server on the wrong engine.
+Result<server::StoreConfig> store_config(const json& config) {
+  server::StoreConfig store;
+  auto it = config.find("store");
+  if (it == config.end()) return store;
+  if (!it->is_object()) return make_error(WX_INVALID_ARGUMENT, "store must be an object");
+  for (const auto& [key, value] : it->items()) {
+    if ((key != "engine" && key != "conninfo") || !value.is_string())
+      return make_error(WX_INVALID_ARGUMENT,
+                        "store." + key + ": only engine and conninfo (strings) are known");
+  }
+  store.engine = it->value("engine", store.engine);
+  store.conninfo = it->value("conninfo", "");
+  if (store.engine != "sqlite" && store.engine != "postgres")
+    return make_error(WX_INVALID_ARGUMENT, "store.engine must be sqlite or postgres");
+  if (store.engine == "postgres" && store.conninfo.empty())
+    return make_error(WX_INVALID_ARGUMENT, "store.engine postgres needs store.conninfo");
+  return store;
 }
 
 // The admin listener's options: plain HTTP on the address admin_listen names (loopback by
@@ -142,6 +164,9 @@ int main(int argc, char** argv) {
   }
   server::AppConfig app_config;
   app_config.data_dir = data;
+  auto store = store_config(config);
+  if (!store) return usage(store.error().message);
+  app_config.store = *store;
   server::StaffConfig staff_config;
   try {
     double idle_minutes = config.value("staff_session_idle_minutes", 30.0);
@@ -183,6 +208,10 @@ int main(int argc, char** argv) {
     auto nightly = server::parse_nightly_schedule(config.value("nightly", json()));
     if (!nightly) return usage(nightly.error().message);
     app_config.nightly = *nightly;
+    if (nightly->enabled() && app_config.store.engine != "sqlite")
+      return usage(
+          "nightly runs on the sqlite store engine only, for now (on postgres: "
+          "POST /v1/admin/roster)");
     app_config.backup_keep = whole_number(config, "backup_keep", app_config.backup_keep, 1);
     server::RetentionPolicy& keep = app_config.retention;
     keep.left_days = whole_number(config, "retention_left_days", keep.left_days);
@@ -201,11 +230,19 @@ int main(int argc, char** argv) {
   (*app)->register_routes(router);
   staff_config.secure_cookie = !options.tls_cert_file.empty();
   staff_config.signin_limit = app_config.enroll_limit;
-  server::StaffSite staff(**app, staff_config);
-  staff.register_routes(router);
-  if (!staff.has_chart_js())
-    std::fprintf(stdout, "{\"event\":\"warning\",\"message\":\"%s not found: the staff pages "
-                         "have no charts (apt-get install libjs-chart.js)\"}\n",
+  std::unique_ptr<server::StaffSite> staff;
+  if ((*app)->on_sqlite()) {  // the staff pages read the Replica itself (app.hpp)
+    staff = std::make_unique<server::StaffSite>(**app, staff_config);
+    staff->register_routes(router);
+  } else {
+    std::fprintf(stdout,
+                 "{\"event\":\"warning\",\"message\":\"the staff pages do not run on "
+                 "the postgres store engine yet\"}\n");
+  }
+  if (staff && !staff->has_chart_js())
+    std::fprintf(stdout,
+                 "{\"event\":\"warning\",\"message\":\"%s not found: the staff pages "
+                 "have no charts (apt-get install libjs-chart.js)\"}\n",
                  staff_config.chart_js_path.c_str());
   http::HttpServer server(options, router, metrics, [](const std::string& line) {
     std::fprintf(stdout, "%s\n", line.c_str());

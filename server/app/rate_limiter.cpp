@@ -7,6 +7,9 @@ namespace werkex::server {
 
 uint32_t RateLimiter::acquire(const std::string& key, uint64_t now_ms) {
   if (limit_.per_minute <= 0) return 0;
+  if (shared_) {
+    if (auto wait = shared_->spend(scope_ + key, limit_, now_ms)) return *wait;
+  }
   std::lock_guard lock(mu_);
   forget_idle(now_ms);
   auto [it, fresh] = buckets_.try_emplace(key, Bucket{limit_.burst, now_ms});

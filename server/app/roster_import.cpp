@@ -33,7 +33,7 @@ json or_null(const std::string& s) {
 
 class Import {
  public:
-  Import(Replica& r, const Roster& roster, std::string today, uint64_t now_ms)
+  Import(DossierStore& r, const Roster& roster, std::string today, uint64_t now_ms)
       : r_(r), roster_(roster), today_(std::move(today)), now_ms_(now_ms) {}
 
   Status run() {
@@ -69,11 +69,14 @@ class Import {
   Status put_counted(const json& doc);
   void note_new_person(const std::string& id, const school::RosterPerson& p);
 
-  Replica& r_;
+  // The writes as `as_`: the admin of the school whose bucket they go in (act_for_*).
+  Result<std::string> put(const json& doc) { return r_.put_as(as_, doc); }
+
+  DossierStore& r_;
   const Roster& roster_;
   std::string today_;
   uint64_t now_ms_;
-  std::string acting_bucket_;
+  Identity as_{"server", "admin", "", ""};
   // type → external_id → entity id: what earlier runs made, then what this one made too.
   std::map<std::string, std::map<std::string, std::string>> ids_;
   std::map<std::string, json> docs_;          // entity id → document before this run
@@ -111,15 +114,13 @@ Result<std::string> Import::id_of(const std::string& type, const std::string& ex
 
 // Writes go in as the admin of the school whose bucket holds them.
 Status Import::act_for_school(const std::string& school_id) {
-  std::string bucket = "school:" + school_id;
-  if (bucket == acting_bucket_) return Status::ok();
-  acting_bucket_ = bucket;
-  return r_.set_identity({"server", "admin", "", bucket});
+  as_.school_bucket = "school:" + school_id;
+  return Status::ok();
 }
 
 Status Import::put_counted(const json& doc) {
   const uint64_t before = r_.last_seq();
-  WX_RETURN_IF_ERROR(r_.put(doc).status());
+  WX_RETURN_IF_ERROR(put(doc).status());
   if (r_.last_seq() != before) changed_.insert(doc["id"].get<std::string>());
   return Status::ok();
 }
@@ -132,7 +133,7 @@ Result<std::string> Import::upsert(const std::string& type, const std::string& e
     json doc = {{"type", type}};
     for (auto& [k, v] : desired.items())
       if (!v.is_null()) doc[k] = v;
-    WX_ASSIGN_OR_RETURN(std::string id, type == "school" ? r_.create(doc) : r_.put(doc));
+    WX_ASSIGN_OR_RETURN(std::string id, type == "school" ? r_.create_as(as_, doc) : put(doc));
     ids_[type][ext] = id;
     types_[id] = type;
     created_.insert(id);
@@ -203,7 +204,7 @@ Status Import::mark_left(const std::string& id) {
   const json& before = docs_[id];
   if (str(before, "status") == "left") return Status::ok();
   WX_RETURN_IF_ERROR(act_for_school(str(before, "school")));
-  WX_RETURN_IF_ERROR(r_.put({{"id", id}, {"status", "left"}, {"left_on", today_}}).status());
+  WX_RETURN_IF_ERROR(put({{"id", id}, {"status", "left"}, {"left_on", today_}}).status());
   left_.insert(id);
   return Status::ok();
 }
@@ -319,17 +320,13 @@ json RosterOutcome::to_json() const {
 }
 
 Result<RosterOutcome> apply_roster(
-    Replica& dossiers, const school::Roster& roster, const std::string& today, uint64_t now_ms,
+    DossierStore& dossiers, const school::Roster& roster, const std::string& today, uint64_t now_ms,
     const std::function<Status(const RosterOutcome&)>& before_commit) {
   Import import(dossiers, roster, today, now_ms);
-  const Identity before = dossiers.identity();
-  Status s = dossiers.write_together([&]() -> Status {
+  WX_RETURN_IF_ERROR(dossiers.together([&]() -> Status {
     WX_RETURN_IF_ERROR(import.run());
     return before_commit ? before_commit(import.outcome()) : Status::ok();
-  });
-  // The server's replica acts as the admin of one school at a time; put it back either way.
-  WX_RETURN_IF_ERROR(dossiers.set_identity(before));
-  WX_RETURN_IF_ERROR(s);
+  }));
   return import.outcome();
 }
 

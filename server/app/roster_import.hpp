@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "dossier_store.hpp"
 #include "school/roster.hpp"
 #include "werkex/store.hpp"
 
@@ -49,7 +50,7 @@ struct RosterOutcome {
 // the transaction once everything is written: its error rolls the whole import back (the
 // enrolment codes of the new people are made there, so no one is imported without one).
 Result<RosterOutcome> apply_roster(
-    Replica& dossiers, const school::Roster& roster, const std::string& today, uint64_t now_ms,
+    DossierStore& dossiers, const school::Roster& roster, const std::string& today, uint64_t now_ms,
     const std::function<Status(const RosterOutcome&)>& before_commit = nullptr);
 
 }  // namespace werkex::server

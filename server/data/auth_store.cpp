@@ -1,3 +1,4 @@
+#include "auth_codes.hpp"
 #include "auth_store_sqlite.hpp"
 
 #include <sodium.h>
@@ -11,16 +12,6 @@
 namespace werkex::server {
 
 namespace {
-
-// Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.
-constexpr char kCodeAlphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-
-std::string random_code(size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i)
-    out += kCodeAlphabet[randombytes_uniform(sizeof kCodeAlphabet - 1)];
-  return out;
-}
 
 // Item 9 of issue 10: a replica id names one device of one person. Refuses (WX_CONFLICT)
 // an id already bound to another person, by any token, live or revoked, so the access log
@@ -162,7 +153,7 @@ Result<std::vector<std::string>> SqliteAuthStore::create_invites(
                                                   "nullif(?4, ''))"));
   std::vector<std::string> out;
   for (const std::string& person : persons) {
-    std::string code = random_code(10);
+    std::string code = random_enrolment_code(10);
     WX_RETURN_IF_ERROR(
         st.bind(1, sha256_hex(code))
             .bind(2, person)
@@ -188,8 +179,7 @@ Result<size_t> SqliteAuthStore::revoke_invites(const std::string& origin, uint64
 Result<std::pair<std::string, std::string>> SqliteAuthStore::redeem_invite(
     const std::string& code, const std::string& device_id, uint64_t now_ms) {
   std::lock_guard lock(mu_);
-  const Error refused =
-      make_error(WX_UNAUTHENTICATED, "this enrolment code is unknown, used or expired");
+  const Error refused = refused_enrolment_code();
   WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(db_));
   WX_ASSIGN_OR_RETURN(auto find, sql::Stmt::prepare(db_,
                                                     "SELECT person FROM invites WHERE code_hash = "

@@ -10,43 +10,17 @@
 
 #include <set>
 
+#include "auth_codes.hpp"
 #include "auth_store_sqlite.hpp"
 
 namespace werkex::server {
 
-namespace {
-
-std::string hex_of(const unsigned char* data, size_t n) {
-  std::string out(n * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), data, n);
-  out.pop_back();
-  return out;
-}
-
-// HMAC-SHA256 of the code under the placement's secret (64 hex), "" for a damaged secret.
-std::string code_hash(const std::string& secret_hex, const std::string& code) {
-  unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
-  size_t len = 0;
-  if (sodium_hex2bin(key, sizeof key, secret_hex.data(), secret_hex.size(), nullptr, &len,
-                     nullptr) != 0 ||
-      len != sizeof key)
-    return "";
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(code.data()), code.size(),
-                         key);
-  sodium_memzero(key, sizeof key);
-  return hex_of(mac, sizeof mac);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Result<std::vector<std::string>> SqliteAuthStore::issue_pin_codes(const std::string& placement,
                                                                   int count, uint64_t now_ms) {
   std::lock_guard lock(mu_);
-  unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
-  randombytes_buf(key, sizeof key);
-  const std::string secret = hex_of(key, sizeof key);
-  sodium_memzero(key, sizeof key);
+  const std::string secret = random_code_secret();
   std::set<std::string> codes;
   while (static_cast<int>(codes.size()) < count) {
     char buf[16];
@@ -68,7 +42,7 @@ Result<std::vector<std::string>> SqliteAuthStore::issue_pin_codes(const std::str
                                                    "issued_ms) VALUES(?1, ?2, ?3)"));
   for (const std::string& code : codes) {
     WX_RETURN_IF_ERROR(
-        add.bind(1, placement).bind(2, code_hash(secret, code)).bind(3, now_ms).run());
+        add.bind(1, placement).bind(2, signoff_code_hmac(secret, code)).bind(3, now_ms).run());
   }
   WX_RETURN_IF_ERROR(tx.commit());
   // Shuffled order would tell nothing either; sorted is easier to cross off on paper.
@@ -93,7 +67,7 @@ Result<CodeUse> SqliteAuthStore::use_pin_code(const std::string& placement, cons
                                               const std::string& used_for, uint64_t now_ms) {
   WX_ASSIGN_OR_RETURN(auto record, pin(placement));
   if (!record) return CodeUse::unknown;
-  const std::string hash = code_hash(record->secret_hex, code);
+  const std::string hash = signoff_code_hmac(record->secret_hex, code);
   if (hash.empty())
     return make_error(WX_CORRUPT, "the code secret of " + placement + " is damaged");
   std::lock_guard lock(mu_);

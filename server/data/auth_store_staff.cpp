@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "auth_codes.hpp"
 #include "auth_store_sqlite.hpp"
 #include "werkex/blob_store.hpp"  // sha256_hex
 
@@ -17,9 +18,6 @@ constexpr uint64_t kTouchEveryMs = 5000;
 constexpr size_t kMinPassword = 10;
 constexpr size_t kMaxPassword = 200;
 
-Error refused_code() {
-  return make_error(WX_UNAUTHENTICATED, "this enrolment code is unknown, used or expired");
-}
 }  // namespace
 
 Status SqliteAuthStore::create_staff_tables(sql::Db& db) {
@@ -40,7 +38,7 @@ Result<std::string> SqliteAuthStore::invite_person(const std::string& code, uint
                                                     "?1 AND used_ms IS NULL AND expires_ms > ?2"));
   find.bind(1, sha256_hex(normalise_code(code))).bind(2, now_ms);
   WX_ASSIGN_OR_RETURN(auto persons, find.column_texts());
-  if (persons.empty()) return refused_code();
+  if (persons.empty()) return refused_enrolment_code();
   return persons.front();
 }
 
@@ -66,7 +64,7 @@ Result<StaffSessionTokens> SqliteAuthStore::redeem_staff_invite(const std::strin
                                                     "?1 AND used_ms IS NULL AND expires_ms > ?2"));
   find.bind(1, hash).bind(2, now_ms);
   WX_ASSIGN_OR_RETURN(auto persons, find.column_texts());
-  if (persons.empty()) return refused_code();
+  if (persons.empty()) return refused_enrolment_code();
   WX_ASSIGN_OR_RETURN(
       auto use, sql::Stmt::prepare(db_, "UPDATE invites SET used_ms = ?2 WHERE code_hash = ?1"));
   WX_RETURN_IF_ERROR(use.bind(1, hash).bind(2, now_ms).run());

@@ -2,7 +2,7 @@
 // access rules use it (issue 14: storage behind interfaces). SyncService, compute_access and
 // its cache, the push and sign-off checks, POST /v1/keys, the dispute and the blob lookups
 // take this interface, so a second engine (PostgreSQL, issue 15) comes without touching them.
-// SqliteDossierStore (app/dossier_store_sqlite.hpp) is the embedded engine, over a synclib
+// SqliteDossierStore (dossier_store_sqlite.hpp) is the embedded engine, over a synclib
 // Replica; PgDossierStore (pg/dossier_store_pg.hpp) the PostgreSQL one (docs/design.md).
 //
 // What it holds is synclib's model: entities of the schema's types in buckets ("school:…",
@@ -27,8 +27,7 @@
 //
 // Not behind it yet (they use the Replica directly, App::dossiers(), SQLite only): the staff
 // pages and their writes (App::write_as), the dashboard read models, the exports, the roster
-// import, retention, the demo school and GroupCommit (which fsyncs SQLite's WAL). They move
-// behind an interface with the PostgreSQL engine (issue 15).
+// import and retention. They move behind this interface next (docs/design.md, Status).
 #pragma once
 
 #include <cstdint>
@@ -82,6 +81,10 @@ class DossierStore : public EntityReader {
   // write roles, a pupil only in her own dossier): for what the server fills in on a
   // person's behalf, such as the author of a comment she pushed without one.
   virtual Result<std::string> put_as(const Identity& writer, const json& doc) = 0;
+  // Creates an entity under the "id" `doc` gives, judged as `writer` would be (put_as):
+  // for an id that names a bucket before its entity exists (a school's, "school:<id>").
+  // WX_CONFLICT if an entity with that id exists.
+  virtual Result<std::string> create_as(const Identity& writer, const json& doc) = 0;
 
   // Runs `body` (the calls above, at most one apply_push in it) as one unit: its reads see
   // one state of the store, and what it writes is stored when it returns OK and the unit
@@ -90,6 +93,10 @@ class DossierStore : public EntityReader {
   // push and the pages share one transaction instead of one each (SQLite: its file locks
   // taken once, not per statement).
   virtual Status together(const std::function<Status()>& body) = 0;
+
+  // Whether the store can be reached now, for /healthz (an engine over a network connection
+  // reconnects once if it was lost); an embedded file is always there.
+  virtual Status check_connection() { return Status::ok(); }
 };
 
 }  // namespace werkex::server

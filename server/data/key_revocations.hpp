@@ -12,6 +12,6 @@
 namespace werkex::server {
 
 // The signing_key entity with this key id; WX_NOT_FOUND if none.
-Result<json> find_signing_key(const Replica& dossiers, const std::string& key_id);
+Result<json> find_signing_key(const EntityReader& dossiers, const std::string& key_id);
 
 }  // namespace werkex::server

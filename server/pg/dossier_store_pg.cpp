@@ -56,12 +56,7 @@ Result<std::unique_ptr<PgDossierStore>> PgDossierStore::open(PgDossierOptions op
     WX_ASSIGN_OR_RETURN(options.schema, Schema::builtin());
   }
   WX_ASSIGN_OR_RETURN(pg::Conn conn, pg::Conn::connect(options.conninfo));
-  WX_ASSIGN_OR_RETURN(int version, pg::schema_version(conn));
-  if (version != pg::latest_schema_version())
-    return make_error(WX_CONFLICT, "the database's schema is at version " +
-                                       std::to_string(version) + ", this werkex needs " +
-                                       std::to_string(pg::latest_schema_version()) +
-                                       ": run `werkex-admin migrate`");
+  WX_RETURN_IF_ERROR(pg::require_latest_schema(conn));
   std::unique_ptr<PgDossierStore> store(new PgDossierStore(std::move(conn), std::move(options)));
   WX_ASSIGN_OR_RETURN(store->replica_, register_process(store->conn_));
   // Above every stamp stored, whoever wrote it: a restarted process on a machine whose clock

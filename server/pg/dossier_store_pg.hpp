@@ -57,10 +57,11 @@ class PgDossierStore final : public DossierStore {
   Result<ApplyReport> apply_push(const Bundle& push, const ServerWrites& then) override;
   Result<std::string> put(const json& doc) override;
   Result<std::string> put_as(const Identity& writer, const json& doc) override;
+  Result<std::string> create_as(const Identity& writer, const json& doc) override;
   Status together(const std::function<Status()>& body) override;
 
-  // The connection's health, for /healthz: reconnects once if it was lost.
-  Status check_connection() { return conn_.check(); }
+  // Reconnects once if the connection was lost.
+  Status check_connection() override { return conn_.check(); }
 
  private:
   PgDossierStore(pg::Conn conn, PgDossierOptions options);
@@ -68,7 +69,7 @@ class PgDossierStore final : public DossierStore {
   Status in_transaction(const std::function<Status()>& body);
   // Stores an entity whose dirty fields the engine merged under `cursor` (pg_entity_rows.hpp).
   Status store(StoredEntity& entity, uint64_t cursor, bool from_server);
-  Result<std::string> write(const Identity& writer, const json& doc);
+  Result<std::string> write(const Identity& writer, const json& doc, bool create_with_id);
 
   mutable pg::Conn conn_;
   std::shared_ptr<const Schema> schema_;

@@ -112,12 +112,13 @@ Result<ApplyReport> PgDossierStore::apply_push(const Bundle& push, const ServerW
   return report;
 }
 
-Result<std::string> PgDossierStore::write(const Identity& writer, const json& doc) {
+Result<std::string> PgDossierStore::write(const Identity& writer, const json& doc,
+                                          bool create_with_id) {
   std::string id;
   WX_RETURN_IF_ERROR(in_transaction([&]() -> Status {
     WriteLookup lookup(conn_);
     LocalWriteContext cx{*schema_, writer, clock_, replica_, lookup};
-    WX_ASSIGN_OR_RETURN(WrittenEntity w, write_local(cx, doc, false));
+    WX_ASSIGN_OR_RETURN(WrittenEntity w, write_local(cx, doc, create_with_id));
     id = w.entity.first.id;
     if (!w.changed) return Status::ok();
     WX_ASSIGN_OR_RETURN(uint64_t cursor, pg::take_cursors(conn_, 1));
@@ -127,11 +128,15 @@ Result<std::string> PgDossierStore::write(const Identity& writer, const json& do
 }
 
 Result<std::string> PgDossierStore::put(const json& doc) {
-  return write(server_identity_, doc);
+  return write(server_identity_, doc, false);
 }
 
 Result<std::string> PgDossierStore::put_as(const Identity& writer, const json& doc) {
-  return write(writer, doc);
+  return write(writer, doc, false);
+}
+
+Result<std::string> PgDossierStore::create_as(const Identity& writer, const json& doc) {
+  return write(writer, doc, true);
 }
 
 }  // namespace werkex::server

@@ -30,17 +30,84 @@ constexpr const char* kDossiers = R"sql(
     host text NOT NULL, pid integer NOT NULL);
 )sql";
 
+// The server's own records (docs/design.md §1): SqliteAuthStore's server.db tables, translated
+// for PgAuthStore (auth_store_pg.hpp). Times are bigint milliseconds and hashes hex text, as in
+// server.db; the rowids SQLite orders by are bigserial ids.
+constexpr const char* kAuth = R"sql(
+  CREATE TABLE invites(
+    code_hash text PRIMARY KEY, person text NOT NULL, expires_ms bigint NOT NULL,
+    used_ms bigint, origin text);
+  CREATE TABLE devices(
+    token_hash text PRIMARY KEY, device_id text NOT NULL, person text NOT NULL,
+    created_ms bigint NOT NULL, revoked_ms bigint, last_seen_ms bigint, wipe_ms bigint);
+  CREATE INDEX devices_by_person ON devices(person);
+  CREATE INDEX devices_by_replica ON devices(device_id, person);
+  CREATE TABLE access_log(
+    id bigserial PRIMARY KEY, at_ms bigint NOT NULL, person text NOT NULL,
+    device text NOT NULL, bucket text NOT NULL, changes bigint NOT NULL, blob text);
+  CREATE INDEX access_log_by_bucket ON access_log(bucket, at_ms);
+  CREATE TABLE placement_pins(
+    placement text PRIMARY KEY, key_hex text NOT NULL, failed integer NOT NULL DEFAULT 0,
+    locked_ms bigint, issued_ms bigint NOT NULL);
+  CREATE TABLE audit_log(
+    id bigserial PRIMARY KEY, at_ms bigint NOT NULL, actor text NOT NULL,
+    action text NOT NULL, target text NOT NULL, detail text NOT NULL DEFAULT '');
+  CREATE INDEX audit_log_by_target ON audit_log(target, at_ms);
+  CREATE TABLE pin_codes(
+    placement text NOT NULL, code_hash text NOT NULL, issued_ms bigint NOT NULL,
+    used_ms bigint, used_for text, PRIMARY KEY(placement, code_hash));
+  CREATE TABLE pin_attempts(
+    attempt_hash text PRIMARY KEY, placement text NOT NULL, at_ms bigint NOT NULL);
+  CREATE TABLE notifications(
+    id bigserial PRIMARY KEY, person text NOT NULL, signoff text NOT NULL UNIQUE,
+    placement text NOT NULL, email text NOT NULL, subject text NOT NULL, body text NOT NULL,
+    created_ms bigint NOT NULL, sent_ms bigint, attempts integer NOT NULL DEFAULT 0,
+    next_ms bigint NOT NULL, last_error text NOT NULL DEFAULT '', disputed_ms bigint);
+  CREATE INDEX notifications_by_person ON notifications(person, id);
+  CREATE TABLE server_meta(key text PRIMARY KEY, value text NOT NULL);
+  CREATE TABLE admin_tokens(
+    token_hash text PRIMARY KEY, label text NOT NULL, created_ms bigint NOT NULL,
+    revoked_ms bigint);
+  CREATE TABLE key_revocations(
+    key_id text PRIMARY KEY, reason text NOT NULL, requested_ms bigint NOT NULL,
+    applied_ms bigint);
+  CREATE TABLE staff_sessions(
+    token_hash text PRIMARY KEY, person text NOT NULL, csrf text NOT NULL,
+    created_ms bigint NOT NULL, last_seen_ms bigint NOT NULL);
+  CREATE INDEX staff_sessions_by_person ON staff_sessions(person);
+  CREATE TABLE staff_passwords(
+    person text PRIMARY KEY, hash text NOT NULL, set_ms bigint NOT NULL);
+)sql";
+
+// Called under the migration lock, so looking first cannot race; and a database already made
+// gets no NOTICE ("already exists, skipping") on stderr at every server start.
 Status ensure_version_table(Conn& conn) {
+  WX_ASSIGN_OR_RETURN(auto exists, conn.exec("SELECT to_regclass('schema_version') IS NOT NULL"));
+  if (exists.text(0, 0) == "t") return Status::ok();
   return conn.run_script(
       "CREATE TABLE IF NOT EXISTS schema_version(version integer PRIMARY KEY, name text NOT "
       "NULL, applied_at timestamptz NOT NULL DEFAULT now())");
 }
+
+// The rate limits' token buckets, one row per key, shared by the server processes (§6).
+// UNLOGGED: a crash of the database may forget limits (every bucket starts full again), never
+// data, and their writes cost no WAL.
+constexpr const char* kRateBuckets = R"sql(
+  CREATE UNLOGGED TABLE rate_buckets(
+    key text PRIMARY KEY, tokens double precision NOT NULL, at_ms bigint NOT NULL,
+    spent boolean NOT NULL);
+)sql";
 
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "dossiers: entities, changes, cursor counter, server processes", kDossiers},
+      {2,
+       "server records: devices, invites, access and audit logs, sign-off codes, outbox, "
+       "admin and staff sign-in, epoch, key revocations",
+       kAuth},
+      {3, "rate limits: token buckets every process shares", kRateBuckets},
   };
   return all;
 }
@@ -55,6 +122,17 @@ Result<int> schema_version(Conn& conn) {
   WX_ASSIGN_OR_RETURN(auto rows, conn.exec("SELECT coalesce(max(version), 0) FROM schema_version"));
   WX_ASSIGN_OR_RETURN(int64_t v, rows.int64(0, 0));
   return static_cast<int>(v);
+}
+
+Status require_latest_schema(Conn& conn) {
+  WX_ASSIGN_OR_RETURN(int version, schema_version(conn));
+  if (version == latest_schema_version()) return Status::ok();
+  return make_error(
+      WX_CONFLICT,
+      "the database's schema is at version " + std::to_string(version) + ", this werkex needs " +
+          std::to_string(latest_schema_version()) +
+          (version < latest_schema_version() ? ": run `werkex-admin migrate --postgres CONNINFO`"
+                                             : ": upgrade werkex"));
 }
 
 Result<int> migrate(Conn& conn) {

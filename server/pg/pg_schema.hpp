@@ -25,5 +25,9 @@ int latest_schema_version();
 Result<int> schema_version(Conn& conn);
 // Brings the database to latest_schema_version(); returns how many migrations it applied.
 Result<int> migrate(Conn& conn);
+// OK when the database is at latest_schema_version(); WX_CONFLICT naming both versions and
+// what to do otherwise. The stores open only on such a database: a server never migrates on
+// its own (docs/design.md §2).
+Status require_latest_schema(Conn& conn);
 
 }  // namespace werkex::server::pg

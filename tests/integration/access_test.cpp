@@ -25,7 +25,8 @@ std::string error_code_of(const HttpResponse& r) {
 
 }  // namespace
 
-TEST_CASE("access: pupil A can neither read nor write pupil B's dossier", "[integration][access]") {
+TEST_CASE("access: pupil A can neither read nor write pupil B's dossier",
+          "[integration][access][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));
@@ -92,7 +93,7 @@ TEST_CASE("access: pupil A can neither read nor write pupil B's dossier", "[inte
 TEST_CASE(
     "access: a supervisor sees only current placements, and a revoked token gets 401 with changes "
     "kept queued",
-    "[integration][access]") {
+    "[integration][access][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
@@ -143,7 +144,7 @@ TEST_CASE(
 }
 
 TEST_CASE("bad input: each malformed request gets a precise 4xx and the server keeps serving",
-          "[integration][validation]") {
+          "[integration][validation][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));
@@ -181,12 +182,12 @@ TEST_CASE("bad input: each malformed request gets a precise 4xx and the server k
 }
 
 TEST_CASE("werkex-admin: an unknown person or a bad command is refused with a clear exit code",
-          "[integration][validation]") {
+          "[integration][validation][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
   auto run = [&](const std::string& args) {
-    std::string cmd = std::string(WERKEX_ADMIN) + " --data " + data + " " + args + " 2>&1";
+    std::string cmd = std::string(WERKEX_ADMIN) + admin_store_args(data) + args + " 2>&1";
     FILE* p = popen(cmd.c_str(), "r");
     REQUIRE(p);
     std::string out;
@@ -204,7 +205,7 @@ TEST_CASE("werkex-admin: an unknown person or a bad command is refused with a cl
 }
 
 TEST_CASE("werkex-server: bad flags and a missing config file are refused before serving",
-          "[integration][validation]") {
+          "[integration][validation][pg]") {
   TempDir dir;
   auto run = [&](const std::string& args) {
     std::string cmd = std::string(WERKEX_SERVER) + " " + args + " 2>&1";
@@ -239,7 +240,7 @@ TEST_CASE("werkex-server: bad flags and a missing config file are refused before
 }
 
 TEST_CASE("access: a pupil's new placement brings its older company and supervisor to the phone",
-          "[integration][access]") {
+          "[integration][access][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
@@ -283,7 +284,7 @@ TEST_CASE("access: a pupil's new placement brings its older company and supervis
 }
 
 TEST_CASE("access: a manager's device gets the school and its groups, no person and no dossier",
-          "[integration][access]") {
+          "[integration][access][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));

@@ -32,7 +32,7 @@ size_t reads(const std::string& data, const std::string& bucket) {
 }  // namespace
 
 TEST_CASE("blob claim: naming another pupil's photo hash yields neither bytes nor existence",
-          "[integration][blob][access]") {
+          "[integration][blob][access][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
@@ -71,7 +71,7 @@ TEST_CASE("blob claim: naming another pupil's photo hash yields neither bytes no
 }
 
 TEST_CASE("blob claim: garbage uploaded under the owner's hash does not block her upload",
-          "[integration][blob][access]") {
+          "[integration][blob][access][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem_phone(dir.file("sem.db"), server.url(), server.code("Sem"));
@@ -109,7 +109,7 @@ TEST_CASE("blob claim: garbage uploaded under the owner's hash does not block he
 }
 
 TEST_CASE("blob claim: two pupils with the same photo both upload it and both hold it",
-          "[integration][blob][access]") {
+          "[integration][blob][access][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);

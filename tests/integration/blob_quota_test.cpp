@@ -28,7 +28,7 @@ void remove_blob_entity(Device& pupil, const std::string& sha) {
 }  // namespace
 
 TEST_CASE("blob quotas: a dossier's total answers 413 and a device's day answers 429",
-          "[integration][blob][quota]") {
+          "[integration][blob][quota][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(
@@ -79,7 +79,7 @@ TEST_CASE("blob quotas: a dossier's total answers 413 and a device's day answers
 }
 
 TEST_CASE("blob quotas: an unfinished upload goes with its entity and after its age",
-          "[integration][blob][quota]") {
+          "[integration][blob][quota][pg]") {
   TempDir dir;
   SECTION("deleting the entity deletes its unfinished upload at once") {
     std::string data = dir.file("server");
@@ -115,7 +115,7 @@ TEST_CASE("blob quotas: an unfinished upload goes with its entity and after its 
 }
 
 TEST_CASE("werkex-server: quota and rate-limit config values of the wrong type are refused",
-          "[integration][validation][quota]") {
+          "[integration][validation][quota][pg]") {
   TempDir dir;
   for (const char* bad :
        {R"({"blob_dossier_quota_bytes": "1G"})", R"({"blob_device_daily_bytes": -5})",

@@ -12,7 +12,7 @@ using namespace werkex::test;
 
 TEST_CASE(
     "blobs: a pupil uploads in chunks and resumes after a cut and downloads whole or by range",
-    "[integration][blob]") {
+    "[integration][blob][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
@@ -151,7 +151,7 @@ TEST_CASE(
 }
 
 TEST_CASE("blobs: wrong bytes are discarded and sizes and limits are enforced",
-          "[integration][blob]") {
+          "[integration][blob][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"), "127.0.0.1:0", json{{"max_blob_bytes", 100000}});
   Device phone(dir.file("sem.db"), server.url(), server.code("Sem"));
@@ -215,7 +215,7 @@ TEST_CASE("blobs: wrong bytes are discarded and sizes and limits are enforced",
 }
 
 TEST_CASE("blobs: only who may read the dossier gets the bytes and path tricks are refused",
-          "[integration][blob][access]") {
+          "[integration][blob][access][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);

@@ -87,7 +87,7 @@ struct FlakyTransport {
 }  // namespace
 
 TEST_CASE("blob e2e: a photo taken offline reaches the pupil's tablet and the mentor intact",
-          "[integration][blob]") {
+          "[integration][blob][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
@@ -126,7 +126,8 @@ TEST_CASE("blob e2e: a photo taken offline reaches the pupil's tablet and the me
   }
 }
 
-TEST_CASE("blob e2e: an upload cut off half-way resumes on the next sync", "[integration][blob]") {
+TEST_CASE("blob e2e: an upload cut off half-way resumes on the next sync",
+          "[integration][blob][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
@@ -159,7 +160,8 @@ TEST_CASE("blob e2e: an upload cut off half-way resumes on the next sync", "[int
   CHECK(read_bytes(expect_ok(BlobSync(store, tablet.transport).fetch(a.blob.sha256))) == a.bytes);
 }
 
-TEST_CASE("blob e2e: wifi-only on mobile data uploads nothing until Wi-Fi", "[integration][blob]") {
+TEST_CASE("blob e2e: wifi-only on mobile data uploads nothing until Wi-Fi",
+          "[integration][blob][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
@@ -182,7 +184,7 @@ TEST_CASE("blob e2e: wifi-only on mobile data uploads nothing until Wi-Fi", "[in
 }
 
 TEST_CASE("blob e2e: bytes that rotted on the phone are refused by the server and shown",
-          "[integration][blob]") {
+          "[integration][blob][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
@@ -205,7 +207,7 @@ TEST_CASE("blob e2e: bytes that rotted on the phone are refused by the server an
 }
 
 TEST_CASE("blob e2e: a supervisor's copy of a photo is deleted when the placement ends",
-          "[integration][blob][access]") {
+          "[integration][blob][access][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);

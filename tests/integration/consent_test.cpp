@@ -25,7 +25,7 @@ void smuggle(Device& d, const std::string& id, const std::vector<std::pair<std::
 }  // namespace
 
 TEST_CASE("privacy: the server stores a contact's phone only with consent, whatever the app",
-          "[integration][privacy][consent]") {
+          "[integration][privacy][consent][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem{dir.file("sem.db"), server.url(), server.code("Sem")};

@@ -39,7 +39,7 @@ std::string company_named(const Device& d, const std::string& name) {
 }  // namespace
 
 TEST_CASE("cycle: pupils see the company network, never another pupil's placement or request",
-          "[integration][access][cycle]") {
+          "[integration][access][cycle][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));
@@ -112,7 +112,7 @@ TEST_CASE("cycle: pupils see the company network, never another pupil's placemen
 }
 
 TEST_CASE("cycle: supervisor records a reflection with the pupil on her placement only",
-          "[integration][access][cycle]") {
+          "[integration][access][cycle][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));
@@ -185,7 +185,7 @@ TEST_CASE("cycle: supervisor records a reflection with the pupil on her placemen
 }
 
 TEST_CASE("cycle: the server takes a restore within 30 days of the delete, not after",
-          "[integration][access][cycle][trash]") {
+          "[integration][access][cycle][trash][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));

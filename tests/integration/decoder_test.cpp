@@ -34,7 +34,7 @@ void expect_400(const HttpResponse& r, const std::string& words) {
 TEST_CASE(
     "decoders: a CBOR or MessagePack header declaring 2^63 elements is a 400 on "
     "/v1/enroll and /v1/sync, and the server keeps serving",
-    "[integration][wire][fuzz]") {
+    "[integration][wire][fuzz][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   const std::string url = server.url();

@@ -22,7 +22,7 @@ inline CurlOptions quick_curl() {
 
 // Runs werkex-admin and returns its stdout's first line.
 inline std::string admin(const std::string& data, const std::string& args) {
-  std::string cmd = std::string(WERKEX_ADMIN) + " --data " + data + " " + args;
+  std::string cmd = std::string(WERKEX_ADMIN) + admin_store_args(data) + args;
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p);
   char buf[256] = {0};
@@ -34,7 +34,7 @@ inline std::string admin(const std::string& data, const std::string& args) {
 
 // Runs werkex-admin (it must succeed) and returns all of its stdout.
 inline std::string admin_all(const std::string& data, const std::string& args) {
-  std::string cmd = std::string(WERKEX_ADMIN) + " --data " + data + " " + args;
+  std::string cmd = std::string(WERKEX_ADMIN) + admin_store_args(data) + args;
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p);
   std::string out;

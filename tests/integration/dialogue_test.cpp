@@ -33,7 +33,7 @@ struct Classroom {
 }  // namespace
 
 TEST_CASE("dialogue: a pupil's reply reaches the mentor with its author and time",
-          "[integration][dialogue]") {
+          "[integration][dialogue][pg]") {
   Classroom c;
   std::string reply = expect_ok(Dossier(*c.sem.replica).comment(c.question, "Ik kook graag."));
   SyncReport r = c.sem.sync();
@@ -52,7 +52,7 @@ TEST_CASE("dialogue: a pupil's reply reaches the mentor with its author and time
 }
 
 TEST_CASE("dialogue: a pupil cannot comment in another pupil's dossier, even past the app",
-          "[integration][dialogue][access]") {
+          "[integration][dialogue][access][pg]") {
   Classroom c;
   const std::string sem_bucket = "pupil:" + c.sem.user();
   // A modified app on Aisha's phone: it holds Sem's activity (handed over as a bundle) and
@@ -91,7 +91,7 @@ TEST_CASE("dialogue: a pupil cannot comment in another pupil's dossier, even pas
 }
 
 TEST_CASE("dialogue: a pupil cannot answer in the supervisor's name",
-          "[integration][dialogue][trust]") {
+          "[integration][dialogue][trust][pg]") {
   Classroom c;
   // Sem's phone holds the person of his placement's supervisor, so it can name her.
   Query q;

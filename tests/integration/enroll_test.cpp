@@ -24,7 +24,7 @@ std::string error_code_of(const HttpResponse& r) {
 }  // namespace
 
 TEST_CASE("enrolment: guesses from one address are rate limited with Retry-After",
-          "[integration][enroll][access]") {
+          "[integration][enroll][access][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"), "127.0.0.1:0",
                        json{{"enroll_rate_limit_per_minute", 1}, {"enroll_rate_limit_burst", 3}});
@@ -47,7 +47,7 @@ TEST_CASE("enrolment: guesses from one address are rate limited with Retry-After
 }
 
 TEST_CASE("enrolment: each --demo start revokes the previous start's unused demo codes",
-          "[integration][enroll][access]") {
+          "[integration][enroll][access][pg]") {
   TempDir dir;
   const std::string data = dir.file("server");
   ServerProcess server(data);

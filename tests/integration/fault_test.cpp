@@ -63,7 +63,7 @@ std::string plan(Device& d) {
 }  // namespace
 
 TEST_CASE("faults: the same sync request sent twice changes nothing the second time",
-          "[integration][faults]") {
+          "[integration][faults][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
@@ -91,7 +91,7 @@ TEST_CASE("faults: the same sync request sent twice changes nothing the second t
 }
 
 TEST_CASE("faults: an answer lost after the server committed is retried safely",
-          "[integration][faults]") {
+          "[integration][faults][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
@@ -115,7 +115,7 @@ TEST_CASE("faults: an answer lost after the server committed is retried safely",
 }
 
 TEST_CASE("faults: an old request arriving after a newer one cannot undo the newer edit",
-          "[integration][faults]") {
+          "[integration][faults][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
@@ -137,7 +137,7 @@ TEST_CASE("faults: an old request arriving after a newer one cannot undo the new
 }
 
 TEST_CASE("faults: a client trickling its request is cut off while others keep syncing",
-          "[integration][faults]") {
+          "[integration][faults][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"), "127.0.0.1:0", {{"read_timeout_s", 2}});
   Device phone(dir.file("phone.db"), server.url(), server.code("Sem"));
@@ -166,7 +166,7 @@ TEST_CASE("faults: a client trickling its request is cut off while others keep s
 }
 
 TEST_CASE("faults: a device over its rate limit gets 429 with Retry-After, others do not",
-          "[integration][faults][rate]") {
+          "[integration][faults][rate][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   // One request a minute after a burst of 4: deterministic within a test's lifetime.
@@ -200,7 +200,7 @@ TEST_CASE("faults: a device over its rate limit gets 429 with Retry-After, other
 }
 
 TEST_CASE("wire formats: devices syncing in CBOR, MessagePack and JSON converge",
-          "[integration][wire]") {
+          "[integration][wire][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
@@ -231,7 +231,7 @@ TEST_CASE("wire formats: devices syncing in CBOR, MessagePack and JSON converge"
 }
 
 TEST_CASE("wire formats: bad binary bodies and unknown media types are refused precisely",
-          "[integration][wire][validation]") {
+          "[integration][wire][validation][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device phone(dir.file("phone.db"), server.url(), server.code("Sem"));
@@ -274,7 +274,7 @@ TEST_CASE("wire formats: bad binary bodies and unknown media types are refused p
 }
 
 TEST_CASE("faults: a token that expires while changes wait keeps them queued until re-enrolment",
-          "[integration][faults][auth]") {
+          "[integration][faults][auth][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data, "127.0.0.1:0", {{"token_idle_days", 4.0 / 86400}});

@@ -33,7 +33,7 @@ std::string yesterday_on(Device& d) {
 }  // namespace
 
 TEST_CASE("identity: a replica id enrolled for one person is refused to another (409)",
-          "[integration][access][identity]") {
+          "[integration][access][identity][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
@@ -86,7 +86,7 @@ TEST_CASE("identity: a replica id enrolled for one person is refused to another 
 }
 
 TEST_CASE("view: a supervisor's new device makes no pupil pull the school bucket again",
-          "[integration][access][view]") {
+          "[integration][access][view][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
@@ -114,7 +114,7 @@ TEST_CASE("view: a supervisor's new device makes no pupil pull the school bucket
 TEST_CASE(
     "grace: after a placement ended early the supervisor gets only its days' entries, signs only "
     "its days, and her earlier sign-offs stay valid",
-    "[integration][access][grace][signoff]") {
+    "[integration][access][grace][signoff][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));

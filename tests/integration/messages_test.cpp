@@ -27,7 +27,7 @@ Answer ask(const ServerProcess& server, const std::string& method, const std::st
 }  // namespace
 
 TEST_CASE("messages: the server answers in Dutch when asked, with key and arguments",
-          "[integration][messages]") {
+          "[integration][messages][pg]") {
   TempDir dir;
   ServerProcess server{dir.file("server")};
 
@@ -64,7 +64,7 @@ TEST_CASE("messages: the server answers in Dutch when asked, with key and argume
 }
 
 TEST_CASE("messages: a device gets the server's key and renders it in its own language",
-          "[integration][messages]") {
+          "[integration][messages][pg]") {
   TempDir dir;
   ServerProcess server{dir.file("server")};
   // A device whose token does not exist: the server refuses, the device keeps the key.

@@ -22,7 +22,7 @@ std::string camera_jpeg() {
 }  // namespace
 
 TEST_CASE("privacy: a photo reaches the server and the mentor without its GPS position",
-          "[integration][privacy][blob]") {
+          "[integration][privacy][blob][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem{dir.file("sem.db"), server.url(), server.code("Sem")};
@@ -50,7 +50,7 @@ TEST_CASE("privacy: a photo reaches the server and the mentor without its GPS po
 }
 
 TEST_CASE("privacy: a modified app's upload of a photo with EXIF is refused and not kept",
-          "[integration][privacy][blob][attacker]") {
+          "[integration][privacy][blob][attacker][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem{dir.file("sem.db"), server.url(), server.code("Sem")};

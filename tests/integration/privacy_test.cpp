@@ -133,7 +133,7 @@ void check_unseen(const ServerProcess& server, Device& ans, const std::string& b
 
 }  // namespace
 
-TEST_CASE("privacy: supervisor never sees hobby experience", "[integration][access][privacy]") {
+TEST_CASE("privacy: supervisor never sees hobby experience", "[integration][access][privacy][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));
@@ -166,7 +166,7 @@ TEST_CASE("privacy: supervisor never sees hobby experience", "[integration][acce
 }
 
 TEST_CASE("privacy: a supervisor's view follows the links, both ways, and her phone purges",
-          "[integration][access][privacy]") {
+          "[integration][access][privacy][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));
@@ -209,7 +209,7 @@ TEST_CASE("privacy: a supervisor's view follows the links, both ways, and her ph
 }
 
 TEST_CASE("privacy: a supervisor writes only comments and sign-offs, only on her placement's part",
-          "[integration][access][privacy]") {
+          "[integration][access][privacy][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));
@@ -269,7 +269,7 @@ void switch_parent_access(Device& counsellor, const std::string& pupil, bool on)
 }  // namespace
 
 TEST_CASE("privacy: a parent reads their child's dossier and comments while the school lets them",
-          "[integration][access][privacy][parent]") {
+          "[integration][access][privacy][parent][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));
@@ -340,7 +340,7 @@ TEST_CASE("privacy: a parent reads their child's dossier and comments while the 
 }
 
 TEST_CASE("privacy: a pupil agrees to their parents' access on their own person, nothing more",
-          "[integration][access][privacy][parent]") {
+          "[integration][access][privacy][parent][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));

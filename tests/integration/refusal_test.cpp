@@ -72,7 +72,7 @@ struct Pupil {
 TEST_CASE(
     "refusal: refused changes are withdrawn, kept in the quarantine, and devices "
     "converge with a fresh one, also after a relay",
-    "[integration][trust][refusal]") {
+    "[integration][trust][refusal][pg]") {
   Pupil p("Sem werkt zorgvuldig.");
   Device &sem = p.sem, &pc = p.pc, &mentor = p.mentor;
   const std::string &exp = p.exp, &refl = p.refl, &comment = p.comment;
@@ -144,7 +144,7 @@ TEST_CASE(
 TEST_CASE(
     "refusal: random edits, refusals and relays between a pupil's devices converge with "
     "a fresh device",
-    "[integration][trust][refusal][chaos]") {
+    "[integration][trust][refusal][chaos][pg]") {
   for (unsigned seed : {1u, 2u, 3u}) {
     INFO("seed " << seed);
     std::mt19937 rng(seed);

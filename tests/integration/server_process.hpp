@@ -1,6 +1,11 @@
 // Starts the real werkex-server as a child process on 127.0.0.1 with a free port and the
 // demo school, and reads its URL and enrolment codes from what it prints. Stops it with
 // SIGTERM (or SIGKILL, for fault tests) at scope end.
+//
+// The store engine is the environment's: with WERKEX_TEST_STORE=postgres@DIR (ctest's
+// "integration on pg:" run, whose fixture starts a throwaway cluster) the server runs on a
+// PostgreSQL database named after the data folder, made and migrated with
+// `werkex-admin migrate` on first use, so a restart on the same folder finds its dossiers.
 #pragma once
 
 #include <signal.h>
@@ -8,8 +13,11 @@
 #include <unistd.h>
 
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "store_under_test.hpp"
 #include "test_support.hpp"
 
 namespace werkex::test {
@@ -19,7 +27,12 @@ class ServerProcess {
   // `config`, if not empty, is written as the server's --config JSON file next to the data
   // directory (limits, timeouts, rate limits for a test).
   explicit ServerProcess(const std::string& data_dir, const std::string& listen = "127.0.0.1:0",
-                         const json& config = json()) {
+                         json config = json(), bool demo = true)
+      : demo_(demo) {
+    if (json store = store_under_test(data_dir); !store.is_null()) {
+      if (config.is_null()) config = json::object();
+      config["store"] = store;
+    }
     if (!config.is_null()) {
       config_path_ = data_dir + ".config.json";
       FILE* f = fopen(config_path_.c_str(), "w");
@@ -35,7 +48,7 @@ class ServerProcess {
   // The server's output goes to a file (nobody has to drain a pipe); it is read until the
   // demo's enrolment codes are printed.
   void start(const std::string& data_dir, const std::string& listen) {
-    log_path_ = data_dir + ".log";
+    if (log_path_.empty()) log_path_ = data_dir + ".log";
     // A restart appends to the same log: only what this start prints counts, or a slow
     // start (sanitizers) would be mistaken for the previous run's "listening".
     log_from_ = log().size();
@@ -44,18 +57,28 @@ class ServerProcess {
     if (pid_ == 0) {
       FILE* log = freopen(log_path_.c_str(), "a", stdout);
       if (!log) _exit(126);
-      if (config_path_.empty())
-        execl(WERKEX_SERVER, WERKEX_SERVER, "--data", data_dir.c_str(), "--listen", listen.c_str(),
-              "--demo", static_cast<char*>(nullptr));
-      else
-        execl(WERKEX_SERVER, WERKEX_SERVER, "--data", data_dir.c_str(), "--listen", listen.c_str(),
-              "--config", config_path_.c_str(), "--demo", static_cast<char*>(nullptr));
+      std::vector<const char*> args = {WERKEX_SERVER, "--data", data_dir.c_str(), "--listen",
+                                       listen.c_str()};
+      if (!config_path_.empty()) args.insert(args.end(), {"--config", config_path_.c_str()});
+      if (demo_) args.push_back("--demo");
+      args.push_back(nullptr);
+      execv(WERKEX_SERVER, const_cast<char* const*>(args.data()));
       _exit(127);
     }
     url_.clear();
     for (int attempt = 0; attempt < 200 && !parse_log(); ++attempt) usleep(50 * 1000);
     REQUIRE(!url_.empty());
-    REQUIRE(codes_.size() >= 7);
+    if (demo_) REQUIRE(codes_.size() >= 7);
+  }
+
+  // A second process on the same store and data folder (engine "postgres"): no demo (the
+  // first seeded it, and a demo start would end the first's codes), its log apart.
+  // `config`: more of the server's config (limits), as for the first.
+  static std::unique_ptr<ServerProcess> another(const std::string& data_dir,
+                                                const std::string& log_name,
+                                                json config = json::object()) {
+    return std::unique_ptr<ServerProcess>(new ServerProcess(
+        Another{}, data_dir, data_dir + "." + log_name + ".log", std::move(config)));
   }
 
   std::string log() const {
@@ -88,11 +111,30 @@ class ServerProcess {
   std::string config_path_;
   size_t log_from_ = 0;
 
-  // True once the URL and the codes of this start are in the log.
+  struct Another {};
+  ServerProcess(Another, const std::string& data_dir, const std::string& log_path, json config)
+      : demo_(false) {
+    json store = store_under_test(data_dir);
+    REQUIRE(!store.is_null());  // a second process needs a shared engine
+    config_path_ = log_path + ".config.json";
+    log_path_ = log_path;
+    config["store"] = store;
+    std::string text = config.dump();
+    FILE* f = fopen(config_path_.c_str(), "w");
+    REQUIRE(f);
+    fwrite(text.data(), 1, text.size(), f);
+    fclose(f);
+    start(data_dir, "127.0.0.1:0");
+  }
+
+  bool demo_ = true;
+
+  // True once the URL (and with the demo, its codes) of this start are in the log.
   bool parse_log() {
     std::string all = log().substr(log_from_);
     size_t from = all.rfind("\"listening\"");
-    if (from == std::string::npos || all.find("Try,", from) == std::string::npos) return false;
+    if (from == std::string::npos) return false;
+    if (demo_ && all.find("Try,", from) == std::string::npos) return false;
     size_t line_start = all.rfind('\n', from);
     line_start = line_start == std::string::npos ? 0 : line_start + 1;
     url_ = json::parse(all.substr(line_start, all.find('\n', from) - line_start))["url"]
@@ -103,9 +145,10 @@ class ServerProcess {
       admin_url_ =
           json::parse(all.substr(start, all.find('\n', admin) - start))["url"].get<std::string>();
     }
+    codes_.clear();
+    if (!demo_) return true;
     size_t pos = all.find("Enrolment codes", from);
     pos = all.find('\n', pos) + 1;
-    codes_.clear();
     while (pos < all.size() && all.compare(pos, 2, "  ") == 0) {
       std::string l = all.substr(pos, all.find('\n', pos) - pos);
       pos += l.size() + 1;

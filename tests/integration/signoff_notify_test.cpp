@@ -25,7 +25,7 @@ json notifications_of(ServerProcess& server, Device& d) {
 }  // namespace
 
 TEST_CASE("signoff: the supervisor is mailed and shown each sign-off in her name and disputes it",
-          "[integration][signoff][pin][notify]") {
+          "[integration][signoff][pin][notify][pg]") {
   SmtpSink smtp;
   REQUIRE(smtp.port() > 0);
   TempDir dir;
@@ -107,7 +107,7 @@ TEST_CASE("signoff: the supervisor is mailed and shown each sign-off in her name
   }
   CHECK(state_on(sem, own) == "valid");
   CHECK_FALSE(notifications_of(server, ans)[0]["disputed_at"].is_null());
-  std::string cmd = std::string(WERKEX_ADMIN) + " --data " + data + " audit " + placement;
+  std::string cmd = std::string(WERKEX_ADMIN) + admin_store_args(data) + "audit " + placement;
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p);
   std::string audit;
@@ -119,7 +119,7 @@ TEST_CASE("signoff: the supervisor is mailed and shown each sign-off in her name
 }
 
 TEST_CASE("signoff: without a mail server the notes are kept and listed, nothing is sent",
-          "[integration][signoff][notify]") {
+          "[integration][signoff][notify][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);

@@ -14,7 +14,7 @@ namespace {
 
 // Runs werkex-admin and returns every line it printed.
 std::vector<std::string> admin_lines(const std::string& data, const std::string& args) {
-  std::string cmd = std::string(WERKEX_ADMIN) + " --data " + data + " " + args;
+  std::string cmd = std::string(WERKEX_ADMIN) + admin_store_args(data) + args;
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p);
   std::vector<std::string> out;
@@ -83,7 +83,7 @@ std::string audit_of(const std::string& data, const std::string& target) {
 
 TEST_CASE(
     "signoff: a one-time code signs once, is checked only by the server, and never replicates",
-    "[integration][signoff][pin][attack]") {
+    "[integration][signoff][pin][attack][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
@@ -139,7 +139,7 @@ TEST_CASE(
 TEST_CASE(
     "signoff: wrong codes lock after 5 attempts, a retried push counts once, and "
     "pin-reset issues new codes",
-    "[integration][signoff][pin][attack]") {
+    "[integration][signoff][pin][attack][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
@@ -202,7 +202,7 @@ TEST_CASE(
 }
 
 TEST_CASE("signoff: POST /v1/keys refuses bad input and other roles with a precise 4xx",
-          "[integration][signoff][validation]") {
+          "[integration][signoff][validation][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device ans(dir.file("ans.db"), server.url(), server.code("Ans Bakker"));

@@ -8,7 +8,7 @@ using namespace werkex;
 using namespace werkex::test;
 
 TEST_CASE("signoff: a supervisor's key registered at enrolment reaches her pupils' phones only",
-          "[integration][signoff]") {
+          "[integration][signoff][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device ans(dir.file("ans.db"), server.url(), server.code("Ans Bakker"));
@@ -43,7 +43,7 @@ TEST_CASE("signoff: a supervisor's key registered at enrolment reaches her pupil
 TEST_CASE(
     "signoff: an online sign-off is valid on every replica and stale on every replica after the "
     "pupil edits a covered entry",
-    "[integration][signoff]") {
+    "[integration][signoff][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));
@@ -80,7 +80,7 @@ TEST_CASE(
 }
 
 TEST_CASE("signoff: forged and altered sign-offs are refused with a reason and quarantined",
-          "[integration][signoff]") {
+          "[integration][signoff][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));
@@ -127,7 +127,7 @@ TEST_CASE("signoff: forged and altered sign-offs are refused with a reason and q
 }
 
 TEST_CASE("signoff: a supervisor cannot sign for a placement that ended",
-          "[integration][signoff]") {
+          "[integration][signoff][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device aisha(dir.file("aisha.db"), server.url(), server.code("Aisha"));
@@ -150,7 +150,7 @@ TEST_CASE("signoff: a supervisor cannot sign for a placement that ended",
 TEST_CASE(
     "signoff: a key revoked with werkex-admin is invalid on every replica and new sign-offs with "
     "it are refused",
-    "[integration][signoff]") {
+    "[integration][signoff][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
@@ -186,7 +186,7 @@ TEST_CASE(
 TEST_CASE(
     "signoff: QR hand-over with both phones offline then both sync gives the same status "
     "everywhere",
-    "[integration][signoff]") {
+    "[integration][signoff][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));

@@ -7,7 +7,7 @@ using namespace werkex;
 using namespace werkex::test;
 
 TEST_CASE("sync: a pupil's three devices, their mentor and supervisor converge through the server",
-          "[integration][sync]") {
+          "[integration][sync][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
@@ -67,7 +67,7 @@ TEST_CASE("sync: a pupil's three devices, their mentor and supervisor converge t
 }
 
 TEST_CASE("sync: the server killed mid-way and restarted loses nothing accepted",
-          "[integration][faults]") {
+          "[integration][faults][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   auto server = std::make_unique<ServerProcess>(data);
@@ -99,7 +99,7 @@ TEST_CASE("sync: the server killed mid-way and restarted loses nothing accepted"
 }
 
 TEST_CASE("sync: a phone whose clock is a year ahead is corrected and cannot win every conflict",
-          "[integration][clock]") {
+          "[integration][clock][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);
@@ -129,7 +129,7 @@ TEST_CASE("sync: a phone whose clock is a year ahead is corrected and cannot win
 TEST_CASE(
     "sync: a push stamped too far ahead is answered 409 with its key, arguments and the "
     "server's clock",
-    "[integration][clock]") {
+    "[integration][clock][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   SystemClockSource real;
@@ -166,7 +166,8 @@ TEST_CASE(
   CHECK(e.size() == 5);  // code, key, message, args, server_clock: nothing else
 }
 
-TEST_CASE("sync: a device's own pushed changes are not sent back to it", "[integration][sync]") {
+TEST_CASE("sync: a device's own pushed changes are not sent back to it",
+          "[integration][sync][pg]") {
   TempDir dir;
   std::string data = dir.file("server");
   ServerProcess server(data);

@@ -70,7 +70,7 @@ Stamp stamp_of(Device& d) {
 }  // namespace
 
 TEST_CASE("trust: a relayed bundle's changes by others are taken back as no-ops, not quarantined",
-          "[integration][trust][relay]") {
+          "[integration][trust][relay][pg]") {
   School s;
   std::string comment = expect_ok(Dossier(*s.mentor.replica).comment(s.act, "Mooi gekozen!"));
   s.mentor.sync();
@@ -93,7 +93,7 @@ TEST_CASE("trust: a relayed bundle's changes by others are taken back as no-ops,
 }
 
 TEST_CASE("trust: a mentor cannot write as the supervisor nor edit her comment",
-          "[integration][trust][authorship]") {
+          "[integration][trust][authorship][pg]") {
   School s;
   const std::string ans_id = s.person("Ans Bakker");
   // A comment in the supervisor's name.
@@ -123,7 +123,7 @@ TEST_CASE("trust: a mentor cannot write as the supervisor nor edit her comment",
 }
 
 TEST_CASE("trust: stamps of another device and lower write-once stamps are refused",
-          "[integration][trust][authorship]") {
+          "[integration][trust][authorship][pg]") {
   School s;
   // The mentor pushes a write stamped with Sem's replica id: it would pass for his.
   Stamp sems{s.mentor.replica->clock().now(), s.sem.replica->replica_id()};
@@ -154,7 +154,7 @@ TEST_CASE("trust: stamps of another device and lower write-once stamps are refus
 }
 
 TEST_CASE("trust: what the mentor wrote in a pupil's reflection is hers to change",
-          "[integration][trust][authorship]") {
+          "[integration][trust][authorship][pg]") {
   School s;
   std::string refl = expect_ok(s.sem.replica->put(
       {{"type", "reflection"}, {"bucket", s.bucket()}, {"red_thread", "koken"}}));

@@ -48,7 +48,7 @@ void fill(Device& d, const TempDir& dir) {
 }  // namespace
 
 TEST_CASE("privacy: a pupil's lost phone wipes its dossier and photos when told",
-          "[integration][privacy][wipe]") {
+          "[integration][privacy][wipe][pg]") {
   TempDir dir;
   const std::string data = dir.file("server");
   ServerProcess server(data);
@@ -90,7 +90,7 @@ TEST_CASE("privacy: a pupil's lost phone wipes its dossier and photos when told"
 TEST_CASE(
     "privacy: a staff device keeps its data unless its wipe setting is on, and a plain "
     "revocation never wipes",
-    "[integration][privacy][wipe]") {
+    "[integration][privacy][wipe][pg]") {
   TempDir dir;
   const std::string data = dir.file("server");
   ServerProcess server(data);

@@ -4,6 +4,7 @@
 // that cannot be resolved, and people the import did not make left alone.
 #include <catch2/catch.hpp>
 
+#include "dossier_store_sqlite.hpp"
 #include "roster_import.hpp"
 #include "test_support.hpp"
 
@@ -38,12 +39,14 @@ Roster day1() {
 struct Dossiers {
   test::TempDir dir;
   std::unique_ptr<Replica> r;
+  std::unique_ptr<server::SqliteDossierStore> store;  // over r, as the server has it
   Dossiers() {
     r = expect_ok(Replica::open(dir.file("dossiers.db")));
     expect_ok(r->set_identity({"server", "admin", "", ""}));
+    store = std::make_unique<server::SqliteDossierStore>(*r);
   }
   server::RosterOutcome apply(const Roster& roster) {
-    return expect_ok(server::apply_roster(*r, roster, kToday, kNow));
+    return expect_ok(server::apply_roster(*store, roster, kToday, kNow));
   }
   json person(const std::string& ext) {
     auto found = expect_ok(r->list(Query::where("person", "", "external_id", ext)));
@@ -154,7 +157,7 @@ TEST_CASE("roster import: an unresolvable reference applies nothing", "[school][
   Roster bad = day1();
   bad.persons[3].middle_name = "van den";  // would be a change
   bad.groups.push_back({"c-9", "4TL", "org-9", "", 4, "tl"});
-  auto r = server::apply_roster(*d.r, bad, kToday, kNow);
+  auto r = server::apply_roster(*d.store, bad, kToday, kNow);
   REQUIRE_FALSE(r);
   CHECK(r.error().code == WX_INVALID_ARGUMENT);
   CHECK_THAT(r.error().message, Catch::Contains("org-9") && Catch::Contains("nothing was applied"));
@@ -173,7 +176,7 @@ TEST_CASE("roster import: when the enrolment codes cannot be made, nothing is im
     seen_new = outcome.new_people.size();
     return make_error(WX_IO, "server.db is full");
   };
-  auto r = server::apply_roster(*d.r, day1(), kToday, kNow, refuse);
+  auto r = server::apply_roster(*d.store, day1(), kToday, kNow, refuse);
   REQUIRE_FALSE(r);
   CHECK(r.error().code == WX_IO);
   CHECK(seen_new == 6);  // the hook saw everyone it would have had to make codes for

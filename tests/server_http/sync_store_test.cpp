@@ -71,6 +71,9 @@ class RecordingStore final : public server::DossierStore {
   Result<std::string> put_as(const Identity& writer, const json& doc) override {
     return inner_.put_as(writer, doc);
   }
+  Result<std::string> create_as(const Identity& writer, const json& doc) override {
+    return inner_.create_as(writer, doc);
+  }
   Status together(const std::function<Status()>& body) override {
     ++units;
     return inner_.together(body);

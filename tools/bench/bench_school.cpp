@@ -18,8 +18,9 @@ namespace {
 using werkex::json;
 using werkex::server::App;
 
-std::string put(werkex::Replica& r, const json& doc) {
-  return check(r.put(doc), "seed a " + doc.value("type", std::string("?")));
+// Writes `doc` as `writer` would (the schema's write rules apply to the seed).
+std::string put(werkex::server::DossierStore& r, const werkex::Identity& writer, const json& doc) {
+  return check(r.put_as(writer, doc), "seed a " + doc.value("type", std::string("?")));
 }
 
 // protocol::to_json(req) as text, cut where the load client puts the live clock and cursors.
@@ -102,52 +103,53 @@ PhoneResult prepare_phone(App& app, const BenchSchool& s, const std::string& pup
 
 BenchSchool seed_school(App& app, size_t pupils) {
   std::lock_guard lock(app.dossier_mutex());
-  werkex::Replica& r = app.dossiers();
+  werkex::server::DossierStore& r = app.store();
   BenchSchool s;
   s.id = "0190b000-0000-7000-8000-00000000be01";
   s.bucket = "school:" + s.id;
-  // The school's id names its bucket, so it goes in as a received change (as demo.cpp does).
-  werkex::Bundle seed;
-  seed.from_replica = r.replica_id();
-  seed.schema_version = r.schema().version();
-  seed.changes.push_back({s.id, "school", s.bucket, "name", json(),
-                          werkex::lww_write("Bench College", {r.clock().now(), r.replica_id()})});
-  check(r.apply(seed).status(), "seed the school");
-  check(r.set_identity({"server", "admin", "", s.bucket}), "identity");
+  const werkex::Identity admin{"server", "admin", "", s.bucket};
+  const werkex::Identity counsellor{"server", "counsellor", "", s.bucket};
+  // The school's id names its bucket, so it is created under that id (as demo.cpp does).
+  check(r.create_as(admin, {{"id", s.id}, {"type", "school"}, {"name", "Bench College"}}).status(),
+        "seed the school");
   auto person = [&](const std::string& name, const std::string& role, json extra = json::object()) {
     json doc = {{"type", "person"}, {"name", name}, {"role", role}, {"school", s.id}};
     doc.update(extra);
-    return put(r, doc);
+    return put(r, admin, doc);
   };
-  std::vector<std::string> classes;
-  for (size_t g = 0; g < std::max<size_t>(1, pupils / 25); ++g) {
-    std::string mentor = person("Mentor " + std::to_string(g + 1), "teacher");
-    classes.push_back(put(r, json{{"type", "group"},
-                                  {"name", "Klas " + std::to_string(g + 1)},
-                                  {"school", s.id},
-                                  {"mentors", {mentor}}}));
-  }
-  person("Decaan", "counsellor");
-  for (size_t i = 0; i < pupils; ++i)
-    s.pupils.push_back(person("Leerling " + std::to_string(i + 1), "pupil",
-                              {{"groups", {classes[i % classes.size()]}}}));
-  s.dossier_pupil = person("Sem", "pupil", {{"groups", {classes[0]}}});
-  s.supervisor = person("Ans Bakker", "supervisor");
-  check(r.set_identity({"server", "counsellor", "", s.bucket}), "identity");
+  check(r.together([&]() -> werkex::Status {
+    std::vector<std::string> classes;
+    for (size_t g = 0; g < std::max<size_t>(1, pupils / 25); ++g) {
+      std::string mentor = person("Mentor " + std::to_string(g + 1), "teacher");
+      classes.push_back(put(r, admin,
+                            json{{"type", "group"},
+                                 {"name", "Klas " + std::to_string(g + 1)},
+                                 {"school", s.id},
+                                 {"mentors", {mentor}}}));
+    }
+    person("Decaan", "counsellor");
+    for (size_t i = 0; i < pupils; ++i)
+      s.pupils.push_back(person("Leerling " + std::to_string(i + 1), "pupil",
+                                {{"groups", {classes[i % classes.size()]}}}));
+    s.dossier_pupil = person("Sem", "pupil", {{"groups", {classes[0]}}});
+    s.supervisor = person("Ans Bakker", "supervisor");
+    return werkex::Status::ok();
+  }),
+        "seed the people");
   std::string company =
-      put(r, json{{"type", "company"}, {"name", "Bistro Noord"}, {"sector", "horeca"}});
+      put(r, counsellor, json{{"type", "company"}, {"name", "Bistro Noord"}, {"sector", "horeca"}});
   const std::string today = werkex::rfc3339_utc(app.now_ms()).substr(0, 10);
-  s.placement = put(r, json{{"type", "placement"},
-                            {"pupil", s.dossier_pupil},
-                            {"company", company},
-                            {"supervisor", s.supervisor},
-                            {"start_date", werkex::server::add_days(today, -7)},
-                            {"end_date", werkex::server::add_days(today, 14)},
-                            {"kind", "snuffelstage"}});
-  check(r.set_identity({"server", "admin", "", ""}), "identity");
+  s.placement = put(r, counsellor,
+                    json{{"type", "placement"},
+                         {"pupil", s.dossier_pupil},
+                         {"company", company},
+                         {"supervisor", s.supervisor},
+                         {"start_date", werkex::server::add_days(today, -7)},
+                         {"end_date", werkex::server::add_days(today, 14)},
+                         {"kind", "snuffelstage"}});
   werkex::Query q;
   q.bucket = s.bucket;
-  s.entities = check(r.count(q), "count the school");
+  s.entities = check(r.list(q), "count the school").size();
   return s;
 }
 

@@ -19,16 +19,19 @@ double number_after(const std::string& line, const char* key) {
 
 }  // namespace
 
-BenchServer::BenchServer(const std::string& data_dir) {
+BenchServer::BenchServer(const std::string& data_dir, werkex::server::StoreConfig store) {
   werkex::server::AppConfig config;  // werkex-server's defaults
   config.data_dir = data_dir;
+  config.store = std::move(store);
   // Every bench phone enrols from 127.0.0.1; the per-address guard against code guessing
   // would otherwise refuse the hundredth phone of one simulated school.
   config.enroll_limit = {1e6, 1e6};
   app_ = check(werkex::server::App::open(config, metrics_), "open the server app");
   app_->register_routes(router_);
-  staff_ = std::make_unique<werkex::server::StaffSite>(*app_, werkex::server::StaffConfig{});
-  staff_->register_routes(router_);
+  if (app_->on_sqlite()) {  // the staff site reads the Replica itself (app.hpp)
+    staff_ = std::make_unique<werkex::server::StaffSite>(*app_, werkex::server::StaffConfig{});
+    staff_->register_routes(router_);
+  }
   log_ = std::fopen((data_dir + "/access.log").c_str(), "w");
   if (!log_) throw Failure("cannot write " + data_dir + "/access.log");
   werkex::http::ServerOptions options;  // io_threads = worker_threads = 2, as werkex-server

@@ -35,7 +35,8 @@ struct SyncTraffic {
 
 class BenchServer {
  public:
-  explicit BenchServer(const std::string& data_dir);
+  // On `store`'s engine (the default: SQLite files in data_dir).
+  explicit BenchServer(const std::string& data_dir, werkex::server::StoreConfig store = {});
   ~BenchServer();  // graceful stop, joins the server's threads
   BenchServer(const BenchServer&) = delete;
   BenchServer& operator=(const BenchServer&) = delete;

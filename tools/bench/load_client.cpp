@@ -46,6 +46,7 @@ struct LoadClient::Impl {
     std::map<std::string, uint64_t> cursors;
     std::map<std::string, std::string> views;
     size_t round = 0, first = 0, last = 0;
+    unsigned short port = 0;  // the server process it talks to
     Clock::duration offset{};
     Clock::time_point sent;
     bool failed = false;
@@ -88,7 +89,7 @@ struct LoadClient::Impl {
     body += b.tail;
     // The headers CurlTransport sends for SyncSession (Host, User-Agent, Accept,
     // Content-Type, Authorization, Content-Length).
-    d.request = "POST /v1/sync HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+    d.request = "POST /v1/sync HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(d.port) +
                 "\r\nUser-Agent: werkex-synclib/0.1\r\nAccept: application/json\r\n"
                 "Content-Type: application/json\r\nAuthorization: Bearer " +
                 d.script.token + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
@@ -146,11 +147,20 @@ LoadClient::~LoadClient() {
 }
 
 void LoadClient::connect() {
-  tcp::endpoint server(net::ip::make_address("127.0.0.1"), impl_->port);
+  connect_to({impl_->port});
+}
+
+void LoadClient::connect_to(const std::vector<unsigned short>& ports) {
   size_t failed = 0;
   std::string why;
-  for (auto& d : impl_->devices) {
-    d->socket.async_connect(server, [&, dev = d.get()](beast::error_code ec) {
+  for (size_t i = 0; i < impl_->devices.size(); ++i) {
+    Impl::Device* dev = impl_->devices[i].get();
+    beast::error_code ignored;
+    if (dev->socket.is_open()) dev->socket.close(ignored);
+    dev->buffer.clear();
+    dev->port = ports[i % ports.size()];
+    tcp::endpoint server(net::ip::make_address("127.0.0.1"), dev->port);
+    dev->socket.async_connect(server, [&, dev](beast::error_code ec) {
       if (!ec) dev->socket.set_option(tcp::no_delay(true), ec);
       if (ec && !failed++) why = ec.message();
     });

@@ -55,6 +55,9 @@ class LoadClient {
 
   // Connects every device (one connection each, kept open between phases).
   void connect();
+  // Connects (again) device i to the server on ports[i % ports.size()]: devices spread
+  // evenly over several server processes, as behind a round-robin load balancer.
+  void connect_to(const std::vector<unsigned short>& ports);
   // Runs rounds [first, last) of the first `devices` devices concurrently and returns when
   // all are done.
   LoadPhase run(size_t first, size_t last, std::chrono::milliseconds interval,

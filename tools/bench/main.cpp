@@ -1,6 +1,6 @@
 // werkex-bench: the performance figures of design.md ("Performance targets"), in one run.
 //
-//   werkex-bench [--json] [--quick] [--only device|server|nightly|dashboard|peer] [--dir DIR]
+//   werkex-bench [--json] [--quick] [--only device|server|pg|nightly|dashboard|peer] [--dir DIR]
 //
 // 0. The common peer workload of issue 14 (peer_workload.hpp): 3 replicas of 2,000 records,
 //    20,000 single-field updates each offline, then pairwise merges, in forked children; first,
@@ -17,6 +17,8 @@
 // 4. The sync server (server_bench.cpp): 1,000 phones syncing at once against the real server
 //    in this process on loopback, then paced; a supervisor's first sync of a 10,000-change
 //    dossier with SyncSession + CurlTransport; bytes on the wire per pushed and pulled change.
+// 4b. The same load on PostgreSQL (pg_bench.hpp): real werkex-server processes, one then two,
+//    on one database in a throwaway cluster; their CPU and the database's per sync.
 // 5. The nightly school sync (nightly_bench.hpp): the roster import, then every pupil's
 //    portfolio exported and the next night's incremental export, phones syncing meanwhile.
 // 6. The staff dashboard (dashboard_bench.hpp): a mentor's group and pupil pages and their
@@ -32,6 +34,9 @@
 #include "dashboard_bench.hpp"
 #include "nightly_bench.hpp"
 #include "peer_workload.hpp"
+#ifdef WERKEX_HAVE_POSTGRES
+#include "pg_bench.hpp"
+#endif
 
 namespace {
 
@@ -42,18 +47,19 @@ using bench::verdict;
 struct Options {
   bool json = false;
   bool quick = false;
-  std::string only;  // "", "device", "server", "nightly", "dashboard" or "peer"
+  std::string only;  // "", "device", "server", "pg", "nightly", "dashboard" or "peer"
   std::string dir;
 };
 
 void usage(std::FILE* to) {
   std::fputs(
-      "usage: werkex-bench [--json] [--quick] [--only device|server|nightly|dashboard|peer] "
+      "usage: werkex-bench [--json] [--quick] [--only device|server|pg|nightly|dashboard|peer] "
       "[--dir DIR]\n"
       "  --json   print the figures as one JSON object on stdout\n"
       "  --quick  a tenth of the work (a smoke run; figures are noisier); the peer workload:\n"
       "           100 records, 500 updates per replica\n"
-      "  --only   just the device workloads (writes, apply, memory), the server ones or the\n"
+      "  --only   just the device workloads (writes, apply, memory), the server ones (on\n"
+      "           SQLite; pg: on PostgreSQL, one and two server processes) or the\n"
       "           nightly school sync's (roster import, exports, syncs during them) or the\n"
       "           staff dashboard's (group and pupil pages while phones sync) or the\n"
       "           common peer workload's (3 replicas, 20,000 offline updates each, merged)\n"
@@ -62,7 +68,8 @@ void usage(std::FILE* to) {
 }
 
 bool known_phase(const std::string& p) {
-  return p == "device" || p == "server" || p == "nightly" || p == "dashboard" || p == "peer";
+  return p == "device" || p == "server" || p == "pg" || p == "nightly" || p == "dashboard" ||
+         p == "peer";
 }
 
 Options parse_args(int argc, char** argv) {
@@ -117,15 +124,24 @@ struct Report {
   bench::WriteFigures full, normal;
   bench::ApplyFigures apply;
   bench::ServerFigures server;
+#ifdef WERKEX_HAVE_POSTGRES
+  bench::PgFigures pg;
+#endif
   bench::NightlyFigures nightly;
   bench::DashboardFigures dashboard;
   bench::peer::Report peer;
   double peak_rss_mb = 0;
   double run_seconds = 0;
 
-  double wire_per_change() const { return double(apply.bundle_bytes) / double(apply.changes); }
-  double raw_per_change() const { return apply.raw_value_bytes / double(apply.changes); }
-  double wire_target() const { return 2 * raw_per_change() + 40; }
+  double wire_per_change() const {
+    return double(apply.bundle_bytes) / double(apply.changes);
+  }
+  double raw_per_change() const {
+    return apply.raw_value_bytes / double(apply.changes);
+  }
+  double wire_target() const {
+    return 2 * raw_per_change() + 40;
+  }
 };
 
 // Whether this run measures `phase` ("device", "server", "nightly", "dashboard", "peer"): all,
@@ -143,6 +159,9 @@ void print_json(const Report& r) {
   j["rounds"] = r.rounds;
   if (wants(r, "device")) add_device_json(j, r);
   if (wants(r, "server")) add_server_json(j, r.server);
+#ifdef WERKEX_HAVE_POSTGRES
+  if (wants(r, "pg")) bench::add_pg_json(j, r.pg);
+#endif
   if (wants(r, "nightly")) bench::add_nightly_json(j, r.nightly);
   if (wants(r, "dashboard")) bench::add_dashboard_json(j, r.dashboard);
   if (wants(r, "peer")) bench::peer::add_json(j, r.peer);
@@ -193,6 +212,9 @@ void print_human(const Report& r) {
                    r.opt.quick ? "quick" : "full", r.rounds, r.dir.c_str());
   if (wants(r, "device")) print_device(r);
   if (wants(r, "server")) print_server(r.server);
+#ifdef WERKEX_HAVE_POSTGRES
+  if (wants(r, "pg")) bench::print_pg(r.pg);
+#endif
   if (wants(r, "nightly")) bench::print_nightly(r.nightly);
   if (wants(r, "dashboard")) bench::print_dashboard(r.dashboard);
   if (wants(r, "peer")) bench::peer::print(r.peer);
@@ -371,6 +393,10 @@ int main(int argc, char** argv) {
       // its threads and the devices' connections weigh on nothing measured after).
       r.server = bench::bench_server(dir, r.opt.quick);
     }
+#ifdef WERKEX_HAVE_POSTGRES
+    // Phase 4b: the same load through werkex-server processes on PostgreSQL.
+    if (wants(r, "pg")) r.pg = bench::bench_pg(dir, r.opt.quick);
+#endif
     // Phase 5: the nightly school sync: the import alone, then exports beside syncing phones.
     if (wants(r, "nightly")) r.nightly = bench::bench_nightly(dir, r.opt.quick);
     // Phase 6: the staff dashboard under sync load.

@@ -1,4 +1,6 @@
-// werkex-admin --data DIR <command>: school IT's tool for the server's data directory.
+// werkex-admin --data DIR [--postgres CONNINFO] <command>: school IT's tool for the server's
+// records: the SQLite files in the data directory, or with --postgres the deployment's
+// PostgreSQL database (the server's store.conninfo; stores.hpp).
 //   invite PERSON_ID [--hours N]   print a one-time enrolment code for a roster person
 //   revoke PERSON_ID               revoke every device token of that person
 //   wipe PERSON_ID                 a lost or stolen phone: revoke every device token of that
@@ -24,13 +26,12 @@
 // (nightly.hpp); it does not take --data.
 // werkex-admin migrate --postgres CONNINFO: the PostgreSQL engine's schema (migrate.hpp).
 // invite, revoke, wipe, pin, pin-reset, revoke-key, admin-token and revoke-admin-token are logged
-// in server.db's audit_log (actor "werkex-admin"). Works while the server runs (SQLite WAL). Exit
+// in the audit log (actor "werkex-admin"). Works while the server runs (SQLite WAL). Exit
 // codes (tools/common/exit_codes.hpp): 2 usage, 10 + error code otherwise.
 #include <cstdio>
 #include <cstring>
 #include <string>
 
-#include "auth_store_sqlite.hpp"
 #include "backup.hpp"
 #include "blob_holdings.hpp"
 #include "exit_codes.hpp"
@@ -38,6 +39,7 @@
 #include "migrate.hpp"
 #include "nightly.hpp"
 #include "signoff_codes.hpp"
+#include "stores.hpp"
 #include "werkex/clock.hpp"
 #include "werkex/store.hpp"
 
@@ -52,7 +54,8 @@ int fail(const Error& e) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: werkex-admin --data DIR invite PERSON_ID [--hours N]\n"
+               "usage: werkex-admin --data DIR [--postgres CONNINFO] COMMAND …, COMMAND one of:\n"
+               "       werkex-admin --data DIR invite PERSON_ID [--hours N]\n"
                "       werkex-admin --data DIR revoke PERSON_ID\n"
                "       werkex-admin --data DIR wipe PERSON_ID\n"
                "       werkex-admin --data DIR reads BUCKET\n"
@@ -72,8 +75,9 @@ int usage() {
 
 // Sign-off administration (issue 4). The dossiers are only read here: while the server runs
 // it is their one writer, so a key revocation is queued in server.db for it to write.
-int signoff_command(const std::string& data, server::AuthStore& auth, const std::string& command,
-                    const std::string& target, const std::string& reason, uint64_t now) {
+int signoff_command(const admin::StoreLocation& where, server::AuthStore& auth,
+                    const std::string& command, const std::string& target,
+                    const std::string& reason, uint64_t now) {
   if (command == "audit") {
     auto entries = auth.audit_entries(target);
     if (!entries) return fail(entries.error());
@@ -83,7 +87,7 @@ int signoff_command(const std::string& data, server::AuthStore& auth, const std:
     return 0;
   }
   if (command == "pin" || command == "pin-reset") {
-    auto dossiers = Replica::open(data + "/dossiers.db");
+    auto dossiers = admin::open_dossiers(where);
     if (!dossiers) return fail(dossiers.error());
     auto placement = (*dossiers)->get(target);
     if (!placement || placement->value("type", "") != "placement")
@@ -94,7 +98,7 @@ int signoff_command(const std::string& data, server::AuthStore& auth, const std:
     for (const std::string& code : *codes) std::printf("%s\n", code.c_str());
     return 0;
   }
-  auto dossiers = Replica::open(data + "/dossiers.db");
+  auto dossiers = admin::open_dossiers(where);
   if (!dossiers) return fail(dossiers.error());
   // revoke-key
   if (reason.size() > 200)
@@ -111,10 +115,11 @@ int signoff_command(const std::string& data, server::AuthStore& auth, const std:
 // The access log of one bucket: the count first (scripts read the first number), then each
 // read with who (id, name and role from the roster, when the dossiers are there), when, and
 // through which device or dashboard page.
-int reads_command(const std::string& data, server::AuthStore& auth, const std::string& bucket) {
+int reads_command(const admin::StoreLocation& where, server::AuthStore& auth,
+                  const std::string& bucket) {
   auto rows = auth.reads(bucket);
   if (!rows) return fail(rows.error());
-  auto dossiers = Replica::open(data + "/dossiers.db");
+  auto dossiers = admin::open_dossiers(where);
   std::printf("%zu reads of %s\n", rows->size(), bucket.c_str());
   for (const server::AccessRead& r : *rows) {
     json person = json::object();
@@ -136,7 +141,14 @@ int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "migrate") == 0)
     return admin::migrate_main(argc - 2, argv + 2);
   if (argc < 5 || std::strcmp(argv[1], "--data") != 0) return usage();
-  std::string data = argv[2], command = argv[3], target = argv[4];
+  admin::StoreLocation where{argv[2], ""};
+  if (std::strcmp(argv[3], "--postgres") == 0) {
+    where.postgres = argv[4];
+    argc -= 2;
+    argv += 2;
+    if (argc < 5 || where.postgres.empty()) return usage();
+  }
+  std::string data = where.data, command = argv[3], target = argv[4];
   int hours = 24 * 7;
   std::string reason;
   if (argc == 7 && std::strcmp(argv[5], "--hours") == 0)
@@ -157,11 +169,11 @@ int main(int argc, char** argv) {
   }
   SystemClockSource clock;
   uint64_t now = clock.now_millis();
-  auto auth = server::SqliteAuthStore::open(data + "/server.db");
+  auto auth = admin::open_auth(where);
   if (!auth) return fail(auth.error());
   if (command == "invite") {
     // Only a person on the roster can be invited: the code grants exactly their access.
-    auto dossiers = Replica::open(data + "/dossiers.db");
+    auto dossiers = admin::open_dossiers(where);
     if (!dossiers) return fail(dossiers.error());
     auto person = (*dossiers)->get(target);
     if (!person || person->value("type", "") != "person")
@@ -201,7 +213,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "pin" || command == "pin-reset" || command == "revoke-key" || command == "audit")
-    return signoff_command(data, **auth, command, target, reason, now);
+    return signoff_command(where, **auth, command, target, reason, now);
   if (command == "blobs") {
     auto holdings = server::BlobHoldings::open(data + "/server.db");
     if (!holdings) return fail(holdings.error());
@@ -216,6 +228,6 @@ int main(int argc, char** argv) {
                             .c_str());
     return 0;
   }
-  if (command == "reads") return reads_command(data, **auth, target);
+  if (command == "reads") return reads_command(where, **auth, target);
   return usage();
 }

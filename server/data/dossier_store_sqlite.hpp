@@ -34,6 +34,7 @@ class SqliteDossierStore final : public DossierStore {
   Result<ApplyReport> apply_push(const Bundle& push, const ServerWrites& then) override;
   Result<std::string> put(const json& doc) override;
   Result<std::string> put_as(const Identity& writer, const json& doc) override;
+  Result<std::string> create_as(const Identity& writer, const json& doc) override;
   // One BEGIN IMMEDIATE transaction (Replica::write_together): the write lock is taken at
   // once, so a later write in it never finds the file changed under a read; committing one
   // that wrote nothing writes no WAL frame.
@@ -43,6 +44,10 @@ class SqliteDossierStore final : public DossierStore {
   Replica& replica() { return r_; }
 
  private:
+  // `write` (put or create) with the Replica acting as `writer`, in one transaction.
+  Result<std::string> write_as(const Identity& writer,
+                               const std::function<Result<std::string>()>& write);
+
   Replica& r_;
 };
 

@@ -59,11 +59,20 @@ Result<std::string> SqliteDossierStore::put(const json& doc) {
 }
 
 Result<std::string> SqliteDossierStore::put_as(const Identity& writer, const json& doc) {
+  return write_as(writer, [&] { return r_.put(doc); });
+}
+
+Result<std::string> SqliteDossierStore::create_as(const Identity& writer, const json& doc) {
+  return write_as(writer, [&] { return r_.create(doc); });
+}
+
+Result<std::string> SqliteDossierStore::write_as(
+    const Identity& writer, const std::function<Result<std::string>()>& write) {
   const Identity server = r_.identity();
   std::string id;
   Status s = r_.write_together([&]() -> Status {
     WX_RETURN_IF_ERROR(r_.set_identity(writer));
-    auto written = r_.put(doc);
+    auto written = write();
     WX_RETURN_IF_ERROR(r_.set_identity(server));
     if (!written) return written.error();
     id = std::move(written).value();

@@ -1,0 +1,65 @@
+// App's stores, by engine (docs/design.md §1): the embedded SQLite files in the data folder,
+// or a PostgreSQL database several server processes share.
+#include "app.hpp"
+#include "auth_store_sqlite.hpp"
+#include "dossier_store_sqlite.hpp"
+#include "group_commit.hpp"
+
+#ifdef WERKEX_HAVE_POSTGRES
+#include "auth_store_pg.hpp"
+#include "dossier_store_pg.hpp"
+#include "pg_rate_buckets.hpp"
+#endif
+
+namespace werkex::server {
+
+Status App::open_stores() {
+  if (config_.store.engine == "sqlite") return open_sqlite_stores();
+  if (config_.store.engine == "postgres") return open_postgres_stores();
+  return make_error(WX_INVALID_ARGUMENT,
+                    "unknown store engine '" + config_.store.engine + "' (sqlite or postgres)");
+}
+
+Status App::open_sqlite_stores() {
+  ReplicaOptions options;
+  options.clock = &clock_;
+  options.max_clock_skew_ms = config_.max_clock_skew_ms;
+  // NORMAL: commits only write the WAL; GroupCommit fsyncs it before any answer goes out.
+  options.durable = false;
+  const std::string path = config_.data_dir + "/dossiers.db";
+  WX_ASSIGN_OR_RETURN(dossiers_, Replica::open(path, options));
+  store_ = std::make_unique<SqliteDossierStore>(*dossiers_);
+  mu_.attach(*dossiers_);
+  commits_ = std::make_unique<GroupCommit>(dossiers_->database(), mu_, path + "-wal");
+  if (dossiers_->identity().role.empty())
+    WX_RETURN_IF_ERROR(dossiers_->set_identity({"server", "admin", "", ""}));
+  WX_ASSIGN_OR_RETURN(auth_, SqliteAuthStore::open(config_.data_dir + "/server.db"));
+  return Status::ok();
+}
+
+#ifdef WERKEX_HAVE_POSTGRES
+Status App::open_postgres_stores() {
+  if (config_.store.conninfo.empty())
+    return make_error(WX_INVALID_ARGUMENT, "store engine 'postgres' needs a conninfo");
+  PgDossierOptions options;
+  options.conninfo = config_.store.conninfo;
+  options.clock = &clock_;
+  options.max_clock_skew_ms = config_.max_clock_skew_ms;
+  WX_ASSIGN_OR_RETURN(store_, PgDossierStore::open(std::move(options)));
+  // Each call commits on its own, durably: nothing to batch, nobody to wait for.
+  commits_ = std::make_unique<CommitIsDurable>();
+  WX_ASSIGN_OR_RETURN(auth_, PgAuthStore::open(config_.store.conninfo));
+  // One limit per device and per address, whichever process a request reaches.
+  WX_ASSIGN_OR_RETURN(shared_buckets_, PgRateBuckets::open(config_.store.conninfo));
+  limiter_.share(shared_buckets_.get(), "device:");
+  enroll_limiter_.share(shared_buckets_.get(), "enroll:");
+  return Status::ok();
+}
+#else
+Status App::open_postgres_stores() {
+  return make_error(WX_INVALID_ARGUMENT,
+                    "this werkex-server was built without PostgreSQL (WERKEX_WITH_POSTGRES=OFF)");
+}
+#endif
+
+}  // namespace werkex::server
