@@ -275,38 +275,16 @@ Status SqliteAuthStore::log_read(uint64_t now_ms, const std::string& person,
                                  const std::string& device, const std::string& bucket,
                                  size_t changes, const std::string& blob) {
   std::lock_guard lock(mu_);
-  const bool was_buffering = !unwritten_.empty();
-  unwritten_.push_back({now_ms, person, device, bucket, changes, blob});
-  Status written = write_reads_locked();
-  if (written) {
-    if (was_buffering)
-      std::fprintf(stderr,
-                   "{\"event\":\"access_log_recovered\",\"message\":\"the buffered access-log "
-                   "rows are written to server.db\"}\n");
-    return Status::ok();
-  }
-  if (unwritten_.size() > max_buffered_reads_) {
-    unwritten_.pop_back();
-    return make_error(WX_UNAVAILABLE, "the server cannot record this read in its access log (" +
-                                          written.error().message +
-                                          "), so it does not serve it; retry later");
-  }
-  if (!was_buffering)
-    std::fprintf(stderr,
-                 "{\"event\":\"access_log_unwritable\",\"message\":\"ACCESS LOG CANNOT BE "
-                 "WRITTEN (%s): reads are recorded in memory until it can; free disk space "
-                 "now\"}\n",
-                 written.error().message.c_str());
-  return Status::ok();
+  return unwritten_.add({now_ms, person, device, bucket, changes, blob}, reads_writer());
 }
 
-Status SqliteAuthStore::write_reads_locked() {
+Status SqliteAuthStore::write_reads_locked(const std::deque<AccessRead>& rows) {
   WX_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin(db_));
   WX_ASSIGN_OR_RETURN(
       auto st, sql::Stmt::prepare(db_,
                                   "INSERT INTO access_log(at_ms, person, device, bucket, changes, "
                                   "blob) VALUES(?1, ?2, ?3, ?4, ?5, nullif(?6, ''))"));
-  for (const Read& r : unwritten_) {
+  for (const AccessRead& r : rows) {
     WX_RETURN_IF_ERROR(st.bind(1, static_cast<int64_t>(r.at_ms))
                            .bind(2, r.person)
                            .bind(3, r.device)
@@ -315,14 +293,12 @@ Status SqliteAuthStore::write_reads_locked() {
                            .bind(6, r.blob)
                            .run());
   }
-  WX_RETURN_IF_ERROR(tx.commit());
-  unwritten_.clear();
-  return Status::ok();
+  return tx.commit();
 }
 
 void SqliteAuthStore::set_max_buffered_reads(size_t rows) {
   std::lock_guard lock(mu_);
-  max_buffered_reads_ = rows;
+  unwritten_.set_max(rows);
 }
 
 size_t SqliteAuthStore::buffered_reads() {
@@ -332,23 +308,12 @@ size_t SqliteAuthStore::buffered_reads() {
 
 SqliteAuthStore::~SqliteAuthStore() {
   std::lock_guard lock(mu_);
-  if (unwritten_.empty() || write_reads_locked()) return;
-  for (const Read& r : unwritten_)
-    std::fprintf(stderr, "%s\n",
-                 json({{"event", "access_log_unwritten"},
-                       {"at_ms", r.at_ms},
-                       {"person", r.person},
-                       {"device", r.device},
-                       {"bucket", r.bucket},
-                       {"changes", r.changes},
-                       {"blob", r.blob}})
-                     .dump()
-                     .c_str());
+  unwritten_.flush_or_print(reads_writer());
 }
 
 Result<size_t> SqliteAuthStore::count_reads(const std::string& bucket) {
   std::lock_guard lock(mu_);
-  if (!unwritten_.empty()) WX_RETURN_IF_ERROR(write_reads_locked());
+  WX_RETURN_IF_ERROR(unwritten_.flush(reads_writer()));
   WX_ASSIGN_OR_RETURN(auto st,
                       sql::Stmt::prepare(db_, "SELECT count(*) FROM access_log WHERE bucket = ?1"));
   st.bind(1, bucket);

@@ -7,7 +7,7 @@ namespace werkex::server {
 
 Result<std::vector<AccessRead>> SqliteAuthStore::reads(const std::string& bucket, size_t limit) {
   std::lock_guard lock(mu_);
-  if (!unwritten_.empty()) WX_RETURN_IF_ERROR(write_reads_locked());
+  WX_RETURN_IF_ERROR(unwritten_.flush(reads_writer()));
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
                                                   "SELECT at_ms, person, device, bucket, changes, "
                                                   "coalesce(blob, '') FROM access_log WHERE "

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "access_log_buffer.hpp"
 #include "auth_store.hpp"
 #include "werkex/sqlite.hpp"
 
@@ -93,12 +94,6 @@ class SqliteAuthStore final : public AuthStore {
   Status key_revocation_applied(const std::string& key_id, uint64_t now_ms) override;
 
  private:
-  struct Read {
-    uint64_t at_ms;
-    std::string person, device, bucket;
-    size_t changes;
-    std::string blob;
-  };
   explicit SqliteAuthStore(sql::Db db) : db_(std::move(db)) {}
   // Tokens of server.db files from before replica ids were unique: a replica id bound to
   // several people keeps only its first person's tokens; the later ones are revoked.
@@ -106,11 +101,14 @@ class SqliteAuthStore final : public AuthStore {
   static Status create_staff_tables(sql::Db& db);  // auth_store_staff.cpp
   Result<StaffSessionTokens> insert_staff_session_locked(const std::string& person,
                                                          uint64_t now_ms);
-  Status write_reads_locked();
+  // AccessLogBuffer's write: `rows` into access_log in one transaction.
+  Status write_reads_locked(const std::deque<AccessRead>& rows);
+  AccessLogBuffer::Write reads_writer() {
+    return [this](const std::deque<AccessRead>& rows) { return write_reads_locked(rows); };
+  }
   std::mutex mu_;
   sql::Db db_;  // GUARDED_BY(mu_), with its kept statements (the queries every sync makes)
-  std::deque<Read> unwritten_;          // GUARDED_BY(mu_): oldest first
-  size_t max_buffered_reads_ = 100000;  // ~10 MB of memory
+  AccessLogBuffer unwritten_{"server.db"};  // GUARDED_BY(mu_)
 };
 
 }  // namespace werkex::server

@@ -38,6 +38,7 @@
 #include <string>
 #include <vector>
 
+#include "access_log_buffer.hpp"
 #include "auth_store.hpp"
 #include "pg_conn.hpp"
 
@@ -121,12 +122,6 @@ class PgAuthStore final : public AuthStore {
   Status key_revocation_applied(const std::string& key_id, uint64_t now_ms) override;
 
  private:
-  struct Read {
-    uint64_t at_ms;
-    std::string person, device, bucket;
-    size_t changes;
-    std::string blob;
-  };
   explicit PgAuthStore(pg::Conn conn) : conn_(std::move(conn)) {}
   // The connection, reset first if libpq found it broken (a restarted server, a dropped
   // link); a reset that fails leaves it broken, and the statement then reports why.
@@ -135,11 +130,14 @@ class PgAuthStore final : public AuthStore {
   Result<pg::Rows> exec(std::string_view sql, std::initializer_list<pg::Param> params = {});
   Result<StaffSessionTokens> insert_staff_session_locked(const std::string& person,
                                                          uint64_t now_ms);
-  Status write_reads_locked();
+  // AccessLogBuffer's write: `rows` into access_log in one transaction.
+  Status write_reads_locked(const std::deque<AccessRead>& rows);
+  AccessLogBuffer::Write reads_writer() {
+    return [this](const std::deque<AccessRead>& rows) { return write_reads_locked(rows); };
+  }
   std::mutex mu_;
-  pg::Conn conn_;                       // GUARDED_BY(mu_)
-  std::deque<Read> unwritten_;          // GUARDED_BY(mu_): oldest first
-  size_t max_buffered_reads_ = 100000;  // GUARDED_BY(mu_): ~10 MB of memory
+  pg::Conn conn_;                              // GUARDED_BY(mu_)
+  AccessLogBuffer unwritten_{"the database"};  // GUARDED_BY(mu_)
 };
 
 }  // namespace werkex::server

@@ -1,61 +1,34 @@
 // PgAuthStore's access log (auth_store.hpp: log_read, reads): who read which bucket when. A
-// row the database refuses (disk full, connection lost) is buffered in memory and written
-// before any later row, as SqliteAuthStore does; only a full buffer fails the read.
-#include <cstdio>
-
+// row the database refuses (disk full, connection lost) waits in AccessLogBuffer, as
+// SqliteAuthStore's do.
 #include "auth_store_pg.hpp"
 #include "auth_store_pg_rows.hpp"
-#include "werkex/merge.hpp"  // json
 
 namespace werkex::server {
 
 Status PgAuthStore::log_read(uint64_t now_ms, const std::string& person, const std::string& device,
                              const std::string& bucket, size_t changes, const std::string& blob) {
   std::lock_guard lock(mu_);
-  const bool was_buffering = !unwritten_.empty();
-  unwritten_.push_back({now_ms, person, device, bucket, changes, blob});
-  Status written = write_reads_locked();
-  if (written) {
-    if (was_buffering)
-      std::fprintf(stderr,
-                   "{\"event\":\"access_log_recovered\",\"message\":\"the buffered access-log "
-                   "rows are written to the database\"}\n");
-    return Status::ok();
-  }
-  if (unwritten_.size() > max_buffered_reads_) {
-    unwritten_.pop_back();
-    return make_error(WX_UNAVAILABLE, "the server cannot record this read in its access log (" +
-                                          written.error().message +
-                                          "), so it does not serve it; retry later");
-  }
-  if (!was_buffering)
-    std::fprintf(stderr,
-                 "{\"event\":\"access_log_unwritable\",\"message\":\"ACCESS LOG CANNOT BE "
-                 "WRITTEN (%s): reads are recorded in memory until it can; free disk space "
-                 "now\"}\n",
-                 written.error().message.c_str());
-  return Status::ok();
+  return unwritten_.add({now_ms, person, device, bucket, changes, blob}, reads_writer());
 }
 
 // Every buffered row, oldest first, in one transaction: all are written or none.
-Status PgAuthStore::write_reads_locked() {
+Status PgAuthStore::write_reads_locked(const std::deque<AccessRead>& rows) {
   std::vector<pg::Param> values;
-  values.reserve(unwritten_.size() * 6);
-  for (const Read& r : unwritten_)
+  values.reserve(rows.size() * 6);
+  for (const AccessRead& r : rows)
     values.insert(values.end(), {r.at_ms, r.person, r.device, r.bucket, uint64_t{r.changes},
                                  pg_auth::null_if_empty(r.blob)});
   pg::Conn& c = conn_locked();
   WX_ASSIGN_OR_RETURN(auto tx, pg::Transaction::begin(c));
   WX_RETURN_IF_ERROR(pg_auth::insert_rows(
       c, "INSERT INTO access_log(at_ms, person, device, bucket, changes, blob)", 6, values));
-  WX_RETURN_IF_ERROR(tx.commit());
-  unwritten_.clear();
-  return Status::ok();
+  return tx.commit();
 }
 
 void PgAuthStore::set_max_buffered_reads(size_t rows) {
   std::lock_guard lock(mu_);
-  max_buffered_reads_ = rows;
+  unwritten_.set_max(rows);
 }
 
 size_t PgAuthStore::buffered_reads() {
@@ -65,23 +38,12 @@ size_t PgAuthStore::buffered_reads() {
 
 PgAuthStore::~PgAuthStore() {
   std::lock_guard lock(mu_);
-  if (unwritten_.empty() || write_reads_locked()) return;
-  for (const Read& r : unwritten_)
-    std::fprintf(stderr, "%s\n",
-                 json({{"event", "access_log_unwritten"},
-                       {"at_ms", r.at_ms},
-                       {"person", r.person},
-                       {"device", r.device},
-                       {"bucket", r.bucket},
-                       {"changes", r.changes},
-                       {"blob", r.blob}})
-                     .dump()
-                     .c_str());
+  unwritten_.flush_or_print(reads_writer());
 }
 
 Result<size_t> PgAuthStore::count_reads(const std::string& bucket) {
   std::lock_guard lock(mu_);
-  if (!unwritten_.empty()) WX_RETURN_IF_ERROR(write_reads_locked());
+  WX_RETURN_IF_ERROR(unwritten_.flush(reads_writer()));
   WX_ASSIGN_OR_RETURN(
       auto rows, conn_locked().exec("SELECT count(*) FROM access_log WHERE bucket = $1", {bucket}));
   WX_ASSIGN_OR_RETURN(uint64_t n, pg_auth::u64(rows, 0, 0));
@@ -90,7 +52,7 @@ Result<size_t> PgAuthStore::count_reads(const std::string& bucket) {
 
 Result<std::vector<AccessRead>> PgAuthStore::reads(const std::string& bucket, size_t limit) {
   std::lock_guard lock(mu_);
-  if (!unwritten_.empty()) WX_RETURN_IF_ERROR(write_reads_locked());
+  WX_RETURN_IF_ERROR(unwritten_.flush(reads_writer()));
   // LIMIT NULL: every row.
   WX_ASSIGN_OR_RETURN(
       auto rows,

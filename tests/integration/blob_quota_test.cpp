@@ -139,3 +139,41 @@ TEST_CASE("werkex-server: quota and rate-limit config values of the wrong type a
     CHECK_THAT(said, Catch::Contains("config value"));
   }
 }
+
+TEST_CASE("werkex-server: a bad or unreachable store is refused at start, saying which",
+          "[integration][validation]") {
+  TempDir dir;
+  struct Case {
+    const char* config;
+    int exit_code;
+    const char* says;
+  };
+  const Case cases[] = {
+      {R"({"store": "postgres"})", 2, "store must be an object"},
+      {R"({"store": {"engine": "oracle"}})", 2, "store.engine must be sqlite or postgres"},
+      {R"({"store": {"engine": "postgres"}})", 2, "needs store.conninfo"},
+      {R"({"store": {"engine": "sqlite", "path": "x"}})", 2, "store.path"},
+      {R"({"store": {"engine": "postgres", "conninfo": 5}})", 2, "store.conninfo"},
+      // Nothing listens on port 1: unavailable (10 + 9), the reason named, no server started.
+      {R"({"store": {"engine": "postgres", "conninfo": "host=127.0.0.1 port=1 connect_timeout=2"}})",
+       19, "unavailable"}};
+  for (const Case& c : cases) {
+    std::string file = dir.file("store.json");
+    FILE* f = fopen(file.c_str(), "w");
+    REQUIRE(f);
+    fputs(c.config, f);
+    fclose(f);
+    std::string cmd = std::string(WERKEX_SERVER) + " --data " + dir.file("d") +
+                      " --listen 127.0.0.1:0 --config " + file + " 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    REQUIRE(p);
+    std::string said;
+    char buf[512];
+    while (fgets(buf, sizeof buf, p)) said += buf;
+    int status = pclose(p);
+    INFO(c.config << " -> " << said);
+    CHECK((WIFEXITED(status) && WEXITSTATUS(status) == c.exit_code));
+    CHECK_THAT(said, Catch::Contains(c.says));
+    CHECK(said.find("listening") == std::string::npos);
+  }
+}

@@ -10,6 +10,7 @@
 
 namespace werkex::admin {
 
+#ifndef WERKEX_HAVE_POSTGRES
 namespace {
 
 Status no_postgres() {
@@ -18,6 +19,7 @@ Status no_postgres() {
 }
 
 }  // namespace
+#endif
 
 Result<std::unique_ptr<server::AuthStore>> open_auth(const StoreLocation& where) {
   if (where.postgres.empty()) {
