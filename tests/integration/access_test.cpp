@@ -187,14 +187,7 @@ TEST_CASE("werkex-admin: an unknown person or a bad command is refused with a cl
   std::string data = dir.file("server");
   ServerProcess server(data);
   auto run = [&](const std::string& args) {
-    std::string cmd = std::string(WERKEX_ADMIN) + admin_store_args(data) + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    std::string out;
-    char buf[512];
-    while (fgets(buf, sizeof buf, p)) out += buf;
-    int status = pclose(p);
-    return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+    return run_command(std::string(WERKEX_ADMIN) + admin_store_args(data) + args + " 2>&1");
   };
   auto [code, out] = run("invite 0190a000-0000-7000-8000-00000000dead");
   CHECK(code == 10 + WX_NOT_FOUND);

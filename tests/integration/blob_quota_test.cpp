@@ -126,16 +126,10 @@ TEST_CASE("werkex-server: quota and rate-limit config values of the wrong type a
     REQUIRE(f);
     fputs(bad, f);
     fclose(f);
-    std::string cmd =
-        std::string(WERKEX_SERVER) + " --data " + dir.file("d") + " --config " + file + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    std::string said;
-    char buf[512];
-    while (fgets(buf, sizeof buf, p)) said += buf;
-    int status = pclose(p);
+    auto [code, said] = run_command(std::string(WERKEX_SERVER) + " --data " + dir.file("d") +
+                                    " --config " + file + " 2>&1");
     INFO(bad << " -> " << said);
-    CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 2));
+    CHECK(code == 2);
     CHECK_THAT(said, Catch::Contains("config value"));
   }
 }
@@ -163,16 +157,10 @@ TEST_CASE("werkex-server: a bad or unreachable store is refused at start, saying
     REQUIRE(f);
     fputs(c.config, f);
     fclose(f);
-    std::string cmd = std::string(WERKEX_SERVER) + " --data " + dir.file("d") +
-                      " --listen 127.0.0.1:0 --config " + file + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    std::string said;
-    char buf[512];
-    while (fgets(buf, sizeof buf, p)) said += buf;
-    int status = pclose(p);
+    auto [code, said] = run_command(std::string(WERKEX_SERVER) + " --data " + dir.file("d") +
+                                    " --listen 127.0.0.1:0 --config " + file + " 2>&1");
     INFO(c.config << " -> " << said);
-    CHECK((WIFEXITED(status) && WEXITSTATUS(status) == c.exit_code));
+    CHECK(code == c.exit_code);
     CHECK_THAT(said, Catch::Contains(c.says));
     CHECK(said.find("listening") == std::string::npos);
   }

@@ -2,6 +2,8 @@
 // server through libcurl, plus the admin tool for more enrolment codes.
 #pragma once
 
+#include <sys/wait.h>
+
 #include <cstdio>
 #include <random>
 
@@ -42,6 +44,18 @@ inline std::string admin_all(const std::string& data, const std::string& args) {
   while (fgets(buf, sizeof buf, p)) out += buf;
   REQUIRE(pclose(p) == 0);
   return out;
+}
+
+// Runs a shell command; its exit code (-1 if it did not exit) and what it printed (stdout and
+// whatever `cmd` redirects there).
+inline std::pair<int, std::string> run_command(const std::string& cmd) {
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p);
+  std::string out;
+  char buf[512];
+  while (fgets(buf, sizeof buf, p)) out += buf;
+  int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
 struct Device {
