@@ -201,14 +201,7 @@ TEST_CASE("werkex-server: bad flags and a missing config file are refused before
           "[integration][validation][pg]") {
   TempDir dir;
   auto run = [&](const std::string& args) {
-    std::string cmd = std::string(WERKEX_SERVER) + " " + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    std::string out;
-    char buf[512];
-    while (fgets(buf, sizeof buf, p)) out += buf;
-    int status = pclose(p);
-    return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+    return run_command(std::string(WERKEX_SERVER) + " " + args + " 2>&1");
   };
   CHECK(run("--listen 127.0.0.1:0").first == 2);  // no --data
   CHECK(run("--data " + dir.file("d") + " --listen nonsense").first == 2);
