@@ -191,6 +191,56 @@ Status add_school_pupils(const DossierStore& dossiers, const std::string& school
   return Status::ok();
 }
 
+// Above this many dossiers to check, one list of the school's persons is cheaper than a get
+// each (a counsellor's whole school; a mentor's groups stay below it).
+constexpr size_t kListPersonsAbove = 64;
+
+// The ids among `pupils` whose person is in `school_bucket`.
+Result<std::set<std::string>> persons_in_school(const DossierStore& dossiers,
+                                                const std::string& school_bucket,
+                                                const std::set<std::string>& pupils) {
+  std::set<std::string> out;
+  if (pupils.size() > kListPersonsAbove) {
+    Query persons;
+    persons.type = "person";
+    persons.bucket = school_bucket;
+    persons.include_deleted = true;
+    WX_ASSIGN_OR_RETURN(auto docs, dossiers.list(persons));
+    for (auto& p : docs)
+      if (pupils.count(str(p, "id"))) out.insert(str(p, "id"));
+    return out;
+  }
+  for (const std::string& id : pupils) {
+    auto p = dossiers.get(id);
+    if (!p && p.error().code != WX_NOT_FOUND) return p.error();
+    if (p && str(*p, "type") == "person" && str(*p, "bucket") == school_bucket) out.insert(id);
+  }
+  return out;
+}
+
+// Schools are tenants (docs/design.md §8): whatever a role's rules found, a person reaches
+// only their own school's bucket and the dossiers of pupils whose person is in it. One check
+// for every role, after the rules, so no rule has to get it right: a reference to another
+// school's pupil (a placement naming one, which whoever writes placements can make) or
+// bucket opens nothing. Depends only on the own school bucket, as AccessCache assumes.
+Status confine_to_school(const DossierStore& dossiers, Access& a) {
+  std::set<std::string> buckets = a.read, pupils;
+  buckets.insert(a.write.begin(), a.write.end());
+  for (const std::string& b : buckets)
+    if (b.rfind("pupil:", 0) == 0 && b != a.own_bucket()) pupils.insert(b.substr(6));
+  WX_ASSIGN_OR_RETURN(auto ours, persons_in_school(dossiers, a.school_bucket, pupils));
+  for (const std::string& b : buckets) {
+    const bool own = b == a.school_bucket || b == a.own_bucket() ||
+                     (b.rfind("pupil:", 0) == 0 && ours.count(b.substr(6)));
+    if (own) continue;
+    a.read.erase(b);
+    a.write.erase(b);
+    a.pupil_views.erase(b);
+    a.ended.erase(b);
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<std::set<std::string>> signers_in(const DossierStore& dossiers, const std::string& bucket) {
@@ -251,6 +301,7 @@ Result<Access> compute_access(const DossierStore& dossiers, const std::string& p
   } else if (a.role == "parent") {
     WX_RETURN_IF_ERROR(add_children(dossiers, today, a));
   }
+  WX_RETURN_IF_ERROR(confine_to_school(dossiers, a));
   return a;
 }
 

@@ -27,6 +27,11 @@
 //              choose what the aggregates show); no person, no network, no dossier; writes
 //              nothing. The figures come from the server (dashboard/aggregates.hpp).
 //
+// Whatever the rules above find, one check after them keeps everyone inside their school
+// (schools are tenants, docs/design.md §8): only the person's own school bucket and the
+// dossiers of pupils whose person is in it remain; a placement naming another school's pupil
+// opens nothing.
+//
 // What a role may write inside a bucket is the schema's business (authorize()); the one
 // write outside the `write` buckets is a pupil's own person (parent_consent).
 //

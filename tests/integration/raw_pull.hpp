@@ -8,8 +8,8 @@
 
 namespace werkex::test {
 
-inline std::vector<Change> raw_pull_changes(const ServerProcess& server, const Device& d,
-                                            const std::string& bucket) {
+inline protocol::SyncResponse raw_pull_response(const ServerProcess& server, const Device& d,
+                                                const std::string& bucket) {
   protocol::SyncRequest req;
   req.replica = d.replica->replica_id();
   req.schema_version = d.replica->schema().version();
@@ -23,7 +23,12 @@ inline std::vector<Change> raw_pull_changes(const ServerProcess& server, const D
       protocol::to_json(req).dump()};
   HttpResponse r = expect_ok(t.send(http));
   REQUIRE(r.status == 200);
-  auto resp = expect_ok(protocol::sync_response_from_json(json::parse(r.body)));
+  return expect_ok(protocol::sync_response_from_json(json::parse(r.body)));
+}
+
+inline std::vector<Change> raw_pull_changes(const ServerProcess& server, const Device& d,
+                                            const std::string& bucket) {
+  protocol::SyncResponse resp = raw_pull_response(server, d, bucket);
   auto it = resp.buckets.find(bucket);
   return it == resp.buckets.end() ? std::vector<Change>{} : it->second.changes.changes;
 }
