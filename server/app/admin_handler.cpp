@@ -103,7 +103,7 @@ http::Response problems_response(const http::Request& req, const school::RosterR
 }  // namespace
 
 Result<json> App::import_roster(const school::Roster& roster, const std::string& actor,
-                                JobProgress* progress) {
+                                JobProgress* progress, const std::string& only_school) {
   if (progress) progress->step("roster", roster.persons.size());
   const uint64_t now = now_ms();
   std::vector<std::string> codes;
@@ -124,8 +124,8 @@ Result<json> App::import_roster(const school::Roster& roster, const std::string&
     // be, nothing is imported, and a rerun imports these people again, codes and all. (If
     // the import's own commit fails after that, the codes exist only as hashes no one was
     // ever shown.)
-    WX_ASSIGN_OR_RETURN(
-        outcome, apply_roster(*store_, roster, rfc3339_utc(now).substr(0, 10), now, make_codes));
+    WX_ASSIGN_OR_RETURN(outcome, apply_roster(*store_, roster, rfc3339_utc(now).substr(0, 10), now,
+                                              make_codes, only_school));
     written = commits_->mark();
   }
   WX_RETURN_IF_ERROR(commits_->wait_durable(written));
@@ -145,15 +145,27 @@ Result<json> App::import_roster(const school::Roster& roster, const std::string&
   return out;
 }
 
-Result<std::string> App::authenticate_admin(const http::Request& req, http::RequestLog& log) {
+Result<AdminPrincipal> App::authenticate_admin(const http::Request& req, http::RequestLog& log) {
   auto auth = req[bhttp::field::authorization];
   constexpr std::string_view kBearer = "Bearer ";
   if (auth.size() <= kBearer.size() || auth.substr(0, kBearer.size()) != kBearer)
     return make_error(WX_UNAUTHENTICATED, "missing 'Authorization: Bearer <admin token>'");
-  WX_ASSIGN_OR_RETURN(std::string label,
+  WX_ASSIGN_OR_RETURN(AdminPrincipal who,
                       auth_->authenticate_admin(std::string(auth.substr(kBearer.size()))));
-  log.user = "admin:" + label;
-  return label;
+  log.user = "admin:" + who.label + (who.for_deployment() ? "" : "@" + who.school);
+  return who;
+}
+
+Result<AdminPrincipal> App::authenticate_deployment_admin(const http::Request& req,
+                                                          const std::string& step,
+                                                          http::RequestLog& log) {
+  WX_ASSIGN_OR_RETURN(AdminPrincipal who, authenticate_admin(req, log));
+  if (!who.for_deployment())
+    return make_error(WX_PERMISSION_DENIED,
+                      "this admin token acts for school " + who.school + " only; the " + step +
+                          " is the whole deployment's: use the deployment's admin token "
+                          "(werkex-admin admin-token LABEL, without --school)");
+  return who;
 }
 
 namespace {
@@ -198,37 +210,37 @@ http::Response App::handle_roster(const http::Request& req, http::RequestLog& lo
   auto roster = std::make_shared<school::Roster>(std::move(read->roster));
   return admin_step(
       req, "roster",
-      [this, roster, actor = "admin:" + *admin](JobProgress& p) {
-        return answer_of(import_roster(*roster, actor, &p));
+      [this, roster, actor = "admin:" + admin->label, school = admin->school](JobProgress& p) {
+        return answer_of(import_roster(*roster, actor, &p, school));
       },
-      log);
+      *admin, log);
 }
 
 http::Response App::handle_backup(const http::Request& req, http::RequestLog& log) {
-  auto admin = authenticate_admin(req, log);
+  auto admin = authenticate_deployment_admin(req, "backup", log);
   if (!admin) return http::error_response(req, admin.error());
   return admin_step(
       req, "backup",
-      [this, actor = "admin:" + *admin](JobProgress& p) {
+      [this, actor = "admin:" + admin->label](JobProgress& p) {
         return answer_of(backup_now(actor, &p));
       },
-      log);
+      *admin, log);
 }
 
 http::Response App::handle_retention(const http::Request& req, http::RequestLog& log) {
-  auto admin = authenticate_admin(req, log);
+  auto admin = authenticate_deployment_admin(req, "retention", log);
   if (!admin) return http::error_response(req, admin.error());
   return admin_step(
       req, "retention",
-      [this, actor = "admin:" + *admin](JobProgress& p) {
+      [this, actor = "admin:" + admin->label](JobProgress& p) {
         auto report = apply_retention(config_.retention, actor, &p);
         return answer_of(report ? Result<json>(report->to_json()) : Result<json>(report.error()));
       },
-      log);
+      *admin, log);
 }
 
 http::Response App::handle_export(const http::Request& req, http::RequestLog& log) {
-  auto admin = authenticate_admin(req, log);
+  auto admin = authenticate_deployment_admin(req, "export", log);
   if (!admin) return http::error_response(req, admin.error());
   http::DecodedBody body = http::decode_request(req);
   if (body.refusal) return std::move(*body.refusal);
@@ -236,13 +248,13 @@ http::Response App::handle_export(const http::Request& req, http::RequestLog& lo
   if (!options) return http::error_response(req, options.error());
   return admin_step(
       req, "export",
-      [this, only = options->only, force = options->force, actor = "admin:" + *admin](
+      [this, only = options->only, force = options->force, actor = "admin:" + admin->label](
           JobProgress& p) { return answer_of(export_now(only, force, actor, &p)); },
-      log);
+      *admin, log);
 }
 
 http::Response App::handle_nightly(const http::Request& req, http::RequestLog& log) {
-  auto admin = authenticate_admin(req, log);
+  auto admin = authenticate_deployment_admin(req, "nightly", log);
   if (!admin) return http::error_response(req, admin.error());
   if (!nightly_)
     return http::error_response(
@@ -252,7 +264,7 @@ http::Response App::handle_nightly(const http::Request& req, http::RequestLog& l
       [this](JobProgress& p) {
         return AdminAnswer{200, nightly_->run(p)};
       },
-      log);
+      *admin, log);
 }
 
 Result<json> App::export_now(std::vector<std::string> only, bool force, const std::string& actor,

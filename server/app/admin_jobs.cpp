@@ -37,9 +37,15 @@ json JobProgress::to_json() const {
 }
 
 struct AdminJobs::Job {
-  Job(std::string id, std::string kind, uint64_t started_ms, std::function<uint64_t()> clock)
-      : id(std::move(id)), kind(std::move(kind)), started_ms(started_ms), progress(clock) {}
-  const std::string id, kind;
+  Job(std::string id, std::string kind, std::string school, uint64_t started_ms,
+      std::function<uint64_t()> clock)
+      : id(std::move(id)),
+        kind(std::move(kind)),
+        school(std::move(school)),
+        started_ms(started_ms),
+        progress(clock) {}
+  bool seen_by(const std::string& viewer) const { return viewer.empty() || viewer == school; }
+  const std::string id, kind, school;
   const uint64_t started_ms;
   JobProgress progress;
   std::optional<AdminAnswer> answer;  // GUARDED_BY(AdminJobs::mu_): set once, when done
@@ -50,15 +56,21 @@ AdminJobs::~AdminJobs() {
   if (thread_.joinable()) thread_.join();
 }
 
-Result<std::shared_ptr<AdminJobs::Job>> AdminJobs::claim(const std::string& kind) {
+Result<std::shared_ptr<AdminJobs::Job>> AdminJobs::claim(const std::string& kind,
+                                                         const std::string& school) {
   std::lock_guard lock(mu_);
   if (busy_) {
-    return make_error(WX_CONFLICT, "another admin job is running (" + recent_.front()->kind +
-                                       ", GET /v1/admin/jobs/" + recent_.front()->id +
-                                       "); try again when it has ended");
+    const Job& running = *recent_.front();
+    // Another school's job is named by its kind only: its URL is not this caller's to poll.
+    return make_error(
+        WX_CONFLICT,
+        "another admin job is running (" + running.kind +
+            (running.seen_by(school) ? ", GET /v1/admin/jobs/" + running.id : std::string()) +
+            "); try again when it has ended");
   }
   busy_ = true;
-  auto job = std::make_shared<Job>(random_token("job-").substr(0, 20), kind, clock_(), clock_);
+  auto job =
+      std::make_shared<Job>(random_token("job-").substr(0, 20), kind, school, clock_(), clock_);
   recent_.push_front(job);
   if (recent_.size() > kRecentJobs) recent_.pop_back();
   return job;
@@ -85,15 +97,17 @@ AdminAnswer answer_of(const AdminJobs::Work& work, JobProgress& progress) {
 
 }  // namespace
 
-Result<AdminAnswer> AdminJobs::run(const std::string& kind, const Work& work) {
-  WX_ASSIGN_OR_RETURN(auto job, claim(kind));
+Result<AdminAnswer> AdminJobs::run(const std::string& kind, const Work& work,
+                                   const std::string& school) {
+  WX_ASSIGN_OR_RETURN(auto job, claim(kind, school));
   AdminAnswer answer = answer_of(work, job->progress);
   finish(*job, answer);
   return answer;
 }
 
-Result<std::string> AdminJobs::start(const std::string& kind, Work work) {
-  WX_ASSIGN_OR_RETURN(auto job, claim(kind));
+Result<std::string> AdminJobs::start(const std::string& kind, Work work,
+                                     const std::string& school) {
+  WX_ASSIGN_OR_RETURN(auto job, claim(kind, school));
   // The previous job's thread has ended its work (busy_ was false); only its exit is left.
   if (thread_.joinable()) thread_.join();
   thread_ = std::thread(
@@ -116,10 +130,10 @@ json summary(const std::string& id, const std::string& kind, uint64_t started_ms
 
 }  // namespace
 
-std::optional<json> AdminJobs::status(const std::string& id) const {
+std::optional<json> AdminJobs::status(const std::string& id, const std::string& viewer) const {
   std::lock_guard lock(mu_);
   for (const auto& job : recent_) {
-    if (job->id != id) continue;
+    if (job->id != id || !job->seen_by(viewer)) continue;
     json out = summary(job->id, job->kind, job->started_ms, job->ended_ms, job->answer.has_value());
     out["progress"] = job->progress.to_json();
     if (job->answer) {
@@ -131,10 +145,11 @@ std::optional<json> AdminJobs::status(const std::string& id) const {
   return std::nullopt;
 }
 
-json AdminJobs::list() const {
+json AdminJobs::list(const std::string& viewer) const {
   std::lock_guard lock(mu_);
   json out = json::array();
   for (const auto& job : recent_) {
+    if (!job->seen_by(viewer)) continue;
     json j = summary(job->id, job->kind, job->started_ms, job->ended_ms, job->answer.has_value());
     if (job->answer) j["status"] = job->answer->status;
     out.push_back(std::move(j));

@@ -11,6 +11,9 @@
 // - A job's answer is kept (the last kRecentJobs jobs) so a client that lost its connection
 //   can still read how it ended; ids are random, so one job's URL does not name another's.
 // - The destructor waits for a running job: the server stops only after it ended.
+// - A job belongs to the school whose admin token started it ("" for the deployment's): a
+//   school's token sees only its school's jobs (their answers hold enrolment codes), the
+//   deployment's sees all (docs/design.md §8).
 #pragma once
 
 #include <cstdint>
@@ -61,19 +64,22 @@ class AdminJobs {
   AdminJobs(const AdminJobs&) = delete;
   AdminJobs& operator=(const AdminJobs&) = delete;
 
-  // Runs `work` now on the calling thread; WX_CONFLICT while another job runs.
-  Result<AdminAnswer> run(const std::string& kind, const Work& work);
+  // Runs `work` now on the calling thread for `school` ("" the deployment); WX_CONFLICT
+  // while another job runs.
+  Result<AdminAnswer> run(const std::string& kind, const Work& work,
+                          const std::string& school = "");
   // Starts `work` on the job thread; its id, or WX_CONFLICT while another job runs.
-  Result<std::string> start(const std::string& kind, Work work);
+  Result<std::string> start(const std::string& kind, Work work, const std::string& school = "");
   // The job's state: {"id","kind","started_at","state":"running"|"done","progress":{...}}
-  // and, once done, {"status", "result"}; nullopt for an unknown id.
-  std::optional<json> status(const std::string& id) const;
-  // The recent jobs, newest first (without their results).
-  json list() const;
+  // and, once done, {"status", "result"}; nullopt for an unknown id or one `viewer` (a
+  // school; "" the deployment, who sees all) may not see.
+  std::optional<json> status(const std::string& id, const std::string& viewer) const;
+  // The recent jobs `viewer` may see, newest first (without their results).
+  json list(const std::string& viewer) const;
 
  private:
   struct Job;
-  Result<std::shared_ptr<Job>> claim(const std::string& kind);
+  Result<std::shared_ptr<Job>> claim(const std::string& kind, const std::string& school);
   void finish(Job& job, AdminAnswer answer);
 
   std::function<uint64_t()> clock_;

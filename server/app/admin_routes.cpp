@@ -50,17 +50,18 @@ http::Response App::not_on_this_engine(const http::Request& req) {
 }
 
 http::Response App::admin_step(const http::Request& req, const std::string& kind,
-                               AdminJobs::Work work, http::RequestLog& log) {
+                               AdminJobs::Work work, const AdminPrincipal& admin,
+                               http::RequestLog& log) {
   if (prefers_async(req)) {
-    auto id = jobs_->start(kind, std::move(work));
+    auto id = jobs_->start(kind, std::move(work), admin.school);
     if (!id) return http::error_response(req, id.error());
     log.note = kind + ": job " + *id;
-    http::Response res = http::json_response(req, 202, *jobs_->status(*id));
+    http::Response res = http::json_response(req, 202, *jobs_->status(*id, admin.school));
     res.set(bhttp::field::location, "/v1/admin/jobs/" + *id);
     res.set("Preference-Applied", "respond-async");
     return res;
   }
-  auto answer = jobs_->run(kind, work);
+  auto answer = jobs_->run(kind, work, admin.school);
   if (!answer) return http::error_response(req, answer.error());
   log.note = kind + ": " + std::to_string(answer->status);
   return http::json_response(req, answer->status, answer->body);
@@ -70,8 +71,9 @@ http::Response App::handle_jobs(const http::Request& req, const std::string& id,
                                 http::RequestLog& log) {
   auto admin = authenticate_admin(req, log);
   if (!admin) return http::error_response(req, admin.error());
-  if (id.empty()) return http::json_response(req, 200, {{"jobs", jobs_->list()}});
-  auto job = jobs_->status(id);
+  // A school's token sees its school's jobs only: a roster job's answer holds the codes.
+  if (id.empty()) return http::json_response(req, 200, {{"jobs", jobs_->list(admin->school)}});
+  auto job = jobs_->status(id, admin->school);
   if (!job)
     return http::error_response(
         req, make_error(WX_NOT_FOUND, "no admin job '" + id + "' (the last " +
@@ -83,18 +85,24 @@ void App::register_admin_routes(http::Router& router) {
   using Handler = http::Response (App::*)(const http::Request&, http::RequestLog&);
   struct Step {
     const char* path;
+    const char* name;
     Handler handler;
     bool sqlite_only;  // works on the Replica itself still (not_on_this_engine)
   };
-  const Step steps[] = {{"/v1/admin/nightly", &App::handle_nightly, true},
-                        {"/v1/admin/export", &App::handle_export, true},
-                        {"/v1/admin/retention", &App::handle_retention, true},
-                        {"/v1/admin/backup", &App::handle_backup, true},
-                        {"/v1/admin/roster", &App::handle_roster, false}};
+  const Step steps[] = {{"/v1/admin/nightly", "nightly", &App::handle_nightly, true},
+                        {"/v1/admin/export", "export", &App::handle_export, true},
+                        {"/v1/admin/retention", "retention", &App::handle_retention, true},
+                        {"/v1/admin/backup", "backup", &App::handle_backup, true},
+                        {"/v1/admin/roster", "roster", &App::handle_roster, false}};
   for (const Step& step : steps) {
     router.add(bhttp::verb::post, step.path,
                [this, step](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
-                 if (step.sqlite_only && !on_sqlite()) return not_on_this_engine(r);
+                 if (step.sqlite_only && !on_sqlite()) {
+                   // Who asks is judged first: 401 and 403 mean the same on every engine.
+                   auto who = authenticate_deployment_admin(r, step.name, l);
+                   if (!who) return http::error_response(r, who.error());
+                   return not_on_this_engine(r);
+                 }
                  return (this->*step.handler)(r, l);
                });
   }

@@ -117,9 +117,10 @@ class App {
   // wrote is durable.
   // The roster import: applies a problem-free roster (roster_import.hpp) under the dossier
   // lock, giving each new person an enrolment code in the same transaction; returns what
-  // POST /v1/admin/roster answers.
+  // POST /v1/admin/roster answers. `only_school`: a school's admin token's school, into
+  // which alone the roster may write (roster_import.hpp).
   Result<json> import_roster(const school::Roster& roster, const std::string& actor,
-                             JobProgress* progress = nullptr);
+                             JobProgress* progress = nullptr, const std::string& only_school = "");
   // The dossiers that changed (or `only` those, or all with `force`) into export_dir, read
   // through a connection of their own: what POST /v1/admin/export answers.
   Result<json> export_now(std::vector<std::string> only, bool force, const std::string& actor,
@@ -171,8 +172,13 @@ class App {
                                 http::RequestLog& log);
   // The device behind the request's bearer token, once its rate limit allows the request.
   Result<Device> authenticate(const http::Request& req, http::RequestLog& log);
-  // The label of the request's admin token (WX_UNAUTHENTICATED without a live one).
-  Result<std::string> authenticate_admin(const http::Request& req, http::RequestLog& log);
+  // Who the request's admin token is (WX_UNAUTHENTICATED without a live one).
+  Result<AdminPrincipal> authenticate_admin(const http::Request& req, http::RequestLog& log);
+  // The same for a step that is the whole deployment's (backup, retention, export, nightly):
+  // WX_PERMISSION_DENIED for a school's token (docs/design.md §8).
+  Result<AdminPrincipal> authenticate_deployment_admin(const http::Request& req,
+                                                       const std::string& step,
+                                                       http::RequestLog& log);
   // POST /v1/admin/roster (admin_handler.cpp): the nightly roster import.
   http::Response handle_roster(const http::Request& req, http::RequestLog& log);
   // POST /v1/admin/backup (admin_handler.cpp): a backup while the server serves (backup.hpp).
@@ -187,7 +193,7 @@ class App {
   // sends `Prefer: respond-async`, else the step's own answer once it ended; 409 while
   // another job runs.
   http::Response admin_step(const http::Request& req, const std::string& kind, AdminJobs::Work work,
-                            http::RequestLog& log);
+                            const AdminPrincipal& admin, http::RequestLog& log);
   // GET /v1/admin/jobs and /v1/admin/jobs/{id} (admin_routes.cpp).
   http::Response handle_jobs(const http::Request& req, const std::string& id,
                              http::RequestLog& log);

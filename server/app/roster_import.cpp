@@ -33,8 +33,13 @@ json or_null(const std::string& s) {
 
 class Import {
  public:
-  Import(DossierStore& r, const Roster& roster, std::string today, uint64_t now_ms)
-      : r_(r), roster_(roster), today_(std::move(today)), now_ms_(now_ms) {}
+  Import(DossierStore& r, const Roster& roster, std::string today, uint64_t now_ms,
+         std::string only_school)
+      : r_(r),
+        roster_(roster),
+        today_(std::move(today)),
+        now_ms_(now_ms),
+        only_school_(std::move(only_school)) {}
 
   Status run() {
     WX_RETURN_IF_ERROR(load_existing());
@@ -76,6 +81,7 @@ class Import {
   const Roster& roster_;
   std::string today_;
   uint64_t now_ms_;
+  std::string only_school_;  // a school's admin token: its school's entity id
   Identity as_{"server", "admin", "", ""};
   // type → external_id → entity id: what earlier runs made, then what this one made too.
   std::map<std::string, std::map<std::string, std::string>> ids_;
@@ -112,8 +118,13 @@ Result<std::string> Import::id_of(const std::string& type, const std::string& ex
                                              "before; nothing was applied");
 }
 
-// Writes go in as the admin of the school whose bucket holds them.
+// Writes go in as the admin of the school whose bucket holds them; with a school's admin
+// token, only that school's (docs/design.md §8): any other fails the whole import.
 Status Import::act_for_school(const std::string& school_id) {
+  if (!only_school_.empty() && school_id != only_school_)
+    return make_error(WX_PERMISSION_DENIED, "this admin token acts for school " + only_school_ +
+                                                " only; the roster writes into school " +
+                                                school_id + ": nothing was applied");
   as_.school_bucket = "school:" + school_id;
   return Status::ok();
 }
@@ -157,6 +168,17 @@ Result<std::string> Import::upsert(const std::string& type, const std::string& e
 
 Status Import::upsert_school(const school::RosterSchool& s) {
   json desired = {{"name", s.name}, {"brin", or_null(s.brin)}};
+  auto known = ids_["school"].find(s.external_id);
+  if (!only_school_.empty() && (known == ids_["school"].end() || known->second != only_school_))
+    return make_error(WX_PERMISSION_DENIED,
+                      "this admin token acts for school " + only_school_ +
+                          " only; the roster's "
+                          "orgs " +
+                          s.external_id + " (" + s.name + ") is " +
+                          (known == ids_["school"].end() ? "a new school (only the deployment's "
+                                                           "token adds schools)"
+                                                         : "another school") +
+                          ": nothing was applied");
   if (!ids_["school"].count(s.external_id)) {
     // A new school's id names its bucket, so it is chosen here.
     std::string id = new_uuid_v7(now_ms_);
@@ -319,10 +341,11 @@ json RosterOutcome::to_json() const {
           {"persons", persons.to_json()}};
 }
 
-Result<RosterOutcome> apply_roster(
-    DossierStore& dossiers, const school::Roster& roster, const std::string& today, uint64_t now_ms,
-    const std::function<Status(const RosterOutcome&)>& before_commit) {
-  Import import(dossiers, roster, today, now_ms);
+Result<RosterOutcome> apply_roster(DossierStore& dossiers, const school::Roster& roster,
+                                   const std::string& today, uint64_t now_ms,
+                                   const std::function<Status(const RosterOutcome&)>& before_commit,
+                                   const std::string& only_school) {
+  Import import(dossiers, roster, today, now_ms, only_school);
   WX_RETURN_IF_ERROR(dossiers.together([&]() -> Status {
     WX_RETURN_IF_ERROR(import.run());
     return before_commit ? before_commit(import.outcome()) : Status::ok();

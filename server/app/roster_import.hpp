@@ -49,8 +49,11 @@ struct RosterOutcome {
 // is the left_on of who left; `now_ms` stamps new ids. `before_commit`, if given, runs inside
 // the transaction once everything is written: its error rolls the whole import back (the
 // enrolment codes of the new people are made there, so no one is imported without one).
+// `only_school`, if not empty, is the one school (entity id) the caller acts for: a roster
+// that adds a school or writes into another fails whole with WX_PERMISSION_DENIED.
 Result<RosterOutcome> apply_roster(
     DossierStore& dossiers, const school::Roster& roster, const std::string& today, uint64_t now_ms,
-    const std::function<Status(const RosterOutcome&)>& before_commit = nullptr);
+    const std::function<Status(const RosterOutcome&)>& before_commit = nullptr,
+    const std::string& only_school = "");
 
 }  // namespace werkex::server

@@ -124,6 +124,9 @@ Result<std::unique_ptr<SqliteAuthStore>> SqliteAuthStore::open(const std::string
       static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count())));
   // Nor the origin of invites (codes minted by --demo are revoked at the next start).
   WX_RETURN_IF_ERROR(add_column_if_missing(db, "invites", "origin", "TEXT"));
+  // Nor the school an admin token acts for (schools as tenants): "" is the deployment's.
+  WX_RETURN_IF_ERROR(
+      add_column_if_missing(db, "admin_tokens", "school", "TEXT NOT NULL DEFAULT ''"));
   return std::unique_ptr<SqliteAuthStore>(new SqliteAuthStore(std::move(db)));
 }
 

@@ -68,6 +68,14 @@ struct AccessRead {
   std::string blob;
 };
 
+// Who holds an admin token: its label, and the school it acts for ("" for the whole
+// deployment: every school, and the steps that are the deployment's, such as backups).
+struct AdminPrincipal {
+  std::string label;
+  std::string school;
+  bool for_deployment() const { return school.empty(); }
+};
+
 // A key revocation werkex-admin queued; the server writes it into the dossiers (the Replica
 // has one writer: the server process).
 struct KeyRevocation {
@@ -193,11 +201,14 @@ class AuthStore {
   // Newest last; `target` "" for all.
   virtual Result<std::vector<AuditEntry>> audit_entries(const std::string& target) = 0;
   // Admin credentials for the admin API (auth_store_admin.cpp): made offline by
-  // `werkex-admin admin-token LABEL`, shown once, kept as SHA-256 hashes. `label` says who
-  // or what holds it ("nightly"); a new token for a label revokes its earlier ones.
-  virtual Result<std::string> create_admin_token(const std::string& label, uint64_t now_ms) = 0;
-  // The label of a live admin token; WX_UNAUTHENTICATED otherwise (one message for all).
-  virtual Result<std::string> authenticate_admin(const std::string& token) = 0;
+  // `werkex-admin admin-token LABEL [--school ID]`, shown once, kept as SHA-256 hashes.
+  // `label` says who or what holds it ("nightly"); a new token for a label revokes its
+  // earlier ones. `school`: the school entity it acts for, "" for the whole deployment
+  // (docs/design.md §8).
+  virtual Result<std::string> create_admin_token(const std::string& label,
+                                                 const std::string& school, uint64_t now_ms) = 0;
+  // Who a live admin token is; WX_UNAUTHENTICATED otherwise (one message for all).
+  virtual Result<AdminPrincipal> authenticate_admin(const std::string& token) = 0;
   // Revokes every token of `label`; WX_NOT_FOUND if it had none live.
   virtual Status revoke_admin_tokens(const std::string& label, uint64_t now_ms) = 0;
 

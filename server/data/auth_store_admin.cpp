@@ -5,7 +5,9 @@
 
 namespace werkex::server {
 
-Result<std::string> SqliteAuthStore::create_admin_token(const std::string& label, uint64_t now_ms) {
+Result<std::string> SqliteAuthStore::create_admin_token(const std::string& label,
+                                                        const std::string& school,
+                                                        uint64_t now_ms) {
   if (label.empty() || label.size() > 64)
     return make_error(WX_INVALID_ARGUMENT, "an admin token needs a label of 1 to 64 characters");
   std::lock_guard lock(mu_);
@@ -17,22 +19,27 @@ Result<std::string> SqliteAuthStore::create_admin_token(const std::string& label
   std::string token = random_token("wxa_");
   WX_ASSIGN_OR_RETURN(auto add, sql::Stmt::prepare(db_,
                                                    "INSERT INTO admin_tokens(token_hash, label, "
-                                                   "created_ms) VALUES(?1, ?2, ?3)"));
-  WX_RETURN_IF_ERROR(
-      add.bind(1, sha256_hex(token)).bind(2, label).bind(3, static_cast<int64_t>(now_ms)).run());
+                                                   "created_ms, school) VALUES(?1, ?2, ?3, ?4)"));
+  WX_RETURN_IF_ERROR(add.bind(1, sha256_hex(token))
+                         .bind(2, label)
+                         .bind(3, static_cast<int64_t>(now_ms))
+                         .bind(4, school)
+                         .run());
   WX_RETURN_IF_ERROR(tx.commit());
   return token;
 }
 
-Result<std::string> SqliteAuthStore::authenticate_admin(const std::string& token) {
+Result<AdminPrincipal> SqliteAuthStore::authenticate_admin(const std::string& token) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
-                                                  "SELECT label FROM admin_tokens WHERE "
+                                                  "SELECT label, school FROM admin_tokens WHERE "
                                                   "token_hash = ?1 AND revoked_ms IS NULL"));
   st.bind(1, sha256_hex(token));
-  WX_ASSIGN_OR_RETURN(auto labels, st.column_texts());
-  if (labels.empty()) return make_error(WX_UNAUTHENTICATED, "not a valid admin token");
-  return labels.front();
+  WX_ASSIGN_OR_RETURN(bool found, st.step());
+  if (!found) return make_error(WX_UNAUTHENTICATED, "not a valid admin token");
+  AdminPrincipal who{std::string(st.text(0)), std::string(st.text(1))};
+  st.reset();
+  return who;
 }
 
 Status SqliteAuthStore::revoke_admin_tokens(const std::string& label, uint64_t now_ms) {

@@ -98,8 +98,9 @@ class PgAuthStore final : public AuthStore {
   Status audit(uint64_t now_ms, const std::string& actor, const std::string& action,
                const std::string& target, const std::string& detail = "") override;
   Result<std::vector<AuditEntry>> audit_entries(const std::string& target) override;
-  Result<std::string> create_admin_token(const std::string& label, uint64_t now_ms) override;
-  Result<std::string> authenticate_admin(const std::string& token) override;
+  Result<std::string> create_admin_token(const std::string& label, const std::string& school,
+                                         uint64_t now_ms) override;
+  Result<AdminPrincipal> authenticate_admin(const std::string& token) override;
   Status revoke_admin_tokens(const std::string& label, uint64_t now_ms) override;
   Result<std::string> epoch() override;
   Status renew_epoch() override;

@@ -7,7 +7,8 @@
 
 namespace werkex::server {
 
-Result<std::string> PgAuthStore::create_admin_token(const std::string& label, uint64_t now_ms) {
+Result<std::string> PgAuthStore::create_admin_token(const std::string& label,
+                                                    const std::string& school, uint64_t now_ms) {
   if (label.empty() || label.size() > 64)
     return make_error(WX_INVALID_ARGUMENT, "an admin token needs a label of 1 to 64 characters");
   std::string token = random_token("wxa_");
@@ -20,20 +21,20 @@ Result<std::string> PgAuthStore::create_admin_token(const std::string& label, ui
                             "revoked_ms IS NULL",
                             {label, now_ms})
                          .status());
-  WX_RETURN_IF_ERROR(c.exec("INSERT INTO admin_tokens(token_hash, label, created_ms) "
-                            "VALUES($1, $2, $3)",
-                            {sha256_hex(token), label, now_ms})
+  WX_RETURN_IF_ERROR(c.exec("INSERT INTO admin_tokens(token_hash, label, created_ms, school) "
+                            "VALUES($1, $2, $3, $4)",
+                            {sha256_hex(token), label, now_ms, school})
                          .status());
   WX_RETURN_IF_ERROR(tx.commit());
   return token;
 }
 
-Result<std::string> PgAuthStore::authenticate_admin(const std::string& token) {
-  WX_ASSIGN_OR_RETURN(auto rows, exec("SELECT label FROM admin_tokens WHERE token_hash = $1 AND "
-                                      "revoked_ms IS NULL",
+Result<AdminPrincipal> PgAuthStore::authenticate_admin(const std::string& token) {
+  WX_ASSIGN_OR_RETURN(auto rows, exec("SELECT label, school FROM admin_tokens WHERE "
+                                      "token_hash = $1 AND revoked_ms IS NULL",
                                       {sha256_hex(token)}));
   if (rows.empty()) return make_error(WX_UNAUTHENTICATED, "not a valid admin token");
-  return std::string(rows.text(0, 0));
+  return AdminPrincipal{std::string(rows.text(0, 0)), std::string(rows.text(0, 1))};
 }
 
 Status PgAuthStore::revoke_admin_tokens(const std::string& label, uint64_t now_ms) {

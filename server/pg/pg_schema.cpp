@@ -98,6 +98,11 @@ constexpr const char* kRateBuckets = R"sql(
     spent boolean NOT NULL);
 )sql";
 
+// Schools as tenants (§8): the school an admin token acts for; '' is the deployment's.
+constexpr const char* kAdminSchools = R"sql(
+  ALTER TABLE admin_tokens ADD COLUMN school text NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -108,6 +113,7 @@ const std::vector<Migration>& migrations() {
        "admin and staff sign-in, epoch, key revocations",
        kAuth},
       {3, "rate limits: token buckets every process shares", kRateBuckets},
+      {4, "schools: the school an admin token acts for", kAdminSchools},
   };
   return all;
 }

@@ -23,20 +23,50 @@ struct TwoSchools {
   std::string data = dir.file("server");
   ServerProcess server{data};
   json school_b;  // the roster import's report: new_people with ids and codes
+  // The demo school's fixed id (server/app/demo.cpp).
+  const std::string school_a = "0190b000-0000-7000-8000-000000000001";
 
   TwoSchools() {
-    const std::string token = dir.file("admin.token");
-    std::ofstream(token) << admin(data, "admin-token nightly") << "\n";
-    const std::string report = dir.file("report.json");
-    auto [code, out] = run_command(std::string(WERKEX_ADMIN) + " nightly --server " +
-                                   server.admin_url() + " --token-file " + token + " --roster " +
-                                   WERKEX_SCHOOL_FIXTURES + "/day1 --report " + report + " 2>&1");
-    INFO(out);
-    REQUIRE(code == 0);
-    std::ifstream in(report);
-    school_b = json::parse(in)["roster"];
+    REQUIRE(nightly(token_file(token("nightly", "")), "--roster " + fixtures("day1")) == 0);
+    school_b = report()["roster"];
     REQUIRE(school_b["schools"]["created"] == 1);
   }
+  static std::string fixtures(const std::string& day) {
+    return std::string(WERKEX_SCHOOL_FIXTURES) + "/" + day;
+  }
+  // A file holding `token`, for werkex-admin nightly.
+  std::string token_file(const std::string& token) {
+    const std::string file = dir.file(token.substr(4, 12) + ".token");
+    std::ofstream(file) << token << "\n";
+    return file;
+  }
+  // A new admin token `label` for `school` ("" the deployment).
+  std::string token(const std::string& label, const std::string& school) {
+    return admin(data, "admin-token " + label + (school.empty() ? "" : " --school " + school));
+  }
+  // `werkex-admin nightly` with the token in `token_file`: its exit code; its report in
+  // report(), what it printed in out.
+  int nightly(const std::string& token_file, const std::string& args) {
+    auto [code, printed] = run_command(
+        std::string(WERKEX_ADMIN) + " nightly --server " + server.admin_url() + " --token-file " +
+        token_file + " --report " + dir.file("report.json") + " " + args + " 2>&1");
+    out = printed;
+    return code;
+  }
+  json report() const {
+    std::ifstream in(dir.file("report.json"));
+    return json::parse(in);
+  }
+  HttpResponse admin_api(const std::string& method, const std::string& path,
+                         const std::string& token) {
+    CurlTransport t(quick_curl());
+    return expect_ok(
+        t.send({method,
+                server.admin_url() + path,
+                {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}},
+                method == "POST" ? "{}" : ""}));
+  }
+  std::string out;
   // B's first new person of `role`.
   const json& b_person(const std::string& role) const {
     for (const json& p : school_b["new_people"])
@@ -224,4 +254,50 @@ TEST_CASE("schools: school A's staff site shows nothing of school B's pupils",
   CHECK(mine.body.find(placement) == std::string::npos);
   HttpResponse page = begeleider.get("/v1/staff/pupils/" + pupil);
   CHECK((page.status == 404 || page.status == 403));
+}
+
+TEST_CASE("schools: a school's admin token imports its own roster only and sees its own jobs",
+          "[integration][schools][admin][pg]") {
+  TwoSchools t;
+  Device b_teacher = t.device("b-teacher", t.b_person("teacher")["code"]);
+  b_teacher.sync();
+  const std::string school_b = b_teacher.replica->identity().school_bucket.substr(7);
+  auto [unknown, why] = run_command(std::string(WERKEX_ADMIN) + admin_store_args(t.data) +
+                                    "admin-token x --school " + school_b + "x 2>&1");
+  CHECK(unknown != 0);
+  CHECK(why.find("no school") != std::string::npos);
+
+  // A's token on B's next roster: refused whole, nothing reaches B's devices.
+  const std::string token_a = t.token("school-a", t.school_a);
+  const std::string a_file = t.token_file(token_a);
+  CHECK(t.nightly(a_file, "--roster " + TwoSchools::fixtures("day2")) != 0);
+  CHECK(t.out.find("acts for school " + t.school_a + " only") != std::string::npos);
+  CHECK(b_teacher.sync().pulled == 0);
+  // B's own token: it goes in.
+  const std::string token_b = t.token("school-b", school_b);
+  const std::string b_file = t.token_file(token_b);
+  REQUIRE(t.nightly(b_file, "--roster " + TwoSchools::fixtures("day2")) == 0);
+  CHECK(t.report()["roster"]["changes"].get<int>() > 0);
+
+  // Its jobs (their answers hold enrolment codes) are B's and the deployment's to read.
+  const std::string deployment = t.token("operator", "");
+  json all = json::parse(t.admin_api("GET", "/v1/admin/jobs", deployment).body)["jobs"];
+  json of_b = json::parse(t.admin_api("GET", "/v1/admin/jobs", token_b).body)["jobs"];
+  json of_a = json::parse(t.admin_api("GET", "/v1/admin/jobs", token_a).body)["jobs"];
+  CHECK(all.size() >= 3);  // the deployment's day 1, A's refused try, B's day 2
+  REQUIRE(of_b.size() == 1);
+  CHECK(of_a.size() == 1);  // its own refused try
+  const std::string job_b = of_b[0]["id"];
+  CHECK(t.admin_api("GET", "/v1/admin/jobs/" + job_b, token_b).status == 200);
+  CHECK(t.admin_api("GET", "/v1/admin/jobs/" + job_b, token_a).status == 404);
+  for (const json& j : of_a) CHECK(j["id"] != job_b);
+
+  // The deployment's own steps are not a school's.
+  for (const char* step : {"backup", "retention", "export", "nightly"}) {
+    INFO(step);
+    HttpResponse r = t.admin_api("POST", std::string("/v1/admin/") + step, token_b);
+    CHECK(r.status == 403);
+    CHECK(r.body.find("deployment") != std::string::npos);
+    CHECK(t.admin_api("POST", std::string("/v1/admin/") + step, "wxa_nope").status == 401);
+  }
 }

@@ -236,24 +236,46 @@ TEST_CASE("auth contract: one live admin token per label, hashed, revoked by lab
   auto e = test::make_auth_engine(engine);
   server::AuthStore& s = e->store();
   const std::string bad_label = "an admin token needs a label of 1 to 64 characters";
-  check_refused(s.create_admin_token("", kT0), WX_INVALID_ARGUMENT, bad_label);
-  check_refused(s.create_admin_token(std::string(65, 'x'), kT0), WX_INVALID_ARGUMENT, bad_label);
-  const std::string first = expect_ok(s.create_admin_token("nightly", kT0));
+  check_refused(s.create_admin_token("", "", kT0), WX_INVALID_ARGUMENT, bad_label);
+  check_refused(s.create_admin_token(std::string(65, 'x'), "", kT0), WX_INVALID_ARGUMENT,
+                bad_label);
+  const std::string first = expect_ok(s.create_admin_token("nightly", "", kT0));
   CHECK(first.rfind("wxa_", 0) == 0);
   CHECK(first.size() == 68);
-  CHECK(expect_ok(s.authenticate_admin(first)) == "nightly");
-  const std::string second = expect_ok(s.create_admin_token("nightly", kT0 + 1));
+  CHECK(expect_ok(s.authenticate_admin(first)).label == "nightly");
+  const std::string second = expect_ok(s.create_admin_token("nightly", "", kT0 + 1));
   check_refused(s.authenticate_admin(first), WX_UNAUTHENTICATED, "not a valid admin token");
-  CHECK(expect_ok(s.authenticate_admin(second)) == "nightly");
-  const std::string backup = expect_ok(s.create_admin_token("backup", kT0 + 2));
+  CHECK(expect_ok(s.authenticate_admin(second)).label == "nightly");
+  const std::string backup = expect_ok(s.create_admin_token("backup", "", kT0 + 2));
   CHECK(e->column("SELECT token_hash FROM admin_tokens WHERE label = 'backup'") ==
         std::vector<std::string>{sha256_hex(backup)});
   expect_ok(s.revoke_admin_tokens("nightly", kT0 + 3));
   check_refused(s.authenticate_admin(second), WX_UNAUTHENTICATED, "not a valid admin token");
-  CHECK(expect_ok(s.authenticate_admin(backup)) == "backup");
+  CHECK(expect_ok(s.authenticate_admin(backup)).label == "backup");
+  CHECK(expect_ok(s.authenticate_admin(backup)).for_deployment());
   check_refused(s.revoke_admin_tokens("nightly", kT0 + 4), WX_NOT_FOUND,
                 "no live admin token 'nightly'");
   check_refused(s.authenticate_admin("wxa_nope"), WX_UNAUTHENTICATED, "not a valid admin token");
+}
+
+TEST_CASE("auth contract: an admin token acts for its school, or for the deployment") {
+  const std::string engine = GENERATE(as<std::string>{}, "sqlite", "postgres");
+  INFO(engine);
+  auto e = test::make_auth_engine(engine);
+  server::AuthStore& s = e->store();
+  const std::string a = expect_ok(s.create_admin_token("nightly-a", "school-a", kT0));
+  const std::string b = expect_ok(s.create_admin_token("nightly-b", "school-b", kT0));
+  const std::string all = expect_ok(s.create_admin_token("operator", "", kT0));
+  server::AdminPrincipal who = expect_ok(s.authenticate_admin(a));
+  CHECK(who.label == "nightly-a");
+  CHECK(who.school == "school-a");
+  CHECK_FALSE(who.for_deployment());
+  CHECK(expect_ok(s.authenticate_admin(b)).school == "school-b");
+  CHECK(expect_ok(s.authenticate_admin(all)).for_deployment());
+  // A new token for the label keeps to what it is given, not to the revoked one's school.
+  const std::string again = expect_ok(s.create_admin_token("nightly-a", "", kT0 + 1));
+  check_refused(s.authenticate_admin(a), WX_UNAUTHENTICATED, "not a valid admin token");
+  CHECK(expect_ok(s.authenticate_admin(again)).for_deployment());
 }
 
 TEST_CASE("auth contract: the epoch is made once and changes only when renewed") {

@@ -256,8 +256,8 @@ TEST_CASE(
   Blocker blocker(e.db(), "SELECT pg_advisory_xact_lock($1::integer, hashtext($2))",
                   {static_cast<int>(server::pg_auth::LockKind::admin_label), "nightly"});
   std::optional<Result<std::string>> ta, tb;
-  together([&] { ta = a.create_admin_token("nightly", kT0); },
-           [&] { tb = b->create_admin_token("nightly", kT0); });
+  together([&] { ta = a.create_admin_token("nightly", "", kT0); },
+           [&] { tb = b->create_admin_token("nightly", "", kT0); });
   CHECK(blocker.saw_both_wait());
   REQUIRE(ta.has_value());
   REQUIRE(tb.has_value());

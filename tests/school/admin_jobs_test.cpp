@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -50,7 +51,7 @@ struct Gate {
 
 json wait_done(const AdminJobs& jobs, const std::string& id) {
   for (;;) {
-    auto s = jobs.status(id);
+    auto s = jobs.status(id, "");
     REQUIRE(s);
     if ((*s)["state"] == "done") return *s;
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -67,7 +68,7 @@ TEST_CASE("admin jobs: one at a time, progress while it runs, the answer kept", 
   gate.wait_started();
   now += 2000;  // 4 of 10 in 2 s: 2 per second, 3 s left
 
-  json running = *jobs.status(id);
+  json running = *jobs.status(id, "");
   CHECK(running["state"] == "running");
   CHECK(running["kind"] == "export");
   CHECK(running["progress"]["step"] == "export");
@@ -94,12 +95,12 @@ TEST_CASE("admin jobs: one at a time, progress while it runs, the answer kept", 
   // Now the board is free again, and the list shows both runs, newest first.
   auto after = expect_ok(jobs.run("backup", [](JobProgress&) { return AdminAnswer{201, {}}; }));
   CHECK(after.status == 201);
-  json list = jobs.list();
+  json list = jobs.list("");
   REQUIRE(list.size() == 2);
   CHECK(list[0]["kind"] == "backup");
   CHECK(list[1]["id"] == id);
   CHECK_FALSE(list[1].contains("result"));  // the list is a summary
-  CHECK_FALSE(jobs.status("job-0000"));
+  CHECK_FALSE(jobs.status("job-0000", ""));
 }
 
 TEST_CASE("admin jobs: a job that throws ends as a 500 answer and frees the board",
@@ -126,9 +127,45 @@ TEST_CASE("admin jobs: ids are unguessable and only the recent jobs are kept", "
     })));
     wait_done(jobs, ids.back());  // else the next start is refused: one job at a time
   }
-  for (size_t i = 0; i < 3; ++i) CHECK_FALSE(jobs.status(ids[i]));
-  CHECK(jobs.list().size() == AdminJobs::kRecentJobs);
+  for (size_t i = 0; i < 3; ++i) CHECK_FALSE(jobs.status(ids[i], ""));
+  CHECK(jobs.list("").size() == AdminJobs::kRecentJobs);
   std::set<std::string> distinct(ids.begin(), ids.end());
   CHECK(distinct.size() == ids.size());
   for (const std::string& id : ids) CHECK(id.size() >= 20);
+}
+
+TEST_CASE("admin jobs: a school's token sees its school's jobs only, the deployment's all",
+          "[admin][jobs][schools]") {
+  AdminJobs jobs([] { return uint64_t{1795000000000}; });
+  auto done = [](JobProgress&) { return AdminAnswer{200, {{"codes", {"secret"}}}}; };
+  const std::string a = expect_ok(jobs.start("roster", done, "school-a"));
+  wait_done(jobs, a);
+  const std::string b = expect_ok(jobs.start("roster", done, "school-b"));
+  wait_done(jobs, b);
+  const std::string d = expect_ok(jobs.start("backup", done, ""));
+  wait_done(jobs, d);
+  CHECK(jobs.status(a, "school-a"));
+  CHECK_FALSE(jobs.status(b, "school-a"));  // its answer holds B's enrolment codes
+  CHECK_FALSE(jobs.status(d, "school-a"));
+  for (const std::string& id : {a, b, d}) CHECK(jobs.status(id, ""));
+  json listed = jobs.list("school-a");
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0]["id"] == a);
+  CHECK(jobs.list("").size() == 3);
+  // A job running for B is refused to A without naming where to poll it.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  const std::string slow = expect_ok(jobs.start(
+      "roster",
+      [released](JobProgress&) {
+        released.wait();
+        return AdminAnswer{200, {}};
+      },
+      "school-b"));
+  auto refused = jobs.run("roster", done, "school-a");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == WX_CONFLICT);
+  CHECK(refused.error().message.find(slow) == std::string::npos);
+  release.set_value();
+  wait_done(jobs, slow);
 }

@@ -186,3 +186,38 @@ TEST_CASE("roster import: when the enrolment codes cannot be made, nothing is im
   CHECK(again.new_people.size() == 6);
   CHECK(again.persons.created == 6);
 }
+
+TEST_CASE("roster import: a school's admin token writes into its own school only",
+          "[school][import][schools]") {
+  Dossiers d;
+  d.apply(day1());
+  Roster other;  // a second school, by the deployment
+  other.schools = {{"org-2", "Vmbo Het Anker", "34CD00"}};
+  other.persons = {{"p-9", "pupil", "Noor", "", "Bakker", "", "org-2"}};
+  d.apply(other);
+  const std::string brug = d.person("p-1")["school"], anker = d.person("p-9")["school"];
+  REQUIRE(brug != anker);
+  auto refused = [&](const Roster& roster, const std::string& only, const std::string& why) {
+    const std::string before = expect_ok(d.r->dump());
+    auto r = server::apply_roster(*d.store, roster, kToday, kNow, nullptr, only);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == WX_PERMISSION_DENIED);
+    CHECK_THAT(r.error().message, Catch::Contains(why) && Catch::Contains("nothing was applied"));
+    CHECK(expect_ok(d.r->dump()) == before);
+  };
+  Roster brug_day2 = day1();
+  brug_day2.persons[3].middle_name = "van den";
+  refused(brug_day2, anker, "another school");  // De Brug's roster with Het Anker's token
+  Roster added = day1();
+  added.schools.push_back({"org-3", "Vmbo Nieuw", "56EF00"});
+  refused(added, brug, "a new school");  // only the deployment adds schools
+  // A person of De Brug's roster in Het Anker (imported before): a write into the other school.
+  Roster moved = day1();
+  moved.persons[3].school = "org-2";
+  refused(moved, brug, "writes into school " + anker);
+  // Its own roster goes in as always.
+  server::RosterOutcome own =
+      expect_ok(server::apply_roster(*d.store, brug_day2, kToday, kNow, nullptr, brug));
+  CHECK(own.persons.updated == 1);
+  CHECK(d.person("p-1")["name"] == "Sem van den Berg");
+}

@@ -17,8 +17,11 @@
 //   revoke-key KEY_ID [--reason R] revoke a supervisor's sign-off key (the server writes it
 //                                  at its next request; devices see it after their next sync)
 //   audit TARGET                   the audit log of a placement or key (PINs, locks, keys)
-//   admin-token LABEL              print a new token for the admin API (the nightly job);
-//                                  it replaces the label's earlier token
+//   admin-token LABEL [--school ID] print a new token for the admin API (the nightly job);
+//                                  it replaces the label's earlier token. With --school (a
+//                                  school entity's id) it acts for that school only: its
+//                                  roster, its jobs (docs/design.md §8); without, for the
+//                                  whole deployment
 //   revoke-admin-token LABEL       end the label's admin token
 //   restore BACKUP_FOLDER          make DIR (new or empty) from a backup folder, with a new
 //                                  epoch: devices send their newer changes again (backup.hpp)
@@ -64,7 +67,7 @@ int usage() {
                "       werkex-admin --data DIR pin-reset PLACEMENT_ID\n"
                "       werkex-admin --data DIR revoke-key KEY_ID [--reason R]\n"
                "       werkex-admin --data DIR audit TARGET\n"
-               "       werkex-admin --data DIR admin-token LABEL\n"
+               "       werkex-admin --data DIR admin-token LABEL [--school SCHOOL_ID]\n"
                "       werkex-admin --data DIR revoke-admin-token LABEL\n"
                "       werkex-admin --data NEW_DIR restore BACKUP_FOLDER\n"
                "       werkex-admin nightly --server URL (--roster DIR | --sis FILE --mapping "
@@ -150,8 +153,10 @@ int main(int argc, char** argv) {
   }
   std::string data = where.data, command = argv[3], target = argv[4];
   int hours = 24 * 7;
-  std::string reason;
-  if (argc == 7 && std::strcmp(argv[5], "--hours") == 0)
+  std::string reason, school;
+  if (argc == 7 && std::strcmp(argv[5], "--school") == 0 && command == "admin-token")
+    school = argv[6];
+  else if (argc == 7 && std::strcmp(argv[5], "--hours") == 0)
     hours = std::atoi(argv[6]);
   else if (argc == 7 && std::strcmp(argv[5], "--reason") == 0 && command == "revoke-key")
     reason = argv[6];
@@ -187,9 +192,17 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "admin-token") {
-    auto token = (*auth)->create_admin_token(target, now);
+    if (!school.empty()) {  // only a school the deployment holds
+      auto dossiers = admin::open_dossiers(where);
+      if (!dossiers) return fail(dossiers.error());
+      auto found = (*dossiers)->get(school);
+      if (!found || found->value("type", "") != "school")
+        return fail(make_error(WX_NOT_FOUND, "no school " + school + " in this deployment"));
+    }
+    auto token = (*auth)->create_admin_token(target, school, now);
     if (!token) return fail(token.error());
-    Status s = (*auth)->audit(now, "werkex-admin", "admin_token_issued", target);
+    Status s = (*auth)->audit(now, "werkex-admin", "admin_token_issued", target,
+                              school.empty() ? "deployment" : "school " + school);
     if (!s) return fail(s.error());
     std::printf("%s\n", token->c_str());
     return 0;
