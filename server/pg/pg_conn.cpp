@@ -111,9 +111,25 @@ Result<Rows> Conn::exec(std::string_view sql, const std::vector<Param>& params) 
     formats.push_back(p.binary() ? 1 : 0);
   }
   std::string text(sql);
-  PGresult* r = PQexecParams(c_.get(), text.c_str(), static_cast<int>(params.size()), nullptr,
-                             values.data(), lengths.data(), formats.data(), 0);
+  const int n = static_cast<int>(params.size());
+  WX_ASSIGN_OR_RETURN(std::string name, prepared(text, n));
+  PGresult* r = name.empty() ? PQexecParams(c_.get(), text.c_str(), n, nullptr, values.data(),
+                                            lengths.data(), formats.data(), 0)
+                             : PQexecPrepared(c_.get(), name.c_str(), n, values.data(),
+                                              lengths.data(), formats.data(), 0);
   return finish(r, sql);
+}
+
+Result<std::string> Conn::prepared(const std::string& text, int params) {
+  if (auto it = prepared_.find(text); it != prepared_.end()) return it->second;
+  if (prepared_.size() >= kMaxPrepared) return std::string();
+  std::string name = "wx_stmt_" + std::to_string(prepared_.size());
+  // Parameter types as PQexecParams leaves them: inferred by the server from the text.
+  WX_ASSIGN_OR_RETURN(
+      auto done, finish(PQprepare(c_.get(), name.c_str(), text.c_str(), params, nullptr), text));
+  (void)done;
+  prepared_.emplace(text, name);
+  return name;
 }
 
 Status Conn::run_script(std::string_view sql) {
@@ -124,7 +140,10 @@ Status Conn::run_script(std::string_view sql) {
 }
 
 Status Conn::check() {
-  if (PQstatus(c_.get()) != CONNECTION_OK) PQreset(c_.get());
+  if (PQstatus(c_.get()) != CONNECTION_OK) {
+    PQreset(c_.get());
+    prepared_.clear();  // a new session: what was prepared is gone with the old one
+  }
   if (PQstatus(c_.get()) != CONNECTION_OK)
     return make_error(WX_UNAVAILABLE,
                       "PostgreSQL connection lost: " + one_line(PQerrorMessage(c_.get())));

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "werkex/error.hpp"
@@ -83,7 +84,9 @@ class Conn {
   Conn(Conn&&) noexcept = default;
   Conn& operator=(Conn&&) noexcept = default;
 
-  // One statement with parameters ($1 …).
+  // One statement with parameters ($1 …). Prepared on this connection the first time its text
+  // is seen (up to kMaxPrepared texts), then only executed: a sync runs some twenty statements,
+  // and parsing and planning each anew cost PostgreSQL more than running them.
   Result<Rows> exec(std::string_view sql, std::initializer_list<Param> params = {});
   Result<Rows> exec(std::string_view sql, const std::vector<Param>& params);
   // Statements separated by ';', without parameters (schema migrations).
@@ -95,9 +98,14 @@ class Conn {
   PGconn* raw() const { return c_.get(); }
 
  private:
+  static constexpr size_t kMaxPrepared = 256;
+
   explicit Conn(PGconn* c) : c_(c, &PQfinish) {}
   Result<Rows> finish(PGresult* r, std::string_view sql);
+  // The prepared statement's name for `text`; "" when it is not (and will not be) prepared.
+  Result<std::string> prepared(const std::string& text, int params);
   std::unique_ptr<PGconn, void (*)(PGconn*)> c_;
+  std::unordered_map<std::string, std::string> prepared_;  // text → name, on this session
 };
 
 // BEGIN … COMMIT; ROLLBACK when destroyed uncommitted. `isolation` is put after BEGIN

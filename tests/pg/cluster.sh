@@ -5,6 +5,8 @@
 #   cluster.sh stop DIR    stop it and delete DIR
 # PostgreSQL refuses to run as root: as root, the cluster runs as the `postgres` user that
 # Debian's package creates. fsync stays on: the tests that kill processes mean it.
+# WERKEX_PG_OPTIONS: more server options ("-c name=value …"), e.g. the bench's statement
+# statistics (WERKEX_BENCH_PG_STATEMENTS, tools/bench).
 set -euo pipefail
 cmd=${1:-}; dir=${2:-}
 [ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: cluster.sh start|stop DIR" >&2; exit 2; }
@@ -28,7 +30,7 @@ case "$cmd" in
     for attempt in 1 2 3 4 5 6 7 8; do
       port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
       if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-           -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200" \
+           -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200 ${WERKEX_PG_OPTIONS:-}" \
            start >/dev/null; then
         echo "host=127.0.0.1 port=$port user=werkex dbname=postgres connect_timeout=10" >"$dir/conninfo"
         chmod a+r "$dir/conninfo"

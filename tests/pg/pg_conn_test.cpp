@@ -83,3 +83,29 @@ TEST_CASE("conn: check() answers for a live connection and fails for a killed on
   CHECK(c.check());
   CHECK(c.exec("SELECT 1"));
 }
+
+TEST_CASE("conn: statements are prepared once per session and still answer exactly") {
+  test::TestDatabase db;
+  Conn c = db.connect();
+  REQUIRE(c.run_script("CREATE TABLE t(k text PRIMARY KEY, n integer)"));
+  for (int i = 0; i < 20; ++i)  // past PostgreSQL's switch to a generic plan (after 5)
+    REQUIRE(c.exec("INSERT INTO t VALUES($1, $2)", {"k" + std::to_string(i), i}));
+  auto prepared = [&] { return c.exec("SELECT count(*) FROM pg_prepared_statements")->text(0, 0); };
+  CHECK(prepared() == "2");  // the INSERT, and this SELECT itself
+  CHECK(c.exec("SELECT n FROM t WHERE k = $1", {"k7"})->text(0, 0) == "7");
+  CHECK(c.exec("SELECT n FROM t WHERE k = $1", {"k13"})->text(0, 0) == "13");
+  // A text that does not parse prepares nothing and spoils nothing after it.
+  CHECK(c.exec("SELEKT $1", {"x"}).code() == WX_IO);
+  CHECK(c.exec("SELECT n FROM t WHERE k = $1", {"k3"})->text(0, 0) == "3");
+  // Past the cap, statements run unprepared.
+  for (int i = 0; i < 300; ++i)
+    REQUIRE(c.exec("SELECT " + std::to_string(i) + " + $1::int", {1})->text(0, 0) ==
+            std::to_string(i + 1));
+  CHECK(std::stoi(std::string(prepared())) <= 256);
+  // A new session (the old one killed, check() reconnects) prepares again.
+  Conn other = db.connect();
+  REQUIRE(other.exec("SELECT pg_terminate_backend($1)", {c.backend_pid()}));
+  CHECK(c.exec("SELECT n FROM t WHERE k = $1", {"k1"}).code() == WX_UNAVAILABLE);
+  REQUIRE(c.check());
+  CHECK(c.exec("SELECT n FROM t WHERE k = $1", {"k1"})->text(0, 0) == "1");
+}

@@ -29,7 +29,28 @@ std::string make_database(const PgCluster& cluster, const std::string& name) {
   const std::string conninfo = cluster.conninfo(name);
   auto conn = check(werkex::server::pg::Conn::connect(conninfo), "connect");
   check(werkex::server::pg::migrate(conn).status(), "migrate");
+  if (std::getenv("WERKEX_BENCH_PG_STATEMENTS"))
+    check(conn.exec("CREATE EXTENSION pg_stat_statements").status(), "pg_stat_statements");
   return conninfo;
+}
+
+// WERKEX_BENCH_PG_STATEMENTS=N: the N statements that took the most time since the last call,
+// on stderr (where a sync's database time goes; docs/design.md §10). Not part of the figures.
+void print_statements(const std::string& conninfo, const std::string& phase) {
+  const char* top = std::getenv("WERKEX_BENCH_PG_STATEMENTS");
+  if (!top) return;
+  auto conn = check(werkex::server::pg::Conn::connect(conninfo), "connect");
+  auto rows =
+      check(conn.exec("SELECT calls, round(total_exec_time), round(mean_exec_time::numeric, "
+                      "3), rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 150) "
+                      "FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT $1",
+                      {int64_t(std::atoi(top))}),
+            "read pg_stat_statements");
+  std::cerr << "statements by total time, " << phase << " (calls, total ms, mean ms, rows):\n";
+  for (int r = 0; r < rows.size(); ++r)
+    std::cerr << "  " << rows.text(r, 0) << "\t" << rows.text(r, 1) << "\t" << rows.text(r, 2)
+              << "\t" << rows.text(r, 3) << "\t" << rows.text(r, 4) << "\n";
+  check(conn.exec("SELECT pg_stat_statements_reset()").status(), "reset pg_stat_statements");
 }
 
 // Rounds [first, last) of every phone, the phones spread over `servers`, flat out.
@@ -96,10 +117,12 @@ PgFigures bench_pg(const TempDir& dir, bool quick) {
   LoadPhase catch_up = client.run(0, 1, std::chrono::milliseconds(50 * sample), sample);
   if (catch_up.errors) throw Failure("PostgreSQL catch-up: " + catch_up.first_error);
   client.share_cursors(sample - 1);
+  print_statements(conninfo, "seeding and catch-up");
   const size_t mid = 1 + f.rounds, end = 1 + 2 * f.rounds;
   f.one =
       closed_loop(client, {&a}, cluster, f.devices, 1, mid, sum(work.changes_per_round, 1, mid));
   progress("PostgreSQL, 1 process: " + std::to_string(f.one.changes_per_s) + " changes/s");
+  print_statements(conninfo, "1 process");
   ServerChild b(data, "b", config);
   f.two = closed_loop(client, {&a, &b}, cluster, f.devices, mid, end,
                       sum(work.changes_per_round, mid, end));

@@ -51,7 +51,12 @@ double process_cpu_seconds(pid_t pid) {
 
 PgCluster::PgCluster() : dir_("/tmp/werkex-bench-pg-" + std::to_string(getpid())) {
   const std::string script = std::string(WERKEX_SOURCE_DIR) + "/tests/pg/cluster.sh";
-  if (std::system((script + " start " + dir_ + " >&2").c_str()) != 0)
+  // With WERKEX_BENCH_PG_STATEMENTS the cluster keeps statement statistics (pg_bench.cpp).
+  const std::string options = std::getenv("WERKEX_BENCH_PG_STATEMENTS")
+                                  ? "WERKEX_PG_OPTIONS='-c shared_preload_libraries="
+                                    "pg_stat_statements' "
+                                  : "";
+  if (std::system((options + script + " start " + dir_ + " >&2").c_str()) != 0)
     throw Failure("could not start a PostgreSQL cluster (" + script +
                   "; tools/install-deps.sh installs PostgreSQL)");
   std::istringstream line(read_all(dir_ + "/conninfo"));
