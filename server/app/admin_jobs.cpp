@@ -2,6 +2,7 @@
 #include "admin_jobs.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <exception>
 
 #include "auth_store.hpp"  // random_token
@@ -68,6 +69,9 @@ Result<std::shared_ptr<AdminJobs::Job>> AdminJobs::claim(const std::string& kind
             (running.seen_by(school) ? ", GET /v1/admin/jobs/" + running.id : std::string()) +
             "); try again when it has ended");
   }
+  // Then the other processes' jobs: the lock is taken under mu_, so no job of this process
+  // starts in between.
+  if (locks_) WX_RETURN_IF_ERROR(locks_->try_lock(school));
   busy_ = true;
   auto job =
       std::make_shared<Job>(random_token("job-").substr(0, 20), kind, school, clock_(), clock_);
@@ -80,6 +84,19 @@ void AdminJobs::finish(Job& job, AdminAnswer answer) {
   std::lock_guard lock(mu_);
   job.answer = std::move(answer);
   job.ended_ms = clock_();
+  if (locks_) {
+    // The answer stands; a lock that cannot be given back now is given back with the
+    // session (the process's end), and said here.
+    if (Status released = locks_->unlock(job.school); !released) {
+      std::fprintf(stdout, "%s\n",
+                   json{{"event", "admin_job_lock_not_released"},
+                        {"job", job.id},
+                        {"reason", released.error().message}}
+                       .dump()
+                       .c_str());
+      std::fflush(stdout);
+    }
+  }
   busy_ = false;
 }
 

@@ -14,6 +14,9 @@
 // - A job belongs to the school whose admin token started it ("" for the deployment's): a
 //   school's token sees only its school's jobs (their answers hold enrolment codes), the
 //   deployment's sees all (docs/design.md §8).
+// - With JobLocks (several processes on one database) a job also holds its lock there for as
+//   long as it runs: a job another process runs that excludes it (job_locks.hpp) is refused
+//   with WX_CONFLICT as one in this process is.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +28,7 @@
 #include <string>
 #include <thread>
 
+#include "job_locks.hpp"
 #include "werkex/merge.hpp"  // json
 
 namespace werkex::server {
@@ -64,6 +68,9 @@ class AdminJobs {
   AdminJobs(const AdminJobs&) = delete;
   AdminJobs& operator=(const AdminJobs&) = delete;
 
+  // The locks the jobs of every process share (not owned; outlives this); none: this process's
+  // jobs are all there are. Set before the first job.
+  void share(JobLocks* locks) { locks_ = locks; }
   // Runs `work` now on the calling thread for `school` ("" the deployment); WX_CONFLICT
   // while another job runs.
   Result<AdminAnswer> run(const std::string& kind, const Work& work,
@@ -83,6 +90,7 @@ class AdminJobs {
   void finish(Job& job, AdminAnswer answer);
 
   std::function<uint64_t()> clock_;
+  JobLocks* locks_ = nullptr;
   mutable std::mutex mu_;
   std::deque<std::shared_ptr<Job>> recent_;  // GUARDED_BY(mu_), newest first
   bool busy_ = false;                        // GUARDED_BY(mu_)

@@ -272,6 +272,8 @@ class App {
   RateLimiter enroll_limiter_;  // per client address
   // Both limiters' buckets, when the store is shared by several processes (PostgreSQL).
   std::unique_ptr<SharedBuckets> shared_buckets_;
+  // The admin jobs' locks across processes (PostgreSQL); outlives jobs_.
+  std::unique_ptr<JobLocks> job_locks_;
   std::unique_ptr<Mailer> mailer_;     // null without smtp_url; stops before auth_ closes
   std::unique_ptr<SyncService> sync_;  // POST /v1/sync without HTTP; used under mu_
   // Last: destroyed first, each waiting for the admin job it runs, which uses all the above.

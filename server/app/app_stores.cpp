@@ -8,6 +8,7 @@
 #ifdef WERKEX_HAVE_POSTGRES
 #include "auth_store_pg.hpp"
 #include "dossier_store_pg.hpp"
+#include "pg_job_locks.hpp"
 #include "pg_rate_buckets.hpp"
 #endif
 
@@ -53,6 +54,9 @@ Status App::open_postgres_stores() {
   WX_ASSIGN_OR_RETURN(shared_buckets_, PgRateBuckets::open(config_.store.conninfo));
   limiter_.share(shared_buckets_.get(), "device:");
   enroll_limiter_.share(shared_buckets_.get(), "enroll:");
+  // One roster import of a school at a time, whichever process it reaches.
+  WX_ASSIGN_OR_RETURN(job_locks_, PgJobLocks::open(config_.store.conninfo));
+  jobs_->share(job_locks_.get());
   return Status::ok();
 }
 #else

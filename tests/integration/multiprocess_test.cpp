@@ -4,6 +4,7 @@
 // [multiprocess]: run only on PostgreSQL (tests/integration/CMakeLists.txt).
 #include <algorithm>
 #include <atomic>
+#include <fstream>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -254,3 +255,66 @@ TEST_CASE("two processes: a device's rate limit is one, whichever process it rea
   use(mentor, *b);
   CHECK(mentor.sync().rejected.empty());
 }
+
+#ifdef WERKEX_TEST_PG
+namespace {
+
+server::pg::Conn connect_to(const std::string& conninfo) {
+  auto c = server::pg::Conn::connect(conninfo);
+  if (!c) FAIL(c.error().message);
+  return std::move(*c);
+}
+
+// `werkex-admin nightly` importing the roster fixture `day` through `server`'s admin listener.
+int import_through(const ServerProcess& server, const std::string& token_file,
+                   const std::string& day, const std::string& report) {
+  return run_command(std::string(WERKEX_ADMIN) + " nightly --server " + server.admin_url() +
+                     " --token-file " + token_file + " --roster " + WERKEX_SCHOOL_FIXTURES + "/" +
+                     day + " --report " + report + " >/dev/null 2>&1")
+      .first;
+}
+
+}  // namespace
+
+TEST_CASE("two processes: one admin job at a time across both, and nobody imported twice",
+          "[integration][multiprocess][nightly]") {
+  TempDir dir;
+  std::string data = dir.file("server");
+  ServerProcess a(data);
+  auto b = ServerProcess::another(data, "b");
+  REQUIRE_FALSE(b->admin_url().empty());
+  const std::string token_file = dir.file("admin.token");
+  std::ofstream(token_file) << admin(data, "admin-token nightly") << "\n";
+  const std::string conninfo = store_under_test(data)["conninfo"];
+  server::pg::Conn db = connect_to(conninfo);
+
+  // A job of the deployment running elsewhere (its lock held, as a process mid-job holds it:
+  // PgJobLocks' keys, server/app/pg_job_locks.hpp): neither process starts an import.
+  server::pg::Conn elsewhere = connect_to(conninfo);
+  REQUIRE(elsewhere.exec("SELECT pg_advisory_lock(30570, 0)"));  // (kJobs, the deployment)
+  CHECK(import_through(a, token_file, "day1", dir.file("r1.json")) != 0);
+  CHECK(import_through(*b, token_file, "day1", dir.file("r2.json")) != 0);
+  auto people = [&] {
+    return std::string(db.exec("SELECT count(*) FROM entities WHERE type = 'person' AND "
+                               "doc::jsonb ->> 'external_id' = 'p-1001'")
+                           ->text(0, 0));
+  };
+  CHECK(people() == "0");
+  REQUIRE(elsewhere.exec("SELECT pg_advisory_unlock(30570, 0)"));
+
+  // The same roster through both at once: one import, or two one after the other (the
+  // second writing nothing); never the same people twice.
+  int code_a = -1, code_b = -1;
+  std::thread through_a(
+      [&] { code_a = import_through(a, token_file, "day1", dir.file("ra.json")); });
+  std::thread through_b(
+      [&] { code_b = import_through(*b, token_file, "day1", dir.file("rb.json")); });
+  through_a.join();
+  through_b.join();
+  CHECK((code_a == 0 || code_b == 0));
+  CHECK(people() == "1");
+  CHECK(std::string(db.exec("SELECT count(*) FROM entities WHERE type = 'school' AND "
+                            "doc::jsonb ->> 'external_id' IS NOT NULL")
+                        ->text(0, 0)) == "1");
+}
+#endif

@@ -169,3 +169,50 @@ TEST_CASE("admin jobs: a school's token sees its school's jobs only, the deploym
   release.set_value();
   wait_done(jobs, slow);
 }
+
+namespace {
+
+// Another process's jobs as JobLocks would report them: `held` schools are busy there.
+struct OtherProcess final : JobLocks {
+  std::set<std::string> held;
+  std::vector<std::string> taken, given_back;
+  Status try_lock(const std::string& school) override {
+    if (held.count(school)) return make_error(WX_CONFLICT, "another process runs it");
+    taken.push_back(school);
+    return Status::ok();
+  }
+  Status unlock(const std::string& school) override {
+    given_back.push_back(school);
+    return Status::ok();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("admin jobs: a job another process runs is refused here too, and frees nothing",
+          "[admin][jobs]") {
+  AdminJobs jobs([] { return uint64_t{1795000000000}; });
+  OtherProcess other;
+  jobs.share(&other);
+  other.held = {"school-a"};
+  auto refused = jobs.run(
+      "roster",
+      [](JobProgress&) {
+        return AdminAnswer{200, {}};
+      },
+      "school-a");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == WX_CONFLICT);
+  CHECK(jobs.list("").empty());  // no job was made
+  CHECK(other.given_back.empty());
+  // This process is free for the next job, which holds its lock until it ends.
+  CHECK(expect_ok(jobs.run(
+                      "roster",
+                      [](JobProgress&) {
+                        return AdminAnswer{200, {}};
+                      },
+                      "school-b"))
+            .status == 200);
+  CHECK(other.taken == std::vector<std::string>{"school-b"});
+  CHECK(other.given_back == std::vector<std::string>{"school-b"});
+}
