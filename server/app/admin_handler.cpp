@@ -13,6 +13,7 @@
 #include "app.hpp"
 #include "backup.hpp"
 #include "export/export_run.hpp"
+#include "export/pupil_folder.hpp"
 #include "http/negotiation.hpp"
 #include "roster_import.hpp"
 #include "school/oneroster.hpp"
@@ -170,6 +171,11 @@ Result<AdminPrincipal> App::authenticate_deployment_admin(const http::Request& r
 
 namespace {
 
+// A school of the deployment, as the export files it.
+struct ExportSchool {
+  std::string id, name, folder;
+};
+
 // A service's result as the answer of its step.
 AdminAnswer answer_of(const Result<json>& r) {
   if (!r) return {http::http_status_for(r.error().code), http::error_body(r.error())};
@@ -195,6 +201,23 @@ Result<exporter::ExportOptions> export_options(const json& body) {
     }
   }
   return o;
+}
+
+// The schools the export keeps apart: none when the store holds one school or none (its
+// pupils go straight into the export folder, as a school's own server always had it).
+Result<std::vector<ExportSchool>> export_schools(const Replica& reader) {
+  Query q;
+  q.type = "school";
+  WX_ASSIGN_OR_RETURN(auto docs, reader.list(q));
+  std::vector<ExportSchool> out;
+  if (docs.size() < 2) return out;
+  for (const json& s : docs) {
+    const std::string id = s.value("id", ""), name = s.value("name", "");
+    const std::string tag =
+        s.value("brin", "").empty() ? id.substr(id.size() - 8) : s.value("brin", "");
+    out.push_back({id, name, exporter::safe_file_name(name + " (" + tag + ")")});
+  }
+  return out;
 }
 
 }  // namespace
@@ -273,22 +296,40 @@ Result<json> App::export_now(std::vector<std::string> only, bool force, const st
   options.only = std::move(only);
   options.force = force;
   options.history = epoch_;  // a restore renews it: the export state's seq is then not trusted
-  if (progress) {
-    progress->step(options.only.empty() ? "export" : "export of who left");
-    options.progress = [progress](size_t done, size_t total) { progress->advance(done, total); };
-  }
   // Its own connection, outside the dossier lock: phones keep syncing while the portfolios
   // are made (a WAL reader sees committed transactions only).
   WX_ASSIGN_OR_RETURN(auto reader, Replica::open(config_.data_dir + "/dossiers.db"));
   options.now_ms = now_ms();
   const std::string out =
       config_.export_dir.empty() ? config_.data_dir + "/exports" : config_.export_dir;
-  WX_ASSIGN_OR_RETURN(
-      auto report, exporter::export_dossiers(*reader, config_.data_dir + "/blobs", out, options));
-  json answer = report.to_json();
+  const std::string step = options.only.empty() ? "export" : "export of who left";
+  if (progress)
+    options.progress = [progress](size_t done, size_t total) { progress->advance(done, total); };
+  // Each school is its board's: a deployment of several exports each into its own folder.
+  WX_ASSIGN_OR_RETURN(auto schools, export_schools(*reader));
+  if (schools.empty()) schools.push_back({"", "", ""});
+  exporter::ExportReport total;
+  json per_school = json::array();
+  for (const ExportSchool& s : schools) {
+    if (progress) progress->step(s.id.empty() ? step : step + ": " + s.name);
+    options.school_bucket = s.id.empty() ? "" : "school:" + s.id;
+    const std::string dir = s.id.empty() ? out : out + "/" + s.folder;
+    WX_ASSIGN_OR_RETURN(
+        auto report, exporter::export_dossiers(*reader, config_.data_dir + "/blobs", dir, options));
+    total.add(report, s.folder);
+    if (!s.id.empty())
+      per_school.push_back({{"school", s.id},
+                            {"name", s.name},
+                            {"folder", dir},
+                            {"pupils", report.pupils},
+                            {"written", report.written},
+                            {"failed", report.failed.size()}});
+    WX_RETURN_IF_ERROR(auth_->audit(options.now_ms, actor, "dossiers_exported", dir,
+                                    std::to_string(report.written) + " written"));
+  }
+  json answer = total.to_json();
   answer["folder"] = out;
-  WX_RETURN_IF_ERROR(auth_->audit(options.now_ms, actor, "dossiers_exported", out,
-                                  std::to_string(report.written) + " written"));
+  if (!per_school.empty()) answer["schools"] = per_school;
   return answer;
 }
 

@@ -36,8 +36,8 @@ struct PupilRef {
 // Pupils by group folder, each group's pupils in folder-name order.
 using Groups = std::map<std::string, std::vector<PupilRef>>;
 
-Result<Groups> group_pupils(const Replica& r) {
-  WX_ASSIGN_OR_RETURN(auto persons, r.list(Query::where("person", "", "role", "pupil")));
+Result<Groups> group_pupils(const Replica& r, const std::string& school_bucket) {
+  WX_ASSIGN_OR_RETURN(auto persons, r.list(Query::where("person", school_bucket, "role", "pupil")));
   std::map<std::string, std::string> names;  // group id -> name ("" when absent)
   Groups groups;
   for (const json& p : persons) {
@@ -123,7 +123,7 @@ Result<ExportReport> Run::run() {
   WX_RETURN_IF_ERROR(find_changed());
   state_.basis = basis_;
   state_.seq = seq;
-  WX_ASSIGN_OR_RETURN(Groups groups, group_pupils(r_));
+  WX_ASSIGN_OR_RETURN(Groups groups, group_pupils(r_, options_.school_bucket));
   WX_ASSIGN_OR_RETURN(placements_, placements_by_pupil(r_));
   for (const auto& [group, pupils] : groups)
     for (const PupilRef& p : pupils) total_ += selected(p.id) ? 1 : 0;
@@ -309,6 +309,21 @@ json ExportReport::to_json() const {
       {"pupils", pupils},           {"written", written}, {"unchanged", unchanged},
       {"examined", examined},       {"failed", f},        {"photos_copied", photos_copied},
       {"csv_written", csv_written}, {"seconds", seconds}, {"state_was_damaged", state_was_damaged}};
+}
+
+void ExportReport::add(const ExportReport& other, const std::string& folder) {
+  pupils += other.pupils;
+  written += other.written;
+  unchanged += other.unchanged;
+  examined += other.examined;
+  for (ExportFailure f : other.failed) {
+    f.folder = folder + "/" + f.folder;
+    failed.push_back(std::move(f));
+  }
+  photos_copied += other.photos_copied;
+  csv_written += other.csv_written;
+  seconds += other.seconds;
+  state_was_damaged = state_was_damaged || other.state_was_damaged;
 }
 
 Result<ExportReport> export_dossiers(const Replica& dossiers, const std::string& blob_dir,

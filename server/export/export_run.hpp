@@ -42,9 +42,12 @@ namespace werkex::exporter {
 
 struct ExportOptions {
   std::vector<std::string> only;  // pupil ids to export; empty: every pupil
-  uint64_t now_ms = 0;            // exported_at; 0: the system clock
-  int thumbnail_px = 480;         // longest side of the portfolio's photos
-  char csv_separator = ';';       // ';' for Dutch Excel, ',' elsewhere
+  // Only the pupils whose person is in this school bucket; "" every pupil. A deployment of
+  // several schools exports each into a folder of its own (App::export_now).
+  std::string school_bucket;
+  uint64_t now_ms = 0;       // exported_at; 0: the system clock
+  int thumbnail_px = 480;    // longest side of the portfolio's photos
+  char csv_separator = ';';  // ';' for Dutch Excel, ',' elsewhere
   bool csv_bom = true;
   bool durable = true;  // fsync every file and folder (off only for tests and benchmarks)
   bool force = false;   // write every selected dossier, changed or not
@@ -82,6 +85,9 @@ struct ExportReport {
   // {"pupils","written","unchanged","failed":[{"pupil","folder","reason"}],
   //  "examined","photos_copied","csv_written","seconds","state_was_damaged"}
   json to_json() const;
+  // Adds the figures of `other`, a run into the subfolder `folder` (its failures' folders
+  // are named from here).
+  void add(const ExportReport& other, const std::string& folder);
 };
 
 // Runs the export of `dossiers` (the server's dossiers.db) with photos from `blob_dir`

@@ -5,6 +5,7 @@
 // someone of the first school writes a placement that names the other school's pupil.
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 
 #include "raw_pull.hpp"
@@ -300,4 +301,38 @@ TEST_CASE("schools: a school's admin token imports its own roster only and sees 
     CHECK(r.body.find("deployment") != std::string::npos);
     CHECK(t.admin_api("POST", std::string("/v1/admin/") + step, "wxa_nope").status == 401);
   }
+}
+
+TEST_CASE("schools: a deployment's export files each school's pupils in that school's folder",
+          "[integration][schools][nightly]") {
+  TwoSchools t;
+  BPupil b(t);
+  HttpResponse r = t.admin_api("POST", "/v1/admin/export", t.token("exporter", ""));
+  REQUIRE(r.status == 200);
+  json answer = json::parse(r.body);
+  REQUIRE(answer["schools"].size() == 2);
+  size_t b_pupils = 0;
+  for (const json& p : t.school_b["new_people"]) b_pupils += p["role"] == "pupil" ? 1 : 0;
+  std::map<std::string, size_t> filed;  // school id → dossiers in its folder
+  size_t everywhere = 0;
+  for (const auto& e :
+       std::filesystem::recursive_directory_iterator(answer["folder"].get<std::string>()))
+    everywhere += e.path().filename() == "dossier.json" ? 1 : 0;
+  for (const json& s : answer["schools"]) {
+    INFO(s.dump());
+    for (const auto& e :
+         std::filesystem::recursive_directory_iterator(s["folder"].get<std::string>())) {
+      if (e.path().filename() != "dossier.json") continue;
+      std::ifstream in(e.path());
+      json dossier = json::parse(in);
+      CHECK(dossier["pupil"]["bucket"] == "school:" + s["school"].get<std::string>());
+      ++filed[s["school"]];
+    }
+  }
+  CHECK(filed[t.school_a] == 3);  // the demo's Sem, Aisha and Noah
+  CHECK(filed[b.phone.replica->identity().school_bucket.substr(7)] == b_pupils);
+  CHECK(everywhere == 3 + b_pupils);  // nothing outside the schools' folders
+  CHECK(answer["written"] == 3 + b_pupils);
+  // A school's token runs no export of the deployment.
+  CHECK(t.admin_api("POST", "/v1/admin/export", t.token("brug", t.school_a)).status == 403);
 }
