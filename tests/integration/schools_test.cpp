@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 
+#include "blob_client.hpp"
 #include "raw_pull.hpp"
 #include "staff_client.hpp"
 #include "werkex/dossier.hpp"
@@ -88,10 +89,11 @@ void check_refused(const ServerProcess& server, const Device& d, const std::stri
   CHECK(r.buckets.count(bucket) == 0);
 }
 
-// A pupil of school B with one experience in their dossier.
+// A pupil of school B with one experience in their dossier, and a photo on it.
 struct BPupil {
   Device phone;
-  std::string experience;
+  std::string experience, photo_sha;
+  std::string photo_bytes = photo(2000, 7);
   BPupil(TwoSchools& t) : phone(t.device("b-pupil", t.b_person("pupil")["code"])) {
     phone.sync();
     Dossier d(*phone.replica);
@@ -103,7 +105,17 @@ struct BPupil {
     e.activity = act;
     e.note = "Om vijf uur op, brood gebakken";
     experience = expect_ok(d.record_experience(e));
+    photo_sha = sha256_hex(photo_bytes);
+    expect_ok(phone.replica->put({{"type", "blob"},
+                                  {"sha256", photo_sha},
+                                  {"size", photo_bytes.size()},
+                                  {"mime", "image/jpeg"},
+                                  {"attached_to", experience}}));
+    expect_ok(phone.replica->put({{"id", experience}, {"photos", {{"add", {photo_sha}}}}}));
     REQUIRE(phone.sync().rejected.empty());
+    BlobClient up(t.server.url(), token_of(phone));
+    REQUIRE(up.put(photo_sha, photo_bytes, 0, photo_bytes.size()).status == 200);
+    REQUIRE(up.get(photo_sha).body == photo_bytes);  // B's pupil has it
   }
   std::string bucket() const { return "pupil:" + phone.user(); }
 };
@@ -172,6 +184,7 @@ TEST_CASE("schools: a placement naming another school's pupil opens nothing of t
   of_b.include_deleted = true;
   CHECK(expect_ok(ans.replica->list(of_b)).empty());
   check_refused(t.server, ans, b.bucket());
+  CHECK(BlobClient(t.server.url(), token_of(ans)).get(b.photo_sha).status == 404);
   // Nor can she write into it: a comment on B's experience is refused and never reaches B.
   std::string comment = Forger{ans}.comment(b.bucket(), b.experience);
   SyncReport pushed = ans.sync();
@@ -182,7 +195,7 @@ TEST_CASE("schools: a placement naming another school's pupil opens nothing of t
   CHECK(b.phone.replica->get(b.experience));
 }
 
-TEST_CASE("schools: nobody of school A reads or writes school B's buckets by sync",
+TEST_CASE("schools: nobody of school A reads or writes school B's buckets by sync or blob",
           "[integration][schools][access][pg]") {
   TwoSchools t;
   BPupil b(t);
@@ -203,6 +216,10 @@ TEST_CASE("schools: nobody of school A reads or writes school B's buckets by syn
     REQUIRE(a.replica->identity().school_bucket != b_school);
     check_refused(t.server, a, b_school);
     check_refused(t.server, a, b.bucket());
+    // Nor B's photo, known by its hash: refused as a hash that exists nowhere.
+    BlobClient blobs(t.server.url(), token_of(a));
+    CHECK(blobs.get(b.photo_sha).status == 404);
+    CHECK(blobs.head(b.photo_sha).status == 404);
     // A write into either is refused, and B never receives it.
     Forger f{a};
     std::string in_dossier = f.comment(b.bucket(), b.experience);
