@@ -353,3 +353,40 @@ TEST_CASE("schools: a deployment's export files each school's pupils in that sch
   // A school's token runs no export of the deployment.
   CHECK(t.admin_api("POST", "/v1/admin/export", t.token("brug", t.school_a)).status == 403);
 }
+
+TEST_CASE("schools: werkex-admin --school acts on that school's people and logs only",
+          "[integration][schools][admin][pg]") {
+  TwoSchools t;
+  BPupil b(t);
+  Device sem = t.device("sem", t.server.code("Sem"));
+  sem.sync();
+  auto run = [&](const std::string& args) {
+    return run_command(std::string(WERKEX_ADMIN) + admin_store_args(t.data) + "--school " +
+                       t.school_a + " " + args + " 2>&1");
+  };
+  // School A's operator: A's pupil, yes; B's pupil, their dossier's log, never.
+  auto [ok, code] = run("invite " + sem.user());
+  CHECK(ok == 0);
+  CHECK(code.size() >= 8);
+  for (const std::string& args :
+       {"invite " + b.phone.user(), "revoke " + b.phone.user(), "wipe " + b.phone.user(),
+        "reads " + b.bucket(), "blobs " + b.bucket(), "pin " + b.experience,
+        "restore " + t.dir.file("backup")}) {
+    INFO(args);
+    auto [exit, said] = run(args);
+    CHECK(exit != 0);
+    CHECK_THAT(said, Catch::Contains("school"));
+  }
+  CHECK(run("reads pupil:" + sem.user()).first == 0);
+  // Nothing happened to B's pupil: their phone still syncs.
+  CHECK(b.phone.try_sync());
+  // An unknown school is refused outright.
+  auto [unknown, why] = run_command(std::string(WERKEX_ADMIN) + admin_store_args(t.data) +
+                                    "--school " + t.school_a + "x invite " + sem.user() + " 2>&1");
+  CHECK(unknown != 0);
+  CHECK_THAT(why, Catch::Contains("no school"));
+  // A token made for the school acts for it (the admin API's roster, above).
+  auto [made, token] = run("admin-token school-a-nightly");
+  CHECK(made == 0);
+  CHECK(token.rfind("wxa_", 0) == 0);
+}

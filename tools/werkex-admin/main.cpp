@@ -25,6 +25,8 @@
 //   revoke-admin-token LABEL       end the label's admin token
 //   restore BACKUP_FOLDER          make DIR (new or empty) from a backup folder, with a new
 //                                  epoch: devices send their newer changes again (backup.hpp)
+// --school SCHOOL_ID: act for that school of the deployment only: a person, placement, key or
+// bucket of another school is refused, as is restore (school_scope.hpp).
 // werkex-admin nightly --server URL …: the nightly school sync against the running server
 // (nightly.hpp); it does not take --data.
 // werkex-admin migrate --postgres CONNINFO: the PostgreSQL engine's schema (migrate.hpp).
@@ -41,6 +43,7 @@
 #include "key_revocations.hpp"
 #include "migrate.hpp"
 #include "nightly.hpp"
+#include "school_scope.hpp"
 #include "signoff_codes.hpp"
 #include "stores.hpp"
 #include "werkex/clock.hpp"
@@ -57,7 +60,8 @@ int fail(const Error& e) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: werkex-admin --data DIR [--postgres CONNINFO] COMMAND …, COMMAND one of:\n"
+               "usage: werkex-admin --data DIR [--postgres CONNINFO] [--school SCHOOL_ID] "
+               "COMMAND …, COMMAND one of:\n"
                "       werkex-admin --data DIR invite PERSON_ID [--hours N]\n"
                "       werkex-admin --data DIR revoke PERSON_ID\n"
                "       werkex-admin --data DIR wipe PERSON_ID\n"
@@ -151,6 +155,13 @@ int main(int argc, char** argv) {
     argv += 2;
     if (argc < 5 || where.postgres.empty()) return usage();
   }
+  std::string scope;  // --school: the one school this run acts for (school_scope.hpp)
+  if (std::strcmp(argv[3], "--school") == 0) {
+    scope = argv[4];
+    argc -= 2;
+    argv += 2;
+    if (argc < 5 || scope.empty()) return usage();
+  }
   std::string data = where.data, command = argv[3], target = argv[4];
   int hours = 24 * 7;
   std::string reason, school;
@@ -163,6 +174,17 @@ int main(int argc, char** argv) {
   else if (argc != 5)
     return usage();
   if (hours <= 0) return usage();
+  if (!scope.empty()) {
+    if (!school.empty() && school != scope) return usage();
+    if (command == "restore")  // refused before anything opens a file in the new folder
+      return fail(make_error(WX_PERMISSION_DENIED,
+                             "'restore' acts for the whole deployment, not for one school"));
+    school = command == "admin-token" ? scope : school;
+    auto dossiers = admin::open_dossiers(where);
+    if (!dossiers) return fail(dossiers.error());
+    if (Status s = admin::check_in_school(**dossiers, scope, command, target); !s)
+      return fail(s.error());
+  }
   if (command == "restore") {  // before anything opens a file in the new folder
     Status s = server::restore_backup(target, data);
     if (!s) return fail(s.error());
