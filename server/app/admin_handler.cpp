@@ -263,7 +263,7 @@ http::Response App::handle_retention(const http::Request& req, http::RequestLog&
 }
 
 http::Response App::handle_export(const http::Request& req, http::RequestLog& log) {
-  auto admin = authenticate_deployment_admin(req, "export", log);
+  auto admin = authenticate_admin(req, log);
   if (!admin) return http::error_response(req, admin.error());
   http::DecodedBody body = http::decode_request(req);
   if (body.refusal) return std::move(*body.refusal);
@@ -271,8 +271,10 @@ http::Response App::handle_export(const http::Request& req, http::RequestLog& lo
   if (!options) return http::error_response(req, options.error());
   return admin_step(
       req, "export",
-      [this, only = options->only, force = options->force, actor = "admin:" + admin->label](
-          JobProgress& p) { return answer_of(export_now(only, force, actor, &p)); },
+      [this, only = options->only, force = options->force, actor = "admin:" + admin->label,
+       school = admin->school](JobProgress& p) {
+        return answer_of(export_now(only, force, actor, &p, school));
+      },
       *admin, log);
 }
 
@@ -291,7 +293,7 @@ http::Response App::handle_nightly(const http::Request& req, http::RequestLog& l
 }
 
 Result<json> App::export_now(std::vector<std::string> only, bool force, const std::string& actor,
-                             JobProgress* progress) {
+                             JobProgress* progress, const std::string& only_school) {
   exporter::ExportOptions options;
   options.only = std::move(only);
   options.force = force;
@@ -307,17 +309,24 @@ Result<json> App::export_now(std::vector<std::string> only, bool force, const st
     options.progress = [progress](size_t done, size_t total) { progress->advance(done, total); };
   // Each school is its board's: a deployment of several exports each into its own folder.
   WX_ASSIGN_OR_RETURN(auto schools, export_schools(*reader));
+  if (!only_school.empty()) {
+    std::erase_if(schools, [&](const ExportSchool& s) { return s.id != only_school; });
+    auto doc = reader->get(only_school);
+    if (!doc || doc->value("type", "") != "school")
+      return make_error(WX_NOT_FOUND, "no school " + only_school + " in this deployment");
+    if (schools.empty()) schools.push_back({only_school, doc->value("name", ""), ""});
+  }
   if (schools.empty()) schools.push_back({"", "", ""});
   exporter::ExportReport total;
   json per_school = json::array();
   for (const ExportSchool& s : schools) {
     if (progress) progress->step(s.id.empty() ? step : step + ": " + s.name);
     options.school_bucket = s.id.empty() ? "" : "school:" + s.id;
-    const std::string dir = s.id.empty() ? out : out + "/" + s.folder;
+    const std::string dir = s.folder.empty() ? out : out + "/" + s.folder;
     WX_ASSIGN_OR_RETURN(
         auto report, exporter::export_dossiers(*reader, config_.data_dir + "/blobs", dir, options));
     total.add(report, s.folder);
-    if (!s.id.empty())
+    if (!s.folder.empty())
       per_school.push_back({{"school", s.id},
                             {"name", s.name},
                             {"folder", dir},

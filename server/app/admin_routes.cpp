@@ -87,19 +87,21 @@ void App::register_admin_routes(http::Router& router) {
     const char* path;
     const char* name;
     Handler handler;
-    bool sqlite_only;  // works on the Replica itself still (not_on_this_engine)
+    bool sqlite_only;     // works on the Replica itself still (not_on_this_engine)
+    bool for_deployment;  // not a school's token's (authenticate_deployment_admin)
   };
-  const Step steps[] = {{"/v1/admin/nightly", "nightly", &App::handle_nightly, true},
-                        {"/v1/admin/export", "export", &App::handle_export, true},
-                        {"/v1/admin/retention", "retention", &App::handle_retention, true},
-                        {"/v1/admin/backup", "backup", &App::handle_backup, true},
-                        {"/v1/admin/roster", "roster", &App::handle_roster, false}};
+  const Step steps[] = {{"/v1/admin/nightly", "nightly", &App::handle_nightly, true, true},
+                        {"/v1/admin/export", "export", &App::handle_export, true, false},
+                        {"/v1/admin/retention", "retention", &App::handle_retention, true, true},
+                        {"/v1/admin/backup", "backup", &App::handle_backup, true, true},
+                        {"/v1/admin/roster", "roster", &App::handle_roster, false, false}};
   for (const Step& step : steps) {
     router.add(bhttp::verb::post, step.path,
                [this, step](const http::Request& r, const http::RouteParams&, http::RequestLog& l) {
                  if (step.sqlite_only && !on_sqlite()) {
                    // Who asks is judged first: 401 and 403 mean the same on every engine.
-                   auto who = authenticate_deployment_admin(r, step.name, l);
+                   auto who = step.for_deployment ? authenticate_deployment_admin(r, step.name, l)
+                                                  : authenticate_admin(r, l);
                    if (!who) return http::error_response(r, who.error());
                    return not_on_this_engine(r);
                  }

@@ -122,9 +122,11 @@ class App {
   Result<json> import_roster(const school::Roster& roster, const std::string& actor,
                              JobProgress* progress = nullptr, const std::string& only_school = "");
   // The dossiers that changed (or `only` those, or all with `force`) into export_dir, read
-  // through a connection of their own: what POST /v1/admin/export answers.
+  // through a connection of their own: what POST /v1/admin/export answers. A deployment of
+  // several schools files each in its own folder; `only_school` (a school's admin token)
+  // exports that school alone, into its folder.
   Result<json> export_now(std::vector<std::string> only, bool force, const std::string& actor,
-                          JobProgress* progress = nullptr);
+                          JobProgress* progress = nullptr, const std::string& only_school = "");
   // A backup into backup_dir (backup.hpp): what POST /v1/admin/backup answers.
   Result<json> backup_now(const std::string& actor, JobProgress* progress = nullptr);
   Result<RetentionReport> apply_retention(const RetentionPolicy& policy, const std::string& actor,
@@ -174,7 +176,7 @@ class App {
   Result<Device> authenticate(const http::Request& req, http::RequestLog& log);
   // Who the request's admin token is (WX_UNAUTHENTICATED without a live one).
   Result<AdminPrincipal> authenticate_admin(const http::Request& req, http::RequestLog& log);
-  // The same for a step that is the whole deployment's (backup, retention, export, nightly):
+  // The same for a step that is the whole deployment's (backup, retention, nightly):
   // WX_PERMISSION_DENIED for a school's token (docs/design.md §8).
   Result<AdminPrincipal> authenticate_deployment_admin(const http::Request& req,
                                                        const std::string& step,

@@ -317,7 +317,7 @@ void ExportReport::add(const ExportReport& other, const std::string& folder) {
   unchanged += other.unchanged;
   examined += other.examined;
   for (ExportFailure f : other.failed) {
-    f.folder = folder + "/" + f.folder;
+    if (!folder.empty()) f.folder = folder + "/" + f.folder;
     failed.push_back(std::move(f));
   }
   photos_copied += other.photos_copied;

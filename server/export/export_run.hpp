@@ -85,8 +85,8 @@ struct ExportReport {
   // {"pupils","written","unchanged","failed":[{"pupil","folder","reason"}],
   //  "examined","photos_copied","csv_written","seconds","state_was_damaged"}
   json to_json() const;
-  // Adds the figures of `other`, a run into the subfolder `folder` (its failures' folders
-  // are named from here).
+  // Adds the figures of `other`, a run into the subfolder `folder` ("" this folder; its
+  // failures' folders are named from here).
   void add(const ExportReport& other, const std::string& folder);
 };
 
