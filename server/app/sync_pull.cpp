@@ -80,10 +80,11 @@ Status SyncService::pull_bucket(const Device& device, const Access& access,
   }
   ChangeFilter filter;
   filter.bucket = bucket;
-  WX_ASSIGN_OR_RETURN(Bundle page, dossiers_.changes_since(cursor, limit, filter));
+  WX_ASSIGN_OR_RETURN(DossierStore::Page read, dossiers_.page_since(cursor, limit, filter));
+  Bundle& page = read.bundle;
   protocol::BucketPull pull;
   pull.cursor = page.upto_seq;
-  pull.more = page.upto_seq < dossiers_.last_seq();
+  pull.more = read.more;
   if (view) pull.view = *view;
   // In the grace days after her placements ended, a supervisor gets only the entries about
   // days within them (entry_days.hpp), not the pupil's new ones.

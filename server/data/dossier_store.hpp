@@ -65,6 +65,18 @@ class DossierStore : public EntityReader {
   virtual Result<Bundle> changes_since(uint64_t cursor, size_t limit,
                                        const ChangeFilter& filter) const = 0;
   virtual uint64_t last_seq() const = 0;
+  // changes_since(), and whether the store held changes after the page's upto_seq when it was
+  // read (a device then pulls again at once). An engine that reads both in one round trip
+  // overrides it; this asks last_seq() after.
+  struct Page {
+    Bundle bundle;
+    bool more = false;
+  };
+  virtual Result<Page> page_since(uint64_t cursor, size_t limit, const ChangeFilter& filter) const {
+    WX_ASSIGN_OR_RETURN(Bundle b, changes_since(cursor, limit, filter));
+    const bool more = b.upto_seq < last_seq();
+    return Page{std::move(b), more};
+  }
 
   // What apply_push runs inside its transaction once the push is merged: the server's own
   // writes (get() and put() on this store see and join the transaction). `applied` says

@@ -137,37 +137,54 @@ uint64_t PgDossierStore::last_seq() const {
 
 Result<Bundle> PgDossierStore::changes_since(uint64_t cursor, size_t limit,
                                              const ChangeFilter& filter) const {
-  // The counter first (pg_cursors.hpp): every change at or below it has committed with it.
-  WX_ASSIGN_OR_RETURN(uint64_t upto, pg::last_cursor(conn_));
-  last_seen_ = upto;
+  WX_ASSIGN_OR_RETURN(Page page, page_since(cursor, limit, filter));
+  return std::move(page.bundle);
+}
+
+Result<DossierStore::Page> PgDossierStore::page_since(uint64_t cursor, size_t limit,
+                                                      const ChangeFilter& filter) const {
+  // The counter and the rows at or below it, in one statement: one snapshot, one round trip.
+  // The counter's row always comes back (with no change: NULLs beside it).
   std::string sql =
-      "SELECT c.cursor, e.id, e.type, e.bucket, e.state FROM changes c JOIN entities e "
-      "ON e.id = c.entity WHERE c.cursor > $1 AND c.cursor <= $2";
-  std::vector<pg::Param> params = {cursor, upto};
+      "WITH upto AS (SELECT last FROM cursor_counter) SELECT upto.last, x.cursor, x.id, x.type, "
+      "x.bucket, x.state FROM upto LEFT JOIN LATERAL (SELECT c.cursor, e.id, e.type, e.bucket, "
+      "e.state FROM changes c JOIN entities e ON e.id = c.entity WHERE c.cursor > $1 AND "
+      "c.cursor <= upto.last";
+  std::vector<pg::Param> params = {cursor};
   if (!filter.bucket.empty()) {
     params.push_back(filter.bucket);
-    sql += " AND c.bucket = $3";
+    sql += " AND c.bucket = $2";
   }
   if (filter.skip_from_server) sql += " AND NOT c.from_server";
   sql += " ORDER BY c.cursor";
   if (limit) sql += " LIMIT " + std::to_string(limit);
+  sql += ") x ON true ORDER BY x.cursor";
   WX_ASSIGN_OR_RETURN(auto rows, conn_.exec(sql, params));
-  Bundle b;
+  if (rows.empty()) return make_error(WX_CORRUPT, "PostgreSQL: cursor_counter has no row");
+  WX_ASSIGN_OR_RETURN(int64_t counter, rows.int64(0, 0));
+  const uint64_t upto = static_cast<uint64_t>(counter);
+  last_seen_ = upto;
+  Page page;
+  Bundle& b = page.bundle;
   b.from_replica = replica_;
   b.schema_version = schema_->version();
   b.since_seq = cursor;
   b.upto_seq = cursor;
+  size_t read = 0;
   for (int r = 0; r < rows.size(); ++r) {
-    WX_ASSIGN_OR_RETURN(int64_t q, rows.int64(r, 0));
-    EntityHeader h{std::string(rows.text(r, 1)), std::string(rows.text(r, 2)),
-                   std::string(rows.text(r, 3))};
-    WX_ASSIGN_OR_RETURN(std::string state, rows.bytes(r, 4));
+    if (rows.is_null(r, 1)) continue;  // no change: the counter's row alone
+    ++read;
+    WX_ASSIGN_OR_RETURN(int64_t q, rows.int64(r, 1));
+    EntityHeader h{std::string(rows.text(r, 2)), std::string(rows.text(r, 3)),
+                   std::string(rows.text(r, 4))};
+    WX_ASSIGN_OR_RETURN(std::string state, rows.bytes(r, 5));
     WX_ASSIGN_OR_RETURN(EntityFields fields, decode_state(state, h.id, static_cast<uint64_t>(q)));
     append_changes(h, std::move(fields), filter.known, b.changes);
     b.upto_seq = static_cast<uint64_t>(q);
   }
-  if (!limit || static_cast<size_t>(rows.size()) < limit) b.upto_seq = std::max(b.upto_seq, upto);
-  return b;
+  if (!limit || read < limit) b.upto_seq = std::max(b.upto_seq, upto);
+  page.more = b.upto_seq < upto;
+  return page;
 }
 
 }  // namespace werkex::server

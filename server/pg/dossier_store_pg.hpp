@@ -50,6 +50,9 @@ class PgDossierStore final : public DossierStore {
   Result<uint64_t> bucket_seq(const std::string& bucket) const override;
   Status check_signoff_authority(const json& signoff) const override;
 
+  // The counter and the changes up to it in one statement (one snapshot: every change at or
+  // below the counter it sees has committed with it, docs/design.md §3).
+  Result<Page> page_since(uint64_t cursor, size_t limit, const ChangeFilter& filter) const override;
   Result<Bundle> changes_since(uint64_t cursor, size_t limit,
                                const ChangeFilter& filter) const override;
   uint64_t last_seq() const override;
