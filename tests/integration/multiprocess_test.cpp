@@ -267,10 +267,11 @@ server::pg::Conn connect_to(const std::string& conninfo) {
 
 // `werkex-admin nightly` importing the roster fixture `day` through `server`'s admin listener.
 int import_through(const ServerProcess& server, const std::string& token_file,
-                   const std::string& day, const std::string& report) {
+                   const std::string& day, const std::string& report,
+                   const std::string& more = "") {
   return run_command(std::string(WERKEX_ADMIN) + " nightly --server " + server.admin_url() +
                      " --token-file " + token_file + " --roster " + WERKEX_SCHOOL_FIXTURES + "/" +
-                     day + " --report " + report + " >/dev/null 2>&1")
+                     day + " --report " + report + " " + more + " >/dev/null 2>&1")
       .first;
 }
 
@@ -294,25 +295,38 @@ TEST_CASE("two processes: one admin job at a time across both, and nobody import
   REQUIRE(elsewhere.exec("SELECT pg_advisory_lock(30570, 0)"));  // (kJobs, the deployment)
   CHECK(import_through(a, token_file, "day1", dir.file("r1.json")) != 0);
   CHECK(import_through(*b, token_file, "day1", dir.file("r2.json")) != 0);
-  auto people = [&] {
+  // How many persons the roster's user `id` became.
+  auto people = [&](const std::string& id = "p-1001") {
     return std::string(db.exec("SELECT count(*) FROM entities WHERE type = 'person' AND "
-                               "doc::jsonb ->> 'external_id' = 'p-1001'")
+                               "doc::jsonb ->> 'external_id' = $1",
+                               {id})
                            ->text(0, 0));
   };
   CHECK(people() == "0");
+  // With --wait-busy it tries again until the other job has ended, then imports.
+  int waited = -1;
+  std::thread patient([&] {
+    waited = import_through(a, token_file, "day1", dir.file("r3.json"), "--wait-busy 120");
+  });
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  CHECK(people() == "0");  // still held up
   REQUIRE(elsewhere.exec("SELECT pg_advisory_unlock(30570, 0)"));
+  patient.join();
+  CHECK(waited == 0);
+  CHECK(people() == "1");
 
-  // The same roster through both at once: one import, or two one after the other (the
+  // The next day's roster through both at once: one import, or two one after the other (the
   // second writing nothing); never the same people twice.
   int code_a = -1, code_b = -1;
   std::thread through_a(
-      [&] { code_a = import_through(a, token_file, "day1", dir.file("ra.json")); });
+      [&] { code_a = import_through(a, token_file, "day2", dir.file("ra.json")); });
   std::thread through_b(
-      [&] { code_b = import_through(*b, token_file, "day1", dir.file("rb.json")); });
+      [&] { code_b = import_through(*b, token_file, "day2", dir.file("rb.json")); });
   through_a.join();
   through_b.join();
   CHECK((code_a == 0 || code_b == 0));
   CHECK(people() == "1");
+  CHECK(people("t-04") == "1");  // the teacher who is new on day 2
   CHECK(std::string(db.exec("SELECT count(*) FROM entities WHERE type = 'school' AND "
                             "doc::jsonb ->> 'external_id' IS NOT NULL")
                         ->text(0, 0)) == "1");

@@ -75,7 +75,13 @@ Result<HttpResponse> AdminClient::send(const std::string& method, const std::str
 }
 
 Result<std::pair<int, json>> AdminClient::step(const std::string& path, const json& body) {
+  const auto until = std::chrono::steady_clock::now() + busy_wait_;
   WX_ASSIGN_OR_RETURN(HttpResponse answer, send("POST", path, body.dump()));
+  while (answer.status == 409 && std::chrono::steady_clock::now() < until) {
+    std::fprintf(stderr, "nightly: another admin job is running; trying again in 5 s\n");
+    std::this_thread::sleep_for(std::chrono::seconds(5));
+    WX_ASSIGN_OR_RETURN(answer, send("POST", path, body.dump()));
+  }
   json r = json::parse(answer.body, nullptr, false);
   if (answer.status != 202 || !r.is_object() || !r["url"].is_string())
     return std::make_pair(answer.status, r);  // refused, or answered at once

@@ -3,9 +3,13 @@
 // GET /v1/admin/jobs/{id}, printing progress lines on stderr as it goes:
 //   nightly: export: 340 of 1200 (28.1/s, about 31 s left)
 // A server that answers at once (no job) is taken as it is. A few lost polls in a row are
-// tolerated (the job goes on on the server); more are "server unreachable".
+// tolerated (the job goes on on the server); more are "server unreachable". With a busy wait,
+// a step refused because another admin job runs (409: in this process or, on PostgreSQL, in
+// another of the deployment's; a school board's schools' crons at the same hour) is tried
+// again every few seconds until it starts or the wait is over.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <utility>
 
@@ -17,8 +21,9 @@ namespace werkex::admin {
 
 class AdminClient {
  public:
-  AdminClient(std::string server, std::string token)
-      : server_(std::move(server)), token_(std::move(token)) {}
+  AdminClient(std::string server, std::string token,
+              std::chrono::seconds busy_wait = std::chrono::seconds(0))
+      : server_(std::move(server)), token_(std::move(token)), busy_wait_(busy_wait) {}
 
   // The step's answer: its HTTP status and JSON body (a refusal is an answer too); an error
   // only when the server could not be reached.
@@ -30,6 +35,7 @@ class AdminClient {
   Result<std::pair<int, json>> follow(const std::string& url);
 
   std::string server_, token_;
+  std::chrono::seconds busy_wait_;
 };
 
 }  // namespace werkex::admin

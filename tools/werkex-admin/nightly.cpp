@@ -41,6 +41,7 @@ struct NightlyArgs {
   // `managers`: comma-separated users.csv sourcedIds of staff who are manager whatever their
   // OneRoster role (a directeur the school system lists as teacher).
   std::string administrators_are, managers;
+  std::string wait_busy = "0";  // seconds to keep trying a step another admin job holds up
   bool backup = false, retention = false, export_dossiers = false;
 };
 
@@ -52,6 +53,8 @@ int usage(const std::string& why) {
                "         [--administrators-are counsellor|manager] [--managers ID,ID,...]\n"
                "         [--export] [--retention] [--backup] [--token-file FILE] [--letters DIR] "
                "[--report FILE]\n"
+               "         [--wait-busy SECONDS]: try a step another admin job holds up again "
+               "until then\n"
                "The admin token comes from --token-file or $WERKEX_ADMIN_TOKEN "
                "(werkex-admin --data DIR admin-token LABEL makes one).\n",
                why.c_str());
@@ -78,7 +81,8 @@ std::optional<NightlyArgs> parse(int argc, char** argv, int& exit_code) {
       {"--letters", &NightlyArgs::letters_dir},
       {"--report", &NightlyArgs::report_file},
       {"--administrators-are", &NightlyArgs::administrators_are},
-      {"--managers", &NightlyArgs::managers}};
+      {"--managers", &NightlyArgs::managers},
+      {"--wait-busy", &NightlyArgs::wait_busy}};
   for (int i = 0; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--backup" || flag == "--retention" || flag == "--export") {
@@ -104,6 +108,9 @@ std::optional<NightlyArgs> parse(int argc, char** argv, int& exit_code) {
   if (!a.sis_file.empty() && a.mapping_file.empty()) why = "--sis needs --mapping FILE";
   if ((!a.administrators_are.empty() || !a.managers.empty()) && a.roster_dir.empty())
     why = "--administrators-are and --managers go with --roster DIR (OneRoster)";
+  if (a.wait_busy.empty() || a.wait_busy.find_first_not_of("0123456789") != std::string::npos ||
+      a.wait_busy.size() > 6)
+    why = "--wait-busy takes whole seconds (0 to 999999)";
   if (!why.empty()) {
     exit_code = usage(why);
     return std::nullopt;
@@ -297,7 +304,7 @@ int nightly_main(int argc, char** argv) {
   auto token = admin_token(*args);
   if (!token) return usage(token.error().message);
   json report = {{"started_at", rfc3339_utc(SystemClockSource().now_millis())}};
-  AdminClient client(args->server, *token);
+  AdminClient client(args->server, *token, std::chrono::seconds(std::stol(args->wait_busy)));
   Call call{*args, client, report};
   int partly = 0;  // a partly failed export lets the other steps run, and is the exit code
   auto exported = [&](int code) {
