@@ -90,7 +90,9 @@ TEST_CASE("conn: statements are prepared once per session and still answer exact
   REQUIRE(c.run_script("CREATE TABLE t(k text PRIMARY KEY, n integer)"));
   for (int i = 0; i < 20; ++i)  // past PostgreSQL's switch to a generic plan (after 5)
     REQUIRE(c.exec("INSERT INTO t VALUES($1, $2)", {"k" + std::to_string(i), i}));
-  auto prepared = [&] { return c.exec("SELECT count(*) FROM pg_prepared_statements")->text(0, 0); };
+  auto prepared = [&] {
+    return std::string(c.exec("SELECT count(*) FROM pg_prepared_statements")->text(0, 0));
+  };
   CHECK(prepared() == "2");  // the INSERT, and this SELECT itself
   CHECK(c.exec("SELECT n FROM t WHERE k = $1", {"k7"})->text(0, 0) == "7");
   CHECK(c.exec("SELECT n FROM t WHERE k = $1", {"k13"})->text(0, 0) == "13");
@@ -101,7 +103,7 @@ TEST_CASE("conn: statements are prepared once per session and still answer exact
   for (int i = 0; i < 300; ++i)
     REQUIRE(c.exec("SELECT " + std::to_string(i) + " + $1::int", {1})->text(0, 0) ==
             std::to_string(i + 1));
-  CHECK(std::stoi(std::string(prepared())) <= 256);
+  CHECK(std::stoi(prepared()) <= 256);
   // A new session (the old one killed, check() reconnects) prepares again.
   Conn other = db.connect();
   REQUIRE(other.exec("SELECT pg_terminate_backend($1)", {c.backend_pid()}));
