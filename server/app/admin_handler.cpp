@@ -251,12 +251,12 @@ http::Response App::handle_backup(const http::Request& req, http::RequestLog& lo
 }
 
 http::Response App::handle_retention(const http::Request& req, http::RequestLog& log) {
-  auto admin = authenticate_deployment_admin(req, "retention", log);
+  auto admin = authenticate_admin(req, log);
   if (!admin) return http::error_response(req, admin.error());
   return admin_step(
       req, "retention",
-      [this, actor = "admin:" + admin->label](JobProgress& p) {
-        auto report = apply_retention(config_.retention, actor, &p);
+      [this, actor = "admin:" + admin->label, school = admin->school](JobProgress& p) {
+        auto report = apply_retention(config_.retention, actor, &p, school);
         return answer_of(report ? Result<json>(report->to_json()) : Result<json>(report.error()));
       },
       *admin, log);

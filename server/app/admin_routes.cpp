@@ -92,7 +92,7 @@ void App::register_admin_routes(http::Router& router) {
   };
   const Step steps[] = {{"/v1/admin/nightly", "nightly", &App::handle_nightly, true, true},
                         {"/v1/admin/export", "export", &App::handle_export, true, false},
-                        {"/v1/admin/retention", "retention", &App::handle_retention, true, true},
+                        {"/v1/admin/retention", "retention", &App::handle_retention, true, false},
                         {"/v1/admin/backup", "backup", &App::handle_backup, true, true},
                         {"/v1/admin/roster", "roster", &App::handle_roster, false, false}};
   for (const Step& step : steps) {

@@ -129,8 +129,11 @@ class App {
                           JobProgress* progress = nullptr, const std::string& only_school = "");
   // A backup into backup_dir (backup.hpp): what POST /v1/admin/backup answers.
   Result<json> backup_now(const std::string& actor, JobProgress* progress = nullptr);
+  // Retention (retention.hpp). `only_school` (a school's admin token): that school's leavers
+  // alone, and none of the logs, which are the deployment's.
   Result<RetentionReport> apply_retention(const RetentionPolicy& policy, const std::string& actor,
-                                          JobProgress* progress = nullptr);
+                                          JobProgress* progress = nullptr,
+                                          const std::string& only_school = "");
   // One admin job at a time, whoever starts it (admin_jobs.hpp).
   AdminJobs& admin_jobs() { return *jobs_; }
   const AppConfig& config() const { return config_; }
@@ -176,7 +179,7 @@ class App {
   Result<Device> authenticate(const http::Request& req, http::RequestLog& log);
   // Who the request's admin token is (WX_UNAUTHENTICATED without a live one).
   Result<AdminPrincipal> authenticate_admin(const http::Request& req, http::RequestLog& log);
-  // The same for a step that is the whole deployment's (backup, retention, nightly):
+  // The same for a step that is the whole deployment's (backup, nightly):
   // WX_PERMISSION_DENIED for a school's token (docs/design.md §8).
   Result<AdminPrincipal> authenticate_deployment_admin(const http::Request& req,
                                                        const std::string& step,

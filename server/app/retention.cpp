@@ -81,7 +81,8 @@ Status App::erase_pupil(const json& person, uint64_t now_ms, const std::string& 
 }
 
 Result<RetentionReport> App::apply_retention(const RetentionPolicy& policy,
-                                             const std::string& actor, JobProgress* progress) {
+                                             const std::string& actor, JobProgress* progress,
+                                             const std::string& only_school) {
   RetentionReport report;
   const uint64_t now = now_ms();
   const uint64_t day_ms = 86400000ull;
@@ -94,6 +95,9 @@ Result<RetentionReport> App::apply_retention(const RetentionPolicy& policy,
                         leavers(*dossiers_, add_days(today, -static_cast<int>(policy.left_days))));
     written = commits_->mark();
   }
+  if (!only_school.empty())  // a school's own run: its leavers alone
+    std::erase_if(gone,
+                  [&](const json& p) { return p.value("bucket", "") != "school:" + only_school; });
   if (progress) progress->step("retention", gone.size());
   // One pupil per hold of the dossier lock: phones keep syncing between two erasures.
   for (const json& person : gone) {
@@ -103,6 +107,7 @@ Result<RetentionReport> App::apply_retention(const RetentionPolicy& policy,
     if (progress) progress->advance(report.dossiers_erased, gone.size());
   }
   WX_RETURN_IF_ERROR(commits_->wait_durable(written));
+  if (!only_school.empty()) return report;  // the logs are the whole deployment's
   WX_ASSIGN_OR_RETURN(
       report.access_log_rows,
       auth_->prune_access_log(now - std::min(now, policy.access_log_days * day_ms)));

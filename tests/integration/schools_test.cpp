@@ -23,12 +23,13 @@ namespace {
 struct TwoSchools {
   TempDir dir;
   std::string data = dir.file("server");
-  ServerProcess server{data};
+  ServerProcess server;
   json school_b;  // the roster import's report: new_people with ids and codes
   // The demo school's fixed id (server/app/demo.cpp).
   const std::string school_a = "0190b000-0000-7000-8000-000000000001";
 
-  TwoSchools() {
+  // `config`: more of the server's (limits, retention).
+  explicit TwoSchools(json config = json()) : server(data, "127.0.0.1:0", std::move(config)) {
     REQUIRE(nightly(token_file(token("nightly", "")), "--roster " + fixtures("day1")) == 0);
     school_b = report()["roster"];
     REQUIRE(school_b["schools"]["created"] == 1);
@@ -311,7 +312,7 @@ TEST_CASE("schools: a school's admin token imports its own roster only and sees 
   for (const json& j : of_a) CHECK(j["id"] != job_b);
 
   // The deployment's own steps are not a school's.
-  for (const char* step : {"backup", "retention", "nightly"}) {
+  for (const char* step : {"backup", "nightly"}) {
     INFO(step);
     HttpResponse r = t.admin_api("POST", std::string("/v1/admin/") + step, token_b);
     CHECK(r.status == 403);
@@ -396,4 +397,31 @@ TEST_CASE("schools: werkex-admin --school acts on that school's people and logs 
   auto [made, token] = run("admin-token school-a-nightly");
   CHECK(made == 0);
   CHECK(token.rfind("wxa_", 0) == 0);
+}
+
+TEST_CASE("schools: a school's retention erases its own leavers and leaves the logs alone",
+          "[integration][schools][retention]") {
+  TwoSchools t(json{{"retention_left_days", 0}});  // who left today is due
+  // Day 2 of De Brug's roster: Fenna (p-1007) leaves.
+  REQUIRE(t.nightly(t.token_file(t.token("deployment", "")),
+                    "--roster " + TwoSchools::fixtures("day2")) == 0);
+  Device b_teacher = t.device("b-teacher", t.b_person("teacher")["code"]);
+  b_teacher.sync();
+  const std::string school_b = b_teacher.replica->identity().school_bucket.substr(7);
+  auto retention = [&](const std::string& token) {
+    HttpResponse r = t.admin_api("POST", "/v1/admin/retention", token);
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    return json::parse(r.body);
+  };
+  // The demo school's token: none of its own left, and De Brug's leaver is not its to erase.
+  json a = retention(t.token("demo", t.school_a));
+  CHECK(a["dossiers_erased"] == 0);
+  CHECK(a["access_log_rows"] == 0);  // the logs are the deployment's
+  // De Brug's own token erases her.
+  json b = retention(t.token("brug", school_b));
+  CHECK(b["dossiers_erased"] == 1);
+  CHECK(b["audit_log_rows"] == 0);
+  // Erased once: the deployment's run finds nobody left to erase.
+  CHECK(retention(t.token("operator", ""))["dossiers_erased"] == 0);
 }
