@@ -3,6 +3,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+
 namespace werkex::server {
 
 namespace {
@@ -50,6 +52,44 @@ std::string signoff_code_hmac(const std::string& secret_hex, const std::string& 
                          key);
   sodium_memzero(key, sizeof key);
   return hex_of(mac, sizeof mac);
+}
+
+namespace {
+
+constexpr size_t kMinPassword = 10;
+constexpr size_t kMaxPassword = 200;
+
+}  // namespace
+
+Result<std::string> hash_staff_password(const std::string& password) {
+  if (password.size() < kMinPassword)
+    return make_error(WX_INVALID_ARGUMENT, "een wachtwoord heeft minstens 10 tekens");
+  if (password.size() > kMaxPassword)
+    return make_error(WX_INVALID_ARGUMENT, "een wachtwoord heeft hoogstens 200 tekens");
+  char hashed[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(hashed, password.data(), password.size(),
+                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    return make_error(WX_UNAVAILABLE, "not enough memory to hash the password; try again");
+  return std::string(hashed);
+}
+
+Result<bool> verify_staff_password(const std::string& stored, const std::string& password) {
+  if (stored.empty() || password.size() > kMaxPassword) {
+    // Spend the time a check takes, so a guesser cannot tell who has a password.
+    static const std::string dummy = [] {
+      char h[crypto_pwhash_STRBYTES];
+      if (crypto_pwhash_str(h, "werkex-dummy", 12, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                            crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return std::string();
+      return std::string(h);
+    }();
+    if (!dummy.empty() && crypto_pwhash_str_verify(dummy.c_str(), password.data(),
+                                                   std::min(password.size(), kMaxPassword)) == 0)
+      return make_error(WX_INTERNAL, "the dummy password matched");
+    return false;
+  }
+  return crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()) == 0;
 }
 
 }  // namespace werkex::server

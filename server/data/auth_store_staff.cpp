@@ -15,8 +15,6 @@ namespace {
 // last_seen is written at most this often per session (and at least four times per idle
 // period): a page with many requests costs one write, and idle expiry stays exact to within it.
 constexpr uint64_t kTouchEveryMs = 5000;
-constexpr size_t kMinPassword = 10;
-constexpr size_t kMaxPassword = 200;
 
 }  // namespace
 
@@ -131,20 +129,12 @@ Result<size_t> SqliteAuthStore::prune_staff_sessions(uint64_t created_before_ms)
 
 Status SqliteAuthStore::set_staff_password(const std::string& person, const std::string& password,
                                            uint64_t now_ms) {
-  if (password.size() < kMinPassword)
-    return make_error(WX_INVALID_ARGUMENT, "een wachtwoord heeft minstens 10 tekens");
-  if (password.size() > kMaxPassword)
-    return make_error(WX_INVALID_ARGUMENT, "een wachtwoord heeft hoogstens 200 tekens");
-  char hashed[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(hashed, password.data(), password.size(),
-                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-    return make_error(WX_UNAVAILABLE, "not enough memory to hash the password; try again");
+  WX_ASSIGN_OR_RETURN(std::string hashed, hash_staff_password(password));
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto put, sql::Stmt::prepare(db_,
                                                    "INSERT OR REPLACE INTO staff_passwords(person, "
                                                    "hash, set_ms) VALUES(?1, ?2, ?3)"));
-  return put.bind(1, person).bind(2, std::string_view(hashed)).bind(3, now_ms).run();
+  return put.bind(1, person).bind(2, hashed).bind(3, now_ms).run();
 }
 
 Result<bool> SqliteAuthStore::check_staff_password(const std::string& person,
@@ -159,21 +149,7 @@ Result<bool> SqliteAuthStore::check_staff_password(const std::string& person,
     WX_ASSIGN_OR_RETURN(auto hashes, st.column_texts());
     if (!hashes.empty()) stored = hashes.front();
   }
-  if (stored.empty() || password.size() > kMaxPassword) {
-    // Spend the time a check takes, so a guesser cannot tell who has a password.
-    static const std::string dummy = [] {
-      char h[crypto_pwhash_STRBYTES];
-      if (crypto_pwhash_str(h, "werkex-dummy", 12, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                            crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-        return std::string();
-      return std::string(h);
-    }();
-    if (!dummy.empty() && crypto_pwhash_str_verify(dummy.c_str(), password.data(),
-                                                   std::min(password.size(), kMaxPassword)) == 0)
-      return make_error(WX_INTERNAL, "the dummy password matched");
-    return false;
-  }
-  return crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()) == 0;
+  return verify_staff_password(stored, password);
 }
 
 }  // namespace werkex::server

@@ -101,20 +101,22 @@ Result<size_t> PgAuthStore::revoke_invites(const std::string& origin, uint64_t n
   return static_cast<size_t>(done.affected());
 }
 
+Result<std::string> PgAuthStore::burn_invite_locked(const std::string& code, uint64_t now_ms) {
+  WX_ASSIGN_OR_RETURN(auto burned,
+                      conn_locked().exec("UPDATE invites SET used_ms = $2 WHERE code_hash = $1 "
+                                         "AND used_ms IS NULL AND expires_ms > $2 RETURNING person",
+                                         {sha256_hex(normalise_code(code)), now_ms}));
+  if (burned.empty()) return refused_enrolment_code();
+  return std::string(burned.text(0, 0));
+}
+
 Result<std::pair<std::string, std::string>> PgAuthStore::redeem_invite(const std::string& code,
                                                                        const std::string& device_id,
                                                                        uint64_t now_ms) {
   std::lock_guard lock(mu_);
   pg::Conn& c = conn_locked();
   WX_ASSIGN_OR_RETURN(auto tx, pg::Transaction::begin(c));
-  // Burned first: a second process redeeming the same code waits here for this transaction,
-  // then finds it used (or, if this one rolls back, unused).
-  WX_ASSIGN_OR_RETURN(auto burned,
-                      c.exec("UPDATE invites SET used_ms = $2 WHERE code_hash = $1 AND used_ms IS "
-                             "NULL AND expires_ms > $2 RETURNING person",
-                             {sha256_hex(normalise_code(code)), now_ms}));
-  if (burned.empty()) return refused_enrolment_code();
-  std::string person(burned.text(0, 0));
+  WX_ASSIGN_OR_RETURN(std::string person, burn_invite_locked(code, now_ms));  // first
   // WX_CONFLICT returns before commit: the transaction rolls back, the code stays unused.
   WX_RETURN_IF_ERROR(bind_replica(c, device_id, person, now_ms));
   std::string token = random_token("wx_");

@@ -129,6 +129,10 @@ class PgAuthStore final : public AuthStore {
   pg::Conn& conn_locked();
   // One statement under the lock.
   Result<pg::Rows> exec(std::string_view sql, std::initializer_list<pg::Param> params = {});
+  // Burns the enrolment code `code` inside the caller's transaction: its person, or
+  // refused_enrolment_code(). A second process redeeming the same code waits for that
+  // transaction, then finds it used (or, if it rolled back, unused).
+  Result<std::string> burn_invite_locked(const std::string& code, uint64_t now_ms);
   Result<StaffSessionTokens> insert_staff_session_locked(const std::string& person,
                                                          uint64_t now_ms);
   // AccessLogBuffer's write: `rows` into access_log in one transaction.

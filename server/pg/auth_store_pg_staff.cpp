@@ -17,8 +17,6 @@ namespace {
 // last_seen is written at most this often per session (and at least four times per idle
 // period): a page with many requests costs one write, and idle expiry stays exact to within it.
 constexpr uint64_t kTouchEveryMs = 5000;
-constexpr size_t kMinPassword = 10;
-constexpr size_t kMaxPassword = 200;
 
 Result<StaffSession> session_of(const pg::Rows& rows) {
   StaffSession s{std::string(rows.text(0, 0)), std::string(rows.text(0, 1)), 0, 0};
@@ -52,14 +50,8 @@ Result<StaffSessionTokens> PgAuthStore::redeem_staff_invite(const std::string& c
   std::lock_guard lock(mu_);
   pg::Conn& c = conn_locked();
   WX_ASSIGN_OR_RETURN(auto tx, pg::Transaction::begin(c));
-  // Burned in one statement: a second process redeeming the same code finds it used.
-  WX_ASSIGN_OR_RETURN(auto burned,
-                      c.exec("UPDATE invites SET used_ms = $2 WHERE code_hash = $1 AND used_ms IS "
-                             "NULL AND expires_ms > $2 RETURNING person",
-                             {sha256_hex(normalise_code(code)), now_ms}));
-  if (burned.empty()) return refused_enrolment_code();
-  WX_ASSIGN_OR_RETURN(StaffSessionTokens out,
-                      insert_staff_session_locked(std::string(burned.text(0, 0)), now_ms));
+  WX_ASSIGN_OR_RETURN(std::string person, burn_invite_locked(code, now_ms));
+  WX_ASSIGN_OR_RETURN(StaffSessionTokens out, insert_staff_session_locked(person, now_ms));
   WX_RETURN_IF_ERROR(tx.commit());
   return out;
 }
@@ -110,19 +102,11 @@ Result<size_t> PgAuthStore::prune_staff_sessions(uint64_t created_before_ms) {
 
 Status PgAuthStore::set_staff_password(const std::string& person, const std::string& password,
                                        uint64_t now_ms) {
-  if (password.size() < kMinPassword)
-    return make_error(WX_INVALID_ARGUMENT, "een wachtwoord heeft minstens 10 tekens");
-  if (password.size() > kMaxPassword)
-    return make_error(WX_INVALID_ARGUMENT, "een wachtwoord heeft hoogstens 200 tekens");
-  char hashed[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(hashed, password.data(), password.size(),
-                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-    return make_error(WX_UNAVAILABLE, "not enough memory to hash the password; try again");
+  WX_ASSIGN_OR_RETURN(std::string hashed, hash_staff_password(password));
   return exec(
              "INSERT INTO staff_passwords(person, hash, set_ms) VALUES($1, $2, $3) "
              "ON CONFLICT (person) DO UPDATE SET hash = excluded.hash, set_ms = excluded.set_ms",
-             {person, std::string_view(hashed), now_ms})
+             {person, hashed, now_ms})
       .status();
 }
 
@@ -130,22 +114,7 @@ Result<bool> PgAuthStore::check_staff_password(const std::string& person,
                                                const std::string& password) {
   WX_ASSIGN_OR_RETURN(auto rows,
                       exec("SELECT hash FROM staff_passwords WHERE person = $1", {person}));
-  const std::string stored = rows.empty() ? "" : std::string(rows.text(0, 0));
-  if (stored.empty() || password.size() > kMaxPassword) {
-    // Spend the time a check takes, so a guesser cannot tell who has a password.
-    static const std::string dummy = [] {
-      char h[crypto_pwhash_STRBYTES];
-      if (crypto_pwhash_str(h, "werkex-dummy", 12, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                            crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-        return std::string();
-      return std::string(h);
-    }();
-    if (!dummy.empty() && crypto_pwhash_str_verify(dummy.c_str(), password.data(),
-                                                   std::min(password.size(), kMaxPassword)) == 0)
-      return make_error(WX_INTERNAL, "the dummy password matched");
-    return false;
-  }
-  return crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()) == 0;
+  return verify_staff_password(rows.empty() ? "" : std::string(rows.text(0, 0)), password);
 }
 
 }  // namespace werkex::server
