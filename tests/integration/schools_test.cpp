@@ -3,84 +3,18 @@
 // nobody of the one reaches anything of the other — not by sync (pull, push, a hand-made
 // request naming the other school's buckets), not by blob, not by the staff site — even when
 // someone of the first school writes a placement that names the other school's pupil.
-#include <filesystem>
 #include <fstream>
-#include <map>
 #include <optional>
 
-#include "blob_client.hpp"
 #include "raw_pull.hpp"
 #include "staff_client.hpp"
-#include "werkex/dossier.hpp"
+#include "two_schools.hpp"
 #include "werkex/ids.hpp"
 
 using namespace werkex;
 using namespace werkex::test;
 
 namespace {
-
-// The demo school (A) and De Brug from the roster fixture (B) in one server.
-struct TwoSchools {
-  TempDir dir;
-  std::string data = dir.file("server");
-  ServerProcess server;
-  json school_b;  // the roster import's report: new_people with ids and codes
-  // The demo school's fixed id (server/app/demo.cpp).
-  const std::string school_a = "0190b000-0000-7000-8000-000000000001";
-
-  // `config`: more of the server's (limits, retention).
-  explicit TwoSchools(json config = json()) : server(data, "127.0.0.1:0", std::move(config)) {
-    REQUIRE(nightly(token_file(token("nightly", "")), "--roster " + fixtures("day1")) == 0);
-    school_b = report()["roster"];
-    REQUIRE(school_b["schools"]["created"] == 1);
-  }
-  static std::string fixtures(const std::string& day) {
-    return std::string(WERKEX_SCHOOL_FIXTURES) + "/" + day;
-  }
-  // A file holding `token`, for werkex-admin nightly.
-  std::string token_file(const std::string& token) {
-    const std::string file = dir.file(token.substr(4, 12) + ".token");
-    std::ofstream(file) << token << "\n";
-    return file;
-  }
-  // A new admin token `label` for `school` ("" the deployment).
-  std::string token(const std::string& label, const std::string& school) {
-    return admin(data, "admin-token " + label + (school.empty() ? "" : " --school " + school));
-  }
-  // `werkex-admin nightly` with the token in `token_file`: its exit code; its report in
-  // report(), what it printed in out.
-  int nightly(const std::string& token_file, const std::string& args) {
-    auto [code, printed] = run_command(
-        std::string(WERKEX_ADMIN) + " nightly --server " + server.admin_url() + " --token-file " +
-        token_file + " --report " + dir.file("report.json") + " " + args + " 2>&1");
-    out = printed;
-    return code;
-  }
-  json report() const {
-    std::ifstream in(dir.file("report.json"));
-    return json::parse(in);
-  }
-  HttpResponse admin_api(const std::string& method, const std::string& path,
-                         const std::string& token) {
-    CurlTransport t(quick_curl());
-    return expect_ok(
-        t.send({method,
-                server.admin_url() + path,
-                {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}},
-                method == "POST" ? "{}" : ""}));
-  }
-  std::string out;
-  // B's first new person of `role`.
-  const json& b_person(const std::string& role) const {
-    for (const json& p : school_b["new_people"])
-      if (p["role"] == role) return p;
-    FAIL("no " << role << " in school B");
-    return school_b;
-  }
-  Device device(const std::string& name, const std::string& code) {
-    return Device(dir.file(name + ".db"), server.url(), code);
-  }
-};
 
 // The sync answer to a hand-made pull of `bucket` names it revoked: not this device's to read.
 void check_refused(const ServerProcess& server, const Device& d, const std::string& bucket) {
@@ -89,37 +23,6 @@ void check_refused(const ServerProcess& server, const Device& d, const std::stri
   CHECK(std::count(r.revoked.begin(), r.revoked.end(), bucket) == 1);
   CHECK(r.buckets.count(bucket) == 0);
 }
-
-// A pupil of school B with one experience in their dossier, and a photo on it.
-struct BPupil {
-  Device phone;
-  std::string experience, photo_sha;
-  std::string photo_bytes = photo(2000, 7);
-  BPupil(TwoSchools& t) : phone(t.device("b-pupil", t.b_person("pupil")["code"])) {
-    phone.sync();
-    Dossier d(*phone.replica);
-    ActivityPlan plan;
-    plan.kind = "snuffelstage";
-    plan.title = "Bakkerij";
-    std::string act = expect_ok(d.plan_activity(plan));
-    ExperienceDraft e;
-    e.activity = act;
-    e.note = "Om vijf uur op, brood gebakken";
-    experience = expect_ok(d.record_experience(e));
-    photo_sha = sha256_hex(photo_bytes);
-    expect_ok(phone.replica->put({{"type", "blob"},
-                                  {"sha256", photo_sha},
-                                  {"size", photo_bytes.size()},
-                                  {"mime", "image/jpeg"},
-                                  {"attached_to", experience}}));
-    expect_ok(phone.replica->put({{"id", experience}, {"photos", {{"add", {photo_sha}}}}}));
-    REQUIRE(phone.sync().rejected.empty());
-    BlobClient up(t.server.url(), token_of(phone));
-    REQUIRE(up.put(photo_sha, photo_bytes, 0, photo_bytes.size()).status == 200);
-    REQUIRE(up.get(photo_sha).body == photo_bytes);  // B's pupil has it
-  }
-  std::string bucket() const { return "pupil:" + phone.user(); }
-};
 
 // Changes as a modified app would push them (the library's own checks would refuse a
 // reference to an entity the device does not hold): applied to `d`, pushed at its next sync.
@@ -273,155 +176,4 @@ TEST_CASE("schools: school A's staff site shows nothing of school B's pupils",
   CHECK(mine.body.find(placement) == std::string::npos);
   HttpResponse page = begeleider.get("/v1/staff/pupils/" + pupil);
   CHECK((page.status == 404 || page.status == 403));
-}
-
-TEST_CASE("schools: a school's admin token imports its own roster only and sees its own jobs",
-          "[integration][schools][admin][pg]") {
-  TwoSchools t;
-  Device b_teacher = t.device("b-teacher", t.b_person("teacher")["code"]);
-  b_teacher.sync();
-  const std::string school_b = b_teacher.replica->identity().school_bucket.substr(7);
-  auto [unknown, why] = run_command(std::string(WERKEX_ADMIN) + admin_store_args(t.data) +
-                                    "admin-token x --school " + school_b + "x 2>&1");
-  CHECK(unknown != 0);
-  CHECK(why.find("no school") != std::string::npos);
-
-  // A's token on B's next roster: refused whole, nothing reaches B's devices.
-  const std::string token_a = t.token("school-a", t.school_a);
-  const std::string a_file = t.token_file(token_a);
-  CHECK(t.nightly(a_file, "--roster " + TwoSchools::fixtures("day2")) != 0);
-  CHECK(t.out.find("acts for school " + t.school_a + " only") != std::string::npos);
-  CHECK(b_teacher.sync().pulled == 0);
-  // B's own token: it goes in.
-  const std::string token_b = t.token("school-b", school_b);
-  const std::string b_file = t.token_file(token_b);
-  REQUIRE(t.nightly(b_file, "--roster " + TwoSchools::fixtures("day2")) == 0);
-  CHECK(t.report()["roster"]["changes"].get<int>() > 0);
-
-  // Its jobs (their answers hold enrolment codes) are B's and the deployment's to read.
-  const std::string deployment = t.token("operator", "");
-  json all = json::parse(t.admin_api("GET", "/v1/admin/jobs", deployment).body)["jobs"];
-  json of_b = json::parse(t.admin_api("GET", "/v1/admin/jobs", token_b).body)["jobs"];
-  json of_a = json::parse(t.admin_api("GET", "/v1/admin/jobs", token_a).body)["jobs"];
-  CHECK(all.size() >= 3);  // the deployment's day 1, A's refused try, B's day 2
-  REQUIRE(of_b.size() == 1);
-  CHECK(of_a.size() == 1);  // its own refused try
-  const std::string job_b = of_b[0]["id"];
-  CHECK(t.admin_api("GET", "/v1/admin/jobs/" + job_b, token_b).status == 200);
-  CHECK(t.admin_api("GET", "/v1/admin/jobs/" + job_b, token_a).status == 404);
-  for (const json& j : of_a) CHECK(j["id"] != job_b);
-
-  // The deployment's own steps are not a school's.
-  for (const char* step : {"backup", "nightly"}) {
-    INFO(step);
-    HttpResponse r = t.admin_api("POST", std::string("/v1/admin/") + step, token_b);
-    CHECK(r.status == 403);
-    CHECK(r.body.find("deployment") != std::string::npos);
-    CHECK(t.admin_api("POST", std::string("/v1/admin/") + step, "wxa_nope").status == 401);
-  }
-}
-
-TEST_CASE("schools: a deployment's export files each school's pupils in that school's folder",
-          "[integration][schools][nightly]") {
-  TwoSchools t;
-  BPupil b(t);
-  HttpResponse r = t.admin_api("POST", "/v1/admin/export", t.token("exporter", ""));
-  REQUIRE(r.status == 200);
-  json answer = json::parse(r.body);
-  REQUIRE(answer["schools"].size() == 2);
-  size_t b_pupils = 0;
-  for (const json& p : t.school_b["new_people"]) b_pupils += p["role"] == "pupil" ? 1 : 0;
-  std::map<std::string, size_t> filed;  // school id → dossiers in its folder
-  size_t everywhere = 0;
-  for (const auto& e :
-       std::filesystem::recursive_directory_iterator(answer["folder"].get<std::string>()))
-    everywhere += e.path().filename() == "dossier.json" ? 1 : 0;
-  for (const json& s : answer["schools"]) {
-    INFO(s.dump());
-    for (const auto& e :
-         std::filesystem::recursive_directory_iterator(s["folder"].get<std::string>())) {
-      if (e.path().filename() != "dossier.json") continue;
-      std::ifstream in(e.path());
-      json dossier = json::parse(in);
-      CHECK(dossier["pupil"]["bucket"] == "school:" + s["school"].get<std::string>());
-      ++filed[s["school"]];
-    }
-  }
-  CHECK(filed[t.school_a] == 3);  // the demo's Sem, Aisha and Noah
-  CHECK(filed[b.phone.replica->identity().school_bucket.substr(7)] == b_pupils);
-  CHECK(everywhere == 3 + b_pupils);  // nothing outside the schools' folders
-  CHECK(answer["written"] == 3 + b_pupils);
-  // A school's own token exports that school alone, into its folder.
-  HttpResponse own = t.admin_api("POST", "/v1/admin/export", t.token("demo", t.school_a));
-  REQUIRE(own.status == 200);
-  json mine = json::parse(own.body);
-  REQUIRE(mine["schools"].size() == 1);
-  CHECK(mine["schools"][0]["school"] == t.school_a);
-  CHECK(mine["pupils"] == 3);
-  for (const json& s : answer["schools"])
-    if (s["school"] == t.school_a) CHECK(mine["schools"][0]["folder"] == s["folder"]);
-}
-
-TEST_CASE("schools: werkex-admin --school acts on that school's people and logs only",
-          "[integration][schools][admin][pg]") {
-  TwoSchools t;
-  BPupil b(t);
-  Device sem = t.device("sem", t.server.code("Sem"));
-  sem.sync();
-  auto run = [&](const std::string& args) {
-    return run_command(std::string(WERKEX_ADMIN) + admin_store_args(t.data) + "--school " +
-                       t.school_a + " " + args + " 2>&1");
-  };
-  // School A's operator: A's pupil, yes; B's pupil, their dossier's log, never.
-  auto [ok, code] = run("invite " + sem.user());
-  CHECK(ok == 0);
-  CHECK(code.size() >= 8);
-  for (const std::string& args :
-       {"invite " + b.phone.user(), "revoke " + b.phone.user(), "wipe " + b.phone.user(),
-        "reads " + b.bucket(), "blobs " + b.bucket(), "pin " + b.experience,
-        "restore " + t.dir.file("backup")}) {
-    INFO(args);
-    auto [exit, said] = run(args);
-    CHECK(exit != 0);
-    CHECK_THAT(said, Catch::Contains("school"));
-  }
-  CHECK(run("reads pupil:" + sem.user()).first == 0);
-  // Nothing happened to B's pupil: their phone still syncs.
-  CHECK(b.phone.try_sync());
-  // An unknown school is refused outright.
-  auto [unknown, why] = run_command(std::string(WERKEX_ADMIN) + admin_store_args(t.data) +
-                                    "--school " + t.school_a + "x invite " + sem.user() + " 2>&1");
-  CHECK(unknown != 0);
-  CHECK_THAT(why, Catch::Contains("no school"));
-  // A token made for the school acts for it (the admin API's roster, above).
-  auto [made, token] = run("admin-token school-a-nightly");
-  CHECK(made == 0);
-  CHECK(token.rfind("wxa_", 0) == 0);
-}
-
-TEST_CASE("schools: a school's retention erases its own leavers and leaves the logs alone",
-          "[integration][schools][retention]") {
-  TwoSchools t(json{{"retention_left_days", 0}});  // who left today is due
-  // Day 2 of De Brug's roster: Fenna (p-1007) leaves.
-  REQUIRE(t.nightly(t.token_file(t.token("deployment", "")),
-                    "--roster " + TwoSchools::fixtures("day2")) == 0);
-  Device b_teacher = t.device("b-teacher", t.b_person("teacher")["code"]);
-  b_teacher.sync();
-  const std::string school_b = b_teacher.replica->identity().school_bucket.substr(7);
-  auto retention = [&](const std::string& token) {
-    HttpResponse r = t.admin_api("POST", "/v1/admin/retention", token);
-    INFO(r.body);
-    REQUIRE(r.status == 200);
-    return json::parse(r.body);
-  };
-  // The demo school's token: none of its own left, and De Brug's leaver is not its to erase.
-  json a = retention(t.token("demo", t.school_a));
-  CHECK(a["dossiers_erased"] == 0);
-  CHECK(a["access_log_rows"] == 0);  // the logs are the deployment's
-  // De Brug's own token erases her.
-  json b = retention(t.token("brug", school_b));
-  CHECK(b["dossiers_erased"] == 1);
-  CHECK(b["audit_log_rows"] == 0);
-  // Erased once: the deployment's run finds nobody left to erase.
-  CHECK(retention(t.token("operator", ""))["dossiers_erased"] == 0);
 }
