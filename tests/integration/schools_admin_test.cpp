@@ -129,6 +129,15 @@ TEST_CASE("schools: werkex-admin --school acts on that school's people and logs 
                                     "--school " + t.school_a + "x invite " + sem.user() + " 2>&1");
   CHECK(unknown != 0);
   CHECK_THAT(why, Catch::Contains("no school"));
+  // Bad flags: a usage error (exit 2) that names what is wrong, and nothing done.
+  auto [no_school, usage] =
+      run_command(std::string(WERKEX_ADMIN) + admin_store_args(t.data) + "--school 2>&1");
+  CHECK(no_school == 2);
+  CHECK_THAT(usage, Catch::Contains("usage"));
+  auto [bad_wait, said] = run_command(std::string(WERKEX_ADMIN) + " nightly --server " +
+                                      t.server.admin_url() + " --export --wait-busy soon 2>&1");
+  CHECK(bad_wait == 2);
+  CHECK_THAT(said, Catch::Contains("--wait-busy takes whole seconds"));
   // A token made for the school acts for it (the admin API's roster, above).
   auto [made, token] = run("admin-token school-a-nightly");
   CHECK(made == 0);
