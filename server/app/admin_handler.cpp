@@ -205,7 +205,7 @@ Result<exporter::ExportOptions> export_options(const json& body) {
 
 // The schools the export keeps apart: none when the store holds one school or none (its
 // pupils go straight into the export folder, as a school's own server always had it).
-Result<std::vector<ExportSchool>> export_schools(const Replica& reader) {
+Result<std::vector<ExportSchool>> export_schools(const EntityReader& reader) {
   Query q;
   q.type = "school";
   WX_ASSIGN_OR_RETURN(auto docs, reader.list(q));
@@ -300,7 +300,9 @@ Result<json> App::export_now(std::vector<std::string> only, bool force, const st
   options.history = epoch_;  // a restore renews it: the export state's seq is then not trusted
   // Its own connection, outside the dossier lock: phones keep syncing while the portfolios
   // are made (a WAL reader sees committed transactions only).
-  WX_ASSIGN_OR_RETURN(auto reader, Replica::open(config_.data_dir + "/dossiers.db"));
+  WX_ASSIGN_OR_RETURN(auto reader, open_reader());
+  // The state's seq counts in this store's cursors: the Replica's own, or the database's.
+  options.store = on_sqlite() ? std::to_string(reader->replica_id()) : "postgres";
   options.now_ms = now_ms();
   const std::string out =
       config_.export_dir.empty() ? config_.data_dir + "/exports" : config_.export_dir;
@@ -343,6 +345,10 @@ Result<json> App::export_now(std::vector<std::string> only, bool force, const st
 }
 
 Result<json> App::backup_now(const std::string& actor, JobProgress* progress) {
+  if (!on_sqlite())  // the nightly's backup step on PostgreSQL
+    return make_error(WX_INVALID_ARGUMENT,
+                      "a PostgreSQL deployment is backed up with pg_dump (README), not by "
+                      "werkex-server: take 'backup' out of the nightly config");
   // Not under the dossier lock: the backup reads through its own connections (WAL), so
   // phones keep syncing while it runs.
   BackupOptions options;

@@ -37,9 +37,8 @@ bool prefers_async(const http::Request& req) {
 
 }  // namespace
 
-// The exports, retention and the nightly run still work on the SQLite Replica itself, and a
-// backup copies the SQLite files (on PostgreSQL: pg_dump, README): on PostgreSQL they answer
-// 501. The roster import runs on either engine.
+// A backup copies the SQLite files; on PostgreSQL the database is backed up with pg_dump
+// (README), and POST /v1/admin/backup answers 501. Every other step runs on either engine.
 http::Response App::not_on_this_engine(const http::Request& req) {
   json body = {{"error",
                 {{"code", "not_implemented"},
@@ -87,12 +86,12 @@ void App::register_admin_routes(http::Router& router) {
     const char* path;
     const char* name;
     Handler handler;
-    bool sqlite_only;     // works on the Replica itself still (not_on_this_engine)
+    bool sqlite_only;     // copies the SQLite files (not_on_this_engine)
     bool for_deployment;  // not a school's token's (authenticate_deployment_admin)
   };
-  const Step steps[] = {{"/v1/admin/nightly", "nightly", &App::handle_nightly, true, true},
-                        {"/v1/admin/export", "export", &App::handle_export, true, false},
-                        {"/v1/admin/retention", "retention", &App::handle_retention, true, false},
+  const Step steps[] = {{"/v1/admin/nightly", "nightly", &App::handle_nightly, false, true},
+                        {"/v1/admin/export", "export", &App::handle_export, false, false},
+                        {"/v1/admin/retention", "retention", &App::handle_retention, false, false},
                         {"/v1/admin/backup", "backup", &App::handle_backup, true, true},
                         {"/v1/admin/roster", "roster", &App::handle_roster, false, false}};
   for (const Step& step : steps) {

@@ -87,6 +87,19 @@ struct AppConfig {
   NightlySchedule nightly;
 };
 
+// What a staff write's body reads and writes through (App::write_as): the store as the
+// write's unit sees it, and put() judged as the staff member would be.
+class StaffWriter {
+ public:
+  StaffWriter(DossierStore& store, Identity who) : store_(store), who_(std::move(who)) {}
+  const EntityReader& reader() const { return store_; }
+  Result<std::string> put(const json& doc) { return store_.put_as(who_, doc); }
+
+ private:
+  DossierStore& store_;
+  Identity who_;
+};
+
 // A `blob` entity naming a hash, as /v1/blobs sees it.
 struct BlobEntity {
   std::string id;
@@ -97,7 +110,7 @@ struct BlobEntity {
 class App {
  public:
   static Result<std::unique_ptr<App>> open(AppConfig config, http::Metrics& metrics);
-  // Whether the dossiers are the embedded SQLite Replica (dossiers() may be called).
+  // Whether the dossiers are the embedded SQLite Replica (sqlite_replica() may be called).
   bool on_sqlite() const { return dossiers_ != nullptr; }
 
   void register_routes(http::Router& router);
@@ -106,11 +119,10 @@ class App {
 
   // The dossiers as the sync path and the access rules use them (dossier_store.hpp).
   DossierStore& store() { return *store_; }
-  // The same dossiers as the SQLite Replica (engine "sqlite" only: on_sqlite()), for what is
-  // not behind DossierStore yet: the staff pages and dashboard read models (they run synclib's
-  // sign-off and to-do functions, which read a Replica), the exports, retention. Under
-  // dossier_mutex().
-  Replica& dossiers() { return *dossiers_; }
+  // The same dossiers as the SQLite Replica (engine "sqlite" only: on_sqlite()), for the
+  // bench, which seeds a deployment's dossiers straight into it. The server's own code goes
+  // through store(). Under dossier_mutex().
+  Replica& sqlite_replica() { return *dossiers_; }
   AuthStore& auth() { return *auth_; }
   // The admin API's services (admin_handler.cpp), shared by its handlers and the in-server
   // nightly run; each reports its steps to `progress` when given, and returns once what it
@@ -152,11 +164,11 @@ class App {
   // WX_NOT_FOUND: the staff dashboard serves a pupil's photo only from that pupil's dossier.
   Result<std::string> held_blob_file(const std::string& bucket, const std::string& sha);
   // Writes into the dossier store for a staff member (the dashboard's forms, staff_write.cpp):
-  // under the dossier lock, `body` runs as one transaction with the Replica acting as
-  // `identity` (so the schema's write roles apply, as they do to a device of that role), the
-  // server's identity is restored after it, and the call returns once what was written is
-  // durable. When `body` fails nothing is written and its error is returned. SQLite only.
-  Status write_as(const Identity& identity, const std::function<Status(Replica&)>& body);
+  // under the dossier lock, `body` runs as one unit of the store (DossierStore::together),
+  // its writes judged as `identity`'s (so the schema's write roles apply, as they do to a
+  // device of that role), and the call returns once what was written is durable. When `body`
+  // fails nothing is written and its error is returned. Either engine.
+  Status write_as(const Identity& identity, const std::function<Status(StaffWriter&)>& body);
 
  private:
   App(AppConfig config, http::Metrics& metrics)
@@ -225,6 +237,9 @@ class App {
   Status open_stores();
   Status open_sqlite_stores();
   Status open_postgres_stores();
+  // A second connection to the dossiers that only reads, outside the dossier lock: the
+  // export's, so phones keep syncing while portfolios are made (it sees committed data only).
+  Result<std::unique_ptr<DossierStore>> open_reader();
   // The service behind POST /v1/sync, on this App's stores, cache, clock and hooks.
   void open_sync_service();
   void register_blob_routes(http::Router& router);

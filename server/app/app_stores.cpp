@@ -38,6 +38,20 @@ Status App::open_sqlite_stores() {
   return Status::ok();
 }
 
+Result<std::unique_ptr<DossierStore>> App::open_reader() {
+#ifdef WERKEX_HAVE_POSTGRES
+  if (!on_sqlite()) {
+    PgDossierOptions options;
+    options.conninfo = config_.store.conninfo;
+    options.read_only = true;
+    WX_ASSIGN_OR_RETURN(auto reader, PgDossierStore::open(std::move(options)));
+    return std::unique_ptr<DossierStore>(std::move(reader));
+  }
+#endif
+  WX_ASSIGN_OR_RETURN(auto replica, Replica::open(config_.data_dir + "/dossiers.db"));
+  return std::unique_ptr<DossierStore>(std::make_unique<SqliteDossierStore>(std::move(replica)));
+}
+
 #ifdef WERKEX_HAVE_POSTGRES
 Status App::open_postgres_stores() {
   if (config_.store.conninfo.empty())

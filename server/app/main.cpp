@@ -230,16 +230,9 @@ int main(int argc, char** argv) {
   (*app)->register_routes(router);
   staff_config.secure_cookie = !options.tls_cert_file.empty();
   staff_config.signin_limit = app_config.enroll_limit;
-  std::unique_ptr<server::StaffSite> staff;
-  if ((*app)->on_sqlite()) {  // the staff pages read the Replica itself (app.hpp)
-    staff = std::make_unique<server::StaffSite>(**app, staff_config);
-    staff->register_routes(router);
-  } else {
-    std::fprintf(stdout,
-                 "{\"event\":\"warning\",\"message\":\"the staff pages do not run on "
-                 "the postgres store engine yet\"}\n");
-  }
-  if (staff && !staff->has_chart_js())
+  auto staff = std::make_unique<server::StaffSite>(**app, staff_config);
+  staff->register_routes(router);
+  if (!staff->has_chart_js())
     std::fprintf(stdout,
                  "{\"event\":\"warning\",\"message\":\"%s not found: the staff pages "
                  "have no charts (apt-get install libjs-chart.js)\"}\n",

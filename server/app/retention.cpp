@@ -14,7 +14,7 @@ std::string str(const json& doc, const char* key) {
 }
 
 // Pupils who left on or before `cutoff` (YYYY-MM-DD).
-Result<std::vector<json>> leavers(const Replica& dossiers, const std::string& cutoff) {
+Result<std::vector<json>> leavers(const EntityReader& dossiers, const std::string& cutoff) {
   WX_ASSIGN_OR_RETURN(auto left, dossiers.list(Query::where("person", "", "status", "left")));
   std::vector<json> out;
   for (json& p : left) {
@@ -40,7 +40,7 @@ Status App::erase_pupil(const json& person, uint64_t now_ms, const std::string& 
   Query in_bucket;
   in_bucket.bucket = bucket;
   in_bucket.include_deleted = true;
-  WX_ASSIGN_OR_RETURN(size_t entities, dossiers_->count(in_bucket));
+  WX_ASSIGN_OR_RETURN(size_t entities, store_->count(in_bucket));
   WX_ASSIGN_OR_RETURN(auto hashes, holdings_->hashes(bucket));
   size_t files = 0;
   for (const std::string& sha : hashes) {
@@ -51,25 +51,22 @@ Status App::erase_pupil(const json& person, uint64_t now_ms, const std::string& 
       ++files;
     }
   }
-  WX_RETURN_IF_ERROR(dossiers_->purge_bucket(bucket));
-  WX_ASSIGN_OR_RETURN(auto placements, dossiers_->list(Query::where("placement", "", "pupil", id)));
-  const Identity before = dossiers_->identity();
+  WX_RETURN_IF_ERROR(store_->purge_bucket(bucket));
+  WX_ASSIGN_OR_RETURN(auto placements, store_->list(Query::where("placement", "", "pupil", id)));
   const std::string school_bucket = str(person, "bucket");
-  Status erased = dossiers_->write_together([&]() -> Status {
-    // Placements are the counsellor's to delete, the roster the admin's (the schema's roles).
-    WX_RETURN_IF_ERROR(dossiers_->set_identity({"server", "counsellor", "", school_bucket}));
-    for (const json& p : placements) WX_RETURN_IF_ERROR(dossiers_->remove(str(p, "id")));
-    WX_RETURN_IF_ERROR(dossiers_->set_identity({"server", "admin", "", school_bucket}));
-    WX_RETURN_IF_ERROR(dossiers_
-                           ->put({{"id", id},
-                                  {"name", "(verwijderd)"},
-                                  {"email", nullptr},
-                                  {"external_id", nullptr}})
+  // Placements are the counsellor's to delete, the roster the admin's (the schema's roles).
+  const Identity counsellor{"server", "counsellor", "", school_bucket};
+  const Identity admin{"server", "admin", "", school_bucket};
+  WX_RETURN_IF_ERROR(store_->together([&]() -> Status {
+    for (const json& p : placements) WX_RETURN_IF_ERROR(store_->remove_as(counsellor, str(p, "id")));
+    WX_RETURN_IF_ERROR(store_
+                           ->put_as(admin, {{"id", id},
+                                            {"name", "(verwijderd)"},
+                                            {"email", nullptr},
+                                            {"external_id", nullptr}})
                            .status());
-    return dossiers_->remove(id);
-  });
-  WX_RETURN_IF_ERROR(dossiers_->set_identity(before));
-  WX_RETURN_IF_ERROR(erased);
+    return store_->remove_as(admin, id);
+  }));
   WX_RETURN_IF_ERROR(auth_->revoke_person_devices(id, now_ms));
   WX_RETURN_IF_ERROR(auth_->audit(now_ms, actor, "devices_revoked", id, "dossier erased"));
   json how_much = {{"entities", entities + placements.size() + 1}, {"blob_files", files}};
@@ -92,7 +89,7 @@ Result<RetentionReport> App::apply_retention(const RetentionPolicy& policy,
   {
     std::lock_guard lock(mu_);
     WX_ASSIGN_OR_RETURN(gone,
-                        leavers(*dossiers_, add_days(today, -static_cast<int>(policy.left_days))));
+                        leavers(*store_, add_days(today, -static_cast<int>(policy.left_days))));
     written = commits_->mark();
   }
   if (!only_school.empty())  // a school's own run: its leavers alone

@@ -35,7 +35,7 @@ json DashboardScope::to_json() const {
           {"network", network}};
 }
 
-Result<DashboardScope> dashboard_scope(const Replica& r, const server::Access& a) {
+Result<DashboardScope> dashboard_scope(const EntityReader& r, const server::Access& a) {
   DashboardScope s;
   s.person = a.person;
   s.role = a.role;

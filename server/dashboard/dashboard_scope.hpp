@@ -37,6 +37,6 @@ struct DashboardScope {
   json to_json() const;
 };
 
-Result<DashboardScope> dashboard_scope(const Replica& dossiers, const server::Access& access);
+Result<DashboardScope> dashboard_scope(const EntityReader& dossiers, const server::Access& access);
 
 }  // namespace werkex::dashboard

@@ -84,7 +84,7 @@ json charts(const json& rows, const std::map<std::string, size_t>& months, const
 
 }  // namespace
 
-Result<json> find_group(const Replica& r, const DashboardScope& scope, const std::string& id) {
+Result<json> find_group(const EntityReader& r, const DashboardScope& scope, const std::string& id) {
   auto doc = r.get(id);
   if (!doc && doc.error().code != WX_NOT_FOUND) return doc.error();
   if (!doc || text_of(*doc, "type") != "group" || doc->value("deleted", false))
@@ -95,7 +95,7 @@ Result<json> find_group(const Replica& r, const DashboardScope& scope, const std
   return doc;
 }
 
-Result<std::vector<std::string>> group_pupils(const Replica& r, const std::string& school_bucket,
+Result<std::vector<std::string>> group_pupils(const EntityReader& r, const std::string& school_bucket,
                                               const std::string& group_id) {
   WX_ASSIGN_OR_RETURN(auto people,
                       r.list(Query::where("person", school_bucket, "groups", group_id)));

@@ -40,10 +40,10 @@ Result<json> group_overview(SummaryCache& cache, const DashboardScope& scope,
                             const std::string& group_id, const GroupOptions& options);
 
 // The group's document after the checks above (shared with the other pages).
-Result<json> find_group(const Replica& dossiers, const DashboardScope& scope,
+Result<json> find_group(const EntityReader& dossiers, const DashboardScope& scope,
                         const std::string& group_id);
 // The group's active pupils' ids, sorted.
-Result<std::vector<std::string>> group_pupils(const Replica& dossiers,
+Result<std::vector<std::string>> group_pupils(const EntityReader& dossiers,
                                               const std::string& school_bucket,
                                               const std::string& group_id);
 

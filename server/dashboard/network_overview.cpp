@@ -15,7 +15,7 @@ namespace {
 
 using exporter::text_of;
 
-Result<std::map<std::string, json>> by_id(const Replica& r, const std::string& bucket,
+Result<std::map<std::string, json>> by_id(const EntityReader& r, const std::string& bucket,
                                           const std::string& type) {
   Query q;
   q.type = type;
@@ -77,7 +77,7 @@ json placement_json(const json& p, const NameOf& name_of, const std::string& tod
           {"days_left", days_between(today, end)}};
 }
 
-Result<json> network_overview(const Replica& r, const DashboardScope& scope,
+Result<json> network_overview(const EntityReader& r, const DashboardScope& scope,
                               const std::string& today, int within) {
   WX_RETURN_IF_ERROR(scope.may_see_network());
   const DateRange year = school_year_of(today);

@@ -31,7 +31,7 @@ using NameOf = std::function<std::string(const std::string&)>;
 // One placement as <placement> above, `today` deciding running and days_left.
 json placement_json(const json& placement, const NameOf& name_of, const std::string& today);
 
-Result<json> network_overview(const Replica& dossiers, const DashboardScope& scope,
+Result<json> network_overview(const EntityReader& dossiers, const DashboardScope& scope,
                               const std::string& today, int ending_within_days);
 
 }  // namespace werkex::dashboard

@@ -45,7 +45,7 @@ ActivityFacts activity_facts(const exporter::PortfolioView& view, const exporter
 // The sector of an activity: its own, else its company's, else its placement's company's.
 class Sectors {
  public:
-  Sectors(const Replica& r, const json& x, std::set<std::string>& deps) : r_(r), deps_(deps) {
+  Sectors(const EntityReader& r, const json& x, std::set<std::string>& deps) : r_(r), deps_(deps) {
     for (const json& p : exporter::array_of(x, "placements"))
       placement_company_[text_of(p, "id")] = text_of(p, "company");
   }
@@ -61,14 +61,14 @@ class Sectors {
   }
 
  private:
-  const Replica& r_;
+  const EntityReader& r_;
   std::set<std::string>& deps_;
   std::map<std::string, std::string> placement_company_;
 };
 
 }  // namespace
 
-Result<PupilSummary> summarise(const Replica& dossiers, const json& x) {
+Result<PupilSummary> summarise(const EntityReader& dossiers, const json& x) {
   PupilSummary s;
   const json& pupil = exporter::object_of(x, "pupil");
   s.id = text_of(pupil, "id");

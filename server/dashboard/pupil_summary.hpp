@@ -49,6 +49,6 @@ struct PupilSummary {
 };
 
 // Summarises the export of one pupil; `dossiers` is read for company sectors.
-Result<PupilSummary> summarise(const Replica& dossiers, const json& export_doc);
+Result<PupilSummary> summarise(const EntityReader& dossiers, const json& export_doc);
 
 }  // namespace werkex::dashboard

@@ -14,7 +14,7 @@ namespace {
 
 using exporter::text_of;
 
-Status check_pupil(const Replica& r, const DashboardScope& scope, const std::string& id) {
+Status check_pupil(const EntityReader& r, const DashboardScope& scope, const std::string& id) {
   auto doc = r.get(id);
   if (!doc && doc.error().code != WX_NOT_FOUND) return doc.error();
   if (!doc || text_of(*doc, "type") != "person" || text_of(*doc, "role") != "pupil" ||
@@ -71,7 +71,7 @@ bool in_scope(const DashboardScope& scope, const exporter::Cycle& c) {
   return c.activity && scope.placements.count(text_of(*c.activity, "placement"));
 }
 
-json pupil_json(const Replica& r, const json& pupil) {
+json pupil_json(const EntityReader& r, const json& pupil) {
   json groups = json::array();
   for (const std::string& g : exporter::strings_of(pupil, "groups")) {
     auto doc = r.get(g);

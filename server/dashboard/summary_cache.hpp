@@ -35,9 +35,9 @@ struct PupilEntry {
 
 class SummaryCache {
  public:
-  explicit SummaryCache(const Replica& dossiers) : r_(dossiers) {}
+  explicit SummaryCache(const EntityReader& dossiers) : r_(dossiers) {}
 
-  const Replica& dossiers() const { return r_; }
+  const EntityReader& dossiers() const { return r_; }
   // Catches up with the store's changes (marks dirty; recomputes nothing).
   Status refresh();
   // The pupil's entry, recomputed if missing or dirty. Call refresh() first (the pages do).
@@ -56,7 +56,7 @@ class SummaryCache {
   void mark_dirty(const std::string& key);
   Status note_school_change(const std::string& entity, const std::string& type);
 
-  const Replica& r_;
+  const EntityReader& r_;
   uint64_t seen_ = 0;
   uint64_t recomputations_ = 0;
   std::map<std::string, std::shared_ptr<const PupilEntry>> entries_;

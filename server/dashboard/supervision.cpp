@@ -17,7 +17,7 @@ namespace {
 using exporter::text_of;
 
 // The name of the entity `id` if it is a person or company of the school bucket.
-NameOf names_in(const Replica& r, const std::string& school_bucket) {
+NameOf names_in(const EntityReader& r, const std::string& school_bucket) {
   return [&r, school_bucket](const std::string& id) -> std::string {
     auto doc = r.get(id);
     if (!doc || text_of(*doc, "bucket") != school_bucket) return "";
@@ -26,7 +26,7 @@ NameOf names_in(const Replica& r, const std::string& school_bucket) {
 }
 
 // The placement of an experience's activity, "" when the item is not about one.
-std::string placement_of(const Replica& r, const std::string& experience) {
+std::string placement_of(const EntityReader& r, const std::string& experience) {
   auto e = r.get(experience);
   if (!e) return "";
   auto a = r.get(text_of(*e, "activity"));
@@ -35,7 +35,7 @@ std::string placement_of(const Replica& r, const std::string& experience) {
 
 }  // namespace
 
-Result<json> supervision(Replica& r, const DashboardScope& scope, const std::string& today) {
+Result<json> supervision(const EntityReader& r, const DashboardScope& scope, const std::string& today) {
   if (scope.role != "supervisor")
     return make_error(WX_PERMISSION_DENIED, "alleen voor praktijkbegeleiders");
   if (school_year_of(today).first.empty())

@@ -11,7 +11,7 @@
 namespace werkex::dashboard {
 
 json entry_json(const exporter::PortfolioView& view, const json& entity);
-Result<json> signoff_json(const Replica& dossiers, const exporter::PortfolioView& view,
+Result<json> signoff_json(const EntityReader& dossiers, const exporter::PortfolioView& view,
                           const json& export_signoff);
 
 }  // namespace werkex::dashboard

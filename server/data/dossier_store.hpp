@@ -25,9 +25,8 @@
 //   - Nothing here is thread-safe: callers serialise every call (App's dossier mutex). An
 //     engine shared by several processes makes each call atomic against the others.
 //
-// Not behind it yet (they use the Replica directly, App::dossiers(), SQLite only): the staff
-// pages and their writes (App::write_as), the dashboard read models, the exports, the roster
-// import and retention. They move behind this interface next (docs/design.md, Status).
+// The staff pages and their writes (App::write_as), the dashboard read models, the exports
+// and retention use it too: the server runs the same on either engine.
 #pragma once
 
 #include <cstdint>
@@ -41,9 +40,9 @@ namespace werkex::server {
 
 class DossierStore : public EntityReader {
  public:
-  // Who the server is: the replica id its own writes carry, and the schema it judges with.
+  // Who the server is: the replica id its own writes carry (schema(), EntityReader's: the
+  // schema it judges with).
   virtual uint64_t replica_id() const = 0;
-  virtual const Schema& schema() const = 0;
 
   // Lookups (the access rules, the push and sign-off checks), EntityReader's: get(), the live
   // or deleted entity's document; WX_NOT_FOUND if the store never held it. field_states():
@@ -58,13 +57,10 @@ class DossierStore : public EntityReader {
   // signer's, not revoked, signature valid; placement, supervisor and date.
   virtual Status check_signoff_authority(const json& signoff) const = 0;
 
-  // The changes after `cursor` that `filter` lets through (the server sets only its
-  // bucket), at most `limit` entity updates (0: all), as a bundle whose upto_seq is the
-  // cursor to continue from; last_seq() is the newest cursor of the whole store, so a page
-  // with upto_seq below it may have more.
-  virtual Result<Bundle> changes_since(uint64_t cursor, size_t limit,
-                                       const ChangeFilter& filter) const = 0;
-  virtual uint64_t last_seq() const = 0;
+  // EntityReader's change feed: changes_since(cursor, limit, filter), the changes after
+  // `cursor` that `filter` lets through (the sync sets its bucket; the dashboard's cache and
+  // the exports none), and last_seq(), the newest cursor of the whole store, so a page with
+  // upto_seq below it may have more.
   // changes_since(), and whether the store held changes after the page's upto_seq when it was
   // read (a device then pulls again at once). An engine that reads both in one round trip
   // overrides it; this asks last_seq() after.
@@ -97,6 +93,14 @@ class DossierStore : public EntityReader {
   // for an id that names a bucket before its entity exists (a school's, "school:<id>").
   // WX_CONFLICT if an entity with that id exists.
   virtual Result<std::string> create_as(const Identity& writer, const json& doc) = 0;
+
+  // Deletes the live entity `id` (a tombstone that syncs), judged as `writer` would be:
+  // retention's erasure of a pupil's placements and person record.
+  virtual Status remove_as(const Identity& writer, const std::string& id) = 0;
+  // Forgets every entity and change of `bucket` outright, without a tombstone: retention's
+  // erasure of a dossier (nothing of it stays on the server; the devices lose it with the
+  // person). bucket_seq(bucket) is then 0.
+  virtual Status purge_bucket(const std::string& bucket) = 0;
 
   // Runs `body` (the calls above, at most one apply_push in it) as one unit: its reads see
   // one state of the store, and what it writes is stored when it returns OK and the unit

@@ -25,6 +25,10 @@ Result<std::vector<json>> SqliteDossierStore::list(const Query& query) const {
   return r_.list(query);
 }
 
+Result<size_t> SqliteDossierStore::count(const Query& query) const {
+  return r_.count(query);
+}
+
 Result<uint64_t> SqliteDossierStore::bucket_seq(const std::string& bucket) const {
   return r_.bucket_seq(bucket);
 }
@@ -64,6 +68,18 @@ Result<std::string> SqliteDossierStore::put_as(const Identity& writer, const jso
 
 Result<std::string> SqliteDossierStore::create_as(const Identity& writer, const json& doc) {
   return write_as(writer, [&] { return r_.create(doc); });
+}
+
+Status SqliteDossierStore::remove_as(const Identity& writer, const std::string& id) {
+  return write_as(writer, [&]() -> Result<std::string> {
+           WX_RETURN_IF_ERROR(r_.remove(id));
+           return id;
+         })
+      .status();
+}
+
+Status SqliteDossierStore::purge_bucket(const std::string& bucket) {
+  return r_.purge_bucket(bucket);
 }
 
 Result<std::string> SqliteDossierStore::write_as(

@@ -10,6 +10,8 @@
 // lock.
 #pragma once
 
+#include <memory>
+
 #include "dossier_store.hpp"
 
 namespace werkex::server {
@@ -17,6 +19,9 @@ namespace werkex::server {
 class SqliteDossierStore final : public DossierStore {
  public:
   explicit SqliteDossierStore(Replica& replica) : r_(replica) {}
+  // Over a Replica of its own (a second connection to dossiers.db, for a reader such as the
+  // export that runs beside the server's own).
+  explicit SqliteDossierStore(std::unique_ptr<Replica> owned) : owned_(std::move(owned)), r_(*owned_) {}
 
   uint64_t replica_id() const override;
   const Schema& schema() const override;
@@ -24,6 +29,7 @@ class SqliteDossierStore final : public DossierStore {
   Result<json> get(const std::string& id) const override;
   Result<std::vector<Change>> field_states(const std::string& id) const override;
   Result<std::vector<json>> list(const Query& query) const override;
+  Result<size_t> count(const Query& query) const override;
   Result<uint64_t> bucket_seq(const std::string& bucket) const override;
   Status check_signoff_authority(const json& signoff) const override;
 
@@ -35,19 +41,19 @@ class SqliteDossierStore final : public DossierStore {
   Result<std::string> put(const json& doc) override;
   Result<std::string> put_as(const Identity& writer, const json& doc) override;
   Result<std::string> create_as(const Identity& writer, const json& doc) override;
+  Status remove_as(const Identity& writer, const std::string& id) override;
+  Status purge_bucket(const std::string& bucket) override;
   // One BEGIN IMMEDIATE transaction (Replica::write_together): the write lock is taken at
   // once, so a later write in it never finds the file changed under a read; committing one
   // that wrote nothing writes no WAL frame.
   Status together(const std::function<Status()>& body) override;
-
-  // The Replica itself, for what is not behind the interface yet (dossier_store.hpp).
-  Replica& replica() { return r_; }
 
  private:
   // `write` (put or create) with the Replica acting as `writer`, in one transaction.
   Result<std::string> write_as(const Identity& writer,
                                const std::function<Result<std::string>()>& write);
 
+  std::unique_ptr<Replica> owned_;  // null when borrowed
   Replica& r_;
 };
 

@@ -27,7 +27,7 @@ constexpr const char* kSignoffFields[] = {
 
 class Exporter {
  public:
-  Exporter(const Replica& r, const PlacementsByPupil* placements)
+  Exporter(const EntityReader& r, const PlacementsByPupil* placements)
       : r_(r), placements_(placements) {}
   Result<json> run(const std::string& pupil_id, uint64_t now_ms);
 
@@ -43,7 +43,7 @@ class Exporter {
   // Every live entity of a dossier bucket, sorted by id.
   Result<std::vector<json>> bucket_entities(const std::string& bucket) const;
 
-  const Replica& r_;
+  const EntityReader& r_;
   const PlacementsByPupil* placements_;  // null: queried per pupil
   std::map<std::string, json> people_;   // id -> {"id","name","role"}
 };
@@ -225,7 +225,7 @@ std::string photo_file_name(const std::string& sha256, const std::string& mime) 
   return sha256 + "." + (it == kExtensions.end() ? std::string("bin") : it->second);
 }
 
-Result<PlacementsByPupil> placements_by_pupil(const Replica& dossiers) {
+Result<PlacementsByPupil> placements_by_pupil(const EntityReader& dossiers) {
   Query all;
   all.type = "placement";
   WX_ASSIGN_OR_RETURN(auto docs, dossiers.list(all));  // in id order
@@ -237,7 +237,7 @@ Result<PlacementsByPupil> placements_by_pupil(const Replica& dossiers) {
   return out;
 }
 
-Result<json> export_dossier(const Replica& dossiers, const std::string& pupil_id, uint64_t now_ms,
+Result<json> export_dossier(const EntityReader& dossiers, const std::string& pupil_id, uint64_t now_ms,
                             const PlacementsByPupil* placements) {
   return Exporter(dossiers, placements).run(pupil_id, now_ms);
 }

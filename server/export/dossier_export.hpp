@@ -66,14 +66,14 @@ inline constexpr int kDossierExportVersion = 1;
 struct PlacementsByPupil {
   std::map<std::string, std::vector<json>> of;
 };
-Result<PlacementsByPupil> placements_by_pupil(const Replica& dossiers);
+Result<PlacementsByPupil> placements_by_pupil(const EntityReader& dossiers);
 
 // The export of pupil `pupil_id` as `dossiers` holds it; `now_ms` (Unix milliseconds) is
 // written as exported_at. WX_NOT_FOUND if there is no such person, WX_INVALID_ARGUMENT if
 // the person is not a pupil; a storage error as it came. With `placements` (from
 // placements_by_pupil() on the same replica) the pupil's placements come from there instead
 // of a query of their own.
-Result<json> export_dossier(const Replica& dossiers, const std::string& pupil_id, uint64_t now_ms,
+Result<json> export_dossier(const EntityReader& dossiers, const std::string& pupil_id, uint64_t now_ms,
                             const PlacementsByPupil* placements = nullptr);
 
 // The file name a photo gets in the export's photos/ folder: "<sha>.<ext>", the extension

@@ -26,7 +26,7 @@ std::set<std::string> export_dependencies(const json& x) {
   return keys;
 }
 
-Result<std::vector<std::string>> change_keys(const Replica& dossiers, const std::string& entity,
+Result<std::vector<std::string>> change_keys(const EntityReader& dossiers, const std::string& entity,
                                              const std::string& type) {
   std::vector<std::string> keys{entity};
   if (type != "placement" && type != "signing_key") return keys;
@@ -39,7 +39,7 @@ Result<std::vector<std::string>> change_keys(const Replica& dossiers, const std:
 }
 
 Result<std::set<std::string>> pupils_touched_since(
-    const Replica& dossiers, uint64_t seq,
+    const EntityReader& dossiers, uint64_t seq,
     const std::map<std::string, std::set<std::string>>& dependents) {
   constexpr size_t kPage = 2000;  // entity updates per read: bounded memory on a busy day
   std::set<std::string> touched;

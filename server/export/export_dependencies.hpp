@@ -29,14 +29,14 @@ std::set<std::string> export_dependencies(const json& export_doc);
 
 // The keys a change of school-bucket entity `entity` (of `type`) touches, reading the entity
 // as `dossiers` holds it now (a placement's pupil, a signing key's key_id).
-Result<std::vector<std::string>> change_keys(const Replica& dossiers, const std::string& entity,
+Result<std::vector<std::string>> change_keys(const EntityReader& dossiers, const std::string& entity,
                                              const std::string& type);
 
 // The pupils whose export the store's changes after `seq` may alter: those whose bucket
 // changed, and through `dependents` (key -> pupils whose kept export depends on it) those a
 // school-bucket change touches. Reads the changes a page at a time.
 Result<std::set<std::string>> pupils_touched_since(
-    const Replica& dossiers, uint64_t seq,
+    const EntityReader& dossiers, uint64_t seq,
     const std::map<std::string, std::set<std::string>>& dependents);
 
 // The pupil a bucket belongs to: "<id>" for "pupil:<id>", "" for any other bucket.

@@ -36,7 +36,7 @@ struct PupilRef {
 // Pupils by group folder, each group's pupils in folder-name order.
 using Groups = std::map<std::string, std::vector<PupilRef>>;
 
-Result<Groups> group_pupils(const Replica& r, const std::string& school_bucket) {
+Result<Groups> group_pupils(const EntityReader& r, const std::string& school_bucket) {
   WX_ASSIGN_OR_RETURN(auto persons, r.list(Query::where("person", school_bucket, "role", "pupil")));
   std::map<std::string, std::string> names;  // group id -> name ("" when absent)
   Groups groups;
@@ -67,11 +67,11 @@ Result<Groups> group_pupils(const Replica& r, const std::string& school_bucket) 
 
 class Run {
  public:
-  Run(const Replica& r, std::string blob_dir, std::string out_dir, const ExportOptions& options)
+  Run(const EntityReader& r, std::string blob_dir, std::string out_dir, const ExportOptions& options)
       : r_(r), blob_dir_(std::move(blob_dir)), out_(std::move(out_dir)), options_(options) {
     now_ = options.now_ms ? options.now_ms : SystemClockSource().now_millis();
     settings_ = "px=" + std::to_string(options.thumbnail_px);
-    basis_ = "replica=" + std::to_string(r.replica_id()) + ";history=" + options.history + ";" +
+    basis_ = "replica=" + options.store + ";history=" + options.history + ";" +
              settings_ + ";csv=" + std::string(1, options.csv_separator) +
              ";schema=" + std::to_string(r.schema().version());
   }
@@ -96,7 +96,7 @@ class Run {
   Status copy_photos(const json& doc, const fs::path& dir, size_t& copied);
   void write_csv(const std::string& group, const std::vector<std::string>& rows);
 
-  const Replica& r_;
+  const EntityReader& r_;
   const std::string blob_dir_, out_;
   const ExportOptions& options_;
   uint64_t now_ = 0;
@@ -326,9 +326,15 @@ void ExportReport::add(const ExportReport& other, const std::string& folder) {
   state_was_damaged = state_was_damaged || other.state_was_damaged;
 }
 
-Result<ExportReport> export_dossiers(const Replica& dossiers, const std::string& blob_dir,
+Result<ExportReport> export_dossiers(const EntityReader& dossiers, const std::string& blob_dir,
                                      const std::string& out_dir, const ExportOptions& options) {
   return Run(dossiers, blob_dir, out_dir, options).run();
+}
+
+Result<ExportReport> export_dossiers(const Replica& dossiers, const std::string& blob_dir,
+                                     const std::string& out_dir, ExportOptions options) {
+  if (options.store.empty()) options.store = std::to_string(dossiers.replica_id());
+  return export_dossiers(static_cast<const EntityReader&>(dossiers), blob_dir, out_dir, options);
 }
 
 }  // namespace werkex::exporter

@@ -54,6 +54,10 @@ struct ExportOptions {
   // Names the store's history (the server's epoch, renewed by a restore from backup): a
   // state file counted in another history is not trusted to say what changed.
   std::string history;
+  // Names the store whose sequence the state's seq counts in: a Replica's replica id
+  // (export_dossiers on a Replica fills it in when empty), or the engine for a database
+  // whose cursors are its own whoever reads them ("postgres").
+  std::string store;
   // Worker threads that make the thumbnails, pages and files of changed dossiers; the
   // database is read on the calling thread meanwhile. 2: the school server's two cores.
   size_t threads = 2;
@@ -94,7 +98,10 @@ struct ExportReport {
 // (<data>/blobs) into `out_dir` (created if needed). An error only when the run cannot
 // start or finish at all (libvips does not start, the output folder or the state file
 // cannot be written, the database cannot be read); per-pupil failures are in the report.
-Result<ExportReport> export_dossiers(const Replica& dossiers, const std::string& blob_dir,
+Result<ExportReport> export_dossiers(const EntityReader& dossiers, const std::string& blob_dir,
                                      const std::string& out_dir, const ExportOptions& options);
+// The same over a synclib Replica (options.store: its replica id unless given).
+Result<ExportReport> export_dossiers(const Replica& dossiers, const std::string& blob_dir,
+                                     const std::string& out_dir, ExportOptions options);
 
 }  // namespace werkex::exporter

@@ -58,13 +58,14 @@ Result<std::unique_ptr<PgDossierStore>> PgDossierStore::open(PgDossierOptions op
   WX_ASSIGN_OR_RETURN(pg::Conn conn, pg::Conn::connect(options.conninfo));
   WX_RETURN_IF_ERROR(pg::require_latest_schema(conn));
   std::unique_ptr<PgDossierStore> store(new PgDossierStore(std::move(conn), std::move(options)));
+  store->server_identity_ = Identity{"server", "admin", "", ""};
+  if (options.read_only) return store;
   WX_ASSIGN_OR_RETURN(store->replica_, register_process(store->conn_));
   // Above every stamp stored, whoever wrote it: a restarted process on a machine whose clock
   // is behind must not stamp below what it wrote before (§5).
   WX_ASSIGN_OR_RETURN(auto top, store->conn_.exec("SELECT coalesce(max(hlc), 0) FROM changes"));
   WX_ASSIGN_OR_RETURN(int64_t hlc, top.int64(0, 0));
   store->clock_.restore_last(Hlc{static_cast<uint64_t>(hlc)});
-  store->server_identity_ = Identity{"server", "admin", "", ""};
   return store;
 }
 

@@ -32,6 +32,9 @@ struct PgDossierOptions {
   std::shared_ptr<const Schema> schema;  // nullptr: the built-in one
   ClockSource* clock = nullptr;          // not owned; nullptr: the system clock
   uint64_t max_clock_skew_ms = 10 * 60 * 1000;
+  // A reader only (the export's connection beside the process's own): no replica id is
+  // drawn or recorded, and every write is refused (WX_PERMISSION_DENIED).
+  bool read_only = false;
 };
 
 class PgDossierStore final : public DossierStore {
@@ -61,6 +64,8 @@ class PgDossierStore final : public DossierStore {
   Result<std::string> put(const json& doc) override;
   Result<std::string> put_as(const Identity& writer, const json& doc) override;
   Result<std::string> create_as(const Identity& writer, const json& doc) override;
+  Status remove_as(const Identity& writer, const std::string& id) override;
+  Status purge_bucket(const std::string& bucket) override;
   Status together(const std::function<Status()>& body) override;
 
   // Reconnects once if the connection was lost.
@@ -73,6 +78,8 @@ class PgDossierStore final : public DossierStore {
   // Stores an entity whose dirty fields the engine merged under `cursor` (pg_entity_rows.hpp).
   Status store(StoredEntity& entity, uint64_t cursor, bool from_server);
   Result<std::string> write(const Identity& writer, const json& doc, bool create_with_id);
+  // Runs `body` in a transaction (in_transaction) unless the store was opened read_only.
+  Status writing(const std::function<Status()>& body);
 
   mutable pg::Conn conn_;
   std::shared_ptr<const Schema> schema_;

@@ -67,6 +67,11 @@ Status PgDossierStore::in_transaction(const std::function<Status()>& body) {
   return tx.commit();
 }
 
+Status PgDossierStore::writing(const std::function<Status()>& body) {
+  if (!replica_) return make_error(WX_PERMISSION_DENIED, "this PostgreSQL connection only reads");
+  return in_transaction(body);
+}
+
 Status PgDossierStore::together(const std::function<Status()>& body) {
   return in_transaction(body);
 }
@@ -78,7 +83,7 @@ Status PgDossierStore::store(StoredEntity& entity, uint64_t cursor, bool from_se
 Result<ApplyReport> PgDossierStore::apply_push(const Bundle& push, const ServerWrites& then) {
   ApplyReport report;
   report.received = push.changes.size();
-  Status done = in_transaction([&]() -> Status {
+  Status done = writing([&]() -> Status {
     const auto groups = by_entity(push);
     std::vector<EntityHeader> wanted;
     for (auto& [id, changes] : groups)
@@ -115,7 +120,7 @@ Result<ApplyReport> PgDossierStore::apply_push(const Bundle& push, const ServerW
 Result<std::string> PgDossierStore::write(const Identity& writer, const json& doc,
                                           bool create_with_id) {
   std::string id;
-  WX_RETURN_IF_ERROR(in_transaction([&]() -> Status {
+  WX_RETURN_IF_ERROR(writing([&]() -> Status {
     WriteLookup lookup(conn_);
     LocalWriteContext cx{*schema_, writer, clock_, replica_, lookup};
     WX_ASSIGN_OR_RETURN(WrittenEntity w, write_local(cx, doc, create_with_id));
@@ -137,6 +142,25 @@ Result<std::string> PgDossierStore::put_as(const Identity& writer, const json& d
 
 Result<std::string> PgDossierStore::create_as(const Identity& writer, const json& doc) {
   return write(writer, doc, true);
+}
+
+Status PgDossierStore::remove_as(const Identity& writer, const std::string& id) {
+  return writing([&]() -> Status {
+    WriteLookup lookup(conn_);
+    LocalWriteContext cx{*schema_, writer, clock_, replica_, lookup};
+    WX_ASSIGN_OR_RETURN(WrittenEntity gone, delete_local(cx, id));
+    WX_ASSIGN_OR_RETURN(uint64_t cursor, pg::take_cursors(conn_, 1));
+    return store(gone.entity, cursor, false);
+  });
+}
+
+// The rows go; the cursors they held are simply never seen again (a reader past them misses
+// nothing, as nothing is left to read).
+Status PgDossierStore::purge_bucket(const std::string& bucket) {
+  return writing([&]() -> Status {
+    WX_RETURN_IF_ERROR(conn_.exec("DELETE FROM changes WHERE bucket = $1", {bucket}).status());
+    return conn_.exec("DELETE FROM entities WHERE bucket = $1", {bucket}).status();
+  });
 }
 
 }  // namespace werkex::server

@@ -106,7 +106,7 @@ Result<StaffPage> conversation_page(App& app, const StaffPrincipal& who, const s
   std::vector<json> experiences;
   {
     std::lock_guard lock(app.dossier_mutex());
-    const Replica& r = app.dossiers();
+    const EntityReader& r = app.store();
     WX_ASSIGN_OR_RETURN(auto scope, dashboard::dashboard_scope(r, who.access));
     WX_RETURN_IF_ERROR(scope.may_see_pupil(pupil));
     if (auto doc = r.get(pupil)) name = s(*doc, "name");

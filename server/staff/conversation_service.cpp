@@ -22,7 +22,7 @@ Result<json> next_step_fields(const json& body) {
 }
 
 // Every experience named is a live experience in the pupil's bucket.
-Status check_experiences(const Replica& r, const std::string& bucket, const json& ids) {
+Status check_experiences(const EntityReader& r, const std::string& bucket, const json& ids) {
   for (const json& id : ids) {
     auto doc = r.get(id.get<std::string>());
     if (!doc || doc->value("type", "") != "experience" || doc->value("bucket", "") != bucket ||
@@ -60,12 +60,12 @@ Result<json> record(App& app, const StaffPrincipal& who, const std::string& pupi
   step["type"] = "next_step";
   std::string rid, sid;
   WX_RETURN_IF_ERROR(
-      (app.write_as({who.person, who.role, bucket, who.school_bucket}, [&](Replica& r) -> Status {
+      (app.write_as({who.person, who.role, bucket, who.school_bucket}, [&](StaffWriter& w) -> Status {
         WX_RETURN_IF_ERROR(
-            check_experiences(r, bucket, reflection.value("experiences", json::array())));
-        WX_ASSIGN_OR_RETURN(rid, r.put(reflection));
+            check_experiences(w.reader(), bucket, reflection.value("experiences", json::array())));
+        WX_ASSIGN_OR_RETURN(rid, w.put(reflection));
         step["reflection"] = rid;
-        WX_ASSIGN_OR_RETURN(sid, r.put(step));
+        WX_ASSIGN_OR_RETURN(sid, w.put(step));
         return Status::ok();
       })));
   WX_RETURN_IF_ERROR(app.auth().audit(app.now_ms(), who.person, "conversation_recorded", pupil,

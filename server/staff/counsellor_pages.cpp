@@ -111,7 +111,7 @@ void register_directie(StaffSite& site, http::Router& router) {
   App& app = site.app();
   const std::vector<std::string> roles = {"manager", "counsellor"};
   // One cache for both routes, used only under the dossier lock (aggregates_json takes it).
-  auto cache = std::make_shared<dashboard::SummaryCache>(app.dossiers());
+  auto cache = std::make_shared<dashboard::SummaryCache>(app.store());
   site.add_page(router, "/directie", roles,
                 [&app, cache](const StaffPrincipal& who, const http::Request&,
                               const http::RouteParams&, http::RequestLog&) -> Result<StaffPage> {

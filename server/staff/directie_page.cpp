@@ -47,7 +47,7 @@ std::string table(const char* first, const json& rows, const char* label_key) {
 Result<json> aggregates_json(App& app, dashboard::SummaryCache& cache, const StaffPrincipal& who) {
   const std::string today = rfc3339_utc(app.now_ms()).substr(0, 10);
   std::lock_guard lock(app.dossier_mutex());
-  WX_ASSIGN_OR_RETURN(auto scope, dashboard::dashboard_scope(app.dossiers(), who.access));
+  WX_ASSIGN_OR_RETURN(auto scope, dashboard::dashboard_scope(app.store(), who.access));
   WX_RETURN_IF_ERROR(scope.may_see_aggregates());
   WX_RETURN_IF_ERROR(cache.refresh());
   return dashboard::school_aggregates(cache, scope, today);

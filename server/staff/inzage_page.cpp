@@ -45,7 +45,7 @@ std::string when(uint64_t ms) {
 }
 
 // Names and roles of the people the lists mention (under the dossier lock).
-json who_is(const Replica& r, const std::string& id) {
+json who_is(const EntityReader& r, const std::string& id) {
   auto doc = r.get(id);
   if (!doc) return {{"name", ""}, {"role", ""}};
   return {{"name", s(*doc, "name")}, {"role", s(*doc, "role")}};
@@ -94,7 +94,7 @@ Result<json> audit_json(App& app, const StaffPrincipal& who, const std::string& 
   std::vector<std::string> targets = {pupil};
   WX_ASSIGN_OR_RETURN(auto reads, app.auth().reads("pupil:" + pupil, kMaxReads));
   std::lock_guard lock(app.dossier_mutex());
-  const Replica& r = app.dossiers();
+  const EntityReader& r = app.store();
   WX_ASSIGN_OR_RETURN(json p, network::school_entity(r, who.school_bucket, pupil, "person"));
   if (s(p, "role") != "pupil")
     return make_error(WX_NOT_FOUND, "geen leerling '" + pupil + "' van deze school");
@@ -140,7 +140,7 @@ Result<StaffPage> inzage_page(App& app, const StaffPrincipal& who, const std::st
   {
     std::lock_guard lock(app.dossier_mutex());
     WX_ASSIGN_OR_RETURN(
-        auto list, app.dossiers().list(Query::where("person", who.school_bucket, "role", "pupil")));
+        auto list, app.store().list(Query::where("person", who.school_bucket, "role", "pupil")));
     pupils = std::move(list);
   }
   std::sort(pupils.begin(), pupils.end(),

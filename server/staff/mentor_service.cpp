@@ -19,7 +19,7 @@ constexpr size_t kMaxCommentBytes = 4000;
 
 // OK when `id` is a live entity of `type` in the school's bucket (a pupil, for "pupil");
 // anything else, another school's included, is WX_NOT_FOUND.
-Status known_in_school(const Replica& r, const std::string& id, const std::string& type,
+Status known_in_school(const EntityReader& r, const std::string& id, const std::string& type,
                        const std::string& school_bucket) {
   auto doc = r.get(id);
   if (!doc && doc.error().code != WX_NOT_FOUND && doc.error().code != WX_INVALID_ARGUMENT)
@@ -69,15 +69,15 @@ std::set<std::string> timeline_entry_ids(const json& timeline) {
 }
 
 MentorService::MentorService(App& app)
-    : app_(app), cache_(app.dossiers()), photos_(app.config().data_dir + "/thumbs") {}
+    : app_(app), cache_(app.store()), photos_(app.config().data_dir + "/thumbs") {}
 
 Result<json> MentorService::groups(const StaffPrincipal& who) {
   std::lock_guard lock(app_.dossier_mutex());
-  WX_ASSIGN_OR_RETURN(auto scope, dashboard::dashboard_scope(app_.dossiers(), who.access));
+  WX_ASSIGN_OR_RETURN(auto scope, dashboard::dashboard_scope(app_.store(), who.access));
   WX_RETURN_IF_ERROR(cache_.refresh());
   json list = json::array();
   for (const std::string& id : scope.groups) {
-    auto doc = app_.dossiers().get(id);
+    auto doc = app_.store().get(id);
     if (!doc || doc->value("deleted", false)) continue;
     WX_ASSIGN_OR_RETURN(auto pupils, cache_.group_pupils(scope.school_bucket, id));
     list.push_back({{"id", id},
@@ -97,8 +97,8 @@ Result<json> MentorService::group(const StaffPrincipal& who, const std::string& 
   Result<json> out = make_error(WX_INTERNAL, "not read");
   {
     std::lock_guard lock(app_.dossier_mutex());
-    WX_RETURN_IF_ERROR(known_in_school(app_.dossiers(), group, "group", who.school_bucket));
-    WX_ASSIGN_OR_RETURN(auto scope, dashboard::dashboard_scope(app_.dossiers(), who.access));
+    WX_RETURN_IF_ERROR(known_in_school(app_.store(), group, "group", who.school_bucket));
+    WX_ASSIGN_OR_RETURN(auto scope, dashboard::dashboard_scope(app_.store(), who.access));
     dashboard::GroupOptions options;
     options.today = rfc3339_utc(app_.now_ms()).substr(0, 10);
     options.inactive_weeks = inactive_weeks;
@@ -111,8 +111,8 @@ Result<json> MentorService::group(const StaffPrincipal& who, const std::string& 
 }
 
 Result<json> MentorService::timeline_locked(const StaffPrincipal& who, const std::string& pupil) {
-  WX_RETURN_IF_ERROR(known_in_school(app_.dossiers(), pupil, "pupil", who.school_bucket));
-  WX_ASSIGN_OR_RETURN(auto scope, dashboard::dashboard_scope(app_.dossiers(), who.access));
+  WX_RETURN_IF_ERROR(known_in_school(app_.store(), pupil, "pupil", who.school_bucket));
+  WX_ASSIGN_OR_RETURN(auto scope, dashboard::dashboard_scope(app_.store(), who.access));
   return dashboard::pupil_timeline(cache_, scope, pupil);
 }
 
@@ -157,11 +157,11 @@ Result<json> MentorService::comment(const StaffPrincipal& who, const std::string
               {"on", entry},          {"body", text},
               {"author", who.person}, {"written_at", rfc3339_utc(app_.now_ms())}};
   WX_RETURN_IF_ERROR(
-      app_.write_as({who.person, who.role, bucket, who.school_bucket}, [&](Replica& r) -> Status {
+      app_.write_as({who.person, who.role, bucket, who.school_bucket}, [&](StaffWriter& w) -> Status {
         WX_ASSIGN_OR_RETURN(json timeline, timeline_locked(who, pupil));
         if (!timeline_entry_ids(timeline).count(entry))
           return make_error(WX_NOT_FOUND, "geen onderdeel '" + entry + "' in dit dossier");
-        WX_ASSIGN_OR_RETURN(std::string id, r.put(doc));
+        WX_ASSIGN_OR_RETURN(std::string id, w.put(doc));
         doc["id"] = id;
         return Status::ok();
       }));

@@ -32,7 +32,7 @@ std::string option(const std::string& value, const std::string& label) {
 }
 
 // Active people of one role in the school bucket, by name (pupils with their group names).
-Result<json> people(const Replica& r, const std::string& sb, const std::string& role) {
+Result<json> people(const EntityReader& r, const std::string& sb, const std::string& role) {
   WX_ASSIGN_OR_RETURN(auto list, r.list(Query::where("person", sb, "role", role)));
   json out = json::array();
   for (const json& p : list) {
@@ -168,7 +168,7 @@ std::string placement_form(const json& m) {
 Result<json> network_json(App& app, const StaffPrincipal& who) {
   const std::string today = rfc3339_utc(app.now_ms()).substr(0, 10);
   std::lock_guard lock(app.dossier_mutex());
-  const Replica& r = app.dossiers();
+  const EntityReader& r = app.store();
   WX_ASSIGN_OR_RETURN(auto scope, dashboard::dashboard_scope(r, who.access));
   WX_ASSIGN_OR_RETURN(json model, dashboard::network_overview(r, scope, today, 14));
   WX_ASSIGN_OR_RETURN(model["pupils"], people(r, who.school_bucket, "pupil"));
@@ -201,7 +201,7 @@ Result<StaffPage> codes_page(App& app, const StaffPrincipal& who, const std::str
   std::string pupil, company, supervisor;
   {
     std::lock_guard lock(app.dossier_mutex());
-    const Replica& r = app.dossiers();
+    const EntityReader& r = app.store();
     WX_ASSIGN_OR_RETURN(p, school_entity(r, who.school_bucket, id, "placement"));
     auto name = [&](const char* key) {
       auto doc = r.get(s(p, key));

@@ -29,7 +29,7 @@ Status audit(App& app, const StaffPrincipal& who, const char* action, const std:
 }
 
 // The placement's references, checked inside the write's transaction.
-Status check_placement_refs(const Replica& r, const std::string& sb, const json& f) {
+Status check_placement_refs(const EntityReader& r, const std::string& sb, const json& f) {
   WX_ASSIGN_OR_RETURN(json pupil, school_entity(r, sb, str(f, "pupil"), "person"));
   if (str(pupil, "role") != "pupil")
     return make_error(WX_INVALID_ARGUMENT, "'pupil' is geen leerling");
@@ -57,7 +57,7 @@ Status check_placement_refs(const Replica& r, const std::string& sb, const json&
 
 }  // namespace
 
-Result<json> school_entity(const Replica& r, const std::string& school_bucket,
+Result<json> school_entity(const EntityReader& r, const std::string& school_bucket,
                            const std::string& id, const std::string& type) {
   auto doc = r.get(id);
   if (!doc || str(*doc, "type") != type || str(*doc, "bucket") != school_bucket ||
@@ -75,8 +75,8 @@ Result<json> add_company(App& app, const StaffPrincipal& who, const json& body) 
                                           {"name"})));
   f["type"] = "company";
   std::string id;
-  WX_RETURN_IF_ERROR((app.write_as(as(who), [&](Replica& r) -> Status {
-    WX_ASSIGN_OR_RETURN(id, r.put(f));
+  WX_RETURN_IF_ERROR((app.write_as(as(who), [&](StaffWriter& w) -> Status {
+    WX_ASSIGN_OR_RETURN(id, w.put(f));
     return Status::ok();
   })));
   WX_RETURN_IF_ERROR(audit(app, who, "company_added", id, str(f, "name")));
@@ -95,9 +95,9 @@ Result<json> edit_company(App& app, const StaffPrincipal& who, const std::string
   std::string changed;
   for (const auto& [k, v] : f.items()) changed += (changed.empty() ? "" : ",") + k;
   f["id"] = id;
-  WX_RETURN_IF_ERROR((app.write_as(as(who), [&](Replica& r) -> Status {
-    WX_RETURN_IF_ERROR(school_entity(r, who.school_bucket, id, "company").status());
-    return r.put(f).status();
+  WX_RETURN_IF_ERROR((app.write_as(as(who), [&](StaffWriter& w) -> Status {
+    WX_RETURN_IF_ERROR(school_entity(w.reader(), who.school_bucket, id, "company").status());
+    return w.put(f).status();
   })));
   WX_RETURN_IF_ERROR(audit(app, who, "company_edited", id, changed));
   return json{{"id", id}};
@@ -114,9 +114,9 @@ Result<json> add_placement(App& app, const StaffPrincipal& who, const json& body
     return make_error(WX_INVALID_ARGUMENT, "'end_date' ligt voor 'start_date'");
   f["type"] = "placement";
   std::string id;
-  WX_RETURN_IF_ERROR((app.write_as(as(who), [&](Replica& r) -> Status {
-    WX_RETURN_IF_ERROR(check_placement_refs(r, who.school_bucket, f));
-    WX_ASSIGN_OR_RETURN(id, r.put(f));
+  WX_RETURN_IF_ERROR((app.write_as(as(who), [&](StaffWriter& w) -> Status {
+    WX_RETURN_IF_ERROR(check_placement_refs(w.reader(), who.school_bucket, f));
+    WX_ASSIGN_OR_RETURN(id, w.put(f));
     return Status::ok();
   })));
   WX_RETURN_IF_ERROR(audit(app, who, "placement_added", id,
@@ -132,8 +132,8 @@ Result<json> end_placement(App& app, const StaffPrincipal& who, const std::strin
                       (staff_input::schema_fields(body, "placement", {"end_date"}, {"end_date"})));
   const std::string end = str(f, "end_date");
   std::string was;
-  WX_RETURN_IF_ERROR((app.write_as(as(who), [&](Replica& r) -> Status {
-    WX_ASSIGN_OR_RETURN(json p, school_entity(r, who.school_bucket, id, "placement"));
+  WX_RETURN_IF_ERROR((app.write_as(as(who), [&](StaffWriter& w) -> Status {
+    WX_ASSIGN_OR_RETURN(json p, school_entity(w.reader(), who.school_bucket, id, "placement"));
     was = str(p, "end_date");
     if (end < str(p, "start_date"))
       return make_error(WX_INVALID_ARGUMENT,
@@ -141,7 +141,7 @@ Result<json> end_placement(App& app, const StaffPrincipal& who, const std::strin
     if (end >= was)
       return make_error(WX_CONFLICT, "de plaatsing eindigt al op " + was +
                                          "; vervroegen kan alleen naar een eerdere datum");
-    return r.put({{"id", id}, {"end_date", end}}).status();
+    return w.put({{"id", id}, {"end_date", end}}).status();
   })));
   WX_RETURN_IF_ERROR(audit(app, who, "placement_ended", id, was + " -> " + end));
   return json{{"id", id}, {"end_date", end}};
@@ -152,7 +152,7 @@ Result<json> issue_codes(App& app, const StaffPrincipal& who, const std::string&
   {
     std::lock_guard lock(app.dossier_mutex());
     WX_RETURN_IF_ERROR(
-        school_entity(app.dossiers(), who.school_bucket, placement, "placement").status());
+        school_entity(app.store(), who.school_bucket, placement, "placement").status());
   }
   WX_ASSIGN_OR_RETURN(auto record, app.auth().pin(placement));
   const bool renew = record.has_value();

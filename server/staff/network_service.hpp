@@ -43,7 +43,7 @@ Result<json> issue_codes(App& app, const StaffPrincipal& who, const std::string&
 
 // The live entity `id` of `type` in the school bucket `school_bucket`, or WX_NOT_FOUND.
 // Call under the dossier lock.
-Result<json> school_entity(const Replica& r, const std::string& school_bucket,
+Result<json> school_entity(const EntityReader& r, const std::string& school_bucket,
                            const std::string& id, const std::string& type);
 
 }  // namespace werkex::server::network

@@ -70,10 +70,10 @@ std::string StaffSite::session_cookie(const std::string& token, bool clear) cons
 std::string StaffSite::person_for_login(const std::string& login) {
   std::lock_guard lock(app_.dossier_mutex());
   for (const std::string& email : {login, lower(login)}) {
-    auto found = app_.dossiers().list(Query::where("person", "", "email", email));
+    auto found = app_.store().list(Query::where("person", "", "email", email));
     if (found && found->size() == 1) return (*found)[0]["id"].get<std::string>();
   }
-  auto doc = app_.dossiers().get(login);
+  auto doc = app_.store().get(login);
   if (doc && doc->value("type", "") == "person") return login;
   return "";
 }

@@ -48,7 +48,7 @@ Result<StaffPrincipal> StaffSite::principal_of(const std::string& person, const 
   p.role = access.role;
   p.school_bucket = access.school_bucket;
   p.csrf = csrf;
-  if (auto doc = app_.dossiers().get(person)) p.name = doc->value("name", "");
+  if (auto doc = app_.store().get(person)) p.name = doc->value("name", "");
   p.access = access;  // a copy: the principal outlives the lock
   return p;
 }

@@ -20,8 +20,8 @@ Result<json> supervision_json(App& app, const StaffPrincipal& who, const std::st
   Result<json> out = make_error(WX_INTERNAL, "not read");
   {
     std::lock_guard lock(app.dossier_mutex());
-    WX_ASSIGN_OR_RETURN(auto scope, dashboard::dashboard_scope(app.dossiers(), who.access));
-    out = dashboard::supervision(app.dossiers(), scope, today);
+    WX_ASSIGN_OR_RETURN(auto scope, dashboard::dashboard_scope(app.store(), who.access));
+    out = dashboard::supervision(app.store(), scope, today);
   }
   if (!out) return out;
   for (const json& p : (*out)["placements"])

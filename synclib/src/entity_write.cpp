@@ -250,4 +250,28 @@ Result<WrittenEntity> write_local(LocalWriteContext& cx, const json& doc, bool c
   return WrittenEntity{{std::move(h), std::move(fields)}, true};
 }
 
+Result<WrittenEntity> delete_local(LocalWriteContext& cx, const std::string& id) {
+  WX_ASSIGN_OR_RETURN(auto entity, cx.lookup.load_entity(id));
+  if (!entity) return error_of(WX_NOT_FOUND, Msg::entity_not_found, {{"id", id}});
+  auto& [h, fields] = *entity;
+  if (h.deleted)
+    return error_of(WX_CONFLICT, Msg::entity_already_deleted, {{"type", h.type}, {"id", id}});
+  const TypeSpec* t = cx.schema.type(h.type);
+  if (!t) return error_of(WX_PERMISSION_DENIED, Msg::type_unknown_here, {{"type", h.type}});
+  WX_RETURN_IF_ERROR(check_writer(cx.identity, *t, h.bucket));
+  WX_RETURN_IF_ERROR(check_may_delete(*t));
+  if (std::find(t->write_roles.begin(), t->write_roles.end(), cx.identity.role) ==
+      t->write_roles.end())
+    return error_of(WX_PERMISSION_DENIED, Msg::role_may_not_delete,
+                    {{"role", cx.identity.role}, {"type", h.type}});
+  for (const auto& [key, row] : fields) cx.clock.restore_last(row.state.max_stamp().hlc);
+  auto it = fields.find({"deleted", ""});
+  FieldState current = it == fields.end() ? empty_state(MergeRule::lww) : it->second.state;
+  WX_RETURN_IF_ERROR(merge_into(fields, "deleted", json(),
+                                register_write(current, true, {cx.clock.now(), cx.replica_id}))
+                         .status());
+  h.deleted = true;
+  return WrittenEntity{std::move(*entity), true};
+}
+
 }  // namespace werkex

@@ -200,7 +200,7 @@ namespace {
 
 // The server's refusal of a sign-off this device pushed: its quarantine entries, which keep
 // the sign-off's values after it was withdrawn from this device. Empty if it refused none.
-Result<std::vector<QuarantinedChange>> refusals_of(const Replica& replica,
+Result<std::vector<QuarantinedChange>> refusals_of(const EntityReader& replica,
                                                    const std::string& signoff_id) {
   WX_ASSIGN_OR_RETURN(auto entries, replica.quarantined());
   std::vector<QuarantinedChange> out;
@@ -219,7 +219,7 @@ SignoffStatus refused_status(const std::vector<QuarantinedChange>& refusals) {
 }
 
 // A stale sign-off's status: which entries changed after signing, in stamps and in words.
-Result<SignoffStatus> stale_status(const Replica& replica, const json& doc,
+Result<SignoffStatus> stale_status(const EntityReader& replica, const json& doc,
                                    std::vector<std::string> covers,
                                    const std::vector<json>& contents, SignoffStatus st) {
   const std::string signoff_id = so::str(doc, "id");
@@ -243,7 +243,7 @@ Result<SignoffStatus> stale_status(const Replica& replica, const json& doc,
 
 }  // namespace
 
-Result<std::vector<std::string>> refused_signoffs(const Replica& replica) {
+Result<std::vector<std::string>> refused_signoffs(const EntityReader& replica) {
   WX_ASSIGN_OR_RETURN(auto entries, replica.quarantined());
   std::vector<std::string> out;
   for (const QuarantinedChange& q : entries) {
@@ -267,7 +267,7 @@ Status remove_refused_signoff(Replica& replica, const std::string& signoff_id) {
   return Status::ok();
 }
 
-Result<SignoffStatus> signoff_status(const Replica& replica, const std::string& signoff_id) {
+Result<SignoffStatus> signoff_status(const EntityReader& replica, const std::string& signoff_id) {
   WX_ASSIGN_OR_RETURN(SignoffStatus st, so::own_status(replica, signoff_id));
   if (st.state != SignoffState::valid && st.state != SignoffState::stale) return st;
   WX_ASSIGN_OR_RETURN(auto by, superseding_signoff(replica, signoff_id));
@@ -280,7 +280,7 @@ Result<SignoffStatus> signoff_status(const Replica& replica, const std::string& 
   return st;
 }
 
-Result<SignoffStatus> signoff_detail::own_status(const Replica& replica,
+Result<SignoffStatus> signoff_detail::own_status(const EntityReader& replica,
                                                  const std::string& signoff_id) {
   WX_ASSIGN_OR_RETURN(auto refusals, refusals_of(replica, signoff_id));
   auto found = replica.get(signoff_id);

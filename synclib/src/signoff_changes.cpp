@@ -12,7 +12,7 @@ namespace so = signoff_detail;
 
 namespace {
 
-Result<so::ChangedFields> changes_of(const Replica& replica, const std::string& signoff_id,
+Result<so::ChangedFields> changes_of(const EntityReader& replica, const std::string& signoff_id,
                                      json& doc) {
   WX_ASSIGN_OR_RETURN(doc, replica.get(signoff_id));
   if (so::str(doc, "type") != "signoff")
@@ -43,7 +43,7 @@ std::string quoted(const json& v) {
 
 }  // namespace
 
-Result<std::vector<ChangedEntry>> signoff_changed_fields(const Replica& replica,
+Result<std::vector<ChangedEntry>> signoff_changed_fields(const EntityReader& replica,
                                                          const std::string& signoff_id) {
   json doc;
   WX_ASSIGN_OR_RETURN(auto changes, changes_of(replica, signoff_id, doc));
@@ -52,7 +52,7 @@ Result<std::vector<ChangedEntry>> signoff_changed_fields(const Replica& replica,
   return out;
 }
 
-Result<std::vector<FieldChange>> signoff_field_changes(const Replica& replica,
+Result<std::vector<FieldChange>> signoff_field_changes(const EntityReader& replica,
                                                        const std::string& signoff_id) {
   json doc;
   WX_ASSIGN_OR_RETURN(auto changes, changes_of(replica, signoff_id, doc));
@@ -99,7 +99,7 @@ std::map<std::string, json> trusted_signed_content(const json& signoff) {
   return out;
 }
 
-std::vector<FieldChange> explain_changes(const Replica& replica, const json& signoff,
+std::vector<FieldChange> explain_changes(const EntityReader& replica, const json& signoff,
                                          const ChangedFields& changes) {
   const auto old = trusted_signed_content(signoff);
   std::vector<FieldChange> out;

@@ -34,7 +34,7 @@ bool counts_for_hours(SignoffState state) {
   return state == SignoffState::valid;
 }
 
-Result<std::optional<std::string>> superseding_signoff(const Replica& replica,
+Result<std::optional<std::string>> superseding_signoff(const EntityReader& replica,
                                                        const std::string& signoff_id) {
   WX_ASSIGN_OR_RETURN(json doc, replica.get(signoff_id));
   Query q = Query::where("signoff", so::str(doc, "bucket"), "placement", so::str(doc, "placement"));
@@ -53,7 +53,7 @@ Result<std::optional<std::string>> superseding_signoff(const Replica& replica,
   return std::optional<std::string>();
 }
 
-Result<std::vector<std::string>> counting_signoffs(const Replica& replica,
+Result<std::vector<std::string>> counting_signoffs(const EntityReader& replica,
                                                    const std::string& placement_id) {
   WX_ASSIGN_OR_RETURN(auto all,
                       replica.list(Query::where("signoff", "", "placement", placement_id)));
@@ -69,7 +69,7 @@ Result<std::vector<std::string>> counting_signoffs(const Replica& replica,
   return out;
 }
 
-Result<double> placement_hours(const Replica& replica, const std::string& placement_id) {
+Result<double> placement_hours(const EntityReader& replica, const std::string& placement_id) {
   WX_ASSIGN_OR_RETURN(auto ids, counting_signoffs(replica, placement_id));
   double total = 0;
   for (const std::string& id : ids) {

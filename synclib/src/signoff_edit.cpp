@@ -20,7 +20,7 @@ json SignedBy::to_json() const {
           {"state", state}};
 }
 
-Result<std::vector<SignedBy>> signed_by(const Replica& replica, const std::string& entity_id) {
+Result<std::vector<SignedBy>> signed_by(const EntityReader& replica, const std::string& entity_id) {
   WX_ASSIGN_OR_RETURN(json entry, replica.get(entity_id));
   Query q = Query::where("signoff", so::str(entry, "bucket"), "covers", entity_id);
   WX_ASSIGN_OR_RETURN(auto signoffs, replica.list(q));
@@ -39,7 +39,7 @@ Result<std::vector<SignedBy>> signed_by(const Replica& replica, const std::strin
   return out;
 }
 
-Result<std::string> edit_warning(const Replica& replica, const std::string& entity_id) {
+Result<std::string> edit_warning(const EntityReader& replica, const std::string& entity_id) {
   WX_ASSIGN_OR_RETURN(auto by, signed_by(replica, entity_id));
   if (by.empty()) return std::string();
   WX_ASSIGN_OR_RETURN(json entry, replica.get(entity_id));

@@ -52,9 +52,9 @@ std::string signed_content_text(const std::vector<json>& canonical_contents);
 // hash is not the signed content_hash.
 std::map<std::string, json> trusted_signed_content(const json& signoff);
 // signoff_status() without the check for a newer sign-off that replaced it (superseded).
-Result<SignoffStatus> own_status(const Replica& replica, const std::string& signoff_id);
+Result<SignoffStatus> own_status(const EntityReader& replica, const std::string& signoff_id);
 // The field changes in words behind `changes` (see signoff_changes.hpp).
-std::vector<FieldChange> explain_changes(const Replica& replica, const json& signoff,
+std::vector<FieldChange> explain_changes(const EntityReader& replica, const json& signoff,
                                          const ChangedFields& changes);
 
 }  // namespace werkex::signoff_detail

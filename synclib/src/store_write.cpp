@@ -42,28 +42,12 @@ Result<std::string> Replica::Impl::write_doc(const json& doc, bool create_with_i
 Status Replica::remove_one(const std::string& id) {
   Impl& impl = *impl_;
   WX_ASSIGN_OR_RETURN(auto tx, impl.begin_write());
-  WX_ASSIGN_OR_RETURN(auto h, impl.load_header(id));
-  if (!h) return error_of(WX_NOT_FOUND, Msg::entity_not_found, {{"id", id}});
-  if (h->deleted)
-    return error_of(WX_CONFLICT, Msg::entity_already_deleted, {{"type", h->type}, {"id", id}});
-  const TypeSpec* t = impl.schema->type(h->type);
-  if (!t) return error_of(WX_PERMISSION_DENIED, Msg::type_unknown_here, {{"type", h->type}});
-  WX_RETURN_IF_ERROR(check_writer(impl.identity, *t, h->bucket));
-  WX_RETURN_IF_ERROR(check_may_delete(*t));
-  if (std::find(t->write_roles.begin(), t->write_roles.end(), impl.identity.role) ==
-      t->write_roles.end())
-    return error_of(WX_PERMISSION_DENIED, Msg::role_may_not_delete,
-                    {{"role", impl.identity.role}, {"type", h->type}});
-  WX_ASSIGN_OR_RETURN(auto fields, impl.load_fields(id));
-  auto it = fields.find({"deleted", ""});
-  FieldState current = it == fields.end() ? empty_state(MergeRule::lww) : it->second.state;
-  WX_RETURN_IF_ERROR(merge_into(fields, "deleted", json(),
-                                register_write(current, true, {impl.clock.now(), impl.replica_id}))
-                         .status());
-  h->deleted = true;
-  WX_RETURN_IF_ERROR(impl.store_entity(*h, fields));
+  LocalWriteContext cx{*impl.schema, impl.identity, impl.clock, impl.replica_id, impl};
+  WX_ASSIGN_OR_RETURN(WrittenEntity gone, delete_local(cx, id));
+  auto& [h, fields] = gone.entity;
+  WX_RETURN_IF_ERROR(impl.store_entity(h, fields));
   WX_RETURN_IF_ERROR(tx.commit());
-  impl.notify({{h->id, h->type, h->bucket, true}});
+  impl.notify({{h.id, h.type, h.bucket, true}});
   return Status::ok();
 }
 

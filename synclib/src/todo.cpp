@@ -50,13 +50,13 @@ std::string excerpt(const std::string& text, size_t max) {
   return text.substr(0, cut) + "…";
 }
 
-std::string name_of(const Replica& replica, const std::string& person) {
+std::string name_of(const EntityReader& replica, const std::string& person) {
   if (person.empty()) return "";
   auto doc = replica.get(person);
   return doc ? str(*doc, "name") : std::string();
 }
 
-Result<std::set<std::string>> signed_now(const Replica& replica, const std::string& bucket) {
+Result<std::set<std::string>> signed_now(const EntityReader& replica, const std::string& bucket) {
   Query q;
   q.type = "signoff";
   q.bucket = bucket;
@@ -85,35 +85,42 @@ json todo_json(const std::vector<TodoItem>& items) {
   return out;
 }
 
-Result<std::vector<TodoItem>> todo_list(Replica& replica, const TodoOptions& options) {
-  std::string today = options.today.empty()
-                          ? rfc3339_utc(replica.clock().physical_millis()).substr(0, 10)
-                          : options.today;
+Result<std::vector<TodoItem>> todo_list(const EntityReader& store, const TodoOptions& options) {
+  if (options.person.empty() || options.role.empty())
+    return make_error(WX_INVALID_ARGUMENT, "a store's to-do list names its person and role");
+  const std::string& today = options.today;
   int64_t day = td::day_of(today);
   if (day < 0 || today.size() != 10)
     return error_of(WX_INVALID_ARGUMENT, Msg::todo_bad_today, {{"today", today}});
-  const Identity& me = replica.identity();
-  std::string person = options.person.empty() ? me.user : options.person;
-  std::string role = options.role;
-  if (role.empty()) {
-    auto doc = replica.get(person);
-    role = person == me.user || !doc ? me.role : td::str(*doc, "role");
-  }
-  td::Scope scope{replica, today, day};
+  td::Scope scope{store, today, day};
   std::vector<TodoItem> items;
-  if (role == "pupil") {
-    WX_RETURN_IF_ERROR(td::pupil_gaps(scope, person, "", td::View::pupil, items));
-    if (person == me.user) WX_RETURN_IF_ERROR(td::refused_items(scope, person, items));
-  } else if (role == "teacher") {
-    WX_RETURN_IF_ERROR(td::mentor_items(scope, person, items));
-  } else if (role == "supervisor") {
-    WX_RETURN_IF_ERROR(td::supervisor_items(scope, person, items));
+  if (options.role == "pupil") {
+    WX_RETURN_IF_ERROR(td::pupil_gaps(scope, options.person, "", td::View::pupil, items));
+    // Only the device holds its refusals; another person's list never shows them.
+    if (options.own) WX_RETURN_IF_ERROR(td::refused_items(scope, options.person, items));
+  } else if (options.role == "teacher") {
+    WX_RETURN_IF_ERROR(td::mentor_items(scope, options.person, items));
+  } else if (options.role == "supervisor") {
+    WX_RETURN_IF_ERROR(td::supervisor_items(scope, options.person, items));
   }
   std::sort(items.begin(), items.end(), [](const TodoItem& a, const TodoItem& b) {
     return std::tuple(a.due.empty(), a.due, a.pupil, a.kind, a.entity) <
            std::tuple(b.due.empty(), b.due, b.pupil, b.kind, b.entity);
   });
   return items;
+}
+
+Result<std::vector<TodoItem>> todo_list(Replica& replica, const TodoOptions& options) {
+  TodoOptions o = options;
+  if (o.today.empty()) o.today = rfc3339_utc(replica.clock().physical_millis()).substr(0, 10);
+  const Identity& me = replica.identity();
+  if (o.person.empty()) o.person = me.user;
+  if (o.role.empty()) {
+    auto doc = replica.get(o.person);
+    o.role = o.person == me.user || !doc ? me.role : td::str(*doc, "role");
+  }
+  o.own = o.person == me.user;
+  return todo_list(static_cast<const EntityReader&>(replica), o);
 }
 
 }  // namespace werkex

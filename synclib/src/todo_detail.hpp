@@ -14,7 +14,7 @@ namespace werkex::todo_detail {
 enum class View { pupil, staff };
 
 struct Scope {
-  const Replica& replica;
+  const EntityReader& replica;
   std::string today;  // YYYY-MM-DD
   int64_t today_day;  // days since 1970-01-01
 };
@@ -28,9 +28,9 @@ std::string date_of_day(int64_t day);
 // At most `max` bytes of `text`, cut at a UTF-8 character boundary, "…" when cut.
 std::string excerpt(const std::string& text, size_t max = 60);
 // The person's display name, or "" when this replica does not hold them.
-std::string name_of(const Replica& replica, const std::string& person);
+std::string name_of(const EntityReader& replica, const std::string& person);
 // The entries of `bucket` covered by a sign-off whose status is valid or pending.
-Result<std::set<std::string>> signed_now(const Replica& replica, const std::string& bucket);
+Result<std::set<std::string>> signed_now(const EntityReader& replica, const std::string& bucket);
 
 // The gaps in the dossier of `pupil` (named `name` in staff texts).
 Status pupil_gaps(const Scope& s, const std::string& pupil, const std::string& name, View view,

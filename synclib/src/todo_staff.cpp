@@ -9,7 +9,7 @@ namespace werkex::todo_detail {
 namespace {
 
 // The active pupils of the groups `teacher` mentors, as this replica holds the roster.
-Result<std::set<std::string>> pupils_of(const Replica& replica, const std::string& teacher) {
+Result<std::set<std::string>> pupils_of(const EntityReader& replica, const std::string& teacher) {
   WX_ASSIGN_OR_RETURN(auto groups, replica.list(Query::where("group", "", "mentors", teacher)));
   std::set<std::string> out;
   for (const json& g : groups) {

@@ -28,10 +28,8 @@ BenchServer::BenchServer(const std::string& data_dir, werkex::server::StoreConfi
   config.enroll_limit = {1e6, 1e6};
   app_ = check(werkex::server::App::open(config, metrics_), "open the server app");
   app_->register_routes(router_);
-  if (app_->on_sqlite()) {  // the staff site reads the Replica itself (app.hpp)
-    staff_ = std::make_unique<werkex::server::StaffSite>(*app_, werkex::server::StaffConfig{});
-    staff_->register_routes(router_);
-  }
+  staff_ = std::make_unique<werkex::server::StaffSite>(*app_, werkex::server::StaffConfig{});
+  staff_->register_routes(router_);
   log_ = std::fopen((data_dir + "/access.log").c_str(), "w");
   if (!log_) throw Failure("cannot write " + data_dir + "/access.log");
   werkex::http::ServerOptions options;  // io_threads = worker_threads = 2, as werkex-server

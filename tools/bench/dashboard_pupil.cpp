@@ -46,7 +46,7 @@ HeavyDossier make_heavy_dossier(BenchServer& server, const std::string& pupil, s
   ServerBlobs blobs(app.config().data_dir);
   const std::string bucket = "pupil:" + pupil;
   std::lock_guard lock(app.dossier_mutex());
-  Replica& r = app.dossiers();
+  Replica& r = app.sqlite_replica();
   json person = check(r.get(pupil), "the heavy pupil");
   check(r.set_identity({pupil, "pupil", bucket, person.value("bucket", "")}), "identity pupil");
   werkex::Dossier d(r);

@@ -231,7 +231,7 @@ size_t comment_and_sign(Replica& r, Replica& phone, const Staff& s, const Pupil&
 
 void write_dossier(BenchServer& server, Replica& phone, const Staff& s, Pupil& p,
                    DossierTotals& t) {
-  Replica& r = server.app().dossiers();
+  Replica& r = server.app().sqlite_replica();
   std::lock_guard lock(server.app().dossier_mutex());
   as(r, s, s.counsellor, "counsellor");
   p.placement = put(r, {{"type", "placement"},
@@ -301,7 +301,7 @@ DossierTotals generate_dossiers(BenchServer& server, const json& people, const T
   Staff staff;
   {
     std::lock_guard lock(server.app().dossier_mutex());
-    staff = make_staff(server.app().dossiers(), people, server.app().now_ms());
+    staff = make_staff(server.app().sqlite_replica(), people, server.app().now_ms());
   }
   werkex::ReplicaOptions options;
   options.durable = false;

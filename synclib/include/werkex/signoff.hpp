@@ -123,11 +123,11 @@ std::string normalise_pin_code(std::string_view typed);
 Status check_signoff_authority(const EntityReader& replica, const json& signoff);
 // Full derived status of a stored sign-off, or `refused` for one the server refused from
 // this device (withdrawn, kept in the quarantine).
-Result<SignoffStatus> signoff_status(const Replica& replica, const std::string& signoff_id);
+Result<SignoffStatus> signoff_status(const EntityReader& replica, const std::string& signoff_id);
 // The sign-offs the server refused that were withdrawn from this device, from its
 // quarantine: listed with the stored ones so a refused sign-off does not just vanish.
 // Each refused attempt is its own sign-off (a new id), listed once.
-Result<std::vector<std::string>> refused_signoffs(const Replica& replica);
+Result<std::vector<std::string>> refused_signoffs(const EntityReader& replica);
 // The pupil takes a refused sign-off away (she asks again, or gives up): its quarantine
 // entries go, so it is no longer listed. WX_NOT_FOUND if this replica holds no refusal of it;
 // WX_CONFLICT if the sign-off is still stored here (only a withdrawn one can go this way).

@@ -28,7 +28,7 @@ struct ChangedEntry {
 };
 
 // WX_NOT_FOUND if there is no such entity, WX_INVALID_ARGUMENT if it is not a sign-off.
-Result<std::vector<ChangedEntry>> signoff_changed_fields(const Replica& replica,
+Result<std::vector<ChangedEntry>> signoff_changed_fields(const EntityReader& replica,
                                                          const std::string& signoff_id);
 
 // One changed field in words.
@@ -42,7 +42,7 @@ struct FieldChange {
   std::string words() const;
 };
 
-Result<std::vector<FieldChange>> signoff_field_changes(const Replica& replica,
+Result<std::vector<FieldChange>> signoff_field_changes(const EntityReader& replica,
                                                        const std::string& signoff_id);
 // The changes of a list in one Dutch sentence per entry field, joined with "; ".
 std::string changes_in_words(const std::vector<FieldChange>& changes);

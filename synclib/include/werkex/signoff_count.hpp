@@ -21,13 +21,13 @@ namespace werkex {
 // Whether a sign-off in this state counts for hours (valid only).
 bool counts_for_hours(SignoffState state);
 // The newest sign-off that replaces this one, or nullopt when none does.
-Result<std::optional<std::string>> superseding_signoff(const Replica& replica,
+Result<std::optional<std::string>> superseding_signoff(const EntityReader& replica,
                                                        const std::string& signoff_id);
 // The sign-offs of a placement that count, by statement_date then id.
-Result<std::vector<std::string>> counting_signoffs(const Replica& replica,
+Result<std::vector<std::string>> counting_signoffs(const EntityReader& replica,
                                                    const std::string& placement_id);
 // The hours of a placement: the sum over its counting sign-offs.
-Result<double> placement_hours(const Replica& replica, const std::string& placement_id);
+Result<double> placement_hours(const EntityReader& replica, const std::string& placement_id);
 // The same sum over sign-offs already reported as JSON objects {"status","placement","hours"}
 // (the export's and dashboard's form, whose status came from signoff_status()).
 double signed_hours(const json& reported_signoffs, const std::string& placement_id);

@@ -22,8 +22,8 @@ struct SignedBy {
 
 // The sign-offs an edit of `entity_id` would make stale, oldest statement_date first.
 // WX_NOT_FOUND if the entity is not on this replica.
-Result<std::vector<SignedBy>> signed_by(const Replica& replica, const std::string& entity_id);
+Result<std::vector<SignedBy>> signed_by(const EntityReader& replica, const std::string& entity_id);
 // The Dutch warning for an edit of `entity_id`, "" when no sign-off would be lost.
-Result<std::string> edit_warning(const Replica& replica, const std::string& entity_id);
+Result<std::string> edit_warning(const EntityReader& replica, const std::string& entity_id);
 
 }  // namespace werkex

@@ -180,6 +180,26 @@ class EntityReader {
   // element) order. WX_NOT_FOUND if the store has never held it.
   virtual Result<std::vector<Change>> field_states(const std::string& id) const = 0;
   virtual Result<std::vector<json>> list(const Query& query) const = 0;
+  // How many entities list(query) gives; a store that can count without reading overrides it.
+  virtual Result<size_t> count(const Query& query) const {
+    WX_ASSIGN_OR_RETURN(auto all, list(query));
+    return all.size();
+  }
+  // The changes a server refused that this store keeps back (a device's quarantine). A store
+  // that never pushes to a server (the server's own) holds none.
+  virtual Result<std::vector<QuarantinedChange>> quarantined() const {
+    return std::vector<QuarantinedChange>{};
+  }
+  // The schema the store judges and documents with.
+  virtual const Schema& schema() const = 0;
+  // The store's change feed: the newest sequence number (cursor), and the changes after
+  // `seq` that `filter` lets through, at most `limit` entity updates (0: all), as a bundle
+  // whose upto_seq is where to continue. Caches of what is read (the staff dashboard's) and
+  // incremental exports follow it. Every store gives a change a number above every one a
+  // reader has already seen.
+  virtual uint64_t last_seq() const = 0;
+  virtual Result<Bundle> changes_since(uint64_t seq, size_t limit = 0,
+                                       const ChangeFilter& filter = {}) const = 0;
 };
 
 class Replica : public EntityReader {
@@ -196,7 +216,7 @@ class Replica : public EntityReader {
   // a fresh device does when the server says its id is taken (two installs from one copied
   // database). WX_CONFLICT once the replica holds changes, whose stamps name the old id.
   Status renew_replica_id();
-  const Schema& schema() const;
+  const Schema& schema() const override;
   HybridClock& clock();
   const std::string& path() const;
 
@@ -240,12 +260,12 @@ class Replica : public EntityReader {
   // Streams the matching documents' JSON text to `visit` without holding them all: what a
   // long list should use on a phone. `visit` returns false to stop early.
   Status scan(const Query& query, const std::function<bool(std::string_view doc)>& visit) const;
-  Result<size_t> count(const Query& query) const;
+  Result<size_t> count(const Query& query) const override;
   // Canonical JSON array of every entity, sorted by id, keys sorted: equal on converged replicas.
   Result<std::string> dump() const;
 
   // The highest local sequence number; changes_since(s) returns states with seq > s.
-  uint64_t last_seq() const;
+  uint64_t last_seq() const override;
   // The highest sequence number of a change in `bucket` now (0: none): a cheap test of
   // whether anything in one bucket changed (one index lookup), for caches of what is read
   // from a bucket. Every write or applied change gives it a number never seen before; only
@@ -255,7 +275,7 @@ class Replica : public EntityReader {
   // Changes of at most `limit` entity updates (0: all; one update is the fields one action or
   // batch changed in one entity); the bundle's upto says how far it reaches.
   Result<Bundle> changes_since(uint64_t seq, size_t limit = 0,
-                               const ChangeFilter& filter = {}) const;
+                               const ChangeFilter& filter = {}) const override;
   // Merges a received bundle in one transaction. Invalid changes are rejected, each with its
   // reason, and the rest applied. Records how far this replica has seen the sender.
   Result<ApplyReport> apply(const Bundle& bundle, const ApplyOptions& options = {});
@@ -302,7 +322,7 @@ class Replica : public EntityReader {
   // held the refused changes (design.md, "Refused pushes").
   Result<std::vector<std::string>> withdraw_refused(const std::vector<RejectedChange>& refused,
                                                     const Bundle& pushed);
-  Result<std::vector<QuarantinedChange>> quarantined() const;
+  Result<std::vector<QuarantinedChange>> quarantined() const override;
   Status clear_quarantine();
   // Forgets one entry (the user has seen it and gives the change up locally; the value stays
   // on this device). WX_NOT_FOUND if there is no such entry.

@@ -47,12 +47,19 @@ struct TodoOptions {
   std::string today;   // YYYY-MM-DD; "": the UTC date of the replica's clock
   std::string person;  // whose list; "": the replica's identity (user and role)
   std::string role;    // that person's role; "": the identity's, or the person entity's
+  // Whether the list is the store's own user's (a pupil then sees her refused sign-offs,
+  // which only her device holds). Set by the Replica overload.
+  bool own = false;
 };
 
 // The list for `options.person` from what `replica` holds (read only; not const because the
 // default today reads its clock). WX_INVALID_ARGUMENT for a
 // malformed `today`; other errors are the store's.
 Result<std::vector<TodoItem>> todo_list(Replica& replica, const TodoOptions& options = {});
+// The list from any store (the server's on either engine), for a person named outright:
+// options.today, person and role must be given (WX_INVALID_ARGUMENT otherwise, or for a
+// malformed today). Refusals show only with options.own, from the store's quarantine.
+Result<std::vector<TodoItem>> todo_list(const EntityReader& store, const TodoOptions& options);
 // The items as a JSON array of TodoItem::to_json().
 json todo_json(const std::vector<TodoItem>& items);
 

@@ -94,6 +94,11 @@ struct WrittenEntity {
   bool changed = false;
 };
 Result<WrittenEntity> write_local(LocalWriteContext& cx, const json& doc, bool create_with_id);
+// A remove(): the tombstone of the live entity `id`, if the writer's role may delete its
+// type in its bucket (the schema's write roles, the dossier's rules); the entity with its
+// "deleted" field dirty. WX_NOT_FOUND if the store never held it, WX_CONFLICT if deleted.
+// Like write_local, the clock is first raised above the entity's stamps.
+Result<WrittenEntity> delete_local(LocalWriteContext& cx, const std::string& id);
 
 struct ReceiveContext {
   const Schema& schema;
