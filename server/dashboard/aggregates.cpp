@@ -1,6 +1,7 @@
 // The Directie page's read model (aggregates.hpp).
 #include "aggregates.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -107,8 +108,11 @@ Result<json> school_aggregates(SummaryCache& cache, const DashboardScope& scope,
   Query q;
   q.type = "group";
   q.bucket = scope.school_bucket;
-  q.order_by = "name";
   WX_ASSIGN_OR_RETURN(auto groups, cache.dossiers().list(q));
+  // By name, then id (list() gives id order), on any engine.
+  std::stable_sort(groups.begin(), groups.end(), [](const json& a, const json& b) {
+    return text_of(a, "name") < text_of(b, "name");
+  });
   std::map<std::string, Facts> facts;
   Shown shown;
   json group_rows = json::array();

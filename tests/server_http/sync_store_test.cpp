@@ -74,6 +74,10 @@ class RecordingStore final : public server::DossierStore {
   Result<std::string> create_as(const Identity& writer, const json& doc) override {
     return inner_.create_as(writer, doc);
   }
+  Status remove_as(const Identity& writer, const std::string& id) override {
+    return inner_.remove_as(writer, id);
+  }
+  Status purge_bucket(const std::string& bucket) override { return inner_.purge_bucket(bucket); }
   Status together(const std::function<Status()>& body) override {
     ++units;
     return inner_.together(body);
