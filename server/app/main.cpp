@@ -208,10 +208,10 @@ int main(int argc, char** argv) {
     auto nightly = server::parse_nightly_schedule(config.value("nightly", json()));
     if (!nightly) return usage(nightly.error().message);
     app_config.nightly = *nightly;
-    if (nightly->enabled() && app_config.store.engine != "sqlite")
+    if (nightly->backup && app_config.store.engine != "sqlite")
       return usage(
-          "nightly runs on the sqlite store engine only, for now (on postgres: "
-          "POST /v1/admin/roster)");
+          "nightly: 'backup' copies the SQLite files; a postgres deployment is backed up "
+          "with pg_dump (README)");
     app_config.backup_keep = whole_number(config, "backup_keep", app_config.backup_keep, 1);
     server::RetentionPolicy& keep = app_config.retention;
     keep.left_days = whole_number(config, "retention_left_days", keep.left_days);

@@ -80,6 +80,15 @@ uint64_t next_run_ms(uint64_t now_ms, const std::string& at) {
   return now_ms + 24ull * 3600 * 1000;
 }
 
+std::string local_date(uint64_t ms) {
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm local{};
+  localtime_r(&t, &local);
+  char out[16];
+  std::strftime(out, sizeof out, "%Y-%m-%d", &local);
+  return out;
+}
+
 NightlyRunner::NightlyRunner(App& app, NightlySchedule schedule, Log log)
     : app_(app), schedule_(std::move(schedule)), log_(std::move(log)) {}
 
@@ -103,12 +112,35 @@ void NightlyRunner::timer_loop() {
     if (cv_.wait_for(lock, std::chrono::milliseconds(when - now), [&] { return stopping_; }))
       return;
     lock.unlock();
-    auto ran = app_.admin_jobs().run("nightly", [this](JobProgress& p) {
-      return AdminAnswer{200, run(p)};
-    });
-    if (!ran) log_(json{{"event", "nightly_skipped"}, {"reason", ran.error().message}}.dump());
+    run_once(local_date(when));
     lock.lock();
   }
+}
+
+// Every process sharing the store fires at `at`; the first to claim the day, holding the job
+// lock, runs it, and the others find it claimed. One held off by another job (a manual export,
+// or the nightly running in another process) waits for it to end, then claims.
+void NightlyRunner::run_once(const std::string& day) {
+  std::string skipped;
+  for (;;) {
+    skipped.clear();
+    auto ran = app_.admin_jobs().run("nightly", [&](JobProgress& p) -> AdminAnswer {
+      auto claimed = app_.auth().claim_run("nightly", day);
+      if (!claimed)
+        skipped = claimed.error().message;
+      else if (!*claimed)
+        skipped = "another server process ran the nightly of " + day;
+      if (!skipped.empty()) return AdminAnswer{200, json::object()};
+      return AdminAnswer{200, run(p)};
+    });
+    if (ran || ran.error().code != WX_CONFLICT) {
+      if (!ran) skipped = ran.error().message;
+      break;
+    }
+    std::unique_lock lock(mu_);
+    if (cv_.wait_for(lock, kBusyRetry, [&] { return stopping_; })) return;
+  }
+  if (!skipped.empty()) log_(json{{"event", "nightly_skipped"}, {"reason", skipped}}.dump());
 }
 
 json NightlyRunner::run(JobProgress& progress) {

@@ -12,6 +12,7 @@
 // roster with problems applies nothing (as everywhere).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -41,6 +42,8 @@ Result<NightlySchedule> parse_nightly_schedule(const json& config);
 
 // The first moment strictly after `now_ms` whose local wall-clock time is `at` ("HH:MM").
 uint64_t next_run_ms(uint64_t now_ms, const std::string& at);
+// The local calendar date (YYYY-MM-DD) of `ms`: the day a scheduled run belongs to.
+std::string local_date(uint64_t ms);
 
 class NightlyRunner {
  public:
@@ -59,6 +62,10 @@ class NightlyRunner {
  private:
   json run_steps(JobProgress& progress);
   void timer_loop();
+  // The timer's run of `day`: claimed in the store first (AuthStore::claim_run), so it
+  // happens once across processes; waits while another admin job runs.
+  void run_once(const std::string& day);
+  static constexpr std::chrono::seconds kBusyRetry{5};
 
   App& app_;
   NightlySchedule schedule_;

@@ -219,6 +219,12 @@ class AuthStore {
   virtual Result<std::string> epoch() = 0;
   virtual Status renew_epoch() = 0;
 
+  // Claims the scheduled run `job` of `day` (YYYY-MM-DD) for the caller: true for the first
+  // claim of that day or a later one, false when that day or a later one was claimed already
+  // (by another process on the same store, or this one before a restart). So the in-server
+  // nightly run happens once a day however many processes fire their timers.
+  virtual Result<bool> claim_run(const std::string& job, const std::string& day) = 0;
+
   // Staff sign-in for the dashboard (auth_store_staff.cpp).
   // The person a fresh (unused, unexpired) enrolment code belongs to, without using it up;
   // WX_UNAUTHENTICATED with one message for unknown, used and expired codes.

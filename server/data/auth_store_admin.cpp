@@ -89,4 +89,18 @@ Status SqliteAuthStore::renew_epoch() {
   return put.bind(1, random_token("").substr(0, 16)).run();
 }
 
+// One row per job in server_meta ("run:<job>" -> the last day claimed): the write only
+// happens when the day is later, under SQLite's one write lock.
+Result<bool> SqliteAuthStore::claim_run(const std::string& job, const std::string& day) {
+  std::lock_guard lock(mu_);
+  WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
+                                                  "INSERT INTO server_meta(key, value) "
+                                                  "VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE "
+                                                  "SET value = excluded.value "
+                                                  "WHERE value < excluded.value"));
+  const std::string key = "run:" + job;
+  WX_RETURN_IF_ERROR(st.bind(1, key).bind(2, day).run());
+  return db_.changes() == 1;
+}
+
 }  // namespace werkex::server

@@ -104,6 +104,7 @@ class PgAuthStore final : public AuthStore {
   Status revoke_admin_tokens(const std::string& label, uint64_t now_ms) override;
   Result<std::string> epoch() override;
   Status renew_epoch() override;
+  Result<bool> claim_run(const std::string& job, const std::string& day) override;
   Result<std::string> invite_person(const std::string& code, uint64_t now_ms) override;
   Result<StaffSessionTokens> redeem_staff_invite(const std::string& code, uint64_t now_ms) override;
   Result<StaffSessionTokens> create_staff_session(const std::string& person,

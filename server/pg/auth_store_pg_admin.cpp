@@ -70,4 +70,14 @@ Status PgAuthStore::renew_epoch() {
       .status();
 }
 
+// The same row as on SQLite; PostgreSQL's row lock on the conflicting key makes the second
+// of two processes claiming at once wait, then see the first's day and update nothing.
+Result<bool> PgAuthStore::claim_run(const std::string& job, const std::string& day) {
+  WX_ASSIGN_OR_RETURN(auto rows, exec("INSERT INTO server_meta(key, value) VALUES($1, $2) "
+                                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value "
+                                      "WHERE server_meta.value < excluded.value",
+                                      {"run:" + job, day}));
+  return rows.affected() == 1;
+}
+
 }  // namespace werkex::server

@@ -4,6 +4,7 @@
 // [multiprocess]: run only on PostgreSQL (tests/integration/CMakeLists.txt).
 #include <algorithm>
 #include <atomic>
+#include <ctime>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -329,6 +330,58 @@ TEST_CASE("two processes: one admin job at a time across both, and nobody import
   CHECK(people("t-04") == "1");  // the teacher who is new on day 2
   CHECK(std::string(db.exec("SELECT count(*) FROM entities WHERE type = 'school' AND "
                             "doc::jsonb ->> 'external_id' IS NOT NULL")
+                        ->text(0, 0)) == "1");
+}
+
+namespace {
+
+// Local HH:MM a minute or two from now, so both processes are up before their timers fire.
+std::string next_minute() {
+  std::time_t t = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&t, &local);
+  t += local.tm_sec > 45 ? 120 : 60;
+  localtime_r(&t, &local);
+  char hhmm[8];
+  std::strftime(hhmm, sizeof hhmm, "%H:%M", &local);
+  return hhmm;
+}
+
+size_t occurrences(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("two processes: the server's own nightly runs once, whichever timer fires first",
+          "[integration][multiprocess][nightly]") {
+  TempDir dir;
+  std::string data = dir.file("server");
+  json config = {{"nightly",
+                  {{"at", next_minute()},
+                   {"roster_dir", std::string(WERKEX_SCHOOL_FIXTURES) + "/day1"},
+                   {"letters_dir", dir.file("letters")},
+                   {"export", true}}}};
+  ServerProcess a(data, "127.0.0.1:0", config);
+  auto b = ServerProcess::another(data, "b", config);
+  const std::string ran = "\"event\":\"nightly\",", skipped = "\"event\":\"nightly_skipped\"";
+  auto ended = [&](const ServerProcess& p) {
+    return occurrences(p.log(), ran) + occurrences(p.log(), skipped) > 0;
+  };
+  for (int waited = 0; waited < 300 && !(ended(a) && ended(*b)); ++waited)
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  const std::string log_a = a.log(), log_b = b->log();
+  INFO(log_a << "\n" << log_b);
+  CHECK(occurrences(log_a, ran) + occurrences(log_b, ran) == 1);
+  CHECK(occurrences(log_a, skipped) + occurrences(log_b, skipped) == 1);
+  // The later one waited for the first's job to end, then found the day claimed.
+  CHECK(occurrences(log_a + log_b, "another server process ran the nightly of") == 1);
+  // The roster went in once: each person of it once.
+  server::pg::Conn db = connect_to(store_under_test(data)["conninfo"]);
+  CHECK(std::string(db.exec("SELECT count(*) FROM entities WHERE type = 'person' AND "
+                            "doc::jsonb ->> 'external_id' = 'p-1001'")
                         ->text(0, 0)) == "1");
 }
 #endif

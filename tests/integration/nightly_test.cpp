@@ -54,7 +54,7 @@ struct Nightly {
 }  // namespace
 
 TEST_CASE("nightly: the roster goes in once, a rerun changes nothing, letters enrol people",
-          "[integration][nightly]") {
+          "[integration][nightly][pg]") {
   Nightly n;
   REQUIRE_FALSE(n.server.admin_url().empty());
   REQUIRE(n.run("--roster " + kFixtures + "/day1 --letters " + n.dir.file("letters")) == 0);
@@ -91,7 +91,7 @@ TEST_CASE("nightly: the roster goes in once, a rerun changes nothing, letters en
 }
 
 TEST_CASE("nightly: a broken roster applies nothing and lists every problem",
-          "[integration][nightly]") {
+          "[integration][nightly][pg]") {
   Nightly n;
   REQUIRE(n.run("--roster " + kFixtures + "/day1") == 0);
   CHECK(n.run("--roster " + kFixtures + "/broken") == 3);
@@ -106,7 +106,7 @@ TEST_CASE("nightly: a broken roster applies nothing and lists every problem",
 }
 
 TEST_CASE("nightly: the second day's changes, and who left loses access",
-          "[integration][nightly]") {
+          "[integration][nightly][pg]") {
   Nightly n;
   REQUIRE(n.run("--roster " + kFixtures + "/day1") == 0);
   json day1 = n.report()["roster"];
@@ -119,7 +119,7 @@ TEST_CASE("nightly: the second day's changes, and who left loses access",
   (void)day1;
 }
 
-TEST_CASE("nightly: a SIS export with the shipped Dutch mapping", "[integration][nightly]") {
+TEST_CASE("nightly: a SIS export with the shipped Dutch mapping", "[integration][nightly][pg]") {
   Nightly n;
   const std::string mapping =
       std::string(WERKEX_SOURCE_DIR) + "/tools/werkex-admin/mappings/dutch-sis.json";
@@ -135,7 +135,7 @@ TEST_CASE("nightly: a SIS export with the shipped Dutch mapping", "[integration]
 }
 
 TEST_CASE("nightly: the admin API is only on the admin listener, only with an admin token",
-          "[integration][nightly][attack]") {
+          "[integration][nightly][attack][pg]") {
   Nightly n;
   const std::string body = json{{"format", "oneroster"}, {"files", {{"x.csv", "a"}}}}.dump();
   std::string admin_token;
@@ -182,7 +182,7 @@ TEST_CASE("nightly: the admin API is only on the admin listener, only with an ad
 }
 
 TEST_CASE("nightly: retention erases who left long enough ago, and only that",
-          "[integration][nightly][retention]") {
+          "[integration][nightly][retention][pg]") {
   TempDir dir;
   const std::string data = dir.file("server");
   // 0 days: who left today is due (a school's real setting is two years).
@@ -234,7 +234,7 @@ TEST_CASE("nightly: retention erases who left long enough ago, and only that",
 }
 
 TEST_CASE("nightly: dossiers go out only when changed, and a leaver's before her access ends",
-          "[integration][nightly][export]") {
+          "[integration][nightly][export][pg]") {
   Nightly n;
   REQUIRE(n.run("--roster " + kFixtures + "/day1 --export") == 0);
   json people = n.report()["roster"]["new_people"];
@@ -283,16 +283,15 @@ TEST_CASE("nightly: dossiers go out only when changed, and a leaver's before her
   CHECK(r["export_leavers"]["written"] == 1);
 }
 
-TEST_CASE("nightly: the server's own schedule runs the same steps", "[integration][nightly]") {
+TEST_CASE("nightly: the server's own schedule runs the same steps", "[integration][nightly][pg]") {
   TempDir dir;
   const std::string data = dir.file("server");
-  ServerProcess server(data, "127.0.0.1:0",
-                       json{{"nightly",
-                             {{"roster_dir", kFixtures + "/day1"},
-                              {"letters_dir", dir.file("letters")},
-                              {"export", true},
-                              {"retention", true},
-                              {"backup", true}}}});
+  json steps = {{"roster_dir", kFixtures + "/day1"},
+                {"letters_dir", dir.file("letters")},
+                {"export", true},
+                {"retention", true}};
+  if (!store_is_postgres()) steps["backup"] = true;  // PostgreSQL: pg_dump's job (README)
+  ServerProcess server(data, "127.0.0.1:0", json{{"nightly", steps}});
   const std::string token = admin(data, "admin-token nightly");
   CurlTransport t(quick_curl());
   HttpRequest run{"POST",
@@ -306,7 +305,8 @@ TEST_CASE("nightly: the server's own schedule runs the same steps", "[integratio
   CHECK(r["roster"]["new_people"][0].contains("code") == false);  // on the letters only
   CHECK(r["export"].contains("written"));
   CHECK(r["retention"]["dossiers_erased"] == 0);
-  CHECK(std::filesystem::exists(r["backup"]["folder"].get<std::string>()));
+  if (!store_is_postgres())
+    CHECK(std::filesystem::exists(r["backup"]["folder"].get<std::string>()));
   CHECK(std::filesystem::exists(dir.file("letters")));
   // Again: the roster changes nothing.
   json again = json::parse(expect_ok(t.send(run)).body);
@@ -317,10 +317,21 @@ TEST_CASE("nightly: the server's own schedule runs the same steps", "[integratio
                     " --listen 127.0.0.1:0 --config " + dir.file("bad.json") + " 2>/dev/null";
   int status = std::system(cmd.c_str());
   CHECK(WEXITSTATUS(status) == 2);
+  if (store_is_postgres()) {  // a backup step on PostgreSQL is refused, naming pg_dump
+    json store = store_under_test(data);
+    std::ofstream(dir.file("pg.json")) << json{{"store", store},
+                                               {"nightly", {{"backup", true}}}}.dump();
+    cmd = std::string(WERKEX_SERVER) + " --data " + dir.file("pg") +
+          " --listen 127.0.0.1:0 --config " + dir.file("pg.json") + " 2>" + dir.file("pg.err");
+    status = std::system(cmd.c_str());
+    CHECK(WEXITSTATUS(status) == 2);
+    std::ifstream err(dir.file("pg.err"));
+    CHECK_THAT(std::string(std::istreambuf_iterator<char>(err), {}), Catch::Contains("pg_dump"));
+  }
 }
 
 TEST_CASE("nightly: long steps run as jobs the client follows, one at a time",
-          "[integration][nightly][jobs]") {
+          "[integration][nightly][jobs][pg]") {
   Nightly n;
   std::string token;
   std::ifstream(n.token_file) >> token;
@@ -329,8 +340,10 @@ TEST_CASE("nightly: long steps run as jobs the client follows, one at a time",
     return expect_ok(
         t.send({"GET", n.server.admin_url() + path, {{"Authorization", "Bearer " + bearer}}, ""}));
   };
+  // A long step of either engine: the backup copies SQLite files; PostgreSQL has pg_dump.
+  const std::string step = store_is_postgres() ? "export" : "backup";
   HttpRequest start{"POST",
-                    n.server.admin_url() + "/v1/admin/backup",
+                    n.server.admin_url() + "/v1/admin/" + step,
                     {{"Authorization", "Bearer " + token},
                      {"Content-Type", "application/json"},
                      {"Prefer", "wait=5, respond-async"}},
@@ -340,7 +353,7 @@ TEST_CASE("nightly: long steps run as jobs the client follows, one at a time",
   json job = json::parse(accepted.body);
   const std::string url = job["url"];
   CHECK(accepted.header("Location") == url);
-  CHECK(job["kind"] == "backup");
+  CHECK(job["kind"] == step);
   // Followed to its end: the backup's own answer, and its last step's progress.
   while (job["state"] != "done") {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -350,7 +363,7 @@ TEST_CASE("nightly: long steps run as jobs the client follows, one at a time",
   }
   CHECK(job["status"] == 200);
   CHECK(std::filesystem::exists(job["result"]["folder"].get<std::string>()));
-  CHECK_THAT(job["progress"]["step"].get<std::string>(), Catch::StartsWith("backup: "));
+  CHECK_THAT(job["progress"]["step"].get<std::string>(), Catch::StartsWith(step));
   json list = json::parse(get("/v1/admin/jobs", token).body)["jobs"];
   REQUIRE(list.size() == 1);
   CHECK(list[0]["id"] == job["id"]);

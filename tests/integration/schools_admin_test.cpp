@@ -58,7 +58,7 @@ TEST_CASE("schools: a school's admin token imports its own roster only and sees 
 }
 
 TEST_CASE("schools: a deployment's export files each school's pupils in that school's folder",
-          "[integration][schools][nightly]") {
+          "[integration][schools][nightly][pg]") {
   TwoSchools t;
   BPupil b(t);
   HttpResponse r = t.admin_api("POST", "/v1/admin/export", t.token("exporter", ""));
@@ -145,7 +145,7 @@ TEST_CASE("schools: werkex-admin --school acts on that school's people and logs 
 }
 
 TEST_CASE("schools: a school's retention erases its own leavers and leaves the logs alone",
-          "[integration][schools][retention]") {
+          "[integration][schools][retention][pg]") {
   TwoSchools t(json{{"retention_left_days", 0}});  // who left today is due
   // Day 2 of De Brug's roster: Fenna (p-1007) leaves.
   REQUIRE(t.nightly(t.token_file(t.token("deployment", "")),

@@ -142,7 +142,7 @@ TEST_CASE("schools: nobody of school A reads or writes school B's buckets by syn
 }
 
 TEST_CASE("schools: school A's staff site shows nothing of school B's pupils",
-          "[integration][schools][staff]") {
+          "[integration][schools][staff][pg]") {
   TwoSchools t;
   BPupil b(t);
   Device counsellor = t.device("a-counsellor", t.server.code("Meneer De Vries"));

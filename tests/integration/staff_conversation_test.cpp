@@ -49,7 +49,7 @@ size_t count_of(Device& phone, const std::string& type) {
 }  // namespace
 
 TEST_CASE("conversation: the mentor records it and it reaches the pupil's phone",
-          "[integration][staff][conversation]") {
+          "[integration][staff][conversation][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device phone(dir.file("sem.db"), server.url(), server.code("Sem"));
@@ -127,7 +127,7 @@ TEST_CASE("conversation: the mentor records it and it reaches the pupil's phone"
 }
 
 TEST_CASE("inzage: who read a dossier, enrolments, revocations and codes, also in werkex-admin",
-          "[integration][staff][inzage]") {
+          "[integration][staff][inzage][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device phone(dir.file("sem.db"), server.url(), server.code("Sem"));
@@ -185,7 +185,7 @@ TEST_CASE("inzage: who read a dossier, enrolments, revocations and codes, also i
 }
 
 TEST_CASE("directie: the manager sees aggregates without names, small groups hidden",
-          "[integration][staff][directie]") {
+          "[integration][staff][directie][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   StaffClient manager(server.url()), mentor(server.url()), c(server.url());
@@ -217,7 +217,7 @@ TEST_CASE("directie: the manager sees aggregates without names, small groups hid
 }
 
 TEST_CASE("directie: a school's manager from the roster sees its group of five, no names",
-          "[integration][staff][directie]") {
+          "[integration][staff][directie][pg]") {
   TempDir dir;
   const std::string data = dir.file("server");
   ServerProcess server(data);

@@ -36,7 +36,7 @@ std::string error_code(const HttpResponse& r) {
 }  // namespace
 
 TEST_CASE("counsellor: adds and edits a company, bad input writes nothing",
-          "[integration][staff][counsellor]") {
+          "[integration][staff][counsellor][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   StaffClient c(server.url());
@@ -88,7 +88,7 @@ TEST_CASE("counsellor: adds and edits a company, bad input writes nothing",
 }
 
 TEST_CASE("counsellor: a placement reaches the pupil's phone, ends early, gets sign-off codes",
-          "[integration][staff][counsellor]") {
+          "[integration][staff][counsellor][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   StaffClient c(server.url());
@@ -151,7 +151,7 @@ TEST_CASE("counsellor: a placement reaches the pupil's phone, ends early, gets s
 }
 
 TEST_CASE("counsellor: the manager and a mentor may not touch the network, forgeries fail",
-          "[integration][staff][counsellor]") {
+          "[integration][staff][counsellor][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   StaffClient manager(server.url()), mentor(server.url()), c(server.url());

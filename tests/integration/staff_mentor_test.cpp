@@ -109,7 +109,7 @@ void check_bad_comments(StaffClient& mentor, const std::string& path, const json
 }  // namespace
 
 TEST_CASE("staff mentor: who may read which group and pupil, and every read is logged",
-          "[integration][staff][mentor]") {
+          "[integration][staff][mentor][pg]") {
   TempDir dir;
   const std::string data = dir.file("server");
   ServerProcess server(data);
@@ -171,7 +171,7 @@ TEST_CASE("staff mentor: who may read which group and pupil, and every read is l
 }
 
 TEST_CASE("staff mentor: a comment from the web reaches the pupil's phone, bad ones write nothing",
-          "[integration][staff][mentor]") {
+          "[integration][staff][mentor][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   Device sem(dir.file("sem.db"), server.url(), server.code("Sem"));
@@ -224,7 +224,7 @@ TEST_CASE("staff mentor: a comment from the web reaches the pupil's phone, bad o
 }
 
 TEST_CASE("staff mentor: a mentor moved to another group loses the old one at once",
-          "[integration][staff][mentor]") {
+          "[integration][staff][mentor][pg]") {
   TempDir dir;
   const std::string data = dir.file("server");
   ServerProcess server(data);

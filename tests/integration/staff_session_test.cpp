@@ -24,7 +24,7 @@ std::string error_code(const HttpResponse& r) {
 }  // namespace
 
 TEST_CASE("staff: a mentor signs in with her code, sets a password, signs out and in again",
-          "[integration][staff]") {
+          "[integration][staff][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   StaffClient b(server.url());
@@ -67,7 +67,7 @@ TEST_CASE("staff: a mentor signs in with her code, sets a password, signs out an
 }
 
 TEST_CASE("staff: a supervisor signs in by the email the roster has, in any case",
-          "[integration][staff]") {
+          "[integration][staff][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   StaffClient b(server.url());
@@ -82,7 +82,7 @@ TEST_CASE("staff: a supervisor signs in by the email the roster has, in any case
 }
 
 TEST_CASE("staff: a pupil's code is refused in Dutch and stays good for her phone",
-          "[integration][staff]") {
+          "[integration][staff][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   StaffClient b(server.url());
@@ -95,7 +95,7 @@ TEST_CASE("staff: a pupil's code is refused in Dutch and stays good for her phon
 }
 
 TEST_CASE("staff: wrong passwords are limited per login and sign-ins per address (429)",
-          "[integration][staff]") {
+          "[integration][staff][pg]") {
   TempDir dir;
   // Per address: 9 attempts, then one a minute (no refill while the test runs).
   ServerProcess server(dir.file("server"), "127.0.0.1:0",
@@ -121,7 +121,7 @@ TEST_CASE("staff: wrong passwords are limited per login and sign-ins per address
 }
 
 TEST_CASE("staff: a session ends after the idle time, not while it is used",
-          "[integration][staff]") {
+          "[integration][staff][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"), "127.0.0.1:0", {{"staff_session_idle_minutes", 0.04}});
   StaffClient b(server.url());  // idle: 2.4 s
@@ -138,6 +138,9 @@ TEST_CASE("staff: a session ends after the idle time, not while it is used",
 
 // The staff sessions server.db holds (read beside the running server: SQLite WAL).
 static int staff_sessions_in(const std::string& data_dir) {
+#ifdef WERKEX_TEST_PG
+  if (store_is_postgres()) return static_cast<int>(postgres_rows(data_dir, "staff_sessions"));
+#endif
   sqlite3* db = nullptr;
   int rows = -1;
   if (sqlite3_open_v2((data_dir + "/server.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
@@ -153,7 +156,7 @@ static int staff_sessions_in(const std::string& data_dir) {
   return rows;
 }
 
-TEST_CASE("staff: a mentor who left the roster loses her session at once", "[integration][staff]") {
+TEST_CASE("staff: a mentor who left the roster loses her session at once", "[integration][staff][pg]") {
   TempDir dir;
   const std::string data = dir.file("server");
   ServerProcess server(data);
@@ -194,7 +197,7 @@ TEST_CASE("staff: a mentor who left the roster loses her session at once", "[int
 }
 
 TEST_CASE("staff: writes need the CSRF token and this site's origin, forged ones change nothing",
-          "[integration][staff]") {
+          "[integration][staff][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   StaffClient b(server.url());
@@ -229,7 +232,7 @@ TEST_CASE("staff: writes need the CSRF token and this site's origin, forged ones
   CHECK(b.cookie.empty());
 }
 
-TEST_CASE("staff: a signed-out session's cookie is refused everywhere", "[integration][staff]") {
+TEST_CASE("staff: a signed-out session's cookie is refused everywhere", "[integration][staff][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   StaffClient b(server.url());
@@ -246,7 +249,7 @@ TEST_CASE("staff: a signed-out session's cookie is refused everywhere", "[integr
 }
 
 TEST_CASE("staff: malformed and oversized bodies are refused and write nothing",
-          "[integration][staff]") {
+          "[integration][staff][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   StaffClient b(server.url());
@@ -275,7 +278,7 @@ TEST_CASE("staff: malformed and oversized bodies are refused and write nothing",
 }
 
 TEST_CASE("staff: pages need a session, carry the security headers, assets their types",
-          "[integration][staff]") {
+          "[integration][staff][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   StaffClient b(server.url());
@@ -318,7 +321,7 @@ TEST_CASE("staff: pages need a session, carry the security headers, assets their
 }
 
 TEST_CASE("staff: under TLS the cookie is Secure and writes need the https origin",
-          "[integration][staff]") {
+          "[integration][staff][pg]") {
   TempDir dir;
   const std::string cert = dir.file("cert.pem"), key = dir.file("key.pem");
   std::string cmd =

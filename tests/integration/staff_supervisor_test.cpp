@@ -25,7 +25,7 @@ std::string placement_at(Device& phone, const std::string& company_name) {
 }  // namespace
 
 TEST_CASE("staff supervisor: her stagiairs and the work waiting for her signature, nothing else",
-          "[integration][staff][supervisor]") {
+          "[integration][staff][supervisor][pg]") {
   TempDir dir;
   const std::string data = dir.file("server");
   ServerProcess server(data);

@@ -99,4 +99,16 @@ inline std::string admin_store_args(const std::string& data_dir) {
   return args;
 }
 
+#ifdef WERKEX_TEST_PG
+// The rows of `table` in the server's own records of `data_dir` on PostgreSQL; -1 if unread.
+inline long long postgres_rows(const std::string& data_dir, const std::string& table) {
+  auto conn = server::pg::Conn::connect(postgres_database_for(data_dir));
+  if (!conn) return -1;
+  auto rows = conn->exec("SELECT count(*) FROM " + table);
+  if (!rows) return -1;
+  auto n = rows->int64(0, 0);
+  return n ? *n : -1;
+}
+#endif
+
 }  // namespace werkex::test

@@ -296,6 +296,21 @@ TEST_CASE("auth contract: the epoch is made once and changes only when renewed")
         std::vector<std::string>{renewed});
 }
 
+TEST_CASE("auth contract: a scheduled run is claimed once a day, by whoever asks first") {
+  const std::string engine = GENERATE(as<std::string>{}, "sqlite", "postgres");
+  INFO(engine);
+  auto e = test::make_auth_engine(engine);
+  server::AuthStore& s = e->store();
+  CHECK(expect_ok(s.claim_run("nightly", "2026-12-04")));
+  CHECK_FALSE(expect_ok(s.claim_run("nightly", "2026-12-04")));  // the second process
+  CHECK_FALSE(expect_ok(s.claim_run("nightly", "2026-12-03")));  // a clock behind: not again
+  CHECK(expect_ok(s.claim_run("other", "2026-12-04")));          // another job is its own
+  CHECK(expect_ok(s.claim_run("nightly", "2026-12-05")));
+  CHECK_FALSE(expect_ok(s.claim_run("nightly", "2026-12-05")));
+  CHECK(e->column("SELECT value FROM server_meta WHERE key = 'run:nightly'") ==
+        std::vector<std::string>{"2026-12-05"});
+}
+
 TEST_CASE("auth contract: key revocations wait in key order until applied, first reason kept") {
   const std::string engine = GENERATE(as<std::string>{}, "sqlite", "postgres");
   INFO(engine);
