@@ -111,6 +111,62 @@ TEST_CASE("store contract: the server's own writes read back alike on both engin
   }
 }
 
+TEST_CASE("store contract: erasure deletes as its writer may, then purges a dossier whole") {
+  const std::string engine = GENERATE(as<std::string>{}, "sqlite", "postgres");
+  INFO(engine);
+  ManualClockSource clock(test::kStartMillis);
+  auto e = test::make_engine(engine, clock);
+  server::DossierStore& s = e->store();
+  std::string school =
+      expect_ok(s.put({{"type", "school"}, {"bucket", "school:s1"}, {"name", "Het Lyceum"}}));
+  std::string zoe = expect_ok(s.put({{"type", "person"},
+                                     {"bucket", "school:s1"},
+                                     {"name", "Zoë"},
+                                     {"role", "pupil"},
+                                     {"school", school}}));
+  const std::string bucket = "pupil:" + zoe;
+  const Identity her = test::pupil_identity(zoe);
+  json a = activity("Bakkerij");
+  a["bucket"] = bucket;
+  std::string first = expect_ok(s.put_as(her, a));
+  a["title"] = "Garage";
+  std::string second = expect_ok(s.put_as(her, a));
+  Query everything;
+  everything.bucket = bucket;
+  everything.include_deleted = true;
+  CHECK(expect_ok(s.count(everything)) == 2);
+
+  const uint64_t before = s.last_seq();
+  CHECK(s.remove_as(test::role_identity("supervisor", "pupil:someone-else"), first).code() ==
+        WX_PERMISSION_DENIED);
+  CHECK(s.last_seq() == before);
+  expect_ok(s.remove_as(her, first));
+  CHECK(s.last_seq() > before);  // a tombstone that syncs
+  CHECK(expect_ok(s.get(first))["deleted"] == true);
+  CHECK(s.remove_as(her, first).code() == WX_CONFLICT);
+  CHECK(s.remove_as(her, "0190a000-0000-7000-8000-00000000dead").code() == WX_NOT_FOUND);
+  CHECK(expect_ok(s.count(everything)) == 2);
+  everything.include_deleted = false;
+  CHECK(expect_ok(s.count(everything)) == 1);
+
+  // A second connection that only reads sees what was committed, and writes nothing.
+  auto reader = e->reader();
+  CHECK(expect_ok(reader->get(second))["title"] == "Garage");
+  CHECK(reader->last_seq() == s.last_seq());
+  if (engine == "postgres")
+    CHECK(reader->put({{"id", zoe}, {"name", "X"}}).code() == WX_PERMISSION_DENIED);
+
+  expect_ok(s.purge_bucket(bucket));
+  everything.include_deleted = true;
+  CHECK(expect_ok(s.count(everything)) == 0);
+  CHECK(expect_ok(s.bucket_seq(bucket)) == 0);
+  CHECK(s.get(second).code() == WX_NOT_FOUND);
+  CHECK(expect_ok(s.changes_since(0, 0, in_bucket(bucket))).changes.empty());
+  CHECK(expect_ok(s.get(zoe))["name"] == "Zoë");  // the school's bucket is not touched
+  expect_ok(s.remove_as({"server", "admin", "", "school:s1"}, zoe));
+  CHECK(expect_ok(s.list(Query::where("person", "school:s1", "role", "pupil"))).empty());
+}
+
 TEST_CASE("store contract: a retried push changes nothing, a failed one leaves nothing") {
   const std::string engine = GENERATE(as<std::string>{}, "sqlite", "postgres");
   INFO(engine);

@@ -21,6 +21,8 @@ class StoreEngine {
   virtual server::DossierStore& store() = 0;
   virtual std::unique_ptr<server::DossierStore> another_process(ClockSource& clock) = 0;
   virtual std::string name() const = 0;
+  // A second connection that only reads (App::open_reader's, for the export).
+  virtual std::unique_ptr<server::DossierStore> reader() = 0;
 };
 
 class SqliteEngine final : public StoreEngine {
@@ -37,6 +39,10 @@ class SqliteEngine final : public StoreEngine {
   server::DossierStore& store() override { return *store_; }
   std::unique_ptr<server::DossierStore> another_process(ClockSource&) override { return nullptr; }
   std::string name() const override { return "sqlite"; }
+  std::unique_ptr<server::DossierStore> reader() override {
+    return std::make_unique<server::SqliteDossierStore>(
+        expect_ok(Replica::open(dir_.file("dossiers.db"))));
+  }
 
  private:
   TempDir dir_;
@@ -56,6 +62,12 @@ class PgEngine final : public StoreEngine {
     return open(clock);
   }
   std::string name() const override { return "postgres"; }
+  std::unique_ptr<server::DossierStore> reader() override {
+    server::PgDossierOptions options;
+    options.conninfo = db_.conninfo();
+    options.read_only = true;
+    return expect_ok(server::PgDossierStore::open(options));
+  }
 
  private:
   std::unique_ptr<server::PgDossierStore> open(ClockSource& clock) {
