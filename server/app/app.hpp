@@ -2,10 +2,10 @@
 // handlers registered on a Router.
 //
 // The dossier store is DossierStore (dossier_store.hpp), on the engine the config names
-// (app_stores.cpp): a synclib Replica holding every bucket (dossiers.db), or PostgreSQL. The
-// sync, access, push and sign-off checks, key registration, disputes, blob lookups, roster
-// import and demo use store(); the staff pages, dashboard, exports and retention still use
-// the Replica itself (dossiers(), SQLite only: on PostgreSQL they are not served yet).
+// (app_stores.cpp): a synclib Replica holding every bucket (dossiers.db), or PostgreSQL.
+// Everything uses store(): the sync and its checks, key registration, disputes, blobs, the
+// staff pages and their writes (write_as), the dashboard, roster import, exports (through a
+// reader of their own, open_reader()), retention and the demo.
 // Handlers run on the HTTP layer's worker threads; neither is thread-safe, so one mutex
 // serialises every use of both (SQLite has one writer anyway). Handlers are pure
 // request -> response functions and are tested through the real server process; the sync

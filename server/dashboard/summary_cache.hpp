@@ -3,7 +3,8 @@
 // from changes, so a page never recomputes a whole school, nor even a whole group, per
 // request (issue 12, "Speed").
 //
-// How it stays correct: the Replica numbers every stored change (last_seq). refresh() reads
+// How it stays correct: the store numbers every stored change (last_seq), and on every engine
+// a reader that has seen N has seen every change at or below N. refresh() reads
 // changes_since(the seq it has seen) and marks dirty (a) every pupil whose bucket
 // "pupil:<id>" changed, and (b) for a change in a school bucket, every pupil whose summary
 // depends on that entity (PupilSummary::depends_on: the keys of export_dependencies.hpp,
@@ -13,7 +14,7 @@
 //
 // Invariant: after refresh(), entry(p) equals what a fresh cache would compute for p.
 // Memory: one export per pupil asked for (a few KB to tens of KB each).
-// Not thread-safe, and neither is the Replica: call it under the lock that guards the
+// Not thread-safe, and neither is the store: call it under the lock that guards the
 // server's dossier store (App::dossier_mutex()). Reads only.
 #pragma once
 

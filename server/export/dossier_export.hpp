@@ -43,7 +43,7 @@
 // with "sha256", "file" and the caption empty, so readers can say that a photo was left out.
 //
 // Reads only (get, list, field_states through signoff_status), so it may run on a replica
-// another process writes (SQLite WAL). Not thread-safe: the Replica is not.
+// another process writes (SQLite WAL). Not thread-safe: the store is not.
 #pragma once
 
 #include <cstdint>

@@ -27,7 +27,7 @@
 // - a group's CSV is rewritten when its content changes (or the file is missing).
 // Reads `dossiers` only (list, get, field_states), and only on the calling thread, so it may
 // run beside the server writing the same database (SQLite WAL); `options.threads` workers
-// write the files. export_dossiers() itself is not to be called concurrently on one Replica.
+// write the files. export_dossiers() itself is not to be called concurrently on one store.
 #pragma once
 
 #include <cstdint>

@@ -42,6 +42,7 @@ Result<std::unique_ptr<EntityReader>> open_dossiers(const StoreLocation& where) 
 #ifdef WERKEX_HAVE_POSTGRES
   server::PgDossierOptions options;
   options.conninfo = where.postgres;
+  options.read_only = true;  // werkex-admin reads the dossiers; it is not a server process
   WX_ASSIGN_OR_RETURN(auto store, server::PgDossierStore::open(std::move(options)));
   return std::unique_ptr<EntityReader>(std::move(store));
 #else
