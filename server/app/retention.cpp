@@ -58,7 +58,8 @@ Status App::erase_pupil(const json& person, uint64_t now_ms, const std::string& 
   const Identity counsellor{"server", "counsellor", "", school_bucket};
   const Identity admin{"server", "admin", "", school_bucket};
   WX_RETURN_IF_ERROR(store_->together([&]() -> Status {
-    for (const json& p : placements) WX_RETURN_IF_ERROR(store_->remove_as(counsellor, str(p, "id")));
+    for (const json& p : placements)
+      WX_RETURN_IF_ERROR(store_->remove_as(counsellor, str(p, "id")));
     WX_RETURN_IF_ERROR(store_
                            ->put_as(admin, {{"id", id},
                                             {"name", "(verwijderd)"},

@@ -95,7 +95,8 @@ Result<json> find_group(const EntityReader& r, const DashboardScope& scope, cons
   return doc;
 }
 
-Result<std::vector<std::string>> group_pupils(const EntityReader& r, const std::string& school_bucket,
+Result<std::vector<std::string>> group_pupils(const EntityReader& r,
+                                              const std::string& school_bucket,
                                               const std::string& group_id) {
   WX_ASSIGN_OR_RETURN(auto people,
                       r.list(Query::where("person", school_bucket, "groups", group_id)));

@@ -35,7 +35,8 @@ std::string placement_of(const EntityReader& r, const std::string& experience) {
 
 }  // namespace
 
-Result<json> supervision(const EntityReader& r, const DashboardScope& scope, const std::string& today) {
+Result<json> supervision(const EntityReader& r, const DashboardScope& scope,
+                         const std::string& today) {
   if (scope.role != "supervisor")
     return make_error(WX_PERMISSION_DENIED, "alleen voor praktijkbegeleiders");
   if (school_year_of(today).first.empty())

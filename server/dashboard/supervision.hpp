@@ -21,6 +21,7 @@
 
 namespace werkex::dashboard {
 
-Result<json> supervision(const EntityReader& dossiers, const DashboardScope& scope, const std::string& today);
+Result<json> supervision(const EntityReader& dossiers, const DashboardScope& scope,
+                         const std::string& today);
 
 }  // namespace werkex::dashboard

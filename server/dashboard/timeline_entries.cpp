@@ -89,7 +89,8 @@ json entry_json(const exporter::PortfolioView& view, const json& e) {
           {"signoffs", signoffs}};
 }
 
-Result<json> signoff_json(const EntityReader& r, const exporter::PortfolioView& view, const json& s) {
+Result<json> signoff_json(const EntityReader& r, const exporter::PortfolioView& view,
+                          const json& s) {
   const std::string id = text_of(s, "id"), status = text_of(s, "status");
   std::string company;
   for (const json& p : exporter::array_of(view.doc(), "placements"))

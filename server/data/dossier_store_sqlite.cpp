@@ -71,10 +71,11 @@ Result<std::string> SqliteDossierStore::create_as(const Identity& writer, const 
 }
 
 Status SqliteDossierStore::remove_as(const Identity& writer, const std::string& id) {
-  return write_as(writer, [&]() -> Result<std::string> {
-           WX_RETURN_IF_ERROR(r_.remove(id));
-           return id;
-         })
+  return write_as(writer,
+                  [&]() -> Result<std::string> {
+                    WX_RETURN_IF_ERROR(r_.remove(id));
+                    return id;
+                  })
       .status();
 }
 

@@ -21,7 +21,8 @@ class SqliteDossierStore final : public DossierStore {
   explicit SqliteDossierStore(Replica& replica) : r_(replica) {}
   // Over a Replica of its own (a second connection to dossiers.db, for a reader such as the
   // export that runs beside the server's own).
-  explicit SqliteDossierStore(std::unique_ptr<Replica> owned) : owned_(std::move(owned)), r_(*owned_) {}
+  explicit SqliteDossierStore(std::unique_ptr<Replica> owned)
+      : owned_(std::move(owned)), r_(*owned_) {}
 
   uint64_t replica_id() const override;
   const Schema& schema() const override;

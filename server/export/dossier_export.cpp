@@ -237,8 +237,8 @@ Result<PlacementsByPupil> placements_by_pupil(const EntityReader& dossiers) {
   return out;
 }
 
-Result<json> export_dossier(const EntityReader& dossiers, const std::string& pupil_id, uint64_t now_ms,
-                            const PlacementsByPupil* placements) {
+Result<json> export_dossier(const EntityReader& dossiers, const std::string& pupil_id,
+                            uint64_t now_ms, const PlacementsByPupil* placements) {
   return Exporter(dossiers, placements).run(pupil_id, now_ms);
 }
 

@@ -73,8 +73,8 @@ Result<PlacementsByPupil> placements_by_pupil(const EntityReader& dossiers);
 // the person is not a pupil; a storage error as it came. With `placements` (from
 // placements_by_pupil() on the same replica) the pupil's placements come from there instead
 // of a query of their own.
-Result<json> export_dossier(const EntityReader& dossiers, const std::string& pupil_id, uint64_t now_ms,
-                            const PlacementsByPupil* placements = nullptr);
+Result<json> export_dossier(const EntityReader& dossiers, const std::string& pupil_id,
+                            uint64_t now_ms, const PlacementsByPupil* placements = nullptr);
 
 // The file name a photo gets in the export's photos/ folder: "<sha>.<ext>", the extension
 // from the MIME type (jpg, png, heic, heif, webp, gif, pdf; "bin" for anything else).

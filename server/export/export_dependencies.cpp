@@ -26,8 +26,8 @@ std::set<std::string> export_dependencies(const json& x) {
   return keys;
 }
 
-Result<std::vector<std::string>> change_keys(const EntityReader& dossiers, const std::string& entity,
-                                             const std::string& type) {
+Result<std::vector<std::string>> change_keys(const EntityReader& dossiers,
+                                             const std::string& entity, const std::string& type) {
   std::vector<std::string> keys{entity};
   if (type != "placement" && type != "signing_key") return keys;
   auto doc = dossiers.get(entity);

@@ -29,8 +29,8 @@ std::set<std::string> export_dependencies(const json& export_doc);
 
 // The keys a change of school-bucket entity `entity` (of `type`) touches, reading the entity
 // as `dossiers` holds it now (a placement's pupil, a signing key's key_id).
-Result<std::vector<std::string>> change_keys(const EntityReader& dossiers, const std::string& entity,
-                                             const std::string& type);
+Result<std::vector<std::string>> change_keys(const EntityReader& dossiers,
+                                             const std::string& entity, const std::string& type);
 
 // The pupils whose export the store's changes after `seq` may alter: those whose bucket
 // changed, and through `dependents` (key -> pupils whose kept export depends on it) those a

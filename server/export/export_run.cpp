@@ -67,12 +67,13 @@ Result<Groups> group_pupils(const EntityReader& r, const std::string& school_buc
 
 class Run {
  public:
-  Run(const EntityReader& r, std::string blob_dir, std::string out_dir, const ExportOptions& options)
+  Run(const EntityReader& r, std::string blob_dir, std::string out_dir,
+      const ExportOptions& options)
       : r_(r), blob_dir_(std::move(blob_dir)), out_(std::move(out_dir)), options_(options) {
     now_ = options.now_ms ? options.now_ms : SystemClockSource().now_millis();
     settings_ = "px=" + std::to_string(options.thumbnail_px);
-    basis_ = "replica=" + options.store + ";history=" + options.history + ";" +
-             settings_ + ";csv=" + std::string(1, options.csv_separator) +
+    basis_ = "replica=" + options.store + ";history=" + options.history + ";" + settings_ +
+             ";csv=" + std::string(1, options.csv_separator) +
              ";schema=" + std::to_string(r.schema().version());
   }
   Result<ExportReport> run();

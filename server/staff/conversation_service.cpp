@@ -59,8 +59,8 @@ Result<json> record(App& app, const StaffPrincipal& who, const std::string& pupi
   reflection["held_on"] = rfc3339_utc(app.now_ms()).substr(0, 10);
   step["type"] = "next_step";
   std::string rid, sid;
-  WX_RETURN_IF_ERROR(
-      (app.write_as({who.person, who.role, bucket, who.school_bucket}, [&](StaffWriter& w) -> Status {
+  WX_RETURN_IF_ERROR((app.write_as(
+      {who.person, who.role, bucket, who.school_bucket}, [&](StaffWriter& w) -> Status {
         WX_RETURN_IF_ERROR(
             check_experiences(w.reader(), bucket, reflection.value("experiences", json::array())));
         WX_ASSIGN_OR_RETURN(rid, w.put(reflection));

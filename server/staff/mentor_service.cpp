@@ -156,8 +156,8 @@ Result<json> MentorService::comment(const StaffPrincipal& who, const std::string
   json doc = {{"type", "comment"},    {"bucket", bucket},
               {"on", entry},          {"body", text},
               {"author", who.person}, {"written_at", rfc3339_utc(app_.now_ms())}};
-  WX_RETURN_IF_ERROR(
-      app_.write_as({who.person, who.role, bucket, who.school_bucket}, [&](StaffWriter& w) -> Status {
+  WX_RETURN_IF_ERROR(app_.write_as(
+      {who.person, who.role, bucket, who.school_bucket}, [&](StaffWriter& w) -> Status {
         WX_ASSIGN_OR_RETURN(json timeline, timeline_locked(who, pupil));
         if (!timeline_entry_ids(timeline).count(entry))
           return make_error(WX_NOT_FOUND, "geen onderdeel '" + entry + "' in dit dossier");

@@ -46,8 +46,8 @@ std::string placements_table(const json& placements) {
     const int waiting = p.value("waiting", 0);
     h += "<tr><td>" + pupil_link(p) + "</td><td>" + escape(text_of(p, "company_name")) +
          "</td><td>" + escape(period) + (p.value("running", false) ? "" : " (niet lopend)") +
-         "</td><td" + (waiting > 0 ? " class=\"wx-inactive\"" : "") + ">" + std::to_string(waiting) +
-         "</td></tr>";
+         "</td><td" + (waiting > 0 ? " class=\"wx-inactive\"" : "") + ">" +
+         std::to_string(waiting) + "</td></tr>";
   }
   return h + "</tbody></table></div>";
 }

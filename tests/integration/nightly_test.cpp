@@ -256,8 +256,8 @@ TEST_CASE("nightly: dossiers go out only when changed, and a leaver's before her
   REQUIRE(first["schools"].size() == 2);
   const json& last = first["schools"].back();
   const std::string pupils = std::to_string(last["pupils"].get<size_t>());
-  CHECK_THAT(n.err(), Catch::Contains("nightly: export: " + last["name"].get<std::string>() +
-                                      ": " + pupils + " of " + pupils + " (done in"));
+  CHECK_THAT(n.err(), Catch::Contains("nightly: export: " + last["name"].get<std::string>() + ": " +
+                                      pupils + " of " + pupils + " (done in"));
   CHECK(first["failed"].empty());
   const std::string folder = first["folder"];
   // Her portfolio and dossier are on disk, self-contained.
@@ -319,8 +319,8 @@ TEST_CASE("nightly: the server's own schedule runs the same steps", "[integratio
   CHECK(WEXITSTATUS(status) == 2);
   if (store_is_postgres()) {  // a backup step on PostgreSQL is refused, naming pg_dump
     json store = store_under_test(data);
-    std::ofstream(dir.file("pg.json")) << json{{"store", store},
-                                               {"nightly", {{"backup", true}}}}.dump();
+    std::ofstream(dir.file("pg.json"))
+        << json{{"store", store}, {"nightly", {{"backup", true}}}}.dump();
     cmd = std::string(WERKEX_SERVER) + " --data " + dir.file("pg") +
           " --listen 127.0.0.1:0 --config " + dir.file("pg.json") + " 2>" + dir.file("pg.err");
     status = std::system(cmd.c_str());

@@ -156,7 +156,8 @@ static int staff_sessions_in(const std::string& data_dir) {
   return rows;
 }
 
-TEST_CASE("staff: a mentor who left the roster loses her session at once", "[integration][staff][pg]") {
+TEST_CASE("staff: a mentor who left the roster loses her session at once",
+          "[integration][staff][pg]") {
   TempDir dir;
   const std::string data = dir.file("server");
   ServerProcess server(data);
@@ -232,7 +233,8 @@ TEST_CASE("staff: writes need the CSRF token and this site's origin, forged ones
   CHECK(b.cookie.empty());
 }
 
-TEST_CASE("staff: a signed-out session's cookie is refused everywhere", "[integration][staff][pg]") {
+TEST_CASE("staff: a signed-out session's cookie is refused everywhere",
+          "[integration][staff][pg]") {
   TempDir dir;
   ServerProcess server(dir.file("server"));
   StaffClient b(server.url());

@@ -37,8 +37,9 @@ std::string mentor_of(const json& people, const json& pupil) {
 // The entity id of the group the roster calls `name`.
 std::string group_id(BenchServer& server, const std::string& name) {
   std::lock_guard lock(server.app().dossier_mutex());
-  auto found = check(server.app().sqlite_replica().list(werkex::Query::where("group", "", "name", name)),
-                     "find group " + name);
+  auto found =
+      check(server.app().sqlite_replica().list(werkex::Query::where("group", "", "name", name)),
+            "find group " + name);
   if (found.size() != 1) throw Failure("no single group named " + name);
   return found[0]["id"];
 }
