@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "roster_ids.hpp"
 #include "werkex/ids.hpp"
 
 namespace werkex::server {
@@ -43,6 +44,8 @@ class Import {
 
   Status run() {
     WX_RETURN_IF_ERROR(load_existing());
+    for (const auto& g : roster_.groups) group_school_[g.external_id] = g.school;
+    for (const auto& p : roster_.persons) person_school_[p.external_id] = p.school;
     // A school or class a delta marks tobedeleted keeps its entity: people's history points
     // at it. Its memberships end through their own rows.
     for (const auto& s : roster_.schools)
@@ -66,9 +69,17 @@ class Import {
   Status write_membership_changes();
   Status mark_absent_left();
   Status mark_left(const std::string& id);
-  Result<std::string> upsert(const std::string& type, const std::string& ext, json desired);
-  Result<std::string> id_of(const std::string& type, const std::string& ext,
-                            const std::string& needed_by) const;
+  // Creates (in `school`, the school's own id for a school) or updates the entity.
+  Result<std::string> upsert(const std::string& type, const std::string& school,
+                             const std::string& ext, json desired);
+  // The entity the roster's `ext` names, in `school` ("": the one school that has it);
+  // WX_INVALID_ARGUMENT naming `needed_by` when none does.
+  Result<std::string> id_of(const std::string& type, const std::string& school,
+                            const std::string& ext, const std::string& needed_by) const;
+  // The school entity id of a roster row's school external id ("" if unknown).
+  std::string school_id(const std::string& school_ext) const;
+  // The group and person of a membership row, the person looked up in the group's school.
+  Result<std::pair<std::string, std::string>> membership(const school::RosterMembership& m) const;
   Status act_for_school(const std::string& school_id);
   Status act_for_entity(const std::string& id);
   Status put_counted(const json& doc);
@@ -83,8 +94,10 @@ class Import {
   uint64_t now_ms_;
   std::string only_school_;  // a school's admin token: its school's entity id
   Identity as_{"server", "admin", "", ""};
-  // type → external_id → entity id: what earlier runs made, then what this one made too.
-  std::map<std::string, std::map<std::string, std::string>> ids_;
+  // What earlier runs made, then what this one made too (roster_ids.hpp).
+  RosterIds ids_;
+  // The roster's own groups and people: external id → their school's external id.
+  std::map<std::string, std::string> group_school_, person_school_;
   std::map<std::string, json> docs_;          // entity id → document before this run
   std::map<std::string, std::string> types_;  // entity id → type, for the tallies
   std::set<std::string> created_, changed_, left_;
@@ -100,7 +113,7 @@ Status Import::load_existing() {
     for (json& d : docs) {
       std::string ext = str(d, "external_id"), id = str(d, "id");
       if (ext.empty()) continue;
-      ids_[type][ext] = id;
+      ids_.add(type, str(d, "school"), ext, id);
       types_[id] = type;
       docs_[id] = std::move(d);
     }
@@ -108,14 +121,32 @@ Status Import::load_existing() {
   return Status::ok();
 }
 
-Result<std::string> Import::id_of(const std::string& type, const std::string& ext,
-                                  const std::string& needed_by) const {
-  auto t = ids_.find(type);
-  if (t != ids_.end())
-    if (auto it = t->second.find(ext); it != t->second.end()) return it->second;
+Result<std::string> Import::id_of(const std::string& type, const std::string& school,
+                                  const std::string& ext, const std::string& needed_by) const {
+  WX_ASSIGN_OR_RETURN(std::string id, ids_.find(type, school, ext));
+  if (!id.empty()) return id;
   return make_error(WX_INVALID_ARGUMENT, needed_by + " names " + type + " '" + ext +
                                              "', which is neither in this roster nor imported "
                                              "before; nothing was applied");
+}
+
+std::string Import::school_id(const std::string& school_ext) const {
+  auto id = ids_.find("school", "", school_ext);
+  return id ? *id : std::string();
+}
+
+Result<std::pair<std::string, std::string>> Import::membership(
+    const school::RosterMembership& m) const {
+  // The school the roster gives the person, else the group (a delta's row may list neither).
+  std::string school;
+  if (auto p = person_school_.find(m.person); p != person_school_.end())
+    school = school_id(p->second);
+  else if (auto g = group_school_.find(m.group); g != group_school_.end())
+    school = school_id(g->second);
+  WX_ASSIGN_OR_RETURN(std::string gid, id_of("group", school, m.group, "enrollments " + m.group));
+  WX_ASSIGN_OR_RETURN(std::string pid,
+                      id_of("person", ids_.school_of(gid), m.person, "enrollments " + m.person));
+  return std::make_pair(gid, pid);
 }
 
 // Writes go in as the admin of the school whose bucket holds them; with a school's admin
@@ -137,21 +168,22 @@ Status Import::put_counted(const json& doc) {
 }
 
 // Creates the entity, or writes the owned fields whose value differs from the roster's.
-Result<std::string> Import::upsert(const std::string& type, const std::string& ext, json desired) {
+Result<std::string> Import::upsert(const std::string& type, const std::string& school,
+                                   const std::string& ext, json desired) {
   desired["external_id"] = ext;
-  auto known = ids_[type].find(ext);
-  if (known == ids_[type].end()) {
+  WX_ASSIGN_OR_RETURN(std::string known, ids_.find(type, school, ext));
+  if (known.empty()) {
     json doc = {{"type", type}};
     for (auto& [k, v] : desired.items())
       if (!v.is_null()) doc[k] = v;
     WX_ASSIGN_OR_RETURN(std::string id, type == "school" ? r_.create_as(as_, doc) : put(doc));
-    ids_[type][ext] = id;
+    ids_.add(type, school, ext, id);
     types_[id] = type;
     created_.insert(id);
     in_roster_.insert(id);
     return id;
   }
-  const std::string id = known->second;
+  const std::string id = known;
   in_roster_.insert(id);
   const json& before = docs_[id];
   json doc = {{"id", id}};
@@ -168,58 +200,56 @@ Result<std::string> Import::upsert(const std::string& type, const std::string& e
 
 Status Import::upsert_school(const school::RosterSchool& s) {
   json desired = {{"name", s.name}, {"brin", or_null(s.brin)}};
-  auto known = ids_["school"].find(s.external_id);
-  if (!only_school_.empty() && (known == ids_["school"].end() || known->second != only_school_))
+  const std::string known = school_id(s.external_id);
+  if (!only_school_.empty() && known != only_school_)
     return make_error(WX_PERMISSION_DENIED,
                       "this admin token acts for school " + only_school_ +
                           " only; the roster's "
                           "orgs " +
                           s.external_id + " (" + s.name + ") is " +
-                          (known == ids_["school"].end() ? "a new school (only the deployment's "
-                                                           "token adds schools)"
-                                                         : "another school") +
+                          (known.empty() ? "a new school (only the deployment's "
+                                           "token adds schools)"
+                                         : "another school") +
                           ": nothing was applied");
-  if (!ids_["school"].count(s.external_id)) {
+  if (known.empty()) {
     // A new school's id names its bucket, so it is chosen here.
     std::string id = new_uuid_v7(now_ms_);
     WX_RETURN_IF_ERROR(act_for_school(id));
     desired["id"] = id;
     desired["bucket"] = "school:" + id;
   } else {
-    WX_RETURN_IF_ERROR(act_for_school(ids_["school"][s.external_id]));
+    WX_RETURN_IF_ERROR(act_for_school(known));
   }
-  return upsert("school", s.external_id, std::move(desired)).status();
+  return upsert("school", "", s.external_id, std::move(desired)).status();
 }
 
 Status Import::upsert_person(const school::RosterPerson& p) {
   const std::string who = "users " + p.external_id;
-  auto known = ids_["person"].find(p.external_id);
   if (p.left) {  // a delta's tobedeleted: only someone imported before can leave
-    if (known != ids_["person"].end()) {
-      in_roster_.insert(known->second);
-      return mark_left(known->second);
-    }
-    return Status::ok();
+    WX_ASSIGN_OR_RETURN(std::string known, ids_.find("person", school_id(p.school), p.external_id));
+    if (known.empty()) return Status::ok();
+    in_roster_.insert(known);
+    return mark_left(known);
   }
-  WX_ASSIGN_OR_RETURN(std::string school_id, id_of("school", p.school, who));
-  WX_RETURN_IF_ERROR(act_for_school(school_id));
-  json desired = {{"name", p.display_name()},  {"role", p.role},     {"school", school_id},
+  WX_ASSIGN_OR_RETURN(std::string school, id_of("school", "", p.school, who));
+  WX_RETURN_IF_ERROR(act_for_school(school));
+  json desired = {{"name", p.display_name()},  {"role", p.role},     {"school", school},
                   {"email", or_null(p.email)}, {"status", "active"}, {"left_on", nullptr}};
-  WX_ASSIGN_OR_RETURN(std::string id, upsert("person", p.external_id, std::move(desired)));
+  WX_ASSIGN_OR_RETURN(std::string id, upsert("person", school, p.external_id, std::move(desired)));
   if (created_.count(id)) note_new_person(id, p);
   return Status::ok();
 }
 
 Status Import::upsert_group(const school::RosterGroup& g) {
   const std::string who = "classes " + g.external_id;
-  WX_ASSIGN_OR_RETURN(std::string school_id, id_of("school", g.school, who));
-  WX_RETURN_IF_ERROR(act_for_school(school_id));
+  WX_ASSIGN_OR_RETURN(std::string school, id_of("school", "", g.school, who));
+  WX_RETURN_IF_ERROR(act_for_school(school));
   json desired = {{"name", g.name},
-                  {"school", school_id},
+                  {"school", school},
                   {"school_year", or_null(g.school_year)},
                   {"year", g.year > 0 ? json(g.year) : json()},
                   {"level", or_null(g.level)}};
-  return upsert("group", g.external_id, std::move(desired)).status();
+  return upsert("group", school, g.external_id, std::move(desired)).status();
 }
 
 Status Import::mark_left(const std::string& id) {
@@ -248,19 +278,19 @@ Status Import::write_memberships() {
   std::map<std::string, json> mentors, groups;            // entity id → array of ids
   std::map<std::string, std::vector<std::string>> names;  // person id → group names
   for (const auto& m : roster_.memberships) {
-    WX_ASSIGN_OR_RETURN(std::string gid, id_of("group", m.group, "enrollments " + m.group));
-    WX_ASSIGN_OR_RETURN(std::string pid, id_of("person", m.person, "enrollments " + m.person));
+    WX_ASSIGN_OR_RETURN(auto ids, membership(m));
+    const auto& [gid, pid] = ids;
     (m.mentor ? mentors[gid] : groups[pid]).push_back(m.mentor ? pid : gid);
     names[pid].push_back(group_names.count(m.group) ? group_names[m.group] : m.group);
   }
   for (const auto& g : roster_.groups) {
-    const std::string gid = ids_["group"][g.external_id];
+    WX_ASSIGN_OR_RETURN(std::string gid, ids_.find("group", school_id(g.school), g.external_id));
     WX_RETURN_IF_ERROR(act_for_entity(gid));
     json list = mentors.count(gid) ? mentors[gid] : json::array();
     WX_RETURN_IF_ERROR(put_counted({{"id", gid}, {"mentors", list}}));
   }
   for (const auto& p : roster_.persons) {
-    const std::string pid = ids_["person"][p.external_id];
+    WX_ASSIGN_OR_RETURN(std::string pid, ids_.find("person", school_id(p.school), p.external_id));
     WX_RETURN_IF_ERROR(act_for_entity(pid));
     json list = groups.count(pid) ? groups[pid] : json::array();
     WX_RETURN_IF_ERROR(put_counted({{"id", pid}, {"groups", list}}));
@@ -273,8 +303,8 @@ Status Import::write_memberships() {
 Status Import::write_membership_changes() {
   std::map<std::string, std::vector<std::string>> names;
   for (const auto& m : roster_.memberships) {
-    WX_ASSIGN_OR_RETURN(std::string gid, id_of("group", m.group, "enrollments " + m.group));
-    WX_ASSIGN_OR_RETURN(std::string pid, id_of("person", m.person, "enrollments " + m.person));
+    WX_ASSIGN_OR_RETURN(auto ids, membership(m));
+    const auto& [gid, pid] = ids;
     const std::string& target = m.mentor ? gid : pid;
     WX_RETURN_IF_ERROR(act_for_entity(target));
     json edit = {{m.left ? "remove" : "add", json::array({m.mentor ? pid : gid})}};
@@ -291,9 +321,12 @@ Status Import::write_membership_changes() {
 // Bulk: whoever of the roster's schools was imported before and is no longer listed left.
 Status Import::mark_absent_left() {
   std::set<std::string> schools, listed;
-  for (const auto& s : roster_.schools) schools.insert(ids_["school"][s.external_id]);
-  for (const auto& p : roster_.persons) listed.insert(ids_["person"][p.external_id]);
-  for (const auto& [ext, id] : ids_["person"]) {
+  for (const auto& s : roster_.schools) schools.insert(school_id(s.external_id));
+  for (const auto& p : roster_.persons) {
+    WX_ASSIGN_OR_RETURN(std::string id, ids_.find("person", school_id(p.school), p.external_id));
+    listed.insert(id);
+  }
+  for (const std::string& id : ids_.all("person")) {
     if (listed.count(id) || !docs_.count(id)) continue;
     if (schools.count(str(docs_[id], "school"))) WX_RETURN_IF_ERROR(mark_left(id));
   }
