@@ -262,7 +262,9 @@ class App {
   Status check_blob_quotas(const Device& device, const BlobEntity& entity, uint64_t total,
                            uint64_t fresh);
   // `bucket` no longer holds `sha`: its upload and holding go; the bytes once no one holds them.
-  Status forget_blob(const std::string& bucket, const std::string& sha);
+  // Whether the file went too. The file goes under the hash's lock (BlobStore::remove_unheld),
+  // so an upload finishing in any process never completes a holding whose file is gone.
+  Result<bool> forget_blob(const std::string& bucket, const std::string& sha);
   // After a push: the blobs whose entity it deleted are forgotten. Caller holds mu_.
   Status forget_deleted_blobs(const std::vector<Change>& applied);
   // Deletes uploads left unfinished for blob_partial_max_age_ms (at most once a minute).
@@ -284,9 +286,6 @@ class App {
   std::unique_ptr<Durability> commits_;
   std::unique_ptr<BlobStore> blobs_;        // thread-safe itself: used outside mu_
   std::unique_ptr<BlobHoldings> holdings_;  // thread-safe itself
-  // Serialises the steps that create or delete a complete blob file against each other
-  // (a last chunk's finish + holding; forget's drop + remove). Taken after mu_, never before.
-  std::mutex blob_gc_mu_;
   std::mutex sweep_mu_;
   uint64_t last_sweep_ms_ = 0;  // GUARDED_BY(sweep_mu_)
   RateLimiter enroll_limiter_;  // per client address

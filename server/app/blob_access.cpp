@@ -53,12 +53,12 @@ Result<std::vector<BlobEntity>> App::find_blobs(const Device& device, const std:
                                       (for_write ? "write" : "read"));
 }
 
-Status App::forget_blob(const std::string& bucket, const std::string& sha) {
-  std::lock_guard gc(blob_gc_mu_);
+Result<bool> App::forget_blob(const std::string& bucket, const std::string& sha) {
   WX_RETURN_IF_ERROR(blobs_->discard_partial(bucket, sha));
-  WX_ASSIGN_OR_RETURN(size_t left, holdings_->drop(bucket, sha));
-  if (left == 0) WX_RETURN_IF_ERROR(blobs_->remove(sha));
-  return Status::ok();
+  return blobs_->remove_unheld(sha, [&]() -> Result<bool> {
+    WX_ASSIGN_OR_RETURN(size_t left, holdings_->drop(bucket, sha));
+    return left == 0;
+  });
 }
 
 Status App::forget_deleted_blobs(const std::vector<Change>& applied) {
@@ -75,7 +75,7 @@ Status App::forget_deleted_blobs(const std::vector<Change>& applied) {
     for (const std::string& sha : held) {
       WX_ASSIGN_OR_RETURN(auto named, store_->list(Query::where("blob", bucket, "sha256", sha)));
       if (!named.empty()) continue;
-      WX_RETURN_IF_ERROR(forget_blob(bucket, sha));
+      WX_RETURN_IF_ERROR(forget_blob(bucket, sha).status());
       metrics_.add("werkex_blob_forgotten_total", "");
     }
   }
@@ -98,7 +98,7 @@ void App::sweep_blobs_if_due() {
     return;
   }
   for (const Holding& h : *stale) {
-    if (Status s = forget_blob(h.bucket, h.sha); !s) {
+    if (Status s = forget_blob(h.bucket, h.sha).status(); !s) {
       std::fprintf(stderr, "werkex-server: blob sweep failed: %s\n", s.error().to_string().c_str());
       return;
     }

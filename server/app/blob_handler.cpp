@@ -274,17 +274,11 @@ http::Response App::handle_blob_put(const http::Request& req, const std::string&
   }
   if (Status s = holdings_->touch(entity.bucket, sha, chunk->total, now_ms()); !s)
     return blob_refuse(req, s.error(), log);
-  Result<AppendOutcome> outcome = AppendOutcome{};
-  {
-    // A last chunk may create the complete file: not while forget_blob() deletes it.
-    std::unique_lock<std::mutex> gc(blob_gc_mu_, std::defer_lock);
-    if (chunk->end == chunk->total) gc.lock();
-    outcome = blobs_->append(entity.bucket, sha, chunk->start, req.body(), chunk->total);
-    if (outcome && outcome->complete) {
-      if (Status s = holdings_->complete(entity.bucket, sha, now_ms()); !s)
-        return blob_refuse(req, s.error(), log);
-    }
-  }
+  // A last chunk creates the complete file and the holding together, under the hash's lock,
+  // which forget_blob() takes too (in whichever process): never a holding without its file.
+  Result<AppendOutcome> outcome =
+      blobs_->append(entity.bucket, sha, chunk->start, req.body(), chunk->total,
+                     [&] { return holdings_->complete(entity.bucket, sha, now_ms()); });
   if (!outcome) {
     // Wrong bytes, or a photo with its metadata still in it: the partial file is gone.
     const ErrorCode code = outcome.error().code;

@@ -151,7 +151,8 @@ Result<bool> BlobStore::has(const std::string& sha) {
 }
 
 Result<AppendOutcome> BlobStore::append(const std::string& bucket, const std::string& sha,
-                                        uint64_t offset, std::string_view bytes, uint64_t total) {
+                                        uint64_t offset, std::string_view bytes, uint64_t total,
+                                        const std::function<Status()>& on_complete) {
   WX_RETURN_IF_ERROR(check_sha(sha));
   if (offset > total || bytes.size() > total - offset)
     return make_error(WX_INVALID_ARGUMENT, "the chunk reaches past the blob's size");
@@ -199,6 +200,7 @@ Result<AppendOutcome> BlobStore::append(const std::string& bucket, const std::st
   if (out.received == total) {
     WX_RETURN_IF_ERROR(finish_locked(path, sha));
     out.complete = true;
+    if (on_complete) WX_RETURN_IF_ERROR(on_complete());
   }
   return out;
 }
@@ -250,6 +252,18 @@ Status BlobStore::remove(const std::string& sha) {
   if (::unlink(path.c_str()) != 0 && errno != ENOENT)
     return sys_error("cannot delete", path, errno);
   return Status::ok();
+}
+
+Result<bool> BlobStore::remove_unheld(const std::string& sha,
+                                      const std::function<Result<bool>()>& release) {
+  WX_RETURN_IF_ERROR(check_sha(sha));
+  WX_ASSIGN_OR_RETURN(BlobLocks::Guard lock, locks_->lock(sha));
+  WX_ASSIGN_OR_RETURN(bool unheld, release());
+  if (!unheld) return false;
+  const std::string path = complete_path(sha);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    return sys_error("cannot delete", path, errno);
+  return true;
 }
 
 Result<size_t> BlobStore::discard_all_partials() {

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -59,14 +60,23 @@ class BlobStore {
   // answer is corrupt, naming both hashes. A partial file longer than `total` cannot be a
   // prefix of this blob and is discarded first. Never looks at the complete file to answer
   // "complete": whether `bucket` holds the blob is BlobHoldings' business.
+  // `on_complete`, when given, runs once the blob is complete, still under the hash's lock
+  // (BlobLocks: every thread and process): what makes a bucket's holding complete happens
+  // atomically with the file, against remove_unheld() in any process. Its error is returned.
   // Errors: invalid_argument (bad hash, chunk past `total`), corrupt, io.
   Result<AppendOutcome> append(const std::string& bucket, const std::string& sha, uint64_t offset,
-                               std::string_view bytes, uint64_t total);
+                               std::string_view bytes, uint64_t total,
+                               const std::function<Status()>& on_complete = {});
 
   // Deletes `bucket`'s upload of `sha` (nothing if there is none).
   Status discard_partial(const std::string& bucket, const std::string& sha);
   // Deletes the complete file of `sha` (once no dossier holds it).
   Status remove(const std::string& sha);
+  // Under the hash's lock: runs `release` (a bucket gives up its holding of `sha`; it answers
+  // whether nobody holds or uploads it any more), then deletes the complete file if so.
+  // Returns whether it did. So no append finishing in another process can complete a
+  // holding in between and find its file gone.
+  Result<bool> remove_unheld(const std::string& sha, const std::function<Result<bool>()>& release);
   // Deletes every partial file (a server from before per-dossier uploads); returns how many.
   Result<size_t> discard_all_partials();
 

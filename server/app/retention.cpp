@@ -44,12 +44,8 @@ Status App::erase_pupil(const json& person, uint64_t now_ms, const std::string& 
   WX_ASSIGN_OR_RETURN(auto hashes, holdings_->hashes(bucket));
   size_t files = 0;
   for (const std::string& sha : hashes) {
-    WX_RETURN_IF_ERROR(blobs_->discard_partial(bucket, sha));
-    WX_ASSIGN_OR_RETURN(size_t left, holdings_->drop(bucket, sha));
-    if (left == 0) {
-      WX_RETURN_IF_ERROR(blobs_->remove(sha));
-      ++files;
-    }
+    WX_ASSIGN_OR_RETURN(bool removed, forget_blob(bucket, sha));
+    files += removed ? 1 : 0;
   }
   WX_RETURN_IF_ERROR(store_->purge_bucket(bucket));
   WX_ASSIGN_OR_RETURN(auto placements, store_->list(Query::where("placement", "", "pupil", id)));
