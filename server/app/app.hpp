@@ -233,6 +233,8 @@ class App {
   http::Response sync_refusal(const http::Request& req, const SyncOutcome& outcome);
   // Blobs (blob_handler.cpp): HEAD/PUT/GET /v1/blobs/{sha}; the contract is in README.md.
   Status open_blobs();
+  // holdings_ on the store's engine (app_stores.cpp).
+  Status open_blob_holdings();
   // The dossier and auth stores of config_.store's engine (app_stores.cpp).
   Status open_stores();
   Status open_sqlite_stores();

@@ -7,6 +7,7 @@
 
 #ifdef WERKEX_HAVE_POSTGRES
 #include "auth_store_pg.hpp"
+#include "blob_holdings_pg.hpp"
 #include "dossier_store_pg.hpp"
 #include "pg_job_locks.hpp"
 #include "pg_rate_buckets.hpp"
@@ -36,6 +37,30 @@ Status App::open_sqlite_stores() {
     WX_RETURN_IF_ERROR(dossiers_->set_identity({"server", "admin", "", ""}));
   WX_ASSIGN_OR_RETURN(auth_, SqliteAuthStore::open(config_.data_dir + "/server.db"));
   return Status::ok();
+}
+
+// SQLite: server.db, given holdings once for blobs stored before them. PostgreSQL: the
+// database, taking over once what a deployment kept in the data folder's server.db before.
+Status App::open_blob_holdings() {
+#ifdef WERKEX_HAVE_POSTGRES
+  if (!on_sqlite()) {
+    WX_ASSIGN_OR_RETURN(auto pg, PgBlobHoldings::open(config_.store.conninfo));
+    WX_ASSIGN_OR_RETURN(bool adopt, pg->needs_migration());
+    if (adopt) {
+      WX_ASSIGN_OR_RETURN(size_t copied, pg->adopt_sqlite(config_.data_dir + "/server.db"));
+      if (copied)
+        std::fprintf(stdout, "{\"event\":\"blob_holdings_adopted\",\"holdings\":%zu}\n", copied);
+      WX_RETURN_IF_ERROR(pg->migrated(now_ms()));
+    }
+    holdings_ = std::move(pg);
+    return Status::ok();
+  }
+#endif
+  WX_ASSIGN_OR_RETURN(holdings_, BlobHoldings::open(config_.data_dir + "/server.db"));
+  WX_ASSIGN_OR_RETURN(bool migrate, holdings_->needs_migration());
+  if (!migrate) return Status::ok();
+  WX_RETURN_IF_ERROR(migrate_blob_holdings());
+  return holdings_->migrated(now_ms());
 }
 
 Result<std::unique_ptr<DossierStore>> App::open_reader() {

@@ -139,12 +139,7 @@ uint64_t seconds_to_utc_midnight(uint64_t now_ms) {
 
 Status App::open_blobs() {
   WX_ASSIGN_OR_RETURN(blobs_, BlobStore::open(config_.data_dir + "/blobs"));
-  WX_ASSIGN_OR_RETURN(holdings_, BlobHoldings::open(config_.data_dir + "/server.db"));
-  WX_ASSIGN_OR_RETURN(bool migrate, holdings_->needs_migration());
-  if (migrate) {
-    WX_RETURN_IF_ERROR(migrate_blob_holdings());
-    WX_RETURN_IF_ERROR(holdings_->migrated(now_ms()));
-  }
+  WX_RETURN_IF_ERROR(open_blob_holdings());
   metrics_.set_help("werkex_blob_quota_refusals_total", "counter",
                     "Blob uploads refused by a quota (dossier: 413, device_day: 429)");
   metrics_.set_help("werkex_blob_partials_expired_total", "counter",

@@ -11,7 +11,7 @@
 //
 // Invariants: at most one row per (bucket, sha); `size` is the size declared by the
 // bucket's blob entity; usage rows are per device and UTC day (YYYY-MM-DD).
-// Thread-safety: one internal mutex; its own SQLite connection to server.db (WAL).
+// Every engine is thread-safe and sees what other processes on the same store wrote.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +22,6 @@
 #include <vector>
 
 #include "werkex/error.hpp"
-#include "werkex/sqlite.hpp"
 
 namespace werkex::server {
 
@@ -35,41 +34,42 @@ struct Holding {
 
 class BlobHoldings {
  public:
+  virtual ~BlobHoldings() = default;
+  // The SQLite engine's, in server.db at `path` (blob_holdings_sqlite.hpp); PostgreSQL's is
+  // PgBlobHoldings (server/pg/blob_holdings_pg.hpp).
   static Result<std::unique_ptr<BlobHoldings>> open(const std::string& path);
 
-  Result<std::optional<Holding>> get(const std::string& bucket, const std::string& sha);
+  virtual Result<std::optional<Holding>> get(const std::string& bucket, const std::string& sha) = 0;
   // Whether the blobs on disk still have to be given holdings (a server from before them):
   // true until migrated() is called once, by the server (werkex-admin never migrates).
-  Result<bool> needs_migration();
-  Status migrated(uint64_t now_ms);
+  virtual Result<bool> needs_migration() = 0;
+  virtual Status migrated(uint64_t now_ms) = 0;
 
   // The bytes `bucket` holds or has reserved (complete and in-progress rows).
-  Result<uint64_t> bucket_bytes(const std::string& bucket);
+  virtual Result<uint64_t> bucket_bytes(const std::string& bucket) = 0;
   // Creates an in-progress row if there is none; refreshes updated_ms of one in progress.
-  Status touch(const std::string& bucket, const std::string& sha, uint64_t size, uint64_t now_ms);
-  Status complete(const std::string& bucket, const std::string& sha, uint64_t now_ms);
+  virtual Status touch(const std::string& bucket, const std::string& sha, uint64_t size,
+                       uint64_t now_ms) = 0;
+  // WX_INTERNAL if `bucket` has no row of `sha` to complete.
+  virtual Status complete(const std::string& bucket, const std::string& sha, uint64_t now_ms) = 0;
   // Removes the row. Returns how many rows (other buckets) still name `sha`.
-  Result<size_t> drop(const std::string& bucket, const std::string& sha);
+  virtual Result<size_t> drop(const std::string& bucket, const std::string& sha) = 0;
   // What `bucket` holds (complete) and is uploading, for werkex-admin.
   struct Usage {
     uint64_t held_bytes = 0, held = 0, uploading_bytes = 0, uploading = 0;
   };
-  Result<Usage> usage(const std::string& bucket);
+  virtual Result<Usage> usage(const std::string& bucket) = 0;
   // In-progress rows not written to since before `cutoff_ms`.
-  Result<std::vector<Holding>> stale(uint64_t cutoff_ms);
+  virtual Result<std::vector<Holding>> stale(uint64_t cutoff_ms) = 0;
   // The hashes `bucket` holds or is uploading.
-  Result<std::vector<std::string>> hashes(const std::string& bucket);
+  virtual Result<std::vector<std::string>> hashes(const std::string& bucket) = 0;
   // Every row naming `sha` (complete or not).
-  Result<size_t> count(const std::string& sha);
+  virtual Result<size_t> count(const std::string& sha) = 0;
 
-  // Bytes stored from `device` on `day`; add() counts more.
-  Result<uint64_t> device_bytes(const std::string& device, const std::string& day);
-  Status add_device_bytes(const std::string& device, const std::string& day, uint64_t bytes);
-
- private:
-  explicit BlobHoldings(sql::Db db) : db_(std::move(db)) {}
-  std::mutex mu_;
-  sql::Db db_;
+  // Bytes stored from `device` on `day`; add() counts more (and forgets earlier days).
+  virtual Result<uint64_t> device_bytes(const std::string& device, const std::string& day) = 0;
+  virtual Status add_device_bytes(const std::string& device, const std::string& day,
+                                  uint64_t bytes) = 0;
 };
 
 }  // namespace werkex::server

@@ -103,6 +103,19 @@ constexpr const char* kAdminSchools = R"sql(
   ALTER TABLE admin_tokens ADD COLUMN school text NOT NULL DEFAULT '';
 )sql";
 
+// Blob holdings (§7): which dossier holds which blob bytes, and each device's uploads of a day,
+// in the database every process uses, so the processes need share only the blob folder.
+constexpr const char* kBlobHoldings = R"sql(
+  CREATE TABLE blob_holdings(
+    bucket text NOT NULL, sha text NOT NULL, size bigint NOT NULL,
+    complete boolean NOT NULL DEFAULT false, updated_ms bigint NOT NULL,
+    PRIMARY KEY(bucket, sha));
+  CREATE INDEX blob_holdings_by_sha ON blob_holdings(sha);
+  CREATE INDEX blob_holdings_stale ON blob_holdings(updated_ms) WHERE NOT complete;
+  CREATE TABLE blob_upload_usage(
+    device text NOT NULL, day text NOT NULL, bytes bigint NOT NULL, PRIMARY KEY(device, day));
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -114,6 +127,8 @@ const std::vector<Migration>& migrations() {
        kAuth},
       {3, "rate limits: token buckets every process shares", kRateBuckets},
       {4, "schools: the school an admin token acts for", kAdminSchools},
+      {5, "blobs: which dossier holds which bytes, and uploads per device and day",
+       kBlobHoldings},
   };
   return all;
 }

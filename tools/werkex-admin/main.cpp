@@ -250,7 +250,7 @@ int main(int argc, char** argv) {
   if (command == "pin" || command == "pin-reset" || command == "revoke-key" || command == "audit")
     return signoff_command(where, **auth, command, target, reason, now);
   if (command == "blobs") {
-    auto holdings = server::BlobHoldings::open(data + "/server.db");
+    auto holdings = admin::open_holdings(where);
     if (!holdings) return fail(holdings.error());
     auto u = (*holdings)->usage(target);
     if (!u) return fail(u.error());

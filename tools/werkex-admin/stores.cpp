@@ -5,6 +5,7 @@
 
 #ifdef WERKEX_HAVE_POSTGRES
 #include "auth_store_pg.hpp"
+#include "blob_holdings_pg.hpp"
 #include "dossier_store_pg.hpp"
 #endif
 
@@ -29,6 +30,16 @@ Result<std::unique_ptr<server::AuthStore>> open_auth(const StoreLocation& where)
 #ifdef WERKEX_HAVE_POSTGRES
   WX_ASSIGN_OR_RETURN(auto auth, server::PgAuthStore::open(where.postgres));
   return std::unique_ptr<server::AuthStore>(std::move(auth));
+#else
+  return no_postgres().error();
+#endif
+}
+
+Result<std::unique_ptr<server::BlobHoldings>> open_holdings(const StoreLocation& where) {
+  if (where.postgres.empty()) return server::BlobHoldings::open(where.data + "/server.db");
+#ifdef WERKEX_HAVE_POSTGRES
+  WX_ASSIGN_OR_RETURN(auto holdings, server::PgBlobHoldings::open(where.postgres));
+  return std::unique_ptr<server::BlobHoldings>(std::move(holdings));
 #else
   return no_postgres().error();
 #endif

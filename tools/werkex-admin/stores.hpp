@@ -8,6 +8,7 @@
 #include <string>
 
 #include "auth_store.hpp"
+#include "blob_holdings.hpp"
 #include "werkex/store.hpp"
 
 namespace werkex::admin {
@@ -20,5 +21,7 @@ struct StoreLocation {
 Result<std::unique_ptr<server::AuthStore>> open_auth(const StoreLocation& where);
 // The dossiers, read only (werkex-admin never writes them: the server is their writer).
 Result<std::unique_ptr<EntityReader>> open_dossiers(const StoreLocation& where);
+// Which dossier holds which blob bytes: server.db, or the database.
+Result<std::unique_ptr<server::BlobHoldings>> open_holdings(const StoreLocation& where);
 
 }  // namespace werkex::admin

@@ -1,8 +1,13 @@
-#include "blob_holdings.hpp"
+// SqliteBlobHoldings (blob_holdings_sqlite.hpp).
+#include "blob_holdings_sqlite.hpp"
 
 namespace werkex::server {
 
 Result<std::unique_ptr<BlobHoldings>> BlobHoldings::open(const std::string& path) {
+  return SqliteBlobHoldings::open(path);
+}
+
+Result<std::unique_ptr<BlobHoldings>> SqliteBlobHoldings::open(const std::string& path) {
   WX_ASSIGN_OR_RETURN(sql::Db db, sql::Db::open(path));
   WX_RETURN_IF_ERROR(db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"));
   WX_RETURN_IF_ERROR(db.exec(R"sql(
@@ -17,10 +22,10 @@ Result<std::unique_ptr<BlobHoldings>> BlobHoldings::open(const std::string& path
     CREATE TABLE IF NOT EXISTS blob_migrations(
       name TEXT PRIMARY KEY, at_ms INTEGER NOT NULL) WITHOUT ROWID;
   )sql"));
-  return std::unique_ptr<BlobHoldings>(new BlobHoldings(std::move(db)));
+  return std::unique_ptr<BlobHoldings>(new SqliteBlobHoldings(std::move(db)));
 }
 
-Result<bool> BlobHoldings::needs_migration() {
+Result<bool> SqliteBlobHoldings::needs_migration() {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(
       auto st,
@@ -29,7 +34,7 @@ Result<bool> BlobHoldings::needs_migration() {
   return row && st.int64(0) == 0;
 }
 
-Status BlobHoldings::migrated(uint64_t now_ms) {
+Status SqliteBlobHoldings::migrated(uint64_t now_ms) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
                                                   "INSERT OR IGNORE INTO blob_migrations(name, "
@@ -37,7 +42,7 @@ Status BlobHoldings::migrated(uint64_t now_ms) {
   return st.bind(1, now_ms).run();
 }
 
-Result<BlobHoldings::Usage> BlobHoldings::usage(const std::string& bucket) {
+Result<BlobHoldings::Usage> SqliteBlobHoldings::usage(const std::string& bucket) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
                                                   "SELECT complete, coalesce(sum(size), 0), "
@@ -54,8 +59,8 @@ Result<BlobHoldings::Usage> BlobHoldings::usage(const std::string& bucket) {
   return u;
 }
 
-Result<std::optional<Holding>> BlobHoldings::get(const std::string& bucket,
-                                                 const std::string& sha) {
+Result<std::optional<Holding>> SqliteBlobHoldings::get(const std::string& bucket,
+                                                       const std::string& sha) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
                                                   "SELECT size, complete, updated_ms FROM "
@@ -66,7 +71,7 @@ Result<std::optional<Holding>> BlobHoldings::get(const std::string& bucket,
   return std::optional<Holding>(Holding{bucket, sha, st.uint64(0), st.int64(1) != 0, st.uint64(2)});
 }
 
-Result<uint64_t> BlobHoldings::bucket_bytes(const std::string& bucket) {
+Result<uint64_t> SqliteBlobHoldings::bucket_bytes(const std::string& bucket) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
                                                   "SELECT coalesce(sum(size), 0) FROM "
@@ -76,8 +81,8 @@ Result<uint64_t> BlobHoldings::bucket_bytes(const std::string& bucket) {
   return row ? st.uint64(0) : 0;
 }
 
-Status BlobHoldings::touch(const std::string& bucket, const std::string& sha, uint64_t size,
-                           uint64_t now_ms) {
+Status SqliteBlobHoldings::touch(const std::string& bucket, const std::string& sha, uint64_t size,
+                                 uint64_t now_ms) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(
       auto st, sql::Stmt::prepare(
@@ -88,7 +93,8 @@ Status BlobHoldings::touch(const std::string& bucket, const std::string& sha, ui
   return st.bind(1, bucket).bind(2, sha).bind(3, size).bind(4, now_ms).run();
 }
 
-Status BlobHoldings::complete(const std::string& bucket, const std::string& sha, uint64_t now_ms) {
+Status SqliteBlobHoldings::complete(const std::string& bucket, const std::string& sha,
+                                    uint64_t now_ms) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st,
                       sql::Stmt::prepare(db_,
@@ -99,7 +105,7 @@ Status BlobHoldings::complete(const std::string& bucket, const std::string& sha,
   return make_error(WX_INTERNAL, "blob " + sha + " completed without an upload in " + bucket);
 }
 
-Result<size_t> BlobHoldings::drop(const std::string& bucket, const std::string& sha) {
+Result<size_t> SqliteBlobHoldings::drop(const std::string& bucket, const std::string& sha) {
   {
     std::lock_guard lock(mu_);
     WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
@@ -110,7 +116,7 @@ Result<size_t> BlobHoldings::drop(const std::string& bucket, const std::string& 
   return count(sha);
 }
 
-Result<size_t> BlobHoldings::count(const std::string& sha) {
+Result<size_t> SqliteBlobHoldings::count(const std::string& sha) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st,
                       sql::Stmt::prepare(db_, "SELECT count(*) FROM blob_holdings WHERE sha = ?1"));
@@ -119,7 +125,7 @@ Result<size_t> BlobHoldings::count(const std::string& sha) {
   return row ? static_cast<size_t>(st.int64(0)) : 0;
 }
 
-Result<std::vector<std::string>> BlobHoldings::hashes(const std::string& bucket) {
+Result<std::vector<std::string>> SqliteBlobHoldings::hashes(const std::string& bucket) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st,
                       sql::Stmt::prepare(db_, "SELECT sha FROM blob_holdings WHERE bucket = ?1"));
@@ -127,7 +133,7 @@ Result<std::vector<std::string>> BlobHoldings::hashes(const std::string& bucket)
   return st.column_texts();
 }
 
-Result<std::vector<Holding>> BlobHoldings::stale(uint64_t cutoff_ms) {
+Result<std::vector<Holding>> SqliteBlobHoldings::stale(uint64_t cutoff_ms) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
                                                   "SELECT bucket, sha, size, updated_ms FROM "
@@ -144,7 +150,8 @@ Result<std::vector<Holding>> BlobHoldings::stale(uint64_t cutoff_ms) {
   return out;
 }
 
-Result<uint64_t> BlobHoldings::device_bytes(const std::string& device, const std::string& day) {
+Result<uint64_t> SqliteBlobHoldings::device_bytes(const std::string& device,
+                                                  const std::string& day) {
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(auto st, sql::Stmt::prepare(db_,
                                                   "SELECT bytes FROM blob_upload_usage WHERE "
@@ -154,8 +161,8 @@ Result<uint64_t> BlobHoldings::device_bytes(const std::string& device, const std
   return row ? st.uint64(0) : 0;
 }
 
-Status BlobHoldings::add_device_bytes(const std::string& device, const std::string& day,
-                                      uint64_t bytes) {
+Status SqliteBlobHoldings::add_device_bytes(const std::string& device, const std::string& day,
+                                            uint64_t bytes) {
   if (bytes == 0) return Status::ok();
   std::lock_guard lock(mu_);
   WX_ASSIGN_OR_RETURN(
