@@ -326,7 +326,7 @@ Result<json> App::export_now(std::vector<std::string> only, bool force, const st
     options.school_bucket = s.id.empty() ? "" : "school:" + s.id;
     const std::string dir = s.folder.empty() ? out : out + "/" + s.folder;
     WX_ASSIGN_OR_RETURN(
-        auto report, exporter::export_dossiers(*reader, config_.data_dir + "/blobs", dir, options));
+        auto report, exporter::export_dossiers(*reader, config_.blobs(), dir, options));
     total.add(report, s.folder);
     if (!s.folder.empty())
       per_school.push_back({{"school", s.id},

@@ -83,6 +83,10 @@ struct AppConfig {
   RetentionPolicy retention;
   // Where POST /v1/admin/export writes the dossiers and portfolios ("": <data_dir>/exports).
   std::string export_dir;
+  // The blob folder ("": <data_dir>/blobs). Processes on one PostgreSQL database, on however
+  // many machines, share this folder (flock-capable) and nothing else of the data folder.
+  std::string blob_dir;
+  std::string blobs() const { return blob_dir.empty() ? data_dir + "/blobs" : blob_dir; }
   // The in-server nightly run (nightly_run.hpp), for schools without cron.
   NightlySchedule nightly;
 };

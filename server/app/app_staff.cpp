@@ -11,7 +11,7 @@ Result<std::string> App::held_blob_file(const std::string& bucket, const std::st
   WX_ASSIGN_OR_RETURN(auto held, holdings_->get(bucket, sha));
   if (!held || !held->complete)
     return make_error(WX_NOT_FOUND, "this photo has not reached the server yet");
-  std::string file = config_.data_dir + "/blobs/" + sha.substr(0, 2) + "/" + sha;
+  std::string file = config_.blobs() + "/" + sha.substr(0, 2) + "/" + sha;
   if (!std::filesystem::exists(file)) return make_error(WX_NOT_FOUND, "no photo " + sha);
   return file;
 }

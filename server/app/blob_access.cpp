@@ -114,7 +114,7 @@ Status App::migrate_blob_holdings() {
   WX_ASSIGN_OR_RETURN(size_t partials, blobs_->discard_all_partials());
   size_t granted = 0, shared = 0;
   std::error_code ec;
-  const std::filesystem::path root = config_.data_dir + "/blobs";
+  const std::filesystem::path root = config_.blobs();
   for (auto it = std::filesystem::recursive_directory_iterator(root, ec);
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
     const std::string sha = it->path().filename().string();

@@ -138,7 +138,7 @@ uint64_t seconds_to_utc_midnight(uint64_t now_ms) {
 }  // namespace
 
 Status App::open_blobs() {
-  WX_ASSIGN_OR_RETURN(blobs_, BlobStore::open(config_.data_dir + "/blobs"));
+  WX_ASSIGN_OR_RETURN(blobs_, BlobStore::open(config_.blobs()));
   WX_RETURN_IF_ERROR(open_blob_holdings());
   metrics_.set_help("werkex_blob_quota_refusals_total", "counter",
                     "Blob uploads refused by a quota (dossier: 413, device_day: 429)");

@@ -7,8 +7,8 @@
 // blob_device_daily_bytes, blob_partial_max_age_s, enroll_rate_limit_per_minute,
 // enroll_rate_limit_burst, access_log_buffer_rows, store (an object: engine "sqlite", the
 // default, or "postgres" with conninfo, a libpq connection string), admin_listen, backup_dir,
-// backup_keep, export_dir, retention_left_days, access_log_days, audit_log_days, nightly (an
-// object: at "HH:MM", roster_dir, letters_dir, export, retention, backup), and for the
+// backup_keep, export_dir, blob_dir, retention_left_days, access_log_days, audit_log_days, nightly
+// (an object: at "HH:MM", roster_dir, letters_dir, export, retention, backup), and for the
 // supervisors' outbox smtp_url, smtp_from, smtp_user, smtp_password, smtp_starttls,
 // smtp_retry_s, and for the staff dashboard staff_session_idle_minutes (default 30; fractions
 // allowed). Flags win over the file.
@@ -48,6 +48,15 @@ uint64_t whole_number(const json& config, const char* key, uint64_t fallback, ui
     throw std::invalid_argument(std::string(key) + " must be a whole number >= " +
                                 std::to_string(min) + ", not " + it->dump());
   return it->get<uint64_t>();
+}
+
+// A text setting (a folder, an address): `fallback` when absent, refused naming `key` if not text.
+std::string text_value(const json& config, const char* key, const std::string& fallback = "") {
+  auto it = config.find(key);
+  if (it == config.end()) return fallback;
+  if (!it->is_string())
+    throw std::invalid_argument(std::string(key) + " must be text, not " + it->dump());
+  return it->get<std::string>();
 }
 
 // "store": where the dossiers live (app.hpp StoreConfig). Unknown keys are refused: a typo
@@ -203,8 +212,13 @@ int main(int argc, char** argv) {
     mail.starttls = config.value("smtp_starttls", true);
     mail.retry_ms =
         static_cast<uint64_t>(std::max(1.0, config.value("smtp_retry_s", 60.0)) * 1000.0);
-    app_config.backup_dir = config.value("backup_dir", "");
-    app_config.export_dir = config.value("export_dir", "");
+    app_config.backup_dir = text_value(config, "backup_dir");
+    app_config.export_dir = text_value(config, "export_dir");
+    app_config.blob_dir = text_value(config, "blob_dir");
+    if (!app_config.blob_dir.empty() && app_config.store.engine == "sqlite")
+      return usage(
+          "blob_dir is for the postgres store engine (processes on several machines); on "
+          "sqlite the blobs stay in the data folder, where backups find them");
     auto nightly = server::parse_nightly_schedule(config.value("nightly", json()));
     if (!nightly) return usage(nightly.error().message);
     app_config.nightly = *nightly;

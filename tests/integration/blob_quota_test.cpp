@@ -165,3 +165,20 @@ TEST_CASE("werkex-server: a bad or unreachable store is refused at start, saying
     CHECK(said.find("listening") == std::string::npos);
   }
 }
+
+TEST_CASE("werkex-server: a blob_dir on the sqlite engine, or not a path, is refused at start",
+          "[integration][validation]") {
+  TempDir dir;
+  for (const char* bad : {R"({"blob_dir": "/srv/werkex-blobs"})", R"({"blob_dir": 5})"}) {
+    std::string file = dir.file("bad.json");
+    FILE* f = fopen(file.c_str(), "w");
+    REQUIRE(f);
+    fputs(bad, f);
+    fclose(f);
+    auto [code, said] = run_command(std::string(WERKEX_SERVER) + " --data " + dir.file("d") +
+                                    " --config " + file + " 2>&1");
+    INFO(bad << " -> " << said);
+    CHECK(code == 2);
+    CHECK_THAT(said, Catch::Contains("blob_dir"));
+  }
+}

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -229,6 +230,32 @@ TEST_CASE("two processes: chunks of one upload through both at once make one who
     CHECK(via_b.get(sha).body == bytes);
     CHECK(via_a.get(sha).body == bytes);
   }
+}
+
+TEST_CASE("two machines: processes sharing only the database and a blob folder serve one photo",
+          "[integration][multiprocess][blob]") {
+  TempDir dir;
+  std::string data = dir.file("server");
+  const json shared = {{"blob_dir", dir.file("shared-blobs")}};
+  ServerProcess a(data, "127.0.0.1:0", shared);
+  auto b = ServerProcess::another(data, "b", shared, dir.file("machine-b"));  // its own folder
+  Device phone(dir.file("phone.db"), a.url(), a.code("Sem"));
+  const std::string bytes = photo(300000, 5);
+  const std::string sha = push_blob_entity(phone, bytes);
+  BlobClient via_a(a.url(), token_of(phone)), via_b(b->url(), token_of(phone));
+  // Half through one machine, the rest through the other: whose upload it is, and how far it
+  // got, is in the database; the bytes in the shared folder.
+  auto first = via_a.try_put(sha, bytes, 0, 150000);
+  REQUIRE(first);
+  CHECK(first->status == 200);
+  auto rest = via_b.try_put(sha, bytes, 150000, bytes.size());
+  REQUIRE(rest);
+  CHECK(rest->status == 200);
+  CHECK(json::parse(rest->body).value("complete", false));
+  CHECK(via_b.get(sha).body == bytes);
+  CHECK(via_a.get(sha).body == bytes);
+  CHECK(std::filesystem::exists(dir.file("shared-blobs") + "/" + sha.substr(0, 2) + "/" + sha));
+  CHECK_FALSE(std::filesystem::exists(dir.file("machine-b") + "/blobs/" + sha.substr(0, 2)));
 }
 
 TEST_CASE("two processes: a device's rate limit is one, whichever process it reaches",

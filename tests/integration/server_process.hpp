@@ -73,12 +73,15 @@ class ServerProcess {
 
   // A second process on the same store and data folder (engine "postgres"): no demo (the
   // first seeded it, and a demo start would end the first's codes), its log apart.
-  // `config`: more of the server's config (limits), as for the first.
+  // `config`: more of the server's config (limits), as for the first. `own_folder`: the
+  // second process runs on a data folder of its own (another machine), sharing only the
+  // database and what `config` points at (a blob_dir).
   static std::unique_ptr<ServerProcess> another(const std::string& data_dir,
                                                 const std::string& log_name,
-                                                json config = json::object()) {
+                                                json config = json::object(),
+                                                const std::string& own_folder = "") {
     return std::unique_ptr<ServerProcess>(new ServerProcess(
-        Another{}, data_dir, data_dir + "." + log_name + ".log", std::move(config)));
+        Another{}, data_dir, data_dir + "." + log_name + ".log", std::move(config), own_folder));
   }
 
   std::string log() const {
@@ -112,7 +115,8 @@ class ServerProcess {
   size_t log_from_ = 0;
 
   struct Another {};
-  ServerProcess(Another, const std::string& data_dir, const std::string& log_path, json config)
+  ServerProcess(Another, const std::string& data_dir, const std::string& log_path, json config,
+                const std::string& own_folder)
       : demo_(false) {
     json store = store_under_test(data_dir);
     REQUIRE(!store.is_null());  // a second process needs a shared engine
@@ -124,7 +128,7 @@ class ServerProcess {
     REQUIRE(f);
     fwrite(text.data(), 1, text.size(), f);
     fclose(f);
-    start(data_dir, "127.0.0.1:0");
+    start(own_folder.empty() ? data_dir : own_folder, "127.0.0.1:0");
   }
 
   bool demo_ = true;
