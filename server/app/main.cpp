@@ -7,7 +7,8 @@
 // blob_device_daily_bytes, blob_partial_max_age_s, enroll_rate_limit_per_minute,
 // enroll_rate_limit_burst, access_log_buffer_rows, store (an object: engine "sqlite", the
 // default, or "postgres" with conninfo, a libpq connection string), admin_listen, backup_dir,
-// backup_keep, export_dir, blob_dir, retention_left_days, access_log_days, audit_log_days, nightly
+// backup_keep, export_dir, blob_dir, retention_left_days, retention_left_days_by_school
+// ({school id: days}), access_log_days, audit_log_days, nightly
 // (an object: at "HH:MM", roster_dir, letters_dir, export, retention, backup), and for the
 // supervisors' outbox smtp_url, smtp_from, smtp_user, smtp_password, smtp_starttls,
 // smtp_retry_s, and for the staff dashboard staff_session_idle_minutes (default 30; fractions
@@ -29,6 +30,7 @@
 #include "demo.hpp"
 #include "http/http_server.hpp"
 #include "staff_site.hpp"
+#include "werkex/ids.hpp"
 
 using namespace werkex;
 
@@ -229,6 +231,16 @@ int main(int argc, char** argv) {
     app_config.backup_keep = whole_number(config, "backup_keep", app_config.backup_keep, 1);
     server::RetentionPolicy& keep = app_config.retention;
     keep.left_days = whole_number(config, "retention_left_days", keep.left_days);
+    if (auto it = config.find("retention_left_days_by_school"); it != config.end()) {
+      if (!it->is_object())
+        throw std::invalid_argument("retention_left_days_by_school must be an object");
+      for (const auto& [school, days] : it->items()) {
+        if (!werkex::is_valid_entity_id(school))
+          throw std::invalid_argument("retention_left_days_by_school: '" + school +
+                                      "' is not a school id");
+        keep.left_days_of_school[school] = whole_number(*it, school.c_str(), keep.left_days);
+      }
+    }
     keep.access_log_days = whole_number(config, "access_log_days", keep.access_log_days, 1);
     keep.audit_log_days = whole_number(config, "audit_log_days", keep.audit_log_days, 1);
     if (mail.enabled() && mail.from.empty())

@@ -13,12 +13,15 @@ std::string str(const json& doc, const char* key) {
   return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// Pupils who left on or before `cutoff` (YYYY-MM-DD).
-Result<std::vector<json>> leavers(const EntityReader& dossiers, const std::string& cutoff) {
+// Pupils who left at least their school's retention period before `today` (YYYY-MM-DD).
+Result<std::vector<json>> leavers(const EntityReader& dossiers, const RetentionPolicy& policy,
+                                  const std::string& today) {
   WX_ASSIGN_OR_RETURN(auto left, dossiers.list(Query::where("person", "", "status", "left")));
   std::vector<json> out;
   for (json& p : left) {
     const std::string on = str(p, "left_on");
+    const uint64_t days = policy.left_days_for(str(p, "school"));
+    const std::string cutoff = add_days(today, -static_cast<int>(days));
     if (str(p, "role") == "pupil" && !on.empty() && on <= cutoff) out.push_back(std::move(p));
   }
   return out;
@@ -85,8 +88,7 @@ Result<RetentionReport> App::apply_retention(const RetentionPolicy& policy,
   int64_t written;
   {
     std::lock_guard lock(mu_);
-    WX_ASSIGN_OR_RETURN(gone,
-                        leavers(*store_, add_days(today, -static_cast<int>(policy.left_days))));
+    WX_ASSIGN_OR_RETURN(gone, leavers(*store_, policy, today));
     written = commits_->mark();
   }
   if (!only_school.empty())  // a school's own run: its leavers alone

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "werkex/merge.hpp"  // json
@@ -18,7 +19,14 @@
 namespace werkex::server {
 
 struct RetentionPolicy {
-  uint64_t left_days = 730;        // two years after leaving
+  uint64_t left_days = 730;  // two years after leaving
+  // Another period for the pupils of a school (its entity id): each school's board is the
+  // controller of its pupils' data and sets its own term.
+  std::map<std::string, uint64_t> left_days_of_school;
+  uint64_t left_days_for(const std::string& school) const {
+    auto it = left_days_of_school.find(school);
+    return it == left_days_of_school.end() ? left_days : it->second;
+  }
   uint64_t access_log_days = 365;  // who read which dossier
   uint64_t audit_log_days = 1825;  // security events, erasures included
 };

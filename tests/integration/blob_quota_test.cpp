@@ -2,6 +2,7 @@
 // per dossier (413) and per device and day (429), unfinished uploads deleted after an age
 // and with their entity.
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "blob_client.hpp"
@@ -114,6 +115,14 @@ TEST_CASE("blob quotas: an unfinished upload goes with its entity and after its 
   }
 }
 
+// werkex-server started with `config` as its --config file: its exit code and what it said.
+static std::pair<int, std::string> start_with_config(const TempDir& dir, const char* config) {
+  std::string file = dir.file("bad.json");
+  std::ofstream(file) << config;
+  return run_command(std::string(WERKEX_SERVER) + " --data " + dir.file("d") + " --config " + file +
+                     " 2>&1");
+}
+
 TEST_CASE("werkex-server: quota and rate-limit config values of the wrong type are refused",
           "[integration][validation][quota][pg]") {
   TempDir dir;
@@ -121,13 +130,7 @@ TEST_CASE("werkex-server: quota and rate-limit config values of the wrong type a
        {R"({"blob_dossier_quota_bytes": "1G"})", R"({"blob_device_daily_bytes": -5})",
         R"({"blob_partial_max_age_s": 0})", R"({"enroll_rate_limit_per_minute": [10]})",
         R"({"enroll_rate_limit_burst": 2.5})", R"({"access_log_buffer_rows": true})"}) {
-    std::string file = dir.file("bad.json");
-    FILE* f = fopen(file.c_str(), "w");
-    REQUIRE(f);
-    fputs(bad, f);
-    fclose(f);
-    auto [code, said] = run_command(std::string(WERKEX_SERVER) + " --data " + dir.file("d") +
-                                    " --config " + file + " 2>&1");
+    auto [code, said] = start_with_config(dir, bad);
     INFO(bad << " -> " << said);
     CHECK(code == 2);
     CHECK_THAT(said, Catch::Contains("config value"));
@@ -170,13 +173,7 @@ TEST_CASE("werkex-server: a blob_dir on the sqlite engine, or not a path, is ref
           "[integration][validation]") {
   TempDir dir;
   for (const char* bad : {R"({"blob_dir": "/srv/werkex-blobs"})", R"({"blob_dir": 5})"}) {
-    std::string file = dir.file("bad.json");
-    FILE* f = fopen(file.c_str(), "w");
-    REQUIRE(f);
-    fputs(bad, f);
-    fclose(f);
-    auto [code, said] = run_command(std::string(WERKEX_SERVER) + " --data " + dir.file("d") +
-                                    " --config " + file + " 2>&1");
+    auto [code, said] = start_with_config(dir, bad);
     INFO(bad << " -> " << said);
     CHECK(code == 2);
     CHECK_THAT(said, Catch::Contains("blob_dir"));

@@ -170,3 +170,44 @@ TEST_CASE("schools: a school's retention erases its own leavers and leaves the l
   // Erased once: the deployment's run finds nobody left to erase.
   CHECK(retention(t.token("operator", ""))["dossiers_erased"] == 0);
 }
+
+TEST_CASE("schools: each school's retention period is its board's own",
+          "[integration][schools][retention][pg]") {
+  TwoSchools t(json{{"retention_left_days", 0}});
+  REQUIRE(t.nightly(t.token_file(t.token("deployment", "")),
+                    "--roster " + TwoSchools::fixtures("day2")) == 0);  // Fenna leaves De Brug
+  Device b_teacher = t.device("b-teacher", t.b_person("teacher")["code"]);
+  b_teacher.sync();
+  const std::string school_b = b_teacher.replica->identity().school_bucket.substr(7);
+  // The server restarted with another config (its store kept): `periods` by school.
+  auto restart_with = [&](uint64_t deployment_days, const json& periods) {
+    const std::string file = t.data + ".config.json";
+    json config = json::parse(std::ifstream(file));
+    config["retention_left_days"] = deployment_days;
+    config["retention_left_days_by_school"] = periods;
+    t.server.stop(SIGTERM);
+    std::ofstream(file, std::ios::trunc) << config.dump();
+    t.server.start(t.data, "127.0.0.1:0");
+  };
+  const std::string token = t.token("operator", "");
+  auto erased = [&] {
+    HttpResponse r = t.admin_api("POST", "/v1/admin/retention", token);
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    return json::parse(r.body)["dossiers_erased"].get<int>();
+  };
+  restart_with(0, {{school_b, 30}});  // De Brug keeps a leaver's dossier 30 days
+  CHECK(erased() == 0);
+  restart_with(3650, {{school_b, 0}, {t.school_a, 3650}});  // and now none
+  CHECK(erased() == 1);
+  // A period that is not a whole number, or a key that is no school id, stops the start.
+  for (const char* bad : {R"({"retention_left_days_by_school": {"x": 5}})",
+                          R"({"retention_left_days_by_school": [5]})"}) {
+    std::ofstream(t.dir.file("bad.json")) << bad;
+    auto [code, said] = run_command(std::string(WERKEX_SERVER) + " --data " + t.dir.file("d") +
+                                    " --config " + t.dir.file("bad.json") + " 2>&1");
+    INFO(said);
+    CHECK(code == 2);
+    CHECK_THAT(said, Catch::Contains("retention_left_days_by_school"));
+  }
+}

@@ -50,6 +50,18 @@ std::string states_of(server::DossierStore& s, const std::string& bucket) {
   return out;
 }
 
+// School "school:s1" (Het Lyceum) with its pupil Zoë, written as the server: (school, zoe).
+std::pair<std::string, std::string> school_with_pupil(server::DossierStore& s) {
+  std::string school =
+      expect_ok(s.put({{"type", "school"}, {"bucket", "school:s1"}, {"name", "Het Lyceum"}}));
+  std::string zoe = expect_ok(s.put({{"type", "person"},
+                                     {"bucket", "school:s1"},
+                                     {"name", "Zoë"},
+                                     {"role", "pupil"},
+                                     {"school", school}}));
+  return {school, zoe};
+}
+
 }  // namespace
 
 TEST_CASE("store contract: the server's own writes read back alike on both engines") {
@@ -58,13 +70,7 @@ TEST_CASE("store contract: the server's own writes read back alike on both engin
   ManualClockSource clock(test::kStartMillis);
   auto e = test::make_engine(engine, clock);
   server::DossierStore& s = e->store();
-  std::string school =
-      expect_ok(s.put({{"type", "school"}, {"bucket", "school:s1"}, {"name", "Het Lyceum"}}));
-  std::string zoe = expect_ok(s.put({{"type", "person"},
-                                     {"bucket", "school:s1"},
-                                     {"name", "Zoë"},
-                                     {"role", "pupil"},
-                                     {"school", school}}));
+  auto [school, zoe] = school_with_pupil(s);
   CHECK(expect_ok(s.get(zoe))["name"] == "Zoë");
   CHECK(expect_ok(s.get(zoe))["bucket"] == "school:s1");
   const uint64_t school_seq = expect_ok(s.bucket_seq("school:s1"));
@@ -117,13 +123,7 @@ TEST_CASE("store contract: erasure deletes as its writer may, then purges a doss
   ManualClockSource clock(test::kStartMillis);
   auto e = test::make_engine(engine, clock);
   server::DossierStore& s = e->store();
-  std::string school =
-      expect_ok(s.put({{"type", "school"}, {"bucket", "school:s1"}, {"name", "Het Lyceum"}}));
-  std::string zoe = expect_ok(s.put({{"type", "person"},
-                                     {"bucket", "school:s1"},
-                                     {"name", "Zoë"},
-                                     {"role", "pupil"},
-                                     {"school", school}}));
+  auto [school, zoe] = school_with_pupil(s);
   const std::string bucket = "pupil:" + zoe;
   const Identity her = test::pupil_identity(zoe);
   json a = activity("Bakkerij");
