@@ -57,9 +57,10 @@ Result<std::unique_ptr<PgDossierStore>> PgDossierStore::open(PgDossierOptions op
   }
   WX_ASSIGN_OR_RETURN(pg::Conn conn, pg::Conn::connect(options.conninfo));
   WX_RETURN_IF_ERROR(pg::require_latest_schema(conn));
+  const bool read_only = options.read_only;
   std::unique_ptr<PgDossierStore> store(new PgDossierStore(std::move(conn), std::move(options)));
   store->server_identity_ = Identity{"server", "admin", "", ""};
-  if (options.read_only) return store;
+  if (read_only) return store;
   WX_ASSIGN_OR_RETURN(store->replica_, register_process(store->conn_));
   // Above every stamp stored, whoever wrote it: a restarted process on a machine whose clock
   // is behind must not stamp below what it wrote before (§5).
