@@ -28,6 +28,14 @@ std::string str(const json& doc, const char* key) {
   return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// The school a group or person belongs to: the bucket it lives in (an entity never moves),
+// whatever its `school` field says. A row an older import pointed at another school (a
+// pupil who moved) stays its old school's.
+std::string school_of_doc(const json& doc) {
+  const std::string bucket = str(doc, "bucket");
+  return bucket.rfind("school:", 0) == 0 ? bucket.substr(7) : std::string();
+}
+
 json or_null(const std::string& s) {
   return s.empty() ? json() : json(s);
 }
@@ -113,7 +121,9 @@ Status Import::load_existing() {
     for (json& d : docs) {
       std::string ext = str(d, "external_id"), id = str(d, "id");
       if (ext.empty()) continue;
-      ids_.add(type, str(d, "school"), ext, id);
+      // Its school is the bucket it lives in (an entity never moves), whatever its `school`
+      // field says: a row an older import pointed at another school stays its old school's.
+      ids_.add(type, school_of_doc(d), ext, id);
       types_[id] = type;
       docs_[id] = std::move(d);
     }
@@ -255,7 +265,7 @@ Status Import::upsert_group(const school::RosterGroup& g) {
 Status Import::mark_left(const std::string& id) {
   const json& before = docs_[id];
   if (str(before, "status") == "left") return Status::ok();
-  WX_RETURN_IF_ERROR(act_for_school(str(before, "school")));
+  WX_RETURN_IF_ERROR(act_for_school(school_of_doc(before)));
   WX_RETURN_IF_ERROR(put({{"id", id}, {"status", "left"}, {"left_on", today_}}).status());
   left_.insert(id);
   return Status::ok();
@@ -267,7 +277,7 @@ void Import::note_new_person(const std::string& id, const school::RosterPerson& 
 
 Status Import::act_for_entity(const std::string& id) {
   WX_ASSIGN_OR_RETURN(json doc, r_.get(id));
-  return act_for_school(str(doc, "school"));
+  return act_for_school(school_of_doc(doc));
 }
 
 // Bulk: the roster's memberships are the whole truth: each group's mentors and each
@@ -328,7 +338,7 @@ Status Import::mark_absent_left() {
   }
   for (const std::string& id : ids_.all("person")) {
     if (listed.count(id) || !docs_.count(id)) continue;
-    if (schools.count(str(docs_[id], "school"))) WX_RETURN_IF_ERROR(mark_left(id));
+    if (schools.count(school_of_doc(docs_[id]))) WX_RETURN_IF_ERROR(mark_left(id));
   }
   return Status::ok();
 }

@@ -137,3 +137,24 @@ TEST_CASE("roster import: a delta names a person by the group's school, or says 
              Catch::Contains("more than one school") && Catch::Contains("nothing was applied"));
   CHECK(d.r->last_seq() == seq);
 }
+
+TEST_CASE("roster import: a row an older import moved in place stays its old school's",
+          "[school][import][schools]") {
+  Deployment d;
+  Roster board;
+  add_school(board, "org-a", "De Brug", "Sem", "a");
+  add_school(board, "org-b", "Het Anker", "Lotte", "b");
+  board.persons.push_back({"p-7", "pupil", "Noor", "", "El Amrani", "", "org-a"});
+  d.apply(board);
+  // What the import before register ids per school left: her row in A's bucket, naming B.
+  const std::string old_id = d.person("org-a", "p-7")["id"];
+  expect_ok(d.r->put({{"id", old_id}, {"school", d.school("org-b")}}));
+  Roster moved = board;
+  moved.persons.back().school = "org-b";
+  server::RosterOutcome out = d.apply(moved);
+  CHECK(out.persons.created == 1);  // a new pupil in B
+  CHECK(out.persons.left == 1);     // the old row leaves A
+  json old = expect_ok(d.r->get(old_id));
+  CHECK(old["status"] == "left");
+  CHECK(old["bucket"] == "school:" + d.school("org-a"));
+}
