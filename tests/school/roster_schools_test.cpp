@@ -29,6 +29,17 @@ void add_school(Roster& r, const std::string& org, const std::string& name,
   r.memberships.push_back({prefix + "c-1", prefix + "p-1", false});
 }
 
+// A board's register of both schools in one roster (ids unique across it), with Noor (p-7)
+// in De Brug's group ac-1.
+Roster board_with_noor() {
+  Roster board;
+  add_school(board, "org-a", "De Brug", "Sem", "a");
+  add_school(board, "org-b", "Het Anker", "Lotte", "b");
+  board.persons.push_back({"p-7", "pupil", "Noor", "", "El Amrani", "", "org-a"});
+  board.memberships.push_back({"ac-1", "p-7", false});
+  return board;
+}
+
 struct Deployment {
   test::TempDir dir;
   std::unique_ptr<Replica> r = expect_ok(Replica::open(dir.file("dossiers.db")));
@@ -81,11 +92,7 @@ TEST_CASE("roster import: two schools' registers with the same ids stay two scho
 TEST_CASE("roster import: a pupil who moves school leaves the old one and starts anew",
           "[school][import][schools]") {
   Deployment d;
-  Roster board;  // a board's register of both schools in one roster
-  add_school(board, "org-a", "De Brug", "Sem", "a");
-  add_school(board, "org-b", "Het Anker", "Lotte", "b");
-  board.persons.push_back({"p-7", "pupil", "Noor", "", "El Amrani", "", "org-a"});
-  board.memberships.push_back({"ac-1", "p-7", false});
+  Roster board = board_with_noor();
   d.apply(board);
   const std::string old_id = d.person("org-a", "p-7")["id"];
 
@@ -141,16 +148,14 @@ TEST_CASE("roster import: a delta names a person by the group's school, or says 
 TEST_CASE("roster import: a row an older import moved in place stays its old school's",
           "[school][import][schools]") {
   Deployment d;
-  Roster board;
-  add_school(board, "org-a", "De Brug", "Sem", "a");
-  add_school(board, "org-b", "Het Anker", "Lotte", "b");
-  board.persons.push_back({"p-7", "pupil", "Noor", "", "El Amrani", "", "org-a"});
+  Roster board = board_with_noor();
   d.apply(board);
   // What the import before register ids per school left: her row in A's bucket, naming B.
   const std::string old_id = d.person("org-a", "p-7")["id"];
   expect_ok(d.r->put({{"id", old_id}, {"school", d.school("org-b")}}));
   Roster moved = board;
   moved.persons.back().school = "org-b";
+  moved.memberships.back().group = "bc-1";
   server::RosterOutcome out = d.apply(moved);
   CHECK(out.persons.created == 1);  // a new pupil in B
   CHECK(out.persons.left == 1);     // the old row leaves A
